@@ -1,0 +1,205 @@
+"""Everything that talks to git: diffs, commit messages, blobs. The project's only subprocess user."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from .errors import GitError
+
+#: revision marker for "the index" (staged content), as opposed to a commit
+INDEX = ":index:"
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+_DIFF_FLAGS = (
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "-M",
+    "--find-copies",
+    "--submodule=short",
+)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    # a hook runs with GIT_DIR/GIT_INDEX_FILE set by git; keep those, but never page or prompt
+    env.update({"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    return env
+
+
+def run(args: Sequence[str], *, cwd: str | Path | None = None, check: bool = True) -> bytes:
+    """Run ``git args`` and return stdout; failures become one-line GitErrors."""
+    try:
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            env=_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed or not on PATH") from exc
+    except OSError as exc:
+        raise GitError(f"could not run git: {exc}") from exc
+    if check and proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        first = next((m for m in message if m.startswith(("fatal:", "error:"))), None)
+        detail = first or (message[0] if message else f"exit code {proc.returncode}")
+        raise GitError(f"git {args[0]} failed: {detail.removeprefix('fatal: ')}")
+    return proc.stdout
+
+
+def toplevel(cwd: str | Path | None = None) -> Path:
+    out = run(["rev-parse", "--show-toplevel"], cwd=cwd)
+    return Path(out.decode("utf-8", "surrogateescape").strip())
+
+
+def git_dir(cwd: str | Path | None = None) -> Path:
+    out = run(["rev-parse", "--absolute-git-dir"], cwd=cwd)
+    return Path(out.decode("utf-8", "surrogateescape").strip())
+
+
+def resolve(rev: str, *, cwd: str | Path | None = None) -> str:
+    """A revision -> full commit id; a clear error when it does not exist."""
+    if rev.startswith("-"):
+        raise GitError(f"not a revision: {rev!r}")
+    out = run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd=cwd, check=False)
+    sha = out.decode().strip()
+    if not sha:
+        raise GitError(f"unknown revision {rev!r}: fetch it or check the name")
+    return sha
+
+
+def merge_base(base: str, head: str, *, cwd: str | Path | None = None) -> str:
+    out = run(["merge-base", base, head], cwd=cwd, check=False).decode().strip()
+    if not out:
+        raise GitError(f"{base} and {head} have no common ancestor: cannot compute a PR-style diff")
+    return out
+
+
+def diff_range(base: str, head: str, *, cwd: str | Path | None = None) -> bytes:
+    """``git diff base...head``: the change head makes since it forked from base, like a PR."""
+    return run(["diff", *_DIFF_FLAGS, f"{base}...{head}", "--"], cwd=cwd)
+
+
+def diff_staged(*, cwd: str | Path | None = None) -> bytes:
+    return run(["diff", "--cached", *_DIFF_FLAGS, "--"], cwd=cwd)
+
+
+def has_head(*, cwd: str | Path | None = None) -> bool:
+    out = run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=cwd, check=False)
+    return bool(out.strip())
+
+
+def commit_messages(base: str, head: str, *, cwd: str | Path | None = None) -> list[str]:
+    """Messages of the commits in ``base..head``, oldest first."""
+    out = run(["log", "--reverse", "--format=%B%x00", f"{base}..{head}", "--"], cwd=cwd)
+    text = out.decode("utf-8", "replace")
+    return [m.strip() for m in text.split("\x00") if m.strip()]
+
+
+def show_file(rev: str, path: str, *, cwd: str | Path | None = None) -> bytes | None:
+    """A file's bytes at a revision, or None when it does not exist there."""
+    try:
+        proc = subprocess.run(
+            ["git", "cat-file", "blob", f"{rev}:{path}"],
+            cwd=cwd,
+            env=_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise GitError(f"could not run git: {exc}") from exc
+    return proc.stdout if proc.returncode == 0 else None
+
+
+class BlobReader:
+    """Reads many blobs through one ``git cat-file --batch`` process.
+
+    ``rev`` may be a commit id or INDEX for staged content. Thread-safe; use as a context manager.
+    """
+
+    def __init__(self, cwd: str | Path | None = None) -> None:
+        try:
+            self._proc = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=cwd,
+                env=_env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            raise GitError(f"could not run git cat-file: {exc}") from exc
+        self._lock = threading.Lock()
+
+    def read(self, rev: str, path: str) -> bytes | None:
+        if "\n" in path or "\r" in path:
+            return None
+        spec = f":0:{path}" if rev == INDEX else f"{rev}:{path}"
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+        with self._lock:
+            try:
+                proc.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
+                proc.stdin.flush()
+                header = proc.stdout.readline()
+                parts = header.split()
+                if len(parts) != 3:  # "<spec> missing" / "ambiguous"
+                    return None
+                size = int(parts[2])
+                data = proc.stdout.read(size)
+                proc.stdout.read(1)  # the newline after the content
+            except (OSError, ValueError) as exc:
+                raise GitError(f"reading {spec} from git failed: {exc}") from exc
+        if parts[1] != b"blob":
+            return None
+        return data
+
+    def close(self) -> None:
+        proc = self._proc
+        if proc.poll() is None:
+            assert proc.stdin is not None
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class GitBlobs:
+    """Both sides of a change as a BlobSource: ``old`` at one revision, ``new`` at another (or INDEX)."""
+
+    def __init__(self, reader: BlobReader, old_rev: str, new_rev: str) -> None:
+        self._reader = reader
+        self._revs = {"old": old_rev, "new": new_rev}
+
+    def get(self, side: str, path: str) -> bytes | None:
+        return self._reader.read(self._revs[side], path)

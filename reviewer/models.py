@@ -1,0 +1,302 @@
+"""The frozen values that flow between stages: Diff -> Scope -> Analysis -> Review (DESIGN.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+# --- taxonomy -------------------------------------------------------------------------------
+
+RESOURCE_DELETION = "resource_deletion"
+REPLACEMENT = "replacement"
+ENVIRONMENT_DEFINITION = "environment_definition"
+PROTECTION_TOGGLE = "protection_toggle"
+DESTRUCTIVE_DATA = "destructive_data"
+PERMISSION_WIDENING = "permission_widening"
+CI_CD = "ci_cd"
+AGENT_INSTRUCTIONS = "agent_instructions"
+GLOBAL_CONFIG = "global_config"
+DANGEROUS_COMMAND = "dangerous_command"
+PUBLIC_API = "public_api"
+DEPENDENCY = "dependency"
+SIZE_VS_INTENT = "size_vs_intent"
+
+#: change-kind id -> human title, in the order of DESIGN.md
+CHANGE_KINDS: dict[str, str] = {
+    RESOURCE_DELETION: "resource deletion",
+    REPLACEMENT: "replacement",
+    ENVIRONMENT_DEFINITION: "environment / state definition",
+    PROTECTION_TOGGLE: "protection toggle",
+    DESTRUCTIVE_DATA: "destructive data change",
+    PERMISSION_WIDENING: "permission widening",
+    CI_CD: "CI/CD and governance",
+    AGENT_INSTRUCTIONS: "AI-agent instructions",
+    GLOBAL_CONFIG: "global config / flags",
+    DANGEROUS_COMMAND: "dangerous command",
+    PUBLIC_API: "public API change",
+    DEPENDENCY: "dependency change",
+    SIZE_VS_INTENT: "size versus intent",
+}
+
+FileStatus = Literal["added", "deleted", "modified", "renamed", "copied"]
+SymbolChange = Literal["added", "deleted", "modified", "renamed", "signature"]
+Side = Literal["old", "new"]
+Verdict = Literal["aligned", "drift", "mismatch"]
+Level = Literal["low", "medium", "high", "critical"]
+Severity = Literal["info", "low", "medium", "high", "critical"]
+
+LEVELS: tuple[Level, ...] = ("low", "medium", "high", "critical")
+SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
+VERDICTS: tuple[Verdict, ...] = ("aligned", "drift", "mismatch")
+
+
+def level_rank(level: str) -> int:
+    return LEVELS.index(level)  # type: ignore[arg-type]
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)  # type: ignore[arg-type]
+
+
+# --- diff -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """One ``@@`` block. ``lines`` keep their one-character prefix (``+``, ``-`` or space)."""
+
+    old_start: int
+    old_count: int
+    new_start: int
+    new_count: int
+    section: str
+    lines: tuple[str, ...]
+
+    def numbered(self) -> Iterator[tuple[str, int | None, int | None, str]]:
+        """Yield ``(prefix, old_line, new_line, text)`` for every line of the hunk."""
+        old, new = self.old_start, self.new_start
+        for raw in self.lines:
+            prefix, text = raw[:1], raw[1:]
+            if prefix == "+":
+                yield prefix, None, new, text
+                new += 1
+            elif prefix == "-":
+                yield prefix, old, None, text
+                old += 1
+            else:
+                yield " ", old, new, text
+                old += 1
+                new += 1
+
+
+@dataclass(frozen=True, slots=True)
+class FileDiff:
+    path: str  # the new path; the old path for a deletion
+    old_path: str | None  # set for renames and copies
+    status: FileStatus
+    hunks: tuple[Hunk, ...] = ()
+    binary: bool = False
+    old_mode: str | None = None
+    new_mode: str | None = None
+    similarity: int | None = None
+    #: problems met while reading this file's part of the diff (truncated hunk, ...)
+    problems: tuple[str, ...] = ()
+
+    @property
+    def additions(self) -> int:
+        return sum(1 for h in self.hunks for line in h.lines if line[:1] == "+")
+
+    @property
+    def deletions(self) -> int:
+        return sum(1 for h in self.hunks for line in h.lines if line[:1] == "-")
+
+    @property
+    def submodule(self) -> bool:
+        return "160000" in (self.old_mode, self.new_mode)
+
+    @property
+    def symlink(self) -> bool:
+        return "120000" in (self.old_mode, self.new_mode)
+
+    @property
+    def mode_change(self) -> bool:
+        return (
+            self.old_mode is not None
+            and self.new_mode is not None
+            and self.old_mode != self.new_mode
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    files: tuple[FileDiff, ...]
+
+    @property
+    def additions(self) -> int:
+        return sum(f.additions for f in self.files)
+
+    @property
+    def deletions(self) -> int:
+        return sum(f.deletions for f in self.files)
+
+
+# --- scope ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """A function, class, resource, Kubernetes object, workflow job ... touched by the change."""
+
+    kind: str
+    name: str
+    change: SymbolChange
+    line: int | None = None  # new side; old side when deleted
+    old_name: str | None = None  # for renamed
+    public: bool | None = None  # None where the language has no such notion
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """Evidence that a change belongs to one of the change kinds of the taxonomy.
+
+    ``code`` is the fine-grained, stable reason (``tf.resource_deleted``, ``gha.pull_request_target``).
+    ``severity`` is the extractor's judgement of the change on its own (``low`` additive, ``medium``
+    changes shared behaviour, ``high`` destroys, replaces or widens); the analysis raises it when the
+    intent does not license the change. ``detail`` is one short sentence, identifiers in backticks.
+    """
+
+    kind: str
+    code: str
+    detail: str
+    line: int | None = None
+    side: Side = "new"
+    symbol: str | None = None
+    severity: Severity = "medium"
+
+
+@dataclass(frozen=True, slots=True)
+class FileScope:
+    path: str
+    old_path: str | None
+    status: FileStatus
+    language: str  # a grammar name, or "text", "binary", "unknown"
+    role: str = "code"  # code, test, docs, changelog, ci, infra, config, dependency ... (paths.py)
+    symbols: tuple[Symbol, ...] = ()
+    signals: tuple[Signal, ...] = ()
+    additions: int = 0
+    deletions: int = 0
+    #: how the file was analysed: "full" (whole blobs), "hunks" (diff text), "none"
+    mode: str = "hunks"
+    #: why the file could not be (fully) analysed, or what is special about it
+    notes: tuple[str, ...] = ()
+    #: what a hunk-by-hunk comparison says the change is limited to, when it is:
+    #: "whitespace", "comments" (and docstrings) or "strings" (and comments); None for real code changes
+    cosmetic: str | None = None
+    similarity: int | None = None
+
+    @property
+    def change_kinds(self) -> tuple[str, ...]:
+        seen = {s.kind for s in self.signals}
+        return tuple(k for k in CHANGE_KINDS if k in seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    files: tuple[FileScope, ...]
+
+
+# --- intent ---------------------------------------------------------------------------------
+
+IntentSource = Literal["pr", "commit", "prompt", "cli"]
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    source: IntentSource
+    text: str
+    type: str | None = None  # conventional type: fix, feat, refactor, docs, chore, ...
+    title: str = ""
+    verbs: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()  # identifiers, paths and component names, as written
+    size_words: tuple[str, ...] = ()
+    allowances: tuple[str, ...] = ()  # "also removes X" -> "removes X"
+    constraints: tuple[str, ...] = ()  # "no infra changes"
+    issue_refs: tuple[str, ...] = ()
+    prompt: str | None = None  # an AI assistant's prompt found in the text
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+
+# --- analysis and review ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    id: str  # stable fingerprint
+    rule: str
+    severity: Severity
+    title: str
+    path: str | None = None
+    line: int | None = None
+    symbol: str | None = None
+    source: Literal["rules", "llm"] = "rules"
+    kind: str | None = None  # change-kind id when the finding is about one
+    side: Side = "new"
+    confidence: float | None = None  # llm findings only
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    finding: str
+    text: str
+    answered: bool = False
+    answer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlastRadius:
+    level: Level
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FileReview:
+    """A file's scope with the analysis' judgement of it."""
+
+    scope: FileScope
+    explained: bool
+    explained_by: tuple[str, ...] = ()
+    unexplained_symbols: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    files: int = 0
+    additions: int = 0
+    deletions: int = 0
+    elapsed_ms: int = 0
+    llm_tokens: int = 0
+    llm_calls: int = 0
+    llm_cost_usd: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    verdict: Verdict
+    requires_answers: bool
+    blast_radius: BlastRadius
+    intent: Intent
+    files: tuple[FileReview, ...]
+    findings: tuple[Finding, ...]
+    questions: tuple[Question, ...]
+    out_of_scope_paths: tuple[str, ...] = ()
+    degraded: bool = False
+    summary: str | None = None
+    stats: Stats = field(default_factory=Stats)
+    #: free-form facts about how the review was made (llm model, prompt version, coverage ...)
+    notes: tuple[str, ...] = ()
+    llm: dict[str, object] | None = None

@@ -1,0 +1,223 @@
+"""What a path is: its language and its role (code, test, docs, ci, infra ...). Pure."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import lru_cache
+
+_EXT_LANG = {
+    ".py": "python",
+    ".pyi": "python",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+    ".go": "go",
+    ".rs": "rust",
+    ".java": "java",
+    ".rb": "ruby",
+    ".rake": "ruby",
+    ".gemspec": "ruby",
+    ".c": "c",
+    ".h": "c",
+    ".cc": "cpp",
+    ".cpp": "cpp",
+    ".cxx": "cpp",
+    ".hpp": "cpp",
+    ".hh": "cpp",
+    ".hxx": "cpp",
+    ".cs": "c_sharp",
+    ".kt": "kotlin",
+    ".kts": "kotlin",
+    ".php": "php",
+    ".sh": "bash",
+    ".bash": "bash",
+    ".zsh": "bash",
+    ".ksh": "bash",
+    ".tf": "hcl",
+    ".tfvars": "hcl",
+    ".hcl": "hcl",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".jsonc": "json",
+    ".toml": "toml",
+    ".sql": "sql",
+    ".dockerfile": "dockerfile",
+    ".mk": "make",
+    ".md": "markdown",
+    ".mdx": "markdown",
+    ".markdown": "markdown",
+    ".rst": "rst",
+    ".txt": "text",
+    ".adoc": "text",
+}
+
+_NAME_LANG = {
+    "dockerfile": "dockerfile",
+    "containerfile": "dockerfile",
+    "makefile": "make",
+    "gnumakefile": "make",
+    "gemfile": "ruby",
+    "rakefile": "ruby",
+    "vagrantfile": "ruby",
+    "podfile": "ruby",
+    "jenkinsfile": "groovy",
+    "codeowners": "codeowners",
+    ".bashrc": "bash",
+    ".profile": "bash",
+    ".envrc": "bash",
+}
+
+_BINARY_EXT = frozenset(
+    ".png .jpg .jpeg .gif .ico .webp .bmp .tiff .svgz .pdf .zip .gz .tgz .bz2 .xz .7z .jar .war "
+    ".class .so .dll .dylib .exe .bin .o .a .pyc .woff .woff2 .ttf .otf .eot .mp3 .mp4 .mov .avi "
+    ".wasm .db .sqlite .parquet .pkl .npy".split()
+)
+
+LOCKFILES = frozenset(
+    "package-lock.json npm-shrinkwrap.json yarn.lock pnpm-lock.yaml poetry.lock pipfile.lock uv.lock "
+    "pdm.lock go.sum cargo.lock gemfile.lock composer.lock packages.lock.json gradle.lockfile "
+    "mix.lock pubspec.lock podfile.lock flake.lock bun.lockb bun.lock .terraform.lock.hcl".split()
+)
+
+MANIFESTS = frozenset(
+    "package.json pyproject.toml setup.py setup.cfg pipfile go.mod cargo.toml gemfile pom.xml "
+    "build.gradle build.gradle.kts composer.json pubspec.yaml mix.exs environment.yml "
+    "dependencies.gradle libs.versions.toml".split()
+)
+
+_REQUIREMENTS_RE = re.compile(r"(^|.*[-_.])requirements([-_.].*)?\.(txt|in)$|^constraints.*\.txt$")
+
+_DOC_NAMES = re.compile(
+    r"^(readme|license|licence|copying|notice|authors|contributors|contributing|code_of_conduct|"
+    r"security|support|governance|maintainers|citation)(\.|$)",
+    re.I,
+)
+_CHANGELOG_RE = re.compile(r"^(changes|changelog|history|news|release[-_]?notes|releases)(\.|$)", re.I)
+_TEST_FILE_RE = re.compile(
+    r"(^test_.*|.*_test\.[a-z]+|.*\.test\.[a-z]+|.*\.spec\.[a-z]+|.*_spec\.rb|.*Tests?\.(java|kt|cs|php|swift)"
+    r"|^conftest\.py|.*_tests?\.py)$"
+)
+_TEST_DIRS = frozenset(
+    "test tests testing testsuite __tests__ spec specs e2e integration-tests test-data testdata "
+    "fixtures __snapshots__".split()
+)
+_DOC_DIRS = frozenset("docs doc documentation site-docs man".split())
+_EXAMPLE_DIRS = frozenset("examples example samples sample demo demos".split())
+_GENERATED_DIRS = frozenset(
+    "vendor vendored third_party third-party node_modules dist build generated gen __generated__".split()
+)
+_GENERATED_RE = re.compile(
+    r"(_pb2(_grpc)?\.pyi?|\.pb\.go|\.pb\.(cc|h)|_grpc\.pb\.go|\.generated\.[a-z]+|\.g\.dart|\.min\.(js|css)"
+    r"|\.designer\.cs|_generated\.[a-z]+|\.snap)$"
+)
+_CI_DIRS = (".github/workflows/", ".circleci/", ".buildkite/", ".gitlab/ci/", ".azure-pipelines/",
+            ".github/actions/", ".tekton/", ".drone/")
+_CI_NAMES = frozenset(
+    ".gitlab-ci.yml .travis.yml azure-pipelines.yml bitbucket-pipelines.yml jenkinsfile appveyor.yml "
+    ".drone.yml cloudbuild.yaml cloudbuild.yml buildspec.yml codefresh.yml .woodpecker.yml "
+    "skaffold.yaml".split()
+)
+_GOVERNANCE_NAMES = frozenset(
+    "codeowners .github/codeowners docs/codeowners .github/settings.yml .github/dependabot.yml "
+    ".github/dependabot.yaml renovate.json .renovaterc .renovaterc.json .github/renovate.json "
+    ".github/branch-protection.yml .github/rulesets".split()
+)
+_AGENT_RE = re.compile(
+    r"(^|/)(agents\.md|agent\.md|claude\.md|gemini\.md|\.cursorrules|\.windsurfrules|\.clinerules"
+    r"|copilot-instructions\.md|\.aider\.conf\.yml|conventions\.md|\.mcp\.json|mcp\.json"
+    r"|mcp_config\.json|claude_desktop_config\.json)$"
+    r"|(^|/)\.(cursor|windsurf|clinerules|continue|roo|kiro|claude|amazonq|junie)/"
+    r"|(^|/)\.github/(instructions|prompts|chatmodes|agents)/",
+    re.I,
+)
+_INFRA_DIRS = frozenset(
+    "terraform infra infrastructure deploy deployment deployments k8s kubernetes kubernetes-manifests "
+    "manifests helm charts helm-chart kustomize istio-manifests cloudformation cfn ansible "
+    "release ops".split()
+)
+
+
+def split(path: str) -> tuple[str, ...]:
+    return tuple(p for p in path.split("/") if p)
+
+
+@lru_cache(maxsize=65536)
+def language_of(path: str) -> str:
+    """The grammar (or text kind) a file is read with; ``unknown`` when none fits."""
+    name = posixpath.basename(path)
+    lower = name.lower()
+    if lower in _NAME_LANG:
+        return _NAME_LANG[lower]
+    if lower.startswith(("dockerfile.", "containerfile.")) or lower.endswith(".dockerfile"):
+        return "dockerfile"
+    if lower.startswith("makefile."):
+        return "make"
+    ext = posixpath.splitext(lower)[1]
+    if ext in _BINARY_EXT:
+        return "binary"
+    if lower in ("requirements.txt",) or _REQUIREMENTS_RE.match(lower):
+        return "requirements"
+    if lower in LOCKFILES:
+        return "lockfile"
+    if lower == ".env" or lower.startswith(".env.") or ext in (".env",):
+        return "dotenv"
+    if ext in (".ini", ".cfg", ".conf", ".properties"):
+        return "ini"
+    if ext in (".html", ".htm", ".jinja", ".j2", ".tmpl", ".tpl", ".erb", ".hbs"):
+        return "template"
+    return _EXT_LANG.get(ext, "unknown")
+
+
+@lru_cache(maxsize=65536)
+def role_of(path: str) -> str:
+    """One coarse role a reviewer would give the file.
+
+    ``agent``, ``ci``, ``governance``, ``lockfile``, ``dependency``, ``generated``, ``changelog``,
+    ``test``, ``docs``, ``example``, ``infra``, ``config``, ``asset`` or ``code``.
+    """
+    lower = path.lower()
+    parts = split(lower)
+    name = parts[-1] if parts else lower
+    dirs = parts[:-1]
+    if _AGENT_RE.search(lower):
+        return "agent"
+    if lower.startswith(_CI_DIRS) or name in _CI_NAMES or lower.startswith(".github/workflow"):
+        return "ci"
+    if lower in _GOVERNANCE_NAMES or name == "codeowners":
+        return "governance"
+    if name in LOCKFILES:
+        return "lockfile"
+    if name in MANIFESTS or _REQUIREMENTS_RE.match(name) or name.endswith((".csproj", ".fsproj", ".vbproj")):
+        return "dependency"
+    if any(d in _GENERATED_DIRS for d in dirs) or _GENERATED_RE.search(name):
+        return "generated"
+    if _CHANGELOG_RE.match(name) or "changelog.d" in dirs or "changes" in dirs and name.endswith((".md", ".rst")):
+        return "changelog"
+    if any(d in _TEST_DIRS for d in dirs) or _TEST_FILE_RE.match(parts[-1] if parts else path):
+        return "test"
+    lang = language_of(path)
+    if lang in ("markdown", "rst", "text") or _DOC_NAMES.match(name) or any(d in _DOC_DIRS for d in dirs):
+        if lang not in ("python", "javascript", "typescript", "go", "hcl", "yaml", "json"):
+            return "docs"
+    if any(d in _EXAMPLE_DIRS for d in dirs):
+        return "example"
+    if lang == "binary":
+        return "asset"
+    if lang in ("hcl", "dockerfile") or any(d in _INFRA_DIRS for d in dirs):
+        return "infra"
+    if name.startswith(("docker-compose", "compose.")) or name.endswith((".template.yaml", ".template.json")):
+        return "infra"
+    if lang in ("yaml", "json", "toml", "ini", "dotenv") or name.startswith("."):
+        return "config"
+    return "code"
+
+
+def is_docs_like(role: str) -> bool:
+    return role in ("docs", "changelog")

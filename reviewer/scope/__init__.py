@@ -1,0 +1,152 @@
+"""Diff (+ optional blobs) -> Scope: every changed file, what it touches, which change kinds."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Protocol
+
+from ..models import Diff, FileDiff, FileScope, Scope, Side, Signal, Symbol
+from ..paths import language_of, role_of
+from .engine import FileContext, Partial, squash
+from .registry import analyzers_for
+
+#: tests set REVIEWER_STRICT=1 so that an analyzer bug fails loudly instead of becoming a note
+STRICT = os.environ.get("REVIEWER_STRICT") == "1"
+
+
+class BlobSource(Protocol):
+    """Whole file contents for one side of the change (``None`` when unavailable)."""
+
+    def get(self, side: Side, path: str) -> bytes | None: ...
+
+
+def build_scope(diff: Diff, *, blobs: BlobSource | None = None) -> Scope:
+    return Scope(files=tuple(scope_file(fd, blobs) for fd in diff.files))
+
+
+def _decode(data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    if b"\0" in data[:8000]:
+        return None
+    return data.decode("utf-8", "replace")
+
+
+def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
+    language = language_of(fd.path)
+    role = role_of(fd.path)
+    notes: list[str] = list(fd.problems)
+    base = {
+        "path": fd.path,
+        "old_path": fd.old_path,
+        "status": fd.status,
+        "additions": fd.additions,
+        "deletions": fd.deletions,
+        "similarity": fd.similarity,
+        "role": role,
+    }
+    if fd.binary or language == "binary":
+        notes.append("binary file: contents not analysed")
+        return FileScope(language="binary", mode="none", notes=tuple(notes), **base)  # type: ignore[arg-type]
+    if fd.submodule:
+        notes.append(_submodule_note(fd))
+        return FileScope(language="submodule", mode="none", notes=tuple(notes), **base)  # type: ignore[arg-type]
+    if fd.symlink:
+        notes.append(_symlink_note(fd))
+        return FileScope(language="symlink", mode="none", notes=tuple(notes), **base)  # type: ignore[arg-type]
+    if fd.mode_change:
+        notes.append(f"file mode changed from {fd.old_mode} to {fd.new_mode}")
+    if not fd.hunks:
+        if fd.status == "renamed":
+            notes.append(f"renamed from {fd.old_path} without content changes")
+        elif fd.status == "copied":
+            notes.append(f"copied from {fd.old_path} without content changes")
+        elif fd.status in ("added", "deleted"):
+            notes.append(f"empty file {fd.status}")
+        elif not fd.mode_change:
+            notes.append("no content changes in the diff")
+
+    old_src = new_src = None
+    if blobs is not None and fd.hunks:
+        if fd.status != "added":
+            old_src = _decode(blobs.get("old", fd.old_path or fd.path))
+        if fd.status != "deleted":
+            new_src = _decode(blobs.get("new", fd.path))
+    ctx = FileContext(fd, language=language, role=role, old_source=old_src, new_source=new_src)
+
+    symbols: list[Symbol] = []
+    signals: list[Signal] = []
+    cosmetic: str | None = None
+    reported_language = language
+    if fd.hunks or fd.status in ("added", "deleted"):
+        for fn in analyzers_for(fd.path, language, role):
+            try:
+                part = fn(ctx)
+            except RecursionError:
+                ctx.note("nesting too deep to analyse; reviewed from its lines only")
+                continue
+            except Exception as exc:
+                if STRICT:
+                    raise
+                ctx.note(f"could not analyse ({type(exc).__name__}); reviewed from its lines only")
+                continue
+            symbols.extend(part.symbols)
+            signals.extend(part.signals)
+            ctx.notes.extend(n for n in part.notes if n not in ctx.notes)
+            if part.cosmetic is not None and cosmetic is None:
+                cosmetic = part.cosmetic
+            if part.language:
+                reported_language = part.language
+    if not symbols and fd.hunks:
+        symbols.extend(_hunk_sections(fd.hunks))
+    notes.extend(n for n in ctx.notes if n not in notes)
+    return FileScope(  # type: ignore[misc]
+        language=reported_language,
+        symbols=tuple(_dedupe(symbols)),
+        signals=tuple(_dedupe(signals)),
+        mode="full" if ctx.full else "hunks",
+        notes=tuple(notes),
+        cosmetic=cosmetic,
+        **base,  # type: ignore[arg-type]
+    )
+
+
+def _hunk_sections(hunks: Iterable[object]) -> list[Symbol]:
+    out: list[Symbol] = []
+    for h in hunks:
+        section = squash(getattr(h, "section", ""))
+        if section:
+            out.append(Symbol("section", section[:120], "modified", getattr(h, "new_start", None)))
+    return out
+
+
+def _dedupe(items: Iterable[Symbol] | Iterable[Signal]) -> list:  # type: ignore[type-arg]
+    return list(dict.fromkeys(items))
+
+
+def _submodule_note(fd: FileDiff) -> str:
+    old = new = None
+    for h in fd.hunks:
+        for line in h.lines:
+            if line.startswith("-Subproject commit "):
+                old = line.split()[-1][:12]
+            elif line.startswith("+Subproject commit "):
+                new = line.split()[-1][:12]
+    if fd.status == "added":
+        return f"submodule added at {new or 'an unknown commit'}"
+    if fd.status == "deleted":
+        return "submodule removed"
+    return f"submodule pointer moved from {old or '?'} to {new or '?'}"
+
+
+def _symlink_note(fd: FileDiff) -> str:
+    old = [line[1:] for h in fd.hunks for line in h.lines if line[:1] == "-"]
+    new = [line[1:] for h in fd.hunks for line in h.lines if line[:1] == "+"]
+    if fd.status == "added":
+        return f"symlink added pointing to {new[0] if new else '?'}"
+    if fd.status == "deleted":
+        return f"symlink removed (pointed to {old[0] if old else '?'})"
+    if fd.mode_change:
+        return f"file mode changed from {fd.old_mode} to {fd.new_mode}"
+    return f"symlink target changed from {old[0] if old else '?'} to {new[0] if new else '?'}"

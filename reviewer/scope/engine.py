@@ -1,0 +1,433 @@
+"""The language-independent half of scope extraction.
+
+A file's change is seen from two sides. Each side is a list of *segments*: the whole file when git
+holds both revisions ("full" mode), or one fragment per hunk otherwise ("hunks" mode, with the
+hunk's section heading prepended so that a method is still qualified by its class). Analyzers read
+definitions out of segments with tree-sitter; ``diff_definitions`` then turns the definitions of both
+sides plus the changed line numbers into symbol changes. Because the decision depends only on
+definitions and changed lines, both modes agree wherever the hunk text shows the definition.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tree_sitter import Node, QueryCursor, Tree
+
+from ..models import FileDiff, FileStatus, Side, Signal, Symbol
+from . import grammars
+
+#: fragments larger than this are not parsed (a 5 MB minified line); the file says so
+MAX_PARSE_CHARS = 1_000_000
+_WS_RE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    side: Side
+    text: str
+    first_line: int  # the real line number of the first real row
+    heading: bool = False  # row 0 is the hunk's section heading, not a real line
+
+    def line_of(self, row: int) -> int | None:
+        if self.heading:
+            return None if row == 0 else self.first_line + row - 1
+        return self.first_line + row
+
+    def clamp_line(self, row: int) -> int:
+        """Like line_of, but the heading row maps to the line before the fragment."""
+        line = self.line_of(row)
+        return self.first_line - 1 if line is None else line
+
+
+@dataclass(slots=True)
+class Definition:
+    """A named definition found on one side: function, class, resource, object ..."""
+
+    kind: str
+    name: str
+    start: int  # first line of its range (decorators, modifiers and comments above included)
+    end: int
+    head: int  # the line that names it
+    signature: str = ""
+    digest: str = ""
+    public: bool | None = None
+    #: found only in a hunk's section heading: its range is known, its header line is not
+    virtual: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.name)
+
+
+@dataclass
+class Partial:
+    """What one analyzer found in one file."""
+
+    symbols: list[Symbol] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cosmetic: str | None = None
+    #: language name to report when the analyzer knows better than the extension (e.g. "kubernetes")
+    language: str | None = None
+
+
+class FileContext:
+    """Everything an analyzer may read about one changed file."""
+
+    def __init__(
+        self,
+        fd: FileDiff,
+        *,
+        language: str,
+        role: str,
+        old_source: str | None = None,
+        new_source: str | None = None,
+    ) -> None:
+        self.fd = fd
+        self.path = fd.path
+        self.old_path = fd.old_path or fd.path
+        self.status: FileStatus = fd.status
+        self.language = language
+        self.role = role
+        self.old_source = old_source
+        self.new_source = new_source
+        self.full = (
+            (old_source is not None or fd.status == "added")
+            and (new_source is not None or fd.status == "deleted")
+            and (old_source is not None or new_source is not None)
+        )
+        self.notes: list[str] = []
+        self._trees: dict[tuple[Side, str], list[tuple[Segment, Tree]]] = {}
+
+    # -- lines ----------------------------------------------------------------------------
+    @cached_property
+    def added(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for h in self.fd.hunks:
+            for prefix, _old, new, text in h.numbered():
+                if prefix == "+" and new is not None:
+                    out[new] = text
+        return out
+
+    @cached_property
+    def removed(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for h in self.fd.hunks:
+            for prefix, old, _new, text in h.numbered():
+                if prefix == "-" and old is not None:
+                    out[old] = text
+        return out
+
+    def changed(self, side: Side) -> dict[int, str]:
+        return self.added if side == "new" else self.removed
+
+    @cached_property
+    def added_sorted(self) -> list[int]:
+        return sorted(self.added)
+
+    @cached_property
+    def removed_sorted(self) -> list[int]:
+        return sorted(self.removed)
+
+    def changed_sorted(self, side: Side) -> list[int]:
+        return self.added_sorted if side == "new" else self.removed_sorted
+
+    # -- segments and trees -----------------------------------------------------------------
+    def source(self, side: Side) -> str | None:
+        return self.new_source if side == "new" else self.old_source
+
+    def segments(self, side: Side) -> list[Segment]:
+        if side == "new" and self.status == "deleted":
+            return []
+        if side == "old" and self.status == "added":
+            return []
+        if self.full:
+            src = self.source(side)
+            return [] if src is None else [Segment(side, src, 1)]
+        out: list[Segment] = []
+        keep = "+" if side == "new" else "-"
+        for h in self.fd.hunks:
+            body = [line[1:] for line in h.lines if line[:1] in (" ", keep)]
+            if not body:
+                continue
+            start = h.new_start if side == "new" else h.old_start
+            heading = h.section.strip() != "" and not h.section.startswith((" ", "\t"))
+            text = "\n".join(([h.section] if heading else []) + body) + "\n"
+            out.append(Segment(side, text, max(start, 1), heading))
+        return out
+
+    def trees(self, side: Side, grammar: str | None = None) -> list[tuple[Segment, Tree]]:
+        """Parse every segment of ``side`` with ``grammar`` (default: the file's language)."""
+        name = grammar or self.language
+        key = (side, name)
+        cached = self._trees.get(key)
+        if cached is not None:
+            return cached
+        out: list[tuple[Segment, Tree]] = []
+        if grammars.available(name):
+            parser = grammars.parser(name)
+            for seg in self.segments(side):
+                if len(seg.text) > MAX_PARSE_CHARS:
+                    self.note(
+                        f"{side} side has a fragment of {len(seg.text) // 1000} kB; "
+                        "not parsed, reviewed from its lines only"
+                    )
+                    continue
+                out.append((seg, parser.parse(seg.text.encode("utf-8", "replace"))))
+        self._trees[key] = out
+        return out
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+# --- tree helpers ---------------------------------------------------------------------------------
+
+
+def captures(grammar: str, query_src: str, node: Node) -> dict[str, list[Node]]:
+    return QueryCursor(grammars.query(grammar, query_src)).captures(node)
+
+
+def matches(grammar: str, query_src: str, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
+    return QueryCursor(grammars.query(grammar, query_src)).matches(node)
+
+
+def text_of(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", "replace")
+
+
+def squash(text: str) -> str:
+    return _WS_RE.sub(" ", text).strip()
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(squash(text).encode("utf-8", "replace"), digest_size=8).hexdigest()
+
+
+def iter_ancestors(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def lines_in(sorted_lines: Sequence[int], start: int, end: int) -> list[int]:
+    lo = bisect.bisect_left(sorted_lines, start)
+    hi = bisect.bisect_right(sorted_lines, end)
+    return list(sorted_lines[lo:hi])
+
+
+def any_in(sorted_lines: Sequence[int], start: int, end: int) -> bool:
+    lo = bisect.bisect_left(sorted_lines, start)
+    return lo < len(sorted_lines) and sorted_lines[lo] <= end
+
+
+# --- definitions -> symbol changes ----------------------------------------------------------------
+
+
+def merge_definitions(defs: Iterable[Definition]) -> dict[tuple[str, str], Definition]:
+    """One definition per key; fragments of the same definition from several hunks are merged."""
+    out: dict[tuple[str, str], Definition] = {}
+    for d in defs:
+        seen = out.get(d.key)
+        if seen is None:
+            out[d.key] = d
+            continue
+        # the fragment that shows the header wins the header line and signature
+        if seen.virtual and not d.virtual:
+            seen.head, seen.signature, seen.digest = d.head, d.signature, d.digest
+            seen.public = d.public if d.public is not None else seen.public
+            seen.virtual = False
+        seen.start = min(seen.start, d.start)
+        seen.end = max(seen.end, d.end)
+    return out
+
+
+def attribute_lines(
+    defs: Iterable[Definition], lines: Sequence[int]
+) -> tuple[dict[tuple[str, str], list[int]], list[int]]:
+    """Give every changed line to the innermost definition containing it.
+
+    Returns the lines per definition key and the lines outside every definition.
+    """
+    ordered = sorted(defs, key=lambda d: (d.start, -d.end))
+    owned: dict[tuple[str, str], list[int]] = {}
+    outside: list[int] = []
+    stack: list[Definition] = []
+    j = 0
+    for line in lines:
+        while j < len(ordered) and ordered[j].start <= line:
+            d = ordered[j]
+            while stack and stack[-1].end < d.start:
+                stack.pop()
+            stack.append(d)
+            j += 1
+        while stack and stack[-1].end < line:
+            stack.pop()
+        if stack:
+            owned.setdefault(stack[-1].key, []).append(line)
+        else:
+            outside.append(line)
+    return owned, outside
+
+
+def diff_definitions(
+    old_defs: Iterable[Definition],
+    new_defs: Iterable[Definition],
+    removed: Sequence[int],
+    added: Sequence[int],
+    *,
+    removed_set: set[int] | dict[int, str] | None = None,
+    added_set: set[int] | dict[int, str] | None = None,
+) -> tuple[list[tuple[Symbol, Definition | None, Definition | None]], list[int], list[int]]:
+    """Definitions of both sides + changed lines -> symbol changes.
+
+    Returns ``[(symbol, old_def, new_def)]`` and the removed/added lines that no definition owns.
+    """
+    old_map = merge_definitions(old_defs)
+    new_map = merge_definitions(new_defs)
+    old_owned, old_outside = attribute_lines(old_map.values(), removed)
+    new_owned, new_outside = attribute_lines(new_map.values(), added)
+    rset = removed_set if removed_set is not None else set(removed)
+    aset = added_set if added_set is not None else set(added)
+
+    keys = list(dict.fromkeys([*old_owned, *new_owned]))
+    results: list[tuple[Symbol, Definition | None, Definition | None]] = []
+    added_defs: list[Definition] = []
+    deleted_defs: list[Definition] = []
+    for key in keys:
+        o, n = old_map.get(key), new_map.get(key)
+        if n is not None and o is None:
+            if n.head in aset:
+                added_defs.append(n)
+                continue
+            change = "modified"
+        elif o is not None and n is None:
+            if o.head in rset:
+                deleted_defs.append(o)
+                continue
+            change = "modified"
+        elif o is not None and n is not None:
+            change = "signature" if (o.signature and n.signature and o.signature != n.signature) else "modified"
+        else:  # pragma: no cover - keys come from the maps
+            continue
+        d = n or o
+        assert d is not None
+        pub = n.public if n is not None and n.public is not None else (o.public if o else None)
+        results.append((Symbol(d.kind, d.name, change, d.head, None, pub), o, n))  # type: ignore[arg-type]
+
+    # a definition that disappears under one name and appears under another with the same body
+    by_digest: dict[tuple[str, str], list[Definition]] = {}
+    for d in deleted_defs:
+        if d.digest:
+            by_digest.setdefault((d.kind, d.digest), []).append(d)
+    for n in added_defs:
+        candidates = by_digest.get((n.kind, n.digest)) if n.digest else None
+        if candidates:
+            o = candidates.pop(0)
+            deleted_defs.remove(o)
+            pub = n.public if n.public is not None else o.public
+            results.append((Symbol(n.kind, n.name, "renamed", n.head, o.name, pub), o, n))
+        else:
+            results.append((Symbol(n.kind, n.name, "added", n.head, None, n.public), None, n))
+    for o in deleted_defs:
+        results.append((Symbol(o.kind, o.name, "deleted", o.head, None, o.public), o, None))
+    results.sort(key=lambda r: (r[0].line or 0, r[0].name))
+    return results, old_outside, new_outside
+
+
+# --- cosmetic changes --------------------------------------------------------------------------------
+
+
+def excluded_spans(
+    trees: Iterable[tuple[Segment, Tree]],
+    node_query: str,
+    grammar: str,
+    wanted: set[int] | dict[int, str],
+    *,
+    keep: Callable[[Node], bool] | None = None,
+) -> dict[int, list[tuple[int, int]]]:
+    """Byte spans per real line covered by nodes matched by ``node_query`` (comments, strings)."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for seg, tree in trees:
+        for nodes in captures(grammar, node_query, tree.root_node).values():
+            for node in nodes:
+                if keep is not None and not keep(node):
+                    continue
+                (r0, c0), (r1, c1) = node.start_point, node.end_point
+                for row in range(r0, r1 + 1):
+                    line = seg.line_of(row)
+                    if line is None or line not in wanted:
+                        continue
+                    start = c0 if row == r0 else 0
+                    end = c1 if row == r1 else 1 << 30
+                    spans.setdefault(line, []).append((start, end))
+    return spans
+
+
+def _residue(text: str, spans: list[tuple[int, int]] | None) -> str:
+    if not spans:
+        return _WS_RE.sub("", text)
+    raw = text.encode("utf-8", "replace")
+    keep = bytearray()
+    pos = 0
+    for start, end in sorted(spans):
+        if start > pos:
+            keep += raw[pos:start]
+        pos = max(pos, end)
+    keep += raw[pos:]
+    return _WS_RE.sub("", keep.decode("utf-8", "replace"))
+
+
+def cosmetic_level(
+    ctx: FileContext,
+    comment_spans: tuple[dict[int, list[tuple[int, int]]], dict[int, list[tuple[int, int]]]],
+    string_spans: tuple[dict[int, list[tuple[int, int]]], dict[int, list[tuple[int, int]]]]
+    | None = None,
+) -> str | None:
+    """``whitespace``, ``comments`` or ``strings`` when that is all a hunk-by-hunk comparison changes."""
+    if ctx.status in ("added", "deleted") or not ctx.fd.hunks:
+        return None
+    levels = ["whitespace", "comments"] + (["strings"] if string_spans is not None else [])
+    worst = 0
+    for h in ctx.fd.hunks:
+        old_lines = [(o, t) for p, o, _n, t in h.numbered() if p == "-" and o is not None]
+        new_lines = [(n, t) for p, _o, n, t in h.numbered() if p == "+" and n is not None]
+        level = None
+        for i, name in enumerate(levels):
+            if name == "whitespace":
+                o_sp: dict[int, list[tuple[int, int]]] = {}
+                n_sp: dict[int, list[tuple[int, int]]] = {}
+            elif name == "comments":
+                o_sp, n_sp = comment_spans[0], comment_spans[1]
+            else:
+                assert string_spans is not None
+                o_sp = _merge_spans(comment_spans[0], string_spans[0])
+                n_sp = _merge_spans(comment_spans[1], string_spans[1])
+            old_res = "".join(_residue(t, o_sp.get(line)) for line, t in old_lines)
+            new_res = "".join(_residue(t, n_sp.get(line)) for line, t in new_lines)
+            if old_res == new_res:
+                level = i
+                break
+        if level is None:
+            return None
+        worst = max(worst, level)
+    return levels[worst]
+
+
+def _merge_spans(
+    a: dict[int, list[tuple[int, int]]], b: dict[int, list[tuple[int, int]]]
+) -> dict[int, list[tuple[int, int]]]:
+    out = {k: list(v) for k, v in a.items()}
+    for k, v in b.items():
+        out.setdefault(k, []).extend(v)
+    return out

@@ -1,0 +1,82 @@
+"""Tree-sitter grammars from the official per-language wheels: loaded lazily, once, offline."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import warnings
+from typing import Any
+
+from tree_sitter import Language, Parser, Query
+
+# grammar name -> (module, function returning the language pointer)
+_GRAMMARS: dict[str, tuple[str, str]] = {
+    "python": ("tree_sitter_python", "language"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+    "go": ("tree_sitter_go", "language"),
+    "rust": ("tree_sitter_rust", "language"),
+    "java": ("tree_sitter_java", "language"),
+    "ruby": ("tree_sitter_ruby", "language"),
+    "c": ("tree_sitter_c", "language"),
+    "cpp": ("tree_sitter_cpp", "language"),
+    "c_sharp": ("tree_sitter_c_sharp", "language"),
+    "kotlin": ("tree_sitter_kotlin", "language"),
+    "php": ("tree_sitter_php", "language_php"),
+    "bash": ("tree_sitter_bash", "language"),
+    "hcl": ("tree_sitter_hcl", "language"),
+    "yaml": ("tree_sitter_yaml", "language"),
+    "json": ("tree_sitter_json", "language"),
+    "toml": ("tree_sitter_toml", "language"),
+    "sql": ("tree_sitter_sql", "language"),
+    "dockerfile": ("tree_sitter_dockerfile", "language"),
+}
+
+_lock = threading.RLock()
+_languages: dict[str, Language] = {}
+_queries: dict[tuple[str, str], Query] = {}
+_local = threading.local()
+
+
+def available(name: str) -> bool:
+    return name in _GRAMMARS
+
+
+def language(name: str) -> Language:
+    lang = _languages.get(name)
+    if lang is not None:
+        return lang
+    with _lock:
+        lang = _languages.get(name)
+        if lang is None:
+            module_name, func = _GRAMMARS[name]
+            module: Any = importlib.import_module(module_name)
+            with warnings.catch_warnings():
+                # older grammar wheels hand out an int pointer, which tree-sitter 0.25 deprecates
+                warnings.simplefilter("ignore", DeprecationWarning)
+                lang = Language(getattr(module, func)())
+            _languages[name] = lang
+    return lang
+
+
+def parser(name: str) -> Parser:
+    """A parser for ``name``, one per thread (tree-sitter parsers are not thread-safe)."""
+    cache: dict[str, Parser] | None = getattr(_local, "parsers", None)
+    if cache is None:
+        cache = _local.parsers = {}
+    p = cache.get(name)
+    if p is None:
+        p = cache[name] = Parser(language(name))
+    return p
+
+
+def query(name: str, source: str) -> Query:
+    key = (name, source)
+    q = _queries.get(key)
+    if q is None:
+        with _lock:
+            q = _queries.get(key)
+            if q is None:
+                q = _queries[key] = Query(language(name), source)
+    return q

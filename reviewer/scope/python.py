@@ -1,0 +1,138 @@
+"""Python: functions, classes, methods, module variables, imports; public means no leading underscore."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from .code import CodeSpec, analyzer
+from .engine import Definition, FileContext, Segment
+
+
+def _public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | None:
+    if name.startswith("_") and not (name.startswith("__") and name.endswith("__")):
+        return False
+    # a public method of a private class is still private
+    for anc in _ancestors(node):
+        if anc.type == "class_definition":
+            cname = anc.child_by_field_name("name")
+            if cname is not None and (cname.text or b"").startswith(b"_"):
+                return False
+    return not ctx.path.rsplit("/", 1)[-1].startswith("_") or ctx.path.endswith("__init__.py")
+
+
+def _accept(node: Node, kind: str) -> bool:
+    # in a hunk fragment, indented code parses as module level; real module variables start at column 0
+    return kind != "variable" or node.start_point[1] == 0
+
+
+def _ancestors(node: Node) -> list[Node]:
+    out = []
+    p = node.parent
+    while p is not None:
+        out.append(p)
+        p = p.parent
+    return out
+
+
+_HEADER_RE = re.compile(r"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _refine(seg: Segment, defs: list[Definition]) -> list[Definition]:
+    """Python blocks end where indentation says; a fragment's parse errors must not cut them short.
+
+    Also recovers ``def``/``class`` headers that error recovery lost (a fragment starting in the
+    middle of a bracketed expression).
+    """
+    rows = seg.text.split("\n")
+    code_rows = [
+        (r, _indent(t)) for r, t in enumerate(rows) if t.strip() and not t.lstrip().startswith("#")
+    ]
+
+    def block_end(row: int, indent: int) -> int:
+        last = row
+        for r, ind in code_rows:
+            if r <= row:
+                continue
+            if ind <= indent:
+                break
+            last = r
+        # trailing comments and blank lines inside the block belong to it
+        nxt = next((r for r, ind in code_rows if r > row and ind <= indent), len(rows))
+        return max(last, nxt - 1) if nxt > last else last
+
+    by_head = {d.head: d for d in defs}
+    out = list(defs)
+    stack: list[tuple[int, str, str]] = []  # (indent, kind, qualified name)
+    for r, text in enumerate(rows):
+        m = _HEADER_RE.match(text)
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        ind = _indent(text)
+        while stack and stack[-1][0] >= ind:
+            stack.pop()
+        if m is None:
+            continue
+        kind = "class" if m.group(2) == "class" else "function"
+        parent = stack[-1] if stack else None
+        name = m.group(3)
+        qual = f"{parent[2]}.{name}" if parent else name
+        if parent is not None and parent[1] == "class" and kind == "function":
+            kind = "method"
+        line = seg.clamp_line(r)
+        end = seg.clamp_line(block_end(r, ind))
+        d = by_head.get(line)
+        if d is not None:
+            d.end = max(d.end, end)
+            if qual != d.name and qual.endswith("." + d.name):
+                # error recovery lost the enclosing class that indentation still shows
+                d.name, d.kind = qual, kind
+            stack.append((ind, d.kind if d.kind != "method" else "function", d.name))
+            continue
+        local = parent is not None and parent[1] == "function"
+        public = not local and not any(
+            p.startswith("_") and not (p.startswith("__") and p.endswith("__")) for p in qual.split(".")
+        )
+        nd = Definition(kind, qual, line, end, line, "", "", public, virtual=seg.heading and r == 0)
+        out.append(nd)
+        stack.append((ind, kind if kind != "method" else "function", qual))
+    return out
+
+
+SPEC = CodeSpec(
+    grammar="python",
+    definitions="""
+        (function_definition name: (identifier) @name) @def
+        (class_definition name: (identifier) @name) @def
+        (module (expression_statement (assignment left: (identifier) @name)) @def)
+    """,
+    kinds={
+        "function_definition": "function",
+        "class_definition": "class",
+        "expression_statement": "variable",
+    },
+    containers=frozenset({"class_definition"}),
+    functions=frozenset({"function_definition"}),
+    wrappers=frozenset({"decorated_definition"}),
+    comments="(comment) @c",
+    docstrings="""
+        (expression_statement . (string) @d .)
+    """,
+    strings="(string) @s",
+    imports="""
+        (import_statement) @import
+        (import_from_statement) @import
+        (future_import_statement) @import
+    """,
+    is_public=_public,
+    accept=_accept,
+    refine=_refine,
+    extra={"module_is_api": True},
+)
+
+analyze = analyzer(SPEC)

@@ -1,0 +1,96 @@
+"""Shared fixtures: a clean environment, real git repositories, golden files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["REVIEWER_STRICT"] = "1"  # analyzer bugs must fail tests, not become notes
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Test Committer",
+    "GIT_COMMITTER_EMAIL": "committer@example.com",
+    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+    "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite golden files from the current output instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test sees the developer's tokens, endpoints, git identity or caches."""
+    for key in list(os.environ):
+        if key.startswith(("OPENAI_", "GITHUB_", "AZURE_OPENAI", "GIT_", "PRE_COMMIT", "REVIEWER_")):
+            if key != "REVIEWER_STRICT":
+                monkeypatch.delenv(key, raising=False)
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    yield
+
+
+class Repo:
+    """A real git repository in a temporary directory, with deterministic commits."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "commit.gpgsign", "false")
+
+    def git(self, *args: str, input: str | None = None) -> str:
+        out = subprocess.run(
+            ["git", *args],
+            cwd=self.path,
+            input=input,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        target = self.path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content)
+        return target
+
+    def remove(self, rel: str) -> None:
+        self.git("rm", "-q", rel)
+
+    def commit(self, message: str, *, all: bool = True) -> str:
+        if all:
+            self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "repo")

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import check_golden, scope_both
+
+GOLDEN = Path(__file__).parent / "golden" / "python"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
+def test_golden(case: str, update_goldens: bool) -> None:
+    check_golden(GOLDEN / case, update_goldens)
+
+
+def test_method_is_qualified_by_class_from_hunk_heading() -> None:
+    # the class header is far above the hunk: hunk mode must still name Admin.render
+    filler = "".join(f"    def m{i}(self):\n        return {i}\n\n" for i in range(20))
+    old = "class Admin:\n" + filler + "    def render(self):\n        return 'old'\n"
+    new = old.replace("return 'old'", "return 'new'")
+    full, hunks = scope_both("admin.py", old, new)
+    assert [(s.kind, s.name, s.change) for s in full.symbols] == [("method", "Admin.render", "modified")]
+    assert [(s.kind, s.name, s.change) for s in hunks.symbols] == [("method", "Admin.render", "modified")]
+
+
+def test_private_names_are_not_public_api() -> None:
+    old = "def _helper(a):\n    return a\n\n\ndef api(a):\n    return a\n"
+    new = "def _helper(a, b):\n    return a\n\n\ndef api(a):\n    return a\n"
+    full, _ = scope_both("lib/mod.py", old, new)
+    assert [(s.name, s.change, s.public) for s in full.symbols] == [("_helper", "signature", False)]
+    assert full.change_kinds == ()
+
+
+def test_deleting_a_test_is_not_public_api() -> None:
+    old = "def test_a():\n    assert 1\n\n\ndef test_b():\n    assert 2\n"
+    new = "def test_a():\n    assert 1\n"
+    full, hunks = scope_both("tests/test_mod.py", old, new)
+    assert [(s.name, s.change) for s in full.symbols] == [("test_b", "deleted")]
+    assert full.change_kinds == () and hunks.change_kinds == ()
