@@ -123,6 +123,8 @@ class _Builder:
     new_mode: str | None = None
     similarity: int | None = None
     binary: bool = False
+    old_blob: str | None = None
+    new_blob: str | None = None
     seen_markers: bool = False
     hunks: list[Hunk] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -173,6 +175,8 @@ class _Builder:
             old_mode=self.old_mode,
             new_mode=self.new_mode,
             similarity=self.similarity,
+            old_blob=self.old_blob,
+            new_blob=self.new_blob,
             problems=tuple(dict.fromkeys(problems)),
         )
 
@@ -321,6 +325,12 @@ def _extended_header(cur: _Builder, line: str) -> None:
         cur.new = unquote_path(line[8:])
     elif line.startswith("index "):
         parts = line.split()
+        if len(parts) >= 2 and ".." in parts[1]:
+            old_blob, _, new_blob = parts[1].partition("..")
+            if old_blob.strip("0"):
+                cur.old_blob = old_blob
+            if new_blob.strip("0"):
+                cur.new_blob = new_blob
         if len(parts) >= 3 and cur.old_mode is None and cur.new_mode is None:
             cur.old_mode = cur.new_mode = parts[2]
         elif len(parts) >= 3 and cur.new_mode is None:

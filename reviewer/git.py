@@ -146,7 +146,9 @@ class BlobReader:
     def read(self, rev: str, path: str) -> bytes | None:
         if "\n" in path or "\r" in path:
             return None
-        spec = f":0:{path}" if rev == INDEX else f"{rev}:{path}"
+        return self.read_object(f":0:{path}" if rev == INDEX else f"{rev}:{path}")
+
+    def read_object(self, spec: str) -> bytes | None:
         proc = self._proc
         assert proc.stdin is not None and proc.stdout is not None
         with self._lock:
@@ -203,3 +205,22 @@ class GitBlobs:
 
     def get(self, side: str, path: str) -> bytes | None:
         return self._reader.read(self._revs[side], path)
+
+
+class ObjectBlobs:
+    """A BlobSource for a diff read from a file: blobs by the ids of its ``index`` lines."""
+
+    def __init__(self, reader: BlobReader, ids: dict[tuple[str, str], str]) -> None:
+        self._reader = reader
+        self._ids = ids  # (side, path) -> abbreviated blob id
+
+    def get(self, side: str, path: str) -> bytes | None:
+        blob = self._ids.get((side, path))
+        if not blob or not all(c in "0123456789abcdef" for c in blob):
+            return None
+        return self._reader.read_object(blob)
+
+
+def inside_work_tree(cwd: str | Path | None = None) -> bool:
+    out = run(["rev-parse", "--is-inside-work-tree"], cwd=cwd, check=False)
+    return out.strip() == b"true"

@@ -100,6 +100,9 @@ class FileDiff:
     old_mode: str | None = None
     new_mode: str | None = None
     similarity: int | None = None
+    #: abbreviated blob ids from the ``index`` line, when the diff has one
+    old_blob: str | None = None
+    new_blob: str | None = None
     #: problems met while reading this file's part of the diff (truncated hunk, ...)
     problems: tuple[str, ...] = ()
 
@@ -246,6 +249,9 @@ class Finding:
     kind: str | None = None  # change-kind id when the finding is about one
     side: Side = "new"
     confidence: float | None = None  # llm findings only
+    #: the intent states this change: it counts for the blast radius and asks its questions,
+    #: but is not a mismatch
+    licensed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

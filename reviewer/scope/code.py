@@ -120,14 +120,14 @@ def _signature_and_body(node: Node, spec: CodeSpec) -> tuple[str, str]:
             break
     if body is None:
         text = text_of(node)
-        return squash(text.split("\n", 1)[0]), text
+        return "".join(text.split("\n", 1)[0].split()), text
     parts = []
     for child in node.children:
         if child.start_byte >= body.start_byte:
             break
         if "comment" not in child.type:
             parts.append(text_of(child))
-    return squash(" ".join(parts)), text_of(body)
+    return "".join(" ".join(parts).split()), text_of(body)
 
 
 def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition]:

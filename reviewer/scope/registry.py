@@ -61,7 +61,7 @@ def _load(module: str) -> Analyzer | None:
                 raise
             _loaded[module] = None
         else:
-            _loaded[module] = getattr(mod, "analyze")
+            _loaded[module] = getattr(mod, "analyze", None)
     return _loaded[module]
 
 

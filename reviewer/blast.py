@@ -1,0 +1,62 @@
+"""Scope + findings + policy -> BlastRadius: how much the change can break, with reasons. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .config import Config
+from .models import BlastRadius, Finding, Level, Scope, level_rank
+from .rules.size import _area
+
+#: severity of a signal -> the blast radius it implies on its own
+_BY_SEVERITY: dict[str, Level] = {"info": "low", "low": "low", "medium": "medium", "high": "high", "critical": "high"}
+#: roles whose changes are behavioural but bounded: at least medium when they change shared things
+_SHARED_ROLES = frozenset({"infra", "ci", "governance", "agent"})
+
+
+def blast_radius(
+    scope: Scope,
+    findings: Sequence[Finding],
+    config: Config,
+    *,
+    references: Mapping[str, int] | None = None,
+) -> BlastRadius:
+    level: Level = "low"
+    reasons: list[str] = []
+
+    def raise_to(new: Level, why: str) -> None:
+        nonlocal level
+        if level_rank(new) > level_rank(level):
+            level = new
+            reasons.insert(0, why)
+        elif level_rank(new) == level_rank(level) and len(reasons) < 8 and why not in reasons:
+            reasons.append(why)
+
+    for fs in scope.files:
+        for sig in fs.signals:
+            raise_to(_BY_SEVERITY[sig.severity], f"{sig.detail} (`{fs.path}`)")
+        if fs.role in _SHARED_ROLES and not fs.cosmetic and level_rank(level) < 1 and fs.status != "added":
+            raise_to("medium", f"changes shared {fs.role} configuration (`{fs.path}`)")
+        cp = config.critical_level(fs.path)
+        if cp is not None:
+            raise_to(cp.level, f"`{fs.path}` is on a critical path (`{cp.pattern}`)")  # type: ignore[arg-type]
+
+    areas = {_area(f.path) for f in scope.files if f.role not in ("docs", "changelog", "test")}
+    if len(areas) >= 6 and level_rank(level) < level_rank("high"):
+        bumped: Level = "medium" if level == "low" else "high"
+        raise_to(bumped, f"spans {len(areas)} top-level areas")
+
+    for name, count in (references or {}).items():
+        if count >= 20:
+            raise_to("high", f"`{name}` is referenced from {count} files")
+        elif count >= 5:
+            raise_to("medium", f"`{name}` is referenced from {count} files")
+
+    # critical is reserved for combinations: something destructive that nobody stated
+    unlicensed_destructive = [f for f in findings if f.severity == "critical" and not f.licensed]
+    if unlicensed_destructive and level == "high":
+        level = "critical"
+        reasons.insert(0, f"{unlicensed_destructive[0].title} — and the intent does not say so")
+    if not reasons:
+        reasons.append("no risky change kinds found")
+    return BlastRadius(level=level, reasons=tuple(dict.fromkeys(reasons))[:10])

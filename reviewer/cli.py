@@ -1,0 +1,439 @@
+"""Command line: ``reviewer review|bench|intent|hook|github|serve``. The only place that picks an exit code.
+
+Exit codes: 0 review produced, nothing at or above --fail-on; 1 review produced and it requires answers
+or reaches --fail-on; 2 a known error (one line on stderr); 3 a bug (one line, traceback in a log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .errors import ReviewerError, UsageError
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .models import Review
+
+EXIT_OK, EXIT_ANSWERS, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
+MAX_DIFF_BYTES = 512 * 1024 * 1024
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line and exit code 2 through our own path."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="reviewer",
+        description="Compare what a change says it does with what its diff does.",
+    )
+    p.add_argument("--version", action="version", version=f"reviewer {__version__} (intent-reviewer)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    r = sub.add_parser("review", help="review a diff against its stated intent")
+    src = r.add_argument_group("diff source (one of)")
+    src.add_argument("source", nargs="?", metavar="-", help="read the diff from stdin")
+    src.add_argument("--diff", metavar="FILE", help="a unified diff file ('-' for stdin)")
+    src.add_argument("--base", metavar="REV", help="review REV...HEAD (or ...--head) like a pull request")
+    src.add_argument("--head", metavar="REV", help="the head revision for --base (default HEAD)")
+    src.add_argument("--staged", action="store_true", help="review the staged changes (the index)")
+    it = r.add_argument_group("intent (one of)")
+    it.add_argument("--intent", metavar="TEXT", help="the stated intent")
+    it.add_argument("--intent-file", metavar="FILE", help="read the intent from a file (first line = title)")
+    it.add_argument(
+        "--intent-from-commits", action="store_true", help="use the commit messages of --base..--head"
+    )
+    it.add_argument(
+        "--intent-source",
+        choices=("pr", "commit", "prompt", "cli"),
+        help="where the intent comes from (default: cli, or commit with --intent-from-commits)",
+    )
+    out = r.add_argument_group("output")
+    out.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
+    out.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    out.add_argument(
+        "--fail-on",
+        choices=("never", "mismatch", "drift", "high"),
+        help="exit 1 at or above this (default: the policy's fail_on, 'mismatch')",
+    )
+    cfg = r.add_argument_group("policy")
+    cfg.add_argument("--config", metavar="FILE", help="a .reviewer.toml to use instead of the repository's")
+    cfg.add_argument("--repo", metavar="DIR", help="the git repository (default: the current directory)")
+    llm = r.add_argument_group("LLM (optional)")
+    llm.add_argument("--llm", dest="llm", action="store_true", default=None, help="sharpen the review with an LLM")
+    llm.add_argument("--no-llm", dest="llm", action="store_false", help="never call an LLM")
+    llm.add_argument("--model", help="the model name (default: the policy's llm.model)")
+    llm.add_argument("--on-llm-error", choices=("degrade", "fail"), default="degrade")
+    r.add_argument("-v", "--verbose", action="store_true", help="say where inputs came from")
+
+    b = sub.add_parser("bench", help="score the reviewer on a labelled JSONL bench")
+    b.add_argument("file", metavar="FILE.jsonl")
+    b.add_argument("--format", choices=("text", "json"), default="text")
+    b.add_argument("--cases", metavar="ID", nargs="*", help="only these case ids")
+    b.add_argument("--show", choices=("none", "misses", "all"), default="none", help="list cases")
+    b.add_argument("--llm", action="store_true", help="also run the LLM step (needs a configured endpoint)")
+    b.add_argument("--tokens", action="store_true", help="report LLM prompt tokens vs the raw-diff baseline")
+    b.add_argument("--model", help="the model whose tokenizer counts tokens")
+
+    i = sub.add_parser("intent", help="record the intent for the current branch (e.g. an AI prompt)")
+    isub = i.add_subparsers(dest="intent_command", metavar="ACTION", parser_class=_Parser)
+    iset = isub.add_parser("set", help="record the intent")
+    iset.add_argument("text", nargs="?", help="the intent text ('-' or omitted: stdin)")
+    iset.add_argument("--source", choices=("prompt", "cli", "pr", "commit"), default="prompt")
+    isub.add_parser("show", help="print the recorded intent")
+    isub.add_parser("clear", help="forget the recorded intent")
+
+    h = sub.add_parser("hook", help="pre-commit hook entry points")
+    hsub = h.add_subparsers(dest="hook_command", metavar="STAGE", parser_class=_Parser)
+    hc = hsub.add_parser("commit-msg", help="review the staged diff against the commit message")
+    hc.add_argument("message_file")
+    hp = hsub.add_parser("pre-push", help="review the pushed range against its commit messages")
+    hp.add_argument("--from-ref", default=None)
+    hp.add_argument("--to-ref", default=None)
+    for hp_ in (hc, hp):
+        hp_.add_argument("--llm", action="store_true", help="sharpen with an LLM (opt-in)")
+        hp_.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"))
+        hp_.add_argument("--config", metavar="FILE")
+
+    g = sub.add_parser("github", help="run inside a GitHub Action")
+    g.add_argument("--event-path", default=None, help="default: $GITHUB_EVENT_PATH")
+    g.add_argument("--event-name", default=None, help="default: $GITHUB_EVENT_NAME")
+    g.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"))
+    g.add_argument("--config", metavar="FILE")
+    g.add_argument("--inline-comments", type=int, default=None)
+    g.add_argument("--senior-reviewers", default=None)
+    g.add_argument("--ai-markers", default=None)
+    g.add_argument("--llm", dest="llm", action="store_true", default=None)
+    g.add_argument("--model", default=None)
+    g.add_argument("--output-dir", default=None, help="where report.json and report.sarif go")
+
+    s = sub.add_parser("serve", help="run the GitHub App webhook server")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8080)
+    s.add_argument("--workers", type=int, default=2)
+    s.add_argument("--queue", type=int, default=16)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args)
+    except ReviewerError as exc:
+        _err(f"reviewer: error: {exc}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _err("reviewer: interrupted")
+        return 130
+    except BrokenPipeError:
+        # the reader went away (| head): not an error of ours
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return EXIT_OK
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else 0
+    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes exit 3
+        log = _write_crash_log(exc)
+        _err(f"reviewer: internal error ({type(exc).__name__}: {str(exc)[:200]}); this is a bug. Details: {log}")
+        return EXIT_BUG
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "review":
+        return _cmd_review(args)
+    if args.command == "bench":
+        from .bench import run_bench
+
+        return run_bench(args)
+    if args.command == "intent":
+        from .precommit import intent_command
+
+        return intent_command(args)
+    if args.command == "hook":
+        from .precommit import hook_command
+
+        return hook_command(args)
+    if args.command == "github":
+        from .github.action import run_action
+
+        return run_action(args)
+    if args.command == "serve":
+        from .github.app import serve
+
+        return serve(args)
+    build_parser().print_help(sys.stderr)
+    return EXIT_ERROR
+
+
+# --- review -----------------------------------------------------------------------------------------
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    sources = [bool(args.diff), args.source == "-", bool(args.base), bool(args.staged)]
+    if args.source not in (None, "-"):
+        raise UsageError(f"unexpected argument {args.source!r} (use --diff FILE, '-', --base REV or --staged)")
+    if sum(sources) != 1:
+        raise UsageError("give exactly one diff source: --diff FILE, '-' (stdin), --base REV or --staged")
+    if args.head and not args.base:
+        raise UsageError("--head needs --base")
+    intents = [args.intent is not None, args.intent_file is not None, args.intent_from_commits]
+    if sum(intents) > 1:
+        raise UsageError("give at most one of --intent, --intent-file, --intent-from-commits")
+    if args.intent_from_commits and not args.base:
+        raise UsageError("--intent-from-commits needs --base")
+
+    from . import git
+    from .diff import decode, parse_diff
+    from .intent import parse_intent
+
+    repo = Path(args.repo) if args.repo else None
+    in_repo = git.inside_work_tree(repo) if (repo or args.base or args.staged or True) else False
+    if (args.base or args.staged) and not in_repo:
+        raise UsageError(f"{repo or Path.cwd()} is not inside a git work tree (needed for --base/--staged)")
+
+    reader = git.BlobReader(repo) if in_repo else None
+    try:
+        blobs: Any = None
+        policy_rev: str | None = None
+        if args.base:
+            base = git.resolve(args.base, cwd=repo)
+            head = git.resolve(args.head or "HEAD", cwd=repo)
+            fork = git.merge_base(base, head, cwd=repo)
+            raw = git.diff_range(base, head, cwd=repo)
+            assert reader is not None
+            blobs = git.GitBlobs(reader, fork, head)
+            policy_rev = base
+        elif args.staged:
+            raw = git.diff_staged(cwd=repo)
+            has_head = git.has_head(cwd=repo)
+            assert reader is not None
+            blobs = git.GitBlobs(reader, "HEAD" if has_head else git.EMPTY_TREE, git.INDEX)
+            policy_rev = "HEAD" if has_head else None
+        else:
+            raw = _read_input(args.diff if args.diff else "-")
+        diff = parse_diff(decode(raw))
+        if blobs is None and reader is not None:
+            ids = {}
+            for fd in diff.files:
+                if fd.old_blob:
+                    ids[("old", fd.old_path or fd.path)] = fd.old_blob
+                if fd.new_blob:
+                    ids[("new", fd.path)] = fd.new_blob
+            blobs = git.ObjectBlobs(reader, ids)
+
+        intent_text, title, source = _intent_text(args, repo)
+        intent = parse_intent(intent_text, source=source, title=title)
+        config = _load_config(args.config, repo=repo if in_repo else None, rev=policy_rev, in_repo=in_repo)
+        if args.verbose:
+            where = f"git {args.base}...{args.head or 'HEAD'}" if args.base else "the index" if args.staged else (args.diff or "stdin")
+            _err(f"reviewer: diff from {where}; policy from {config.source}; intent from {source}")
+
+        from .review import review
+
+        result = review(diff, intent, config, blobs=blobs, started=started)
+        result = _maybe_llm(args, result, diff, config)
+    finally:
+        if reader is not None:
+            reader.close()
+
+    _emit(args, result)
+    return exit_code(result, args.fail_on or config.fail_on)
+
+
+def exit_code(review: Review, fail_on: str) -> int:
+    from .models import level_rank
+
+    if fail_on == "never":
+        return EXIT_OK
+    unanswered = any(not q.answered for q in review.questions)
+    if review.requires_answers and unanswered:
+        return EXIT_ANSWERS
+    if fail_on == "mismatch" and review.verdict == "mismatch":
+        return EXIT_ANSWERS
+    if fail_on == "drift" and review.verdict != "aligned":
+        return EXIT_ANSWERS
+    if fail_on == "high" and level_rank(review.blast_radius.level) >= level_rank("high"):
+        return EXIT_ANSWERS
+    return EXIT_OK
+
+
+def _read_input(name: str) -> bytes:
+    from .errors import DiffError
+
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_DIFF_BYTES + 1)
+    else:
+        path = Path(name)
+        try:
+            if path.is_dir():
+                raise DiffError(f"{name} is a directory, not a diff file")
+            with path.open("rb") as fh:
+                data = fh.read(MAX_DIFF_BYTES + 1)
+        except FileNotFoundError as exc:
+            raise DiffError(f"{name}: no such file") from exc
+        except PermissionError as exc:
+            raise DiffError(f"{name}: permission denied") from exc
+        except OSError as exc:
+            raise DiffError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_DIFF_BYTES:
+        raise DiffError(f"the diff is larger than {MAX_DIFF_BYTES // (1024 * 1024)} MB")
+    return data
+
+
+def _intent_text(args: argparse.Namespace, repo: Path | None) -> tuple[str, str | None, Any]:
+    from . import git
+
+    source = args.intent_source
+    if args.intent is not None:
+        return args.intent, None, source or "cli"
+    if args.intent_file is not None:
+        return _read_text(args.intent_file), None, source or "cli"
+    if args.intent_from_commits:
+        head = args.head or "HEAD"
+        fork = git.merge_base(git.resolve(args.base, cwd=repo), git.resolve(head, cwd=repo), cwd=repo)
+        messages = git.commit_messages(fork, head, cwd=repo)
+        return "\n\n".join(messages), None, source or "commit"
+    return "", None, source or "cli"
+
+
+def _read_text(name: str) -> str:
+    from .errors import UsageError as _UE
+
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except FileNotFoundError as exc:
+        raise _UE(f"{name}: no such file") from exc
+    except OSError as exc:
+        raise _UE(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    return data[:1_000_000].decode("utf-8", "replace")
+
+
+def _load_config(path: str | None, *, repo: Path | None, rev: str | None, in_repo: bool) -> Config:
+    from . import config as cfg
+    from . import git
+
+    if path:
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as exc:
+            raise UsageError(f"--config {path}: cannot read ({exc.strerror or exc})") from exc
+        return cfg.load_text(text, source=path, pyproject=path.endswith("pyproject.toml"))
+    if not in_repo:
+        root = Path.cwd()
+        texts = [(root / n) for n in (cfg.CONFIG_FILE, "pyproject.toml")]
+        return cfg.load_from_texts(*(_maybe_read(t) for t in texts))
+    if rev is not None:
+        # the policy that reviews a change comes from before the change
+        own = git.show_file(rev, cfg.CONFIG_FILE, cwd=repo)
+        pyp = git.show_file(rev, "pyproject.toml", cwd=repo)
+        conf = cfg.load_from_texts(
+            own.decode("utf-8", "replace") if own is not None else None,
+            pyp.decode("utf-8", "replace") if pyp is not None else None,
+        )
+        return conf.with_overrides(source=f"{conf.source} at {rev[:12]}") if conf.source != "defaults" else conf
+    root = git.toplevel(repo)
+    return cfg.load_from_texts(_maybe_read(root / cfg.CONFIG_FILE), _maybe_read(root / "pyproject.toml"))
+
+
+def _maybe_read(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+
+
+def _maybe_llm(args: argparse.Namespace, result: Review, diff: Any, config: Config) -> Review:
+    if not getattr(args, "llm", None):
+        return result
+    try:
+        from .llm import enrich
+    except ImportError as exc:
+        raise UsageError("--llm needs the LLM extra: pip install 'intent-reviewer[llm]'") from exc
+    return enrich(
+        result,
+        diff,
+        config,
+        model=getattr(args, "model", None),
+        on_error=getattr(args, "on_llm_error", "degrade"),
+        verbose=getattr(args, "verbose", False),
+    )
+
+
+def _emit(args: argparse.Namespace, result: Review) -> None:
+    from .render import renderer
+
+    fmt = args.format
+    if fmt == "text":
+        from .render.text import render as render_text
+
+        use_color = args.color == "always" or (
+            args.color == "auto" and not args.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        )
+        text = render_text(result, color=use_color, width=_width())
+    else:
+        text = renderer(fmt)(result)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, "utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output {args.output}: cannot write ({exc.strerror or exc})") from exc
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _width() -> int:
+    try:
+        return max(60, min(120, os.get_terminal_size().columns))
+    except OSError:
+        return 80
+
+
+def _err(text: str) -> None:
+    try:
+        sys.stderr.write(text.replace("\n", " ") + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _write_crash_log(exc: BaseException) -> str:
+    import tempfile
+    import traceback
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "intent-reviewer"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    try:
+        path.write_text(
+            f"reviewer {__version__}\nargv: {sys.argv!r}\n\n"
+            + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+            "utf-8",
+        )
+    except OSError:
+        return "(could not write a crash log)"
+    return str(path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

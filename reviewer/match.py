@@ -1,0 +1,442 @@
+"""Intent vs. scope: which files and changes the stated intent explains, and why. Pure.
+
+A reviewer explains a changed file the way a person would: the intent names its path or component,
+one of its symbols, or something its changed lines contain; or the file follows a change that is
+explained (its test, its changelog entry, the README rows of a new input, a lockfile after a bump);
+or the intent's size and kind fit it (a typo fix that only touches comments). A risky change inside
+an explained file is licensed only when the intent both points at it and says that kind of thing
+(a deletion needs "remove", "drop", "replace" ... about that resource).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import models as m
+from .models import Diff, FileDiff, FileScope, Intent, Scope, Signal
+from .paths import is_docs_like
+from .terms import GENERIC, is_identifier_like, stem, subwords, term_set, tokens, weight
+
+#: how much evidence (sum of term weights) explains a file directly
+EXPLAIN_THRESHOLD = 1.0
+#: changed lines read per file for content terms (keeps huge files cheap)
+MAX_CONTENT_LINES = 600
+
+#: words in the intent that name a file role
+ROLE_WORDS: dict[str, frozenset[str]] = {
+    "docs": frozenset(stem(w) for w in "doc docs documentation document readme typo typos spelling wording reword rewording markdown rst docstring docstrings comment comments guide tutorial link links".split()),
+    "test": frozenset(stem(w) for w in "test tests testing testsuite spec specs unittest pytest coverage fixture fixtures".split()),
+    "ci": frozenset(stem(w) for w in "ci workflow workflows pipeline pipelines action actions circleci travis jenkins gitlab github-actions job jobs runner runners".split()),
+    "changelog": frozenset(stem(w) for w in "changelog changes news release-notes".split()),
+    "dependency": frozenset(stem(w) for w in "bump upgrade downgrade dependency dependencies deps package packages requirement requirements lockfile pin version versions".split()),
+    "lockfile": frozenset(stem(w) for w in "bump upgrade downgrade dependency dependencies deps lockfile lock".split()),
+    "infra": frozenset(stem(w) for w in "terraform infra infrastructure helm chart charts k8s kubernetes manifest manifests kustomize kustomization deployment docker dockerfile compose cluster".split()),
+    "example": frozenset(stem(w) for w in "example examples sample samples demo".split()),
+    "governance": frozenset(stem(w) for w in "codeowners owners dependabot renovate governance branch protection".split()),
+    "agent": frozenset(stem(w) for w in "agent agents copilot cursor claude instructions prompt mcp ai llm".split()),
+}
+
+#: words that license a change kind once the intent points at the changed thing
+KIND_WORDS: dict[str, frozenset[str]] = {
+    m.RESOURCE_DELETION: frozenset(stem(w) for w in "remove delete drop destroy decommission deprecate cleanup clean retire unused obsolete rollback revert replace split move migrate consolidate rid teardown eliminate".split()),
+    m.REPLACEMENT: frozenset(stem(w) for w in "rename replace recreate migrate move change update upgrade resize rollback revert split convert switch rekey".split()),
+    m.ENVIRONMENT_DEFINITION: frozenset(stem(w) for w in "count for_each foreach conditional conditionally optional toggle backend state workspace region provider environment environments moved import key keys rekey rollback revert address addresses number create".split()),
+    m.PROTECTION_TOGGLE: frozenset(stem(w) for w in "protection snapshot destroy force retention backup prevent lifecycle deletion".split()),
+    m.DESTRUCTIVE_DATA: frozenset(stem(w) for w in "drop remove delete truncate migration migrations column columns table tables purge cleanup schema".split()),
+    m.PERMISSION_WIDENING: frozenset(stem(w) for w in "permission permissions iam policy policies role roles access public expose ingress egress cidr firewall security grant allow admin privilege privileges rbac pull_request_target secret secrets token auth route routes".split()),
+    m.CI_CD: frozenset(stem(w) for w in "ci workflow workflows pipeline action actions job jobs build release deploy publish codeowners dependabot renovate lint runner trigger triggers concurrency cd".split()),
+    m.AGENT_INSTRUCTIONS: frozenset(stem(w) for w in "agent agents copilot cursor claude instruction instructions prompt prompts mcp ai llm rules".split()),
+    m.GLOBAL_CONFIG: frozenset(stem(w) for w in "config configuration default defaults flag flags setting settings enable disable value values limit limits timeout memory cpu replicas request requests increase decrease raise lower".split()),
+    m.DANGEROUS_COMMAND: frozenset(stem(w) for w in "destroy delete force reset clean cleanup prune rm wipe teardown".split()),
+    m.PUBLIC_API: frozenset(stem(w) for w in "deprecate deprecation remove rename api breaking signature drop replace move delete".split()),
+    m.DEPENDENCY: frozenset(stem(w) for w in "bump upgrade update dependency dependencies deps version versions package packages pin require requirement install lock".split()),
+}
+#: intents that undo earlier work license whatever they touch in the area they name
+_UNDO = frozenset(stem(w) for w in "revert rollback undo restore".split())
+
+
+@dataclass
+class Evidence:
+    """What one file offers to be matched against the intent."""
+
+    path_terms: set[str] = field(default_factory=set)
+    symbol_terms: set[str] = field(default_factory=set)
+    content_terms: set[str] = field(default_factory=set)
+    context_terms: set[str] = field(default_factory=set)
+    #: identifiers the change introduces or removes (for followers: README rows of a new input)
+    identifiers: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class IntentTerms:
+    weights: dict[str, float]
+    roles: frozenset[str]
+    words: frozenset[str]  # every stemmed word of the intent, stopwords included
+    targets: frozenset[str]  # identifier-like targets, lowercased
+
+    def score(self, terms: Iterable[str], factor: float = 1.0) -> tuple[float, list[str]]:
+        total = 0.0
+        hits: list[str] = []
+        for t in terms:
+            w = self.weights.get(t)
+            if w:
+                total += w * factor
+                hits.append(t)
+        return total, hits
+
+
+@dataclass(frozen=True, slots=True)
+class FileMatch:
+    explained: bool
+    explained_by: tuple[str, ...]
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    files: dict[str, FileMatch]
+    licensed: dict[Signal, bool]
+    intent_terms: IntentTerms
+    missing_targets: tuple[str, ...]
+
+
+def intent_terms(intent: Intent) -> IntentTerms:
+    weights: dict[str, float] = {}
+
+    def add(text: str, factor: float) -> None:
+        for tok in tokens(text):
+            low = tok.lower()
+            if is_identifier_like(tok) and len(low) > 2:
+                weights[low] = max(weights.get(low, 0.0), 2.0 * factor)
+            for sw in subwords(tok):
+                s = stem(sw)
+                if _is_stop(sw):
+                    continue
+                weights[s] = max(weights.get(s, 0.0), weight(sw) * factor)
+
+    title = intent.title
+    body = intent.text[len(title):] if intent.text.startswith(title) else intent.text
+    add(title, 1.0)
+    add(body[:20_000], 0.7)
+    if intent.prompt:
+        add(intent.prompt[:20_000], 1.0)
+    words = frozenset(stem(t.lower()) for t in tokens(intent.text + " " + (intent.prompt or "")))
+    roles = frozenset(role for role, ws in ROLE_WORDS.items() if words & ws)
+    targets = frozenset(t.lower() for t in intent.targets if is_identifier_like(t) or "/" in t or "." in t)
+    return IntentTerms(weights, roles, words, targets)
+
+
+def _is_stop(word: str) -> bool:
+    from .terms import is_stop
+
+    return is_stop(word)
+
+
+def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
+    ev = Evidence()
+    for p in {fs.path, fs.old_path} - {None}:
+        assert p is not None
+        ev.path_terms |= _path_terms(p)
+    for sym in fs.symbols:
+        ev.symbol_terms |= term_set(sym.name)
+        if sym.old_name:
+            ev.symbol_terms |= term_set(sym.old_name)
+    n = 0
+    for h in fd.hunks:
+        if h.section:
+            ev.context_terms |= term_set(h.section)
+        for line in h.lines:
+            if n >= MAX_CONTENT_LINES:
+                break
+            prefix = line[:1]
+            if prefix in "+-":
+                n += 1
+                text = line[1:]
+                ev.content_terms |= term_set(text)
+                for tok in tokens(text):
+                    if is_identifier_like(tok):
+                        ev.identifiers.add(tok.lower())
+            elif len(ev.context_terms) < 2000:
+                ev.context_terms |= term_set(line[1:])
+    return ev
+
+
+_EXT_RE = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+#: directory names that group components rather than name one
+_GENERIC_DIRS = frozenset(
+    "src lib libs pkg pkgs app apps internal main index init __init__ cmd services service packages "
+    "modules module components plugins source sources code kubernetes-manifests manifests k8s "
+    "helm-chart helm charts chart templates template deploy deployment deployments terraform infra "
+    "config configs scripts tools test tests docs doc examples example .github workflows".split()
+)
+
+
+def _path_terms(path: str) -> set[str]:
+    out: set[str] = set()
+    for comp in path.split("/"):
+        base = _EXT_RE.sub("", comp).lower()
+        out.add(comp.lower())
+        if base and base not in _GENERIC_DIRS:
+            out.add(base)
+        for sw in subwords(comp):
+            if not _is_stop(sw) and sw not in ("py", "go", "tf", "yaml", "yml", "json", "md", "rst", "js", "ts", "txt"):
+                out.add(stem(sw))
+    return out
+
+
+def component(path: str) -> str:
+    """The part of a path that names a component: ``src/frontend/x.go`` -> ``frontend``,
+    ``kubernetes-manifests/redis.yaml`` -> ``redis``; ``""`` for files at the top."""
+    parts = [p.lower() for p in path.split("/") if p]
+    for i, part in enumerate(parts[:-1]):
+        if part not in _GENERIC_DIRS and not part.startswith("."):
+            return part
+    if len(parts) > 1:
+        return _EXT_RE.sub("", parts[-1])
+    return ""
+
+
+def _path_hits(it: IntentTerms, path_terms: set[str]) -> list[str]:
+    """Intent terms found in the path: exactly, or as a prefix of a component name
+    ("productcatalog" names ``productcatalogservice``)."""
+    hits = [t for t in path_terms if t in it.weights]
+    long_terms = [t for t in it.weights if len(t) >= 5 and it.weights[t] >= 0.6]
+    for comp in path_terms:
+        if len(comp) < 6 or comp in it.weights:
+            continue
+        for t in long_terms:
+            if comp.startswith(t) and len(t) >= 0.5 * len(comp):
+                hits.append(comp)
+                it.weights.setdefault(comp, it.weights[t])
+                break
+    return hits
+
+
+def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None = None) -> Match:
+    it = intent_terms(intent)
+    by_path = {f.path: f for f in diff.files}
+    evs: dict[str, Evidence] = {}
+    for fs in scope.files:
+        fd = by_path.get(fs.path)
+        evs[fs.path] = evidence(fd, fs) if fd is not None else Evidence(path_terms=_path_terms(fs.path))
+
+    missing = _missing_targets(intent, it, evs)
+    # when the intent names specific things and the change contains none of them, only strong
+    # evidence explains a file (a message paired with somebody else's diff still shares words)
+    specific = _specific_targets(it)
+    strict = bool(specific) and len(missing) == len(specific)
+
+    # components the intent names by path: a sibling component needs evidence of its own
+    path_hits = {fs.path: _path_hits(it, evs[fs.path].path_terms) for fs in scope.files}
+    anchored = {component(p) for p, hits in path_hits.items() if component(p) and component(p) in hits}
+
+    results: dict[str, FileMatch] = {}
+    for fs in scope.files:
+        ev = evs[fs.path]
+        if ignored and fs.path in ignored:
+            results[fs.path] = FileMatch(True, ("ignored by policy",), 0.0)
+            continue
+        results[fs.path] = _explain_file(fs, ev, it, intent, path_hits[fs.path], anchored, strict)
+
+    _followers(scope, evs, results, it)
+    licensed = _license(scope, evs, results, it, intent)
+    return Match(results, licensed, it, missing)
+
+
+def _explain_file(
+    fs: FileScope,
+    ev: Evidence,
+    it: IntentTerms,
+    intent: Intent,
+    h_path: list[str],
+    anchored: set[str],
+    strict: bool,
+) -> FileMatch:
+    reasons: list[str] = []
+    seen = set(h_path)
+    s_path = sum(it.weights[t] for t in h_path)
+    s_sym, h_sym = it.score(ev.symbol_terms - seen, 1.0)
+    seen |= set(h_sym)
+    s_content, h_content = it.score(ev.content_terms - seen, 0.8)
+    seen |= set(h_content)
+    s_ctx, h_ctx = it.score(ev.context_terms - seen, 0.5)
+    score = s_path + s_sym + s_content + s_ctx
+    comp = component(fs.path)
+    if comp and comp not in anchored and anchored and not h_path:
+        # the intent names another component: shared vocabulary is not enough here
+        score *= 0.35
+    hits = [*h_path, *h_sym, *h_content, *h_ctx]
+    strongest = max((it.weights[t] for t in hits), default=0.0)
+    distinct = {t for t in hits if it.weights[t] >= 0.6}
+    content_terms = {t for t in ev.content_terms if t not in GENERIC and len(t) > 2}
+    coverage = len(content_terms & set(h_content) | (content_terms & set(h_path))) / len(content_terms) if content_terms else 0.0
+    threshold = EXPLAIN_THRESHOLD * (1.6 if strict else 1.0)
+    strong = (
+        len(distinct) >= 2
+        or strongest >= 1.3
+        or any(it.weights[t] >= 0.6 for t in h_path)
+        or any(it.weights[t] >= 0.6 for t in h_sym)
+        or (coverage >= 0.5 and bool(h_content))
+    )
+    explained = score >= threshold and strong
+    if h_path:
+        reasons.append("path: " + ", ".join(sorted(h_path)[:4]))
+    if h_sym:
+        reasons.append("symbol: " + ", ".join(sorted(h_sym)[:4]))
+    if h_content:
+        reasons.append("changed lines: " + ", ".join(sorted(h_content)[:4]))
+    if h_ctx and explained:
+        reasons.append("context: " + ", ".join(sorted(h_ctx)[:4]))
+    role_hit = fs.role in it.roles or (fs.role == "changelog" and "docs" in it.roles)
+    if not explained and role_hit and fs.role in _ROLE_LICENSED:
+        explained = True
+        reasons.append(f"intent mentions {fs.role} changes")
+    if not explained and fs.cosmetic and _cosmetic_intent(intent, it):
+        explained = True
+        reasons.append(f"{fs.cosmetic}-only change under a {' / '.join(intent.size_words) or 'docs'} intent")
+    return FileMatch(explained, tuple(reasons) if explained else tuple(reasons), score)
+
+
+_ROLE_LICENSED = frozenset({"docs", "test", "ci", "changelog", "dependency", "lockfile", "example", "governance", "agent"})
+
+
+def _specific_targets(it: IntentTerms) -> frozenset[str]:
+    return frozenset(t for t in it.targets if len(t) > 3)
+
+
+def _missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) -> tuple[str, ...]:
+    every: set[str] = set()
+    for ev in evs.values():
+        every |= ev.path_terms | ev.symbol_terms | ev.content_terms | ev.context_terms | ev.identifiers
+    out: list[str] = []
+    for t in sorted(_specific_targets(it)):
+        parts = [stem(s) for s in subwords(t) if not _is_stop(s)]
+        if t in every or posixpath.basename(t) in every:
+            continue
+        if parts and all(p in every for p in parts):
+            continue
+        out.append(t)
+    return tuple(out)
+
+
+def _cosmetic_intent(intent: Intent, it: IntentTerms) -> bool:
+    size = set(intent.size_words)
+    return bool(size & {"typo", "comments", "formatting", "docs only", "no functional change"}) or intent.type in (
+        "docs",
+        "style",
+    )
+
+
+def _followers(scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMatch], it: IntentTerms) -> None:
+    """Tests, docs, changelogs, examples and lockfiles that follow an explained change."""
+    explained = [f for f in scope.files if results[f.path].explained]
+    if not explained:
+        return
+    vocab: set[str] = set()
+    stems: set[str] = set()
+    dirs: set[str] = set()
+    for f in explained:
+        ev = evs[f.path]
+        vocab |= {i for i in ev.identifiers if len(i) > 4}
+        stems |= {_stem_of(f.path)}
+        dirs.add(posixpath.dirname(f.path))
+    explained_roles = {f.role for f in explained}
+    for fs in scope.files:
+        fm = results[fs.path]
+        if fm.explained:
+            continue
+        ev = evs[fs.path]
+        reason = None
+        if fs.role == "test" and (_stem_of(fs.path) in stems or ev.identifiers & vocab):
+            reason = "tests an explained change"
+        elif fs.role == "changelog" and (explained_roles - {"changelog"}):
+            reason = "changelog entry of an explained change"
+        elif fs.role in ("docs", "example", "test", "generated") and len(ev.identifiers & vocab) >= 1:
+            shared = sorted(ev.identifiers & vocab)[:3]
+            reason = f"{fs.role} follows an explained change ({', '.join(shared)})"
+        elif fs.role == "lockfile" and explained_roles & {"dependency"}:
+            reason = "lockfile of an explained manifest change"
+        elif fs.role == "docs" and posixpath.dirname(fs.path) in dirs and fs.path.lower().endswith(("readme.md", "readme.rst")):
+            reason = "README next to an explained change"
+        if reason:
+            results[fs.path] = FileMatch(True, (*fm.explained_by, reason), fm.score)
+
+
+def _stem_of(path: str) -> str:
+    base = posixpath.splitext(posixpath.basename(path))[0].lower()
+    for pre in ("test_", "tests_"):
+        base = base.removeprefix(pre)
+    for suf in ("_test", "_tests", ".test", ".spec", "_spec", "test", "tests"):
+        base = base.removesuffix(suf)
+    return base
+
+
+def _license(
+    scope: Scope,
+    evs: dict[str, Evidence],
+    results: dict[str, FileMatch],
+    it: IntentTerms,
+    intent: Intent,
+) -> dict[Signal, bool]:
+    out: dict[Signal, bool] = {}
+    undo = bool(it.words & _UNDO)
+    for fs in scope.files:
+        fm = results[fs.path]
+        ev = evs[fs.path]
+        for sig in fs.signals:
+            out[sig] = _signal_licensed(sig, fs, fm, ev, it, undo)
+    return out
+
+
+def _signal_licensed(sig: Signal, fs: FileScope, fm: FileMatch, ev: Evidence, it: IntentTerms, undo: bool) -> bool:
+    if not fm.explained:
+        return False
+    if "ignored by policy" in fm.explained_by:
+        return True
+    # does the intent point at the thing the signal is about?
+    if sig.symbol:
+        sym_terms = term_set(sig.symbol) - _GENERIC_STEMS
+        pointed = bool(sym_terms & set(it.weights)) or sig.symbol.lower() in it.targets
+    else:
+        pointed = fm.score >= EXPLAIN_THRESHOLD or any(r.startswith("intent mentions") for r in fm.explained_by)
+    if not pointed:
+        # "remove unused variables": the intent names the kind of thing, not each instance
+        pointed = bool(_symbol_kind_words(sig) & it.words)
+    if not pointed:
+        return False
+    if undo:
+        return True
+    words = KIND_WORDS.get(sig.kind, frozenset())
+    if words & it.words:
+        return True
+    # a change kind the file's own role makes obvious: editing a workflow is CI/CD work
+    if sig.kind == m.CI_CD and fs.role in ("ci", "governance") and fm.score >= EXPLAIN_THRESHOLD:
+        return True
+    if sig.kind == m.DEPENDENCY and fs.role in ("dependency", "lockfile") and fm.score >= EXPLAIN_THRESHOLD:
+        return True
+    if sig.kind == m.GLOBAL_CONFIG and sig.severity in ("low", "medium") and fm.score >= EXPLAIN_THRESHOLD:
+        return True
+    return sig.severity in ("low", "info")
+
+
+_GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
+_KIND_OF_SYMBOL = re.compile(r"^(var|output|module|data|local|resource|job|jobs|service|object)[.:/]")
+
+
+def _symbol_kind_words(sig: Signal) -> set[str]:
+    if not sig.symbol:
+        return set()
+    mm = _KIND_OF_SYMBOL.match(sig.symbol)
+    words = {"var": {"variable", "input"}, "output": {"output"}, "module": {"module"}, "data": {"data"},
+             "local": {"local"}, "resource": {"resource"}, "job": {"job"}, "jobs": {"job"},
+             "service": {"service"}, "object": {"object"}}
+    if mm is None:
+        return set()
+    return {stem(w) for w in words.get(mm.group(1), set())}
+
+
+def is_docs_path(fs: FileScope) -> bool:
+    return is_docs_like(fs.role)

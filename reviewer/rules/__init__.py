@@ -1,0 +1,104 @@
+"""The rule registry: stable ids, one module per family, findings as small fixed records.
+
+    RV1xx  scope: files and changes the intent does not explain       (rules/scope.py)
+    RV2xx  change kinds the intent does not license                   (rules/kinds.py)
+    RV3xx  size versus intent                                         (rules/size.py)
+    RV4xx  policy: constraints, protected resources, critical paths   (rules/policy.py)
+    RV5xx  review hygiene: missing intent, rollback plan              (rules/scope.py)
+
+``select``/``ignore`` in the policy filter by id prefix, like flake8.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..config import Config
+from ..match import Match
+from ..models import CHANGE_KINDS, Diff, Finding, Intent, Scope, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    name: str
+    summary: str
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    intent: Intent
+    scope: Scope
+    diff: Diff
+    match: Match
+    config: Config
+
+
+KIND_RULES: dict[str, str] = {
+    kind: f"RV2{i:02d}" for i, kind in enumerate(CHANGE_KINDS, start=1) if kind != "size_vs_intent"
+}
+
+RULES: tuple[Rule, ...] = (
+    Rule("RV101", "out-of-scope-file", "A changed file that the stated intent does not explain."),
+    Rule("RV102", "intent-target-missing", "The intent names something the change never touches."),
+    *(
+        Rule(rid, f"unlicensed-{kind.replace('_', '-')}", f"A {CHANGE_KINDS[kind]} the stated intent does not license.", kind)
+        for kind, rid in KIND_RULES.items()
+    ),
+    Rule("RV301", "size-vs-intent", "The intent calls the change small, a typo or docs-only; the diff is not.", "size_vs_intent"),
+    Rule("RV401", "constraint-violated", "The intent forbids what the change does (\"no infra changes\")."),
+    Rule("RV402", "protected-resource", "The change touches a resource the policy protects."),
+    Rule("RV403", "critical-path", "The change touches a path the policy marks critical."),
+    Rule("RV501", "intent-missing", "No intent was stated: nothing to compare the change with."),
+    Rule("RV502", "rollback-plan", "A high blast radius change needs a rollback and verification plan."),
+)
+RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+
+def fingerprint(*parts: object) -> str:
+    """A stable id from what a finding is about (never from line numbers, which shift)."""
+    h = hashlib.blake2b("\x1f".join("" if p is None else str(p) for p in parts).encode(), digest_size=6)
+    return h.hexdigest()
+
+
+def finding(
+    rule: str,
+    severity: Severity,
+    title: str,
+    *,
+    path: str | None = None,
+    line: int | None = None,
+    symbol: str | None = None,
+    kind: str | None = None,
+    side: str = "new",
+    licensed: bool = False,
+    key: str = "",
+) -> Finding:
+    return Finding(
+        id=f"{rule}-{fingerprint(rule, path, symbol, kind, key or title)}",
+        rule=rule,
+        severity=severity,
+        title=title,
+        path=path,
+        line=line,
+        symbol=symbol,
+        kind=kind,
+        side=side,  # type: ignore[arg-type]
+        licensed=licensed,
+    )
+
+
+RuleFamily = Callable[[Context], list[Finding]]
+
+
+def run_rules(ctx: Context) -> list[Finding]:
+    from . import kinds, policy, scope, size
+
+    found: list[Finding] = []
+    for family in (scope.check, kinds.check, size.check, policy.check):
+        found.extend(f for f in family(ctx) if ctx.config.rule_enabled(f.rule))
+    # one finding per id: the first (most specific) wins
+    return list({f.id: f for f in found}.values())

@@ -1,0 +1,65 @@
+"""RV2xx: risky change kinds (deletions, replacements, permissions ...) the intent does not license."""
+
+from __future__ import annotations
+
+from ..models import Finding, Severity, Signal
+from . import KIND_RULES, Context, finding
+
+_RAISE: dict[str, Severity] = {"info": "low", "low": "medium", "medium": "high", "high": "critical", "critical": "critical"}
+#: kinds that destroy or expose: unlicensed, they are a mismatch whatever their severity
+DESTRUCTIVE = frozenset(
+    {
+        "resource_deletion",
+        "replacement",
+        "environment_definition",
+        "protection_toggle",
+        "destructive_data",
+        "permission_widening",
+        "dangerous_command",
+    }
+)
+
+
+def check(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    for fs in ctx.scope.files:
+        explained = ctx.match.files[fs.path].explained
+        for sig in fs.signals:
+            rule = KIND_RULES.get(sig.kind)
+            if rule is None:
+                continue
+            licensed = ctx.match.licensed.get(sig, False)
+            severity = _severity(sig, licensed=licensed, file_explained=explained)
+            out.append(
+                finding(
+                    rule,
+                    severity,
+                    _title(sig, licensed),
+                    path=fs.path,
+                    line=sig.line,
+                    symbol=sig.symbol,
+                    kind=sig.kind,
+                    side=sig.side,
+                    licensed=licensed,
+                    key=f"{sig.code}:{sig.detail}",
+                )
+            )
+    return out
+
+
+def _severity(sig: Signal, *, licensed: bool, file_explained: bool) -> Severity:
+    sev: Severity = sig.severity
+    if licensed:
+        return sev
+    if sig.kind in DESTRUCTIVE and sev in ("info", "low"):
+        sev = "medium"
+    # destroying something nobody mentioned, in a file nobody mentioned: the incident shape
+    if not file_explained and sig.kind in DESTRUCTIVE and sev == "high":
+        return "critical"
+    return sev
+
+
+def _title(sig: Signal, licensed: bool) -> str:
+    detail = sig.detail.rstrip(".")
+    detail = detail[:1].upper() + detail[1:]
+    return f"{detail} (stated in the intent)" if licensed else detail
