@@ -1,0 +1,983 @@
+"""Dangerous shell commands (``scan_commands``) and the scope of shell scripts, Dockerfiles, Makefiles."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass, field
+
+from ..models import DANGEROUS_COMMAND, Side, Signal
+from .engine import FileContext, Partial
+
+#: a logical command longer than this is scanned in its first part only (a 5 MB minified line)
+MAX_COMMAND_CHARS = 65_536
+#: how deep ``sh -c "..."``, ``eval``, ``ssh host ...`` and ``kubectl exec -- ...`` are followed
+_MAX_DEPTH = 3
+
+Hit = tuple[str, str, str]  # (code, severity, command excerpt)
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_RANK = {"low": 1, "medium": 2, "high": 3}
+
+_WHAT: dict[str, str] = {
+    "cmd.rm_rf": "deletes files recursively",
+    "cmd.terraform_destroy": "destroys Terraform-managed infrastructure",
+    "cmd.terraform_replace": "forces replacement of Terraform resources",
+    "cmd.terraform_auto_approve": "applies Terraform changes without review",
+    "cmd.terraform_state": "edits Terraform state directly",
+    "cmd.terraform_workspace_delete": "deletes a Terraform workspace",
+    "cmd.stack_destroy": "destroys a deployed stack",
+    "cmd.kubectl_delete": "deletes Kubernetes objects",
+    "cmd.kubectl_disrupt": "disrupts running Kubernetes workloads",
+    "cmd.helm_uninstall": "uninstalls a Helm release",
+    "cmd.git_force_push": "force-pushes, rewriting remote history",
+    "cmd.git_delete_ref": "deletes a remote branch or tag",
+    "cmd.git_discard": "discards local changes",
+    "cmd.git_history_rewrite": "rewrites git history",
+    "cmd.cloud_delete": "deletes cloud resources",
+    "cmd.public_acl": "makes a cloud resource public",
+    "cmd.sql_drop": "drops or empties database objects",
+    "cmd.data_drop": "drops or resets a database",
+    "cmd.disk_wipe": "overwrites a disk or filesystem",
+    "cmd.chmod_world": "makes files world-writable",
+    "cmd.chown_system": "changes ownership of system directories",
+    "cmd.curl_pipe_shell": "runs a script downloaded from the network",
+    "cmd.no_verify": "skips verification hooks",
+    "cmd.force_deploy": "forces a deployment or publication",
+    "cmd.unpublish": "removes a published package version",
+    "cmd.docker_prune": "removes Docker images, volumes or data",
+    "cmd.kill_all": "kills every process",
+    "cmd.fork_bomb": "runs a fork bomb",
+    "cmd.shutdown": "shuts down or reboots the machine",
+}
+
+# --- vocabulary ----------------------------------------------------------------------------------
+
+_SHELLS = _set("sh bash zsh dash ksh ash fish mksh busybox")
+_INTERPRETERS = _SHELLS | _set("python python3 perl ruby node pwsh powershell iex")
+_FETCHERS = _set("curl wget fetch http https xh")
+_SQL_CLIENTS = _set(
+    "psql mysql mariadb sqlite3 sqlite sqlcmd cockroach clickhouse-client clickhouse mongo mongosh "
+    "redis-cli bq snowsql cqlsh duckdb pgcli mycli usql trino presto sqlplus isql vsql influx "
+    "mysqlsh spanner-cli"
+)
+_CLOUD_CLIS = _set(
+    "aws gcloud az doctl oci ibmcloud hcloud linode-cli scw exo aliyun eksctl argocd gh heroku "
+    "flyctl fly vercel netlify firebase openstack copilot eb"
+)
+_DEPLOY_TOOLS = _set(
+    "helm kubectl oc firebase vercel netlify cdk serverless sls pulumi fly flyctl heroku gcloud az "
+    "aws npm pnpm yarn ansible-playbook argocd skaffold eb copilot cf kustomize"
+)
+_K8S_CLIS = _set("kubectl oc kubecolor")
+_K8S_HIGH = _set(
+    "namespace namespaces ns pv pvc persistentvolume persistentvolumes persistentvolumeclaim "
+    "persistentvolumeclaims crd crds customresourcedefinition customresourcedefinitions node nodes "
+    "statefulset statefulsets sts deployment deployments deploy service services svc secret "
+    "secrets clusterrole clusterroles clusterrolebinding clusterrolebindings ingress ingresses "
+    "storageclass storageclasses all"
+)
+_K8S_LOW = _set("pod pods po job jobs")
+_SYSTEM_DIRS = _set(
+    "/ /bin /boot /dev /etc /home /lib /lib32 /lib64 /media /mnt /opt /proc /root /run /sbin /srv "
+    "/sys /usr /var /usr/bin /usr/sbin /usr/lib /usr/local /usr/local/bin /usr/share /var/lib "
+    "/etc/ssl ~ $HOME"
+)
+#: directories a build or cache cleanup removes routinely
+_SAFE_NAMES = _set(
+    "build _build dist out target node_modules __pycache__ .cache cache tmp temp .tmp coverage "
+    "htmlcov .pytest_cache .mypy_cache .ruff_cache .tox .nox .venv venv .eggs .next .nuxt "
+    ".parcel-cache .terraform bin obj .gradle .npm .yarn .pnpm-store .m2 .sass-cache .turbo "
+    "site public/build lib-cov .nyc_output .angular .svelte-kit .serverless .aws-sam cdk.out "
+    "generated gen .docusaurus storybook-static"
+)
+_SAFE_PREFIXES = (
+    "/tmp/",
+    "/var/tmp/",
+    "/var/cache/",
+    "/var/lib/apt/lists",
+    "/var/log/",
+    "/usr/share/doc",
+    "/usr/share/man",
+    "/usr/share/locale",
+    "/usr/share/info",
+    "/usr/src/",
+    "/root/.cache",
+    "~/.cache",
+    "/usr/local/share/.cache",
+    "/var/lib/dpkg/info",
+)
+_ROOTISH = _set("/ /* /. /.* /** ~ ~/ ~/* ~/.* * . ./ ./* .* .. ../ ../* /..")
+
+# --- regexes -------------------------------------------------------------------------------------
+
+_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
+_MASK_RE = re.compile(r"\\.|'[^']*'|\"(?:[^\"\\]|\\.)*\"|\$\{[^}]*\}")
+_COMMENT_RE = re.compile(r"(?:^|(?<=[\s;&|(]))#")
+_SEP_RE = re.compile(r"\|\||&&|\|&|;;|\$\(|[;|()`\n]|(?<![<>&])&(?![>&])")
+_HEREDOC_RE = re.compile(r"<<(?!<)(-?)[ \t]*")
+_HEREDOC_WORD_RE = re.compile(r"(['\"]?)([A-Za-z0-9_.\-]+)\1")
+_TEMPVAR_RE = re.compile(r"\b([A-Za-z_]\w*)=[\"']?(?:\$\(|`)\s*(?:\S*/)?mktemp\b")
+_LEADING_VAR_RE = re.compile(
+    r"\$(?:\{([A-Za-z_]\w*)(?::?[-=+][^}]*)?\}|([A-Za-z_]\w*)|\(([A-Za-z_]\w*)\))"
+)
+_GUARDED_RE = re.compile(r"\$\{[A-Za-z_]\w*:?\?[^}]*\}")
+_TEMP_NAME_RE = re.compile(r"te?mp", re.I)
+_SAFE_GLOB_RE = re.compile(r"^\*?\.(pyc|pyo|o|a|so|log|tmp|bak|swp|class|egg-info|orig|rej)$|~$")
+_CONTINUES_RE = re.compile(r"(?:&&|\|\||\|)\s*$")
+_FORK_BOMB_RE = re.compile(r"([A-Za-z_:][\w:]*)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}\s*;?\s*\1")
+_SUBST_FETCH_RE = re.compile(
+    r"\b(?:sh|bash|zsh|dash|ksh|python3?|perl|ruby|node)\s+(?:-\S+\s+)*[\"']?(?:\$\(|<\(|`)\s*"
+    r"(?:curl|wget)\b|\b(?:iex|Invoke-Expression)\b[^\n]*\b(?:iwr|irm|Invoke-WebRequest|"
+    r"Invoke-RestMethod|DownloadString)\b",
+    re.I,
+)
+_SQL_RE = re.compile(
+    r"\bDROP\s+(?:DATABASE|SCHEMA|TABLE|KEYSPACE|COLLECTION|USER|ROLE)\b|\bTRUNCATE\b"
+    r"|\bDELETE\s+FROM\s+[\w.\"`\[\]]+\s*(?:;|$|[\"'])|\bdropDatabase\s*\(|\.drop\s*\(\s*\)"
+    r"|\bFLUSHALL\b|\bFLUSHDB\b|\bdeleteMany\s*\(\s*\{\s*\}\s*\)",
+    re.I,
+)
+_DATA_DROP_RE = re.compile(
+    r"(?<![\w-])(?:[\w-]+:)*(?:db:drop|db:reset|db:purge|db:schema:load|migrate:fresh|migrate:reset|"
+    r"database:drop|schema:drop)(?![\w:-])|\bmigrate\s+reset\b|--accept-data-loss\b|--force-reset\b"
+    r"|\bdowngrade\s+base\b|\bmanage\.py\s+(?:flush|reset_db|sqlflush)\b",
+)
+_DISK_REDIRECT_RE = re.compile(
+    r">\s*/dev/(?:sd[a-z]|nvme\d|hd[a-z]|xvd[a-z]|vd[a-z]|disk\d|mmcblk\d)"
+)
+_SHORT_FORCE_RE = re.compile(r"-[a-zA-Z]*f[a-zA-Z]*")
+_REPLICAS_ZERO_RE = re.compile(r"--replicas[= ]0\b")
+
+_TRIGGER_RE = re.compile(
+    r"\b(?:rm|git|terraform|tofu|terragrunt|kubectl|oc|kubecolor|helm|aws|gcloud|gsutil|az|doctl|"
+    r"oci|ibmcloud|hcloud|linode-cli|scw|exo|aliyun|eksctl|argocd|gh|heroku|flyctl|fly|vercel|"
+    r"netlify|firebase|openstack|copilot|eb|cdk|serverless|sls|pulumi|docker|podman|nerdctl|"
+    r"docker-compose|dd|mkfs|wipefs|shred|sgdisk|chmod|chown|kill|killall5|find|npm|pnpm|yarn|"
+    r"gem|cargo|shutdown|reboot|halt|poweroff|systemctl|init|dropdb|mysqladmin|eval|ssh|su|"
+    r"curl|wget|iex|Invoke-Expression|" + "|".join(sorted(_SHELLS | _SQL_CLIENTS)) + r")\b"
+    r"|--no-verify|--force|--require-approval|:\s*\(\)|/dev/|db:|migrate|manage\.py|downgrade",
+)
+
+
+@dataclass
+class _Scan:
+    """State carried from line to line: mktemp directories and open heredocs."""
+
+    temp_vars: set[str] = field(default_factory=set)
+    #: (delimiter, strip leading tabs, consumer: "sql", "shell" or "doc")
+    heredoc: tuple[str, bool, str] | None = None
+
+
+def scan_commands(
+    lines: Iterable[tuple[int, str]],
+    *,
+    side: Side = "new",
+    only: Container[int] | None = None,
+) -> list[Signal]:
+    """Dangerous commands in shell text given as ``(line number, text)`` pairs.
+
+    Lines ending in ``\\``, ``|``, ``&&`` or ``||`` are joined with the next; comments, ``echo``'d
+    text and heredocs fed to anything but a shell or a database client are not commands. When
+    ``only`` is given, the other lines are context: they are read (continuations, heredocs,
+    ``mktemp`` variables) but only commands touching a line in ``only`` are reported.
+    """
+    state = _Scan()
+    found: dict[tuple[str, int], Signal] = {}
+    unit: list[int] = []
+    parts: list[str] = []
+    size = 0
+
+    def report(numbers: list[int], hits: list[Hit]) -> None:
+        if not hits or not numbers:
+            return
+        wanted = [n for n in numbers if only is None or n in only]
+        if not wanted:
+            return
+        line = wanted[0]
+        for code, severity, excerpt in hits:
+            prev = found.get((code, line))
+            if prev is not None and _RANK[prev.severity] >= _RANK[severity]:
+                continue
+            detail = f"{_WHAT.get(code, 'runs a dangerous command')}: `{excerpt}`"
+            found[(code, line)] = Signal(
+                DANGEROUS_COMMAND,
+                code,
+                detail,
+                line,
+                side,
+                None,
+                severity,  # type: ignore[arg-type]
+            )
+
+    for number, raw in lines:
+        text = raw[:MAX_COMMAND_CHARS].rstrip("\r\n")
+        if state.heredoc is not None and not parts:
+            report([number], _heredoc_line(text, state))
+            continue
+        if parts and text.lstrip().startswith("#"):
+            continue  # a comment between continuation lines (Dockerfile RUN)
+        unit.append(number)
+        stripped = text.rstrip()
+        if _odd_backslash(stripped) and size < MAX_COMMAND_CHARS:
+            parts.append(stripped[:-1])
+            size += len(stripped)
+            continue
+        if (
+            _CONTINUES_RE.search(stripped)
+            and size < MAX_COMMAND_CHARS
+            and not _is_comment(stripped)
+        ):
+            parts.append(stripped + " ")
+            size += len(stripped)
+            continue
+        parts.append(text)
+        logical = "".join(parts)[:MAX_COMMAND_CHARS]
+        report(unit, _logical_line(logical, state))
+        unit, parts, size = [], [], 0
+    if parts:
+        report(unit, _logical_line("".join(parts)[:MAX_COMMAND_CHARS], state))
+    return sorted(found.values(), key=lambda s: (s.line or 0, s.code))
+
+
+def _odd_backslash(text: str) -> bool:
+    return text.endswith("\\") and (len(text) - len(text.rstrip("\\"))) % 2 == 1
+
+
+def _is_comment(text: str) -> bool:
+    return text.lstrip().startswith("#")
+
+
+def _heredoc_line(text: str, state: _Scan) -> list[Hit]:
+    assert state.heredoc is not None
+    delimiter, strip_tabs, consumer = state.heredoc
+    if (text.lstrip("\t") if strip_tabs else text).rstrip() == delimiter:
+        state.heredoc = None
+        return []
+    if consumer == "sql":
+        return [("cmd.sql_drop", "high", _excerpt(text))] if _SQL_RE.search(text) else []
+    if consumer == "shell":
+        saved, state.heredoc = state.heredoc, None
+        hits = _logical_line(text, state)
+        if state.heredoc is None:
+            state.heredoc = saved
+        return hits
+    return []
+
+
+def _logical_line(text: str, state: _Scan) -> list[Hit]:
+    code = _strip_comment(text)
+    if not code.strip():
+        return []
+    if "mktemp" in code:
+        state.temp_vars.update(m.group(1) for m in _TEMPVAR_RE.finditer(code))
+    hits = _command_hits(code, state, 0) if _TRIGGER_RE.search(code) else []
+    if "<<" in code:
+        _open_heredoc(code, state)
+    return hits
+
+
+# --- text helpers ------------------------------------------------------------------------------
+
+
+def _mask(text: str) -> str:
+    """The text with quoted strings, escapes and ``${...}`` blanked out (same length)."""
+
+    def blank(m: re.Match[str]) -> str:
+        s = m.group(0)
+        if len(s) <= 2:
+            return "__"[: len(s)]
+        return s[0] + "_" * (len(s) - 2) + s[-1]
+
+    return _MASK_RE.sub(blank, text)
+
+
+def _strip_comment(text: str) -> str:
+    if "#" not in text:
+        return text
+    m = _COMMENT_RE.search(_mask(text))
+    return text if m is None else text[: m.start()]
+
+
+def _excerpt(text: str) -> str:
+    out = " ".join(text.split()).replace("`", "'")
+    return out if len(out) <= 80 else out[:77] + "..."
+
+
+def _words(text: str) -> list[str]:
+    try:
+        return shlex.split(text, posix=True)
+    except ValueError:
+        return text.split()
+
+
+def _segments(code: str) -> list[tuple[str, bool]]:
+    """Simple commands of a logical line, each with whether it reads a pipe from the previous one."""
+    masked = _mask(code)
+    out: list[tuple[str, bool]] = []
+    pos, piped = 0, False
+    for m in _SEP_RE.finditer(masked):
+        out.append((code[pos : m.start()], piped))
+        piped = m.group(0) in ("|", "|&")
+        pos = m.end()
+    out.append((code[pos:], piped))
+    return [(t, p) for t, p in out if t.strip()]
+
+
+def _program(words: list[str]) -> str:
+    if not words:
+        return ""
+    name = words[0].rsplit("/", 1)[-1].lower()
+    return name[:-4] if name.endswith(".exe") else name
+
+
+#: wrapper -> options that take a value
+_WRAPPERS: dict[str, frozenset[str]] = {
+    "sudo": _set("-u -g -p -C -h -U -r -t -D -R"),
+    "doas": _set("-u -C"),
+    "env": _set("-u -C -S"),
+    "nice": _set("-n"),
+    "ionice": _set("-c -n -p"),
+    "nohup": frozenset(),
+    "time": frozenset(),
+    "exec": _set("-a"),
+    "command": frozenset(),
+    "builtin": frozenset(),
+    "stdbuf": _set("-i -o -e"),
+    "timeout": _set("-s -k --signal --kill-after"),
+    "xargs": _set("-I -n -P -L -d -E -s -a --max-args --max-procs --delimiter"),
+    "caffeinate": frozenset(),
+    "chronic": frozenset(),
+}
+_KEYWORDS = _set("{ } ( ) ! then do else elif if while until in")
+
+
+def _unwrap(words: list[str]) -> tuple[list[str], bool]:
+    """Drop keywords, ``VAR=value`` prefixes and wrappers (``sudo``, ``env``, ``xargs`` ...)."""
+    i, via_xargs = 0, False
+    n = len(words)
+    while i < n:
+        w = words[i]
+        if w in _KEYWORDS or _ASSIGN_RE.match(w):
+            i += 1
+            continue
+        base = w.rsplit("/", 1)[-1]
+        takes = _WRAPPERS.get(base)
+        if takes is None:
+            break
+        via_xargs = via_xargs or base == "xargs"
+        i += 1
+        while i < n and (
+            words[i].startswith("-") or (base == "env" and _ASSIGN_RE.match(words[i]))
+        ):
+            i += 2 if words[i] in takes else 1
+        if base == "timeout" and i < n:
+            i += 1  # the duration
+        if base == "xargs" and i < n and words[i] in ("-I",):
+            i += 2
+    return words[i:], via_xargs
+
+
+def _split_opts(args: list[str]) -> tuple[list[str], list[str]]:
+    opts: list[str] = []
+    rest: list[str] = []
+    for j, a in enumerate(args):
+        if a == "--":
+            rest.extend(args[j + 1 :])
+            break
+        if a.startswith("-") and len(a) > 1:
+            opts.append(a)
+        else:
+            rest.append(a)
+    return opts, rest
+
+
+def _short_has(opts: list[str], letters: str) -> bool:
+    return any(not o.startswith("--") and any(c in o[1:] for c in letters) for o in opts)
+
+
+def _worst(levels: Iterable[str | None]) -> str | None:
+    best: str | None = None
+    for lv in levels:
+        if lv is not None and (best is None or _RANK[lv] > _RANK[best]):
+            best = lv
+    return best
+
+
+# --- classification ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Cmd:
+    words: list[str]
+    program: str
+    text: str
+    via_xargs: bool
+    state: _Scan
+    depth: int
+
+    @property
+    def args(self) -> list[str]:
+        return self.words[1:]
+
+    def hit(self, code: str, severity: str) -> Hit:
+        return (code, severity, _excerpt(self.text))
+
+
+def _command_hits(code: str, state: _Scan, depth: int) -> list[Hit]:
+    hits: list[Hit] = []
+    if _FORK_BOMB_RE.search(code):
+        hits.append(("cmd.fork_bomb", "high", _excerpt(code)))
+    if _DISK_REDIRECT_RE.search(_mask(code)):
+        hits.append(("cmd.disk_wipe", "high", _excerpt(code)))
+    if _SUBST_FETCH_RE.search(code):
+        hits.append(("cmd.curl_pipe_shell", "medium", _excerpt(code)))
+    programs: list[str] = []
+    for text, piped in _segments(code):
+        words, via_xargs = _unwrap(_words(text))
+        program = _program(words)
+        if piped and program in _INTERPRETERS and programs and programs[-1] in _FETCHERS:
+            hits.append(("cmd.curl_pipe_shell", "medium", _excerpt(code)))
+        programs.append(program)
+        if not program:
+            continue
+        cmd = _Cmd(words, program, text, via_xargs, state, depth)
+        hits.extend(_classify(cmd))
+        if "--" in words and program in _EXEC_CLIS and depth < _MAX_DEPTH:
+            inner = words[words.index("--") + 1 :]
+            if inner:
+                hits.extend(_command_hits(shlex.join(inner), state, depth + 1))
+                programs.append(_program(inner))
+    if any(p in _SQL_CLIENTS for p in programs) and _SQL_RE.search(code):
+        hits.append(("cmd.sql_drop", "high", _excerpt(code)))
+    return hits
+
+
+_EXEC_CLIS = _K8S_CLIS | _set("docker podman nerdctl gcloud az aws")
+
+
+def _classify(cmd: _Cmd) -> list[Hit]:
+    hits: list[Hit] = []
+    handler = _HANDLERS.get(cmd.program)
+    if handler is None and cmd.program.startswith("mkfs"):
+        handler = _disk
+    if handler is None and cmd.program in _CLOUD_CLIS:
+        handler = _cloud
+    if handler is not None:
+        hits.extend(handler(cmd))
+    args = cmd.args
+    if "--no-verify" in args:
+        hits.append(cmd.hit("cmd.no_verify", "medium"))
+    if cmd.program in _DEPLOY_TOOLS and ("--force" in args or "--force=true" in args):
+        hits.append(cmd.hit("cmd.force_deploy", "medium"))
+    if any(a in ("--require-approval=never",) for a in args) or _pair(
+        args, "--require-approval", "never"
+    ):
+        hits.append(cmd.hit("cmd.force_deploy", "medium"))
+    if _DATA_DROP_RE.search(cmd.text):
+        hits.append(cmd.hit("cmd.data_drop", "high"))
+    return hits
+
+
+def _pair(args: list[str], option: str, value: str) -> bool:
+    return any(
+        a == option and j + 1 < len(args) and args[j + 1] == value for j, a in enumerate(args)
+    )
+
+
+def _rm(cmd: _Cmd) -> list[Hit]:
+    opts, targets = _split_opts(cmd.args)
+    recursive = "--recursive" in opts or _short_has(opts, "rR")
+    if not recursive:
+        return []
+    if "--no-preserve-root" in opts:
+        return [cmd.hit("cmd.rm_rf", "high")]
+    if not targets:
+        return [cmd.hit("cmd.rm_rf", "medium")] if cmd.via_xargs else []
+    level = _worst(_rm_target_level(t, cmd.state.temp_vars) for t in targets)
+    return [] if level is None else [cmd.hit("cmd.rm_rf", level)]
+
+
+def _rm_target_level(target: str, temp_vars: set[str]) -> str | None:
+    t = _GUARDED_RE.sub("guarded", target.strip())
+    if not t:
+        return None
+    m = _LEADING_VAR_RE.match(t)
+    if m is None:
+        return _path_level(t)
+    name = m.group(1) or m.group(2) or m.group(3) or ""
+    rest = t[m.end() :]
+    if name == "HOME":
+        return _path_level("~" + rest)
+    if name in temp_vars:
+        return None
+    if not rest:
+        return None if _TEMP_NAME_RE.search(name) or _safe_var(name) else "medium"
+    if rest in _ROOTISH or rest.rstrip("/") == "" or rest.startswith("/*"):
+        return "high"  # an empty or unset variable makes this the root directory
+    if _TEMP_NAME_RE.search(name):
+        return None
+    return _path_level(rest.lstrip("/"))
+
+
+def _safe_var(name: str) -> bool:
+    lower = name.lower()
+    return any(part in _SAFE_NAMES for part in re.split(r"[_\-]", lower)) or "cache" in lower
+
+
+def _path_level(path: str) -> str | None:
+    if path in _ROOTISH:
+        return "high"
+    norm = path
+    while norm.endswith(("/*", "/")) and len(norm) > 1:
+        norm = norm[:-2] if norm.endswith("/*") else norm[:-1]
+    if norm in _SYSTEM_DIRS or norm in _ROOTISH:
+        return "high"
+    if path.startswith(_SAFE_PREFIXES) or norm in ("/tmp", "/var/tmp"):
+        return None
+    comps = [c for c in path.split("/") if c not in ("", ".", "*")]
+    for c in comps:
+        low = c.lower()
+        if low in _SAFE_NAMES or _SAFE_GLOB_RE.search(low) or low.endswith(".egg-info"):
+            return None
+        if _TEMP_NAME_RE.fullmatch(low) or low.startswith(("tmp", "temp")):
+            return None
+    return "medium"
+
+
+def _git(cmd: _Cmd) -> list[Hit]:
+    args = cmd.args
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] in ("-C", "-c") else 1
+    if i >= len(args):
+        return []
+    sub, rest = args[i], args[i + 1 :]
+    opts, positional = _split_opts(rest)
+    if sub == "push":
+        if (
+            "--mirror" in opts
+            or "--force" in opts
+            or any(_SHORT_FORCE_RE.fullmatch(o) for o in opts if not o.startswith("--"))
+            or any(p.startswith("+") and len(p) > 1 for p in positional)
+        ):
+            return [cmd.hit("cmd.git_force_push", "high")]
+        if any(o.startswith(("--force-with-lease", "--force-if-includes")) for o in opts):
+            return [cmd.hit("cmd.git_force_push", "medium")]
+        if (
+            "--delete" in opts
+            or "-d" in opts
+            or any(p.startswith(":") and len(p) > 1 for p in positional)
+        ):
+            return [cmd.hit("cmd.git_delete_ref", "medium")]
+        return []
+    if sub == "reset" and "--hard" in opts:
+        return [cmd.hit("cmd.git_discard", "medium")]
+    if sub == "clean" and ("--force" in opts or _short_has(opts, "f")) and _short_has(opts, "dxX"):
+        return [cmd.hit("cmd.git_discard", "medium")]
+    if sub in ("filter-branch", "filter-repo"):
+        return [cmd.hit("cmd.git_history_rewrite", "medium")]
+    if sub == "commit" and any(
+        o == "-n" or (not o.startswith("--") and "n" in o[1:] and len(o) <= 4) for o in opts
+    ):
+        return [cmd.hit("cmd.no_verify", "medium")]
+    return []
+
+
+def _terraform(cmd: _Cmd) -> list[Hit]:
+    _opts, positional = _split_opts(cmd.args)
+    if cmd.program == "terragrunt" and positional and positional[0] in ("run-all", "run"):
+        positional = positional[1:]
+    if not positional:
+        return []
+    sub = positional[0]
+    opts = [a for a in cmd.args if a.startswith("-")]
+    flag = {o.lstrip("-").split("=", 1)[0] for o in opts}
+    if sub == "destroy" or (sub == "apply" and "destroy" in flag):
+        return [cmd.hit("cmd.terraform_destroy", "high")]
+    if sub == "taint" or (sub in ("apply", "plan") and "replace" in flag and sub == "apply"):
+        return [cmd.hit("cmd.terraform_replace", "high")]
+    if sub == "apply" and "auto-approve" in flag:
+        return [cmd.hit("cmd.terraform_auto_approve", "medium")]
+    if sub == "state" and len(positional) > 1:
+        if positional[1] in ("rm", "mv", "push"):
+            return [cmd.hit("cmd.terraform_state", "high")]
+        if positional[1] == "replace-provider":
+            return [cmd.hit("cmd.terraform_state", "medium")]
+    if sub == "workspace" and len(positional) > 1 and positional[1] == "delete":
+        return [cmd.hit("cmd.terraform_workspace_delete", "high")]
+    if sub in ("import", "force-unlock"):
+        return [cmd.hit("cmd.terraform_state", "medium")]
+    if sub == "init" and flag & {"migrate-state", "force-copy"}:
+        return [cmd.hit("cmd.terraform_state", "medium")]
+    return []
+
+
+def _stack(cmd: _Cmd) -> list[Hit]:
+    _opts, positional = _split_opts(cmd.args)
+    first = positional[0] if positional else ""
+    second = positional[1] if len(positional) > 1 else ""
+    if first in ("destroy", "remove") or (first == "stack" and second in ("rm", "remove")):
+        return [cmd.hit("cmd.stack_destroy", "high")]
+    return []
+
+
+_K8S_VALUE_OPTS = _set(
+    "-n --namespace --context --kubeconfig -s --server --cluster --user --token -l --selector "
+    "-o --output --field-selector -c --container --grace-period --timeout"
+)
+
+
+def _positional(args: list[str], value_opts: frozenset[str]) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a == "--":
+            break
+        if a.startswith("-"):
+            skip = a in value_opts
+            continue
+        out.append(a)
+    return out
+
+
+def _kubectl(cmd: _Cmd) -> list[Hit]:
+    args = cmd.args
+    positional = _positional(args, _K8S_VALUE_OPTS)
+    if not positional:
+        return []
+    sub = positional[0]
+    if sub == "delete":
+        if any(a in ("--all", "-A", "--all-namespaces") for a in args):
+            return [cmd.hit("cmd.kubectl_delete", "high")]
+        types = [t.lower() for w in positional[1:2] for t in re.split(r"[,/]", w) if t]
+        if any(t.split(".")[0] in _K8S_HIGH for t in types):
+            return [cmd.hit("cmd.kubectl_delete", "high")]
+        if types and all(t.split(".")[0] in _K8S_LOW for t in types):
+            return [cmd.hit("cmd.kubectl_delete", "low")]
+        return [cmd.hit("cmd.kubectl_delete", "medium")]
+    if sub == "drain":
+        return [cmd.hit("cmd.kubectl_disrupt", "medium")]
+    if sub == "scale" and _REPLICAS_ZERO_RE.search(" ".join(args)):
+        return [cmd.hit("cmd.kubectl_disrupt", "medium")]
+    if sub == "apply" and any(a.startswith("--prune") for a in args):
+        return [cmd.hit("cmd.kubectl_delete", "medium")]
+    return []
+
+
+def _helm(cmd: _Cmd) -> list[Hit]:
+    positional = _positional(cmd.args, _K8S_VALUE_OPTS)
+    if positional and positional[0] in ("uninstall", "delete", "del", "un"):
+        return [cmd.hit("cmd.helm_uninstall", "high")]
+    return []
+
+
+def _cloud(cmd: _Cmd) -> list[Hit]:
+    args = cmd.args
+    hits: list[Hit] = []
+    recursive = any(a in ("--recursive", "-r", "-R") for a in args)
+    force = "--force" in args
+    level: str | None = None
+    for a in args:
+        if a.startswith("-"):
+            continue
+        w = a.lower()
+        if (
+            w in ("delete", "destroy", "terminate", "purge")
+            or w.startswith(("delete-", "terminate-", "deregister-", "destroy-", "purge-"))
+            or w.endswith((":destroy", ":delete", "pg:reset"))
+        ):
+            level = "high"
+            break
+        if w == "rb":
+            level = _worst([level, "high" if force else "medium"])
+        elif w in ("rm", "remove"):
+            level = _worst([level, "high" if recursive else "medium"])
+        elif w.startswith("remove-") or (w == "sync" and "--delete" in args):
+            level = _worst([level, "medium"])
+    if level is not None:
+        hits.append(cmd.hit("cmd.cloud_delete", level))
+    joined = " ".join(args)
+    if re.search(r"public-read|allUsers|allAuthenticatedUsers|AllUsers", joined):
+        hits.append(cmd.hit("cmd.public_acl", "high"))
+    return hits
+
+
+def _gsutil(cmd: _Cmd) -> list[Hit]:
+    positional = _positional(cmd.args, frozenset({"-o", "-h", "-u"}))
+    opts = [a for a in cmd.args if a.startswith("-")]
+    hits: list[Hit] = []
+    if positional and positional[0] == "rm":
+        deep = any(o in ("-r", "-R", "-a", "--recursive") or _short_has([o], "rRa") for o in opts)
+        hits.append(cmd.hit("cmd.cloud_delete", "high" if deep else "medium"))
+    elif positional and positional[0] == "rb":
+        hits.append(cmd.hit("cmd.cloud_delete", "high"))
+    if any(re.search(r"allUsers|AllUsers|public-read", a) for a in cmd.args):
+        hits.append(cmd.hit("cmd.public_acl", "high"))
+    return hits
+
+
+def _docker(cmd: _Cmd) -> list[Hit]:
+    positional = _positional(
+        cmd.args, frozenset({"-H", "--host", "--context", "-c", "-f", "--file", "-p"})
+    )
+    args = cmd.args
+    first = positional[0] if positional else ""
+    second = positional[1] if len(positional) > 1 else ""
+    if cmd.program == "docker-compose":
+        first, second = "compose", first
+    if (
+        first == "system"
+        and second == "prune"
+        and any(
+            a in ("-a", "--all", "--volumes") or _short_has([a], "a")
+            for a in args
+            if a.startswith("-")
+        )
+    ):
+        return [cmd.hit("cmd.docker_prune", "medium")]
+    if first == "volume" and second in ("prune", "rm", "remove"):
+        return [cmd.hit("cmd.docker_prune", "medium")]
+    if (
+        first == "compose"
+        and second in ("down", "rm")
+        and any(a in ("-v", "--volumes") for a in args)
+    ):
+        return [cmd.hit("cmd.docker_prune", "medium")]
+    return []
+
+
+def _dd(cmd: _Cmd) -> list[Hit]:
+    for a in cmd.args:
+        if a.startswith("of=/dev/") and not re.match(
+            r"of=/dev/(null|zero|stdout|stderr|fd/|tty)", a
+        ):
+            return [cmd.hit("cmd.disk_wipe", "high")]
+    return []
+
+
+def _disk(cmd: _Cmd) -> list[Hit]:
+    if cmd.program == "shred" and not any(a.startswith("/dev/") for a in cmd.args):
+        return []
+    if cmd.program == "sgdisk" and not any(
+        a in ("--zap-all", "-Z", "--clear", "-o") for a in cmd.args
+    ):
+        return []
+    return [cmd.hit("cmd.disk_wipe", "high")]
+
+
+_WORLD_SYMBOLIC_RE = re.compile(r"(?:^|,)[ugo]*[ao][ugo]*[+=][rwxXst]*w|(?:^|,)a?[+=][rwxXst]*w.*$")
+
+
+def _chmod(cmd: _Cmd) -> list[Hit]:
+    opts, rest = _split_opts(cmd.args)
+    if not rest:
+        return []
+    mode, targets = rest[0], rest[1:]
+    recursive = "--recursive" in opts or _short_has(opts, "R")
+    if re.fullmatch(r"[0-7]{3,4}", mode):
+        world = mode[-1] in "2367"
+        if len(mode) == 4 and mode[0] in "1357":
+            return []  # sticky bit: a shared temp directory
+    else:
+        world = bool(re.search(r"(?:^|,)[ugo]*[ao][ugo]*[+=][rwxXst]*w", mode))
+    if not world:
+        return []
+    if targets and all(_path_level(t) is None for t in targets):
+        return []
+    return [cmd.hit("cmd.chmod_world", "high" if recursive else "medium")]
+
+
+def _chown(cmd: _Cmd) -> list[Hit]:
+    opts, rest = _split_opts(cmd.args)
+    if not ("--recursive" in opts or _short_has(opts, "R")) or len(rest) < 2:
+        return []
+    for t in rest[1:]:
+        norm = t.rstrip("/*") or "/"
+        if norm in _SYSTEM_DIRS:
+            return [cmd.hit("cmd.chown_system", "high")]
+    return []
+
+
+def _kill(cmd: _Cmd) -> list[Hit]:
+    if cmd.program == "killall5":
+        return [cmd.hit("cmd.kill_all", "high")]
+    args = cmd.args
+    if len(args) >= 2 and args[-1] == "-1":
+        return [cmd.hit("cmd.kill_all", "high")]
+    return []
+
+
+def _find(cmd: _Cmd) -> list[Hit]:
+    args = cmd.args
+    deletes = "-delete" in args or any(
+        a in ("-exec", "-execdir") and j + 1 < len(args) and _program(args[j + 1 :]) == "rm"
+        for j, a in enumerate(args)
+    )
+    if not deletes:
+        return []
+    roots = []
+    for a in args:
+        if a.startswith(("-", "(", "!")):
+            break
+        roots.append(a)
+    level = _worst(
+        ("high" if _rm_target_level(r, cmd.state.temp_vars) == "high" else None) for r in roots
+    )
+    return [] if level is None else [cmd.hit("cmd.rm_rf", level)]
+
+
+def _shell(cmd: _Cmd) -> list[Hit]:
+    if cmd.depth >= _MAX_DEPTH:
+        return []
+    args = cmd.args
+    for j, a in enumerate(args):
+        if a.startswith("-") and not a.startswith("--") and "c" in a[1:] and j + 1 < len(args):
+            return _command_hits(args[j + 1], cmd.state, cmd.depth + 1)
+        if not a.startswith("-"):
+            break
+    return []
+
+
+def _eval(cmd: _Cmd) -> list[Hit]:
+    if cmd.depth >= _MAX_DEPTH or not cmd.args:
+        return []
+    return _command_hits(" ".join(cmd.args), cmd.state, cmd.depth + 1)
+
+
+_SSH_VALUE_OPTS = _set("-i -p -o -l -F -J -L -R -D -b -c -e -m -S -W -w -E -B -I -Q")
+
+
+def _ssh(cmd: _Cmd) -> list[Hit]:
+    if cmd.depth >= _MAX_DEPTH:
+        return []
+    args = cmd.args
+    j = 0
+    while j < len(args) and args[j].startswith("-"):
+        j += 2 if args[j] in _SSH_VALUE_OPTS else 1
+    remote = args[j + 1 :]
+    return _command_hits(" ".join(remote), cmd.state, cmd.depth + 1) if remote else []
+
+
+def _su(cmd: _Cmd) -> list[Hit]:
+    args = cmd.args
+    for j, a in enumerate(args):
+        if a in ("-c", "--command") and j + 1 < len(args) and cmd.depth < _MAX_DEPTH:
+            return _command_hits(args[j + 1], cmd.state, cmd.depth + 1)
+    return []
+
+
+def _dropdb(cmd: _Cmd) -> list[Hit]:
+    if cmd.program == "mysqladmin" and "drop" not in cmd.args:
+        return []
+    return [cmd.hit("cmd.sql_drop", "high")]
+
+
+def _packages(cmd: _Cmd) -> list[Hit]:
+    positional = _positional(cmd.args, frozenset())
+    if positional and positional[0] in ("unpublish", "yank"):
+        return [cmd.hit("cmd.unpublish", "high")]
+    return []
+
+
+def _power(cmd: _Cmd) -> list[Hit]:
+    if cmd.program == "systemctl" and not (set(cmd.args) & {"poweroff", "reboot", "halt", "kexec"}):
+        return []
+    if cmd.program == "init" and not (set(cmd.args) & {"0", "6"}):
+        return []
+    return [cmd.hit("cmd.shutdown", "medium")]
+
+
+_HANDLERS: dict[str, Callable[[_Cmd], list[Hit]]] = {
+    "rm": _rm,
+    "git": _git,
+    "terraform": _terraform,
+    "tofu": _terraform,
+    "terragrunt": _terraform,
+    "pulumi": _stack,
+    "cdk": _stack,
+    "serverless": _stack,
+    "sls": _stack,
+    "kubectl": _kubectl,
+    "oc": _kubectl,
+    "kubecolor": _kubectl,
+    "helm": _helm,
+    "gsutil": _gsutil,
+    "docker": _docker,
+    "podman": _docker,
+    "nerdctl": _docker,
+    "docker-compose": _docker,
+    "dd": _dd,
+    "wipefs": _disk,
+    "shred": _disk,
+    "sgdisk": _disk,
+    "chmod": _chmod,
+    "chown": _chown,
+    "kill": _kill,
+    "killall5": _kill,
+    "find": _find,
+    "eval": _eval,
+    "ssh": _ssh,
+    "su": _su,
+    "dropdb": _dropdb,
+    "mysqladmin": _dropdb,
+    "npm": _packages,
+    "pnpm": _packages,
+    "yarn": _packages,
+    "gem": _packages,
+    "cargo": _packages,
+    "shutdown": _power,
+    "reboot": _power,
+    "halt": _power,
+    "poweroff": _power,
+    "systemctl": _power,
+    "init": _power,
+    **{name: _shell for name in _SHELLS},
+}
+
+
+def _open_heredoc(code: str, state: _Scan) -> None:
+    masked = _mask(code)
+    m = _HEREDOC_RE.search(masked)
+    if m is None:
+        return
+    w = _HEREDOC_WORD_RE.match(code, m.end())
+    if w is None:
+        return
+    programs: set[str] = set()
+    for text, _piped in _segments(code):
+        words, _ = _unwrap(_words(text))
+        programs.add(_program(words))
+        if "--" in words:
+            programs.add(_program(_unwrap(words[words.index("--") + 1 :])[0]))
+    if programs & _SQL_CLIENTS:
+        consumer = "sql"
+    elif programs & (_SHELLS | {"ssh", "su", "eval"}):
+        consumer = "shell"
+    else:
+        consumer = "doc"
+    state.heredoc = (w.group(2), m.group(1) == "-", consumer)
+
+
+# --- analyzer ----------------------------------------------------------------------------------
+
+
+def analyze(ctx: FileContext) -> Partial:
+    """Dangerous commands on the added lines (the full language analysis follows)."""
+    part = Partial()
+    lines = sorted(ctx.added.items())
+    if ctx.language == "dockerfile":
+        lines = [(n, _RUN_RE.sub("", t)) for n, t in lines]
+    part.signals.extend(scan_commands(lines, side="new"))
+    return part
+
+
+_RUN_RE = re.compile(r"^\s*RUN\s+(--\S+\s+)*", re.I)
