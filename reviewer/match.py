@@ -170,7 +170,12 @@ _GENERIC_DIRS = frozenset(
     "src lib libs pkg pkgs app apps internal main index init __init__ cmd services service packages "
     "modules module components plugins source sources code kubernetes-manifests manifests k8s "
     "helm-chart helm charts chart templates template deploy deployment deployments terraform infra "
-    "config configs scripts tools test tests docs doc examples example .github workflows".split()
+    "config configs scripts tools test tests docs doc examples example .github workflows kustomize "
+    "istio-manifests environments envs overlays base".split()
+)
+#: directories whose files are each one component (one manifest per service)
+_COLLECTION_DIRS = frozenset(
+    "kubernetes-manifests manifests k8s templates istio-manifests deploy deployments services".split()
 )
 
 
@@ -189,12 +194,12 @@ def _path_terms(path: str) -> set[str]:
 
 def component(path: str) -> str:
     """The part of a path that names a component: ``src/frontend/x.go`` -> ``frontend``,
-    ``kubernetes-manifests/redis.yaml`` -> ``redis``; ``""`` for files at the top."""
+    ``kubernetes-manifests/redis.yaml`` -> ``redis``; ``""`` when nothing does (``main.tf``)."""
     parts = [p.lower() for p in path.split("/") if p]
-    for i, part in enumerate(parts[:-1]):
+    for part in parts[:-1]:
         if part not in _GENERIC_DIRS and not part.startswith("."):
             return part
-    if len(parts) > 1:
+    if len(parts) > 1 and parts[-2] in _COLLECTION_DIRS:
         return _EXT_RE.sub("", parts[-1])
     return ""
 
@@ -233,14 +238,23 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
     path_hits = {fs.path: _path_hits(it, evs[fs.path].path_terms) for fs in scope.files}
     anchored = {component(p) for p, hits in path_hits.items() if component(p) and component(p) in hits}
 
+    # a term in most files of the change says nothing about any one of them
+    df: dict[str, int] = {}
+    for ev in evs.values():
+        for t in ev.path_terms | ev.symbol_terms | ev.content_terms:
+            if t in it.weights:
+                df[t] = df.get(t, 0) + 1
+    n_files = len(scope.files)
+    common = {t for t, n in df.items() if n_files >= 3 and n / n_files > 0.5}
+
     results: dict[str, FileMatch] = {}
     for fs in scope.files:
         ev = evs[fs.path]
         if ignored and fs.path in ignored:
             results[fs.path] = FileMatch(True, ("ignored by policy",), 0.0)
             continue
-        results[fs.path] = _explain_file(fs, ev, it, intent, path_hits[fs.path], anchored, strict)
-
+        results[fs.path] = _explain_file(fs, ev, it, intent, path_hits[fs.path], anchored, strict, common)
+    _neighbours(scope, evs, results, it, anchored)
     _followers(scope, evs, results, it)
     licensed = _license(scope, evs, results, it, intent)
     return Match(results, licensed, it, missing)
@@ -254,33 +268,46 @@ def _explain_file(
     h_path: list[str],
     anchored: set[str],
     strict: bool,
+    common: set[str],
 ) -> FileMatch:
+    def w(t: str) -> float:
+        return it.weights[t]
+
     reasons: list[str] = []
     seen = set(h_path)
-    s_path = sum(it.weights[t] for t in h_path)
-    s_sym, h_sym = it.score(ev.symbol_terms - seen, 1.0)
+    s_path = sum(w(t) for t in h_path) * 1.3
+    h_sym = [t for t in ev.symbol_terms - seen if t in it.weights]
     seen |= set(h_sym)
-    s_content, h_content = it.score(ev.content_terms - seen, 0.8)
+    h_content = [t for t in ev.content_terms - seen if t in it.weights]
     seen |= set(h_content)
-    s_ctx, h_ctx = it.score(ev.context_terms - seen, 0.5)
-    score = s_path + s_sym + s_content + s_ctx
+    h_ctx = [t for t in ev.context_terms - seen if t in it.weights]
+    s_sym = sum(w(t) for t in h_sym)
+    s_content = sum(w(t) for t in h_content) * 0.8
+    s_ctx = sum(w(t) for t in h_ctx) * 0.5
     comp = component(fs.path)
-    if comp and comp not in anchored and anchored and not h_path:
-        # the intent names another component: shared vocabulary is not enough here
-        score *= 0.35
+    sibling = bool(
+        comp and anchored and comp not in anchored and comp not in h_path
+        and fs.role in ("code", "infra", "config", "dependency")
+    )
+    if sibling:
+        # the intent names another component: this one must be named itself, not share vocabulary
+        s_content = s_ctx = 0.0
+        h_content, h_ctx = [], []
+    score = s_path + s_sym + s_content + s_ctx
     hits = [*h_path, *h_sym, *h_content, *h_ctx]
-    strongest = max((it.weights[t] for t in hits), default=0.0)
-    distinct = {t for t in hits if it.weights[t] >= 0.6}
+    strongest = max((w(t) for t in hits), default=0.0)
+    distinct = {t for t in hits if w(t) >= 0.6}
     content_terms = {t for t in ev.content_terms if t not in GENERIC and len(t) > 2}
-    coverage = len(content_terms & set(h_content) | (content_terms & set(h_path))) / len(content_terms) if content_terms else 0.0
-    threshold = EXPLAIN_THRESHOLD * (1.6 if strict else 1.0)
+    coverage = len(content_terms & set(h_content)) / len(content_terms) if content_terms else 0.0
     strong = (
         len(distinct) >= 2
         or strongest >= 1.3
-        or any(it.weights[t] >= 0.6 for t in h_path)
-        or any(it.weights[t] >= 0.6 for t in h_sym)
+        or any(w(t) >= 0.6 for t in h_path)
         or (coverage >= 0.5 and bool(h_content))
     )
+    threshold = EXPLAIN_THRESHOLD * (1.6 if strict else 1.0)
+    if coverage >= 0.5 and h_content and not strict:
+        threshold = 0.5
     explained = score >= threshold and strong
     if h_path:
         reasons.append("path: " + ", ".join(sorted(h_path)[:4]))
@@ -297,7 +324,27 @@ def _explain_file(
     if not explained and fs.cosmetic and _cosmetic_intent(intent, it):
         explained = True
         reasons.append(f"{fs.cosmetic}-only change under a {' / '.join(intent.size_words) or 'docs'} intent")
-    return FileMatch(explained, tuple(reasons) if explained else tuple(reasons), score)
+    return FileMatch(explained, tuple(reasons), score)
+
+
+def _neighbours(
+    scope: Scope,
+    evs: dict[str, Evidence],
+    results: dict[str, FileMatch],
+    it: IntentTerms,
+    anchored: set[str],
+) -> None:
+    """A file next to an explained one needs less evidence: the intent already points there."""
+    dirs = {posixpath.dirname(p) for p, fm in results.items() if fm.explained}
+    comps = {component(p) for p, fm in results.items() if fm.explained and component(p)}
+    for fs in scope.files:
+        fm = results[fs.path]
+        if fm.explained or fm.score < 0.5:
+            continue
+        comp = component(fs.path)
+        near = posixpath.dirname(fs.path) in dirs or (comp and comp in comps)
+        if near and fs.role not in ("ci", "governance", "agent"):
+            results[fs.path] = FileMatch(True, (*fm.explained_by, "next to an explained change"), fm.score)
 
 
 _ROLE_LICENSED = frozenset({"docs", "test", "ci", "changelog", "dependency", "lockfile", "example", "governance", "agent"})
@@ -412,6 +459,10 @@ def _signal_licensed(sig: Signal, fs: FileScope, fm: FileMatch, ev: Evidence, it
     words = KIND_WORDS.get(sig.kind, frozenset())
     if words & it.words:
         return True
+    # naming the thing is enough for changes that do not destroy or expose: "redirect defaults
+    # to 303" licenses the signature change of `redirect`
+    if sig.kind in _NAMING_IS_ENOUGH and sig.symbol and _strongly_named(sig.symbol, it):
+        return True
     # a change kind the file's own role makes obvious: editing a workflow is CI/CD work
     if sig.kind == m.CI_CD and fs.role in ("ci", "governance") and fm.score >= EXPLAIN_THRESHOLD:
         return True
@@ -420,6 +471,17 @@ def _signal_licensed(sig: Signal, fs: FileScope, fm: FileMatch, ev: Evidence, it
     if sig.kind == m.GLOBAL_CONFIG and sig.severity in ("low", "medium") and fm.score >= EXPLAIN_THRESHOLD:
         return True
     return sig.severity in ("low", "info")
+
+
+_NAMING_IS_ENOUGH = frozenset({m.PUBLIC_API, m.GLOBAL_CONFIG, m.CI_CD, m.DEPENDENCY, m.AGENT_INSTRUCTIONS})
+
+
+def _strongly_named(symbol: str, it: IntentTerms) -> bool:
+    low = symbol.lower()
+    if low in it.weights or low.rsplit(".", 1)[-1] in it.weights:
+        return True
+    terms = term_set(symbol) - _GENERIC_STEMS
+    return sum(it.weights.get(t, 0.0) for t in terms) >= 1.3
 
 
 _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)

@@ -51,6 +51,7 @@ GENERIC = frozenset(
     issue problem problems work works working state status true false null none nil self this
     src lib main index util utils helper helpers common core base internal public private
     enable enabled disable disabled create created delete deleted deleting creating
+    aws gcp google azure azurerm amazon kubernetes k8s kube docker github terraform python golang
     """.split()
 )
 

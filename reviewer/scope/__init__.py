@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -100,6 +102,8 @@ def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
                 reported_language = part.language
     if not symbols and fd.hunks:
         symbols.extend(_hunk_sections(fd.hunks))
+    if cosmetic is None and fd.status in ("modified", "renamed") and fd.hunks and spelling_only(fd):
+        cosmetic = "spelling"
     notes.extend(n for n in ctx.notes if n not in notes)
     return FileScope(  # type: ignore[misc]
         language=reported_language,
@@ -110,6 +114,30 @@ def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
         cosmetic=cosmetic,
         **base,  # type: ignore[arg-type]
     )
+
+
+_WORD_RE = re.compile(r"[A-Za-z0-9_]+")
+
+
+def spelling_only(fd: FileDiff) -> bool:
+    """Every hunk only corrects the spelling of words (identifiers included): each changed word
+    is replaced by a near-identical one, nothing is added or removed."""
+    for h in fd.hunks:
+        old = [w for line in h.lines if line[:1] == "-" for w in _WORD_RE.findall(line[1:])]
+        new = [w for line in h.lines if line[:1] == "+" for w in _WORD_RE.findall(line[1:])]
+        if len(old) != len(new):
+            return False
+        changed = [(a, b) for a, b in zip(old, new) if a != b]
+        if not changed and old != new:
+            return False
+        for a, b in changed:
+            if len(a) < 3 or len(b) < 3 or a.lower() == b.lower():
+                return False
+            if difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio() < 0.75:
+                return False
+        if len(changed) > 12:
+            return False
+    return True
 
 
 def _hunk_sections(hunks: Iterable[object]) -> list[Symbol]:

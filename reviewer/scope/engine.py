@@ -24,6 +24,11 @@ from . import grammars
 
 #: fragments larger than this are not parsed (a 5 MB minified line); the file says so
 MAX_PARSE_CHARS = 1_000_000
+
+#: language -> repair of a hunk fragment: (heading, body rows) -> (rows to prepend, rows to append),
+#: e.g. reopening a docstring the hunk starts inside of; registered by the language's module
+FragmentRepair = Callable[[str | None, list[str]], tuple[list[str], list[str]]]
+REPAIRS: dict[str, FragmentRepair] = {}
 _WS_RE = re.compile(r"\s+")
 
 
@@ -33,14 +38,17 @@ class Segment:
     text: str
     first_line: int  # the real line number of the first real row
     heading: bool = False  # row 0 is the hunk's section heading, not a real line
+    #: rows after the heading added to repair the fragment (an opening quote), not real lines
+    prefix_rows: int = 0
 
     def line_of(self, row: int) -> int | None:
-        if self.heading:
-            return None if row == 0 else self.first_line + row - 1
-        return self.first_line + row
+        virtual = int(self.heading) + self.prefix_rows
+        if row < virtual:
+            return None
+        return self.first_line + row - virtual
 
     def clamp_line(self, row: int) -> int:
-        """Like line_of, but the heading row maps to the line before the fragment."""
+        """Like line_of, but virtual rows map to the line before the fragment."""
         line = self.line_of(row)
         return self.first_line - 1 if line is None else line
 
@@ -158,8 +166,13 @@ class FileContext:
                 continue
             start = h.new_start if side == "new" else h.old_start
             heading = h.section.strip() != "" and not h.section.startswith((" ", "\t"))
-            text = "\n".join(([h.section] if heading else []) + body) + "\n"
-            out.append(Segment(side, text, max(start, 1), heading))
+            prefix: list[str] = []
+            suffix: list[str] = []
+            repair = REPAIRS.get(self.language)
+            if repair is not None:
+                prefix, suffix = repair(h.section if heading else None, body)
+            text = "\n".join(([h.section] if heading else []) + prefix + body + suffix) + "\n"
+            out.append(Segment(side, text, max(start, 1), heading, len(prefix)))
         return out
 
     def trees(self, side: Side, grammar: str | None = None) -> list[tuple[Segment, Tree]]:

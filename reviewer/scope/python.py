@@ -7,7 +7,8 @@ import re
 from tree_sitter import Node
 
 from .code import CodeSpec, analyzer
-from .engine import Definition, FileContext, Segment
+from . import grammars
+from .engine import REPAIRS, Definition, FileContext, Segment
 
 
 def _public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | None:
@@ -103,6 +104,38 @@ def _refine(seg: Segment, defs: list[Definition]) -> list[Definition]:
         stack.append((ind, kind if kind != "method" else "function", qual))
     return out
 
+
+def _repair(heading: str | None, body: list[str]) -> tuple[list[str], list[str]]:
+    """A hunk that starts or ends inside a docstring leaves one triple quote unpaired.
+
+    Try reopening it at the start and closing it at the end; keep whichever parses cleaner.
+    """
+    for quote in ('"""', "'''"):
+        if sum(row.count(quote) for row in body) % 2 == 0:
+            continue
+        first = next((r for r in body if r.strip()), "")
+        indent = first[: len(first) - len(first.lstrip())]
+        candidates = (([], [indent + quote]), ([indent + quote], []))
+        best = min(candidates, key=lambda c: _errors(heading, c[0] + body + c[1]))
+        return best
+    return [], []
+
+
+def _errors(heading: str | None, rows: list[str]) -> int:
+    text = "\n".join(([heading] if heading else []) + rows) + "\n"
+    tree = grammars.parser("python").parse(text.encode("utf-8", "replace"))
+    if not tree.root_node.has_error:
+        return 0
+    return sum(len(v) for v in captures_errors(tree.root_node).values())
+
+
+def captures_errors(node: Node) -> dict[str, list[Node]]:
+    from .engine import captures
+
+    return captures("python", "(ERROR) @e (MISSING) @m", node)
+
+
+REPAIRS["python"] = _repair
 
 SPEC = CodeSpec(
     grammar="python",
