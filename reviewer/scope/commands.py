@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 
-from ..models import DANGEROUS_COMMAND, Side, Signal
-from .engine import FileContext, Partial
+from ..models import (
+    CI_CD,
+    DANGEROUS_COMMAND,
+    DEPENDENCY,
+    PERMISSION_WIDENING,
+    Severity,
+    Side,
+    Signal,
+    Symbol,
+)
+from .code import CodeSpec
+from .code import analyze as analyze_code
+from .engine import (
+    Definition,
+    FileContext,
+    Partial,
+    Segment,
+    cosmetic_level,
+    diff_definitions,
+    digest,
+    squash,
+)
 
 #: a logical command longer than this is scanned in its first part only (a 5 MB minified line)
 MAX_COMMAND_CHARS = 65_536
@@ -967,17 +988,505 @@ def _open_heredoc(code: str, state: _Scan) -> None:
     state.heredoc = (w.group(2), m.group(1) == "-", consumer)
 
 
-# --- analyzer ----------------------------------------------------------------------------------
+# --- analyzers -----------------------------------------------------------------------------------
 
 
 def analyze(ctx: FileContext) -> Partial:
-    """Dangerous commands on the added lines (the full language analysis follows)."""
-    part = Partial()
-    lines = sorted(ctx.added.items())
     if ctx.language == "dockerfile":
-        lines = [(n, _RUN_RE.sub("", t)) for n, t in lines]
-    part.signals.extend(scan_commands(lines, side="new"))
+        return _analyze_dockerfile(ctx)
+    if ctx.language == "make":
+        return _analyze_makefile(ctx)
+    return _analyze_shell(ctx)
+
+
+def segment_lines(seg: Segment) -> list[tuple[int, str]]:
+    """The real lines of a segment, numbered (a hunk's heading row left out)."""
+    out: list[tuple[int, str]] = []
+    for row, text in enumerate(seg.text.split("\n")):
+        line = seg.line_of(row)
+        if line is not None:
+            out.append((line, text))
+    return out
+
+
+def _line_comments(ctx: FileContext) -> tuple[dict[int, list[tuple[int, int]]], ...]:
+    """Whole-line ``#`` comments of the changed lines, as spans for ``cosmetic_level``."""
+    return tuple(
+        {n: [(0, 1 << 30)] for n, t in ctx.changed(side).items() if t.lstrip().startswith("#")}
+        for side in ("old", "new")
+    )
+
+
+# -- shell --------------------------------------------------------------------------------------
+
+_BASH = CodeSpec(
+    grammar="bash",
+    definitions="(function_definition name: (word) @name) @def",
+    kinds={"function_definition": "function"},
+    functions=frozenset({"function_definition"}),
+    comments="(comment) @c",
+    strings="(string) @s (raw_string) @s",
+)
+
+
+def _analyze_shell(ctx: FileContext) -> Partial:
+    part = analyze_code(ctx, _BASH)
+    for seg in ctx.segments("new"):
+        part.signals.extend(scan_commands(segment_lines(seg), only=ctx.added))
     return part
 
 
-_RUN_RE = re.compile(r"^\s*RUN\s+(--\S+\s+)*", re.I)
+# -- Dockerfile ---------------------------------------------------------------------------------
+
+_DOCKER_KEYWORDS = _set(
+    "FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT VOLUME USER WORKDIR ARG ONBUILD "
+    "STOPSIGNAL HEALTHCHECK SHELL"
+)
+_INSTR_RE = re.compile(r"^\s*([A-Za-z]+)(?=\s|$)")
+_DOCKER_HEREDOC_RE = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][\w.-]*)\1")
+_RUN_PREFIX_RE = re.compile(r"^\s*(?:ONBUILD\s+)?(?:RUN|CMD|ENTRYPOINT)\s+(?:--\S+\s+)*", re.I)
+_FROM_RE = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.I)
+_USER_RE = re.compile(r"^\s*USER\s+(\S+)", re.I)
+_VERSION_ARG_RE = re.compile(
+    r"^\s*(?:ARG|ENV)\s+([A-Za-z_]*VERSION[A-Za-z_]*)[= ]\s*[\"']?([^\s\"']+)", re.I
+)
+_COMMAND_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "ONBUILD"})
+#: language images whose minor version is a runtime release (python 3.11 -> 3.12)
+_MINOR_RUNTIMES = _set("python golang go ruby php elixir erlang perl pypy julia")
+
+
+@dataclass
+class _Instr:
+    keyword: str
+    lines: list[tuple[int, str]]
+    heredoc: str | None = None  # BuildKit heredoc body follows until this word
+
+
+def _continues_docker(text: str) -> bool:
+    s = text.rstrip()
+    return _odd_backslash(s)
+
+
+def _instructions(seg: Segment) -> list[_Instr]:
+    out: list[_Instr] = []
+    current: _Instr | None = None
+    cont = False
+    heading_kw: str | None = None
+    for row, text in enumerate(seg.text.split("\n")):
+        line = seg.line_of(row)
+        if line is None:
+            m = _INSTR_RE.match(text)
+            if m and m.group(1).upper() in _DOCKER_KEYWORDS:
+                heading_kw = m.group(1).upper()
+            continue
+        stripped = text.strip()
+        if current is not None and current.heredoc is not None:
+            current.lines.append((line, text))
+            if stripped == current.heredoc:
+                current.heredoc = None
+            continue
+        if cont and current is not None:
+            if not stripped.startswith("#"):
+                current.lines.append((line, text))
+                cont = _continues_docker(text)
+            continue
+        if not stripped or stripped.startswith("#"):
+            continue
+        m = _INSTR_RE.match(text)
+        keyword = m.group(1).upper() if m else ""
+        if keyword in _DOCKER_KEYWORDS:
+            current = _Instr(keyword, [(line, text)])
+            out.append(current)
+            h = _DOCKER_HEREDOC_RE.search(text)
+            if h is not None:
+                current.heredoc = h.group(2)
+        elif current is None:
+            # a fragment that starts inside an instruction: the hunk heading names it, or guess RUN
+            current = _Instr(heading_kw or "RUN", [(line, text)])
+            out.append(current)
+        else:
+            current.lines.append((line, text))
+        cont = _continues_docker(text)
+    return out
+
+
+def _command_lines(instr: _Instr) -> list[tuple[int, str]]:
+    """The shell text of a RUN/CMD/ENTRYPOINT instruction, line by line."""
+    (first, head), rest = instr.lines[0], instr.lines[1:]
+    if instr.keyword == "ONBUILD" and not re.match(r"^\s*ONBUILD\s+RUN\b", head, re.I):
+        return []
+    body = _RUN_PREFIX_RE.sub("", head, count=1) if _RUN_PREFIX_RE.match(head) else head
+    if body.lstrip().startswith("["):
+        joined = " ".join([body] + [t.rstrip("\\") for _n, t in rest])
+        return [(first, _exec_form(joined))]
+    h = _DOCKER_HEREDOC_RE.match(body.strip())
+    if h is not None:  # RUN <<EOF: the body is the script
+        return [(n, t) for n, t in rest if t.strip() != h.group(2)]
+    return [(first, body), *rest]
+
+
+def _exec_form(text: str) -> str:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text.strip("[] ")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return text.strip("[] ")
+    if len(value) >= 3 and _program(value) in _SHELLS and value[1] in ("-c", "-ec", "-exc"):
+        return str(value[2])
+    return shlex.join(value)
+
+
+@dataclass(frozen=True)
+class _From:
+    line: int
+    repo: str
+    tag: str
+    digest: str
+    alias: str
+
+
+def _split_image(ref: str) -> tuple[str, str, str]:
+    ref, _, dig = ref.partition("@")
+    slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    if colon > slash:
+        return ref[:colon], ref[colon + 1 :], dig
+    return ref, "", dig
+
+
+def _froms(ctx: FileContext, side: Side) -> list[_From]:
+    changed = ctx.changed(side)
+    out: list[_From] = []
+    for n in ctx.changed_sorted(side):
+        m = _FROM_RE.match(changed[n])
+        if m is None:
+            continue
+        repo, tag, dig = _split_image(m.group(1))
+        out.append(_From(n, repo, tag, dig, m.group(2) or ""))
+    return out
+
+
+def _pair_froms(old: list[_From], new: list[_From]) -> list[tuple[_From | None, _From | None]]:
+    pairs: list[tuple[_From | None, _From | None]] = []
+    old_left = list(old)
+    new_left: list[_From] = []
+    for n in new:
+        match = next((o for o in old_left if n.alias and o.alias == n.alias), None)
+        match = match or next((o for o in old_left if o.repo == n.repo), None)
+        if match is None:
+            new_left.append(n)
+            continue
+        old_left.remove(match)
+        pairs.append((match, n))
+    # what is left pairs up in order: a FROM line whose image was replaced
+    while old_left and new_left:
+        pairs.append((old_left.pop(0), new_left.pop(0)))
+    pairs.extend((o, None) for o in old_left)
+    pairs.extend((None, n) for n in new_left)
+    return pairs
+
+
+def _image_change(o: _From, n: _From) -> Signal | None:
+    from .dependencies import compare_versions
+
+    if o.repo != n.repo:
+        return Signal(
+            DEPENDENCY,
+            "docker.base_image_major",
+            f"replaces base image `{o.repo}` with `{n.repo}`",
+            n.line,
+            "new",
+            n.repo,
+            "medium",
+        )
+    if (o.tag, o.digest) == (n.tag, n.digest):
+        return None
+    old_v, new_v = o.tag or "latest", n.tag or "latest"
+    name = n.repo.rsplit("/", 1)[-1]
+    if old_v == new_v:
+        level: str | None = "minor"  # only the digest moved
+    elif new_v == "latest" or not n.tag:
+        level = "major"
+    else:
+        significant = 2 if name in _MINOR_RUNTIMES else 1
+        level = compare_versions(old_v, new_v, significant=significant, variants=True)
+    if level is None:
+        return None
+    shown = f"`{n.repo}` from `{old_v}` to `{new_v}`"
+    if level == "major":
+        return Signal(
+            DEPENDENCY,
+            "docker.base_image_major",
+            f"changes base image {shown}",
+            n.line,
+            "new",
+            n.repo,
+            "medium",
+        )
+    return Signal(
+        DEPENDENCY, "docker.base_image", f"updates base image {shown}", n.line, "new", n.repo, "low"
+    )
+
+
+def _analyze_dockerfile(ctx: FileContext) -> Partial:
+    part = Partial()
+    old_froms, new_froms = _froms(ctx, "old"), _froms(ctx, "new")
+    for o, n in _pair_froms(old_froms, new_froms):
+        if o is not None and n is not None:
+            if o.repo == n.repo:
+                part.symbols.append(Symbol("image", n.repo, "modified", n.line))
+            else:
+                part.symbols.append(Symbol("image", n.repo, "added", n.line))
+                part.symbols.append(Symbol("image", o.repo, "deleted", o.line))
+            sig = _image_change(o, n)
+            if sig is not None:
+                part.signals.append(sig)
+        elif n is not None:
+            part.symbols.append(Symbol("image", n.repo, "added", n.line))
+        elif o is not None:
+            part.symbols.append(Symbol("image", o.repo, "deleted", o.line))
+    old_alias = {f.alias: f for f in old_froms if f.alias}
+    new_alias = {f.alias: f for f in new_froms if f.alias}
+    for alias, f in new_alias.items():
+        part.symbols.append(
+            Symbol("stage", alias, "modified" if alias in old_alias else "added", f.line)
+        )
+    for alias, f in old_alias.items():
+        if alias not in new_alias:
+            part.symbols.append(Symbol("stage", alias, "deleted", f.line))
+
+    touched: dict[str, dict[Side, list[int]]] = {}
+    for side in ("old", "new"):
+        changed = ctx.changed(side)
+        for seg in ctx.segments(side):
+            for instr in _instructions(seg):
+                lines = [n for n, t in instr.lines if n in changed and t.strip()]
+                if lines:
+                    touched.setdefault(instr.keyword, {}).setdefault(side, []).extend(lines)
+                if side == "new" and lines and instr.keyword in _COMMAND_KEYWORDS:
+                    part.signals.extend(scan_commands(_command_lines(instr), only=changed))
+    for keyword, sides in touched.items():
+        new_lines, old_lines = sides.get("new", []), sides.get("old", [])
+        change = "modified" if new_lines and old_lines else ("added" if new_lines else "deleted")
+        part.symbols.append(
+            Symbol("instruction", keyword, change, min(new_lines) if new_lines else min(old_lines))  # type: ignore[arg-type]
+        )
+    part.signals.extend(_user_signals(ctx))
+    for number, text in sorted(ctx.added.items()):
+        m = _VERSION_ARG_RE.match(text)
+        if m is not None:
+            part.signals.extend(_version_arg(ctx, m.group(1), m.group(2), number))
+    if ctx.status == "deleted":
+        part.signals.append(
+            Signal(
+                CI_CD,
+                "docker.deleted",
+                f"deletes the image build `{ctx.path}`",
+                None,
+                "old",
+                None,
+                "medium",
+            )
+        )
+    part.symbols.sort(key=lambda s: (s.line or 0, s.kind, s.name))
+    part.cosmetic = cosmetic_level(ctx, _line_comments(ctx))  # type: ignore[arg-type]
+    return part
+
+
+def _is_root(user: str) -> bool:
+    return user.split(":", 1)[0].strip("\"'") in ("root", "0")
+
+
+def _user_signals(ctx: FileContext) -> list[Signal]:
+    added = [(n, m.group(1)) for n, t in sorted(ctx.added.items()) if (m := _USER_RE.match(t))]
+    removed = [(n, m.group(1)) for n, t in sorted(ctx.removed.items()) if (m := _USER_RE.match(t))]
+    out: list[Signal] = []
+    for n, user in added:
+        if _is_root(user):
+            out.append(
+                Signal(
+                    PERMISSION_WIDENING,
+                    "docker.user_root",
+                    "runs the image as `root`",
+                    n,
+                    "new",
+                    None,
+                    "medium",
+                )
+            )
+    if not added and ctx.status != "deleted":
+        for n, user in removed:
+            if not _is_root(user):
+                out.append(
+                    Signal(
+                        PERMISSION_WIDENING,
+                        "docker.user_root",
+                        f"removes `USER {user}`, so the image runs as `root`",
+                        n,
+                        "old",
+                        None,
+                        "medium",
+                    )
+                )
+    return out
+
+
+def _version_arg(ctx: FileContext, name: str, value: str, line: int) -> list[Signal]:
+    from .dependencies import compare_versions
+
+    for text in ctx.removed.values():
+        m = _VERSION_ARG_RE.match(text)
+        if m is None or m.group(1) != name:
+            continue
+        if compare_versions(m.group(2), value, significant=1) == "major":
+            return [
+                Signal(
+                    DEPENDENCY,
+                    "docker.version_major",
+                    f"changes `{name}` from `{m.group(2)}` to `{value}`",
+                    line,
+                    "new",
+                    name,
+                    "medium",
+                )
+            ]
+    return []
+
+
+# -- Makefile -----------------------------------------------------------------------------------
+
+_MAKE_ASSIGN_RE = re.compile(
+    r"^(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(?::{1,3}=|\?=|\+=|!=|=)\s*(.*)$"
+)
+_MAKE_TARGET_RE = re.compile(r"^([^\s#:=][^:=#]*?)\s*(::?)(?![=:])(.*)$")
+_MAKE_DIRECTIVE_RE = re.compile(
+    r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif|include|-include|sinclude|define|endef|export|"
+    r"unexport|override|vpath)\b"
+)
+_MAKE_VAR_RE = re.compile(r"\$\(([A-Za-z_][\w.-]*)\)")
+_RELEASE_TARGET_RE = re.compile(
+    r"(?:^|[-_/.])(?:release|deploy|publish|upload|ship|rollout|promote|push|destroy|teardown)"
+    r"(?:[-_/.]|$)",
+    re.I,
+)
+
+
+@dataclass
+class _MakeFile:
+    defs: list[Definition] = field(default_factory=list)
+    recipes: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _make_recipe(text: str) -> str:
+    body = text.lstrip("\t").lstrip("@+- ")
+    return _MAKE_VAR_RE.sub(r"${\1}", body.replace("$$", "$"))
+
+
+def _parse_make(seg: Segment) -> _MakeFile:
+    out = _MakeFile()
+    open_defs: list[Definition] = []
+    in_define = False
+    cont = False
+    recipe_bodies: dict[int, list[str]] = {}
+    for row, text in enumerate(seg.text.split("\n")):
+        line = seg.clamp_line(row)
+        real = seg.line_of(row) is not None
+        if in_define:
+            in_define = not text.strip().startswith("endef")
+            continue
+        if text.startswith("\t") or (cont and open_defs):
+            if real:
+                out.recipes.append((line, _make_recipe(text)))
+            for d in open_defs:
+                d.end = line
+                recipe_bodies.setdefault(id(d), []).append(text.strip())
+            cont = _odd_backslash(text.rstrip())
+            continue
+        cont = False
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("define "):
+            in_define = True
+            continue
+        for d in open_defs:
+            d.digest = digest("\n".join(recipe_bodies.get(id(d), [])))
+        open_defs = []
+        if _MAKE_DIRECTIVE_RE.match(text):
+            continue
+        assign = _MAKE_ASSIGN_RE.match(text)
+        if assign is not None:
+            out.defs.append(
+                Definition(
+                    "variable",
+                    assign.group(1),
+                    line,
+                    line,
+                    line,
+                    "",
+                    digest(assign.group(2)),
+                    None,
+                    virtual=not real,
+                )
+            )
+            continue
+        target = _MAKE_TARGET_RE.match(text)
+        if target is None:
+            continue
+        prereqs = target.group(3).split(";", 1)[0]
+        for name in target.group(1).split():
+            if name.startswith(".") and name.upper() == name:
+                continue  # .PHONY, .SUFFIXES ...
+            d = Definition(
+                "target", name, line, line, line, squash(prereqs), "", None, virtual=not real
+            )
+            out.defs.append(d)
+            open_defs.append(d)
+    for d in open_defs:
+        d.digest = digest("\n".join(recipe_bodies.get(id(d), [])))
+    return out
+
+
+def _analyze_makefile(ctx: FileContext) -> Partial:
+    part = Partial()
+    parsed = {side: [_parse_make(seg) for seg in ctx.segments(side)] for side in ("old", "new")}
+    old_defs = [d for p in parsed["old"] for d in p.defs]
+    new_defs = [d for p in parsed["new"] for d in p.defs]
+    removed = [n for n in ctx.removed_sorted if ctx.removed[n].strip()]
+    added = [n for n in ctx.added_sorted if ctx.added[n].strip()]
+    changes, _old_out, _new_out = diff_definitions(
+        old_defs, new_defs, removed, added, removed_set=ctx.removed, added_set=ctx.added
+    )
+    for sym, _o, _n in changes:
+        part.symbols.append(sym)
+        if sym.kind == "target" and _RELEASE_TARGET_RE.search(sym.name):
+            severity: Severity = "low" if sym.change == "added" else "medium"
+            verb = {"added": "adds", "deleted": "deletes"}.get(sym.change, "changes")
+            part.signals.append(
+                Signal(
+                    CI_CD,
+                    "make.release_target",
+                    f"{verb} release target `{sym.name}`",
+                    sym.line,
+                    "old" if sym.change == "deleted" else "new",
+                    sym.name,
+                    severity,
+                )
+            )
+    for p in parsed["new"]:
+        part.signals.extend(scan_commands(p.recipes, only=ctx.added))
+    if ctx.status == "deleted":
+        part.signals.append(
+            Signal(
+                CI_CD,
+                "make.deleted",
+                f"deletes the build file `{ctx.path}`",
+                None,
+                "old",
+                None,
+                "medium",
+            )
+        )
+    part.cosmetic = cosmetic_level(ctx, _line_comments(ctx))  # type: ignore[arg-type]
+    return part
