@@ -6,13 +6,17 @@ what makes a symbol public). The algorithm is shared by every language.
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from ..models import PUBLIC_API, Side, Signal, Symbol
+from . import grammars
 from .engine import (
+    MAX_PARSE_CHARS,
     Definition,
     FileContext,
     Partial,
@@ -29,6 +33,9 @@ from .engine import (
 )
 
 PublicRule = Callable[[Node, str, "CodeSpec", FileContext], "bool | None"]
+
+#: the name a fragment repair gives to the blocks a hunk cut open; never reported, never a qualifier
+SENTINEL = "__hunk__"
 
 _API_KINDS = frozenset(
     "function method class interface struct enum trait type module variable constant field "
@@ -71,6 +78,14 @@ class CodeSpec:
     #: per segment, a chance to repair what error recovery got wrong on a fragment
     refine: Callable[[Segment, list[Definition]], list[Definition]] | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    #: per hunk segment, the segment to parse instead (hunk mode only): a language may rewrite the
+    #: heading row to reopen the blocks the cut left open (see ``repair_fragment``); real rows stay
+    fragment: Callable[[Segment], Segment] | None = None
+    #: the reported name of a captured ``@name`` node (default: its text)
+    name_of: Callable[[Node], str] | None = None
+    #: definitions local to a function (nested functions, members of anonymous classes) are dropped
+    #: instead of being reported as non-public
+    drop_local: bool = False
 
 
 def _qualify(node: Node, name: str, spec: CodeSpec) -> tuple[str, bool, bool]:
@@ -86,7 +101,7 @@ def _qualify(node: Node, name: str, spec: CodeSpec) -> tuple[str, bool, bool]:
             continue
         if anc.type in spec.containers:
             cname = spec.container_name(anc)
-            if cname:
+            if cname and cname != SENTINEL:
                 parts.append(cname)
             if first:
                 direct_container = True
@@ -132,7 +147,7 @@ def _signature_and_body(node: Node, spec: CodeSpec) -> tuple[str, str]:
 
 def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition]:
     out: list[Definition] = []
-    for seg, tree in ctx.trees(side, spec.grammar):
+    for seg, tree in spec_trees(ctx, side, spec):
         found: list[Definition] = []
         for _idx, caps in matches(spec.grammar, spec.definitions, tree.root_node):
             defs = caps.get("def")
@@ -140,13 +155,15 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
             if not defs or not names:
                 continue
             node, name_node = defs[0], names[0]
-            name = text_of(name_node).strip()
-            if not name:
+            name = spec.name_of(name_node) if spec.name_of is not None else text_of(name_node).strip()
+            if not name or name == SENTINEL:
                 continue
             kind = spec.kinds.get(node.type, node.type)
             if spec.accept is not None and not spec.accept(node, kind):
                 continue
             qual, in_container, local = _qualify(node, name, spec)
+            if local and spec.drop_local:
+                continue
             if in_container and kind == "function":
                 kind = spec.method_kind
             start_node = _range_start(node, spec)
@@ -183,7 +200,7 @@ def _import_texts(ctx: FileContext, side: Side, spec: CodeSpec) -> set[str]:
         return set()
     changed = ctx.changed(side)
     found: set[str] = set()
-    for seg, tree in ctx.trees(side, spec.grammar):
+    for seg, tree in spec_trees(ctx, side, spec):
         for nodes in captures(spec.grammar, spec.imports, tree.root_node).values():
             for node in nodes:
                 rows = range(node.start_point[0], node.end_point[0] + 1)
@@ -196,7 +213,7 @@ def _import_lines(ctx: FileContext, side: Side, spec: CodeSpec) -> set[int]:
     if spec.imports is None:
         return set()
     out: set[int] = set()
-    for seg, tree in ctx.trees(side, spec.grammar):
+    for seg, tree in spec_trees(ctx, side, spec):
         for nodes in captures(spec.grammar, spec.imports, tree.root_node).values():
             for node in nodes:
                 for r in range(node.start_point[0], node.end_point[0] + 1):
@@ -217,8 +234,16 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
         old_defs, new_defs, removed, added, removed_set=ctx.removed, added_set=ctx.added
     )
     api_file = ctx.role not in ("test", "example", "docs", "generated")
-    for sym, _o, _n in changes:
+    for sym, o, n in changes:
         part.symbols.append(sym)
+        if api_file and o is not None and n is not None and o.public and n.public is False:
+            if sym.kind in _API_KINDS:
+                part.signals.append(
+                    Signal(PUBLIC_API, "code.public_hidden",
+                           f"makes public {sym.kind} `{sym.name}` non-public", sym.line, "new", sym.name,
+                           "medium")
+                )
+            continue
         if api_file and sym.public and sym.kind in _API_KINDS:
             if sym.change == "deleted":
                 part.signals.append(
@@ -266,7 +291,7 @@ def _cosmetic(ctx: FileContext, spec: CodeSpec) -> str | None:
     if ctx.status != "modified" and ctx.status != "renamed":
         return None
     comment_q = spec.comments + ("\n" + spec.docstrings if spec.docstrings else "")
-    old_trees, new_trees = ctx.trees("old", spec.grammar), ctx.trees("new", spec.grammar)
+    old_trees, new_trees = spec_trees(ctx, "old", spec), spec_trees(ctx, "new", spec)
     comments = (
         excluded_spans(old_trees, comment_q, spec.grammar, ctx.removed),
         excluded_spans(new_trees, comment_q, spec.grammar, ctx.added),
@@ -286,3 +311,285 @@ def analyzer(spec: CodeSpec) -> Callable[[FileContext], Partial]:
 
     run.__name__ = f"analyze_{spec.grammar}"
     return run
+
+
+# --- hunk fragments of block languages -------------------------------------------------------------
+
+_FRAGMENT_TREES: weakref.WeakKeyDictionary[FileContext, dict[tuple[Side, str], list[tuple[Segment, Tree]]]]
+_FRAGMENT_TREES = weakref.WeakKeyDictionary()
+
+
+def spec_trees(ctx: FileContext, side: Side, spec: CodeSpec) -> list[tuple[Segment, Tree]]:
+    """The trees ``spec`` reads: the file's own in full mode, repaired fragments in hunk mode."""
+    if spec.fragment is None or ctx.full:
+        return ctx.trees(side, spec.grammar)
+    cache = _FRAGMENT_TREES.get(ctx)
+    if cache is None:
+        cache = _FRAGMENT_TREES[ctx] = {}
+    key = (side, spec.grammar)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    out: list[tuple[Segment, Tree]] = []
+    if grammars.available(spec.grammar):
+        parser = grammars.parser(spec.grammar)
+        for seg in ctx.segments(side):
+            if len(seg.text) > MAX_PARSE_CHARS:
+                ctx.note(
+                    f"{side} side has a fragment of {len(seg.text) // 1000} kB; "
+                    "not parsed, reviewed from its lines only"
+                )
+                continue
+            fixed = spec.fragment(seg)
+            out.append((fixed, parser.parse(fixed.text.encode("utf-8", "replace"))))
+    cache[key] = out
+    return out
+
+
+@dataclass(frozen=True)
+class FragmentSyntax:
+    """What a hunk fragment of a block language needs to parse as the inside of its blocks.
+
+    A hunk starts wherever the change is, often deep inside a method of a class whose header is
+    only known from git's section heading. Its first rows may close blocks that opened above it
+    (``}`` or ``end`` rows less indented than anything before them); error recovery then ends
+    the class there and parses the rest at top level, and the statements before look like
+    garbage members. ``repair_fragment`` rewrites the virtual heading row so that it reopens the
+    heading's block and one block for every such closer; the rows of the hunk are never changed.
+    """
+
+    #: a row (indentation stripped) that closes a block
+    closer: re.Pattern[str]
+    #: a row that starts a definition or member (function, method, class, field, annotation ...)
+    header: re.Pattern[str]
+    #: a row that starts a container (class, impl, module ...); None when the language has none
+    container: re.Pattern[str] | None
+    #: texts that open a function at top level, a method inside a container, a container, a block
+    function_open: str
+    method_open: str
+    container_open: str | None = None
+    block_open: str = "{"
+    #: text that opens what a ``})`` row closes (a callback passed to a call)
+    callback_open: str | None = None
+    #: put before everything on the heading row (PHP's ``<?php``)
+    prefix: str = ""
+    #: rows starting so are comments: they neither open nor close blocks
+    comment_prefixes: tuple[str, ...] = ("//", "/*", "*")
+    #: the language has ``/* */`` comments (a fragment may start inside one)
+    block_comment: bool = True
+    #: blocks open with ``{`` (False: keyword blocks closed by ``end``)
+    braces: bool = True
+    #: for keyword blocks: a heading row that opens a block
+    opens: re.Pattern[str] | None = None
+    #: separates the texts put on the heading row
+    joiner: str = " "
+    #: line comment marker, cut from the heading before anything is appended to it
+    line_comment: str = "//"
+    #: the closers of the blocks still open at the end of a text (default: bracket counting)
+    unclosed: Callable[[str], str] | None = None
+
+
+_LEAD_WS = re.compile(r"[ \t]*")
+_BRACKETS = re.compile(r"[{}()\[\]]")
+_CLOSING = {"{": "}", "(": ")", "[": "]"}
+
+
+def unclosed_brackets(text: str) -> str:
+    """The closers of the brackets ``text`` leaves open, innermost first (strings not parsed)."""
+    stack: list[str] = []
+    for ch in _BRACKETS.findall(text):
+        if ch in _CLOSING:
+            stack.append(ch)
+        elif stack and _CLOSING[stack[-1]] == ch:
+            stack.pop()
+    return "".join(_CLOSING[ch] for ch in reversed(stack))
+
+
+def _indent(row: str) -> int:
+    m = _LEAD_WS.match(row)
+    return m.end() if m else 0
+
+
+def _cut_line_comment(text: str, marker: str) -> str:
+    """The text before a trailing line comment (quotes are counted, not parsed)."""
+    pos = text.find(marker)
+    while pos >= 0:
+        before = text[:pos]
+        if before.count('"') % 2 == 0 and before.count("'") % 2 == 0 and (pos == 0 or before[-1] in " \t"):
+            return before.rstrip()
+        pos = text.find(marker, pos + 1)
+    return text.rstrip()
+
+
+def _unclosed_paren(text: str) -> int | None:
+    """Position of the outermost ``(`` that the (truncated) heading never closes."""
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            stack.pop()
+    return stack[0] if stack else None
+
+
+def _heading_opens(head: str, syn: FragmentSyntax) -> bool:
+    stripped = head.rstrip()
+    if syn.braces:
+        if stripped.endswith(("{", "(", "[")):
+            return True
+        return syn.header.match(stripped) is not None and "{" not in stripped
+    return (syn.opens is not None and syn.opens.search(stripped) is not None) or (
+        syn.header.match(stripped) is not None
+    )
+
+
+def _heading_text(head: str, syn: FragmentSyntax, brace_below: bool) -> str:
+    """The heading as a complete block opener: cut where git truncated it, its brace restored."""
+    text = head.rstrip()
+    cut = None if text.endswith(("{", "(", "[")) else _unclosed_paren(text)
+    if cut is not None:
+        text = text[:cut] + "()"
+    elif syn.braces and syn.container is not None and not text.endswith(("{", "(", "[")):
+        m = syn.container.match(text)
+        if m is not None and (text.count("<") != text.count(">") or text.count("[") != text.count("]")):
+            text = m.group(0)  # truncated inside a generic argument list
+    if syn.braces and not text.endswith(("{", "(", "[")) and not brace_below:
+        text += " {"
+    return text
+
+
+def _is_code(row: str, syn: FragmentSyntax) -> bool:
+    s = row.strip()
+    return bool(s) and not s.startswith(syn.comment_prefixes)
+
+
+def _holds_members(rows: list[str], lo: int, hi: int, syn: FragmentSyntax) -> bool:
+    """Whether rows ``lo..hi`` (one block's direct content) look like a container's members."""
+    code = [(r, _indent(rows[r])) for r in range(lo, hi + 1) if _is_code(rows[r], syn)]
+    if not code:
+        return False
+    top = min(ind for _r, ind in code)
+    return any(ind == top and syn.header.match(rows[r].strip()) for r, ind in code)
+
+
+def repair_fragment(seg: Segment, syn: FragmentSyntax) -> Segment:
+    """Reopen, on the heading row, the blocks that a hunk fragment is cut out of (class docstring)."""
+    rows = seg.text.split("\n")
+    body = 1 if seg.heading else 0
+    head = _cut_line_comment(rows[0], syn.line_comment) if seg.heading else ""
+
+    # rows that close a block opened above the fragment: less indented than every row before
+    excess: list[int] = []
+    first_top: int | None = None  # first code row at the heading's indentation (column 0)
+    low = 1 << 30
+    in_comment = False
+    comment_open = False
+    seen_code = False
+    for r in range(body, len(rows)):
+        row = rows[r]
+        s = row.strip()
+        if not s:
+            continue
+        if syn.block_comment and not seen_code and not in_comment and s.startswith("*"):
+            in_comment = True  # the fragment starts inside a /* */ comment
+        if in_comment:
+            if "*/" in s:
+                in_comment = False
+                comment_open = comment_open or "/*" not in s.split("*/", 1)[0]
+            continue
+        if s.startswith(syn.comment_prefixes):
+            continue
+        seen_code = True
+        ind = _indent(row)
+        if ind < low and syn.closer.match(s):
+            excess.append(r)
+        if first_top is None and ind == 0:
+            first_top = r
+        low = min(low, ind)
+
+    prefix = syn.prefix if syn.prefix and "<?" not in seg.text[:200] else ""
+    opens = seg.heading and bool(head) and _heading_opens(head, syn)
+    if not excess and not comment_open and not prefix and not opens:
+        return _closed(seg, seg.text, syn, seg.heading)
+
+    head_close: int | None = None  # index in ``excess`` of the row closing the heading's block
+    if opens and first_top is not None:
+        top_row = rows[first_top].strip()
+        if first_top in excess:
+            head_close = excess.index(first_top)
+        elif not (syn.braces and top_row.startswith("{")):
+            opens = False  # a new top-level definition: the heading's block ended above the hunk
+    brace_below = first_top is not None and rows[first_top].strip().startswith("{")
+
+    inner = excess if head_close is None else excess[:head_close]
+    outer = [] if head_close is None else excess[head_close + 1 :]
+    if not opens:
+        inner, outer = [], excess
+
+    # kinds from the outermost block inwards: container, method, function or block
+    texts: list[str] = []
+    parent = "top"
+    bounds = dict(zip(excess, [body - 1, *excess], strict=False))  # closer row -> row before block
+    for r in reversed(outer):
+        parent = _push(texts, rows[r].strip(), rows, bounds[r] + 1, r - 1, syn, parent)
+    if opens:
+        texts.append(_heading_text(head, syn, brace_below))
+        if syn.container is not None and syn.container.match(head):
+            parent = "container"
+        elif syn.header.match(head):
+            parent = "function"
+        else:
+            parent = "block"
+    elif head and not _heading_opens(head, syn) and not syn.closer.match(head.strip()):
+        texts.insert(0, head)  # a statement (package clause, namespace ...): harmless context
+    for r in reversed(inner):
+        parent = _push(texts, rows[r].strip(), rows, bounds[r] + 1, r - 1, syn, parent)
+    if comment_open:
+        texts.append("/*")
+    if prefix:
+        texts.insert(0, prefix.rstrip())
+    row0 = syn.joiner.join(t for t in texts if t)
+    rest = "\n".join(rows[1:]) if seg.heading else seg.text
+    return _closed(seg, row0 + "\n" + rest, syn, True)
+
+
+def _closed(seg: Segment, text: str, syn: FragmentSyntax, heading: bool) -> Segment:
+    """``text`` with the blocks it leaves open closed on its last, empty row."""
+    closers = syn.unclosed(text) if syn.unclosed is not None else unclosed_brackets(text)
+    if closers:
+        text = text + closers if text.endswith("\n") else text + "\n" + closers
+    if text is seg.text:
+        return seg
+    return Segment(seg.side, text, seg.first_line, heading)
+
+
+def _push(
+    texts: list[str],
+    closer: str,
+    rows: list[str],
+    lo: int,
+    hi: int,
+    syn: FragmentSyntax,
+    parent: str,
+) -> str:
+    """Append the opener matching ``closer`` and return the kind of block it opens."""
+    if closer.startswith("})") and syn.callback_open is not None:
+        texts.append(syn.callback_open)
+        return "function"
+    if closer.startswith(")"):
+        texts.append(SENTINEL + "(")
+        return "block"
+    if closer.startswith("]"):
+        texts.append("[")
+        return "block"
+    if syn.container_open is not None and _holds_members(rows, lo, hi, syn):
+        texts.append(syn.container_open)
+        return "container"
+    if parent == "container":
+        texts.append(syn.method_open)
+        return "function"
+    if parent == "top":
+        texts.append(syn.function_open)
+        return "function"
+    texts.append(syn.block_open)
+    return "block"
