@@ -58,6 +58,7 @@ class Repo:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        path.mkdir(parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
         self.git("config", "commit.gpgsign", "false")
 

@@ -1,0 +1,199 @@
+"""The CLI, in-process: every diff source, intent source, output format and exit code."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from reviewer import __version__
+from reviewer.cli import main
+from tests.conftest import Repo
+
+SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "report-v1.schema.json").read_text())
+
+CART_OLD = "def total(items):\n    return sum(i.price for i in items)\n"
+CART_NEW = "def total(items):\n    return round(sum(i.price for i in items), 2)\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def shop(repo: Repo) -> Repo:
+    repo.write("shop/cart.py", CART_OLD)
+    repo.write("shop/payment.py", "def charge(card):\n    return card.charge()\n")
+    repo.commit("init")
+    return repo
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"reviewer {__version__} (intent-reviewer)"
+
+
+def test_review_a_branch_like_a_pull_request(
+    shop: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(shop.path)
+    shop.git("checkout", "-q", "-b", "feature")
+    shop.write("shop/cart.py", CART_NEW)
+    shop.commit("Round the cart total to cents")
+    code, out, err = run(capsys, "review", "--base", "main", "--intent-from-commits", "--format", "json")
+    report = json.loads(out)
+    jsonschema.validate(report, SCHEMA)
+    assert code == 0, err
+    assert report["verdict"] == "aligned"
+    assert report["intent"]["source"] == "commit"
+    (f,) = report["files"]
+    assert f["path"] == "shop/cart.py" and f["mode"] == "full" and f["explained"]
+    assert f["symbols"] == [{"kind": "function", "name": "total", "change": "modified", "line": 1, "public": True}]
+
+
+def test_three_dot_semantics_ignore_what_base_did_since(
+    shop: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(shop.path)
+    shop.git("checkout", "-q", "-b", "feature")
+    shop.write("shop/cart.py", CART_NEW)
+    shop.commit("Round the cart total")
+    shop.git("checkout", "-q", "main")
+    shop.write("shop/payment.py", "def charge(card, amount):\n    return card.charge(amount)\n")
+    shop.commit("unrelated work on main")
+    code, out, _ = run(capsys, "review", "--base", "main", "--head", "feature", "--intent", "Round the cart total", "--format", "json")
+    assert [f["path"] for f in json.loads(out)["files"]] == ["shop/cart.py"]
+
+
+def test_staged_changes_and_unexplained_file(
+    shop: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(shop.path)
+    shop.write("shop/cart.py", CART_NEW)
+    shop.write("shop/payment.py", "def charge(card, retries=3):\n    return card.charge()\n")
+    shop.git("add", "-A")
+    code, out, _ = run(capsys, "review", "--staged", "--intent", "Round the cart total", "--format", "json")
+    report = json.loads(out)
+    assert report["out_of_scope_paths"] == ["shop/payment.py"]
+    assert report["verdict"] in ("drift", "mismatch")
+    assert code == (1 if report["verdict"] == "mismatch" else 0)
+
+
+def test_diff_from_a_file_and_from_stdin(
+    shop: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(shop.path)
+    shop.write("shop/cart.py", CART_NEW)
+    shop.commit("Round the cart total")
+    text = shop.git("show", "--format=", "HEAD")
+    patch = tmp_path / "change.diff"
+    patch.write_text(text)
+    code, out, _ = run(capsys, "review", "--diff", str(patch), "--intent", "Round the cart total", "--format", "json")
+    from_file = json.loads(out)
+    # the index line's blob ids are in this repository: whole files are read
+    assert from_file["files"][0]["mode"] == "full"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    code2, out2, _ = run(capsys, "review", "-", "--intent", "Round the cart total", "--format", "json")
+    assert json.loads(out2)["files"] == from_file["files"]
+    assert code == code2 == 0
+
+
+def test_policy_comes_from_the_base_revision(
+    shop: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(shop.path)
+    shop.write(".reviewer.toml", 'fail_on = "drift"\n')
+    shop.commit("policy")
+    shop.git("checkout", "-q", "-b", "sneaky")
+    shop.write(".reviewer.toml", 'fail_on = "never"\n')
+    shop.write("shop/payment.py", "def charge(card, retries=3):\n    return card.charge()\n")
+    shop.write("shop/cart.py", CART_NEW)
+    shop.commit("Round the cart total")
+    code, out, err = run(capsys, "review", "--base", "main", "--intent", "Round the cart total", "-v", "--format", "json")
+    assert "at " in err and ".reviewer.toml" in err
+    assert json.loads(out)["verdict"] != "aligned"
+    assert code == 1  # the base's fail_on = "drift" applies, not the branch's "never"
+
+
+def test_text_output_is_plain_without_a_tty(shop: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    patch = tmp_path / "x.diff"
+    patch.write_text("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n")
+    code, out, _ = run(capsys, "review", "--diff", str(patch), "--intent", "")
+    assert "\033[" not in out
+    assert out.startswith("intent-review: MISMATCH")
+    assert "What is this change supposed to do?" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert code == 1
+
+
+def test_output_file_and_fail_on_never(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    patch = tmp_path / "x.diff"
+    patch.write_text("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n")
+    out_file = tmp_path / "r.json"
+    code, out, _ = run(capsys, "review", "--diff", str(patch), "--format", "json", "-o", str(out_file), "--fail-on", "never")
+    assert code == 0 and out == ""
+    jsonschema.validate(json.loads(out_file.read_text()), SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["review"], "exactly one diff source"),
+        (["review", "--diff", "a", "--staged"], "exactly one diff source"),
+        (["review", "--diff", "/nonexistent/x.diff"], "no such file"),
+        (["review", "--diff", "/"], "is a directory"),
+        (["review", "--head", "x", "--diff", "a"], "--head needs --base"),
+        (["review", "--diff", "a", "--intent", "x", "--intent-file", "y"], "at most one of"),
+        (["review", "--diff", "a", "--intent-from-commits"], "needs --base"),
+        (["review", "--format", "pdf", "--diff", "a"], "invalid choice"),
+        (["nonsense"], "invalid choice"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_not_a_diff_and_bad_revision(shop: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Dear reviewer,\nplease approve.\n")
+    code, _, err = run(capsys, "review", "--diff", str(letter))
+    assert code == 2 and "not a unified diff" in err and err.count("\n") == 1
+    monkeypatch.chdir(shop.path)
+    code, _, err = run(capsys, "review", "--base", "no-such-branch")
+    assert code == 2 and "unknown revision 'no-such-branch'" in err
+
+
+def test_base_outside_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "review", "--base", "main")
+    assert code == 2 and "not inside a git work tree" in err
+
+
+def test_invalid_policy_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("fail_on = 'sometimes'\n")
+    patch = tmp_path / "x.diff"
+    patch.write_text("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n")
+    code, _, err = run(capsys, "review", "--diff", str(patch), "--config", str(cfg))
+    assert code == 2 and "fail_on must be one of" in err
+
+
+def test_a_bug_is_exit_3_with_a_log(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_a: object, **_k: object) -> None:
+        raise ZeroDivisionError("simulated bug")
+
+    monkeypatch.setattr("reviewer.review.review", boom)
+    patch = tmp_path / "x.diff"
+    patch.write_text("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n")
+    code, _, err = run(capsys, "review", "--diff", str(patch))
+    assert code == 3 and "internal error" in err and err.count("\n") == 1
+    log = Path(err.rsplit("Details: ", 1)[1].strip())
+    assert "ZeroDivisionError: simulated bug" in log.read_text()

@@ -1,0 +1,137 @@
+"""Matching the intent to the scope: what is explained, why, and which risky changes are licensed."""
+
+from __future__ import annotations
+
+from reviewer.diff import parse_diff
+from reviewer.intent import parse_intent
+from reviewer.match import component, match
+from reviewer.models import Diff, FileScope, Scope, Signal
+from reviewer.scope import build_scope
+
+
+def _diff(files: dict[str, tuple[str, str]]) -> Diff:
+    """path -> (removed line, added line) as a real unified diff."""
+    text = "".join(
+        f"diff --git a/{p} b/{p}\n--- a/{p}\n+++ b/{p}\n@@ -1,1 +1,1 @@\n-{old}\n+{new}\n"
+        for p, (old, new) in files.items()
+    )
+    return parse_diff(text)
+
+
+def _explained(intent: str, files: dict[str, tuple[str, str]]) -> dict[str, bool]:
+    diff = _diff(files)
+    m = match(parse_intent(intent), build_scope(diff), diff)
+    return {p: fm.explained for p, fm in m.files.items()}
+
+
+def test_component_names() -> None:
+    assert component("src/frontend/main.go") == "frontend"
+    assert component("kubernetes-manifests/redis.yaml") == "redis"
+    assert component("terraform/main.tf") == ""
+    assert component("main.tf") == ""
+    assert component("modules/vpc-endpoints/main.tf") == "vpc-endpoints"
+
+
+def test_path_symbol_and_content_evidence() -> None:
+    got = _explained(
+        "Fix the currency in the cost report",
+        {
+            "billing/cost_report.py": ("x = 1", "x = 2"),
+            "billing/other.py": ("currency = 'USD'", "currency = 'EUR'"),
+            "web/styles.css": ("color: red", "color: blue"),
+        },
+    )
+    assert got == {"billing/cost_report.py": True, "billing/other.py": True, "web/styles.css": False}
+
+
+def test_sibling_component_needs_its_own_name() -> None:
+    got = _explained(
+        "shippingservice: prevent crash on profiler init",
+        {
+            "src/shippingservice/main.go": ("profiler.Start()", "if err := profiler.Start(); err != nil {}"),
+            "src/frontend/main.go": ("log.Info(profiler)", "log.Warn(profiler)"),
+        },
+    )
+    assert got == {"src/shippingservice/main.go": True, "src/frontend/main.go": False}
+
+
+def test_prefix_of_a_component_name_counts() -> None:
+    got = _explained(
+        "payment & productcatalog: sample rate 1.0",
+        {
+            "src/productcatalogservice/server.go": ("rate := 0.5", "rate := 1.0"),
+            "src/shippingservice/main.go": ("rate := 0.5", "rate := 1.0"),
+        },
+    )
+    assert got["src/productcatalogservice/server.go"] and not got["src/shippingservice/main.go"]
+
+
+def test_tests_and_changelog_follow_an_explained_change() -> None:
+    got = _explained(
+        "Handle `--help` alone like no arguments in the CLI",
+        {
+            "src/pkg/cli.py": ("if not args:", "if not args or args == ['--help']:"),
+            "tests/test_cli.py": ("assert run([])", "assert run(['--help'])"),
+            "CHANGES.rst": ("- old entry", "- Handle help arg by itself"),
+            "src/pkg/unrelated.py": ("a = 1", "a = 2"),
+        },
+    )
+    assert got == {
+        "src/pkg/cli.py": True,
+        "tests/test_cli.py": True,
+        "CHANGES.rst": True,
+        "src/pkg/unrelated.py": False,
+    }
+
+
+def test_typo_intent_explains_comment_only_changes_but_not_code() -> None:
+    text = (
+        "diff --git a/app.py b/app.py\n--- a/app.py\n+++ b/app.py\n@@ -1,2 +1,2 @@\n"
+        "-# the recieved value\n+# the received value\n x = 1\n"
+        "diff --git a/db.py b/db.py\n--- a/db.py\n+++ b/db.py\n@@ -1,2 +1,2 @@\n"
+        "-TIMEOUT = 30\n+TIMEOUT = 0\n y = 2\n"
+    )
+    diff = parse_diff(text)
+    m = match(parse_intent("Fix typos"), build_scope(diff), diff)
+    assert m.files["app.py"].explained and not m.files["db.py"].explained
+
+
+def _scope_with(
+    signal: Signal, path: str = "infra/network.tf", lines: tuple[str, str] = ('resource "aws_nat_gateway" "this" {', "")
+) -> tuple[Scope, Diff]:
+    diff = _diff({path: lines})
+    fs = FileScope(path=path, old_path=None, status="modified", language="hcl", role="infra", signals=(signal,))
+    return Scope(files=(fs,)), diff
+
+
+def test_deletion_is_licensed_only_by_a_removal_verb_about_it() -> None:
+    sig = Signal("resource_deletion", "tf.resource_deleted", "deletes `aws_nat_gateway.this`", 3, "old",
+                 "aws_nat_gateway.this", "high")
+    scope, diff = _scope_with(sig)
+    assert match(parse_intent("Remove the NAT gateway from the network"), scope, diff).licensed[sig]
+    assert not match(parse_intent("Fix the NAT gateway tags in the network"), scope, diff).licensed[sig]
+    assert not match(parse_intent("Remove the unused S3 bucket"), scope, diff).licensed[sig]
+
+
+def test_naming_a_function_licenses_its_signature_change_but_not_its_deletion() -> None:
+    sig = Signal("public_api", "code.public_signature", "changes `redirect`", 3, "new", "redirect", "medium")
+    lines = ("def redirect(location, code=302):", "def redirect(location, code=303):")
+    scope, diff = _scope_with(sig, "src/helpers.py", lines)
+    assert match(parse_intent("redirect defaults to 303"), scope, diff).licensed[sig]
+    gone = Signal("resource_deletion", "tf.resource_deleted", "deletes `aws_db.redirect`", 3, "old", "aws_db.redirect", "high")
+    scope2, diff2 = _scope_with(gone, "src/helpers.py", lines)
+    assert not match(parse_intent("redirect defaults to 303"), scope2, diff2).licensed[gone]
+
+
+def test_revert_licenses_what_it_touches() -> None:
+    sig = Signal("resource_deletion", "tf.resource_deleted", "deletes node pool", 3, "old",
+                 "google_container_node_pool.pool", "high")
+    scope, diff = _scope_with(sig, "terraform/cluster.tf")
+    assert match(parse_intent("Rollback the node pool customisation of the cluster"), scope, diff).licensed[sig]
+
+
+def test_missing_targets_are_reported() -> None:
+    diff = _diff({"vpc-flow-logs.tf": ("path = null", 'path = "/"')})
+    m = match(parse_intent("Fix `service_region` in the endpoint module"), build_scope(diff), diff)
+    assert m.missing_targets == ("service_region",)
+    assert not m.files["vpc-flow-logs.tf"].explained

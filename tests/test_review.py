@@ -1,0 +1,138 @@
+"""The deterministic pipeline: verdict, blast radius, findings and questions from a scope."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from reviewer.config import Config, CriticalPath, QuestionTemplate
+from reviewer.diff import parse_diff
+from reviewer.intent import parse_intent
+from reviewer.models import FileScope, Scope, Signal, Symbol
+from reviewer.review import decide, review
+
+
+def _case(paths_lines: dict[str, tuple[str, str]], signals: dict[str, list[Signal]] | None = None,
+          symbols: dict[str, list[Symbol]] | None = None) -> tuple[object, Scope]:
+    text = "".join(
+        f"diff --git a/{p} b/{p}\n--- a/{p}\n+++ b/{p}\n@@ -1,1 +1,1 @@\n-{a}\n+{b}\n" for p, (a, b) in paths_lines.items()
+    )
+    diff = parse_diff(text)
+    from reviewer.paths import role_of
+
+    files = tuple(
+        FileScope(path=p, old_path=None, status="modified", language="hcl" if p.endswith(".tf") else "python",
+                  role=role_of(p), additions=1, deletions=1,
+                  signals=tuple((signals or {}).get(p, [])), symbols=tuple((symbols or {}).get(p, [])))
+        for p in paths_lines
+    )
+    return diff, Scope(files=files)
+
+
+_DB_GONE = Signal("resource_deletion", "tf.resource_deleted", "deletes resource `aws_db_instance.main`", 12, "old",
+                  "aws_db_instance.main", "high")
+
+
+def test_incident_shape_is_a_critical_mismatch_with_questions() -> None:
+    diff, scope = _case(
+        {"reports/cost_report.py": ("currency = 'USD'", "currency = report.currency"),
+         "environments/prod/db.tf": ('resource "aws_db_instance" "main" {', "")},
+        signals={"environments/prod/db.tf": [_DB_GONE]},
+    )
+    r = review(diff, parse_intent("Fix a minor Cost Explorer bug: the cost report shows the wrong currency"),
+               scope=scope)  # type: ignore[arg-type]
+    assert r.verdict == "mismatch"
+    assert r.blast_radius.level == "critical"
+    assert r.requires_answers
+    assert r.out_of_scope_paths == ("environments/prod/db.tf",)
+    rules = [f.rule for f in r.findings]
+    assert "RV201" in rules and "RV101" in rules and "RV502" in rules
+    deletion = next(f for f in r.findings if f.rule == "RV201")
+    assert deletion.severity == "critical" and deletion.symbol == "aws_db_instance.main"
+    asked = [q for q in r.questions if q.finding == deletion.id]
+    assert asked and "aws_db_instance.main" in asked[0].text and "snapshot" in asked[0].text
+    assert any(q.finding.startswith("RV502") for q in r.questions)
+
+
+def test_honest_deletion_is_aligned_but_high_and_still_asks() -> None:
+    diff, scope = _case(
+        {"environments/prod/db.tf": ('resource "aws_db_instance" "main" {', "")},
+        signals={"environments/prod/db.tf": [_DB_GONE]},
+    )
+    r = review(diff, parse_intent("Remove the unused prod DB instance `aws_db_instance.main`"), scope=scope)  # type: ignore[arg-type]
+    assert r.verdict == "aligned"
+    assert r.blast_radius.level == "high"
+    assert r.requires_answers
+    deletion = next(f for f in r.findings if f.rule == "RV201")
+    assert deletion.licensed and deletion.severity == "high"
+    assert any(q.finding == deletion.id for q in r.questions)
+
+
+def test_low_risk_unexplained_file_is_drift() -> None:
+    diff, scope = _case({"src/app/cart.py": ("a = 1", "a = 2"), "src/app/other_thing.py": ("b = 1", "b = 2")})
+    r = review(diff, parse_intent("Fix rounding in the cart total"), scope=scope)  # type: ignore[arg-type]
+    assert r.verdict == "drift"
+    assert r.out_of_scope_paths == ("src/app/other_thing.py",)
+    assert not r.requires_answers or r.questions
+
+
+def test_question_and_finding_ids_are_stable_across_line_shifts() -> None:
+    diff, scope = _case({"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [_DB_GONE]})
+    shifted = dataclasses.replace(_DB_GONE, line=40)
+    diff2, scope2 = _case({"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [shifted]})
+    intent = parse_intent("Fix the report")
+    a = review(diff, intent, scope=scope)  # type: ignore[arg-type]
+    b = review(diff2, intent, scope=scope2)  # type: ignore[arg-type]
+    assert [f.id for f in a.findings] == [f.id for f in b.findings]
+    assert [q.id for q in a.questions] == [q.id for q in b.questions]
+
+
+def test_size_vs_intent() -> None:
+    lines = {f"src/mod{i}/file.py": ("a = 1", "a = 2") for i in range(20)}
+    diff, scope = _case(lines)
+    r = review(diff, parse_intent("One-line typo fix"), scope=scope)  # type: ignore[arg-type]
+    assert any(f.rule == "RV301" for f in r.findings)
+    assert r.verdict == "mismatch"
+
+
+def test_empty_intent_asks_for_it() -> None:
+    diff, scope = _case({"src/a.py": ("a = 1", "a = 2")})
+    r = review(diff, parse_intent(""), scope=scope)  # type: ignore[arg-type]
+    assert any(f.rule == "RV501" for f in r.findings)
+    assert any("What is this change supposed to do" in q.text for q in r.questions)
+    assert r.verdict == "mismatch"
+
+
+def test_policy_critical_paths_protected_and_rule_selection() -> None:
+    diff, scope = _case(
+        {"payments/ledger.py": ("x = 1", "x = 2")},
+        symbols={"payments/ledger.py": [Symbol("function", "post_entry", "modified", 1)]},
+    )
+    cfg = Config(
+        critical_paths=(CriticalPath("payments/**", "high", "money"),),
+        protected=("post_*",),
+        questions=(QuestionTemplate("RV403", "Did finance sign off on {path}?"),),
+    )
+    r = review(diff, parse_intent("Fix rounding in the ledger posting"), cfg, scope=scope)  # type: ignore[arg-type]
+    assert r.blast_radius.level == "high"
+    assert {"RV402", "RV403"} <= {f.rule for f in r.findings}
+    assert any(q.text == "Did finance sign off on `payments/ledger.py`?" for q in r.questions)
+    quiet = review(diff, parse_intent("Fix rounding in the ledger posting"),
+                   Config(critical_paths=cfg.critical_paths, protected=cfg.protected, disable=("RV4",)),
+                   scope=scope)  # type: ignore[arg-type]
+    assert not any(f.rule.startswith("RV4") for f in quiet.findings)
+
+
+def test_constraints_in_the_intent_are_enforced() -> None:
+    diff, scope = _case({"reports/a.py": ("a", "b"), "infra/main.tf": ("c", "d")})
+    r = review(diff, parse_intent("Fix the report format. No infra changes."), scope=scope)  # type: ignore[arg-type]
+    assert any(f.rule == "RV401" and f.path == "infra/main.tf" for f in r.findings)
+
+
+def test_decide() -> None:
+    from reviewer.rules import finding
+
+    assert decide([]) == "aligned"
+    assert decide([finding("RV101", "low", "x", path="a")]) == "drift"
+    assert decide([finding("RV201", "high", "x", path="a", licensed=True)]) == "aligned"
+    assert decide([finding("RV102", "info", "x")]) == "aligned"
+    assert decide([finding("RV206", "medium", "x", path="a")]) == "mismatch"
