@@ -243,8 +243,16 @@ def _cmd_review(args: argparse.Namespace) -> int:
             _err(f"reviewer: diff from {where}; policy from {config.source}; intent from {source}")
 
         from .review import review
+        from .scope import build_scope
 
-        result = review(diff, intent, config, blobs=blobs, started=started)
+        scope = build_scope(diff, blobs=blobs)
+        refs = None
+        if args.base or args.staged:
+            from .refs import count_references
+
+            refs = count_references(scope, git.resolve(args.head or "HEAD", cwd=repo) if args.base else "HEAD",
+                                    cwd=repo) if (args.base or git.has_head(cwd=repo)) else None
+        result = review(diff, intent, config, scope=scope, references=refs, started=started)
         result = _maybe_llm(args, result, diff, config)
     finally:
         if reader is not None:

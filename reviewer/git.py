@@ -224,3 +224,27 @@ class ObjectBlobs:
 def inside_work_tree(cwd: str | Path | None = None) -> bool:
     out = run(["rev-parse", "--is-inside-work-tree"], cwd=cwd, check=False)
     return out.strip() == b"true"
+
+
+def grep_words(rev: str, words: list[str], *, cwd: str | Path | None = None) -> dict[str, set[str]]:
+    """Files at ``rev`` containing each whole word (``git grep -w -F``, one process for all)."""
+    found: dict[str, set[str]] = {w: set() for w in words}
+    if not words:
+        return found
+    args = ["grep", "-I", "-o", "-w", "-F", "--full-name", "-z"]
+    for w in words:
+        args += ["-e", w]
+    args += [rev, "--"]
+    out = run(args, cwd=cwd, check=False)
+    prefix = f"{rev}:"
+    for record in out.split(b"\n"):
+        # with -z: "<rev>:<path>\0<match>"
+        parts = record.split(b"\0")
+        if len(parts) < 2:
+            continue
+        path = parts[0].decode("utf-8", "surrogateescape")
+        path = path[len(prefix):] if path.startswith(prefix) else path
+        match = parts[-1].decode("utf-8", "surrogateescape")
+        if match in found:
+            found[match].add(path)
+    return found
