@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from .config import Config
@@ -10,6 +11,7 @@ from .rules.size import _area
 
 #: severity of a signal -> the blast radius it implies on its own
 _BY_SEVERITY: dict[str, Level] = {"info": "low", "low": "low", "medium": "medium", "high": "high", "critical": "high"}
+_PROD_RE = re.compile(r"(^|/)(prod|production|prd|live)(/|[-_.]|$)", re.I)
 #: roles whose changes are behavioural but bounded: at least medium when they change shared things
 _SHARED_ROLES = frozenset({"infra", "ci", "governance", "agent"})
 
@@ -33,8 +35,14 @@ def blast_radius(
             reasons.append(why)
 
     for fs in scope.files:
+        prod = bool(_PROD_RE.search(fs.path))
         for sig in fs.signals:
-            raise_to(_BY_SEVERITY[sig.severity], f"{sig.detail} (`{fs.path}`)")
+            lvl = _BY_SEVERITY[sig.severity]
+            if prod and lvl == "medium":
+                # the same change is riskier where production lives
+                raise_to("high", f"{sig.detail} in a production path (`{fs.path}`)")
+                continue
+            raise_to(lvl, f"{sig.detail} (`{fs.path}`)")
         if fs.role in _SHARED_ROLES and not fs.cosmetic and level_rank(level) < 1 and fs.status != "added":
             raise_to("medium", f"changes shared {fs.role} configuration (`{fs.path}`)")
         cp = config.critical_level(fs.path)

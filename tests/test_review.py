@@ -136,3 +136,13 @@ def test_decide() -> None:
     assert decide([finding("RV201", "high", "x", path="a", licensed=True)]) == "aligned"
     assert decide([finding("RV102", "info", "x")]) == "aligned"
     assert decide([finding("RV206", "medium", "x", path="a")]) == "mismatch"
+
+
+def test_production_paths_raise_the_blast_radius() -> None:
+    sig = Signal("global_config", "flag.default", "changes default `timeout`", 3, "new", "timeout", "medium")
+    diff, scope = _case({"environments/prod/app.yaml": ("a", "b")}, signals={"environments/prod/app.yaml": [sig]})
+    r = review(diff, parse_intent("Raise the timeout default"), scope=scope)  # type: ignore[arg-type]
+    assert r.blast_radius.level == "high"
+    diff2, scope2 = _case({"environments/staging/app.yaml": ("a", "b")}, signals={"environments/staging/app.yaml": [sig]})
+    r2 = review(diff2, parse_intent("Raise the timeout default"), scope=scope2)  # type: ignore[arg-type]
+    assert r2.blast_radius.level == "medium"
