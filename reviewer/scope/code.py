@@ -6,6 +6,7 @@ what makes a symbol public). The algorithm is shared by every language.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import weakref
 from collections.abc import Callable
@@ -38,8 +39,26 @@ PublicRule = Callable[[Node, str, "CodeSpec", FileContext], "bool | None"]
 SENTINEL = "__hunk__"
 
 _API_KINDS = frozenset(
-    "function method class interface struct enum trait type module variable constant field "
-    "property object protocol record namespace macro".split()
+    [
+        "function",
+        "method",
+        "class",
+        "interface",
+        "struct",
+        "enum",
+        "trait",
+        "type",
+        "module",
+        "variable",
+        "constant",
+        "field",
+        "property",
+        "object",
+        "protocol",
+        "record",
+        "namespace",
+        "macro",
+    ]
 )
 
 
@@ -86,6 +105,10 @@ class CodeSpec:
     #: definitions local to a function (nested functions, members of anonymous classes) are dropped
     #: instead of being reported as non-public
     drop_local: bool = False
+    #: node types that are a definition's body when no ``body_fields`` field is (Kotlin)
+    body_types: frozenset[str] = frozenset()
+    #: the symbol kind of a captured definition when its node type is not enough
+    kind_of: Callable[[Node, str], str] | None = None
 
 
 def _qualify(node: Node, name: str, spec: CodeSpec) -> tuple[str, bool, bool]:
@@ -120,7 +143,11 @@ def _range_start(node: Node, spec: CodeSpec) -> Node:
         outer = outer.parent
     prev = outer.prev_named_sibling
     first = outer
-    while prev is not None and "comment" in prev.type and prev.end_point[0] >= first.start_point[0] - 1:
+    while (
+        prev is not None
+        and "comment" in prev.type
+        and prev.end_point[0] >= first.start_point[0] - 1
+    ):
         first = prev
         prev = prev.prev_named_sibling
     return first
@@ -133,6 +160,8 @@ def _signature_and_body(node: Node, spec: CodeSpec) -> tuple[str, str]:
         body = node.child_by_field_name(f)
         if body is not None:
             break
+    if body is None and spec.body_types:
+        body = next((c for c in node.children if c.type in spec.body_types), None)
     if body is None:
         text = text_of(node)
         return "".join(text.split("\n", 1)[0].split()), text
@@ -155,10 +184,14 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
             if not defs or not names:
                 continue
             node, name_node = defs[0], names[0]
-            name = spec.name_of(name_node) if spec.name_of is not None else text_of(name_node).strip()
+            name = (
+                spec.name_of(name_node) if spec.name_of is not None else text_of(name_node).strip()
+            )
             if not name or name == SENTINEL:
                 continue
             kind = spec.kinds.get(node.type, node.type)
+            if spec.kind_of is not None:
+                kind = spec.kind_of(node, kind)
             if spec.accept is not None and not spec.accept(node, kind):
                 continue
             qual, in_container, local = _qualify(node, name, spec)
@@ -201,11 +234,11 @@ def _import_texts(ctx: FileContext, side: Side, spec: CodeSpec) -> set[str]:
     changed = ctx.changed(side)
     found: set[str] = set()
     for seg, tree in spec_trees(ctx, side, spec):
-        for nodes in captures(spec.grammar, spec.imports, tree.root_node).values():
-            for node in nodes:
-                rows = range(node.start_point[0], node.end_point[0] + 1)
-                if any(seg.line_of(r) in changed for r in rows):
-                    found.add(squash(text_of(node))[:160])
+        # only ``@import``: other captures in the query serve its predicates
+        for node in captures(spec.grammar, spec.imports, tree.root_node).get("import", []):
+            rows = range(node.start_point[0], node.end_point[0] + 1)
+            if any(seg.line_of(r) in changed for r in rows):
+                found.add(squash(text_of(node))[:160])
     return found
 
 
@@ -214,12 +247,11 @@ def _import_lines(ctx: FileContext, side: Side, spec: CodeSpec) -> set[int]:
         return set()
     out: set[int] = set()
     for seg, tree in spec_trees(ctx, side, spec):
-        for nodes in captures(spec.grammar, spec.imports, tree.root_node).values():
-            for node in nodes:
-                for r in range(node.start_point[0], node.end_point[0] + 1):
-                    line = seg.line_of(r)
-                    if line is not None:
-                        out.add(line)
+        for node in captures(spec.grammar, spec.imports, tree.root_node).get("import", []):
+            for r in range(node.start_point[0], node.end_point[0] + 1):
+                line = seg.line_of(r)
+                if line is not None:
+                    out.add(line)
     return out
 
 
@@ -239,28 +271,53 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
         if api_file and o is not None and n is not None and o.public and n.public is False:
             if sym.kind in _API_KINDS:
                 part.signals.append(
-                    Signal(PUBLIC_API, "code.public_hidden",
-                           f"makes public {sym.kind} `{sym.name}` non-public", sym.line, "new", sym.name,
-                           "medium")
+                    Signal(
+                        PUBLIC_API,
+                        "code.public_hidden",
+                        f"makes public {sym.kind} `{sym.name}` non-public",
+                        sym.line,
+                        "new",
+                        sym.name,
+                        "medium",
+                    )
                 )
             continue
         if api_file and sym.public and sym.kind in _API_KINDS:
             if sym.change == "deleted":
                 part.signals.append(
-                    Signal(PUBLIC_API, "code.public_removed", f"removes public {sym.kind} `{sym.name}`",
-                           sym.line, "old", sym.name, "medium")
+                    Signal(
+                        PUBLIC_API,
+                        "code.public_removed",
+                        f"removes public {sym.kind} `{sym.name}`",
+                        sym.line,
+                        "old",
+                        sym.name,
+                        "medium",
+                    )
                 )
             elif sym.change == "signature":
                 part.signals.append(
-                    Signal(PUBLIC_API, "code.public_signature",
-                           f"changes the signature of public {sym.kind} `{sym.name}`", sym.line, "new", sym.name,
-                           "medium")
+                    Signal(
+                        PUBLIC_API,
+                        "code.public_signature",
+                        f"changes the signature of public {sym.kind} `{sym.name}`",
+                        sym.line,
+                        "new",
+                        sym.name,
+                        "medium",
+                    )
                 )
             elif sym.change == "renamed":
                 part.signals.append(
-                    Signal(PUBLIC_API, "code.public_renamed",
-                           f"renames public {sym.kind} `{sym.old_name}` to `{sym.name}`", sym.line, "new", sym.name,
-                           "medium")
+                    Signal(
+                        PUBLIC_API,
+                        "code.public_renamed",
+                        f"renames public {sym.kind} `{sym.old_name}` to `{sym.name}`",
+                        sym.line,
+                        "new",
+                        sym.name,
+                        "medium",
+                    )
                 )
 
     # imports and the remaining module-level statements
@@ -280,7 +337,15 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
 
     if ctx.status == "deleted" and api_file and spec.extra.get("module_is_api"):
         part.signals.append(
-            Signal(PUBLIC_API, "code.module_removed", f"deletes module `{ctx.path}`", None, "old", None, "high")
+            Signal(
+                PUBLIC_API,
+                "code.module_removed",
+                f"deletes module `{ctx.path}`",
+                None,
+                "old",
+                None,
+                "high",
+            )
         )
 
     part.cosmetic = _cosmetic(ctx, spec)
@@ -315,7 +380,9 @@ def analyzer(spec: CodeSpec) -> Callable[[FileContext], Partial]:
 
 # --- hunk fragments of block languages -------------------------------------------------------------
 
-_FRAGMENT_TREES: weakref.WeakKeyDictionary[FileContext, dict[tuple[Side, str], list[tuple[Segment, Tree]]]]
+_FRAGMENT_TREES: weakref.WeakKeyDictionary[
+    FileContext, dict[tuple[Side, str], list[tuple[Segment, Tree]]]
+]
 _FRAGMENT_TREES = weakref.WeakKeyDictionary()
 
 
@@ -387,6 +454,9 @@ class FragmentSyntax:
     line_comment: str = "//"
     #: the closers of the blocks still open at the end of a text (default: bracket counting)
     unclosed: Callable[[str], str] | None = None
+    #: a heading that opens a namespace whose members are containers (C#): the hunk's rows are
+    #: inside a class whose header it does not show
+    namespace: re.Pattern[str] | None = None
 
 
 _LEAD_WS = re.compile(r"[ \t]*")
@@ -415,7 +485,11 @@ def _cut_line_comment(text: str, marker: str) -> str:
     pos = text.find(marker)
     while pos >= 0:
         before = text[:pos]
-        if before.count('"') % 2 == 0 and before.count("'") % 2 == 0 and (pos == 0 or before[-1] in " \t"):
+        if (
+            before.count('"') % 2 == 0
+            and before.count("'") % 2 == 0
+            and (pos == 0 or before[-1] in " \t")
+        ):
             return before.rstrip()
         pos = text.find(marker, pos + 1)
     return text.rstrip()
@@ -451,7 +525,9 @@ def _heading_text(head: str, syn: FragmentSyntax, brace_below: bool) -> str:
         text = text[:cut] + "()"
     elif syn.braces and syn.container is not None and not text.endswith(("{", "(", "[")):
         m = syn.container.match(text)
-        if m is not None and (text.count("<") != text.count(">") or text.count("[") != text.count("]")):
+        if m is not None and (
+            text.count("<") != text.count(">") or text.count("[") != text.count("]")
+        ):
             text = m.group(0)  # truncated inside a generic argument list
     if syn.braces and not text.endswith(("{", "(", "[")) and not brace_below:
         text += " {"
@@ -463,11 +539,14 @@ def _is_code(row: str, syn: FragmentSyntax) -> bool:
     return bool(s) and not s.startswith(syn.comment_prefixes)
 
 
-def _holds_members(rows: list[str], lo: int, hi: int, syn: FragmentSyntax) -> bool:
-    """Whether rows ``lo..hi`` (one block's direct content) look like a container's members."""
+def _holds_members(rows: list[str], lo: int, hi: int, syn: FragmentSyntax) -> bool | None:
+    """Whether rows ``lo..hi`` (one block's direct content) look like a container's members.
+
+    None when they hold no code at all.
+    """
     code = [(r, _indent(rows[r])) for r in range(lo, hi + 1) if _is_code(rows[r], syn)]
     if not code:
-        return False
+        return None
     top = min(ind for _r, ind in code)
     return any(ind == top and syn.header.match(rows[r].strip()) for r, ind in code)
 
@@ -534,7 +613,10 @@ def repair_fragment(seg: Segment, syn: FragmentSyntax) -> Segment:
         parent = _push(texts, rows[r].strip(), rows, bounds[r] + 1, r - 1, syn, parent)
     if opens:
         texts.append(_heading_text(head, syn, brace_below))
-        if syn.container is not None and syn.container.match(head):
+        if syn.namespace is not None and syn.namespace.match(head) and syn.container_open:
+            texts.append(syn.container_open)
+            parent = "container"
+        elif syn.container is not None and syn.container.match(head):
             parent = "container"
         elif syn.header.match(head):
             parent = "function"
@@ -544,6 +626,12 @@ def repair_fragment(seg: Segment, syn: FragmentSyntax) -> Segment:
         texts.insert(0, head)  # a statement (package clause, namespace ...): harmless context
     for r in reversed(inner):
         parent = _push(texts, rows[r].strip(), rows, bounds[r] + 1, r - 1, syn, parent)
+    if (
+        parent == "container"
+        and _holds_members(rows, body, (excess[0] if excess else len(rows)) - 1, syn) is False
+    ):
+        # statements directly under a class heading: the hunk starts inside one of its methods
+        texts.append(syn.method_open)
     if comment_open:
         texts.append("/*")
     if prefix:
@@ -560,7 +648,7 @@ def _closed(seg: Segment, text: str, syn: FragmentSyntax, heading: bool) -> Segm
         text = text + closers if text.endswith("\n") else text + "\n" + closers
     if text is seg.text:
         return seg
-    return Segment(seg.side, text, seg.first_line, heading)
+    return dataclasses.replace(seg, text=text, heading=heading)
 
 
 def _push(
