@@ -109,6 +109,8 @@ class CodeSpec:
     body_types: frozenset[str] = frozenset()
     #: the symbol kind of a captured definition when its node type is not enough
     kind_of: Callable[[Node, str], str] | None = None
+    #: sibling node types above a definition that belong to it like its comments (Rust attributes)
+    leading: frozenset[str] = frozenset()
 
 
 def _qualify(node: Node, name: str, spec: CodeSpec) -> tuple[str, bool, bool]:
@@ -145,7 +147,7 @@ def _range_start(node: Node, spec: CodeSpec) -> Node:
     first = outer
     while (
         prev is not None
-        and "comment" in prev.type
+        and ("comment" in prev.type or prev.type in spec.leading)
         and prev.end_point[0] >= first.start_point[0] - 1
     ):
         first = prev
