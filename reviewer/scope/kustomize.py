@@ -1,0 +1,148 @@
+"""Kustomize: the resources a kustomization renders, its renames (namespace, prefixes), its patches."""
+
+from __future__ import annotations
+
+from ..models import REPLACEMENT, RESOURCE_DELETION, Severity, Signal
+from . import kubernetes
+from .engine import Definition, FileContext, Partial
+from .yaml_outline import (
+    Change,
+    SideView,
+    changes,
+    cosmetic,
+    count_by,
+    dedupe,
+    file_symbol,
+    flow_items,
+    symbol_changes,
+)
+
+#: list key -> (symbol kind, severity of removing an entry)
+_LISTS: dict[str, tuple[str, Severity]] = {
+    "resources": ("resource", "high"),
+    "bases": ("resource", "high"),
+    "crds": ("resource", "high"),
+    "components": ("component", "medium"),
+}
+#: keys that rename or relabel every object the kustomization renders
+_RENAMING = ("namespace", "namePrefix", "nameSuffix", "commonLabels")
+
+
+def _definitions(view: SideView) -> list[Definition]:
+    out: list[Definition] = []
+    for ol, i, n in view.nodes():
+        if not n.exact:
+            continue
+        if n.path == () and n.key != "-":
+            out.append(
+                Definition("key", n.key, n.start, max(n.end, n.line), n.line, virtual=n.virtual)
+            )
+        elif len(n.path) == 1 and n.key == "-":
+            top = n.path[0]
+            if top in _LISTS and n.value:
+                out.append(Definition(_LISTS[top][0], n.scalar, n.line, n.end, n.line))
+            elif top == "images":
+                name = ol.child(i, "name")
+                if name is not None:
+                    out.append(Definition("image", name.scalar, n.line, n.end, name.line))
+    return out
+
+
+def _entries(chs: list[Change]) -> list[tuple[str, Change]]:
+    """(list key, entry) of changed entries of resources/bases/components."""
+    out: list[tuple[str, Change]] = []
+    for ch in chs:
+        node = ch.node
+        if ch.is_text or node is None or not node.exact:
+            continue
+        if node.key == "-" and len(node.path) == 1 and node.path[0] in _LISTS and node.value:
+            out.append((node.path[0], ch))
+        elif node.path == () and node.key in _LISTS and node.value.startswith("["):
+            out.extend((node.key, ch) for _ in flow_items(node.value))
+    return out
+
+
+def _entry_text(ch: Change) -> list[str]:
+    node = ch.node
+    assert node is not None
+    return flow_items(node.value) if node.value.startswith("[") else [node.scalar]
+
+
+def analyze_views(ctx: FileContext, old: SideView, new: SideView) -> Partial:
+    part = Partial(language="kustomize")
+    results, old_out, new_out = symbol_changes(ctx, _definitions(old), _definitions(new))
+    part.symbols.extend(sym for sym, _o, _n in results)
+    stray = file_symbol(ctx, new_out or old_out)
+    if stray is not None:
+        part.symbols.append(stray)
+
+    removed, added = changes(ctx, old), changes(ctx, new)
+    if ctx.status == "deleted":
+        part.signals.append(
+            Signal(
+                RESOURCE_DELETION,
+                "kustomize.deleted",
+                f"deletes kustomization `{ctx.path}`: nothing it renders is deployed from "
+                "it any more",
+                None,
+                "old",
+                None,
+                "high",
+            )
+        )
+    else:
+        part.signals.extend(_removed_entries(removed, added))
+        if ctx.status != "added":
+            part.signals.extend(_renames(removed, added))
+    part.signals.extend(kubernetes.widening_signals(added))
+    part.signals = dedupe(part.signals)
+    part.cosmetic = cosmetic(ctx)
+    return part
+
+
+def _removed_entries(removed: list[Change], added: list[Change]) -> list[Signal]:
+    back = count_by(f"{k}:{t}" for k, ch in _entries(added) for t in _entry_text(ch))
+    out: list[Signal] = []
+    for key, ch in _entries(removed):
+        for text in _entry_text(ch):
+            tag = f"{key}:{text}"
+            if back.get(tag, 0) > 0:
+                back[tag] -= 1
+                continue
+            sev = _LISTS[key][1]
+            out.append(
+                Signal(
+                    RESOURCE_DELETION,
+                    f"kustomize.{_LISTS[key][0]}_removed",
+                    f"removes `{text}` from `{key}`: the objects it renders are no longer deployed",
+                    ch.line,
+                    "old",
+                    text,
+                    sev,
+                )
+            )
+    return out
+
+
+def _renames(removed: list[Change], added: list[Change]) -> list[Signal]:
+    out: list[Signal] = []
+    for ch in (*removed, *added):
+        node = ch.node
+        if node is None or not node.exact:
+            continue
+        top = node.fullpath[0] if node.fullpath else ""
+        if top in _RENAMING and (node.path == () or top == "commonLabels"):
+            what = "relabels (selectors included)" if top == "commonLabels" else "renames"
+            out.append(
+                Signal(
+                    REPLACEMENT,
+                    "kustomize.rename",
+                    f"changes `{top}`: {what} every object the kustomization renders, so they "
+                    "are re-created",
+                    ch.line,
+                    ch.side,
+                    top,
+                    "high",
+                )
+            )
+    return out

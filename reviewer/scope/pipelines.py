@@ -1,0 +1,189 @@
+"""CI configurations other than GitHub Actions (GitLab CI, CircleCI, Azure, Travis ...): jobs and scripts."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import CI_CD, Signal
+from .engine import Definition, FileContext, Partial
+from .workflows import scan_scripts
+from .yaml_outline import SideView, changes, cosmetic, dedupe, file_symbol, symbol_changes
+
+_SYSTEMS = {"gitlab-ci": "GitLab CI", "circleci": "CircleCI", "ci": "CI"}
+_GITLAB_RESERVED = frozenset(
+    [
+        "stages",
+        "variables",
+        "include",
+        "default",
+        "workflow",
+        "image",
+        "services",
+        "before_script",
+        "after_script",
+        "cache",
+        "spec",
+    ]
+)
+#: CircleCI sections whose keys are named things: section -> symbol kind
+_CIRCLE_SECTIONS = {
+    "jobs": "job",
+    "workflows": "workflow",
+    "commands": "command",
+    "executors": "executor",
+    "orbs": "orb",
+}
+#: keys of a list item that name a job or stage (Azure Pipelines, Bitbucket, Drone ...)
+_ITEM_NAMES = {"job": "job", "deployment": "job", "stage": "stage", "step": "step", "name": "step"}
+SCRIPT_KEYS = frozenset(
+    [
+        "script",
+        "before_script",
+        "after_script",
+        "run",
+        "command",
+        "commands",
+        "bash",
+        "sh",
+        "pwsh",
+        "powershell",
+        "install",
+        "before_install",
+        "after_success",
+        "deploy_script",
+    ]
+)
+_RELEASE_RE = re.compile(r"deploy|release|publish|promot|rollout|ship\b|upload", re.I)
+
+
+def _definitions(view: SideView, family: str) -> list[Definition]:
+    out: list[Definition] = []
+    for ol, i, n in view.nodes():
+        if not n.exact:
+            continue
+        end = max(n.end, n.line)
+        if n.path == () and n.key != "-":
+            if family == "gitlab-ci" and n.key not in _GITLAB_RESERVED:
+                kind = "template" if n.key.startswith(".") else "job"
+            else:
+                kind = "key"
+            out.append(Definition(kind, n.key, n.start, end, n.line, virtual=n.virtual))
+        elif (
+            family == "circleci"
+            and len(n.path) == 1
+            and n.key != "-"
+            and n.path[0] in _CIRCLE_SECTIONS
+        ):
+            out.append(
+                Definition(
+                    _CIRCLE_SECTIONS[n.path[0]],
+                    f"{n.path[0]}.{n.key}",
+                    n.start,
+                    end,
+                    n.line,
+                    virtual=n.virtual,
+                )
+            )
+        elif family == "ci" and n.key == "-" and "-" not in n.path:
+            for k in ol.children(i):
+                child = ol.nodes[k]
+                if child.line == n.line and child.key in _ITEM_NAMES and child.value:
+                    out.append(
+                        Definition(
+                            _ITEM_NAMES[child.key],
+                            child.scalar,
+                            n.start,
+                            max(n.end, n.line),
+                            n.line,
+                        )
+                    )
+                    break
+    return out
+
+
+def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -> Partial:
+    part = Partial(language=family)
+    results, old_out, new_out = symbol_changes(
+        ctx, _definitions(old, family), _definitions(new, family)
+    )
+    symbols = [sym for sym, _o, _n in results]
+    part.symbols.extend(symbols)
+    stray = file_symbol(ctx, new_out or old_out)
+    if stray is not None:
+        part.symbols.append(stray)
+    part.cosmetic = cosmetic(ctx)
+    system = _SYSTEMS[family]
+    if ctx.status == "deleted":
+        part.signals.append(
+            Signal(
+                CI_CD,
+                "ci.config_deleted",
+                f"deletes {system} configuration `{ctx.path}`",
+                None,
+                "old",
+                None,
+                "high",
+            )
+        )
+        return part
+    if ctx.status == "added":
+        part.signals.append(
+            Signal(
+                CI_CD,
+                "ci.config_added",
+                f"adds {system} configuration `{ctx.path}`",
+                None,
+                "new",
+                None,
+                "medium",
+            )
+        )
+    elif part.cosmetic is None:
+        part.signals.append(
+            Signal(
+                CI_CD,
+                "ci.config_changed",
+                f"changes {system} configuration `{ctx.path}`",
+                None,
+                "new",
+                None,
+                "medium",
+            )
+        )
+    added = changes(ctx, new)
+    for ch in added:
+        if (
+            ch.key in ("allow_failure", "continue-on-error", "continueOnError")
+            and ch.value.lower() == "true"
+        ):
+            part.signals.append(
+                Signal(
+                    CI_CD,
+                    "ci.allow_failure",
+                    f"lets a job's failures pass (`{ch.key}`)",
+                    ch.line,
+                    "new",
+                    None,
+                    "medium",
+                )
+            )
+    for sym in symbols:
+        if (
+            sym.change == "deleted"
+            and sym.kind in ("job", "workflow")
+            and _RELEASE_RE.search(sym.name)
+        ):
+            part.signals.append(
+                Signal(
+                    CI_CD,
+                    "ci.release_job_removed",
+                    f"removes deploy/release {sym.kind} `{sym.name}`",
+                    sym.line,
+                    "old",
+                    sym.name,
+                    "high",
+                )
+            )
+    part.signals.extend(scan_scripts(added, SCRIPT_KEYS))
+    part.signals = dedupe(part.signals)
+    return part

@@ -1,0 +1,186 @@
+"""YAML and JSON files: which family a file belongs to (by path, then content), generic keys otherwise.
+
+Families: GitHub workflows and actions (``workflows``), GitLab CI / CircleCI / other CI
+(``pipelines``), docker-compose (``compose``), Kustomize (``kustomize``), Helm charts (``helm``),
+CloudFormation / SAM (``cloudformation``) and Kubernetes manifests (``kubernetes``). Anything else
+reports its changed keys (top-level key, or two levels) as ``key`` symbols and no change kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .engine import Definition, FileContext, Partial
+from .yaml_outline import (
+    SideView,
+    cosmetic,
+    file_symbol,
+    key_definitions,
+    side_view,
+    symbol_changes,
+)
+
+_GHA_RE = re.compile(r"(^|/)\.github/workflows/.+\.ya?ml$", re.I)
+_ACTION_RE = re.compile(r"(^|/)action\.ya?ml$", re.I)
+_GITLAB_RE = re.compile(r"(^|/)([^/]*\.)?gitlab-ci\.ya?ml$|(^|/)\.gitlab/ci/.+\.ya?ml$", re.I)
+_CIRCLE_RE = re.compile(r"(^|/)\.circleci/.+\.ya?ml$", re.I)
+_OTHER_CI_RE = re.compile(
+    r"(^|/)(\.?azure-pipelines[^/]*|bitbucket-pipelines|\.travis|appveyor|\.appveyor|\.drone"
+    r"|cloudbuild[^/]*|buildspec[^/]*|codefresh|\.woodpecker|\.cirrus|\.semaphore/[^/]+|\.buildkite/[^/]+"
+    r"|\.azure-pipelines/.+|\.azuredevops/.+|\.woodpecker/[^/]+|\.tekton/.+|\.drone/[^/]+)\.ya?ml$",
+    re.I,
+)
+_COMPOSE_RE = re.compile(r"(^|/)((docker-)?compose|[^/]+\.compose)([-._][^/]*)?\.ya?ml$", re.I)
+_KUSTOMIZE_RE = re.compile(r"(^|/)kustomization\.ya?ml$|(^|/)Kustomization$", re.I)
+_CHART_RE = re.compile(r"(^|/)Chart\.ya?ml$")
+_VALUES_RE = re.compile(r"(^|/)values([-._][^/]*)?\.ya?ml$", re.I)
+_TEMPLATES_RE = re.compile(r"(^|/)templates/(.+/)?[^/]+\.(ya?ml|tpl)$", re.I)
+_CHART_DIR_RE = re.compile(r"(^|/)(charts?|helm|[^/]*-chart|[^/]*-helm|helm-[^/]*)/", re.I)
+
+_CFN_RE = re.compile(
+    r"""^\s*["']?AWSTemplateFormatVersion["']?\s*:"""
+    r"""|^\s*["']?Type["']?\s*:\s*["']?(AWS|Alexa)::\w+::\w+"""
+    r"""|^\s*["']?Transform["']?\s*:.*AWS::Serverless"""
+    r"""|^\s*["']?(DeletionPolicy|UpdateReplacePolicy)["']?\s*:""",
+    re.M,
+)
+_K8S_HEAD_RE = re.compile(r"^(apiVersion|kind):[ \t]*\S", re.M)
+_K8S_JSON_RE = re.compile(r'^\s*"(apiVersion|kind)"\s*:', re.M)
+_K8S_FIELD_RE = re.compile(
+    r"^\s*(-\s+)?(apiVersion|containers|initContainers|matchLabels|containerPort|targetPort"
+    r"|imagePullPolicy|serviceAccountName|readinessProbe|livenessProbe|volumeMounts"
+    r"|securityContext|nodeSelector|tolerations|hostNetwork|terminationGracePeriodSeconds):",
+    re.M,
+)
+_NOT_K8S_API_RE = re.compile(
+    r"^(apiVersion):[ \t]*['\"]?(skaffold/|kustomize\.config\.k8s\.io|kind\.x-k8s\.io|kubeadm\.k8s\.io"
+    r"|config\.kubernetes\.io|kpt\.dev)",
+    re.M,
+)
+_K8S_DIR_RE = re.compile(
+    r"(^|/)(k8s|kube|kubernetes|manifests|[^/]*-manifests|kustomize|overlays|istio)/", re.I
+)
+_TEMPLATE_EXPR_RE = re.compile(r"\{\{-?\s*[.$a-z(\"/]|\{\{-?\s*end", re.I)
+
+
+def family_of(ctx: FileContext, old: SideView, new: SideView) -> str:
+    """The family of a YAML/JSON file: by path first, then by what its visible text contains."""
+    path = ctx.path
+    if _GHA_RE.search(path):
+        return "github-actions"
+    if ctx.language == "yaml" and _ACTION_RE.search(path):
+        return "github-action"
+    if _GITLAB_RE.search(path):
+        return "gitlab-ci"
+    if _CIRCLE_RE.search(path):
+        return "circleci"
+    if _OTHER_CI_RE.search(path):
+        return "ci"
+    if _COMPOSE_RE.search(path):
+        return "docker-compose"
+    if _KUSTOMIZE_RE.search(path):
+        return "kustomize"
+    if _CHART_RE.search(path):
+        return "helm-chart"
+    texts = list(_texts(old, new))
+    if (
+        ctx.language == "yaml"
+        and _TEMPLATES_RE.search(path)
+        and (any(_TEMPLATE_EXPR_RE.search(t) for t in texts) or _CHART_DIR_RE.search(path))
+    ):
+        return "helm-template"
+    if (
+        ctx.language == "yaml"
+        and _VALUES_RE.search(path)
+        and not any(_K8S_HEAD_RE.search(t) for t in texts)
+    ):
+        return "helm-values"
+    if any(_CFN_RE.search(t) for t in texts):
+        return "cloudformation"
+    if ctx.language == "json":
+        heads = sum(1 for t in texts if _K8S_JSON_RE.search(t))
+        return "kubernetes" if heads and _json_k8s(old, new) else "json"
+    if any(_K8S_HEAD_RE.search(t) for t in texts):
+        if all(_k8s_like(t) for t in texts if _K8S_HEAD_RE.search(t)):
+            return "kubernetes"
+        return "yaml"
+    if any(_K8S_FIELD_RE.search(t) for t in texts) or _K8S_DIR_RE.search(path):
+        return "kubernetes"
+    return "yaml"
+
+
+def _texts(old: SideView, new: SideView) -> Iterable[str]:
+    yield from old.visible_text()
+    yield from new.visible_text()
+
+
+def _k8s_like(text: str) -> bool:
+    """apiVersion/kind documents that are tools' configs (skaffold, kustomize, kind) are not objects."""
+    return not _NOT_K8S_API_RE.search(text)
+
+
+def _json_k8s(old: SideView, new: SideView) -> bool:
+    for view in (old, new):
+        keys = {n.key for _ol, _i, n in view.nodes() if n.path == ()}
+        if {"apiVersion", "kind"} <= keys:
+            return True
+    return False
+
+
+def analyze(ctx: FileContext) -> Partial:
+    json = ctx.language == "json"
+    old = side_view(ctx, "old", json=json)
+    new = side_view(ctx, "new", json=json)
+    family = family_of(ctx, old, new)
+    if family in ("github-actions", "github-action"):
+        from . import workflows
+
+        return workflows.analyze_views(ctx, old, new, family)
+    if family in ("gitlab-ci", "circleci", "ci"):
+        from . import pipelines
+
+        return pipelines.analyze_views(ctx, old, new, family)
+    if family == "docker-compose":
+        from . import compose
+
+        return compose.analyze_views(ctx, old, new)
+    if family == "kustomize":
+        from . import kustomize
+
+        return kustomize.analyze_views(ctx, old, new)
+    if family in ("helm-chart", "helm-values", "helm-template"):
+        from . import helm
+
+        return helm.analyze_views(ctx, old, new, family)
+    if family == "cloudformation":
+        from . import cloudformation
+
+        return cloudformation.analyze_views(ctx, old, new)
+    if family == "kubernetes":
+        from . import kubernetes
+
+        return kubernetes.analyze_views(ctx, old, new)
+    return analyze_keys(ctx, old, new)
+
+
+def generic_definitions(ctx: FileContext, view: SideView) -> list[Definition]:
+    # a whole file added or deleted is named by its top-level keys only
+    levels = 1 if ctx.status in ("added", "deleted") else 2
+    return key_definitions(view, levels=levels)
+
+
+def analyze_keys(
+    ctx: FileContext, old: SideView, new: SideView, *, language: str | None = None
+) -> Partial:
+    """Unknown YAML/JSON: the changed keys as symbols, no change kinds."""
+    part = Partial(language=language)
+    changes, old_out, new_out = symbol_changes(
+        ctx, generic_definitions(ctx, old), generic_definitions(ctx, new)
+    )
+    part.symbols.extend(sym for sym, _o, _n in changes)
+    stray = file_symbol(ctx, new_out or old_out)
+    if stray is not None:
+        part.symbols.append(stray)
+    part.cosmetic = cosmetic(ctx)
+    return part

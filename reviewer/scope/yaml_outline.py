@@ -1,0 +1,600 @@
+"""An indentation outline of YAML and pretty-printed JSON, the same on whole files and hunk fragments.
+
+tree-sitter-yaml loses almost everything on a hunk that starts inside a mapping (error recovery keeps
+one pair), and Helm templates do not parse at all; indentation does not lie in either case. Each
+line gives a node (a mapping key or a sequence item) whose parent is the nearest open node indented
+less. A fragment's ancestors above its first line are unknown except for the hunk's section heading
+(git's last top-level line); levels that cannot be seen are written ``GAP`` in a path, so that
+consumers can tell an exact path (``spec.selector.matchLabels``) from a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ..models import Side, Signal, Symbol
+from .engine import Definition, FileContext, Segment, diff_definitions
+
+GAP = "\u2026"
+#: a segment bigger than this is not outlined (the file says so)
+MAX_SEGMENT_CHARS = 8_000_000
+#: longer lines are cut before regexes see them (a minified bundle must not cost seconds)
+MAX_LINE_CHARS = 20_000
+#: nesting deeper than this is read as text: paths stay short on pathological input
+MAX_DEPTH = 64
+
+_KEY_RE = re.compile(
+    r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{}\[\],&*!|>%@`-][^\s]*?|<<))[ \t]*:(?:[ \t]+|$)"""
+)
+_DASH_RE = re.compile(r"-(?:[ \t]+|$)")
+_BLOCK_RE = re.compile(r"^[|>][0-9+-]*$")
+_DOC_RE = re.compile(r"^(---|\.\.\.)(\s|$)")
+_QUOTED_RE = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
+_COMMENT_RE = re.compile(r"(^|\s)#")
+_WS_RE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class Node:
+    """A mapping key or a sequence item (``key == "-"``) on one line."""
+
+    line: int  # real line; a hunk heading gets the line before its fragment
+    col: int
+    key: str
+    value: str = ""  # inline scalar, comment stripped ("" when the value is a nested block)
+    parent: int = -1
+    start: int = 0  # first line of its range: comment lines right above belong to it
+    end: int = 0  # last line of its block
+    doc: int = 0
+    virtual: bool = False  # the hunk's section heading, not a line of the fragment
+    block: bool = False  # the value is a block scalar (``|`` / ``>``)
+    path: tuple[str, ...] = ()
+
+    @property
+    def fullpath(self) -> tuple[str, ...]:
+        return (*self.path, self.key)
+
+    @property
+    def exact(self) -> bool:
+        return GAP not in self.path
+
+    @property
+    def scalar(self) -> str:
+        return unquote(self.value)
+
+
+@dataclass(slots=True)
+class Text:
+    """A line that is not a key: block-scalar content, a template directive, a continuation."""
+
+    line: int
+    text: str
+    owner: int  # index of the node it belongs to, -1 when unknown
+
+
+@dataclass
+class Outline:
+    """The outline of one segment (a whole file, or one hunk's fragment)."""
+
+    segment: Segment
+    nodes: list[Node] = field(default_factory=list)
+    texts: list[Text] = field(default_factory=list)
+    #: (first line, last line) of each document of the segment
+    docs: list[tuple[int, int]] = field(default_factory=list)
+    complete: bool = False
+    unit: int = 2
+    _kids: dict[int, list[int]] | None = None
+
+    def children(self, idx: int) -> list[int]:
+        if self._kids is None:
+            kids: dict[int, list[int]] = {}
+            for i, n in enumerate(self.nodes):
+                kids.setdefault(n.parent, []).append(i)
+            self._kids = kids
+        return self._kids.get(idx, [])
+
+    def child(self, idx: int, key: str) -> Node | None:
+        for k in self.children(idx):
+            if self.nodes[k].key == key:
+                return self.nodes[k]
+        return None
+
+    def ancestors(self, idx: int) -> Iterator[Node]:
+        p = self.nodes[idx].parent if idx >= 0 else -1
+        while p >= 0:
+            yield self.nodes[p]
+            p = self.nodes[p].parent
+
+
+def unquote(value: str) -> str:
+    v = value.strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+        return v[1:-1]
+    return v
+
+
+def flow_items(value: str) -> list[str]:
+    """``[a, "b"]`` -> ``["a", "b"]``; a plain scalar -> ``[scalar]``."""
+    v = value.strip()
+    if v.startswith("[") and v.endswith("]"):
+        inner = _QUOTED_RE.sub(lambda m: m.group(0).replace(",", "\0"), v[1:-1])
+        return [unquote(p.replace("\0", ",")) for p in inner.split(",") if p.strip()]
+    return [unquote(v)] if v else []
+
+
+def strip_comment(value: str) -> str:
+    if "#" not in value:
+        return value.strip()
+    masked = _QUOTED_RE.sub(lambda m: "x" * len(m.group(0)), value)
+    m = _COMMENT_RE.search(masked)
+    return (value[: m.start()] if m else value).strip()
+
+
+def _depth(value: str) -> int:
+    masked = _QUOTED_RE.sub("", value).replace("{{", "").replace("}}", "")
+    return masked.count("[") + masked.count("{") - masked.count("]") - masked.count("}")
+
+
+def _open_quote(value: str) -> str:
+    """The quote character of a quoted scalar that continues on the next line, else ''."""
+    v = value.lstrip()
+    if v[:1] not in ("'", '"'):
+        return ""
+    return "" if _QUOTED_RE.match(v) else v[0]
+
+
+class _Scanner:
+    def __init__(self, seg: Segment, json: bool) -> None:
+        self.seg = seg
+        self.json = json
+        self.out = Outline(seg, complete=seg.first_line == 1 and not seg.heading)
+        self.stack: list[int] = []
+        self.last = seg.first_line - 1  # last content line seen
+        self.pending: int | None = None  # first line of a comment block waiting for its node
+        self.doc = 0
+        self.doc_start = seg.first_line - (1 if seg.heading else 0)
+
+    # -- stack --------------------------------------------------------------------------------
+    def close(self, col: int, *, keep_keys: bool = False) -> None:
+        """Close the open nodes indented ``col`` or deeper (keys at ``col`` stay when ``keep_keys``)."""
+        nodes = self.out.nodes
+        while self.stack:
+            top = nodes[self.stack[-1]]
+            if top.col < col or (top.col == col and keep_keys and top.key != "-"):
+                break
+            top.end = self.last
+            self.stack.pop()
+
+    def push(self, line: int, col: int, key: str, value: str, virtual: bool) -> int:
+        nodes = self.out.nodes
+        parent = self.stack[-1] if self.stack else -1
+        start = self.pending if self.pending is not None and not virtual else line
+        self.pending = None
+        nodes.append(
+            Node(
+                line,
+                col,
+                key,
+                value,
+                parent,
+                start,
+                line,
+                self.doc,
+                virtual,
+                bool(_BLOCK_RE.match(value)) if value else False,
+            )
+        )
+        self.stack.append(len(nodes) - 1)
+        return len(nodes) - 1
+
+    # -- lines --------------------------------------------------------------------------------
+    def run(self) -> Outline:
+        rows = self.seg.text.split("\n")
+        if rows and rows[-1] == "":
+            rows.pop()
+        block: int | None = None  # node owning a block scalar
+        flow = 0  # open brackets of a multi-line flow collection
+        quote = ""  # open quote of a multi-line quoted scalar
+        owner_of_flow = -1
+        for row, raw in enumerate(rows):
+            line = self.seg.clamp_line(row)
+            virtual = self.seg.heading and row == 0
+            text = raw[:MAX_LINE_CHARS].rstrip("\r")
+            stripped = text.strip()
+            col = len(text) - len(text.lstrip(" \t"))
+            if block is not None:
+                if not stripped or col > self.out.nodes[block].col:
+                    if stripped:
+                        self.out.texts.append(Text(line, stripped, block))
+                        self.last = line
+                    continue
+                block = None
+            if (quote or flow > 0) and stripped and col <= self.out.nodes[owner_of_flow].col:
+                # continuation lines are indented deeper than their key: this one is not one
+                quote, flow = "", 0
+            if quote or flow > 0:
+                self.out.texts.append(Text(line, stripped, owner_of_flow))
+                self.last = line
+                if quote:
+                    if text.count(quote) % 2 == 1:
+                        quote = ""
+                else:
+                    flow += _depth(text)
+                continue
+            if not stripped:
+                self.pending = None
+                continue
+            if stripped.startswith("#") or (self.json and stripped.startswith("//")):
+                if self.pending is None:
+                    self.pending = line
+                continue
+            if not self.json and col == 0 and _DOC_RE.match(stripped):
+                self.close(-1)
+                self.out.docs.append((self.doc_start, self.last))
+                self.doc += 1
+                # the separator belongs to neither document
+                self.doc_start = line + 1
+                self.pending = None
+                continue
+            idx = self.line_nodes(line, col, text[col:], virtual)
+            self.last = line
+            if idx is None:
+                continue
+            node = self.out.nodes[idx]
+            if node.block:
+                block = idx
+            elif not self.json and node.value:
+                if node.value[0] in "[{" and not node.value.startswith("{{"):
+                    flow = max(_depth(node.value), 0)
+                    owner_of_flow = idx
+                else:
+                    quote = _open_quote(node.value)
+                    owner_of_flow = idx
+        self.close(-1)
+        self.out.docs.append((self.doc_start, self.last))
+        return self.out
+
+    def line_nodes(self, line: int, col: int, rest: str, virtual: bool) -> int | None:
+        """Nodes of one content line; returns the innermost one (None for a text line)."""
+        nodes = self.out.nodes
+        pos = col
+        made: int | None = None
+        if len(self.stack) >= MAX_DEPTH and nodes[self.stack[-1]].col < col:
+            self.out.texts.append(Text(line, rest.strip(), self.stack[-1]))
+            return None
+        if self.json and rest[:1] in "}]":
+            self.last = line
+            self.close(pos)
+            return None
+        while True:
+            m = _DASH_RE.match(rest)
+            if m is None:
+                break
+            self.close(pos, keep_keys=True)
+            made = self.push(line, pos, "-", "", virtual)
+            pos += m.end()
+            rest = rest[m.end() :]
+            if not rest or rest.startswith("#"):
+                return made
+        if self.json and rest.rstrip(",").strip() in ("{", "["):
+            opener = nodes[self.stack[-1]] if self.stack else None
+            if opener is not None and opener.value in ("[", "-"):
+                self.close(pos)
+                return self.push(line, pos, "-", "-" if rest.startswith("[") else "", virtual)
+            return None
+        km = _KEY_RE.match(rest)
+        if km is not None:
+            key = km.group(1) if km.group(1) is not None else km.group(2)
+            if key is None:
+                key = km.group(3)
+            value = rest[km.end() :]
+            value = value.strip().rstrip(",").strip() if self.json else strip_comment(value)
+            self.close(pos)
+            return self.push(line, pos, key, value, virtual)
+        value = rest.strip().rstrip(",").strip() if self.json else strip_comment(rest)
+        if made is not None:
+            nodes[made].value = value
+            return made
+        top = self.stack[-1] if self.stack else -1
+        if self.json and top >= 0 and nodes[top].value == "[":
+            # a scalar element of a multi-line JSON array
+            self.close(pos)
+            return self.push(line, pos, "-", value, virtual)
+        owner = top if top >= 0 and not nodes[top].virtual else -1
+        if top >= 0 and nodes[top].virtual and nodes[top].block:
+            owner = top
+        self.out.texts.append(Text(line, rest.strip(), owner))
+        return None
+
+
+def _finish(out: Outline, json: bool) -> Outline:
+    nodes = out.nodes
+    deltas = [
+        n.col - nodes[n.parent].col
+        for n in nodes
+        if n.parent >= 0
+        and nodes[n.parent].key != "-"
+        and not nodes[n.parent].virtual
+        and n.col > nodes[n.parent].col
+        and not nodes[n.parent].value.strip("{[")
+        and nodes[n.parent].line != n.line
+    ]
+    out.unit = min(deltas) if deltas else 2
+    for n in nodes:
+        if n.parent < 0:
+            if out.complete:
+                n.path = ()
+            elif json:
+                n.path = () if n.col == out.unit else (GAP,)
+            else:
+                n.path = () if n.col == 0 else (GAP,)
+            continue
+        p = nodes[n.parent]
+        if p.virtual and not out.complete:
+            delta = n.col - p.col
+            direct = delta == out.unit or (n.key == "-" and delta == 0)
+            n.path = p.fullpath if direct else (*p.fullpath, GAP)
+        else:
+            n.path = p.fullpath
+    return out
+
+
+def outline(seg: Segment, *, json: bool = False) -> Outline:
+    if len(seg.text) > MAX_SEGMENT_CHARS:
+        return Outline(seg)
+    return _finish(_Scanner(seg, json).run(), json)
+
+
+# --- one side of a file ---------------------------------------------------------------------------
+
+
+@dataclass
+class SideView:
+    """Every outline of one side, with lookups by line."""
+
+    side: Side
+    outlines: list[Outline]
+    #: line -> (outline, node index) of the nodes on that line, outermost first
+    by_line: dict[int, list[tuple[Outline, int]]] = field(default_factory=dict)
+    texts: dict[int, tuple[Outline, Text]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for ol in self.outlines:
+            for i, n in enumerate(ol.nodes):
+                if not n.virtual:
+                    self.by_line.setdefault(n.line, []).append((ol, i))
+            for t in ol.texts:
+                self.texts[t.line] = (ol, t)
+
+    def node_at(self, line: int) -> tuple[Outline, Node] | None:
+        """The innermost node on ``line``."""
+        found = self.by_line.get(line)
+        if not found:
+            return None
+        ol, i = found[-1]
+        return ol, ol.nodes[i]
+
+    def nodes(self) -> Iterator[tuple[Outline, int, Node]]:
+        for ol in self.outlines:
+            for i, n in enumerate(ol.nodes):
+                yield ol, i, n
+
+    def visible_text(self) -> Iterator[str]:
+        for ol in self.outlines:
+            yield ol.segment.text
+
+
+def side_view(ctx: FileContext, side: Side, *, json: bool = False) -> SideView:
+    outs: list[Outline] = []
+    for seg in ctx.segments(side):
+        if len(seg.text) > MAX_SEGMENT_CHARS:
+            ctx.note(f"{side} side has a fragment of {len(seg.text) // 1000} kB; not outlined")
+            continue
+        outs.append(outline(seg, json=json))
+    return SideView(side, outs)
+
+
+# --- helpers shared by the YAML families -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A changed line with the node (or text) it falls in."""
+
+    side: Side
+    line: int
+    text: str
+    outline: Outline | None
+    node: Node | None  # the node on the line, or the owner of a text line
+    is_text: bool  # the line is content of ``node`` (block scalar, template line), not a key
+    index: int = -1  # the node's index in ``outline``
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Where the line sits: the node's full path (a text line: its owner's)."""
+        if self.node is None:
+            return (GAP,)
+        return self.node.fullpath
+
+    @property
+    def key(self) -> str:
+        return "" if self.node is None or self.is_text else self.node.key
+
+    @property
+    def value(self) -> str:
+        return "" if self.node is None or self.is_text else self.node.scalar
+
+
+def changes(ctx: FileContext, view: SideView) -> list[Change]:
+    """Every non-blank changed line of ``view``'s side, in order."""
+    out: list[Change] = []
+    lines = ctx.changed(view.side)
+    for line in ctx.changed_sorted(view.side):
+        text = lines[line]
+        if not text.strip():
+            continue
+        found = view.by_line.get(line)
+        if found:
+            ol, i = found[-1]
+            out.append(Change(view.side, line, text, ol, ol.nodes[i], False, i))
+            continue
+        t = view.texts.get(line)
+        if t is not None:
+            ol, tx = t
+            owner = ol.nodes[tx.owner] if tx.owner >= 0 else None
+            out.append(Change(view.side, line, text, ol, owner, True, tx.owner))
+        else:
+            out.append(Change(view.side, line, text, None, None, True))
+    return out
+
+
+def is_comment(text: str) -> bool:
+    s = text.lstrip()
+    return s.startswith("#") or s.startswith("//")
+
+
+def _without_comment(text: str) -> str:
+    """The line with its YAML comment cut off, indentation kept."""
+    if "#" not in text:
+        return text.rstrip()
+    if text.lstrip().startswith("#"):
+        return ""
+    masked = _QUOTED_RE.sub(lambda m: "x" * len(m.group(0)), text)
+    m = _COMMENT_RE.search(masked)
+    return (text[: m.start()] if m else text).rstrip()
+
+
+def _normal(seq: list[str], json: bool, comments: bool) -> str:
+    if json:
+        kept = [t for t in seq if not (comments and t.lstrip().startswith("//"))]
+        return _WS_RE.sub("", "".join(kept))
+    lines = (_without_comment(t) if comments else t.rstrip() for t in seq)
+    return "\n".join(t for t in lines if t.strip())
+
+
+def cosmetic(ctx: FileContext) -> str | None:
+    """``whitespace`` or ``comments`` when that is all the change touches.
+
+    Indentation is structure in YAML, and a line moved inside a hunk moves a key: each hunk's whole
+    old and new text (context included) is compared, not just its changed lines.
+    """
+    if ctx.status not in ("modified", "renamed") or not ctx.fd.hunks:
+        return None
+    json = ctx.language == "json"
+    worst = 0
+    for h in ctx.fd.hunks:
+        old_seq: list[str] = []
+        new_seq: list[str] = []
+        for prefix, _o, _n, text in h.numbered():
+            if prefix != "+":
+                old_seq.append(text[:MAX_LINE_CHARS])
+            if prefix != "-":
+                new_seq.append(text[:MAX_LINE_CHARS])
+        if _normal(old_seq, json, False) == _normal(new_seq, json, False):
+            continue
+        if _normal(old_seq, json, True) == _normal(new_seq, json, True):
+            worst = 1
+            continue
+        return None
+    return ("whitespace", "comments")[worst]
+
+
+_STRUCTURAL_RE = re.compile(r"^[\s{}\[\],]*$|^(---|\.\.\.)(\s.*)?$")
+
+
+def file_symbol(ctx: FileContext, lines: Iterable[int]) -> Symbol | None:
+    """A file-level symbol for changed lines no definition owns (None when there are none).
+
+    Bare brackets never count; comments do not either when the whole file is added or deleted.
+    """
+    whole = ctx.status in ("added", "deleted")
+    texts = {**ctx.removed, **ctx.added}
+    first = min(
+        (
+            n
+            for n in lines
+            if not _STRUCTURAL_RE.match(texts.get(n, ""))
+            and not (whole and is_comment(texts.get(n, "")))
+        ),
+        default=None,
+    )
+    if first is None:
+        return None
+    return Symbol("file", ctx.path, "modified", first if ctx.status != "deleted" else None)
+
+
+def section_headers(view: SideView, keys: tuple[str, ...]) -> set[int]:
+    """Lines of top-level container keys (``Resources:``, ``services:``) of one side."""
+    return {
+        n.line for _ol, _i, n in view.nodes() if n.path == () and n.key in keys and not n.virtual
+    }
+
+
+def real_lines(ctx: FileContext, side: Side) -> list[int]:
+    """Changed lines of ``side`` that are not blank."""
+    lines = ctx.changed(side)
+    return [n for n in ctx.changed_sorted(side) if lines[n].strip()]
+
+
+def count_by(items: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for it in items:
+        out[it] = out.get(it, 0) + 1
+    return out
+
+
+def key_definitions(
+    view: SideView,
+    *,
+    prefix: tuple[str, ...] = (),
+    levels: int = 2,
+    kind: str = "key",
+    kinds: dict[tuple[str, ...], str] | None = None,
+) -> list[Definition]:
+    """Mapping keys under ``prefix`` down to ``levels`` levels, named by their dotted path.
+
+    ``kinds`` maps a path (without the key) to the symbol kind of the keys directly under it.
+    Keys under sequence items and keys whose ancestors are not all visible are left out.
+    """
+    out: list[Definition] = []
+    depth = len(prefix)
+    for _ol, _i, n in view.nodes():
+        if n.key == "-" or not n.exact or len(n.path) >= depth + levels:
+            continue
+        if n.path[:depth] != prefix or "-" in n.path:
+            continue
+        k = kinds.get(n.path, kind) if kinds else kind
+        out.append(
+            Definition(
+                k, ".".join(n.fullpath), n.start, max(n.end, n.line), n.line, virtual=n.virtual
+            )
+        )
+    return out
+
+
+def symbol_changes(
+    ctx: FileContext, old_defs: Iterable[Definition], new_defs: Iterable[Definition]
+) -> tuple[list[tuple[Symbol, Definition | None, Definition | None]], list[int], list[int]]:
+    """``diff_definitions`` over the non-blank changed lines."""
+    return diff_definitions(
+        old_defs,
+        new_defs,
+        real_lines(ctx, "old"),
+        real_lines(ctx, "new"),
+        removed_set=ctx.removed,
+        added_set=ctx.added,
+    )
+
+
+def dedupe(signals: Iterable[Signal]) -> list[Signal]:
+    """One signal per (code, symbol, detail): the first line found stands for the others."""
+    seen: set[tuple[str, str | None, str]] = set()
+    out: list[Signal] = []
+    for s in signals:
+        k = (s.code, s.symbol, s.detail)
+        if k not in seen:
+            seen.add(k)
+            out.append(s)
+    return out
