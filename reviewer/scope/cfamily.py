@@ -128,18 +128,23 @@ def _c_public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool |
     if node.type == "namespace_definition":
         return None  # a name space, not an API of its own
     header = is_header(ctx.path)
+    member = node
     p = node.parent
     while p is not None:
         if p.type in _CPP_CONTAINERS:
             if text_of(p.child_by_field_name("name")) == SENTINEL:
                 return None  # a class the hunk does not show: its access sections are unknown
-            if _access(node, p, ctx) not in ("public", "protected"):
+            if _access(member, p, ctx) not in ("public", "protected"):
                 return False
-            return _c_public(p, "", spec, ctx) if header else True
-        if p.type == "namespace_definition" and p.child_by_field_name("name") is None:
+            if not header:
+                return True
+            member = p  # in a header, the class itself must be reachable too
+        elif p.type == "namespace_definition" and p.child_by_field_name("name") is None:
             return False  # anonymous namespace: this file only
         p = p.parent
     if header:
+        return True
+    if member is not node:
         return True
     if node.type in ("function_definition", "declaration"):
         return not _static(node)
@@ -269,21 +274,25 @@ _CS_TYPES = frozenset(
 
 
 def _cs_public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | None:
+    """Public or protected, and so is every type around it (interface members are public)."""
     if node.type in ("namespace_declaration", "file_scoped_namespace_declaration"):
         return None  # a name space, not an API of its own
-    mods = {text_of(c) for c in node.children if c.type == "modifier"}
-    owner = node.parent
-    while owner is not None and owner.type not in _CS_TYPES:
-        owner = owner.parent
-    if owner is not None and owner.type == "interface_declaration":
-        own = "private" not in mods  # interface members are public
-    else:
-        own = ("public" in mods or "protected" in mods) and "private" not in mods
-    if not own:
-        return False
-    if owner is None or text_of(owner.child_by_field_name("name")) == SENTINEL:
-        return True  # a class the hunk does not show: its members' own word counts
-    return bool(_cs_public(owner, "", spec, ctx))
+    current: Node | None = node
+    while current is not None:
+        mods = {text_of(c) for c in current.children if c.type == "modifier"}
+        owner = current.parent
+        while owner is not None and owner.type not in _CS_TYPES:
+            owner = owner.parent
+        if owner is not None and owner.type == "interface_declaration":
+            own = "private" not in mods
+        else:
+            own = ("public" in mods or "protected" in mods) and "private" not in mods
+        if not own:
+            return False
+        if owner is not None and text_of(owner.child_by_field_name("name")) == SENTINEL:
+            return True  # a class the hunk does not show: its members' own word counts
+        current = owner
+    return True
 
 
 _CS_MODS = (

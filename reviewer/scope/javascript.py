@@ -198,14 +198,15 @@ def _make_public(grammar: str) -> PublicRule:
             owner = _container_of(node)
             if owner is None or _container_name(owner) == SENTINEL:
                 return None  # a class the hunk does not show
-            return public(owner, _container_name(owner), spec, ctx)
-        if node.type == "internal_module" or node.type in _CONTAINERS:
+            node, name = owner, _container_name(owner)
+        # exported, and so is every namespace around it (a loop: nesting depth is unbounded)
+        while True:
+            if not _is_exported(node, name, grammar, ctx):
+                return False
             outer = _container_of(node)
-            if outer is not None and outer.type == "internal_module":
-                return _is_exported(node, name, grammar, ctx) and bool(
-                    public(outer, _container_name(outer), spec, ctx)
-                )
-        return _is_exported(node, name, grammar, ctx)
+            if outer is None or outer.type != "internal_module":
+                return True
+            node, name = outer, _container_name(outer)
 
     return public
 

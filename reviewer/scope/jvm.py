@@ -43,17 +43,21 @@ def _java_owner(node: Node) -> Node | None:
 
 
 def _java_public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | None:
-    owner = _java_owner(node)
-    mods = _java_modifiers(node)
-    if owner is not None and owner.type in _JAVA_INTERFACES:
-        own = "private" not in mods  # interface members are public
-    else:
-        own = "public" in mods or "protected" in mods
-    if not own:
-        return False
-    if owner is None or text_of(owner.child_by_field_name("name")) == SENTINEL:
-        return True  # a class the hunk does not show: its members' own word counts
-    return _java_public(owner, "", spec, ctx)
+    """Public or protected, and so is every class around it (interface members are public)."""
+    current: Node | None = node
+    while current is not None:
+        owner = _java_owner(current)
+        mods = _java_modifiers(current)
+        if owner is not None and owner.type in _JAVA_INTERFACES:
+            own = "private" not in mods
+        else:
+            own = "public" in mods or "protected" in mods
+        if not own:
+            return False
+        if owner is not None and text_of(owner.child_by_field_name("name")) == SENTINEL:
+            return True  # a class the hunk does not show: its members' own word counts
+        current = owner
+    return True
 
 
 _JAVA_MODS = r"(?:public|protected|private|static|final|abstract|sealed|non-sealed|strictfp)"
