@@ -1,0 +1,594 @@
+"""Config files (role ``config``): feature-flag defaults, global settings, limits, committed secrets.
+
+Also home of the line scanners that read key paths out of YAML, JSON, TOML, INI and dotenv text
+(used by dependencies.py and governance.py too). They read a file line by line, so a hunk fragment
+that starts in the middle of a mapping still yields its keys, with as much of the path as the
+fragment shows (plus the hunk heading, which git takes from the nearest line above that starts
+with a letter: often the enclosing top-level key).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from ..models import (
+    GLOBAL_CONFIG,
+    PERMISSION_WIDENING,
+    Side,
+    Signal,
+    Symbol,
+    SymbolChange,
+    severity_rank,
+)
+from .engine import FileContext, Partial, Segment
+
+Rows = Iterable[tuple[int | None, str]]
+
+#: tokens read per side before a scanner gives up (a minified 5 MB JSON line)
+MAX_TOKENS = 400_000
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A key (or list item, key ``[]``) and its scalar value; ``value`` None opens a container."""
+
+    line: int
+    path: tuple[str, ...]
+    value: str | None
+
+    @property
+    def key(self) -> str:
+        return self.path[-1] if self.path else ""
+
+
+def segment_rows(seg: Segment) -> list[tuple[int | None, str]]:
+    """Rows of a segment with their real line numbers (None for a hunk's heading row)."""
+    return [(seg.line_of(r), t.rstrip("\r")) for r, t in enumerate(seg.text.split("\n"))]
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+_JSON_TOKEN_RE = re.compile(r"\"(?:[^\"\\]|\\.)*\"|[{}\[\]:,]|[^\s\"{}\[\]:,]+")
+
+
+def _json_str(tok: str) -> str:
+    try:
+        value = json.loads(tok)
+    except ValueError:
+        return tok[1:-1]
+    return value if isinstance(value, str) else tok[1:-1]
+
+
+def json_pairs(rows: Rows) -> Iterator[Pair]:
+    """Keys, values and array items of JSON (or JSONC) text, each with its path."""
+    names: list[str] = []  # the key each open container sits under ("[]" in arrays)
+    kinds: list[str] = []  # "{" or "["
+    pending: str | None = None  # a key whose value comes next
+    held: tuple[int | None, str] | None = None  # a string not yet known to be a key or a value
+    budget = MAX_TOKENS
+
+    def base() -> tuple[str, ...]:
+        return tuple(n for n in names if n)
+
+    def value(line: int | None, text: str) -> Iterator[Pair]:
+        nonlocal pending
+        key, pending = pending, None
+        if line is None:
+            return
+        if key is not None:
+            yield Pair(line, (*base(), key), text)
+        elif kinds and kinds[-1] == "[":
+            yield Pair(line, (*base(), "[]"), text)
+
+    for line, text in rows:
+        if text.lstrip().startswith("//"):
+            continue
+        for m in _JSON_TOKEN_RE.finditer(text):
+            budget -= 1
+            if budget < 0:
+                return
+            tok = m.group(0)
+            if held is not None:
+                h_line, h_text = held
+                held = None
+                if tok == ":":
+                    pending = h_text
+                    continue
+                yield from value(h_line, h_text)
+            if tok[0] == '"':
+                held = (line, _json_str(tok))
+            elif tok in ("{", "["):
+                if pending is not None:
+                    name = pending
+                    if line is not None:
+                        yield Pair(line, (*base(), pending), None)
+                else:
+                    name = "[]" if kinds and kinds[-1] == "[" else ""
+                pending = None
+                names.append(name)
+                kinds.append(tok)
+            elif tok in ("}", "]"):
+                pending = None
+                if names:
+                    names.pop()
+                    kinds.pop()
+            elif tok not in (",", ":"):
+                yield from value(line, tok)
+    if held is not None:
+        yield from value(*held)
+
+
+# --- YAML ---------------------------------------------------------------------------------------
+
+_YAML_KEY_RE = re.compile(r"""^(?:"([^"]*)"|'([^']*)'|([^\s#'"{\[][^#]*?))\s*:(?:[ \t]+(.*))?$""")
+_YAML_COMMENT_RE = re.compile(r"""\s+#.*$""")
+_BLOCK_SCALAR_RE = re.compile(r"^[|>][-+0-9]*$")
+
+
+def _yaml_value(raw: str) -> str:
+    v = raw.strip()
+    if "#" in v and not v.startswith(("'", '"')):
+        v = _YAML_COMMENT_RE.sub("", v)
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+        v = v[1:-1]
+    return v
+
+
+def yaml_pairs(rows: Rows) -> Iterator[Pair]:
+    """Keys, values and list items of YAML text by indentation (flow collections stay values)."""
+    stack: list[tuple[int, str]] = []
+    block: int | None = None  # indentation of a key whose block scalar is being skipped
+    for line, text in rows:
+        content = text.strip()
+        if not content or content.startswith("#"):
+            continue
+        indent = len(text) - len(text.lstrip(" "))
+        if block is not None:
+            if indent > block:
+                continue
+            block = None
+        if content in ("---", "..."):
+            stack = []
+            continue
+        item = False
+        dash = indent
+        while content.startswith("- ") or content == "-":
+            item = True
+            rest = content[2:].lstrip()
+            indent += len(content) - len(rest)
+            content = rest
+            if not content:
+                break
+        while stack and stack[-1][0] >= (dash if item else indent):
+            stack.pop()
+        path = tuple(k for _i, k in stack)
+        if item:
+            path = (*path, "[]")
+            stack.append((indent - 1, "[]"))
+        if not content:
+            continue
+        m = _YAML_KEY_RE.match(content)
+        if m is None or (item and content.startswith(("{", "["))):
+            if item and line is not None:
+                yield Pair(line, path, _yaml_value(content))
+            continue
+        key = (
+            m.group(1)
+            if m.group(1) is not None
+            else (m.group(2) if m.group(2) is not None else m.group(3))
+        )
+        key = key.strip()
+        raw = m.group(4) or ""
+        v = _yaml_value(raw)
+        if not v or _BLOCK_SCALAR_RE.match(v) or (v.startswith("&") and " " not in v):
+            if line is not None:
+                yield Pair(line, (*path, key), None if not v or v.startswith("&") else v)
+            if v and _BLOCK_SCALAR_RE.match(v):
+                block = indent
+            else:
+                stack.append((indent, key))
+            continue
+        if line is not None:
+            yield Pair(line, (*path, key), v)
+
+
+# --- TOML ---------------------------------------------------------------------------------------
+
+_TOML_TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY_RE = re.compile(
+    r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=\s*(.*)$"""
+)
+_TOML_STRING_RE = re.compile(r"""\"(?:[^\"\\]|\\.)*\"|'[^']*'""")
+
+
+def _toml_key(text: str) -> tuple[str, ...]:
+    parts = re.findall(r"""\"[^\"]*\"|'[^']*'|[^.\s]+""", text)
+    return tuple(p.strip("\"'") for p in parts)
+
+
+def _strip_toml_comment(text: str) -> str:
+    if "#" not in text:
+        return text
+    masked = _TOML_STRING_RE.sub(lambda m: "_" * len(m.group(0)), text)
+    cut = masked.find("#")
+    return text if cut < 0 else text[:cut]
+
+
+def _toml_value(raw: str) -> str:
+    v = raw.strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+        return v[1:-1]
+    return v
+
+
+def toml_pairs(rows: Rows) -> Iterator[Pair]:
+    """Keys of TOML text qualified by their table; multi-line array items come as ``key.[]``."""
+    table: tuple[str, ...] = ()
+    array: tuple[str, ...] | None = None  # path of an open multi-line array
+    for line, raw in rows:
+        text = _strip_toml_comment(raw)
+        if not text.strip():
+            continue
+        if array is not None:
+            if line is not None:
+                for m in _TOML_STRING_RE.finditer(text):
+                    yield Pair(line, (*array, "[]"), _toml_value(m.group(0)))
+                inline = re.search(r"\{[^}]*\}", text)
+                if inline and not _TOML_STRING_RE.match(text.strip()):
+                    yield Pair(line, (*array, "[]"), inline.group(0))
+            masked = _TOML_STRING_RE.sub("", text)
+            if masked.count("]") > masked.count("["):
+                array = None
+            continue
+        t = _TOML_TABLE_RE.match(text)
+        if t is not None and "=" not in text.split("]")[0]:
+            table = _toml_key(t.group(1))
+            continue
+        k = _TOML_KEY_RE.match(text)
+        if k is None:
+            continue
+        path = (*table, *_toml_key(k.group(1)))
+        value = k.group(2).strip()
+        if value.startswith("[") and not value.startswith("[["):
+            masked = _TOML_STRING_RE.sub("", value)
+            if masked.count("[") > masked.count("]"):
+                array = path
+            if line is not None:
+                yield Pair(line, path, None)
+                for m in _TOML_STRING_RE.finditer(value):
+                    yield Pair(line, (*path, "[]"), _toml_value(m.group(0)))
+            continue
+        if line is not None:
+            yield Pair(line, path, _toml_value(value))
+
+
+# --- INI, properties, dotenv ----------------------------------------------------------------------
+
+_INI_SECTION_RE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
+_INI_KEY_RE = re.compile(r"^(?:export\s+)?([A-Za-z0-9_.\-/@${}]+)\s*(?:=|:(?!//))\s*(.*)$")
+
+
+def ini_pairs(rows: Rows) -> Iterator[Pair]:
+    """``key = value`` lines under ``[sections]``; indented lines continue the last key as items."""
+    section: tuple[str, ...] = ()
+    last: tuple[str, ...] | None = None
+    for line, text in rows:
+        stripped = text.strip()
+        if not stripped or stripped.startswith(("#", ";", "!")):
+            continue
+        if text[:1] in (" ", "\t") and last is not None:
+            if line is not None:
+                yield Pair(line, (*last, "[]"), stripped)
+            continue
+        s = _INI_SECTION_RE.match(text)
+        if s is not None:
+            section = (s.group(1).strip(),)
+            last = None
+            continue
+        k = _INI_KEY_RE.match(stripped)
+        if k is None:
+            last = None
+            continue
+        last = (*section, k.group(1))
+        v = k.group(2).strip()
+        if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+            v = v[1:-1]
+        if line is not None:
+            yield Pair(line, last, v if v else None)
+
+
+# --- analysis -------------------------------------------------------------------------------------
+
+#: settings and signals reported per file (generated data files change thousands of keys)
+MAX_SYMBOLS = 50
+MAX_SIGNALS = 20
+
+_FLAG_KEY_RE = re.compile(
+    r"^(?:enabled?|disabled?|active|features?|flags?|toggles?|rollout\w*|percentage|percent|"
+    r"canary\w*|experiments?|kill_?switch|dark_?launch|beta)$"
+    r"|^(?:enable|disable|feature|ff|flag|use|allow|is)(?:[_\-.]|[A-Z])"
+    r"|[_\-.](?:enabled?|disabled?|flag|feature|toggle|rollout|percentage|percent)$"
+    r"|[a-z0-9](?:Enabled|Disabled|Flag|Feature|Toggle|Rollout|Percentage)$",
+    re.I,
+)
+_FLAG_PARENT_RE = re.compile(r"^(?:features?|feature[_\-]?flags?|flags|toggles|experiments)$", re.I)
+_LIMIT_KEY_RE = re.compile(
+    r"timeout|ttl$|limit|^max|[_\-.]max|max[_\-A-Z]|^min[_\-A-Z]|[_\-.]min[_\-]|retries|retry|"
+    r"attempts|backoff|concurrency|pool[_\-]?size|workers|threads|replicas|quota|rate$|burst|"
+    r"interval|deadline|expir|capacity|buffer|batch[_\-]?size|memory|cpu",
+    re.I,
+)
+_SECRET_KEY_RE = re.compile(
+    r"pass(?:word|wd|phrase)?$|^pwd$|secret|token|api[_\-.]?key|apikey|access[_\-.]?key|"
+    r"private[_\-.]?key|credential|auth[_\-.]?key|signing[_\-.]?key|encryption[_\-.]?key|"
+    r"(?:^|[_\-.])dsn$|connection[_\-.]?string|webhook[_\-.]?url|password",
+    re.I,
+)
+_NOT_SECRET_KEY_RE = re.compile(
+    r"(?:_|-|\.|^)(?:url|uri|path|file|env|name|length|ttl|expiry|expires|expiration|type|header|"
+    r"endpoint|id|enabled|required|policy|rotation|prefix|format|algorithm|lifetime|field|param|"
+    r"count|limit|size|timeout|location|ref|key_id|user(?:name)?|hint|mode)$|^(?:max|min|num)[_\-]",
+    re.I,
+)
+_PLACEHOLDER_RE = re.compile(
+    r"^(?:|null|none|nil|~|true|false|yes|no|\d{1,6}|changeme|change[_\-]?me|todo|tbd|x+|\*+|"
+    r"<[^>]*>|\$\{[^}]*\}|\$\(?[A-Za-z_]\w*\)?|%\([^)]*\)s|\{\{[^}]*\}\}|your[_\-\w]*|example\w*|"
+    r"dummy\w*|placeholder|redacted|secret|password|passwd|test\w*|dev\w*|local\w*|admin|root|"
+    r"postgres|mysql|guest|default|sample|fake|foo|bar|replace[_\-\w]*|insert[_\-\w]*|"
+    r"(?:env|ENV)[(\[:].*|os\.environ.*|process\.env.*|vault:.*|ssm:.*|arn:aws:secretsmanager.*|"
+    r"sm://.*|projects/.+/secrets/.*|.*_FILE|@Microsoft\.KeyVault.*)$",
+    re.I,
+)
+#: tokens with a recognisable shape, wherever they appear
+_TOKEN_RE = re.compile(
+    r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bghp_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{40,}|"
+    r"\bgh[ousr]_[A-Za-z0-9]{36}\b|\bxox[baprs]-[A-Za-z0-9-]{10,}|\bsk_live_[A-Za-z0-9]{16,}|"
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAIza[0-9A-Za-z_\-]{35}\b|\bglpat-[A-Za-z0-9_\-]{20,}|"
+    r"\bnpm_[A-Za-z0-9]{36}\b|\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}|\bSG\.[\w\-]{22}\.[\w\-]{43}\b"
+)
+_GLOBAL_NAME_RE = re.compile(
+    r"^(?:application|appsettings|settings|config|configuration|production|prod|staging|stage|"
+    r"default|defaults|global|common|base|values|env)(?:[-._][\w.-]*)?"
+    r"\.(?:ya?ml|json|jsonc|toml|ini|properties|conf|cfg|env)$"
+    r"|^(?:netlify\.toml|vercel\.json|fly\.toml|app\.ya?ml|firebase\.json|procfile|now\.json|"
+    r"wrangler\.toml|render\.ya?ml|heroku\.yml|app\.json)$",
+    re.I,
+)
+_GLOBAL_DIR_RE = re.compile(r"(^|/)(config|conf|settings|configuration|environments?|envs?)/", re.I)
+_ENV_FILE_RE = re.compile(r"(^|/)\.env(\.[\w.-]+)?$|\.env$", re.I)
+_EXAMPLE_RE = re.compile(r"(example|sample|template|dist|defaults?|tmpl|schema)", re.I)
+_TOOL_NAMES_RE = re.compile(
+    r"^(?:tsconfig[\w.-]*|jsconfig|tox|mkdocs|codecov|babel\.config|jest\.config|lerna|nx|turbo|"
+    r"biome|deno|cspell|typos|_typos|rustfmt|clippy|pyrightconfig|mypy|setup|pytest|\.?coveragerc|"
+    r"sonar-project|crowdin|lefthook|commitlint\.config|release-please-config|"
+    r"\.release-please-manifest)\.\w+$",
+    re.I,
+)
+#: content that yaml.py owns (Kubernetes, workflows, compose, CloudFormation)
+_OWNED_BY_YAML_RE = re.compile(
+    r"^apiVersion:\s*\S|^AWSTemplateFormatVersion|^Resources:\s*$|^jobs:\s*$|^on:\s*(?:\S|$)"
+    r"|^services:\s*$|^\s*\"?apiVersion\"?\s*:\s*\"?[\w./]+\"?,?\s*$",
+    re.M,
+)
+_K8S_PATH = frozenset({"spec", "metadata", "apiVersion", "kind", "Resources", "jobs", "services"})
+
+
+def _scanner(ctx: FileContext) -> Callable[[Rows], Iterator[Pair]] | None:
+    lang = ctx.language
+    lower = ctx.path.lower()
+    if lang == "yaml":
+        return yaml_pairs
+    if lang == "json":
+        return json_pairs
+    if lang == "toml":
+        return toml_pairs
+    if lang in ("ini", "dotenv") or _ENV_FILE_RE.search(lower):
+        return ini_pairs
+    return None
+
+
+def _owned_by_yaml(ctx: FileContext) -> bool:
+    if ctx.language not in ("yaml", "json"):
+        return False
+    sides: tuple[Side, Side] = ("old", "new")
+    return any(
+        _OWNED_BY_YAML_RE.search(seg.text[:20_000]) for side in sides for seg in ctx.segments(side)
+    )
+
+
+def _kind_of_file(path: str) -> tuple[bool, bool, bool]:
+    """(global config, tool config, example) for a config path."""
+    lower = path.lower()
+    name = posixpath.basename(lower)
+    env = bool(_ENV_FILE_RE.search(lower))
+    example = bool(_EXAMPLE_RE.search(name))
+    tool = not env and (
+        any(part.startswith(".") and part not in (".github",) for part in lower.split("/"))
+        or bool(_TOOL_NAMES_RE.match(name))
+    )
+    global_ = (
+        not tool
+        and not example
+        and (env or bool(_GLOBAL_NAME_RE.match(name)) or bool(_GLOBAL_DIR_RE.search(lower)))
+    )
+    return global_, tool, example
+
+
+def analyze(ctx: FileContext) -> Partial:
+    from . import governance
+
+    if governance.claims(ctx.path):
+        return governance.analyze(ctx)
+    part = Partial()
+    scanner = _scanner(ctx)
+    if scanner is None or _owned_by_yaml(ctx):
+        return part
+    global_, tool, example = _kind_of_file(ctx.path)
+    old = _scalars(ctx, "old", scanner)
+    new = _scalars(ctx, "new", scanner)
+    if any(set(path) & _K8S_PATH and len(path) > 1 for path in [*old, *new]):
+        return part  # a manifest fragment whose header is out of view: yaml.py's
+    signals: list[Signal] = []
+    symbols: list[Symbol] = []
+    for path in dict.fromkeys([*new, *old]):
+        o, n = old.get(path), new.get(path)
+        change: SymbolChange = "modified" if o and n else ("added" if n else "deleted")
+        if o is not None and n is not None and sorted(o[1]) == sorted(n[1]):
+            continue
+        line = (n or o or (None, []))[0]
+        symbols.append(Symbol("key", ".".join(path), change, line))
+        sig = _classify(path, o, n, global_=global_, tool=tool, example=example)
+        if sig is not None:
+            signals.append(sig)
+    signals.extend(_token_signals(ctx, example=example))
+    if ctx.language in ("yaml", "json"):
+        symbols = []  # yaml.py names the keys of YAML and JSON files
+    part.symbols = symbols[:MAX_SYMBOLS]
+    if len(symbols) > MAX_SYMBOLS:
+        part.notes.append(f"{len(symbols)} settings changed; {MAX_SYMBOLS} listed")
+    part.signals = _cap(signals)
+    return part
+
+
+Value = tuple[int, list[str]]  # (first line, values: one for a scalar, the items for a list)
+
+
+def _scalars(
+    ctx: FileContext, side: Side, scanner: Callable[[Rows], Iterator[Pair]]
+) -> dict[tuple[str, ...], Value]:
+    """Changed settings of one side: path -> (line, values); list items gather under their list."""
+    changed = ctx.changed(side)
+    out: dict[tuple[str, ...], Value] = {}
+    for seg in ctx.segments(side):
+        for p in scanner(segment_rows(seg)):
+            if p.line not in changed or p.value is None:
+                continue
+            path = tuple(x for x in p.path if x != "[]") or ("[]",)
+            seen = out.get(path)
+            if seen is None:
+                out[path] = (p.line, [p.value])
+            else:
+                seen[1].append(p.value)
+    return out
+
+
+def _classify(
+    path: tuple[str, ...],
+    o: Value | None,
+    n: Value | None,
+    *,
+    global_: bool,
+    tool: bool,
+    example: bool,
+) -> Signal | None:
+    key = path[-1]
+    name = ".".join(path)
+    line = n[0] if n is not None else (o[0] if o is not None else None)
+    side: Side = "new" if n is not None else "old"
+    new_v = ", ".join(n[1]) if n else ""
+    old_v = ", ".join(o[1]) if o else ""
+    if n is not None and _SECRET_KEY_RE.search(key) and not _NOT_SECRET_KEY_RE.search(key):
+        if not example and any(_real_secret(v) for v in n[1]):
+            return Signal(
+                PERMISSION_WIDENING,
+                "flag.secret",
+                f"commits a value for secret `{name}`",
+                line,
+                "new",
+                name,
+                "high",
+            )
+        return None
+    if tool or example:
+        return None
+    if _FLAG_KEY_RE.search(key) or any(_FLAG_PARENT_RE.match(p) for p in path[:-1]):
+        if o is not None and n is not None:
+            return Signal(
+                GLOBAL_CONFIG,
+                "flag.default",
+                f"changes flag `{name}` from `{_cut(old_v)}` to `{_cut(new_v)}`",
+                line,
+                "new",
+                name,
+                "medium",
+            )
+        if n is not None:
+            return Signal(
+                GLOBAL_CONFIG,
+                "flag.added",
+                f"adds flag `{name}` = `{_cut(new_v)}`",
+                line,
+                "new",
+                name,
+                "low",
+            )
+        return Signal(
+            GLOBAL_CONFIG,
+            "flag.removed",
+            f"removes flag `{name}` (was `{_cut(old_v)}`)",
+            line,
+            "old",
+            name,
+            "medium",
+        )
+    if _LIMIT_KEY_RE.search(key) and o is not None and n is not None:
+        return Signal(
+            GLOBAL_CONFIG,
+            "flag.limit",
+            f"changes `{name}` from `{_cut(old_v)}` to `{_cut(new_v)}`",
+            line,
+            "new",
+            name,
+            "medium",
+        )
+    if global_:
+        if o is not None and n is not None:
+            detail = f"changes `{name}` from `{_cut(old_v)}` to `{_cut(new_v)}`"
+        elif n is not None:
+            detail = f"adds setting `{name}` = `{_cut(new_v)}`"
+        else:
+            detail = f"removes setting `{name}`"
+        return Signal(GLOBAL_CONFIG, "flag.config", detail, line, side, name, "medium")
+    return None
+
+
+def _real_secret(value: str) -> bool:
+    v = value.strip().strip("\"'")
+    if len(v) < 8 or " " in v or _PLACEHOLDER_RE.match(v):
+        return False
+    return not re.fullmatch(r"[a-z_]+", v)  # a word, not a key
+
+
+def _cut(text: str) -> str:
+    s = text.replace("`", "'")
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def _token_signals(ctx: FileContext, *, example: bool) -> list[Signal]:
+    out: list[Signal] = []
+    for n, text in sorted(ctx.added.items()):
+        if _TOKEN_RE.search(text):
+            what = "an example file" if example else "config"
+            out.append(
+                Signal(
+                    PERMISSION_WIDENING,
+                    "flag.secret",
+                    f"commits a credential-shaped token to {what}",
+                    n,
+                    "new",
+                    None,
+                    "high",
+                )
+            )
+    return out
+
+
+def _cap(signals: list[Signal]) -> list[Signal]:
+    if len(signals) <= MAX_SIGNALS:
+        return signals
+    ranked = sorted(signals, key=lambda s: -severity_rank(s.severity))
+    return ranked[:MAX_SIGNALS]
