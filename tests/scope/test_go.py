@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewer.diff import parse_diff
+from reviewer.scope import scope_file
+from tests.helpers import check_golden, scope_both
+
+GOLDEN = Path(__file__).parent / "golden" / "go"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
+def test_golden(case: str, update_goldens: bool) -> None:
+    check_golden(GOLDEN / case, update_goldens)
+
+
+def _names(fs: object) -> list[tuple[str, str, str]]:
+    return [(s.kind, s.name, s.change) for s in fs.symbols]  # type: ignore[attr-defined]
+
+
+def test_methods_are_qualified_by_receiver_in_hunk_mode() -> None:
+    filler = "".join(f"\tx{i} := {i}\n\t_ = x{i}\n" for i in range(10))
+    old = (
+        "package api\n\ntype Server struct{}\n\n"
+        "func (s *Server) Start(port int) error {\n" + filler + "\treturn nil\n}\n"
+    )
+    new = old.replace("\treturn nil\n}", "\treturn s.listen(port)\n}")
+    full, hunks = scope_both("api/server.go", old, new)
+    assert _names(full) == [("method", "Server.Start", "modified")]
+    assert _names(hunks) == _names(full)
+
+
+def test_truncated_heading_still_names_the_method() -> None:
+    # git cuts section headings at 80 characters, often inside the parameter list
+    args = ", ".join(f"arg{i} int" for i in range(12))
+    filler = "".join(f"\t_ = arg{i}\n" for i in range(8))
+    old = f"package api\n\ntype T struct{{}}\n\nfunc (t *T) LongMethodName({args}) error {{\n{filler}\treturn nil\n}}\n"
+    new = old.replace("\treturn nil\n}", "\treturn errNope\n}")
+    _full, hunks = scope_both("api/t.go", old, new)
+    assert _names(hunks) == [("method", "T.LongMethodName", "modified")]
+
+
+@pytest.mark.parametrize(
+    ("name", "public"),
+    [("Start", True), ("start", False), ("δStart", False), ("ΔStart", True), ("_Start", False)],
+)
+def test_capitalised_names_are_public(name: str, public: bool) -> None:
+    old = f"package api\n\nfunc {name}() {{\n}}\n"
+    full, _ = scope_both("api/a.go", old, None)
+    assert [s.public for s in full.symbols if s.kind == "function"] == [public]
+
+
+def test_package_main_exports_nothing() -> None:
+    old = "package main\n\nfunc Run() {\n}\n\nfunc main() {\n\tRun()\n}\n"
+    new = old.replace("func Run() {\n}\n\n", "")
+    full, hunks = scope_both("cmd/app/main.go", old, new)
+    assert [(s.name, s.change, s.public) for s in full.symbols] == [("Run", "deleted", False)]
+    assert full.change_kinds == () and hunks.change_kinds == ()
+
+
+def test_broken_fragments_do_not_raise() -> None:
+    diff = (
+        "diff --git a/x.go b/x.go\n--- a/x.go\n+++ b/x.go\n"
+        "@@ -10,6 +10,7 @@ func (s *Server) Broken(a int, b map[string\n"
+        ' \t\t}\n }}}\n-\tx := `raw\n+\tx := "\\"\n+))) ]]] {{{\r\n'
+        "  \t})\n"
+        '@@ -40,3 +41,3 @@ import (\n-\t"fmt\n+\t"fmt"\n \t}\n'
+        "@@ -90,2 +91,2 @@\n-" + "{" * 10000 + "\n+" + "(" * 10000 + "\n"
+    )
+    for fd in parse_diff(diff).files:
+        scope_file(fd, None)
