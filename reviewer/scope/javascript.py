@@ -7,7 +7,16 @@ import weakref
 
 from tree_sitter import Node
 
-from .code import SENTINEL, CodeSpec, FragmentSyntax, PublicRule, analyzer, repair_fragment
+from ..models import PUBLIC_API, Side, Signal, Symbol
+from .code import (
+    SENTINEL,
+    CodeSpec,
+    FragmentSyntax,
+    PublicRule,
+    analyzer,
+    repair_fragment,
+    spec_trees,
+)
 from .engine import FileContext, Partial, Segment, captures, text_of
 
 _FUNCTION_VALUES = frozenset(
@@ -319,6 +328,34 @@ SPECS = {name: _spec(name) for name in ("javascript", "typescript", "tsx")}
 _ANALYZERS = {name: analyzer(spec) for name, spec in SPECS.items()}
 
 
+def _listed_exports(ctx: FileContext, side: Side, spec: CodeSpec) -> set[str]:
+    """Names that export lists (``export { a }``, ``module.exports = { a }``) name on changed lines."""
+    changed = ctx.changed(side)
+    out: set[str] = set()
+    for seg, tree in spec_trees(ctx, side, spec):
+        for node in captures(spec.grammar, _EXPORTED_NAMES, tree.root_node).get("n", []):
+            if seg.line_of(node.start_point[0]) in changed:
+                out.add(text_of(node))
+    return out
+
+
 def analyze(ctx: FileContext) -> Partial:
-    run = _ANALYZERS.get(ctx.language, _ANALYZERS["javascript"])
-    return run(ctx)
+    spec = SPECS.get(ctx.language, SPECS["javascript"])
+    part = _ANALYZERS[spec.grammar](ctx)
+    if ctx.status in ("modified", "renamed") and ctx.role not in ("test", "example", "docs"):
+        # a name dropped from an export list is an API removal even though its definition is intact
+        dropped = _listed_exports(ctx, "old", spec) - _listed_exports(ctx, "new", spec)
+        for name in sorted(dropped):
+            part.symbols.append(Symbol("export", name, "deleted"))
+            part.signals.append(
+                Signal(
+                    PUBLIC_API,
+                    "js.export_removed",
+                    f"stops exporting `{name}`",
+                    None,
+                    "old",
+                    name,
+                    "medium",
+                )
+            )
+    return part

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewer.diff import parse_diff
+from reviewer.scope import scope_file
+from tests.helpers import check_golden, scope_both
+
+GOLDEN = Path(__file__).parent / "golden" / "javascript"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
+def test_golden(case: str, update_goldens: bool) -> None:
+    check_golden(GOLDEN / case, update_goldens)
+
+
+def _names(fs: object) -> list[tuple[str, str, str]]:
+    return [(s.kind, s.name, s.change) for s in fs.symbols]  # type: ignore[attr-defined]
+
+
+def test_methods_are_qualified_by_class_from_the_heading() -> None:
+    # the class header is far above the hunk, which starts inside a method
+    filler = "".join(f"  m{i}() {{\n    return {i};\n  }}\n\n" for i in range(12))
+    old = (
+        "export class Admin {\n"
+        + filler
+        + "  render(a) {\n    if (a) {\n      go(a);\n    }\n    return a;\n  }\n}\n"
+    )
+    new = old.replace(
+        "    return a;\n  }\n}", "    return a;\n  }\n\n  close() {\n    return null;\n  }\n}"
+    )
+    full, hunks = scope_both("src/admin.js", old, new)
+    assert _names(full) == [("method", "Admin.close", "added")]
+    assert _names(hunks) == _names(full)
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "public"),
+    [
+        ("export function f() {}\n", "f", True),
+        ("function f() {}\n", "f", False),
+        ("function f() {}\nexport { f };\n", "f", True),
+        ("function f() {}\nmodule.exports = f;\n", "f", True),
+        ("exports.f = function () {};\n", "f", True),
+        ("export const f = () => 1;\n", "f", True),
+        ("export class C {\n  m() {}\n}\n", "C.m", True),
+        ("export class C {\n  #m() {}\n}\n", "C.#m", False),
+        ("class C {\n  m() {}\n}\n", "C.m", False),
+        ("export class C {\n  private m(): void {}\n}\n", "C.m", False),
+        ("export class C {\n  protected m(): void {}\n}\n", "C.m", False),
+        ("export interface I {\n  m(): void;\n}\n", "I.m", True),
+        ("export namespace N {\n  export function g() {}\n}\n", "N.g", True),
+    ],
+)
+def test_visibility(source: str, name: str, public: bool) -> None:
+    full, _ = scope_both("src/m.ts", source, None)
+    assert {s.name: s.public for s in full.symbols}[name] is public
+
+
+def test_require_is_an_import_not_a_variable() -> None:
+    old = 'const a = require("a");\nconst b = 1;\n'
+    new = 'const a = require("a");\nconst c = require("c");\nconst b = 2;\n'
+    full, hunks = scope_both("src/x.js", old, new)
+    assert ("import", 'const c = require("c");', "added") in _names(full)
+    assert ("variable", "b", "modified") in _names(full)
+    assert _names(hunks) == _names(full)
+
+
+@pytest.mark.parametrize("path", ["src/x.js", "src/x.ts", "src/x.tsx"])
+def test_broken_fragments_do_not_raise(path: str) -> None:
+    diff = (
+        f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
+        "@@ -10,6 +10,7 @@ export class Broken<T extends Map<string, Array<\n"
+        "       });\n  }}}\n-    const x = `unterminated ${\n+    return <div>{a}</span>;\r\n+))) ]]] {{{\n"
+        "   * half a comment */\n"
+        "@@ -40,3 +41,3 @@ describe('x', () => {\n-  it('y', () => {\n+  it('z', () => {\n   })\n"
+        "@@ -90,2 +91,2 @@\n-" + "{" * 10000 + "\n+" + "[" * 10000 + "\n"
+    )
+    for fd in parse_diff(diff).files:
+        scope_file(fd, None)
