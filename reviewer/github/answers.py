@@ -1,0 +1,134 @@
+"""The state's answers and sign-offs, re-verified against the conversation and updated from it. Pure
+apart from the permission look-ups done through ``People``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..models import Question, Review
+from . import commands
+from .event import Comment
+from .people import People
+from .state import Answer, SignOff, State
+
+
+@dataclass
+class Ledger:
+    answers: dict[str, Answer]
+    signoffs: list[SignOff]
+    #: replies to post for the comment that triggered this run (rejected commands)
+    replies: list[str] = field(default_factory=list)
+    #: what happened to the triggering comment's commands, for the log and the summary
+    log: list[str] = field(default_factory=list)
+    rerun: bool = False
+
+
+def is_bot(comment: Comment, bots: frozenset[str]) -> bool:
+    return comment.user_type == "Bot" or comment.login.lower() in bots or comment.login.endswith("[bot]")
+
+
+def reconcile(
+    prior: State | None,
+    comments: list[Comment],
+    *,
+    questions: set[str],
+    head: str,
+    people: People,
+    trigger: Comment | None,
+    bots: frozenset[str],
+) -> Ledger:
+    """Verify the prior state's facts against their sources, then replay the conversation.
+
+    Answers come from ``/answer`` comments by the PR author or a writer; the newest comment per
+    question wins; a deleted comment withdraws its answer. Sign-offs by comment are only taken from
+    the triggering comment (it is the only one we know was written for the current head) and, from the
+    prior state, only while their comment is unedited and the head is the same.
+    """
+    by_id = {c.id: c for c in comments}
+    parsed = {c.id: commands.parse(c.body) for c in comments if "/" in c.body and not is_bot(c, bots)}
+    if trigger is not None and not is_bot(trigger, bots):
+        by_id[trigger.id] = trigger
+        parsed[trigger.id] = commands.parse(trigger.body)
+    ledger = Ledger(answers={}, signoffs=[])
+
+    # 1. what the prior state says, kept only where the source record still says the same
+    for a in prior.answers if prior else ():
+        source = by_id.get(a.comment)
+        if source is None or source.login.lower() != a.by.lower():
+            continue
+        current = next((c for c in parsed.get(a.comment, []) if c.kind == "answer" and c.question == a.question
+                        and not c.problem), None)
+        if current is not None:
+            ledger.answers[a.question] = replace(a, text=current.text)
+    for s in prior.signoffs if prior else ():
+        if s.comment is None or s.head != head:
+            continue  # review approvals are re-read from GitHub; other heads need a new sign-off
+        source = by_id.get(s.comment)
+        if (source is not None and not source.edited and source.login.lower() == s.by.lower()
+                and any(c.kind == "signoff" for c in parsed.get(s.comment, []))
+                and people.can_sign_off(s.by)):
+            ledger.signoffs.append(s)
+
+    # 2. replay the conversation, oldest first
+    for cid in sorted(parsed):
+        comment = by_id[cid]
+        mine = trigger is not None and cid == trigger.id
+        for cmd in parsed[cid]:
+            _apply(ledger, cmd, comment, mine=mine, questions=questions, head=head, people=people)
+    ledger.answers = {q: a for q, a in ledger.answers.items() if q in questions}
+    return ledger
+
+
+def _apply(ledger: Ledger, cmd: commands.Command, comment: Comment, *, mine: bool,
+           questions: set[str], head: str, people: People) -> None:
+    who = comment.login
+    if cmd.kind == "review":
+        if mine and people.can_command(who):
+            ledger.rerun = True
+            ledger.log.append(f"/review by {who}")
+        return
+    if cmd.kind == "signoff":
+        if not mine:
+            return
+        if comment.edited:
+            ledger.log.append(f"/signoff by {who} ignored: the comment was edited")
+        elif not people.can_sign_off(who):
+            ledger.log.append(f"/signoff by {who} ignored: not a senior reviewer of this change")
+            if people.can_command(who) and not people.is_author(who):
+                ledger.replies.append(f"@{who} only a senior reviewer other than the author can sign off.")
+        elif not any(s.by.lower() == who.lower() for s in ledger.signoffs):
+            ledger.signoffs.append(SignOff(by=who, at=comment.created_at, head=head, comment=comment.id))
+            ledger.log.append(f"/signoff by {who} recorded")
+        return
+    qid = cmd.question or ""
+    existing = ledger.answers.get(qid)
+    if existing is not None and existing.comment > comment.id:
+        return  # a newer answer already stands
+    if existing is not None and existing.comment == comment.id and existing.by.lower() == who.lower():
+        return  # verified above, text refreshed from the (possibly edited) comment
+    if not people.can_command(who):
+        if mine:
+            ledger.log.append(f"/answer by {who} ignored: neither the author nor a writer")
+        return
+    if cmd.problem or qid not in questions:
+        if mine:
+            why = cmd.problem or f"there is no open question `{qid}` on this pull request"
+            ledger.replies.append(f"@{who} answer not recorded: {why}.")
+            ledger.log.append(f"/answer {qid or '?'} by {who} rejected: {why}")
+        return
+    ledger.answers[qid] = Answer(qid, cmd.text, who, comment.updated_at or comment.created_at, comment.id)
+    if mine:
+        ledger.log.append(f"/answer {qid} by {who} recorded")
+
+
+def apply_answers(review: Review, answers: dict[str, Answer]) -> Review:
+    qs = tuple(
+        replace(q, answered=True, answer=f"{answers[q.id].text} — @{answers[q.id].by}")
+        if q.id in answers else q
+        for q in review.questions
+    )
+    return replace(review, questions=qs)
+
+
+def unanswered(questions: tuple[Question, ...]) -> list[Question]:
+    return [q for q in questions if not q.answered]

@@ -1,0 +1,270 @@
+"""One review run for a pull request event, shared by the Action and the App.
+
+read (PR, conversation, state, diff, policy) -> review -> answers and sign-offs -> gate -> publish.
+Reading failures are errors (nothing to show); publishing failures are notes (the review is kept).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..errors import GitHubError
+from ..intent import parse_intent
+from ..models import Diff, Review, level_rank
+from . import ai
+from .answers import Ledger, apply_answers, is_bot, reconcile, unanswered
+from .api import Client
+from .event import Comment, Event, PullRequest, pull_request_from
+from .people import People
+from .sources import Material, gather
+from .state import SignOff, State, dump, embedded, load
+
+CHECK_NAME = "intent-review"
+_PROMPT_TRAILER_RE = re.compile(r"^(?:ai-prompt|prompt|assistant-prompt)\s*:.+$", re.I | re.M)
+
+
+@dataclass(frozen=True)
+class Settings:
+    fail_on: str | None = None
+    inline_comments: int = 10
+    senior_reviewers: tuple[str, ...] | None = None
+    ai_markers: tuple[str, ...] = ()
+    config_path: str | None = None
+    llm: bool = False
+    model: str | None = None
+    llm_base_url: str | None = None
+    state_key: bytes | None = None
+    #: logins whose comments may carry the state besides Bot accounts (a PAT's user)
+    bot_logins: frozenset[str] = frozenset({"github-actions[bot]"})
+    #: put findings as annotations on our check run (the App); the Action prints workflow commands
+    check_annotations: bool = False
+    workspace: Path | None = None
+    server_url: str = "https://github.com"
+    details_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Gate:
+    blocked: bool
+    reasons: tuple[str, ...]
+    signoff_required: bool
+    signed_off_by: tuple[str, ...]
+
+    @property
+    def conclusion(self) -> str:
+        return "action_required" if self.blocked else "success"
+
+
+@dataclass
+class Outcome:
+    event: Event
+    skipped: str | None = None
+    pr: PullRequest | None = None
+    review: Review | None = None
+    diff: Diff | None = None
+    config: Config | None = None
+    fail_on: str = "mismatch"
+    gate: Gate | None = None
+    assistance: ai.Assistance | None = None
+    state: State | None = None
+    state_text: str | None = None
+    sticky: Comment | None = None
+    comments: list[Comment] = field(default_factory=list)
+    ledger: Ledger | None = None
+    notes: list[str] = field(default_factory=list)
+    #: what publishing did: {"comment": "created", "check": "denied", ...}
+    posted: dict[str, str] = field(default_factory=dict)
+
+
+def run(client: Client, event: Event, settings: Settings) -> Outcome:
+    out = Outcome(event=event)
+    if not event.relevant:
+        out.skipped = f"{event.name}.{event.action}: nothing to review"
+        return out
+    if event.name == "issue_comment":
+        trigger = event.comment
+        if trigger is None or "/" not in trigger.body or is_bot(trigger, settings.bot_logins):
+            out.skipped = "a comment without commands"
+            return out
+    out.pr = pr = _fresh_pr(client, event)
+    if pr.state != "open":
+        out.skipped = f"pull request #{pr.number} is {pr.state}"
+        return out
+
+    out.comments = comments = client.issue_comments(pr.repo, pr.number)
+    sticky = find_sticky(comments, settings.bot_logins)
+    scope = f"{pr.repo}#{pr.number}"
+    prior: State | None = None
+    if sticky is not None:
+        out.sticky = sticky
+        prior, problem = load(sticky.body, key=settings.state_key, scope=scope)
+        if prior is None and problem and embedded(sticky.body) is not None:
+            out.notes.append(f"{problem}: it was ignored and the answers were rebuilt from the conversation")
+
+    material = gather(client, pr, workspace=settings.workspace, config_path=settings.config_path)
+    try:
+        review, config = _review(pr, material, settings, out)
+    finally:
+        material.close()
+    out.config = config
+    out.fail_on = settings.fail_on or config.fail_on
+    out.diff = material.diff
+
+    seniors = settings.senior_reviewers if settings.senior_reviewers is not None else config.senior_reviewers
+    people = People(client, pr.repo, pr.author, seniors)
+    questions = {q.id for q in review.questions}
+    ledger = reconcile(
+        prior, comments, questions=questions, head=pr.head_sha, people=people,
+        trigger=event.comment if event.name == "issue_comment" else None, bots=settings.bot_logins,
+    )
+    out.ledger = ledger
+    ledger.signoffs.extend(_approvals(client, pr, people, ledger.signoffs))
+    review = apply_answers(review, ledger.answers)
+
+    markers = settings.ai_markers + config.ai_markers
+    out.assistance = assistance = ai.detect(
+        labels=pr.labels, author=pr.author, author_type=pr.author_type, body=pr.body,
+        commits=material.commits, markers=markers,
+    )
+    required = assistance.detected and level_rank(review.blast_radius.level) >= level_rank("high")
+    out.gate = gate = decide(review, out.fail_on, signoff_required=required,
+                             signed_off_by=tuple(s.by for s in ledger.signoffs))
+    out.notes.extend(people.notes)
+    out.review = review = _annotate(review, assistance, gate, out.notes)
+    out.state = State(
+        head=pr.head_sha,
+        base=pr.base_sha,
+        questions=tuple(q.id for q in review.questions),
+        answers=tuple(ledger.answers[q] for q in sorted(ledger.answers)),
+        signoffs=tuple(ledger.signoffs),
+        requested=prior.requested if prior else "",
+    )
+    out.state_text = dump(out.state, key=settings.state_key, scope=scope)
+    return out
+
+
+def _fresh_pr(client: Client, event: Event) -> PullRequest:
+    """The pull request as it is now (a payload can be older than the head GitHub has)."""
+    try:
+        return pull_request_from(client.pull(event.repo, event.number), event.repo)
+    except GitHubError:
+        if event.pr is None:
+            raise
+        return event.pr
+
+
+def find_sticky(comments: list[Comment], bots: frozenset[str]) -> Comment | None:
+    """The oldest comment by a bot that carries a review state: the one sticky comment."""
+    mine = [c for c in comments if is_bot(c, bots) and embedded(c.body) is not None]
+    return min(mine, key=lambda c: c.id) if mine else None
+
+
+def _review(pr: PullRequest, material: Material, settings: Settings, out: Outcome) -> tuple[Review, Config]:
+    from ..review import review as run_review
+
+    started = time.perf_counter()
+    config = material.config
+    text = pr.body
+    prompts = [m.group(0) for c in material.commits for m in _PROMPT_TRAILER_RE.finditer(c.message)]
+    if prompts:
+        text = f"{text}\n\n" + "\n".join(dict.fromkeys(prompts))
+    intent = parse_intent(text, source="pr", title=pr.title)
+    result = run_review(material.diff, intent, config, blobs=material.blobs, started=started)
+    notes = list(material.notes)
+    failures = getattr(material.blobs, "failures", 0)
+    if failures:
+        notes.append(f"{failures} file(s) could not be read whole from GitHub and were reviewed from their hunks")
+    notes.append(f"diff from the {material.origin}; policy from {config.source}")
+    if settings.llm:
+        result, config = _llm(result, material.diff, config, settings, notes)
+    return replace(result, notes=result.notes + tuple(notes)), config
+
+
+def _llm(review: Review, diff: Diff, config: Config, settings: Settings, notes: list[str]) -> tuple[Review, Config]:
+    import importlib
+
+    try:
+        enrich = importlib.import_module("reviewer.llm").enrich
+    except (ImportError, AttributeError):
+        notes.append("no LLM step: the LLM extra is not installed (pip install 'intent-reviewer[llm]')")
+        return review, config
+    if settings.llm_base_url:
+        config = config.with_overrides(llm=replace(config.llm, base_url=settings.llm_base_url))
+    enriched: Review = enrich(review, diff, config, model=settings.model, on_error="degrade", verbose=False)
+    return enriched, config
+
+
+def _approvals(client: Client, pr: PullRequest, people: People, have: list[SignOff]) -> list[SignOff]:
+    """Approving reviews of the current head by senior reviewers count as sign-offs."""
+    out: list[SignOff] = []
+    seen = {s.by.lower() for s in have}
+    for r in client.reviews(pr.repo, pr.number):
+        user = r.get("user") if isinstance(r.get("user"), dict) else None
+        login = str(user.get("login") or "") if user else ""
+        if (str(r.get("state") or "").upper() != "APPROVED" or r.get("commit_id") != pr.head_sha
+                or not login or login.lower() in seen):
+            continue
+        if people.can_sign_off(login):
+            seen.add(login.lower())
+            out.append(SignOff(by=login, at=str(r.get("submitted_at") or ""), head=pr.head_sha,
+                               review=int(r["id"]) if isinstance(r.get("id"), int) else None))
+    return out
+
+
+def reaches_fail_on(review: Review, fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    if review.requires_answers:
+        return True
+    if fail_on == "mismatch":
+        return review.verdict == "mismatch"
+    if fail_on == "drift":
+        return review.verdict != "aligned"
+    if fail_on == "high":
+        return level_rank(review.blast_radius.level) >= level_rank("high")
+    return False
+
+
+def decide(review: Review, fail_on: str, *, signoff_required: bool, signed_off_by: tuple[str, ...]) -> Gate:
+    """Blocked while a review that reaches ``fail_on`` has unanswered questions, or a required
+    sign-off is missing. ``never`` never blocks."""
+    reasons: list[str] = []
+    if fail_on != "never":
+        reaches = reaches_fail_on(review, fail_on)
+        open_ = unanswered(review.questions)
+        if reaches and open_:
+            reasons.append(f"{len(open_)} of {len(review.questions)} question(s) unanswered")
+        elif reaches and not review.questions and not signed_off_by:
+            reasons.append(f"the review reaches fail-on ({fail_on}) with no question to answer: a sign-off is needed")
+        if signoff_required and not signed_off_by:
+            reasons.append("AI-assisted change with a high blast radius: a senior sign-off is missing")
+    return Gate(bool(reasons), tuple(reasons), signoff_required, signed_off_by)
+
+
+def _annotate(review: Review, assistance: ai.Assistance, gate: Gate, notes: list[str]) -> Review:
+    extra: list[str] = []
+    if assistance.detected:
+        extra.append("AI-assisted change: " + "; ".join(assistance.evidence))
+    if gate.signoff_required:
+        extra.append(
+            "senior sign-off: " + (", ".join(f"@{b}" for b in gate.signed_off_by) if gate.signed_off_by
+                                   else "required (a senior reviewer comments `/signoff` or approves)")
+        )
+    extra.extend("gate: " + r for r in gate.reasons)
+    extra.extend(notes)
+    return replace(review, notes=review.notes + tuple(dict.fromkeys(extra)))
+
+
+def details(outcome: Outcome) -> dict[str, Any]:
+    """A small summary for logs and the App's responses."""
+    return {
+        "skipped": outcome.skipped,
+        "verdict": outcome.review.verdict if outcome.review else None,
+        "blocked": outcome.gate.blocked if outcome.gate else None,
+        "posted": dict(outcome.posted),
+    }
