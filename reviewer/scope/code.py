@@ -165,6 +165,10 @@ def _signature_and_body(node: Node, spec: CodeSpec) -> tuple[str, str]:
     if body is None and spec.body_types:
         body = next((c for c in node.children if c.type in spec.body_types), None)
     if body is None:
+        # `val x: Int = 1`: what follows the `=` is a value, not part of the signature
+        eq = next((c for c in node.children if c.type == "="), None)
+        body = eq.next_sibling if eq is not None else None
+    if body is None:
         text = text_of(node)
         return "".join(text.split("\n", 1)[0].split()), text
     parts = []
