@@ -181,8 +181,7 @@ _C_DEFS = """
     (type_definition declarator: (type_identifier) @name) @def
     (preproc_def name: (identifier) @name) @def
     (preproc_function_def name: (identifier) @name) @def
-    (translation_unit (declaration declarator: (_) @name) @def)
-    (declaration_list (declaration declarator: (_) @name) @def)
+    (declaration declarator: (_) @name) @def
 """
 _CPP_DEFS = (
     _C_DEFS
@@ -190,7 +189,6 @@ _CPP_DEFS = (
     (namespace_definition name: (_) @name) @def
     (class_specifier name: (type_identifier) @name body: (_)) @def
     (alias_declaration name: (type_identifier) @name) @def
-    (field_declaration_list (declaration declarator: (_) @name) @def)
     (field_declaration_list (field_declaration declarator: (_) @name) @def)
 """
 )
@@ -243,7 +241,9 @@ def _c_spec(grammar: str, header: bool) -> CodeSpec:
         kinds=_C_KINDS,
         containers=_CPP_CONTAINERS if cpp else frozenset(),
         functions=frozenset({"function_definition", "lambda_expression", "compound_statement"}),
-        wrappers=frozenset({"template_declaration", "linkage_specification"}),
+        wrappers=frozenset({"template_declaration"}),
+        # a macro's value and a function's body are not their signature
+        body_fields=("body", "value"),
         comments="(comment) @c",
         strings="(string_literal) @s\n(char_literal) @s"
         + ("\n(raw_string_literal) @s" if cpp else ""),
