@@ -27,6 +27,7 @@ from .yaml_outline import (
     dedupe,
     file_symbol,
     flow_items,
+    fresh,
     section_headers,
     symbol_changes,
 )
@@ -297,11 +298,11 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView) -> Partial:
     json = ctx.language == "json"
     signals: list[Signal] = []
     signals.extend(_policies(removed, added, whole))
-    signals.extend(_protections(removed, added))
+    signals.extend(_protections(removed, fresh(added, removed)))
     if ctx.status not in ("added", "deleted"):
         signals.extend(_replacements(removed, old_types, whole, json))
         signals.extend(_replacements(added, new_types, whole, json))
-    signals.extend(_widening(removed, added, new_types, json))
+    signals.extend(_widening(removed, fresh(added, removed), new_types, json))
     part.signals.extend(dedupe(signals))
     return part
 

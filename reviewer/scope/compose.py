@@ -15,6 +15,7 @@ from .yaml_outline import (
     dedupe,
     file_symbol,
     flow_items,
+    fresh,
     section_headers,
     symbol_changes,
 )
@@ -126,7 +127,7 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView) -> Partial:
                     "high",
                 )
             )
-    added = changes(ctx, new)
+    added = fresh(changes(ctx, new), changes(ctx, old))
     part.signals.extend(_widening(added))
     part.signals.extend(scan_scripts(added, _SCRIPT_KEYS))
     part.signals = dedupe(part.signals)

@@ -6,7 +6,7 @@ from ..models import DEPENDENCY, GLOBAL_CONFIG, RESOURCE_DELETION, Signal
 from . import kubernetes
 from .engine import FileContext, Partial
 from .yaml import analyze_keys
-from .yaml_outline import SideView, changes, dedupe
+from .yaml_outline import SideView, changes, dedupe, fresh
 
 
 def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -> Partial:
@@ -90,7 +90,7 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
             )
         )
     added, removed = changes(ctx, new), changes(ctx, old)
-    out.extend(kubernetes.widening_signals(added, None))
+    out.extend(kubernetes.widening_signals(fresh(added, removed), None))
     out.extend(kubernetes.hardening_signals(removed, added, None))
     return out
 

@@ -27,6 +27,7 @@ from .yaml_outline import (
     dedupe,
     file_symbol,
     flow_items,
+    fresh,
     symbol_changes,
     unquote,
 )
@@ -475,8 +476,8 @@ def analyze_views(
     removed = changes(ctx, old)
     new_loc, old_loc = _Locator(new_objs), _Locator(old_objs)
     prod = bool(_PROD_RE.search(ctx.path.lower()))
-    part.signals.extend(widening_signals(added, new_loc, prod=prod))
-    part.signals.extend(_patch_delete(added, new_loc))
+    part.signals.extend(widening_signals(fresh(added, removed), new_loc, prod=prod))
+    part.signals.extend(_patch_delete(fresh(added, removed), new_loc))
     if ctx.status not in ("added", "deleted"):
         live_removed = [
             c for c in removed if (o := old_loc.at(c.line)) is None or o.key not in whole

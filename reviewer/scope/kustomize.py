@@ -14,6 +14,7 @@ from .yaml_outline import (
     dedupe,
     file_symbol,
     flow_items,
+    fresh,
     symbol_changes,
 )
 
@@ -94,7 +95,7 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView) -> Partial:
         part.signals.extend(_removed_entries(removed, added))
         if ctx.status != "added":
             part.signals.extend(_renames(removed, added))
-    part.signals.extend(kubernetes.widening_signals(added))
+    part.signals.extend(kubernetes.widening_signals(fresh(added, removed)))
     part.signals = dedupe(part.signals)
     part.cosmetic = cosmetic(ctx)
     return part

@@ -7,7 +7,7 @@ import re
 from ..models import CI_CD, Signal
 from .engine import Definition, FileContext, Partial
 from .workflows import scan_scripts
-from .yaml_outline import SideView, changes, cosmetic, dedupe, file_symbol, symbol_changes
+from .yaml_outline import SideView, changes, cosmetic, dedupe, file_symbol, fresh, symbol_changes
 
 _SYSTEMS = {"gitlab-ci": "GitLab CI", "circleci": "CircleCI", "ci": "CI"}
 _GITLAB_RESERVED = frozenset(
@@ -150,7 +150,7 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
                 "medium",
             )
         )
-    added = changes(ctx, new)
+    added = fresh(changes(ctx, new), changes(ctx, old))
     for ch in added:
         if (
             ch.key in ("allow_failure", "continue-on-error", "continueOnError")

@@ -18,6 +18,7 @@ from .yaml_outline import (
     dedupe,
     file_symbol,
     flow_items,
+    fresh,
     is_comment,
     symbol_changes,
     unquote,
@@ -572,8 +573,9 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     signals.extend(_pull_request_target(removed, added, new))
     signals.extend(_untrusted_checkout(added, new))
     signals.extend(_permissions(removed, added, dead_jobs))
-    signals.extend(_key_value_checks(removed, added))
-    signals.extend(_script_checks(added))
+    new_lines = fresh(added, removed)
+    signals.extend(_key_value_checks(removed, new_lines))
+    signals.extend(_script_checks(new_lines))
     signals.extend(_removed_steps(removed, added))
     signals.extend(_removed_jobs(old, symbols))
     part.signals.extend(dedupe(signals))

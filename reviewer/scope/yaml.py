@@ -99,8 +99,9 @@ def family_of(ctx: FileContext, old: SideView, new: SideView) -> str:
     if any(_CFN_RE.search(t) for t in texts):
         return "cloudformation"
     if ctx.language == "json":
-        heads = sum(1 for t in texts if _K8S_JSON_RE.search(t))
-        return "kubernetes" if heads and _json_k8s(old, new) else "json"
+        if any(_K8S_JSON_RE.search(t) for t in texts) and _json_k8s(old, new):
+            return "kubernetes"
+        return "kubernetes" if _K8S_DIR_RE.search(path) else "json"
     if any(_K8S_HEAD_RE.search(t) for t in texts):
         if all(_k8s_like(t) for t in texts if _K8S_HEAD_RE.search(t)):
             return "kubernetes"

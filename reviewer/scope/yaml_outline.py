@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..models import Side, Signal, Symbol
-from .engine import Definition, FileContext, Segment, diff_definitions
+from .engine import Definition, FileContext, Segment, any_in, diff_definitions
 
 GAP = "\u2026"
 #: a segment bigger than this is not outlined (the file says so)
@@ -146,10 +146,10 @@ def _open_quote(value: str) -> str:
 
 
 class _Scanner:
-    def __init__(self, seg: Segment, json: bool) -> None:
+    def __init__(self, seg: Segment, json: bool, complete: bool) -> None:
         self.seg = seg
         self.json = json
-        self.out = Outline(seg, complete=seg.first_line == 1 and not seg.heading)
+        self.out = Outline(seg, complete=complete)
         self.stack: list[int] = []
         self.last = seg.first_line - 1  # last content line seen
         self.pending: int | None = None  # first line of a comment block waiting for its node
@@ -198,9 +198,12 @@ class _Scanner:
         flow = 0  # open brackets of a multi-line flow collection
         quote = ""  # open quote of a multi-line quoted scalar
         owner_of_flow = -1
+        heading = self.seg.heading
+        # the heading row stands for the line before the fragment (Segment.clamp_line)
+        base = self.seg.first_line - (1 if heading else 0)
         for row, raw in enumerate(rows):
-            line = self.seg.clamp_line(row)
-            virtual = self.seg.heading and row == 0
+            line = base + row
+            virtual = heading and row == 0
             text = raw[:MAX_LINE_CHARS].rstrip("\r")
             stripped = text.strip()
             col = len(text) - len(text.lstrip(" \t"))
@@ -341,10 +344,41 @@ def _finish(out: Outline, json: bool) -> Outline:
     return out
 
 
-def outline(seg: Segment, *, json: bool = False) -> Outline:
+def outline(seg: Segment, *, json: bool = False, complete: bool | None = None) -> Outline:
+    """The outline of ``seg``; ``complete`` when nothing above its first line is missing."""
+    if complete is None:
+        complete = seg.first_line == 1 and not seg.heading
     if len(seg.text) > MAX_SEGMENT_CHARS:
         return Outline(seg)
-    return _finish(_Scanner(seg, json).run(), json)
+    return _finish(_Scanner(seg, json, complete).run(), json)
+
+
+_SEPARATOR_RE = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
+
+
+def _changed_documents(seg: Segment, changed: list[int]) -> list[Segment]:
+    """The documents of a whole multi-document file that hold a changed line, as segments.
+
+    Documents nobody touched name nothing and own no changed line; skipping them keeps a
+    10,000-object bundle with a one-line change cheap.
+    """
+    text = seg.text
+    cuts: list[tuple[int, int, int]] = []  # (separator line, start char, end char) of each separator
+    line, pos = seg.first_line, 0
+    for m in _SEPARATOR_RE.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        cuts.append((line, m.start(), m.end()))
+    if not cuts:
+        return [seg]
+    out: list[Segment] = []
+    start_line, start_char = seg.first_line, 0
+    total_lines = seg.first_line + text.count("\n")
+    for sep_line, sep_start, sep_end in [*cuts, (total_lines + 1, len(text), len(text))]:
+        if any_in(changed, start_line, sep_line - 1) and sep_start > start_char:
+            out.append(Segment(seg.side, text[start_char:sep_start], start_line))
+        start_line, start_char = sep_line + 1, sep_end + 1
+    return out
 
 
 # --- one side of a file ---------------------------------------------------------------------------
@@ -389,10 +423,13 @@ class SideView:
 def side_view(ctx: FileContext, side: Side, *, json: bool = False) -> SideView:
     outs: list[Outline] = []
     for seg in ctx.segments(side):
-        if len(seg.text) > MAX_SEGMENT_CHARS:
-            ctx.note(f"{side} side has a fragment of {len(seg.text) // 1000} kB; not outlined")
-            continue
-        outs.append(outline(seg, json=json))
+        whole = seg.first_line == 1 and not seg.heading
+        parts = [seg] if json or not whole else _changed_documents(seg, ctx.changed_sorted(side))
+        for part in parts:
+            if len(part.text) > MAX_SEGMENT_CHARS:
+                ctx.note(f"{side} side has a document of {len(part.text) // 1000} kB; not outlined")
+                continue
+            outs.append(outline(part, json=json, complete=whole))
     return SideView(side, outs)
 
 
@@ -597,4 +634,25 @@ def dedupe(signals: Iterable[Signal]) -> list[Signal]:
         if k not in seen:
             seen.add(k)
             out.append(s)
+    return out
+
+
+def _identity(ch: Change) -> str:
+    if ch.is_text or ch.node is None:
+        return "\0" + ch.text.strip()
+    node = ch.node
+    return f"{node.path[-1:]}|{node.key}|{node.scalar}"
+
+
+def fresh(added: list[Change], removed: list[Change]) -> list[Change]:
+    """Added lines that do not merely put back a removed one (a moved, re-indented or re-commented
+    line is not new): what widening checks should read."""
+    gone = count_by(_identity(ch) for ch in removed)
+    out: list[Change] = []
+    for ch in added:
+        key = _identity(ch)
+        if gone.get(key, 0) > 0:
+            gone[key] -= 1
+            continue
+        out.append(ch)
     return out

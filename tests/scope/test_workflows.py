@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import check_golden
+from reviewer.models import FileScope
+from tests.helpers import check_golden, scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "workflows"
 
@@ -12,3 +13,77 @@ GOLDEN = Path(__file__).parent / "golden" / "workflows"
 @pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
 def test_golden(case: str, update_goldens: bool) -> None:
     check_golden(GOLDEN / case, update_goldens)
+
+
+WF = """name: CI
+on: [push]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make
+"""
+
+
+def _codes(scope: FileScope) -> set[str]:
+    return {s.code for s in scope.signals}
+
+
+def test_without_the_command_scanner_scripts_are_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "reviewer.scope.commands", None)
+    full, hunks = scope_both(
+        ".github/workflows/ci.yml", WF, WF.replace("run: make", "run: rm -rf /")
+    )
+    assert _codes(full) == _codes(hunks) == {"gha.workflow_changed"}
+
+
+def test_the_command_scanner_reads_run_blocks() -> None:
+    new = WF.replace(
+        "      - run: make\n",
+        "      - run: |\n          make\n          git push --force origin main\n",
+    )
+    full, hunks = scope_both(".github/workflows/ci.yml", WF, new)
+    assert "cmd.git_force_push" in _codes(full) and "cmd.git_force_push" in _codes(hunks)
+
+
+def test_removing_insecure_commands_is_not_a_widening() -> None:
+    old = WF.replace(
+        "      - run: make\n",
+        '      - run: echo "::set-env name=A::b"\n        env:\n          ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n',
+    )
+    new = WF.replace("      - run: make\n", '      - run: echo "A=b" >> "$GITHUB_ENV"\n')
+    full, hunks = scope_both(".github/workflows/ci.yml", old, new)
+    assert _codes(full) == _codes(hunks) == {"gha.workflow_changed"}
+
+
+def test_pull_request_target_in_a_flow_list() -> None:
+    full, hunks = scope_both(
+        ".github/workflows/ci.yml", WF, WF.replace("on: [push]", "on: [push, pull_request_target]")
+    )
+    assert "gha.pull_request_target" in _codes(full) and "gha.pull_request_target" in _codes(hunks)
+
+
+def test_pinned_and_first_party_actions_are_fine() -> None:
+    new = WF.replace(
+        "      - run: make\n",
+        "      - uses: github/codeql-action/init@v3\n"
+        "      - uses: docker/setup-buildx-action@b5ca514318bd6ebac0fb2aedd5d36ec1b5c232a2\n"
+        "      - uses: ./.github/actions/local\n"
+        "      - run: make\n",
+    )
+    full, hunks = scope_both(".github/workflows/ci.yml", WF, new)
+    assert _codes(full) == _codes(hunks) == {"gha.workflow_changed"}
+
+
+def test_a_renamed_workflow_with_trailing_whitespace_fixed_adds_nothing() -> None:
+    old = WF.replace(
+        "      - run: make\n", "      - run: |\t\n          kubectl delete pod -l app=x\t\n"
+    )
+    new = old.replace("\t", "")
+    full, hunks = scope_both(".github/workflows/ci.yml", old, new)
+    assert (
+        _codes(full) == _codes(hunks) == {"gha.workflow_changed"} or full.cosmetic == "whitespace"
+    )
