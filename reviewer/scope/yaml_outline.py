@@ -363,7 +363,8 @@ def _changed_documents(seg: Segment, changed: list[int]) -> list[Segment]:
     10,000-object bundle with a one-line change cheap.
     """
     text = seg.text
-    cuts: list[tuple[int, int, int]] = []  # (separator line, start char, end char) of each separator
+    # (line, first char, last char) of each separator
+    cuts: list[tuple[int, int, int]] = []
     line, pos = seg.first_line, 0
     for m in _SEPARATOR_RE.finditer(text):
         line += text.count("\n", pos, m.start())
