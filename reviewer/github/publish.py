@@ -51,7 +51,25 @@ class Publisher:
         self.out.state_text = dump(
             self.out.state, key=self.settings.state_key, scope=f"{self.pr.repo}#{self.pr.number}"
         )
-        return render(self.out.review, state=self.out.state_text)
+        return render(self.out.review, state=self.out.state_text) + help_text(self.out)
+
+
+def help_text(outcome: Outcome) -> str:
+    """How to act on the review: the commands, said once under the review."""
+    review, gate = outcome.review, outcome.gate
+    assert review is not None and gate is not None
+    lines = []
+    open_ = [q for q in review.questions if not q.answered]
+    if open_:
+        lines.append(
+            f"> Answer each open question in its own comment line: `/answer {open_[0].id} <what you checked "
+            "and why it is safe>` (the PR author or a collaborator with write access). One-word answers are "
+            "not accepted."
+        )
+    if gate.signoff_required and not gate.signed_off_by:
+        lines.append("> A senior reviewer signs off with a `/signoff` comment or by approving the pull request.")
+    lines.append("> `/review` re-runs the review.")
+    return "\n" + "\n>\n".join(lines) + "\n"
 
     def _step(self, name: str, fn: Any) -> None:
         if self.read_only:
