@@ -50,7 +50,9 @@ def render(review: Review, *, color: bool = False, width: int = 80) -> str:
     for reason in review.blast_radius.reasons[:3]:
         out.extend(wrap(reason, "    ", "  - "))
     if review.degraded:
-        out.append(c("  (degraded: the LLM step failed; this is the deterministic review)", "yellow"))
+        out.append(
+            c("  (degraded: the LLM step failed; this is the deterministic review)", "yellow")
+        )
     if review.summary:
         out.extend(wrap(review.summary, "  ", "  "))
 
@@ -65,7 +67,11 @@ def render(review: Review, *, color: bool = False, width: int = 80) -> str:
         if len(unexplained) > MAX_LISTED:
             out.append(f"  ... and {len(unexplained) - MAX_LISTED} more")
 
-    shown = [f for f in review.findings if severity_rank(f.severity) >= severity_rank("low") or f.rule == "RV102"]
+    shown = [
+        f
+        for f in review.findings
+        if severity_rank(f.severity) >= severity_rank("low") or f.rule == "RV102"
+    ]
     if shown:
         out.append("")
         out.append(c(f"Findings ({len(review.findings)}):", "bold"))
@@ -74,8 +80,7 @@ def render(review: Review, *, color: bool = False, width: int = 80) -> str:
             if f.path and f.line:
                 loc += f":{f.line}"
             sev = c(f.severity.upper().ljust(8), _SEV_COLOR[f.severity])
-            tag = " [stated]" if f.licensed else ""
-            out.extend(wrap(f"{f.title}{tag}", " " * 11, f"  {sev} {f.rule} "))
+            out.extend(wrap(f.title, " " * 11, f"  {sev} {f.rule} "))
             if loc:
                 out.append(" " * 11 + c(loc, "dim"))
         if len(shown) > MAX_LISTED:
