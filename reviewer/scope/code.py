@@ -111,6 +111,8 @@ class CodeSpec:
     kind_of: Callable[[Node, str], str] | None = None
     #: sibling node types above a definition that belong to it like its comments (Rust attributes)
     leading: frozenset[str] = frozenset()
+    #: containers that qualify names but hold functions, not methods (Rust `mod`, TS `namespace`)
+    namespaces: frozenset[str] = frozenset()
 
 
 def _qualify(node: Node, name: str, spec: CodeSpec) -> tuple[str, bool, bool]:
@@ -128,7 +130,7 @@ def _qualify(node: Node, name: str, spec: CodeSpec) -> tuple[str, bool, bool]:
             cname = spec.container_name(anc)
             if cname and cname != SENTINEL:
                 parts.append(cname)
-            if first:
+            if first and anc.type not in spec.namespaces:
                 direct_container = True
             first = False
     qual = spec.qualifier(node) if spec.qualifier else None

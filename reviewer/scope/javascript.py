@@ -286,6 +286,7 @@ def _spec(grammar: str) -> CodeSpec:
         definitions=_TS_DEFS if typescript else _JS_DEFS,
         kinds=_KINDS,
         containers=_CONTAINERS,
+        namespaces=frozenset({"internal_module"}),
         # a definition inside any of these is local: nested functions, object literal members
         functions=frozenset(
             {

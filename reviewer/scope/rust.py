@@ -105,6 +105,7 @@ SPEC = CodeSpec(
         "macro_definition": "macro",
     },
     containers=_CONTAINERS,
+    namespaces=frozenset({"mod_item"}),
     functions=frozenset({"function_item", "closure_expression", "const_block"}),
     leading=frozenset({"attribute_item"}),
     body_fields=("body", "value"),

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewer.diff import parse_diff
+from reviewer.scope import scope_file
+from tests.helpers import check_golden, scope_both
+
+GOLDEN = Path(__file__).parent / "golden" / "rust"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
+def test_golden(case: str, update_goldens: bool) -> None:
+    check_golden(GOLDEN / case, update_goldens)
+
+
+def _names(fs: object) -> list[tuple[str, str, str]]:
+    return [(s.kind, s.name, s.change) for s in fs.symbols]  # type: ignore[attr-defined]
+
+
+def test_methods_are_qualified_by_impl_type_from_the_heading() -> None:
+    filler = "".join(f"    fn m{i}(&self) {{\n        run({i});\n    }}\n\n" for i in range(10))
+    old = (
+        "impl<T: Clone> Admin<T> {\n"
+        + filler
+        + "    fn render(&self, a: i32) {\n        if a > 0 {\n            go(a);\n        }\n        done();\n    }\n}\n"
+    )
+    new = old.replace(
+        "        done();\n    }\n}",
+        "        done();\n    }\n\n    pub fn close(&self) {\n        stop();\n    }\n}",
+    )
+    full, hunks = scope_both("src/admin.rs", old, new)
+    assert _names(full) == [("method", "Admin.close", "added")]
+    assert _names(hunks) == _names(full)
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "name", "public"),
+    [
+        ("src/lib.rs", "pub fn f() {}\n", "f", True),
+        ("src/lib.rs", "fn f() {}\n", "f", False),
+        ("src/lib.rs", "pub(crate) fn f() {}\n", "f", False),
+        ("src/lib.rs", "pub(super) fn f() {}\n", "f", False),
+        ("src/lib.rs", "struct S;\nimpl S {\n    pub fn f(&self) {}\n}\n", "S.f", True),
+        ("src/lib.rs", "impl Clone for S {\n    fn clone(&self) -> S { S }\n}\n", "S.clone", True),
+        ("src/lib.rs", "pub trait T {\n    fn f(&self);\n}\n", "T.f", True),
+        ("src/lib.rs", "trait T {\n    fn f(&self);\n}\n", "T.f", False),
+        ("src/lib.rs", "mod inner {\n    pub fn f() {}\n}\n", "inner.f", False),
+        ("src/lib.rs", "pub mod inner {\n    pub fn f() {}\n}\n", "inner.f", True),
+        ("src/main.rs", "pub fn f() {}\n", "f", False),
+    ],
+)
+def test_visibility(path: str, source: str, name: str, public: bool) -> None:
+    full, _ = scope_both(path, source, None)
+    assert {s.name: s.public for s in full.symbols}[name] is public
+
+
+def test_broken_fragments_do_not_raise() -> None:
+    path = "src/x.rs"
+    diff = (
+        f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
+        "@@ -10,6 +10,7 @@ impl<'a, T: Iterator<Item = &'a str> + Clone> Broken<'a, T> for Vec<Option<\n"
+        "       });\n  }}}\n-    let x = r#\"unterminated\n+    'a: loop {\r\n+))) ]]] {{{\n"
+        "   * half a comment */\n"
+        "@@ -40,3 +41,3 @@ mod tests {\n-}\n+{\n   )\n"
+        "@@ -90,2 +91,2 @@\n-" + "{" * 10000 + "\n+" + "(" * 10000 + "\n"
+    )
+    for fd in parse_diff(diff).files:
+        scope_file(fd, None)
