@@ -12,6 +12,7 @@ by construction wherever the hunk text shows a block.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections.abc import Iterator
@@ -790,12 +791,14 @@ class _Side:
     block_keys: dict[int, tuple[str, str]] = field(default_factory=dict)
     attrs: list[tuple[Segment, Scan, Attr]] = field(default_factory=list)
     scans: list[tuple[Segment, Scan]] = field(default_factory=list)
+    #: ``local.x`` / ``var.x`` read by count / for_each in the blocks that were not scanned
+    count_refs: set[str] = field(default_factory=set)
 
 
 def _read_side(ctx: FileContext, side: Side, *, tfvars: bool) -> _Side:
     out = _Side()
     fragment = not ctx.full
-    for seg, text in _segment_texts(ctx, side):
+    for seg, text in _segment_texts(ctx, side, out):
         sc = scan(text, heading=seg.heading, fragment=fragment)
         out.scans.append((seg, sc))
         own: dict[int, list[Attr]] = {}
@@ -845,19 +848,23 @@ def _read_side(ctx: FileContext, side: Side, *, tfvars: bool) -> _Side:
     return out
 
 
-def _segment_texts(ctx: FileContext, side: Side) -> list[tuple[Segment, str]]:
-    """Segments with their text; on the new side, a stale section heading is replaced.
+def _segment_texts(ctx: FileContext, side: Side, out: _Side) -> list[tuple[Segment, str]]:
+    """Segments with the text to scan.
 
-    Git takes a hunk's section heading from the old file. When an earlier hunk renamed or removed
-    that header line, the heading names a block the new side does not have; the block the hunk
-    really sits in is then the last header the new side added before it.
+    A whole file is cut into its top-level blocks and only the blocks that matter are scanned.
+    On the new side of a diff, a stale section heading is replaced: git takes a hunk's heading
+    from the old file, so when an earlier hunk renamed or removed that header line, the heading
+    names a block the new side does not have; the block the hunk really sits in is then the
+    last header the new side added before it.
     """
     segs = ctx.segments(side)
-    if side == "old" or ctx.full:
+    if ctx.full:
+        return [c for seg in segs for c in _chunks(ctx, seg, out)]
+    if side == "old":
         return [(seg, seg.text) for seg in segs]
     removed = {t.strip() for t in ctx.removed.values() if t[:1] not in (" ", "\t")}
     added = {t.strip() for t in ctx.added.values()}
-    out: list[tuple[Segment, str]] = []
+    result: list[tuple[Segment, str]] = []
     last_header = ""
     for seg in segs:
         text = seg.text
@@ -865,7 +872,7 @@ def _segment_texts(ctx: FileContext, side: Side) -> list[tuple[Segment, str]]:
             head, _sep, rest = text.partition("\n")
             if head.strip() in removed and head.strip() not in added:
                 text = last_header + "\n" + rest
-        out.append((seg, text))
+        result.append((seg, text))
         for r, row in enumerate(seg.text.split("\n")):
             line = seg.line_of(r)
             if (
@@ -875,7 +882,74 @@ def _segment_texts(ctx: FileContext, side: Side) -> list[tuple[Segment, str]]:
                 and row.rstrip().endswith("{")
             ):
                 last_header = row.rstrip()
-    return out
+    return result
+
+
+_TOP_HEADER_RE = re.compile(
+    r'^([A-Za-z_][\w-]*)(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*[ \t]*\{', re.M
+)
+_HEREDOC_SPAN_RE = re.compile(
+    r'<<-?[ \t]*"?([A-Za-z_][\w-]*)"?[^\n]*\n(?:.*\n)*?[ \t]*\1[ \t]*$', re.M
+)
+_COUNT_LINE_RE = re.compile(r"^([ \t]+)(?:count|for_each)[ \t]*=(.*(?:\n\1[ \t]+.*)*)", re.M)
+#: blocks that are always read whole: other blocks refer to what they say
+_ALWAYS_SCANNED = frozenset(("locals", "moved", "removed", "terraform"))
+_SMALL_FILE = 400  # rows; below this, cutting a file up costs more than it saves
+
+
+def _chunks(ctx: FileContext, seg: Segment, out: _Side) -> list[tuple[Segment, str]]:
+    """A whole file -> its top-level blocks that hold changed lines (or that others depend on).
+
+    Cuts only at column-0 block headers outside heredocs, where the scanner resets anyway, so a
+    chunk is read exactly as it would be in the whole file. Comment lines directly above a
+    header go with the block below them.
+    """
+    text = seg.text
+    if text.count("\n") < _SMALL_FILE:
+        return [(seg, text)]
+    starts = _line_starts(text)
+    blocked: list[tuple[int, int]] = [(m.start(), m.end()) for m in _HEREDOC_SPAN_RE.finditer(text)]
+    cuts: list[tuple[int, str]] = []  # (row, block type)
+    for m in _TOP_HEADER_RE.finditer(text):
+        pos = m.start()
+        if any(a < pos < b for a, b in blocked):
+            continue
+        cuts.append((bisect.bisect_right(starts, pos) - 1, m.group(1)))
+    if len(cuts) < 2:
+        return [(seg, text)]
+    rows = text.split("\n")
+    bounds: list[tuple[int, str]] = [(0, "")]
+    for row, btype in cuts:
+        first = row
+        while first > 0 and rows[first - 1].lstrip().startswith(("#", "//")):
+            first -= 1
+        if first > bounds[-1][0]:
+            bounds.append((first, btype))
+        else:
+            bounds[-1] = (bounds[-1][0], btype)
+    changed = ctx.changed_sorted(seg.side)
+    result: list[tuple[Segment, str]] = []
+    for i, (start, btype) in enumerate(bounds):
+        end = bounds[i + 1][0] if i + 1 < len(bounds) else len(rows)
+        chunk = "\n".join(rows[start:end])
+        if btype in _ALWAYS_SCANNED or any_in(changed, start + 1, end):
+            result.append((Segment(seg.side, chunk + "\n", start + 1), chunk + "\n"))
+        elif btype in ("resource", "module", "data"):
+            for m in _COUNT_LINE_RE.finditer(chunk):
+                out.count_refs.update(
+                    f"{r.group(1)}.{r.group(2)}" for r in _REF_NAME_RE.finditer(m.group(2))
+                )
+    return result
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
 
 
 def _own_nested(sc: Scan, b: Block) -> list[Attr]:
@@ -1711,7 +1785,7 @@ _COUNTISH = frozenset(["count", "length", "num", "number", "create", "enable", "
 
 def _count_inputs(sides: dict[Side, _Side]) -> tuple[set[str], dict[str, str]]:
     """Names (``local.x`` / ``var.x``) that the visible text shows feeding a count or for_each."""
-    refs: set[str] = set()
+    refs: set[str] = sides["old"].count_refs | sides["new"].count_refs
     values: dict[str, str] = {}
     for side in ("old", "new"):
         for _seg, _sc, a in sides[side].attrs:

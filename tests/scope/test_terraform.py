@@ -311,3 +311,42 @@ def test_scanner_speed_on_a_large_file() -> None:
     elapsed = time.perf_counter() - start
     print(f"\nfull-mode scope of a {len(old) // 1000} kB .tf file: {elapsed * 1000:.0f} ms")
     assert ("tf.force_new_attribute", "high") in _codes(fs)
+
+
+def test_whole_files_cut_into_blocks_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    filler = "".join(
+        f'# subnet {i}\nresource "aws_subnet" "s{i}" {{\n  vpc_id = aws_vpc.this.id\n  cidr_block = "10.{i}.0.0/24"\n}}\n\n'
+        for i in range(120)
+    )
+    heredoc = (
+        'resource "aws_instance" "web" {\n  ami = "ami-1"\n  user_data = <<-EOT\nresource "fake" "x" {\n'
+        "  count = local.not_real\nEOT\n}\n\n"
+    )
+    tail = (
+        "locals {\n  n = var.enabled ? 2 : 0\n}\n\n"
+        'resource "aws_nat_gateway" "this" {\n  count = local.n\n  subnet_id = aws_subnet.s0.id\n}\n\n'
+        'resource "aws_db_instance" "db" {\n  identifier = "db"\n  deletion_protection = true\n}\n'
+    )
+    old = filler + heredoc + tail
+    new = (
+        old.replace("  n = var.enabled ? 2 : 0", "  n = var.enabled ? 1 : 0")
+        .replace('"aws_subnet" "s7"', '"aws_subnet" "s7b"')
+        .replace("# subnet 9\n", "# the ninth subnet\n")
+        .replace('ami = "ami-1"', 'ami = "ami-2"')
+        .replace("deletion_protection = true", "deletion_protection = false")
+    )
+    fd = parse_diff(git_diff("main.tf", old, new)).files[0]
+    blobs = DictBlobs({"main.tf": old}, {"main.tf": new})
+    cut = scope_file(fd, blobs)
+    monkeypatch.setattr(terraform, "_SMALL_FILE", 10**9)
+    whole = scope_file(fd, blobs)
+    assert cut == whole
+    assert _codes(cut) == {
+        ("tf.address_changed", "high"),
+        ("tf.force_new_attribute", "high"),
+        ("tf.count_input", "medium"),
+        ("tf.deletion_protection", "high"),
+    }
+    assert ("resource", "aws_subnet.s9", "modified") in {
+        (s.kind, s.name, s.change) for s in cut.symbols
+    }
