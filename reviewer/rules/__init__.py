@@ -37,10 +37,6 @@ class Context:
     config: Config
 
 
-def _article(noun: str) -> str:
-    return "An" if noun[:1].lower() in "aeiou" else "A"
-
-
 KIND_RULES: dict[str, str] = {
     kind: f"RV2{i:02d}" for i, kind in enumerate(CHANGE_KINDS, start=1) if kind != "size_vs_intent"
 }
@@ -49,7 +45,7 @@ RULES: tuple[Rule, ...] = (
     Rule("RV101", "out-of-scope-file", "A changed file that the stated intent does not explain."),
     Rule("RV102", "intent-target-missing", "The intent names something the change never touches."),
     *(
-        Rule(rid, f"unlicensed-{kind.replace('_', '-')}", f"{_article(CHANGE_KINDS[kind])} {CHANGE_KINDS[kind]} the stated intent does not license.", kind)
+        Rule(rid, f"unlicensed-{kind.replace('_', '-')}", f"A change of kind '{CHANGE_KINDS[kind]}' that the stated intent does not license.", kind)
         for kind, rid in KIND_RULES.items()
     ),
     Rule("RV301", "size-vs-intent", "The intent calls the change small, a typo or docs-only; the diff is not.", "size_vs_intent"),
