@@ -1873,9 +1873,41 @@ def analyze(ctx: FileContext) -> Partial:
         signals.extend(_attr_signals(g, moved))
     signals.extend(_line_signals(ctx, sides, owners))
     signals.extend(_count_input_signals(ctx, changes, sides))
-    part.signals.extend(signals)
+    part.signals.extend(_merge_switches(signals))
     part.cosmetic = _cosmetic(ctx, sides)
     return part
+
+
+def _merge_switches(signals: list[Signal]) -> list[Signal]:
+    """``count`` removed and ``for_each`` added (or back) on one block is one change: a switch."""
+    by_owner: dict[str | None, list[Signal]] = {}
+    for s in signals:
+        if s.code == "tf.count_for_each":
+            by_owner.setdefault(s.symbol, []).append(s)
+    out: list[Signal] = []
+    merged: set[str | None] = set()
+    for s in signals:
+        pair = by_owner.get(s.symbol, []) if s.code == "tf.count_for_each" else []
+        if len(pair) != 2 or s.symbol is None:
+            out.append(s)
+            continue
+        if s.symbol in merged:
+            continue
+        merged.add(s.symbol)
+        new = next((p for p in pair if p.side == "new"), pair[0])
+        was, now = ("count", "for_each") if "`for_each`" in new.detail else ("for_each", "count")
+        out.append(
+            Signal(
+                ENVIRONMENT_DEFINITION,
+                "tf.count_for_each",
+                f"switches `{s.symbol}` from `{was}` to `{now}`: every instance gets a new address",
+                new.line,
+                "new",
+                s.symbol,
+                "high",
+            )
+        )
+    return out
 
 
 def _moved_pairs(side: _Side) -> list[tuple[str, str]]:

@@ -350,3 +350,45 @@ def test_whole_files_cut_into_blocks_read_the_same(monkeypatch: pytest.MonkeyPat
     assert ("resource", "aws_subnet.s9", "modified") in {
         (s.kind, s.name, s.change) for s in cut.symbols
     }
+
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def test_bundled_incident_example_shows_the_environment_being_replaced() -> None:
+    from reviewer.scope import build_scope
+
+    diff = parse_diff((EXAMPLES / "cost-explorer-fix.diff").read_text())
+    files = {fs.path: fs for fs in build_scope(diff).files}
+    assert "currency" in (EXAMPLES / "cost-explorer-fix.txt").read_text()
+    assert files["services/cost_report/report.py"].change_kinds == ()
+    kinds = {k for fs in files.values() for k in fs.change_kinds}
+    assert {
+        "resource_deletion",
+        "replacement",
+        "environment_definition",
+        "protection_toggle",
+    } <= kinds
+    codes = {(s.code, s.symbol) for fs in files.values() for s in fs.signals}
+    assert {
+        ("tf.backend", "terraform.backend.s3"),
+        ("tf.address_changed", "aws_vpc.this"),
+        ("tf.resource_deleted", "aws_nat_gateway.main"),
+        ("tf.count_for_each", "aws_subnet.private"),
+        ("tf.deletion_protection", "aws_db_instance.reports"),
+        ("tf.skip_final_snapshot", "aws_db_instance.reports"),
+    } <= codes
+
+
+def test_bundled_honest_example_has_no_risky_scope() -> None:
+    from reviewer.scope import build_scope
+
+    diff = parse_diff((EXAMPLES / "honest-fix.diff").read_text())
+    scope = build_scope(diff)
+    assert [fs.path for fs in scope.files] == [
+        "CHANGELOG.md",
+        "services/cost_report/report.py",
+        "tests/test_report.py",
+    ]
+    assert all(fs.change_kinds == () for fs in scope.files)
+    assert "regression test" in (EXAMPLES / "honest-fix.txt").read_text()
