@@ -10,7 +10,7 @@ in part, or by name only. All text is redacted before it is counted, and counted
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..config import LLMSettings
@@ -34,6 +34,24 @@ MAX_SYMBOL_CHARS = 48
 #: tokens kept free besides the answer: framing the server adds that no tokenizer sees
 SAFETY = 256
 
+#: the only intent words that stand outside a data fence: a known conventional-commit type
+_INTENT_TYPES = frozenset(
+    {
+        "fix",
+        "feat",
+        "refactor",
+        "docs",
+        "chore",
+        "test",
+        "perf",
+        "build",
+        "ci",
+        "style",
+        "revert",
+        "security",
+        "deps",
+    }
+)
 _STATUS = {"added": "A", "deleted": "D", "modified": "M", "renamed": "R", "copied": "C"}
 _CHANGE = {"added": "+", "deleted": "-", "modified": "~", "renamed": ">", "signature": "!"}
 
@@ -106,6 +124,23 @@ def build_plan(
     paths = tuple(fd.path for fd, _ in files)
     known = set(paths)
 
+    # diff lines first: what they redact is scrubbed from titles, symbols and the intent too
+    risky_paths = frozenset(
+        f.path
+        for f in review.findings
+        if f.path and not f.licensed and severity_rank(f.severity) >= severity_rank("low")
+    )
+    blocks: list[Block] = []
+    for order, (fd, fr) in enumerate(files):
+        tier = file_tier(fd, fr, risky_paths)
+        signal_lines = (
+            frozenset((s.side, s.line) for s in fr.scope.signals if s.line) if fr else frozenset()
+        )
+        blocks += blocks_for(
+            fd, file_order=order, tier=tier, signal_lines=signal_lines, redactor=red
+        )
+    blocks.sort(key=lambda b: b.key)
+
     listed = [
         f
         for f in review.findings
@@ -118,25 +153,28 @@ def build_plan(
             _finding_line(handle, f)
         )
 
-    names = [_clean(red.text(fd.path)) for fd, _ in files]
+    names = [_clean(red.scrub(red.text(fd.path))) for fd, _ in files]
     entries = [
-        _clean(red.text("\n".join([_file_line(fd, fr), *lines_by_path.get(fd.path, [])])))
+        _clean(
+            red.scrub(red.text("\n".join([_file_line(fd, fr), *lines_by_path.get(fd.path, [])])))
+        )
         for fd, fr in files
     ]
     global_lines = [f"blast radius: {r}" for r in review.blast_radius.reasons[:1]]
     global_lines += [line.strip() for line in lines_by_path.get(None, [])]
-    global_text = _clean(red.text("\n".join(global_lines)))
+    global_text = _clean(red.scrub(red.text("\n".join(global_lines))))
 
-    intent_text = _clean(red.text(review.intent.text)) or "(no intent stated)"
+    intent_text = _clean(red.scrub(red.text(review.intent.text))) or "(no intent stated)"
     if counter.count(intent_text) > min(INTENT_CAP, budget // 5):
         intent_text = (
             counter.truncate(intent_text, min(INTENT_CAP, budget // 5)) + "\n[intent truncated]"
         )
-    source = review.intent.source + (f", {review.intent.type}" if review.intent.type else "")
+    kind = review.intent.type if review.intent.type in _INTENT_TYPES else None
+    source = review.intent.source + (f", {kind}" if kind else "")
 
     def render(group: list[int], blocks: Sequence[Block], part: str) -> tuple[tuple[str, str], ...]:
         body = "\n".join([global_text, *(entries[i] for i in group)]).strip()
-        excerpts, shown = _excerpts(blocks, names)
+        excerpts, shown = _excerpts(blocks, names, red.scrub)
         total = sum(1 for i in group if files[i][0].hunks)
         note = f"{len(shown)} of {total} files with hunks" if total else "no hunks"
         nonce = hashlib.blake2b(
@@ -173,22 +211,6 @@ def build_plan(
         )
     group_of = {i: gi for gi, g in enumerate(groups) for i in g}
 
-    # --- pack excerpts by risk ---------------------------------------------------------------
-    risky_paths = frozenset(
-        f.path
-        for f in review.findings
-        if f.path and not f.licensed and severity_rank(f.severity) >= severity_rank("low")
-    )
-    blocks: list[Block] = []
-    for order, (fd, fr) in enumerate(files):
-        tier = file_tier(fd, fr, risky_paths)
-        signal_lines = (
-            frozenset((s.side, s.line) for s in fr.scope.signals if s.line) if fr else frozenset()
-        )
-        blocks += blocks_for(
-            fd, file_order=order, tier=tier, signal_lines=signal_lines, redactor=red
-        )
-    blocks.sort(key=lambda b: b.key)
     chunks = [_Chunk(gi) for gi in range(len(groups))]
     allowance = int(budget * CODE_SHARE)
     header_cost = {fd.path: counter.count(f"### {names[i]}\n") for i, (fd, _) in enumerate(files)}
@@ -343,7 +365,9 @@ def _groups(sizes: Sequence[int], limit: int) -> list[list[int]]:
     return groups
 
 
-def _excerpts(blocks: Sequence[Block], names: Sequence[str]) -> tuple[str, set[int]]:
+def _excerpts(
+    blocks: Sequence[Block], names: Sequence[str], scrub: Callable[[str], str]
+) -> tuple[str, set[int]]:
     out: list[str] = []
     shown: set[int] = set()
     current = -1
@@ -352,7 +376,7 @@ def _excerpts(blocks: Sequence[Block], names: Sequence[str]) -> tuple[str, set[i
             current = b.file_order
             out.append(f"### {names[current]}")
             shown.add(current)
-        out.append(defuse(b.text))
+        out.append(defuse(scrub(b.text)))
     return "\n".join(out), shown
 
 

@@ -109,6 +109,9 @@ class Redactor:
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
+        #: every value replaced so far: the same secret quoted elsewhere (a finding title that
+        #: repeats an .env value, a symbol name) is scrubbed too
+        self.values: set[str] = set()
 
     @property
     def total(self) -> int:
@@ -144,9 +147,22 @@ class Redactor:
 
     # --- internals --------------------------------------------------------------------------
 
+    def scrub(self, text: str) -> str:
+        """Replace every value redacted anywhere so far, wherever it appears in ``text``."""
+        for value in sorted(self.values, key=len, reverse=True):
+            if value in text:
+                text = text.replace(value, MARK.format("repeated"))
+        return text
+
+    def _remember(self, value: str) -> None:
+        if len(value) >= 4:
+            self.values.add(value)
+
     def _count_sub(self, kind: str) -> Callable[[re.Match[str]], str]:
-        def sub(_m: re.Match[str]) -> str:
+        def sub(m: re.Match[str]) -> str:
             self.counts[kind] += 1
+            if kind != "private-key":
+                self._remember(m.group(0))
             return MARK.format(kind)
 
         return sub
@@ -163,6 +179,7 @@ class Redactor:
             if m.group(2).startswith("[REDACTED"):
                 return m.group(0)
             self.counts[kind] += 1
+            self._remember(m.group(2))
             return m.group(1) + MARK.format(kind)
 
         return sub
@@ -177,6 +194,7 @@ class Redactor:
         if quoted is not None and value.startswith(("${", "{{", "$(")):
             return m.group(0)
         self.counts["secret-assignment"] += 1
+        self._remember(value)
         q = m.group("q") or ""
         return f"{m.group('name')}{m.group('op')}{q}{MARK.format('secret')}{q}"
 
@@ -188,4 +206,6 @@ class Redactor:
         if not value or value.startswith(("${", "[REDACTED")):
             return body
         self.counts["env-value"] += 1
+        self._remember(m.group("value"))
+        self._remember(value)
         return m.group("head") + MARK.format("env")
