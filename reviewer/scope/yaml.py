@@ -42,8 +42,16 @@ _CFN_RE = re.compile(
     r"""^\s*["']?AWSTemplateFormatVersion["']?\s*:"""
     r"""|^\s*["']?Type["']?\s*:\s*["']?(AWS|Alexa)::\w+::\w+"""
     r"""|^\s*["']?Transform["']?\s*:.*AWS::Serverless"""
-    r"""|^\s*["']?(DeletionPolicy|UpdateReplacePolicy)["']?\s*:""",
+    r"""|^\s*["']?(DeletionPolicy|UpdateReplacePolicy)["']?\s*:"""
+    r"""|!(Ref|Sub|GetAtt|FindInMap|ImportValue|GetAZs)\s|"(Fn::(GetAtt|Sub|Join|If|ImportValue)|Ref)"\s*:""",
     re.M,
+)
+#: CloudFormation's top-level sections, as a hunk heading (git shows the last top-level line)
+_CFN_HEADING_RE = re.compile(
+    r"(Resources|Outputs|Parameters|Conditions|Mappings|Globals|Rules):\s*$"
+)
+_CFN_PATH_RE = re.compile(
+    r"(^|/)(cloudformation|cfn)/|\.(template|cfn)\.(ya?ml|json)$|(^|/)template\.ya?ml$", re.I
 )
 _K8S_HEAD_RE = re.compile(r"^(apiVersion|kind):[ \t]*\S", re.M)
 _K8S_JSON_RE = re.compile(r'^\s*"(apiVersion|kind)"\s*:', re.M)
@@ -96,7 +104,11 @@ def family_of(ctx: FileContext, old: SideView, new: SideView) -> str:
         and not any(_K8S_HEAD_RE.search(t) for t in texts)
     ):
         return "helm-values"
-    if any(_CFN_RE.search(t) for t in texts):
+    if (
+        any(_CFN_RE.search(t) for t in texts)
+        or any(_CFN_HEADING_RE.match(t) for t in _headings(ctx))
+        or (_CFN_PATH_RE.search(path) and not any(_K8S_HEAD_RE.search(t) for t in texts))
+    ):
         return "cloudformation"
     if ctx.language == "json":
         if any(_K8S_JSON_RE.search(t) for t in texts) and _json_k8s(old, new):
@@ -109,6 +121,11 @@ def family_of(ctx: FileContext, old: SideView, new: SideView) -> str:
     if any(_K8S_FIELD_RE.search(t) for t in texts) or _K8S_DIR_RE.search(path):
         return "kubernetes"
     return "yaml"
+
+
+def _headings(ctx: FileContext) -> Iterable[str]:
+    """Hunk section headings: git's last top-level line above each hunk."""
+    return (h.section for h in ctx.fd.hunks if h.section)
 
 
 def _texts(old: SideView, new: SideView) -> Iterable[str]:

@@ -28,6 +28,8 @@ MAX_DEPTH = 64
 _KEY_RE = re.compile(
     r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{}\[\],&*!|>%@`-][^\s]*?|<<))[ \t]*:(?:[ \t]+|$)"""
 )
+#: a top-level key may hold spaces (GitLab job names): only there, where shell text never starts
+_TOP_KEY_RE = re.compile(r"""([^\s#'"{}\[\],&*!|>%@`-](?:[^:#'"]|:(?=\S))*?)[ \t]*:(?:[ \t]+|$)""")
 _DASH_RE = re.compile(r"-(?:[ \t]+|$)")
 _BLOCK_RE = re.compile(r"^[|>][0-9+-]*$")
 _DOC_RE = re.compile(r"^(---|\.\.\.)(\s|$)")
@@ -288,6 +290,12 @@ class _Scanner:
                 return self.push(line, pos, "-", "-" if rest.startswith("[") else "", virtual)
             return None
         km = _KEY_RE.match(rest)
+        if km is None and pos == 0 and not self.json:
+            km = _TOP_KEY_RE.match(rest)
+            if km is not None:
+                key = km.group(1)
+                self.close(0)
+                return self.push(line, 0, key, strip_comment(rest[km.end() :]), virtual)
         if km is not None:
             key = km.group(1) if km.group(1) is not None else km.group(2)
             if key is None:

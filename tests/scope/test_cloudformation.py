@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import check_golden
+from reviewer.models import FileScope
+from tests.helpers import check_golden, scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "cloudformation"
 
@@ -12,3 +13,107 @@ GOLDEN = Path(__file__).parent / "golden" / "cloudformation"
 @pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
 def test_golden(case: str, update_goldens: bool) -> None:
     check_golden(GOLDEN / case, update_goldens)
+
+
+def _codes(scope: FileScope) -> dict[str, str]:
+    return {s.code: s.severity for s in scope.signals}
+
+
+def _bucket(extra: str = "", props: int = 20) -> str:
+    filler = "".join(f"        - Key: tag{i}\n          Value: v{i}\n" for i in range(props))
+    return (
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n"
+        "    Properties:\n      Tags:\n" + filler + "      BucketName: data-bucket\n" + extra
+    )
+
+
+def test_replacing_property_far_below_the_resource_header() -> None:
+    old = _bucket()
+    full, hunks = scope_both(
+        "stacks/storage.yaml", old, old.replace("data-bucket", "data-bucket-v2")
+    )
+    assert _codes(full) == _codes(hunks) == {"cfn.replacement": "high"}
+    assert [s.name for s in full.symbols] == ["Data"]
+    assert hunks.language == "cloudformation"
+
+
+def test_policy_statements() -> None:
+    old = """Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/ReadOnlyAccess
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Deny
+                Action: s3:DeleteBucket
+                Resource: "*"
+              - Effect: Allow
+                Action: [s3:GetObject]
+                Resource: !Sub "arn:aws:s3:::b/*"
+"""
+    new = old.replace("ReadOnlyAccess", "AdministratorAccess").replace(
+        '              - Effect: Deny\n                Action: s3:DeleteBucket\n                Resource: "*"\n',
+        "",
+    )
+    full, hunks = scope_both("stacks/iam.yaml", old, new)
+    assert _codes(full) == _codes(hunks) == {"cfn.admin_policy": "high", "cfn.deny_removed": "high"}
+
+
+def test_open_egress_is_not_ingress() -> None:
+    old = """Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupEgress:
+        - IpProtocol: "-1"
+          CidrIp: 10.0.0.0/8
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 10.0.0.0/8
+"""
+    egress = old.replace(
+        "          CidrIp: 10.0.0.0/8\n      SecurityGroupIngress",
+        "          CidrIp: 0.0.0.0/0\n      SecurityGroupIngress",
+    )
+    full, hunks = scope_both("stacks/sg.yaml", old, egress)
+    assert _codes(full) == _codes(hunks) == {}
+    ingress = old[: old.rindex("10.0.0.0/8")] + "0.0.0.0/0\n"
+    full, hunks = scope_both("stacks/sg.yaml", old, ingress)
+    assert _codes(full) == _codes(hunks) == {"cfn.open_ingress": "high"}
+
+
+def test_deletion_policy_removed_and_protection_off() -> None:
+    old = """Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    DeletionPolicy: Snapshot
+    Properties:
+      Engine: postgres
+      DeletionProtection: true
+      BackupRetentionPeriod: 7
+"""
+    new = (
+        old.replace("    DeletionPolicy: Snapshot\n", "")
+        .replace("DeletionProtection: true", "DeletionProtection: false")
+        .replace("BackupRetentionPeriod: 7", "BackupRetentionPeriod: 0")
+    )
+    full, hunks = scope_both("stacks/db.yaml", old, new)
+    want = {
+        "cfn.deletion_policy": "high",
+        "cfn.deletion_protection": "high",
+        "cfn.backups_disabled": "high",
+    }
+    assert _codes(full) == _codes(hunks) == want
+
+
+def test_deleting_a_cheap_resource_is_medium() -> None:
+    old = "Resources:\n  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Threshold: 1\n  Q:\n    Type: AWS::SQS::Queue\n"
+    full, hunks = scope_both("stacks/a.yaml", old, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    assert _codes(full) == _codes(hunks) == {"cfn.resource_deleted": "medium"}

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import check_golden
+from reviewer.models import FileScope
+from tests.helpers import check_golden, scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "compose"
 
@@ -12,3 +13,28 @@ GOLDEN = Path(__file__).parent / "golden" / "compose"
 @pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
 def test_golden(case: str, update_goldens: bool) -> None:
     check_golden(GOLDEN / case, update_goldens)
+
+
+def _codes(scope: FileScope) -> set[str]:
+    return {s.code for s in scope.signals}
+
+
+BASE = 'services:\n  db:\n    image: postgres:16\n    ports:\n      - "127.0.0.1:5432:5432"\n  web:\n    image: web:1\n'
+
+
+def test_loopback_datastore_port_is_fine_but_all_interfaces_is_not() -> None:
+    full, hunks = scope_both("compose.yaml", BASE, BASE.replace("web:1", "web:2"))
+    assert _codes(full) == _codes(hunks) == set()
+    full, hunks = scope_both(
+        "compose.yaml", BASE, BASE.replace('"127.0.0.1:5432:5432"', '"5432:5432"')
+    )
+    assert _codes(full) == _codes(hunks) == {"compose.db_port_exposed"}
+
+
+def test_docker_socket_mount() -> None:
+    new = BASE.replace(
+        "    image: web:1\n",
+        "    image: web:1\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n",
+    )
+    full, hunks = scope_both("docker-compose.yml", BASE, new)
+    assert _codes(full) == _codes(hunks) == {"compose.docker_socket"}

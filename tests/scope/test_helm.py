@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import check_golden
+from tests.helpers import check_golden, scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "helm"
 
@@ -12,3 +12,25 @@ GOLDEN = Path(__file__).parent / "golden" / "helm"
 @pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
 def test_golden(case: str, update_goldens: bool) -> None:
     check_golden(GOLDEN / case, update_goldens)
+
+
+def test_a_new_values_file_changes_no_defaults() -> None:
+    full, hunks = scope_both("charts/app/values-staging.yaml", None, "replicaCount: 2\n")
+    assert full.signals == hunks.signals == ()
+    assert [(s.name, s.change) for s in full.symbols] == [("replicaCount", "added")]
+
+
+def test_templated_namespace_is_left_out_of_the_name() -> None:
+    old = (
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-web\n"
+        "  namespace: {{ .Release.Namespace }}\nspec:\n  type: ClusterIP\n"
+    )
+    full, hunks = scope_both(
+        "charts/app/templates/web.yaml", old, old.replace("ClusterIP", "NodePort")
+    )
+    assert [s.name for s in full.symbols] == ["Service/{{ .Release.Name }}-web"]
+    # the hunk does not show ``kind:``: the object cannot be named
+    assert [s.kind for s in hunks.symbols] == ["file"]
+    assert (
+        {s.code for s in full.signals} == {s.code for s in hunks.signals} == {"k8s.service_exposed"}
+    )
