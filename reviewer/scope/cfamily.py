@@ -256,6 +256,7 @@ def _c_spec(grammar: str, header: bool) -> CodeSpec:
         refine=_dedupe,
         fragment=lambda seg: repair_fragment(seg, syntax),
         drop_local=True,
+        ranged=True,
         extra={"module_is_api": header},
     )
 
@@ -376,6 +377,7 @@ CSHARP = CodeSpec(
     is_public=_cs_public,
     fragment=lambda seg: repair_fragment(seg, CS_SYNTAX),
     drop_local=True,
+    ranged=True,
     extra={"module_is_api": False},
 )
 

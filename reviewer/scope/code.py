@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tree_sitter import Node, Tree
+from tree_sitter import Node, QueryCursor, Tree
 
 from ..models import PUBLIC_API, Side, Signal, Symbol
 from . import grammars
@@ -22,11 +22,9 @@ from .engine import (
     FileContext,
     Partial,
     Segment,
-    captures,
     cosmetic_level,
     diff_definitions,
     digest,
-    excluded_spans,
     iter_ancestors,
     matches,
     squash,
@@ -113,6 +111,9 @@ class CodeSpec:
     leading: frozenset[str] = frozenset()
     #: containers that qualify names but hold functions, not methods (Rust `mod`, TS `namespace`)
     namespaces: frozenset[str] = frozenset()
+    #: in full mode, look for definitions only around the changed lines (a definition that holds
+    #: no changed line cannot change); off for languages whose ``refine`` reads every definition
+    ranged: bool = False
 
 
 def _qualify(node: Node, name: str, spec: CodeSpec) -> tuple[str, bool, bool]:
@@ -186,7 +187,9 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
     out: list[Definition] = []
     for seg, tree in spec_trees(ctx, side, spec):
         found: list[Definition] = []
-        for _idx, caps in matches(spec.grammar, spec.definitions, tree.root_node):
+        # a changed doc comment or attribute belongs to the definition below it
+        rows = changed_rows(ctx, side, seg, below=_DOC_REACH) if spec.ranged else None
+        for _idx, caps in query_matches(spec.grammar, spec.definitions, tree.root_node, rows):
             defs = caps.get("def")
             names = caps.get("name")
             if not defs or not names:
@@ -242,10 +245,11 @@ def _import_texts(ctx: FileContext, side: Side, spec: CodeSpec) -> set[str]:
     changed = ctx.changed(side)
     found: set[str] = set()
     for seg, tree in spec_trees(ctx, side, spec):
+        rows = changed_rows(ctx, side, seg)
         # only ``@import``: other captures in the query serve its predicates
-        for node in captures(spec.grammar, spec.imports, tree.root_node).get("import", []):
-            rows = range(node.start_point[0], node.end_point[0] + 1)
-            if any(seg.line_of(r) in changed for r in rows):
+        for node in query_captures(spec.grammar, spec.imports, tree.root_node, rows, "import"):
+            span = range(node.start_point[0], node.end_point[0] + 1)
+            if any(seg.line_of(r) in changed for r in span):
                 found.add(squash(text_of(node))[:160])
     return found
 
@@ -255,7 +259,8 @@ def _import_lines(ctx: FileContext, side: Side, spec: CodeSpec) -> set[int]:
         return set()
     out: set[int] = set()
     for seg, tree in spec_trees(ctx, side, spec):
-        for node in captures(spec.grammar, spec.imports, tree.root_node).get("import", []):
+        rows = changed_rows(ctx, side, seg)
+        for node in query_captures(spec.grammar, spec.imports, tree.root_node, rows, "import"):
             for r in range(node.start_point[0], node.end_point[0] + 1):
                 line = seg.line_of(r)
                 if line is not None:
@@ -366,16 +371,102 @@ def _cosmetic(ctx: FileContext, spec: CodeSpec) -> str | None:
     comment_q = spec.comments + ("\n" + spec.docstrings if spec.docstrings else "")
     old_trees, new_trees = spec_trees(ctx, "old", spec), spec_trees(ctx, "new", spec)
     comments = (
-        excluded_spans(old_trees, comment_q, spec.grammar, ctx.removed),
-        excluded_spans(new_trees, comment_q, spec.grammar, ctx.added),
+        _spans(ctx, "old", old_trees, comment_q, spec.grammar),
+        _spans(ctx, "new", new_trees, comment_q, spec.grammar),
     )
     strings = None
     if spec.strings:
         strings = (
-            excluded_spans(old_trees, spec.strings, spec.grammar, ctx.removed),
-            excluded_spans(new_trees, spec.strings, spec.grammar, ctx.added),
+            _spans(ctx, "old", old_trees, spec.strings, spec.grammar),
+            _spans(ctx, "new", new_trees, spec.strings, spec.grammar),
         )
     return cosmetic_level(ctx, comments, strings)
+
+
+def _spans(
+    ctx: FileContext, side: Side, trees: list[tuple[Segment, Tree]], query_src: str, grammar: str
+) -> dict[int, list[tuple[int, int]]]:
+    """Like engine.excluded_spans, but a whole file is only searched around its changed lines."""
+    wanted = ctx.changed(side)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for seg, tree in trees:
+        rows = changed_rows(ctx, side, seg)
+        for node in query_captures(grammar, query_src, tree.root_node, rows, None):
+            (r0, c0), (r1, c1) = node.start_point, node.end_point
+            for row in range(r0, r1 + 1):
+                line = seg.line_of(row)
+                if line is None or line not in wanted:
+                    continue
+                spans.setdefault(line, []).append(
+                    (c0 if row == r0 else 0, c1 if row == r1 else 1 << 30)
+                )
+    return spans
+
+
+#: changed lines closer than this are searched as one range
+_RANGE_GAP = 40
+#: how far below a changed line the definition that a doc comment documents may start
+_DOC_REACH = 60
+
+
+def changed_rows(
+    ctx: FileContext, side: Side, seg: Segment, *, below: int = 0
+) -> list[tuple[int, int]] | None:
+    """Tree rows around the changed lines of a whole-file segment; None (everything) for fragments."""
+    if not ctx.full:
+        return None
+    lines = ctx.changed_sorted(side)
+    out: list[tuple[int, int]] = []
+    if not lines:
+        return out
+    start = prev = lines[0]
+    for n in lines[1:]:
+        if n - prev > _RANGE_GAP:
+            out.append((start, prev))
+            start = n
+        prev = n
+    out.append((start, prev))
+    base = seg.first_line + (1 if seg.heading else 0) + seg.prefix_rows
+    return [(a - base, b - base + below) for a, b in out]
+
+
+def query_captures(
+    grammar: str, query_src: str, root: Node, rows: list[tuple[int, int]] | None, name: str | None
+) -> list[Node]:
+    """Nodes captured (as ``name``, or under any name) in ``rows`` (None: the whole tree)."""
+    query = grammars.query(grammar, query_src)
+    if rows is None:
+        caps = QueryCursor(query).captures(root)
+        return list(caps.get(name, [])) if name else [n for ns in caps.values() for n in ns]
+    seen: dict[tuple[int, int], Node] = {}
+    for r0, r1 in rows:
+        cursor = QueryCursor(query)
+        cursor.set_point_range((max(r0, 0), 0), (r1 + 1, 0))
+        caps = cursor.captures(root)
+        for node in caps.get(name, []) if name else [n for ns in caps.values() for n in ns]:
+            seen.setdefault((node.start_byte, node.end_byte), node)
+    return list(seen.values())
+
+
+def query_matches(
+    grammar: str, query_src: str, root: Node, rows: list[tuple[int, int]] | None
+) -> list[tuple[int, dict[str, list[Node]]]]:
+    """Query matches intersecting ``rows`` (None: the whole tree), each once."""
+    if rows is None:
+        return matches(grammar, query_src, root)
+    query = grammars.query(grammar, query_src)
+    out: list[tuple[int, dict[str, list[Node]]]] = []
+    seen: set[tuple[int, tuple[tuple[str, int], ...]]] = set()
+    for r0, r1 in rows:
+        cursor = QueryCursor(query)
+        cursor.set_point_range((max(r0, 0), 0), (r1 + 1, 0))
+        for idx, caps in cursor.matches(root):
+            key = (idx, tuple(sorted((k, n.start_byte) for k, ns in caps.items() for n in ns)))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append((idx, caps))
+    return out
 
 
 def analyzer(spec: CodeSpec) -> Callable[[FileContext], Partial]:

@@ -121,6 +121,7 @@ SPEC = CodeSpec(
     accept=_accept,
     fragment=_fragment,
     drop_local=True,
+    ranged=True,
     # a Go file is not a package: deleting one is reported by what it defined
     extra={"module_is_api": False},
 )

@@ -321,6 +321,7 @@ def _spec(grammar: str) -> CodeSpec:
         accept=_accept,
         fragment=_fragment,
         drop_local=True,
+        ranged=True,
         extra={"module_is_api": True},
     )
 

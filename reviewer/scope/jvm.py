@@ -131,6 +131,7 @@ JAVA = CodeSpec(
     is_public=_java_public,
     fragment=lambda seg: repair_fragment(seg, JAVA_SYNTAX),
     drop_local=True,
+    ranged=True,
     # a file's public class is reported by its own symbols when the file is deleted
     extra={"module_is_api": False},
 )
@@ -253,6 +254,7 @@ KOTLIN = CodeSpec(
     kind_of=_kt_kind,
     fragment=lambda seg: repair_fragment(seg, KOTLIN_SYNTAX),
     drop_local=True,
+    ranged=True,
     extra={"module_is_api": False},
 )
 

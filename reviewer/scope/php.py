@@ -89,6 +89,7 @@ SPEC = CodeSpec(
     name_of=_name,
     fragment=lambda seg: repair_fragment(seg, SYNTAX),
     drop_local=True,
+    ranged=True,
     # a PHP file's classes and functions are reported by their own symbols when it is deleted
     extra={"module_is_api": False},
 )

@@ -140,6 +140,7 @@ SPEC = CodeSpec(
     accept=_accept,
     fragment=lambda seg: repair_fragment(seg, SYNTAX),
     drop_local=True,
+    ranged=True,
     extra={"module_is_api": True},
 )
 

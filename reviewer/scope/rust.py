@@ -120,6 +120,7 @@ SPEC = CodeSpec(
     container_name=_container_name,
     fragment=lambda seg: repair_fragment(seg, SYNTAX),
     drop_local=True,
+    ranged=True,
     extra={"module_is_api": True},
 )
 
