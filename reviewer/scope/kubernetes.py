@@ -195,6 +195,51 @@ def _sig(
     return Signal(kind, code, detail, ch.line, ch.side, obj.key if obj else None, sev)
 
 
+Finding = tuple[str, str, str, Severity]  # (change kind, code, detail, severity)
+
+
+def _widening(node: Node) -> Finding | None:
+    """What an added key line widens, if anything."""
+    key, value = node.key, node.scalar.lower()
+    rule = _WIDENING.get(key)
+    if rule is not None and value in rule[0]:
+        return PERMISSION_WIDENING, rule[1], rule[2], "high"
+    caps = _capabilities(node)
+    if caps:
+        bind_only = all(c.upper() == "NET_BIND_SERVICE" for c in caps)
+        names = ", ".join(f"`{c}`" for c in caps)
+        sev: Severity = "medium" if bind_only else "high"
+        return (
+            PERMISSION_WIDENING,
+            "k8s.capabilities_added",
+            f"adds Linux capabilities {names}",
+            sev,
+        )
+    if key == "hostPath":
+        return PERMISSION_WIDENING, "k8s.host_path", "mounts a host path", "medium"
+    if (
+        key == "type"
+        and value in ("loadbalancer", "nodeport")
+        and node.path[-1:] in (("spec",), (GAP,))
+    ):
+        detail = f"exposes a Service outside the cluster (`type: {node.scalar}`)"
+        return PERMISSION_WIDENING, "k8s.service_exposed", detail, "medium"
+    if key == "externalIPs":
+        return (
+            PERMISSION_WIDENING,
+            "k8s.service_exposed",
+            "adds external IPs to a Service",
+            "medium",
+        )
+    if key == "name" and value == "cluster-admin":
+        return PERMISSION_WIDENING, "k8s.cluster_admin", "grants `cluster-admin`", "high"
+    if _rbac_wildcard(node):
+        return PERMISSION_WIDENING, "k8s.rbac_wildcard", "grants `*` in RBAC rules", "high"
+    if key in ("replicas", "replicaCount") and value == "0":
+        return RESOURCE_DELETION, "k8s.scaled_to_zero", "scales to zero replicas", "medium"
+    return None
+
+
 def widening_signals(
     added: Iterable[Change], locate: _Locator | None = None, *, prod: bool = False
 ) -> list[Signal]:
@@ -203,105 +248,17 @@ def widening_signals(
     for ch in added:
         if ch.is_text or ch.node is None:
             continue
+        found = _widening(ch.node)
+        if found is None:
+            continue
+        kind, code, detail, sev = found
         obj = locate.at(ch.line) if locate else None
-        key, value = ch.key, ch.value.lower()
-        where = f" in `{obj.key}`" if obj else ""
-        rule = _WIDENING.get(key)
-        if rule is not None and value in rule[0]:
-            out.append(_sig(PERMISSION_WIDENING, rule[1], f"{rule[2]}{where}", ch, obj, "high"))
-            continue
-        path = ch.node.path
-        caps = _capabilities(ch.node)
-        if caps:
-            sev: Severity = (
-                "medium" if all(c.upper() == "NET_BIND_SERVICE" for c in caps) else "high"
-            )
-            names = ", ".join(f"`{c}`" for c in caps)
-            out.append(
-                _sig(
-                    PERMISSION_WIDENING,
-                    "k8s.capabilities_added",
-                    f"adds Linux capabilities {names}{where}",
-                    ch,
-                    obj,
-                    sev,
-                )
-            )
-            continue
-        if key == "hostPath":
-            out.append(
-                _sig(
-                    PERMISSION_WIDENING,
-                    "k8s.host_path",
-                    f"mounts a host path{where}",
-                    ch,
-                    obj,
-                    "medium",
-                )
-            )
-        elif (
-            key == "type"
-            and value in ("loadbalancer", "nodeport")
-            and path[-1:] in (("spec",), (GAP,))
+        if code == "k8s.scaled_to_zero" and (
+            prod or (obj is not None and _PROD_RE.search(f"{obj.namespace} {obj.name}".lower()))
         ):
-            out.append(
-                _sig(
-                    PERMISSION_WIDENING,
-                    "k8s.service_exposed",
-                    f"exposes a Service outside the cluster (`type: {ch.value}`){where}",
-                    ch,
-                    obj,
-                    "medium",
-                )
-            )
-        elif key == "externalIPs":
-            out.append(
-                _sig(
-                    PERMISSION_WIDENING,
-                    "k8s.service_exposed",
-                    f"adds external IPs to a Service{where}",
-                    ch,
-                    obj,
-                    "medium",
-                )
-            )
-        elif key == "name" and value == "cluster-admin":
-            out.append(
-                _sig(
-                    PERMISSION_WIDENING,
-                    "k8s.cluster_admin",
-                    f"grants `cluster-admin`{where}",
-                    ch,
-                    obj,
-                    "high",
-                )
-            )
-        elif _rbac_wildcard(ch.node):
-            out.append(
-                _sig(
-                    PERMISSION_WIDENING,
-                    "k8s.rbac_wildcard",
-                    f"grants `*` in RBAC rules{where}",
-                    ch,
-                    obj,
-                    "high",
-                )
-            )
-        elif key in ("replicas", "replicaCount") and value == "0":
-            hot = prod or (
-                obj is not None and bool(_PROD_RE.search(f"{obj.namespace} {obj.name}".lower()))
-            )
-            out.append(
-                Signal(
-                    RESOURCE_DELETION,
-                    "k8s.scaled_to_zero",
-                    f"scales{(' `' + obj.key + '`') if obj else ''} to zero replicas",
-                    ch.line,
-                    ch.side,
-                    obj.key if obj else None,
-                    "high" if hot else "medium",
-                )
-            )
+            sev = "high"
+        where = f" in `{obj.key}`" if obj else ""
+        out.append(_sig(kind, code, detail + where, ch, obj, sev))
     return out
 
 
@@ -415,6 +372,41 @@ def _patch_delete(added: Iterable[Change], locate: _Locator) -> list[Signal]:
     return out
 
 
+def _symbol_signals(symbols: list[Symbol], kinds: dict[str, str], template: bool) -> list[Signal]:
+    """Objects deleted, re-created under a new name, or exposing services by being added."""
+    out: list[Signal] = []
+    for sym in symbols:
+        if sym.change == "deleted" and not template:
+            sev: Severity = "medium" if kinds.get(sym.name, "") in _SOFT_KINDS else "high"
+            detail = f"deletes Kubernetes object `{sym.name}`"
+            out.append(
+                Signal(
+                    RESOURCE_DELETION, "k8s.object_deleted", detail, sym.line, "old", sym.name, sev
+                )
+            )
+        elif sym.change == "renamed":
+            detail = f"renames `{sym.old_name}` to `{sym.name}`: the old object is deleted and a new one created"
+            out.append(
+                Signal(
+                    REPLACEMENT, "k8s.object_replaced", detail, sym.line, "new", sym.name, "high"
+                )
+            )
+        elif sym.change == "added" and kinds.get(sym.name) in _INGRESS_KINDS:
+            detail = f"adds `{sym.name}`, exposing services outside the cluster"
+            out.append(
+                Signal(
+                    PERMISSION_WIDENING,
+                    "k8s.ingress_added",
+                    detail,
+                    sym.line,
+                    "new",
+                    sym.name,
+                    "medium",
+                )
+            )
+    return out
+
+
 def analyze_views(
     ctx: FileContext, old: SideView, new: SideView, *, template: bool = False
 ) -> Partial:
@@ -429,48 +421,10 @@ def analyze_views(
         part.symbols.append(stray)
 
     kinds = {o.key: o.kind for o in (*old_objs, *new_objs)}
+    # objects added, deleted or re-created whole: their lines are not edits of a live object
     whole = {s.name for s in symbols if s.change in ("added", "deleted", "renamed")}
     whole.update(s.old_name for s in symbols if s.old_name)
-    for sym in symbols:
-        if sym.change == "deleted" and not template:
-            kind = kinds.get(sym.name, "")
-            sev: Severity = "medium" if kind in _SOFT_KINDS else "high"
-            part.signals.append(
-                Signal(
-                    RESOURCE_DELETION,
-                    "k8s.object_deleted",
-                    f"deletes Kubernetes object `{sym.name}`",
-                    sym.line,
-                    "old",
-                    sym.name,
-                    sev,
-                )
-            )
-        elif sym.change == "renamed":
-            part.signals.append(
-                Signal(
-                    REPLACEMENT,
-                    "k8s.object_replaced",
-                    f"renames `{sym.old_name}` to `{sym.name}`: the old object is deleted "
-                    "and a new one created",
-                    sym.line,
-                    "new",
-                    sym.name,
-                    "high",
-                )
-            )
-        elif sym.change == "added" and kinds.get(sym.name) in _INGRESS_KINDS:
-            part.signals.append(
-                Signal(
-                    PERMISSION_WIDENING,
-                    "k8s.ingress_added",
-                    f"adds `{sym.name}`, exposing services outside the cluster",
-                    sym.line,
-                    "new",
-                    sym.name,
-                    "medium",
-                )
-            )
+    part.signals.extend(_symbol_signals(symbols, kinds, template))
 
     added = changes(ctx, new)
     removed = changes(ctx, old)

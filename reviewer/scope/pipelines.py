@@ -53,7 +53,7 @@ SCRIPT_KEYS = frozenset(
         "deploy_script",
     ]
 )
-_RELEASE_RE = re.compile(r"deploy|release|publish|promot|rollout|ship\b|upload", re.I)
+_RELEASE_RE = re.compile(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
 
 
 def _definitions(view: SideView, family: str) -> list[Definition]:

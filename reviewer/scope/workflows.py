@@ -11,6 +11,7 @@ from .yaml_outline import (
     GAP,
     Change,
     Node,
+    Outline,
     SideView,
     changes,
     cosmetic,
@@ -57,10 +58,41 @@ _SCOPES = _HIGH_SCOPES | frozenset(
     }
 )
 _TRUE = frozenset({"true", "yes", "on"})
+#: key -> (values that trigger, change kind, code, detail, severity)
+_KEY_CHECKS: dict[str, tuple[frozenset[str], str, str, str, Severity]] = {
+    "ACTIONS_ALLOW_UNSECURE_COMMANDS": (
+        _TRUE,
+        PERMISSION_WIDENING,
+        "gha.unsecure_commands",
+        "sets `ACTIONS_ALLOW_UNSECURE_COMMANDS`: steps' output can set environment variables and PATH",
+        "high",
+    ),
+    "secrets": (
+        frozenset({"inherit"}),
+        CI_CD,
+        "gha.secrets_inherit",
+        "passes every secret to a called workflow (`secrets: inherit`)",
+        "medium",
+    ),
+    "persist-credentials": (
+        _TRUE,
+        CI_CD,
+        "gha.persist_credentials",
+        "keeps the token in the checkout (`persist-credentials: true`)",
+        "medium",
+    ),
+    "continue-on-error": (
+        _TRUE,
+        CI_CD,
+        "gha.continue_on_error",
+        "lets failures pass (`continue-on-error: true`)",
+        "medium",
+    ),
+}
 _SCRIPT_KEYS = frozenset({"run", "script"})
-_RELEASE_NAME_RE = re.compile(r"deploy|release|publish|promot|rollout|ship\b|upload", re.I)
+_RELEASE_NAME_RE = re.compile(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
 
-#: step classes whose net removal weakens the pipeline: code -> (uses pattern, run pattern, what)
+#: steps whose net removal weakens the pipeline (high): code -> (``uses:`` pattern, ``run:`` pattern, what)
 _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = {
     "gha.provenance_removed": (
         re.compile(r"slsa|attest|sigstore|cosign|in-toto|witness|provenance", re.I),
@@ -90,11 +122,6 @@ _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = 
         "a release, publish or deploy step",
     ),
 }
-_STEP_SEVERITY: dict[str, Severity] = {
-    "gha.provenance_removed": "high",
-    "gha.security_step_removed": "high",
-    "gha.release_step_removed": "high",
-}
 
 
 # --- symbols ----------------------------------------------------------------------------------------
@@ -107,9 +134,7 @@ def _definitions(view: SideView, action: bool) -> list[Definition]:
             continue
         end = max(n.end, n.line)
         if n.path == ():
-            kind = {"on": "trigger", "true": "trigger", "permissions": "permissions"}.get(
-                n.key, "key"
-            )
+            kind = {"on": "trigger", "permissions": "permissions"}.get(n.key, "key")
             out.append(
                 Definition(
                     kind,
@@ -239,76 +264,74 @@ def _untrusted_checkout(added: list[Change], new: SideView) -> list[Signal]:
     return []
 
 
+def _grants(chs: list[Change]) -> list[tuple[str, Change]]:
+    """(scope, line) of each write grant: ``permissions: write-all`` or ``<scope>: write``."""
+    found: list[tuple[str, Change]] = []
+    for ch in chs:
+        node = ch.node
+        if ch.is_text or node is None:
+            continue
+        value = node.scalar.lower()
+        if node.key == "permissions" and value == "write-all":
+            found.append(("write-all", ch))
+        elif (
+            node.key in _SCOPES
+            and value == "write"
+            and (node.path[-1:] == ("permissions",) or GAP in node.path)
+        ):
+            found.append((node.key, ch))
+    return found
+
+
+def _blocks(chs: list[Change]) -> list[tuple[str, Change]]:
+    """(where, line) of each workflow- or job-level ``permissions`` key."""
+    found: list[tuple[str, Change]] = []
+    for ch in chs:
+        node = ch.node
+        if ch.is_text or node is None or node.key != "permissions":
+            continue
+        if node.exact and (node.path == () or (len(node.path) == 2 and node.path[0] == "jobs")):
+            found.append((".".join(node.fullpath), ch))
+        elif node.path == ("jobs", GAP) and ch.outline and node.col == 2 * ch.outline.unit:
+            # under the ``jobs:`` heading, two levels in: a job whose header the hunk does not show
+            found.append(("jobs.*.permissions", ch))
+    return found
+
+
 def _permissions(removed: list[Change], added: list[Change], dead_jobs: set[str]) -> list[Signal]:
+    """Write grants the change adds, and permission blocks it drops (moved ones do not count)."""
     out: list[Signal] = []
-
-    def grants(chs: list[Change]) -> list[tuple[str, Change]]:
-        found: list[tuple[str, Change]] = []
-        for ch in chs:
-            node = ch.node
-            if ch.is_text or node is None:
-                continue
-            value = node.scalar.lower()
-            if node.key == "permissions" and value == "write-all":
-                found.append(("write-all", ch))
-            elif (
-                node.key in _SCOPES
-                and value == "write"
-                and (node.path[-1:] == ("permissions",) or GAP in node.path)
-            ):
-                found.append((node.key, ch))
-        return found
-
-    before = count_by(scope for scope, _ in grants(removed))
-    for scope, ch in grants(added):
+    before = count_by(scope for scope, _ in _grants(removed))
+    for scope, ch in _grants(added):
         if before.get(scope, 0) > 0:
             before[scope] -= 1
             continue
-        high = scope == "write-all" or scope in _HIGH_SCOPES
-        text = "`permissions: write-all`" if scope == "write-all" else f"`{scope}: write`"
+        everything = scope == "write-all"
         out.append(
             _sig(
                 PERMISSION_WIDENING,
-                "gha.permissions_write_all" if scope == "write-all" else "gha.permissions_widened",
-                f"grants the workflow token {text}",
+                "gha.permissions_write_all" if everything else "gha.permissions_widened",
+                "grants the workflow token "
+                + ("`permissions: write-all`" if everything else f"`{scope}: write`"),
                 ch,
-                "high" if high else "medium",
+                "high" if everything or scope in _HIGH_SCOPES else "medium",
             )
         )
-
-    def blocks(chs: list[Change]) -> list[tuple[str, Change]]:
-        found: list[tuple[str, Change]] = []
-        for ch in chs:
-            node = ch.node
-            if ch.is_text or node is None or node.key != "permissions":
-                continue
-            if node.exact and (node.path == () or (len(node.path) == 2 and node.path[0] == "jobs")):
-                found.append((".".join(node.fullpath), ch))
-            elif (
-                node.path == ("jobs", GAP)
-                and ch.outline is not None
-                and node.col == 2 * ch.outline.unit
-            ):
-                # under the ``jobs:`` heading, two levels in: a job whose header the hunk does not show
-                found.append(("jobs.*.permissions", ch))
-        return found
-
-    kept = count_by(where for where, _ in blocks(added))
-    for where, ch in blocks(removed):
+    kept = count_by(where for where, _ in _blocks(added))
+    for where, ch in _blocks(removed):
         if kept.get(where, 0) > 0:
             kept[where] -= 1
             continue
         job = _job_of(ch.node)
         if job is not None and job in dead_jobs:
             continue
-        top = ch.node is not None and ch.node.path == ()
-        scope = "workflow" if top else f"job `{job}`"
+        top = where == "permissions"
+        whose = "the workflow's" if top else (f"job `{job}`'s" if job else "a job's")
         out.append(
             _sig(
                 PERMISSION_WIDENING,
                 "gha.permissions_removed",
-                f"removes the {scope}'s `permissions` block: the token falls back to the "
-                "repository default",
+                f"removes {whose} `permissions` block: the token falls back to a wider default",
                 ch,
                 "high" if top else "medium",
             )
@@ -322,64 +345,18 @@ def _key_value_checks(removed: list[Change], added: list[Change]) -> list[Signal
         node = ch.node
         if ch.is_text or node is None:
             continue
-        key, value = node.key, node.scalar.lower()
-        if key == "ACTIONS_ALLOW_UNSECURE_COMMANDS" and value in _TRUE:
-            out.append(
-                _sig(
-                    PERMISSION_WIDENING,
-                    "gha.unsecure_commands",
-                    "sets `ACTIONS_ALLOW_UNSECURE_COMMANDS`: steps' output can set environment "
-                    "variables and PATH",
-                    ch,
-                    "high",
-                )
-            )
-        elif key == "secrets" and value == "inherit":
-            out.append(
-                _sig(
-                    CI_CD,
-                    "gha.secrets_inherit",
-                    "passes every secret to a called workflow (`secrets: inherit`)",
-                    ch,
-                    "medium",
-                )
-            )
-        elif key == "persist-credentials" and value in _TRUE:
-            out.append(
-                _sig(
-                    CI_CD,
-                    "gha.persist_credentials",
-                    "keeps the token in the checkout (`persist-credentials: true`)",
-                    ch,
-                    "medium",
-                )
-            )
-        elif key == "continue-on-error" and value in _TRUE:
-            out.append(
-                _sig(
-                    CI_CD,
-                    "gha.continue_on_error",
-                    "lets failures pass (`continue-on-error: true`)",
-                    ch,
-                    "medium",
-                )
-            )
-        elif key == "uses":
+        rule = _KEY_CHECKS.get(node.key)
+        if rule is not None and node.scalar.lower() in rule[0]:
+            out.append(_sig(rule[1], rule[2], rule[3], ch, rule[4]))
+        elif node.key == "uses":
             sig = _unpinned(ch)
             if sig is not None:
                 out.append(sig)
     kept = sum(1 for ch in added if ch.key == "persist-credentials" and ch.value.lower() == "false")
     gone = [ch for ch in removed if ch.key == "persist-credentials" and ch.value.lower() == "false"]
     if len(gone) > kept:
-        out.append(
-            _sig(
-                CI_CD,
-                "gha.persist_credentials",
-                "drops `persist-credentials: false`: the checkout keeps the token",
-                gone[0],
-                "medium",
-            )
-        )
+        detail = "drops `persist-credentials: false`: the checkout keeps the token"
+        out.append(_sig(CI_CD, "gha.persist_credentials", detail, gone[0], "medium"))
     return out
 
 
@@ -444,16 +421,16 @@ def scan_scripts(chs: list[Change], keys: frozenset[str] = _SCRIPT_KEYS) -> list
     except ImportError:
         return []
     lines = dict(changed)
-    seen: set[tuple[int, int]] = set()
+    owners: dict[int, set[int]] = {}  # outline id -> owners of changed script lines
+    outlines: dict[int, Outline] = {}
     for ch in chs:
-        ol = ch.outline
-        if ol is None or ch.index < 0 or not ch.is_text or ch.line not in lines:
-            continue
-        if (id(ol), ch.index) in seen:
-            continue
-        seen.add((id(ol), ch.index))
+        if ch.outline is not None and ch.index >= 0 and ch.is_text and ch.line in lines:
+            owners.setdefault(id(ch.outline), set()).add(ch.index)
+            outlines[id(ch.outline)] = ch.outline
+    for key, ol in outlines.items():
+        wanted = owners[key]
         for t in ol.texts:
-            if t.owner == ch.index and not is_comment(t.text):
+            if t.owner in wanted and not is_comment(t.text):
                 lines.setdefault(t.line, t.text)
     ordered = sorted(lines.items())
     return list(scan_commands(ordered, side="new", only={n for n, _ in changed}))
@@ -473,12 +450,12 @@ def _removed_steps(removed: list[Change], added: list[Change]) -> list[Signal]:
                     if pattern.search(name):
                         found.append((code, name, ch))
                         break
+        by_line = {c.line: c for c in chs}
         for line, text in script_lines(chs):
             for code, (_pattern, run, _what) in _STEP_CLASSES.items():
                 m = run.search(text) if run is not None else None
                 if m is not None:
-                    ch = next(c for c in chs if c.line == line)
-                    found.append((code, re.sub(r"\s+", " ", m.group(0).lower()), ch))
+                    found.append((code, re.sub(r"\s+", " ", m.group(0).lower()), by_line[line]))
                     break
         return found
 
@@ -489,7 +466,7 @@ def _removed_steps(removed: list[Change], added: list[Change]) -> list[Signal]:
             back[tag] -= 1
             continue
         what = _STEP_CLASSES[code][2]
-        out.append(_sig(CI_CD, code, f"removes {what} (`{name}`)", ch, _STEP_SEVERITY[code]))
+        out.append(_sig(CI_CD, code, f"removes {what} (`{name}`)", ch, "high"))
     return out
 
 
