@@ -49,6 +49,7 @@ from .engine import (
 
 #: strings, comments, heredoc openers and brackets: everything that changes the structure
 _LEX_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#|//|/\*|<<-?[ \t]*"?[A-Za-z_][\w-]*"?|[{}()\[\]]')
+_SPECIAL_RE = re.compile(r'["#/<{}()\[\]]')
 _HEREDOC_RE = re.compile(r'<<(-?)[ \t]*"?([A-Za-z_][\w-]*)"?')
 _BLOCK_HEAD_RE = re.compile(r'^([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*$')
 _LABEL_RE = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
@@ -75,13 +76,6 @@ class Block:
     parent: Block | None
     closed: bool = False
 
-    @property
-    def top(self) -> Block:
-        b = self
-        while b.parent is not None:
-            b = b.parent
-        return b
-
 
 @dataclass(slots=True, eq=False)
 class Attr:
@@ -92,7 +86,6 @@ class Attr:
     #: frames between the top-level block and the attribute: nested block types (a dynamic
     #: block by its label) and attribute keys; "?" marks levels the fragment does not show
     path: tuple[str, ...]
-    in_object: bool  # an element of an object value rather than a block argument
     start: int = -1  # first row of its range (comments directly above included)
     parts: list[str] = field(default_factory=list)
     heredoc: bool = False
@@ -100,10 +93,6 @@ class Attr:
     @property
     def value(self) -> str:
         return squash(" ".join(self.parts))
-
-    @property
-    def known(self) -> bool:
-        return self.top is not None and "?" not in self.path
 
 
 @dataclass(slots=True, eq=False)
@@ -153,6 +142,8 @@ def _lex(
 
     Comment spans (character columns) are appended to ``spans``.
     """
+    if not in_comment and _SPECIAL_RE.search(line) is None:
+        return line, [], None, False, False  # most rows: `key = value` with nothing to lex
     tokens: list[tuple[str, int]] = []
     code: list[str] = []
     heredoc: str | None = None
@@ -292,7 +283,7 @@ class _Scanner:
             return
         if self.heredoc_attr is None:
             # the fragment starts inside a heredoc whose attribute it does not show
-            attr = Attr("?", r, r, _top_block(self.stack), (*_path(self.stack), "?"), False, r)
+            attr = Attr("?", r, r, _top_block(self.stack), (*_path(self.stack), "?"), r)
             attr.heredoc = True
             self.attrs.append(attr)
             self.heredoc_attr = attr
@@ -349,7 +340,6 @@ class _Scanner:
                 r,
                 _top_block(stack),
                 _path(stack),
-                container is not None and container.kind == "object",
                 comments_above if comments_above is not None else r,
                 [am.group(4)],
             )
@@ -487,11 +477,12 @@ def _gcd(a: int, b: int) -> int:
     return a
 
 
+_HEADING_SHAPE_RE = re.compile(r"^[A-Za-z_][\w-]*[ \t]+\S|^[A-Za-z_][\w-]*[ \t]*\{")
+
+
 def _is_block_heading(text: str) -> bool:
     # "EOF" or a tfvars assignment is not a block header
-    return "=" not in text.split("{", 1)[0] and bool(
-        re.match(r"^[A-Za-z_][\w-]*[ \t]+\S|^[A-Za-z_][\w-]*[ \t]*\{", text)
-    )
+    return "=" not in text.split("{", 1)[0] and bool(_HEADING_SHAPE_RE.match(text))
 
 
 def _labels(text: str) -> tuple[str, ...]:
@@ -807,9 +798,8 @@ def _read_side(ctx: FileContext, side: Side, *, tfvars: bool) -> _Side:
             if a.top is not None and a.path == ():
                 own.setdefault(id(a.top), []).append(a)
         for b in sc.blocks:
-            ident = _block_identity(
-                b, own.get(id(b), []) if b.parent is None else _own_nested(sc, b)
-            )
+            # nested definitions (a backend) are named by their labels alone
+            ident = _block_identity(b, own.get(id(b), []) if b.parent is None else [])
             if ident is None:
                 continue
             kind, name = ident
@@ -864,14 +854,15 @@ def _segment_texts(ctx: FileContext, side: Side, out: _Side) -> list[tuple[Segme
         return [(seg, seg.text) for seg in segs]
     removed = {t.strip() for t in ctx.removed.values() if t[:1] not in (" ", "\t")}
     added = {t.strip() for t in ctx.added.values()}
+    stale = [seg.heading and seg.text.partition("\n")[0].strip() in removed - added for seg in segs]
+    if not any(stale):
+        return [(seg, seg.text) for seg in segs]
     result: list[tuple[Segment, str]] = []
     last_header = ""
-    for seg in segs:
+    for i, seg in enumerate(segs):
         text = seg.text
-        if seg.heading:
-            head, _sep, rest = text.partition("\n")
-            if head.strip() in removed and head.strip() not in added:
-                text = last_header + "\n" + rest
+        if stale[i]:
+            text = last_header + "\n" + text.partition("\n")[2]
         result.append((seg, text))
         for r, row in enumerate(seg.text.split("\n")):
             line = seg.line_of(r)
@@ -950,10 +941,6 @@ def _line_starts(text: str) -> list[int]:
         starts.append(pos + 1)
         pos = find("\n", pos + 1)
     return starts
-
-
-def _own_nested(sc: Scan, b: Block) -> list[Attr]:
-    return [a for a in sc.attrs if b.head < a.row <= b.end and a.top is b.top]
 
 
 def _toplevel(sc: Scan, a: Attr) -> bool:
@@ -1052,6 +1039,7 @@ def _collect_groups(
     owner_names: dict[Side, dict[int, str]],
     *,
     tfvars: bool,
+    skip: set[str],
 ) -> dict[tuple[str, tuple[str, ...], str], _Group]:
     groups: dict[tuple[str, tuple[str, ...], str], _Group] = {}
     for side in ("old", "new"):
@@ -1067,6 +1055,8 @@ def _collect_groups(
                 continue
             top = a.top
             owner = owner_names[side].get(id(top)) if top is not None else None
+            if owner is not None and owner in skip:
+                continue
             kind = top.type if top is not None else ""
             path = a.path
             if tfvars and top is None and path == ("?",) and _toplevel(_sc, a):
@@ -1579,6 +1569,8 @@ def _line_signals(
     denies: dict[str | None, list[int]] = {}
     for seg, sc in sides["old"].scans:
         for r, line in _changed_rows(seg, sc, ctx.removed_sorted):
+            if not _SUSPECT_RE.search(sc.code[r]):
+                continue
             for p in _row_pairs(sc, r, line, owners["old"]):
                 if p.key == "effect" and "Deny" in p.literals:
                     denies.setdefault(p.owner, []).append(line)
@@ -1607,6 +1599,8 @@ def _line_signals(
                     _owner_of_row(sc, r, owners["new"]),
                     "medium",
                 )
+            if not _SUSPECT_RE.search(sc.code[r]):
+                continue
             for p in _row_pairs(sc, r, line, owners["new"]):
                 if p.key == "effect" and "Deny" in p.literals:
                     added_denies[p.owner] = added_denies.get(p.owner, 0) + 1
@@ -1629,6 +1623,11 @@ def _line_signals(
             )
 
 
+#: what a row must contain for any line rule to apply to it (most rows contain none of it)
+_SUSPECT_RE = re.compile(
+    r"\*|0\.0\.0\.0/0|::/0|allUsers|allAuthenticatedUsers|:policy/|roles/|Owner|Contributor"
+    r"|User Access|Internet|Deny|terraform\.workspace"
+)
 _EFFECT_RE = re.compile(r'(?:"[Ee]ffect"|\b[Ee]ffect)[ \t]*[=:][ \t]*"(Allow|Deny)"')
 _EFFECT_REACH = 80
 
@@ -1867,8 +1866,10 @@ def analyze(ctx: FileContext) -> Partial:
 
     signals: list[Signal] = []
     signals.extend(_symbol_signals(ctx, changes, sides, moved, backend_file="backend" in name))
-    for g in _collect_groups(ctx, sides, owners, tfvars=tfvars).values():
-        if g.old == g.new or (g.owner is not None and status.get(g.owner) in ("added", "deleted")):
+    # arguments of blocks added or deleted whole are part of that addition or deletion
+    whole = {n for n, ch in status.items() if ch in ("added", "deleted")}
+    for g in _collect_groups(ctx, sides, owners, tfvars=tfvars, skip=whole).values():
+        if g.old == g.new:
             continue
         signals.extend(_attr_signals(g, moved))
     signals.extend(_line_signals(ctx, sides, owners))
@@ -1933,10 +1934,11 @@ def _symbol_signals(
                 continue  # a removed block with destroy = false forgets it instead
             rtype = name.split(".", 1)[0]
             sev = _deletion_severity(rtype)
+            what = " (stateful or shared infrastructure)" if _STATEFUL_RE.search(rtype) else ""
             yield Signal(
                 RESOURCE_DELETION,
                 "tf.resource_deleted",
-                f"deletes resource `{name}`",
+                f"deletes resource `{name}`{what}: Terraform destroys it",
                 sym.line,
                 "old",
                 name,
