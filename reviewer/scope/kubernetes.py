@@ -34,8 +34,8 @@ from .yaml_outline import (
 
 #: deleting these loses configuration, not running workloads or endpoints
 _SOFT_KINDS = frozenset({"ConfigMap", "Secret"})
-#: documents that configure tools rather than describe cluster objects
-_NOT_OBJECTS = frozenset({"Kustomization", "Component"})
+#: API groups of documents that configure tools rather than describe cluster objects
+_TOOL_APIS = ("kustomize.config.k8s.io", "skaffold/", "kind.x-k8s.io", "kubeadm.k8s.io")
 _INGRESS_KINDS = frozenset({"Ingress", "Gateway", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute"})
 _TRUE = frozenset({"true", "yes", "on"})
 _PROD_RE = re.compile(r"(^|[^a-z0-9])(prod|production|prd)([^a-z0-9]|$)")
@@ -102,7 +102,7 @@ def objects(view: SideView, changed: dict[int, str] | None = None) -> list[K8sOb
     for ol in view.outlines:
         fields: dict[int, dict[str, Node]] = {}
         for n in ol.nodes:
-            if (n.path == () and n.key == "kind") or (
+            if (n.path == () and n.key in ("kind", "apiVersion")) or (
                 n.path == ("metadata",) and n.key in ("name", "namespace", "generateName")
             ):
                 slot = fields.setdefault(n.doc, {})
@@ -115,7 +115,8 @@ def objects(view: SideView, changed: dict[int, str] | None = None) -> list[K8sOb
                 continue
             kind = squash(unquote(kind_node.value))
             name = squash(unquote(name_node.value))
-            if not kind or not name or kind in _NOT_OBJECTS:
+            api = f.get("apiVersion")
+            if not kind or not name or (api is not None and api.scalar.startswith(_TOOL_APIS)):
                 continue
             ns_node = f.get("namespace")
             ns = squash(unquote(ns_node.value)) if ns_node is not None else ""

@@ -84,3 +84,20 @@ def test_re_indenting_a_manifest_widens_nothing() -> None:
     )
     full, hunks = scope_both("k8s/tool.yaml", old, new)
     assert _codes(full) == _codes(hunks) == {}
+
+
+def test_flux_kustomization_is_an_object_but_a_kustomize_config_is_not() -> None:
+    flux = (
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n"
+        "  name: apps\n  namespace: flux-system\nspec:\n  path: ./apps\n"
+    )
+    full, hunks = scope_both("clusters/prod/apps.yaml", flux, None)
+    assert (
+        [s.name for s in full.symbols]
+        == [s.name for s in hunks.symbols]
+        == ["flux-system/Kustomization/apps"]
+    )
+    assert _codes(full) == {"k8s.object_deleted": "high"}
+    config = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\n"
+    full, _ = scope_both("k8s/components/x/component.yaml", config, None)
+    assert full.signals == ()
