@@ -185,6 +185,7 @@ def _signature_and_body(node: Node, spec: CodeSpec) -> tuple[str, str]:
 
 def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition]:
     out: list[Definition] = []
+    changed = ctx.changed(side)
     for seg, tree in spec_trees(ctx, side, spec):
         found: list[Definition] = []
         # a changed doc comment or attribute belongs to the definition below it
@@ -213,6 +214,7 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
             start_node = _range_start(node, spec)
             head_row = name_node.start_point[0]
             virtual = seg.heading and head_row == 0
+            head_line = seg.clamp_line(head_row)
             signature, body = _signature_and_body(node, spec)
             public: bool | None
             if local:
@@ -229,7 +231,8 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
                     end=seg.clamp_line(node.end_point[0]),
                     head=seg.clamp_line(head_row),
                     signature="" if virtual else signature,
-                    digest="" if virtual else digest(body),
+                    # only a definition whose header changed can be added, deleted or renamed
+                    digest=digest(body) if not virtual and head_line in changed else "",
                     public=public,
                     virtual=virtual,
                 )
@@ -238,33 +241,37 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
     return out
 
 
-def _import_texts(ctx: FileContext, side: Side, spec: CodeSpec) -> set[str]:
-    """Imports on ``side`` that contain a changed line."""
+def _import_nodes(ctx: FileContext, side: Side, spec: CodeSpec) -> list[tuple[Segment, Node]]:
+    """Import statements on ``side`` (around the changed lines of a whole file)."""
     if spec.imports is None:
-        return set()
-    changed = ctx.changed(side)
-    found: set[str] = set()
+        return []
+    out: list[tuple[Segment, Node]] = []
     for seg, tree in spec_trees(ctx, side, spec):
         rows = changed_rows(ctx, side, seg)
         # only ``@import``: other captures in the query serve its predicates
         for node in query_captures(spec.grammar, spec.imports, tree.root_node, rows, "import"):
-            span = range(node.start_point[0], node.end_point[0] + 1)
-            if any(seg.line_of(r) in changed for r in span):
-                found.add(squash(text_of(node))[:160])
+            out.append((seg, node))
+    return out
+
+
+def _import_texts(ctx: FileContext, side: Side, nodes: list[tuple[Segment, Node]]) -> set[str]:
+    """Imports on ``side`` that contain a changed line."""
+    changed = ctx.changed(side)
+    found: set[str] = set()
+    for seg, node in nodes:
+        span = range(node.start_point[0], node.end_point[0] + 1)
+        if any(seg.line_of(r) in changed for r in span):
+            found.add(squash(text_of(node))[:160])
     return found
 
 
-def _import_lines(ctx: FileContext, side: Side, spec: CodeSpec) -> set[int]:
-    if spec.imports is None:
-        return set()
+def _import_lines(nodes: list[tuple[Segment, Node]]) -> set[int]:
     out: set[int] = set()
-    for seg, tree in spec_trees(ctx, side, spec):
-        rows = changed_rows(ctx, side, seg)
-        for node in query_captures(spec.grammar, spec.imports, tree.root_node, rows, "import"):
-            for r in range(node.start_point[0], node.end_point[0] + 1):
-                line = seg.line_of(r)
-                if line is not None:
-                    out.add(line)
+    for seg, node in nodes:
+        for r in range(node.start_point[0], node.end_point[0] + 1):
+            line = seg.line_of(r)
+            if line is not None:
+                out.add(line)
     return out
 
 
@@ -334,14 +341,15 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
                 )
 
     # imports and the remaining module-level statements
-    old_imports = _import_texts(ctx, "old", spec)
-    new_imports = _import_texts(ctx, "new", spec)
+    old_nodes, new_nodes = _import_nodes(ctx, "old", spec), _import_nodes(ctx, "new", spec)
+    old_imports = _import_texts(ctx, "old", old_nodes)
+    new_imports = _import_texts(ctx, "new", new_nodes)
     for text in sorted(new_imports - old_imports):
         part.symbols.append(Symbol("import", text, "added"))
     for text in sorted(old_imports - new_imports):
         part.symbols.append(Symbol("import", text, "deleted"))
-    import_old = _import_lines(ctx, "old", spec) if old_out else set()
-    import_new = _import_lines(ctx, "new", spec) if new_out else set()
+    import_old = _import_lines(old_nodes) if old_out else set()
+    import_new = _import_lines(new_nodes) if new_out else set()
     stray_old = [n for n in old_out if n not in import_old and ctx.removed[n].strip()]
     stray_new = [n for n in new_out if n not in import_new and ctx.added[n].strip()]
     if stray_old or stray_new:
@@ -368,39 +376,47 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
 def _cosmetic(ctx: FileContext, spec: CodeSpec) -> str | None:
     if ctx.status != "modified" and ctx.status != "renamed":
         return None
-    comment_q = spec.comments + ("\n" + spec.docstrings if spec.docstrings else "")
-    old_trees, new_trees = spec_trees(ctx, "old", spec), spec_trees(ctx, "new", spec)
-    comments = (
-        _spans(ctx, "old", old_trees, comment_q, spec.grammar),
-        _spans(ctx, "new", new_trees, comment_q, spec.grammar),
-    )
-    strings = None
-    if spec.strings:
-        strings = (
-            _spans(ctx, "old", old_trees, spec.strings, spec.grammar),
-            _spans(ctx, "new", new_trees, spec.strings, spec.grammar),
-        )
-    return cosmetic_level(ctx, comments, strings)
+    # one pass for comments and strings: strings are the ``@s`` captures, comments all the others
+    query = "\n".join(q for q in (spec.comments, spec.docstrings, spec.strings) if q)
+    old_c, old_s = _spans(ctx, "old", spec_trees(ctx, "old", spec), query, spec.grammar)
+    new_c, new_s = _spans(ctx, "new", spec_trees(ctx, "new", spec), query, spec.grammar)
+    return cosmetic_level(ctx, (old_c, new_c), (old_s, new_s) if spec.strings else None)
+
+
+Spans = dict[int, list[tuple[int, int]]]
 
 
 def _spans(
     ctx: FileContext, side: Side, trees: list[tuple[Segment, Tree]], query_src: str, grammar: str
-) -> dict[int, list[tuple[int, int]]]:
-    """Like engine.excluded_spans, but a whole file is only searched around its changed lines."""
+) -> tuple[Spans, Spans]:
+    """Byte spans per changed line of comments and of strings (like engine.excluded_spans);
+    a whole file is only searched around its changed lines."""
     wanted = ctx.changed(side)
-    spans: dict[int, list[tuple[int, int]]] = {}
+    comments: Spans = {}
+    strings: Spans = {}
+    query = grammars.query(grammar, query_src)
     for seg, tree in trees:
         rows = changed_rows(ctx, side, seg)
-        for node in query_captures(grammar, query_src, tree.root_node, rows, None):
-            (r0, c0), (r1, c1) = node.start_point, node.end_point
-            for row in range(r0, r1 + 1):
-                line = seg.line_of(row)
-                if line is None or line not in wanted:
-                    continue
-                spans.setdefault(line, []).append(
-                    (c0 if row == r0 else 0, c1 if row == r1 else 1 << 30)
-                )
-    return spans
+        for r0_, r1_ in rows if rows is not None else [(-1, -1)]:
+            cursor = QueryCursor(query)
+            if rows is not None:
+                cursor.set_point_range((max(r0_, 0), 0), (r1_ + 1, 0))
+            for name, nodes in cursor.captures(tree.root_node).items():
+                into = strings if name == "s" else comments
+                for node in nodes:
+                    _add_span(seg, node, wanted, into)
+    for spans in (comments, strings):
+        for line, items in spans.items():
+            spans[line] = sorted(set(items))
+    return comments, strings
+
+
+def _add_span(seg: Segment, node: Node, wanted: dict[int, str], into: Spans) -> None:
+    (r0, c0), (r1, c1) = node.start_point, node.end_point
+    for row in range(r0, r1 + 1):
+        line = seg.line_of(row)
+        if line is not None and line in wanted:
+            into.setdefault(line, []).append((c0 if row == r0 else 0, c1 if row == r1 else 1 << 30))
 
 
 #: changed lines closer than this are searched as one range

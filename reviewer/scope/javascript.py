@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import weakref
 
-from tree_sitter import Node
+from tree_sitter import Node, QueryCursor
 
 from ..models import PUBLIC_API, Side, Signal, Symbol
+from . import grammars
 from .code import (
     SENTINEL,
     CodeSpec,
@@ -134,6 +135,9 @@ _EXPORTED_NAMES = """
         (#match? @_o "^(module[.])?exports$"))
 """
 
+#: export lists are top-level statements (a fragment may wrap them in one reopened block)
+_EXPORT_DEPTH = 4
+
 #: per file, per tree root: the names its export clauses and CommonJS assignments export
 _EXPORTS: weakref.WeakKeyDictionary[FileContext, dict[int, frozenset[str]]]
 _EXPORTS = weakref.WeakKeyDictionary()
@@ -152,7 +156,9 @@ def _exported_names(node: Node, grammar: str, ctx: FileContext) -> frozenset[str
         per_ctx = _EXPORTS[ctx] = {}
     names = per_ctx.get(root.id)
     if names is None:
-        caps = captures(grammar, _EXPORTED_NAMES, root)
+        cursor = QueryCursor(grammars.query(grammar, _EXPORTED_NAMES))
+        cursor.set_max_start_depth(_EXPORT_DEPTH)  # export lists are statements of the module
+        caps = cursor.captures(root)
         names = per_ctx[root.id] = frozenset(text_of(n) for n in caps.get("n", []))
     return names
 
