@@ -54,23 +54,6 @@ class Publisher:
         return render(self.out.review, state=self.out.state_text) + help_text(self.out)
 
 
-def help_text(outcome: Outcome) -> str:
-    """How to act on the review: the commands, said once under the review."""
-    review, gate = outcome.review, outcome.gate
-    assert review is not None and gate is not None
-    lines = []
-    open_ = [q for q in review.questions if not q.answered]
-    if open_:
-        lines.append(
-            f"> Answer each open question in its own comment line: `/answer {open_[0].id} <what you checked "
-            "and why it is safe>` (the PR author or a collaborator with write access). One-word answers are "
-            "not accepted."
-        )
-    if gate.signoff_required and not gate.signed_off_by:
-        lines.append("> A senior reviewer signs off with a `/signoff` comment or by approving the pull request.")
-    lines.append("> `/review` re-runs the review.")
-    return "\n" + "\n>\n".join(lines) + "\n"
-
     def _step(self, name: str, fn: Any) -> None:
         if self.read_only:
             self.out.posted[name] = "skipped (read-only token)"
@@ -320,3 +303,21 @@ def is_sticky(comment: Comment, bots: frozenset[str]) -> bool:
 
 
 __all__ = ["Publisher", "check_title", "diff_lines", "find_sticky", "inline_candidates"]
+
+
+def help_text(outcome: Outcome) -> str:
+    """How to act on the review: the commands, said once under the review."""
+    review, gate = outcome.review, outcome.gate
+    assert review is not None and gate is not None
+    lines = []
+    open_ = [q for q in review.questions if not q.answered]
+    if open_:
+        lines.append(
+            f"> Answer each open question in its own comment line: `/answer {open_[0].id} <what you checked "
+            "and why it is safe>` (the PR author or a collaborator with write access). One-word answers are "
+            "not accepted."
+        )
+    if gate.signoff_required and not gate.signed_off_by:
+        lines.append("> A senior reviewer signs off with a `/signoff` comment or by approving the pull request.")
+    lines.append("> `/review` re-runs the review.")
+    return "\n" + "\n>\n".join(lines) + "\n"

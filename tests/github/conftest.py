@@ -67,6 +67,8 @@ def pr_event(fake: FakeGitHub, number: int = 2, action: str = "opened") -> dict[
     raw["head"]["sha"], raw["base"]["sha"] = pr.head_sha, pr.base_sha
     raw["user"]["login"] = pr.author
     raw["labels"] = []
+    if action == "edited":
+        payload["changes"] = {"body": {"from": "before"}}
     validate_webhook("pull_request", payload)
     return payload
 
@@ -118,11 +120,16 @@ def fake() -> Iterator[FakeGitHub]:
     )
 
 
+@pytest.fixture
+def sleeps() -> list[float]:
+    """The back-off sleeps the client asked for (recorded, not slept)."""
+    return []
+
+
 @pytest.fixture(autouse=True)
-def _fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No client-side throttling or long back-off against the local server."""
+def _fast(monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> None:
+    """No client-side throttling and no real back-off sleeping against the local server."""
     monkeypatch.setattr(api, "THROTTLE", (0.0, 0.0))
-    sleeps: list[float] = []
     monkeypatch.setattr(api.RetryPolicy, "__init__", _fast_policy_init(sleeps))
 
 

@@ -42,6 +42,7 @@ class Spec:
     def __init__(self, path: Path = SPEC_PATH) -> None:
         self.doc = json.loads(path.read_text())
         self.components = {"schemas": _convert(self.doc["components"].get("schemas", {}))}
+        self._validators: dict[int, jsonschema.Draft4Validator] = {}
         self.ops: list[tuple[str, re.Pattern[str], str, dict[str, Any], list[dict[str, Any]]]] = []
         for template, item in self.doc["paths"].items():
             rx = re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$")
@@ -69,9 +70,11 @@ class Spec:
         return None
 
     def _validate(self, schema: Any, value: Any) -> list[str]:
-        root = dict(_convert(schema))
-        root["components"] = self.components
-        validator = jsonschema.Draft4Validator(root)
+        validator = self._validators.get(id(schema))
+        if validator is None:
+            root = dict(_convert(schema))
+            root["components"] = self.components
+            validator = self._validators[id(schema)] = jsonschema.Draft4Validator(root)
         return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}"
                 for e in validator.iter_errors(value)]
 

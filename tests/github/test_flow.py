@@ -1,29 +1,346 @@
-"""End to end: ``reviewer github`` against the stateful fake GitHub (requests checked against the
-REST description), driven by real webhook payloads."""
+"""End to end: ``reviewer github`` against the stateful fake GitHub (every request and response
+checked against GitHub's REST description), driven by real webhook example payloads."""
 
 from __future__ import annotations
 
 import json
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from reviewer.github.state import embedded
+from reviewer.render.markdown import read_state
 
-from .conftest import HEAD2, Runner, comment_event, pr_event, risky_pr
-from .fakegithub import FakeGitHub
+from ..conftest import Repo
+from .conftest import BASE, HEAD, HEAD2, Runner, comment_event, pr_event, review_event, risky_pr
+from .fakegithub import PR, FakeGitHub, Fault
+
+SENIOR_POLICY = b'senior_reviewers = ["alice"]\n'
+
+
+def question_ids(fake: FakeGitHub, number: int = 2) -> list[str]:
+    (bot,) = [c for c in fake.bot_comments(number) if embedded(c["body"])]
+    state = json.loads(embedded(bot["body"]).split(":", 2)[2].removesuffix(":end-state"))  # type: ignore[union-attr]
+    return list(state["state"]["questions"])
+
+
+def sticky(fake: FakeGitHub) -> dict[str, Any]:
+    (bot,) = [c for c in fake.bot_comments(2) if embedded(c["body"])]
+    return bot
+
+
+def say(fake: FakeGitHub, runner: Runner, login: str, body: str, **kw: Any) -> tuple[int, str]:
+    """``login`` posts a comment; the issue_comment workflow runs."""
+    comment = fake.post_comment(2, login, body)
+    return runner.run("issue_comment", comment_event(fake, comment), **kw)
+
+
+def answer_all(fake: FakeGitHub, runner: Runner, login: str = "Codertocat") -> tuple[int, str]:
+    lines = [f"/answer {q} The snapshot rds-final-2026 exists and the restore was rehearsed in staging."
+             for q in question_ids(fake)]
+    return say(fake, runner, login, "\n".join(lines))
 
 
 def test_opened_posts_one_comment_and_a_failing_check(fake: FakeGitHub, runner: Runner) -> None:
     risky_pr(fake)
     code, stdout = runner.run("pull_request", pr_event(fake))
     assert code == 1
-    bots = fake.bot_comments(2)
-    assert len(bots) == 1 and embedded(bots[0]["body"]) is not None
-    assert "aws_db_instance.main" in bots[0]["body"]
+    bot = sticky(fake)
+    assert "aws_db_instance.main" in bot["body"] and "/answer Q" in bot["body"]
     assert [c["conclusion"] for c in fake.check_runs] == ["action_required"]
-    assert fake.check_runs[0]["name"] == "intent-review"
+    assert fake.check_runs[0]["name"] == "intent-review" and fake.check_runs[0]["head_sha"] == HEAD
     outputs = runner.outputs()
     assert outputs["verdict"] == "mismatch" and outputs["blast-radius"] == "critical"
     assert outputs["requires-answers"] == "true"
-    report = json.loads(open(outputs["report-json"]).read())
-    assert report["gate"]["blocked"] is True
-    assert "::error file=infra/main.tf" in stdout
+    report = json.loads(Path(outputs["report-json"]).read_text())
+    assert report["gate"]["blocked"] is True and report["verdict"] == "mismatch"
+    assert json.loads(Path(outputs["sarif"]).read_text())["version"] == "2.1.0"
+    assert "::error file=infra/main.tf,title=intent-review RV201::" in stdout
     assert "aws_db_instance.main" in runner.summary.read_text()
+
+
+def test_second_run_edits_the_same_comment_and_adds_no_inline_duplicates(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    first = sticky(fake)
+    inline = len(fake.review_comments)
+    assert inline >= 1
+    runner.run("pull_request", pr_event(fake, action="synchronize"))
+    assert [c["id"] for c in fake.bot_comments(2) if embedded(c["body"])] == [first["id"]]
+    assert len(fake.review_comments) == inline
+    assert not [s for s in fake.writes() if s.method == "POST" and s.path.endswith("/issues/2/comments")][1:]
+
+
+def test_answers_from_the_author_make_the_check_pass(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    code, _ = answer_all(fake, runner)
+    assert code == 0
+    assert fake.check_runs[-1]["conclusion"] == "success"
+    body = sticky(fake)["body"]
+    assert "(0 open, 4 answered)" in body and "rds-final-2026" in body
+    assert runner.outputs()["verdict"] == "mismatch"  # answering does not change the verdict
+
+
+def test_one_word_and_unknown_answers_get_a_reply_and_change_nothing(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    qid = question_ids(fake)[0]
+    code, _ = say(fake, runner, "Codertocat", f"/answer {qid} fine")
+    assert code == 1
+    replies = [c for c in fake.bot_comments(2) if not embedded(c["body"])]
+    assert len(replies) == 1 and "one-word" in replies[0]["body"]
+    say(fake, runner, "Codertocat", "/answer QDEADBEE this question does not exist here")
+    replies = [c for c in fake.bot_comments(2) if not embedded(c["body"])]
+    assert len(replies) == 2 and "QDEADBEE" in replies[1]["body"]
+    assert fake.check_runs[-1]["conclusion"] == "action_required"
+
+
+def test_answers_from_readers_are_ignored_silently(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    fake.permissions["mallory"] = "read"
+    runner.run("pull_request", pr_event(fake))
+    code, stdout = answer_all(fake, runner, login="mallory")
+    assert code == 1
+    assert "(4 open, 0 answered)" in sticky(fake)["body"]
+    assert not [c for c in fake.bot_comments(2) if not embedded(c["body"])]  # no reply to outsiders
+    assert "neither the author nor a writer" in stdout
+
+
+def test_a_writer_may_answer(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    fake.permissions["bob"] = "write"
+    runner.run("pull_request", pr_event(fake))
+    code, _ = answer_all(fake, runner, login="bob")
+    assert code == 0
+
+
+def test_comment_without_commands_does_nothing(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    code, stdout = say(fake, runner, "Codertocat", "LGTM, thanks!")
+    assert code == 0 and "without commands" in stdout
+    assert fake.writes() == []
+
+
+def ai_pr(fake: FakeGitHub) -> PR:
+    fake.contents[(BASE, ".reviewer.toml")] = SENIOR_POLICY
+    fake.permissions.update({"alice": "write", "bob": "write"})
+    return risky_pr(fake, labels=["ai-assisted"])
+
+
+def test_ai_assisted_high_blast_radius_needs_a_senior_signoff(fake: FakeGitHub, runner: Runner) -> None:
+    ai_pr(fake)
+    code, _ = runner.run("pull_request", pr_event(fake))
+    assert code == 1
+    assert fake.review_requests == [{"reviewers": ["alice"]}]
+    assert "label `ai-assisted`" in sticky(fake)["body"]
+    code, _ = answer_all(fake, runner)
+    assert code == 1, "answers alone do not replace the sign-off"
+    assert "sign-off missing" in fake.check_runs[-1]["output"]["title"]
+
+    code, _ = say(fake, runner, "bob", "/signoff")
+    assert code == 1, "bob is not a senior reviewer"
+    assert "only a senior reviewer" in fake.bot_comments(2)[-1]["body"]
+    code, _ = say(fake, runner, "Codertocat", "/signoff")
+    assert code == 1, "the author cannot sign off"
+
+    code, _ = say(fake, runner, "alice", "/signoff checked the snapshot")
+    assert code == 0
+    assert fake.check_runs[-1]["conclusion"] == "success"
+    assert fake.review_requests == [{"reviewers": ["alice"]}], "reviewers are requested once per head"
+
+
+def test_senior_approval_is_a_signoff(fake: FakeGitHub, runner: Runner) -> None:
+    ai_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    answer_all(fake, runner)
+    stale = fake.add_review(2, "alice", "APPROVED", BASE)  # approved an older commit: does not count
+    code, _ = runner.run("pull_request_review", review_event(fake, stale))
+    assert code == 1
+    review = fake.add_review(2, "alice", "APPROVED", HEAD)
+    code, _ = runner.run("pull_request_review", review_event(fake, review))
+    assert code == 0
+
+
+def test_new_push_keeps_answers_and_asks_about_new_findings(fake: FakeGitHub, runner: Runner) -> None:
+    pr = ai_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    answer_all(fake, runner)
+    say(fake, runner, "alice", "/signoff")
+    assert fake.check_runs[-1]["conclusion"] == "success"
+    before = set(question_ids(fake))
+
+    pr.head_sha = HEAD2
+    pr.files.append({"filename": "scripts/cleanup.sh", "status": "added",
+                     "patch": "@@ -0,0 +1,2 @@\n+#!/bin/sh\n+rm -rf \"$DATA_DIR\"/"})
+    code, _ = runner.run("pull_request", pr_event(fake, action="synchronize"))
+    assert code == 1
+    after = set(question_ids(fake))
+    assert before < after
+    body = sticky(fake)["body"]
+    assert f"({len(after - before)} open, {len(before)} answered)" in body
+    gate = json.loads(Path(runner.outputs()["report-json"]).read_text())["gate"]
+    assert gate["signed_off_by"] == [], "a sign-off is for the head it was given on"
+
+
+def test_fork_with_read_only_token_keeps_the_review_in_the_summary(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake, head_repo="someone/Hello-World")
+    fake.read_only = True
+    code, stdout = runner.run("pull_request", pr_event(fake))
+    assert code == 1  # fail-on mismatch, still
+    assert fake.comments == [] and fake.check_runs == [] and fake.statuses == []
+    summary = runner.summary.read_text()
+    assert "aws_db_instance.main" in summary and "read-only token" in summary
+    assert runner.outputs()["verdict"] == "mismatch"
+    assert "::error file=infra/main.tf" in stdout
+    code, _ = runner.run("pull_request", pr_event(fake), "--fail-on", "never")
+    assert code == 0
+
+
+def test_check_falls_back_to_a_commit_status(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    fake.checks_allowed = False
+    runner.run("pull_request", pr_event(fake))
+    assert fake.check_runs == []
+    assert [(s["sha"], s["state"], s["context"]) for s in fake.statuses] == [(HEAD, "failure", "intent-review")]
+
+
+def test_two_racing_runs_leave_one_comment(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    payload = pr_event(fake)
+    barrier = threading.Barrier(2, timeout=20)
+
+    def both_have_listed(method: str, path: str) -> None:
+        if method == "POST" and path.endswith("/issues/2/comments") and len(fake.comments) < 2:
+            barrier.wait()  # both runs saw no comment and are about to create one
+
+    fake.before = both_have_listed
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(runner.run("pull_request", payload)[0]))
+               for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert results == [1, 1]
+    assert len([s for s in fake.log if s.method == "POST" and s.path.endswith("/issues/2/comments")]) == 2
+    assert len(fake.bot_comments(2)) == 1
+
+
+def test_an_edited_state_is_ignored_and_rebuilt_from_the_conversation(fake: FakeGitHub, runner: Runner) -> None:
+    ai_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    answer_all(fake, runner)
+    bot = sticky(fake)
+    # a collaborator edits the bot's comment to forge alice's sign-off
+    state_text = read_state(bot["body"])
+    assert state_text is not None
+    forged = state_text.replace('"signoffs":[]', '"signoffs":[{"at":"x","by":"alice","comment":1,"head":"%s"}]' % HEAD)
+    assert forged != state_text
+    fake.edit_comment_as(bot["id"], bot["body"].replace(state_text, forged))
+    code, _ = runner.run("pull_request", pr_event(fake, action="edited"))
+    assert code == 1
+    body = sticky(fake)["body"]
+    assert "edited by someone else" in body
+    assert "(0 open, 4 answered)" in body, "answers are rebuilt from the /answer comments"
+
+
+def test_a_run_that_fell_behind_a_push_posts_nothing(fake: FakeGitHub, runner: Runner) -> None:
+    pr = risky_pr(fake)
+
+    def push_meanwhile(method: str, path: str) -> None:
+        if path.endswith("/pulls/2/files"):
+            pr.head_sha = HEAD2
+
+    fake.before = push_meanwhile
+    code, _ = runner.run("pull_request", pr_event(fake))
+    assert code == 1
+    assert fake.comments == [] and fake.check_runs == []
+    assert "moved on" in runner.summary.read_text()
+
+
+def test_retries_server_errors_and_honours_rate_limit_reset(fake: FakeGitHub, runner: Runner,
+                                                             sleeps: list[float]) -> None:
+    risky_pr(fake)
+    fake.faults = [
+        Fault("GET", r"/pulls/2/files$", 502, times=2),
+        Fault("POST", r"/issues/2/comments$", 429, headers={"Retry-After": "7"}),
+        Fault("GET", r"/pulls/2/reviews$", 403, message="API rate limit exceeded for installation",
+              headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "4102444800"}),
+    ]
+    code, _ = runner.run("pull_request", pr_event(fake))
+    # the reset is far away: that one call gives up with one clear line, the run fails as a known error
+    assert code == 2
+    assert "resets at" in runner.summary.read_text()
+    assert len(sleeps) == 2 and sleeps[0] <= 1.0 and sleeps[1] <= 2.0
+
+
+def test_rate_limit_within_budget_is_waited_out(fake: FakeGitHub, runner: Runner, sleeps: list[float]) -> None:
+    risky_pr(fake)
+    fake.faults = [Fault("POST", r"/issues/2/comments$", 429, headers={"Retry-After": "7"})]
+    code, _ = runner.run("pull_request", pr_event(fake))
+    assert code == 1
+    assert sleeps == [7.0]
+    assert len(fake.bot_comments(2)) == 1
+
+
+def test_policy_comes_from_the_base_commit(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    fake.contents[(HEAD, ".reviewer.toml")] = b'fail_on = "never"\n'  # the PR's own attempt
+    code, _ = runner.run("pull_request", pr_event(fake))
+    assert code == 1
+    assert all(s.query.get("ref") == [BASE] for s in fake.log if "/contents/.reviewer.toml" in s.path)
+
+
+def test_inline_comments_are_capped_and_only_on_diff_lines(fake: FakeGitHub, runner: Runner) -> None:
+    pr = risky_pr(fake)
+    pr.files.append({"filename": "scripts/cleanup.sh", "status": "added",
+                     "patch": "@@ -0,0 +1,2 @@\n+#!/bin/sh\n+rm -rf \"$DATA_DIR\"/"})
+    runner.run("pull_request", pr_event(fake), "--inline-comments", "1")
+    assert len(fake.review_comments) == 1
+    runner.run("pull_request", pr_event(fake, action="synchronize"), "--inline-comments", "3")
+    bodies = [c["body"] for c in fake.review_comments]
+    marks = [re.search(r"intent-reviewer:inline (\S+)", b).group(1) for b in bodies]  # type: ignore[union-attr]
+    assert len(marks) == len(set(marks)) >= 2
+    assert not any("refused" in s for s in runner.summary.read_text().splitlines())
+
+
+def test_closed_pull_request_is_skipped(fake: FakeGitHub, runner: Runner) -> None:
+    pr = risky_pr(fake)
+    pr.state = "closed"
+    code, stdout = runner.run("pull_request", pr_event(fake, action="reopened"))
+    assert code == 0 and "closed" in stdout
+    assert fake.writes() == []
+
+
+@pytest.mark.parametrize("problem", ["no-token", "bad-event"])
+def test_known_errors_are_one_line_and_exit_2(fake: FakeGitHub, runner: Runner, problem: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    risky_pr(fake)
+    env = {"GITHUB_TOKEN": ""} if problem == "no-token" else {}
+    payload: dict[str, Any] = pr_event(fake) if problem == "no-token" else {"action": "opened"}
+    code, _ = runner.run("pull_request", payload, env=env)
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and err.startswith("reviewer: error: ")
+
+
+def test_local_checkout_is_used_when_it_has_the_commits(fake: FakeGitHub, runner: Runner, repo: Repo) -> None:
+    repo.write(".reviewer.toml", 'fail_on = "mismatch"\n')
+    repo.write("infra/main.tf", 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n\n'
+               'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n')
+    base = repo.commit("base")
+    repo.write(".reviewer.toml", 'fail_on = "never"\n')  # the PR tries to weaken its own policy
+    repo.write("infra/main.tf", 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n')
+    head = repo.commit("fix typo\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+    pr = risky_pr(fake, head=head)
+    pr.base_sha = base
+    pr.files = []  # the API would show nothing: the local checkout must be what was read
+    code, _ = runner.run("pull_request", pr_event(fake), env={"GITHUB_WORKSPACE": str(repo.path)})
+    assert code == 1
+    body = sticky(fake)["body"]
+    assert "diff from the local checkout" in body and "aws_db_instance.main" in body
+    assert "Co-authored-by: Claude" in body  # AI-assisted, from the commit trailer
+    assert not any(s.path.endswith("/files") for s in fake.log)

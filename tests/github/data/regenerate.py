@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
 HERE = Path(__file__).resolve().parent
 PACKAGES = {
     "@octokit/openapi": "23.0.2",
@@ -50,13 +52,21 @@ OPERATIONS = [
     ("get", "/app"),
     ("post", "/app/installations/{installation_id}/access_tokens"),
 ]
-#: (event, action, index among that action's examples, file name)
+#: (event, action): each is saved as ``webhooks/<event>.<action>.json``, the first example of that
+#: action that carries an ``installation`` (as App deliveries do) and validates against the schema
 WEBHOOKS = [
-    ("pull_request", "opened", 1, "pull_request.opened.json"),
-    ("pull_request", "synchronize", 0, "pull_request.synchronize.json"),
-    ("pull_request", "closed", 0, "pull_request.closed.json"),
-    ("issue_comment", "created", 0, "issue_comment.created.json"),
-    ("pull_request_review", "submitted", 0, "pull_request_review.submitted.json"),
+    ("pull_request", "opened"),
+    ("pull_request", "synchronize"),
+    ("pull_request", "closed"),
+    ("issue_comment", "created"),
+    ("pull_request_review", "submitted"),
+]
+
+#: event definitions kept in webhook-schema.json: what the tests build from the examples above
+SCHEMA_EVENTS = [
+    "pull_request$opened", "pull_request$synchronize", "pull_request$reopened", "pull_request$edited",
+    "pull_request$closed", "pull_request$labeled", "issue_comment$created", "issue_comment$edited",
+    "pull_request_review$submitted", "pull_request_review$dismissed",
 ]
 
 
@@ -130,14 +140,19 @@ def main() -> int:
         doc = json.loads((spec / "generated" / "api.github.com.json").read_text())
         (HERE / "openapi.json").write_text(json.dumps(trim_openapi(doc), indent=1, sort_keys=True) + "\n")
 
+        schema = json.loads((schemas / "schema.json").read_text())
         index = {e["name"]: e for e in json.loads((examples / "api.github.com" / "index.json").read_text())}
         (HERE / "webhooks").mkdir(exist_ok=True)
-        for event, action, nth, name in WEBHOOKS:
-            chosen = [x for x in index[event]["examples"] if x.get("action") == action][nth]
-            (HERE / "webhooks" / name).write_text(json.dumps(chosen, indent=1) + "\n")
+        for event, action in WEBHOOKS:
+            root = {"$ref": f"#/definitions/{event}${action}", "definitions": schema["definitions"]}
+            chosen = next(
+                x for x in index[event]["examples"]
+                if x.get("action") == action and "installation" in x
+                and jsonschema.Draft7Validator(root).is_valid(x)
+            )
+            (HERE / "webhooks" / f"{event}.{action}.json").write_text(json.dumps(chosen, indent=1) + "\n")
 
-        schema = json.loads((schemas / "schema.json").read_text())
-        wanted = {f"{event}${action}" for event, action, _, _ in WEBHOOKS}
+        wanted = {f"{event}${action}" for event, action in WEBHOOKS} | set(SCHEMA_EVENTS)
         start = {k: schema["definitions"][k] for k in wanted}
         names = wanted | {r.split("/")[-1] for r in closure(schema, start, "#/definitions/")}
         trimmed = {
