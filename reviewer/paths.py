@@ -120,7 +120,7 @@ _GENERATED_RE = re.compile(
 _CI_DIRS = (".github/workflows/", ".circleci/", ".buildkite/", ".gitlab/ci/", ".azure-pipelines/",
             ".github/actions/", ".tekton/", ".drone/")
 _CI_NAMES = frozenset(
-    ".gitlab-ci.yml .travis.yml azure-pipelines.yml bitbucket-pipelines.yml jenkinsfile appveyor.yml "
+    ".gitlab-ci.yml .travis.yml azure-pipelines.yml .azure-pipelines.yml azure-pipelines.yaml bitbucket-pipelines.yml jenkinsfile appveyor.yml "
     ".drone.yml cloudbuild.yaml cloudbuild.yml buildspec.yml codefresh.yml .woodpecker.yml "
     "skaffold.yaml".split()
 )

@@ -87,7 +87,10 @@ def check_golden(case_dir: Path, update: bool) -> None:
     expected_path = case_dir / "expected.json"
     if update:
         meta_hunk = meta.get("hunk_mode", "same")
-        if meta_hunk == "same" and got_hunks != got_full:
+        if got_hunks == got_full and meta_hunk != "same":
+            meta.pop("hunk_mode", None)  # the modes agree again: drop the stale exception
+            (case_dir / "case.json").write_text(json.dumps(meta, indent=2) + "\n")
+        elif meta_hunk == "same" and got_hunks != got_full:
             meta["hunk_mode"] = {"why": "TODO: explain", **got_hunks}
             (case_dir / "case.json").write_text(json.dumps(meta, indent=2) + "\n")
         elif isinstance(meta_hunk, dict):

@@ -128,8 +128,8 @@ def spelling_only(fd: FileDiff) -> bool:
         if len(old) != len(new):
             return False
         changed = [(a, b) for a, b in zip(old, new) if a != b]
-        if not changed and old != new:
-            return False
+        if not changed:
+            return False  # a moved or re-indented line is not a spelling fix (indentation can matter)
         for a, b in changed:
             if len(a) < 3 or len(b) < 3 or a.lower() == b.lower():
                 return False
