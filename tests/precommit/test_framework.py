@@ -143,6 +143,17 @@ def test_answers_in_trailers_unblock(fw: Framework) -> None:
     assert f"Reviewer-Answer: {ids[0]}" in fw.repo.git("log", "-1", "--format=%B")
 
 
+def test_commit_all_and_partial_commits_review_what_is_committed(fw: Framework) -> None:
+    """``git commit -a`` and ``git commit PATH`` commit through a temporary index: that one counts."""
+    destroy(fw.repo)
+    code, out = fw.commit("-a", "-m", "Fix typo in README")
+    assert code != 0 and "aws_db_instance.main" in out
+    fix_typo(fw.repo)
+    code, out = fw.commit("-m", "Fix typo in README", "--", "README.md")
+    assert code == 0, out
+    assert fw.repo.git("show", "--name-only", "--format=", "HEAD").split() == ["README.md"]
+
+
 def test_skip_is_the_documented_escape(fw: Framework) -> None:
     destroy(fw.repo)
     fw.repo.git("add", "-A")
@@ -300,6 +311,24 @@ def test_pre_push_of_a_new_branch_with_a_risky_commit(fw: Framework) -> None:
     proc = fw.run("git", "push", "-u", "origin", "cleanup")
     assert proc.returncode != 0
     assert "aws_db_instance.main" in proc.stdout + proc.stderr
+
+
+def test_pre_push_first_push_to_an_empty_remote(
+    project: Repo, pre_commit_home: Path, tmp_path: Path
+) -> None:
+    """pre-commit passes no range when the pushed history reaches a root commit: the whole history."""
+    bare = tmp_path / "empty.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    project.git("remote", "add", "origin", str(bare))
+    framework = Framework(project, pre_commit_home)
+    framework.install(local_config())
+    proc = framework.run("git", "push", "origin", "main")
+    out = proc.stdout + proc.stderr
+    assert "reviewed the whole history" in " ".join(out.split())
+    assert "Initial import" in out and "Add the pre-commit configuration: aligned" in out
+    assert (
+        proc.returncode != 0
+    )  # the initial import adds a state backend: a question like any other
 
 
 def test_branch_intent_reaches_the_hook(fw: Framework) -> None:
