@@ -238,7 +238,8 @@ def test_an_edited_state_is_ignored_and_rebuilt_from_the_conversation(fake: Fake
     # a collaborator edits the bot's comment to forge alice's sign-off
     state_text = read_state(bot["body"])
     assert state_text is not None
-    forged = state_text.replace('"signoffs":[]', '"signoffs":[{"at":"x","by":"alice","comment":1,"head":"%s"}]' % HEAD)
+    signoff = f'"signoffs":[{{"at":"x","by":"alice","comment":1,"head":"{HEAD}"}}]'
+    forged = state_text.replace('"signoffs":[]', signoff)
     assert forged != state_text
     fake.edit_comment_as(bot["id"], bot["body"].replace(state_text, forged))
     code, _ = runner.run("pull_request", pr_event(fake, action="edited"))
