@@ -43,7 +43,7 @@ ROLE_WORDS: dict[str, frozenset[str]] = {
 KIND_WORDS: dict[str, frozenset[str]] = {
     m.RESOURCE_DELETION: frozenset(stem(w) for w in "remove delete drop destroy decommission deprecate cleanup clean retire unused obsolete rollback revert replace split move migrate consolidate rid teardown eliminate".split()),
     m.REPLACEMENT: frozenset(stem(w) for w in "rename replace recreate migrate move change update upgrade resize rollback revert split convert switch rekey".split()),
-    m.ENVIRONMENT_DEFINITION: frozenset(stem(w) for w in "count for_each foreach conditional conditionally optional toggle backend state workspace region provider environment environments moved import key keys rekey rollback revert address addresses number create".split()),
+    m.ENVIRONMENT_DEFINITION: frozenset(stem(w) for w in "count for_each foreach conditional conditionally optional toggle backend state workspace region provider environment environments moved import key keys rekey rollback revert address addresses number create add".split()),
     m.PROTECTION_TOGGLE: frozenset(stem(w) for w in "protection snapshot destroy force retention backup prevent lifecycle deletion".split()),
     m.DESTRUCTIVE_DATA: frozenset(stem(w) for w in "drop remove delete truncate migration migrations column columns table tables purge cleanup schema".split()),
     m.PERMISSION_WIDENING: frozenset(stem(w) for w in "permission permissions iam policy policies role roles access public expose ingress egress cidr firewall security grant allow admin privilege privileges rbac pull_request_target secret secrets token auth route routes".split()),
@@ -433,12 +433,35 @@ def _license(
     for fs in scope.files:
         fm = results[fs.path]
         ev = evs[fs.path]
+        named_file = _names_file(fs.path, it)
         for sig in fs.signals:
-            out[sig] = _signal_licensed(sig, fs, fm, ev, it, undo)
+            out[sig] = _signal_licensed(sig, fs, fm, ev, it, undo, named_file)
+        # once the intent covers a change to a symbol, its medium side effects come with it
+        covered = {s.symbol for s in fs.signals if s.symbol and out[s]}
+        for sig in fs.signals:
+            if not out[sig] and sig.symbol in covered and sig.severity in ("low", "medium"):
+                out[sig] = True
     return out
 
 
-def _signal_licensed(sig: Signal, fs: FileScope, fm: FileMatch, ev: Evidence, it: IntentTerms, undo: bool) -> bool:
+def _names_file(path: str, it: IntentTerms) -> bool:
+    """The intent names this very file, by a name specific enough to mean it (not ``main.tf``)."""
+    base = posixpath.basename(path).lower()
+    stem_ = _EXT_RE.sub("", base)
+    if "." in base and base in it.weights:
+        return True  # named with its extension: "values.yaml"
+    return stem_ not in _GENERIC_DIRS and stem_ not in _GENERIC_FILE_STEMS and len(stem_) >= 5 and stem_ in it.weights
+
+
+_GENERIC_FILE_STEMS = frozenset(
+    "main variables outputs output versions providers provider locals data values index app init "
+    "readme changes changelog settings config utils helpers types models views urls server client".split()
+)
+
+
+def _signal_licensed(
+    sig: Signal, fs: FileScope, fm: FileMatch, ev: Evidence, it: IntentTerms, undo: bool, named_file: bool
+) -> bool:
     if not fm.explained:
         return False
     if "ignored by policy" in fm.explained_by:
@@ -450,8 +473,9 @@ def _signal_licensed(sig: Signal, fs: FileScope, fm: FileMatch, ev: Evidence, it
     else:
         pointed = fm.score >= EXPLAIN_THRESHOLD or any(r.startswith("intent mentions") for r in fm.explained_by)
     if not pointed:
-        # "remove unused variables": the intent names the kind of thing, not each instance
-        pointed = bool(_symbol_kind_words(sig) & it.words)
+        # "remove unused variables": the intent names the kind of thing, not each instance;
+        # "values.yaml", "memorystore.tf": the intent names the very file
+        pointed = bool(_symbol_kind_words(sig) & it.words) or named_file
     if not pointed:
         return False
     if undo:

@@ -70,8 +70,8 @@ def stem(word: str) -> str:
             base = w[: -len(suf)]
             if suf == "ies" or suf == "ied":
                 base += "y"
-            elif suf in ("es", "ed", "ing", "er", "ers", "ings") and base.endswith(base[-1] * 2):
-                base = base[:-1]  # "mapped" -> "map"
+            elif suf in ("es", "ed", "ing", "er", "ers", "ings") and base.endswith(base[-1] * 2) and base[-1] not in "lsz":
+                base = base[:-1]  # "mapped" -> "map", but "installed" -> "install"
             elif suf in ("ed", "ing", "es") and base.endswith(("at", "iz", "ur", "ov", "rc", "ag", "ir", "as", "us", "ud", "ok")):
                 base += "e"  # "created" -> "create", "moved" -> "move"
             return base
