@@ -18,7 +18,7 @@ from .code import (
     repair_fragment,
     spec_trees,
 )
-from .engine import FileContext, Partial, Segment, captures, text_of
+from .engine import FileContext, Partial, Segment, text_of
 
 _FUNCTION_VALUES = frozenset(
     {"arrow_function", "function_expression", "function", "generator_function", "class"}
@@ -340,8 +340,13 @@ def _listed_exports(ctx: FileContext, side: Side, spec: CodeSpec) -> set[str]:
     """Names that export lists (``export { a }``, ``module.exports = { a }``) name on changed lines."""
     changed = ctx.changed(side)
     out: set[str] = set()
+    if not any("export" in text for text in changed.values()):
+        return out  # a name leaves a list only where the list is edited
+    query = grammars.query(spec.grammar, _EXPORTED_NAMES)
     for seg, tree in spec_trees(ctx, side, spec):
-        for node in captures(spec.grammar, _EXPORTED_NAMES, tree.root_node).get("n", []):
+        cursor = QueryCursor(query)
+        cursor.set_max_start_depth(_EXPORT_DEPTH)
+        for node in cursor.captures(tree.root_node).get("n", []):
             if seg.line_of(node.start_point[0]) in changed:
                 out.add(text_of(node))
     return out
