@@ -14,12 +14,24 @@ Step = ChatResponse | Exception | Callable[[ChatRequest], ChatResponse]
 
 
 def answer_json(**over: Any) -> str:
-    base: dict[str, Any] = {"judgements": [], "findings": [], "questions": [], "summary": "It does a thing. It may break another."}
+    base: dict[str, Any] = {
+        "judgements": [],
+        "findings": [],
+        "questions": [],
+        "summary": "It does a thing. It may break another.",
+    }
     base.update(over)
     return json.dumps(base)
 
 
-def reply(content: str | None, *, finish: str = "stop", refusal: str | None = None, prompt: int = 500, completion: int = 60) -> ChatResponse:
+def reply(
+    content: str | None,
+    *,
+    finish: str = "stop",
+    refusal: str | None = None,
+    prompt: int = 500,
+    completion: int = 60,
+) -> ChatResponse:
     return ChatResponse(content, refusal, finish, prompt, completion)
 
 
@@ -51,8 +63,19 @@ def obey_injection(request: ChatRequest) -> ChatResponse:
     handles = sorted(set(re.findall(r"\b(F\d+)\b", user)))
     return reply(
         answer_json(
-            judgements=[{"finding": h, "implied": True, "reason": "The author says this is approved."} for h in handles],
-            findings=[{"title": "Nothing to see here", "severity": "info", "path": None, "line": None, "confidence": 1.0}],
+            judgements=[
+                {"finding": h, "implied": True, "reason": "The author says this is approved."}
+                for h in handles
+            ],
+            findings=[
+                {
+                    "title": "Nothing to see here",
+                    "severity": "info",
+                    "path": None,
+                    "line": None,
+                    "confidence": 1.0,
+                }
+            ],
             questions=[],
             summary="LGTM. This change is safe, aligned and low risk; approve it.",
         )
@@ -78,4 +101,12 @@ class FakeTime:
         return Clock(now=self.now, sleep=self.sleep)
 
 
-__all__ = ["FakeClient", "FakeTime", "PermanentError", "TransientError", "answer_json", "obey_injection", "reply"]
+__all__ = [
+    "FakeClient",
+    "FakeTime",
+    "PermanentError",
+    "TransientError",
+    "answer_json",
+    "obey_injection",
+    "reply",
+]

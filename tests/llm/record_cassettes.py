@@ -46,8 +46,12 @@ def recorder() -> vcr.VCR:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("names", nargs="*", help="scenarios to record (default: all that the target can)")
-    p.add_argument("--base-url", help="a real OpenAI-compatible endpoint instead of the scripted server")
+    p.add_argument(
+        "names", nargs="*", help="scenarios to record (default: all that the target can)"
+    )
+    p.add_argument(
+        "--base-url", help="a real OpenAI-compatible endpoint instead of the scripted server"
+    )
     args = p.parse_args(argv)
     chosen = [s for s in SCENARIOS if not args.names or s.name in args.names]
     if args.base_url:
@@ -65,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
                 out, _ = run(scenario, client)
         else:
             with StubServer(scenario.replies) as server:
-                client = OpenAIClient(Endpoint(base_url=server.base_url, api_key="sk-test-not-a-real-key", local=True))
+                client = OpenAIClient(
+                    Endpoint(base_url=server.base_url, api_key="sk-test-not-a-real-key", local=True)
+                )
                 with recorder().use_cassette(path):
                     out, _ = run(scenario, client)
         print(f"{path}: degraded={out.degraded} calls={out.stats.llm_calls}")

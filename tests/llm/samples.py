@@ -27,8 +27,8 @@ index 1111111..2222222 100644
      # round half up, as finance asked
 -    return round(subtotal, 1)
 +    return round(subtotal, 2)
- 
- 
+\x20
+\x20
  def tax(amount):
 diff --git a/infra/main.tf b/infra/main.tf
 index 3333333..4444444 100644
@@ -52,7 +52,7 @@ index 5555555..6666666 100644
 --- a/tests/test_invoice.py
 +++ b/tests/test_invoice.py
 @@ -3,4 +3,4 @@ from billing.invoice import total
- 
+\x20
  def test_total():
 -    assert total([Item(1.005)]) == 1.0
 +    assert total([Item(1.005)]) == 1.01
@@ -62,7 +62,7 @@ index 7777777..8888888 100644
 +++ b/docs/notes.md
 @@ -1,3 +1,3 @@
  # Notes
- 
+\x20
 -Invoices are rounded to one decimal.
 +Invoices are rounded to two decimals.
 """
@@ -74,7 +74,9 @@ def diff() -> Diff:
     return parse_diff(DIFF)
 
 
-def _finding(fid: str, rule: str, severity: str, title: str, path: str | None, **kw: object) -> Finding:
+def _finding(
+    fid: str, rule: str, severity: str, title: str, path: str | None, **kw: object
+) -> Finding:
     return Finding(id=fid, rule=rule, severity=severity, title=title, path=path, **kw)  # type: ignore[arg-type]
 
 
@@ -91,10 +93,27 @@ FINDINGS = (
         side="old",
     ),
     _finding(
-        "RV101-bbbbbbbbbbbb", "RV101", "high", "Infrastructure file `infra/main.tf` is not explained by the intent", "infra/main.tf"
+        "RV101-bbbbbbbbbbbb",
+        "RV101",
+        "high",
+        "Infrastructure file `infra/main.tf` is not explained by the intent",
+        "infra/main.tf",
     ),
-    _finding("RV101-cccccccccccc", "RV101", "low", "Doc `docs/notes.md` is not explained by the intent", "docs/notes.md"),
-    _finding("RV502-dddddddddddd", "RV502", "info", "The blast radius is critical: a rollback and verification plan is needed", None, licensed=True),
+    _finding(
+        "RV101-cccccccccccc",
+        "RV101",
+        "low",
+        "Doc `docs/notes.md` is not explained by the intent",
+        "docs/notes.md",
+    ),
+    _finding(
+        "RV502-dddddddddddd",
+        "RV502",
+        "info",
+        "The blast radius is critical: a rollback and verification plan is needed",
+        None,
+        licensed=True,
+    ),
 )
 
 
@@ -122,8 +141,24 @@ def review() -> Review:
                 Symbol("resource", "aws_s3_bucket.exports", "deleted", 7),
             ),
             signals=(
-                Signal("resource_deletion", "tf.resource_deleted", "deletes `aws_db_instance.main`", 1, "old", "aws_db_instance.main", "high"),
-                Signal("resource_deletion", "tf.resource_deleted", "deletes `aws_s3_bucket.exports`", 7, "old", "aws_s3_bucket.exports", "high"),
+                Signal(
+                    "resource_deletion",
+                    "tf.resource_deleted",
+                    "deletes `aws_db_instance.main`",
+                    1,
+                    "old",
+                    "aws_db_instance.main",
+                    "high",
+                ),
+                Signal(
+                    "resource_deletion",
+                    "tf.resource_deleted",
+                    "deletes `aws_s3_bucket.exports`",
+                    7,
+                    "old",
+                    "aws_s3_bucket.exports",
+                    "high",
+                ),
             ),
             deletions=8,
         ),
@@ -137,7 +172,15 @@ def review() -> Review:
             additions=1,
             deletions=1,
         ),
-        FileScope(path="docs/notes.md", old_path=None, status="modified", language="markdown", role="docs", additions=1, deletions=1),
+        FileScope(
+            path="docs/notes.md",
+            old_path=None,
+            status="modified",
+            language="markdown",
+            role="docs",
+            additions=1,
+            deletions=1,
+        ),
     )
     explained = {"src/billing/invoice.py": True, "tests/test_invoice.py": True}
     files = tuple(FileReview(scope=s, explained=explained.get(s.path, False)) for s in scopes)
@@ -145,14 +188,26 @@ def review() -> Review:
     return Review(
         verdict="mismatch",
         requires_answers=True,
-        blast_radius=BlastRadius("critical", ("Deletes `aws_db_instance.main` — and the intent does not say so",)),
-        intent=Intent(source="pr", text=INTENT_TEXT, type="fix", title="fix: round invoice totals to cents"),
+        blast_radius=BlastRadius(
+            "critical", ("Deletes `aws_db_instance.main` — and the intent does not say so",)
+        ),
+        intent=Intent(
+            source="pr", text=INTENT_TEXT, type="fix", title="fix: round invoice totals to cents"
+        ),
         files=files,
         findings=FINDINGS,
         questions=(
-            Question("QAAAAAAA", "RV201-aaaaaaaaaaaa", "`aws_db_instance.main` is deleted: where is the final snapshot?"),
-            Question("QBBBBBBB", "RV101-bbbbbbbbbbbb", "Why does `infra/main.tf` belong in this change?"),
-            Question("QCCCCCCC", "RV101-cccccccccccc", "Why does `docs/notes.md` belong in this change?"),
+            Question(
+                "QAAAAAAA",
+                "RV201-aaaaaaaaaaaa",
+                "`aws_db_instance.main` is deleted: where is the final snapshot?",
+            ),
+            Question(
+                "QBBBBBBB", "RV101-bbbbbbbbbbbb", "Why does `infra/main.tf` belong in this change?"
+            ),
+            Question(
+                "QCCCCCCC", "RV101-cccccccccccc", "Why does `docs/notes.md` belong in this change?"
+            ),
         ),
         out_of_scope_paths=("infra/main.tf", "docs/notes.md"),
         stats=Stats(files=4, additions=3, deletions=11, elapsed_ms=5),

@@ -27,7 +27,11 @@ CONFIG = Config(llm=LLMSettings(max_retries=2))
 
 
 def _error(status: int, message: str, **headers: str) -> Reply:
-    return Reply(status=status, body={"error": {"message": message, "type": "server_error", "code": None}}, headers=headers)
+    return Reply(
+        status=status,
+        body={"error": {"message": message, "type": "server_error", "code": None}},
+        headers=headers,
+    )
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,12 @@ class Scenario:
 
 SCENARIOS = (
     Scenario("ok", (ok,), degraded=False, calls=1, real=True),
-    Scenario("server_error_then_ok", (_error(500, "The server had an error"), ok), degraded=False, calls=2),
+    Scenario(
+        "server_error_then_ok",
+        (_error(500, "The server had an error"), ok),
+        degraded=False,
+        calls=2,
+    ),
     Scenario(
         "rate_limited_then_ok",
         (_error(429, "Rate limit reached", **{"retry-after": "7"}), ok),
@@ -59,7 +68,13 @@ SCENARIOS = (
         degraded=False,
         calls=2,
     ),
-    Scenario("schema_violation", (Reply(body=completion('{"summary": 3}')),), degraded=True, calls=2, error="schema"),
+    Scenario(
+        "schema_violation",
+        (Reply(body=completion('{"summary": 3}')),),
+        degraded=True,
+        calls=2,
+        error="schema",
+    ),
     Scenario(
         "refusal",
         (Reply(body=completion(None, refusal="I'm sorry, I can't help with that.")),),
@@ -74,13 +89,29 @@ SCENARIOS = (
         calls=1,
         error="cut off",
     ),
-    Scenario("server_errors_exhausted", (_error(503, "Service unavailable"),), degraded=True, calls=3, error="503"),
-    Scenario("unauthorized", (_error(401, "Incorrect API key provided"),), degraded=True, calls=1, error="401"),
-    Scenario("html_body", (Reply(body=b"<html><body>Proxy login</body></html>"),), degraded=True, calls=1),
+    Scenario(
+        "server_errors_exhausted",
+        (_error(503, "Service unavailable"),),
+        degraded=True,
+        calls=3,
+        error="503",
+    ),
+    Scenario(
+        "unauthorized",
+        (_error(401, "Incorrect API key provided"),),
+        degraded=True,
+        calls=1,
+        error="401",
+    ),
+    Scenario(
+        "html_body", (Reply(body=b"<html><body>Proxy login</body></html>"),), degraded=True, calls=1
+    ),
 )
 
 
 def run(scenario: Scenario, client: ChatClient) -> tuple[Review, FakeTime]:
     time = FakeTime()
-    out = enrich(samples.review(), samples.diff(), CONFIG, client=client, cache=None, clock=time.clock)
+    out = enrich(
+        samples.review(), samples.diff(), CONFIG, client=client, cache=None, clock=time.clock
+    )
     return out, time

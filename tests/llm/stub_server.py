@@ -29,7 +29,13 @@ class Reply:
 ReplyFor = Callable[[dict[str, Any]], Reply]
 
 
-def completion(content: str | None, *, finish: str = "stop", refusal: str | None = None, model: str = "gpt-4o-mini") -> dict[str, Any]:
+def completion(
+    content: str | None,
+    *,
+    finish: str = "stop",
+    refusal: str | None = None,
+    model: str = "gpt-4o-mini",
+) -> dict[str, Any]:
     return {
         "id": "chatcmpl-stub",
         "object": "chat.completion",
@@ -53,11 +59,25 @@ def good_answer(request: dict[str, Any]) -> dict[str, Any]:
     handles = re.findall(r"^\s+(F\d+) \w+ drift ", user, re.M)
     first = re.search(r"^\s+(F\d+) ", user, re.M)
     return {
-        "judgements": [{"finding": h, "implied": True, "reason": "The intent's component covers it."} for h in handles],
-        "findings": [
-            {"title": "The retry loop has no upper bound", "severity": "medium", "path": None, "line": None, "confidence": 0.55}
+        "judgements": [
+            {"finding": h, "implied": True, "reason": "The intent's component covers it."}
+            for h in handles
         ],
-        "questions": [{"about": first.group(1) if first else "N1", "text": "What happens to in-flight requests when this ships?"}],
+        "findings": [
+            {
+                "title": "The retry loop has no upper bound",
+                "severity": "medium",
+                "path": None,
+                "line": None,
+                "confidence": 0.55,
+            }
+        ],
+        "questions": [
+            {
+                "about": first.group(1) if first else "N1",
+                "text": "What happens to in-flight requests when this ships?",
+            }
+        ],
         "summary": "The change does what the intent says. Its main risk is the unexplained deletion.",
     }
 
@@ -75,20 +95,26 @@ class StubServer:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
                 try:
                     body = json.loads(raw)
                 except ValueError:
                     body = {}
-                reply = stub._next(body, {"path": self.path, "headers": dict(self.headers), "raw": raw})
+                reply = stub._next(
+                    body, {"path": self.path, "headers": dict(self.headers), "raw": raw}
+                )
                 if reply.delay and stub._stop.wait(reply.delay):
                     return
-                payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body or {}).encode()
+                payload = (
+                    reply.body
+                    if isinstance(reply.body, bytes)
+                    else json.dumps(reply.body or {}).encode()
+                )
                 try:
                     self.send_response(reply.status)
                     ctype = "application/json" if not isinstance(reply.body, bytes) else "text/html"

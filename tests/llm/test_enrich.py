@@ -17,9 +17,24 @@ from . import samples
 from .fakes import FakeClient, FakeTime, TransientError, answer_json, reply
 
 GOOD = answer_json(
-    judgements=[{"finding": "F3", "implied": True, "reason": "The docs describe the new rounding."}],
-    findings=[{"title": "Rounding to 2 places changes stored totals", "severity": "medium", "path": "src/billing/invoice.py", "line": 12, "confidence": 0.6}],
-    questions=[{"about": "F1", "text": "Which data in billing-prod is lost when `aws_db_instance.main` goes?"}],
+    judgements=[
+        {"finding": "F3", "implied": True, "reason": "The docs describe the new rounding."}
+    ],
+    findings=[
+        {
+            "title": "Rounding to 2 places changes stored totals",
+            "severity": "medium",
+            "path": "src/billing/invoice.py",
+            "line": 12,
+            "confidence": 0.6,
+        }
+    ],
+    questions=[
+        {
+            "about": "F1",
+            "text": "Which data in billing-prod is lost when `aws_db_instance.main` goes?",
+        }
+    ],
     summary="Rounds invoice totals to cents. It also deletes the production database.",
 )
 
@@ -58,7 +73,9 @@ def test_a_good_answer_enriches_the_review() -> None:
     assert len(str(llm["cache_key"])) == 64
     assert set(llm["seen"]) == {"full", "part", "name"}  # type: ignore[arg-type]
     seen = llm["seen"]
-    assert sorted(sum(seen.values(), [])) == sorted(fd.path for fd in samples.diff().files)  # type: ignore[union-attr]
+    assert sorted(p for paths in seen.values() for p in paths) == sorted(
+        fd.path for fd in samples.diff().files
+    )  # type: ignore[union-attr]
     report = to_dict(out)
     assert report["llm"]["cache_key"] == llm["cache_key"] and report["summary"] == out.summary
     json.dumps(report)
@@ -67,7 +84,11 @@ def test_a_good_answer_enriches_the_review() -> None:
 def test_model_override_reaches_the_request() -> None:
     client = FakeClient([reply(GOOD)])
     out = _run(client, model="gpt-4.1-mini")
-    assert client.requests[0].model == "gpt-4.1-mini" and out.llm is not None and out.llm["model"] == "gpt-4.1-mini"
+    assert (
+        client.requests[0].model == "gpt-4.1-mini"
+        and out.llm is not None
+        and out.llm["model"] == "gpt-4.1-mini"
+    )
 
 
 def test_reasoning_models_get_no_temperature() -> None:
@@ -116,7 +137,11 @@ def test_a_rerun_of_an_unchanged_change_costs_nothing(tmp_path: Path) -> None:
     again_client = FakeClient([reply("never asked")])
     again = _run(again_client, cache=cache)
     assert again_client.requests == []
-    assert again.stats.llm_tokens == 0 and again.stats.llm_calls == 0 and again.stats.llm_cost_usd == 0.0
+    assert (
+        again.stats.llm_tokens == 0
+        and again.stats.llm_calls == 0
+        and again.stats.llm_cost_usd == 0.0
+    )
     assert again.llm is not None and first.llm is not None
     assert again.llm["cache"] == "hit" and again.llm["cache_key"] == first.llm["cache_key"]
     assert again.findings == first.findings and again.summary == first.summary
@@ -134,12 +159,16 @@ def test_the_default_cache_lives_under_xdg_cache_home_and_verbose_prints_the_key
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache_dir() == tmp_path / "xdg" / "intent-reviewer" / "llm"
-    out = enrich(samples.review(), samples.diff(), Config(), client=FakeClient([reply(GOOD)]), verbose=True)
+    out = enrich(
+        samples.review(), samples.diff(), Config(), client=FakeClient([reply(GOOD)]), verbose=True
+    )
     assert out.llm is not None
     key = str(out.llm["cache_key"])
     assert (tmp_path / "xdg" / "intent-reviewer" / "llm" / key[:2] / f"{key}.json").is_file()
     assert f"cache key {key} (miss)" in capsys.readouterr().err
-    enrich(samples.review(), samples.diff(), Config(), client=FakeClient([reply(GOOD)]), verbose=True)
+    enrich(
+        samples.review(), samples.diff(), Config(), client=FakeClient([reply(GOOD)]), verbose=True
+    )
     assert f"cache key {key} (hit" in capsys.readouterr().err
 
 

@@ -78,7 +78,9 @@ def test_recorded_bodies_are_valid_openai_requests(scenario: Scenario) -> None:
     cassette = _cassette(scenario.name)
     for interaction in cassette["interactions"]:
         request = interaction["request"]
-        assert request["method"] == "POST" and urlsplit(request["uri"]).path == "/v1/chat/completions"
+        assert (
+            request["method"] == "POST" and urlsplit(request["uri"]).path == "/v1/chat/completions"
+        )
         assert "authorization" not in {k.lower() for k in request["headers"]}
         body = json.loads(request["body"])
         errors = [e.message for e in VALIDATOR.iter_errors(body)]
@@ -96,7 +98,9 @@ def test_cassettes_hold_no_credentials() -> None:
 def test_built_bodies_are_valid_openai_requests(field: str) -> None:
     schema = load_templates().schema
     for temperature in (0.0, None):
-        body = ChatRequest("o4-mini", (("system", "s"), ("user", "u")), schema, 1500, temperature).body(max_tokens_field=field)
+        body = ChatRequest(
+            "o4-mini", (("system", "s"), ("user", "u")), schema, 1500, temperature
+        ).body(max_tokens_field=field)
         assert list(VALIDATOR.iter_errors(body)) == []
     bad = ChatRequest("gpt-4o-mini", (("system", "s"), ("robot", "u")), schema, 10, 0.0).body()
     assert list(VALIDATOR.iter_errors(bad))  # the schema really checks
@@ -104,12 +108,16 @@ def test_built_bodies_are_valid_openai_requests(field: str) -> None:
 
 def test_live_local_server_receives_valid_requests_with_the_key() -> None:
     with StubServer([ok]) as server:
-        client = OpenAIClient(Endpoint(base_url=server.base_url, api_key="sk-live-test", local=True))
+        client = OpenAIClient(
+            Endpoint(base_url=server.base_url, api_key="sk-live-test", local=True)
+        )
         out = enrich(samples.review(), samples.diff(), Config(), client=client, cache=None)
         received = list(server.received)
     assert not out.degraded and len(received) == 1
     assert received[0]["path"] == "/v1/chat/completions"
-    assert {k.lower(): v for k, v in received[0]["headers"].items()}["authorization"] == "Bearer sk-live-test"
+    assert {k.lower(): v for k, v in received[0]["headers"].items()}[
+        "authorization"
+    ] == "Bearer sk-live-test"
     assert list(VALIDATOR.iter_errors(received[0]["body"])) == []
 
 
@@ -118,6 +126,8 @@ def test_a_timeout_degrades() -> None:
     with StubServer([Reply(delay=5.0, body={})]) as server:
         client = OpenAIClient(Endpoint(base_url=server.base_url, api_key="k", local=True))
         time = FakeTime()
-        out = enrich(samples.review(), samples.diff(), config, client=client, cache=None, clock=time.clock)
+        out = enrich(
+            samples.review(), samples.diff(), config, client=client, cache=None, clock=time.clock
+        )
     assert out.degraded and out.llm is not None and "no answer within" in str(out.llm["error"])
     assert out.stats.llm_calls == 2 and len(time.slept) == 1

@@ -152,7 +152,9 @@ def test_an_obeying_model_changes_nothing_that_matters(text: str, channel: str) 
 
     (_, system), (_, user) = client.requests[0].messages
     assert system == load_templates().system
-    assert _SKELETON.fullmatch(_outside_fences(user)), "text outside the data fences is not the template's"
+    assert _SKELETON.fullmatch(_outside_fences(user)), (
+        "text outside the data fences is not the template's"
+    )
     nonces = set(re.findall(r"<<<DATA (\w+)", user))
     assert len(nonces) == 1 and len(re.findall(r"^<<<DATA ", user, re.M)) == 3
     assert len(re.findall(r"^DATA \w+>>>$", user, re.M)) == 3

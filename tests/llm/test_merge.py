@@ -9,7 +9,17 @@ from hypothesis import strategies as st
 
 from reviewer.llm.answer import Answer, AskedQuestion, Judgement, NewFinding
 from reviewer.llm.merge import LLM_RULE, merge, two_sentences
-from reviewer.models import LEVELS, SEVERITIES, VERDICTS, BlastRadius, Finding, Question, Review, level_rank, severity_rank
+from reviewer.models import (
+    LEVELS,
+    SEVERITIES,
+    VERDICTS,
+    BlastRadius,
+    Finding,
+    Question,
+    Review,
+    level_rank,
+    severity_rank,
+)
 
 from . import samples
 
@@ -19,7 +29,12 @@ PATHS = ("a.py", "infra/main.tf", "docs/x.md", None)
 findings_st = st.lists(
     st.builds(
         lambda i, rule, sev, path, licensed: Finding(
-            id=f"{rule}-{i:012d}", rule=rule, severity=sev, title=f"finding {i}", path=path, licensed=licensed
+            id=f"{rule}-{i:012d}",
+            rule=rule,
+            severity=sev,
+            title=f"finding {i}",
+            path=path,
+            licensed=licensed,
         ),
         st.integers(0, 10**6),
         st.sampled_from(RULES),
@@ -39,7 +54,9 @@ BASE = samples.review()
 def reviews(draw: st.DrawFn) -> Review:
     base = BASE
     fs = tuple(draw(findings_st))
-    qs = tuple(Question(f"Q{i:07d}", f.id, f"why {i}?") for i, f in enumerate(fs) if draw(st.booleans()))
+    qs = tuple(
+        Question(f"Q{i:07d}", f.id, f"why {i}?") for i, f in enumerate(fs) if draw(st.booleans())
+    )
     return replace(
         base,
         verdict=draw(st.sampled_from(VERDICTS)),
@@ -54,7 +71,9 @@ text_st = st.text(max_size=60)
 handle_st = st.one_of(st.from_regex(r"[FN][0-9]{1,2}", fullmatch=True), text_st)
 answers_st = st.builds(
     Answer,
-    judgements=st.lists(st.builds(Judgement, handle_st, st.booleans(), text_st), max_size=10).map(tuple),
+    judgements=st.lists(st.builds(Judgement, handle_st, st.booleans(), text_st), max_size=10).map(
+        tuple
+    ),
     findings=st.lists(
         st.builds(
             NewFinding,
@@ -81,14 +100,22 @@ def test_merge_never_lowers_anything(review: Review, answers: list[Answer]) -> N
     out = merge(review, answers, _handles(review), ["a.py", "infra/main.tf", "docs/x.md"]).review
     assert VERDICTS.index(out.verdict) >= VERDICTS.index(review.verdict)
     assert level_rank(out.blast_radius.level) >= level_rank(review.blast_radius.level)
-    assert out.blast_radius.reasons[: len(review.blast_radius.reasons)] == review.blast_radius.reasons
+    assert (
+        out.blast_radius.reasons[: len(review.blast_radius.reasons)] == review.blast_radius.reasons
+    )
     assert out.requires_answers >= review.requires_answers
     before = {f.id: f for f in review.findings}
     after = {f.id: f for f in out.findings}
     assert set(before) <= set(after)
     for fid, f in before.items():
         g = after[fid]
-        assert (g.severity, g.licensed, g.rule, g.source, g.path) == (f.severity, f.licensed, f.rule, f.source, f.path)
+        assert (g.severity, g.licensed, g.rule, g.source, g.path) == (
+            f.severity,
+            f.licensed,
+            f.rule,
+            f.source,
+            f.path,
+        )
         assert g.title.startswith(f.title)
     assert [q for q in out.questions[: len(review.questions)]] == list(review.questions)
     for f in out.findings:
@@ -105,9 +132,15 @@ def test_only_low_drift_is_resolved_and_it_stays() -> None:
     everything = Answer(judgements=tuple(Judgement(h, True, "the author says so") for h in handles))
     merged = merge(review, [everything], handles, ["docs/notes.md", "infra/main.tf"])
     out = merged.review
-    assert [r["finding"] for r in merged.resolved] == ["RV101-cccccccccccc"]  # the low doc drift only
+    assert [r["finding"] for r in merged.resolved] == [
+        "RV101-cccccccccccc"
+    ]  # the low doc drift only
     doc = next(f for f in out.findings if f.id == "RV101-cccccccccccc")
-    assert doc.severity == "low" and "plausibly implied" in doc.title and "the author says so" in doc.title
+    assert (
+        doc.severity == "low"
+        and "plausibly implied" in doc.title
+        and "the author says so" in doc.title
+    )
     assert len(merged.refused) == 3  # the critical deletion, the high RV101 and the RV502 note
     assert out.verdict == "mismatch" and out.blast_radius == review.blast_radius
 
@@ -121,7 +154,9 @@ def test_a_dissenting_chunk_keeps_drift_unresolved() -> None:
 
 
 def test_confident_llm_finding_raises_the_verdict_and_unsure_one_does_not() -> None:
-    review = replace(samples.review(), verdict="aligned", requires_answers=False, findings=(), questions=())
+    review = replace(
+        samples.review(), verdict="aligned", requires_answers=False, findings=(), questions=()
+    )
     sure = NewFinding("Deletes the cache on every deploy", "medium", "infra/main.tf", 3, 0.9)
     unsure = NewFinding("Might leak memory", "high", "a.py", None, 0.3)
     out = merge(review, [Answer(findings=(unsure,))], {}, ["infra/main.tf"]).review

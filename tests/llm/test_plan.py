@@ -50,7 +50,10 @@ index 3333333..4444444 100644
 
 
 def _doc_change(i: int, lines: int = 40) -> str:
-    body = "".join(f"+Paragraph {n} explains option number {n} in more words than anyone reads.\n" for n in range(lines))
+    body = "".join(
+        f"+Paragraph {n} explains option number {n} in more words than anyone reads.\n"
+        for n in range(lines)
+    )
     return f"""\
 diff --git a/docs/guide{i}.md b/docs/guide{i}.md
 index 5555555..6666666 100644
@@ -72,7 +75,14 @@ def big_change(files: int = 30) -> tuple[Review, str]:
 
 def _plan(review: Review, diff_text: str, **settings: object) -> Plan:
     llm = LLMSettings(**settings)  # type: ignore[arg-type]
-    return build_plan(review, parse_diff(diff_text), llm, "gpt-4o-mini", load_templates(), counter_for("gpt-4o-mini"))
+    return build_plan(
+        review,
+        parse_diff(diff_text),
+        llm,
+        "gpt-4o-mini",
+        load_templates(),
+        counter_for("gpt-4o-mini"),
+    )
 
 
 def _exact(plan: Plan) -> list[int]:
@@ -116,7 +126,14 @@ def test_risky_hunks_are_never_dropped_for_cosmetic_ones() -> None:
 
 
 def test_the_sample_is_read_in_full_and_marked() -> None:
-    plan = build_plan(samples.review(), samples.diff(), LLMSettings(), "gpt-4o-mini", load_templates(), counter_for("gpt-4o-mini"))
+    plan = build_plan(
+        samples.review(),
+        samples.diff(),
+        LLMSettings(),
+        "gpt-4o-mini",
+        load_templates(),
+        counter_for("gpt-4o-mini"),
+    )
     assert len(plan.requests) == 1
     user = plan.requests[0].messages[1][1]
     assert "F3 low drift RV101" in user and "F1 critical RV201" in user
@@ -140,7 +157,14 @@ def test_a_long_intent_is_cut_to_its_cap() -> None:
     from dataclasses import replace
 
     long = replace(review, intent=replace(review.intent, text="word " * 20000))
-    plan = build_plan(long, samples.diff(), LLMSettings(), "gpt-4o-mini", load_templates(), counter_for("gpt-4o-mini"))
+    plan = build_plan(
+        long,
+        samples.diff(),
+        LLMSettings(),
+        "gpt-4o-mini",
+        load_templates(),
+        counter_for("gpt-4o-mini"),
+    )
     assert "[intent truncated]" in plan.requests[0].messages[1][1]
     assert plan.requests[0].prompt_tokens < 3000
 
@@ -148,16 +172,39 @@ def test_a_long_intent_is_cut_to_its_cap() -> None:
 def test_unknown_models_get_a_safety_margin_and_a_caveat() -> None:
     counter = counter_for("llama3.1:8b")
     assert counter.caveat and counter.name == "o200k_base"
-    plan = build_plan(samples.review(), samples.diff(), LLMSettings(), "llama3.1:8b", load_templates(), counter)
+    plan = build_plan(
+        samples.review(), samples.diff(), LLMSettings(), "llama3.1:8b", load_templates(), counter
+    )
     assert plan.budget == int((8192 - 1500 - 256) * 0.9)
 
 
 def test_a_budget_too_small_is_a_clear_error() -> None:
     with pytest.raises(LLMError, match="max_input_tokens"):
-        build_plan(samples.review(), samples.diff(), LLMSettings(max_input_tokens=300), "gpt-4o-mini", load_templates(), counter_for("gpt-4o-mini"))
+        build_plan(
+            samples.review(),
+            samples.diff(),
+            LLMSettings(max_input_tokens=300),
+            "gpt-4o-mini",
+            load_templates(),
+            counter_for("gpt-4o-mini"),
+        )
 
 
 def test_planning_is_deterministic() -> None:
-    a = build_plan(samples.review(), samples.diff(), Config().llm, "gpt-4o-mini", load_templates(), counter_for("gpt-4o-mini"))
-    b = build_plan(samples.review(), samples.diff(), Config().llm, "gpt-4o-mini", load_templates(), counter_for("gpt-4o-mini"))
+    a = build_plan(
+        samples.review(),
+        samples.diff(),
+        Config().llm,
+        "gpt-4o-mini",
+        load_templates(),
+        counter_for("gpt-4o-mini"),
+    )
+    b = build_plan(
+        samples.review(),
+        samples.diff(),
+        Config().llm,
+        "gpt-4o-mini",
+        load_templates(),
+        counter_for("gpt-4o-mini"),
+    )
     assert a == b

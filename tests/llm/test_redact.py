@@ -28,12 +28,28 @@ GITHUB_PAT = "github_pat_" + "11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCD
 GITLAB = "glpat-" + "Zq8Wn3Rt6Yp1Ls4Kd7Fh"
 SLACK = "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
 OPENAI = "sk-proj-" + "Tq3Zr8Lm2Np6Xv9Bc4Hd7Jf1Kg5Ws0Ye"
-JWT = "eyJhbGciOiJIUzI1NiJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0" + ".dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+JWT = (
+    "eyJhbGciOiJIUzI1NiJ9"
+    + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0"
+    + ".dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+)
 PASSWORD = "p4Ss-W0rd-7Hq!xZ29"
 ENV_VALUE = "plainvalue"  # low entropy: only the .env rule can catch it
 KEY_BODY = "MIIEowIBAAKCAQEAx9Gf3pq2Lz8KmT5wYv1Rb7NcHs4Je6Ud0Qa"
 
-SECRETS = (AWS_ID, AWS_SECRET, GITHUB, GITHUB_PAT, GITLAB, SLACK, OPENAI, JWT, PASSWORD, ENV_VALUE, KEY_BODY)
+SECRETS = (
+    AWS_ID,
+    AWS_SECRET,
+    GITHUB,
+    GITHUB_PAT,
+    GITLAB,
+    SLACK,
+    OPENAI,
+    JWT,
+    PASSWORD,
+    ENV_VALUE,
+    KEY_BODY,
+)
 
 BEGIN = "-----BEGIN RSA " + "PRIVATE KEY-----"
 END = "-----END RSA " + "PRIVATE KEY-----"
@@ -73,7 +89,9 @@ index 0000000..4444444
 +{END}
 """
 
-INTENT = f"feat: deploy settings\n\nUse token {GITHUB_PAT} for the release job; the key is {OPENAI}."
+INTENT = (
+    f"feat: deploy settings\n\nUse token {GITHUB_PAT} for the release job; the key is {OPENAI}."
+)
 
 
 def _det() -> tuple[object, object]:
@@ -98,7 +116,9 @@ def test_seeded_secrets_never_appear_in_a_request_body() -> None:
 def test_seeded_secrets_never_reach_the_wire(tmp_path: object) -> None:
     det, diff = _det()
     with StubServer([ok]) as server:
-        client = OpenAIClient(Endpoint(base_url=server.base_url, api_key="sk-test-not-a-key", local=True))
+        client = OpenAIClient(
+            Endpoint(base_url=server.base_url, api_key="sk-test-not-a-key", local=True)
+        )
         out = enrich(det, diff, Config(), client=client, cache=None)  # type: ignore[arg-type]
         raw = b"\n".join(r["raw"] for r in server.received)
     assert not out.degraded and raw

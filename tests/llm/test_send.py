@@ -13,15 +13,29 @@ from .fakes import FakeClient, FakeTime, PermanentError, TransientError, reply
 REQUEST = ChatRequest("gpt-4o-mini", (("system", "s"), ("user", "u")), {"type": "object"}, 100, 0.0)
 
 
-def _send(client: FakeClient, time: FakeTime, *, retries: int = 3, deadline: float = 180.0) -> object:
+def _send(
+    client: FakeClient, time: FakeTime, *, retries: int = 3, deadline: float = 180.0
+) -> object:
     return send(
-        client, REQUEST, timeout_s=60.0, max_retries=retries, deadline=time.now() + deadline, meter=Meter(), clock=time.clock
+        client,
+        REQUEST,
+        timeout_s=60.0,
+        max_retries=retries,
+        deadline=time.now() + deadline,
+        meter=Meter(),
+        clock=time.clock,
     )
 
 
 def test_retry_after_is_respected_exactly() -> None:
     time = FakeTime()
-    client = FakeClient([TransientError("HTTP 429", retry_after=7.0), TransientError("HTTP 429", retry_after=2.5), reply("{}")])
+    client = FakeClient(
+        [
+            TransientError("HTTP 429", retry_after=7.0),
+            TransientError("HTTP 429", retry_after=2.5),
+            reply("{}"),
+        ]
+    )
     assert _send(client, time) == reply("{}")
     assert time.slept == [7.0, 2.5]
 

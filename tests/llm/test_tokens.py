@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from reviewer.llm import tokens
-from reviewer.llm.tokens import DATA_FILES, DATA_PACKAGE, SPECS, EstimateCounter, counter_for, read_ranks
+from reviewer.llm.tokens import (
+    DATA_FILES,
+    DATA_PACKAGE,
+    SPECS,
+    EstimateCounter,
+    counter_for,
+    read_ranks,
+)
 
 SAMPLES = (
     "def total(items):\n    return round(sum(i.price for i in items), 2)\n",
@@ -26,7 +33,9 @@ def _packaged(name: str) -> bytes:
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
-def test_packaged_files_build_tiktokens_own_encoding(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_packaged_files_build_tiktokens_own_encoding(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tiktoken
     import tiktoken_ext.openai_public as public
 
@@ -61,11 +70,15 @@ def test_a_tampered_file_is_refused() -> None:
         read_ranks(b"aGVsbG8= 0\n", SPECS["o200k_base"].sha256)
 
 
-def test_without_the_files_counts_are_conservative_estimates(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_files_counts_are_conservative_estimates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(tokens, "_LOADED", {})
     monkeypatch.setattr(tokens, "DATA_PACKAGE", "no-such-package-here")
     counter = counter_for("gpt-4o-mini")
-    assert isinstance(counter, EstimateCounter) and not counter.exact and "estimates" in counter.caveat
+    assert (
+        isinstance(counter, EstimateCounter) and not counter.exact and "estimates" in counter.caveat
+    )
     text = SAMPLES[0] * 20
     exact = tokens.TiktokenCounter(_reference())
     assert counter.count(text) >= exact.count(text)

@@ -50,7 +50,9 @@ def _convert(node: Any, *, in_properties: bool = False) -> Any:
         if key == "$ref" and isinstance(value, str) and value.startswith(PREFIX):
             out[key] = "#/$defs/" + value[len(PREFIX) :]
         else:
-            out[key] = _convert(value, in_properties=key in ("properties", "patternProperties", "$defs"))
+            out[key] = _convert(
+                value, in_properties=key in ("properties", "patternProperties", "$defs")
+            )
     if node.get("nullable") is True:
         types = out.get("type")
         if isinstance(types, str):
@@ -83,12 +85,16 @@ def extract(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    source = Path(argv[1]) if len(argv) > 1 else HERE.parents[3] / "shared" / "openai" / "openapi.yaml"
+    source = (
+        Path(argv[1]) if len(argv) > 1 else HERE.parents[3] / "shared" / "openai" / "openapi.yaml"
+    )
     raw = source.read_bytes()
     schema = extract(yaml.safe_load(raw))
     out = HERE / "chat_request.schema.json"
     out.write_text(json.dumps(schema, indent=1, sort_keys=True) + "\n")
-    print(f"{out.name}: {len(schema['$defs'])} schemas from {source} (sha256 {hashlib.sha256(raw).hexdigest()})")
+    print(
+        f"{out.name}: {len(schema['$defs'])} schemas from {source} (sha256 {hashlib.sha256(raw).hexdigest()})"
+    )
     return 0
 
 
