@@ -83,6 +83,11 @@ class Pool:
     def pending(self) -> int:
         return self._queue.qsize()
 
+    @property
+    def busy(self) -> int:
+        """Jobs queued or running."""
+        return self._queue.unfinished_tasks
+
     def _work(self) -> None:
         while True:
             job = self._queue.get()
@@ -210,7 +215,7 @@ def create_app(config: AppConfig) -> Any:
         return JSONResponse({"queued": f"{ev.repo}#{ev.number}"}, status_code=202)
 
     async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"ok": True, "queued": pool.pending, "workers": config.workers})
+        return JSONResponse({"ok": True, "queued": pool.pending, "busy": pool.busy, "workers": config.workers})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:

@@ -82,6 +82,9 @@ class FakeGitHub:
         self.checks_allowed = True
         self.user: str | None = None  # GET /user answers 403 (an installation token) when None
         self.app_slug = "intent-reviewer"
+        self.app_id = "12345"
+        #: when set, /app requests must carry a JWT signed by the matching private key
+        self.app_public_key: str | None = None
         #: who the reviewer's own writes are authored by (the token's identity)
         self.bot_login = "github-actions[bot]"
         self.faults: list[Fault] = []
@@ -223,6 +226,16 @@ class FakeGitHub:
                     return self._error(fault.status, fault.message, fault.headers)
         if "authorization" not in headers:
             return self._error(401, "Requires authentication")
+        if path.startswith("/app") and self.app_public_key is not None:
+            import jwt  # PyJWT, which PyGithub signs the App's token with
+
+            try:
+                claims = jwt.decode(headers["authorization"].removeprefix("Bearer "), self.app_public_key,
+                                    algorithms=["RS256"])
+            except jwt.PyJWTError as exc:
+                return self._error(401, f"A JSON web token could not be decoded ({exc})")
+            if str(claims.get("iss")) != self.app_id:
+                return self._error(401, "Integration not found")
         data = json.loads(body) if body else None
         if method in ("POST", "PATCH", "DELETE", "PUT") and self.read_only and not path.startswith("/app/"):
             return self._error(403, "Resource not accessible by integration")
