@@ -49,6 +49,25 @@ def blast_radius(
         if cp is not None:
             raise_to(cp.level, f"`{fs.path}` is on a critical path (`{cp.pattern}`)")  # type: ignore[arg-type]
 
+    # many medium changes of one kind add up: a dozen removed public functions break callers,
+    # CI/CD rewritten in several files changes how everything ships
+    removed_api = [(f.path, s) for f in scope.files for s in f.signals
+                   if s.kind == "public_api" and s.side == "old"]
+    api_files = {p for p, _ in removed_api}
+    if len(removed_api) >= 5 and len(api_files) >= 2:
+        raise_to("high", f"removes {len(removed_api)} public symbols across {len(api_files)} files")
+    ci_files = {f.path for f in scope.files for s in f.signals if s.kind == "ci_cd" and s.severity != "low"}
+    if len(ci_files) >= 3:
+        raise_to("high", f"changes how code is built or shipped in {len(ci_files)} CI/CD files")
+
+    # code of many deployable components changed at once: if it goes wrong, it goes wrong everywhere
+    from .match import component
+
+    code_components = {component(f.path) for f in scope.files
+                       if f.role in ("code", "dependency") and not f.cosmetic and component(f.path)}
+    if len(code_components) >= 4:
+        raise_to("high", f"changes the code of {len(code_components)} components at once")
+
     areas = {_area(f.path) for f in scope.files if f.role not in ("docs", "changelog", "test")}
     if len(areas) >= 6 and level_rank(level) < level_rank("high"):
         bumped: Level = "medium" if level == "low" else "high"

@@ -344,7 +344,7 @@ def test_whole_files_cut_into_blocks_read_the_same(monkeypatch: pytest.MonkeyPat
     assert _codes(cut) == {
         ("tf.address_changed", "high"),
         ("tf.force_new_attribute", "high"),
-        ("tf.count_input", "medium"),
+        ("tf.count_input", "high"),
         ("tf.deletion_protection", "high"),
     }
     assert ("resource", "aws_subnet.s9", "modified") in {
