@@ -92,8 +92,8 @@ _CLOUD_CLIS = _set(
     "flyctl fly vercel netlify firebase openstack copilot eb"
 )
 _DEPLOY_TOOLS = _set(
-    "helm kubectl oc firebase vercel netlify cdk serverless sls pulumi fly flyctl heroku gcloud az "
-    "aws npm pnpm yarn ansible-playbook argocd skaffold eb copilot cf kustomize"
+    "helm kubectl oc firebase vercel netlify cdk serverless sls pulumi fly flyctl heroku npm pnpm "
+    "yarn ansible-playbook argocd skaffold eb copilot cf kustomize"
 )
 _K8S_CLIS = _set("kubectl oc kubecolor")
 _K8S_HIGH = _set(
@@ -459,12 +459,14 @@ def _command_hits(code: str, state: _Scan, depth: int) -> list[Hit]:
     if _SUBST_FETCH_RE.search(code):
         hits.append(("cmd.curl_pipe_shell", "medium", _excerpt(code)))
     programs: list[str] = []
+    previous = ""
     for text, piped in _segments(code):
         words, via_xargs = _unwrap(_words(text))
         program = _program(words)
         if piped and program in _INTERPRETERS and programs and programs[-1] in _FETCHERS:
-            hits.append(("cmd.curl_pipe_shell", "medium", _excerpt(code)))
+            hits.append(("cmd.curl_pipe_shell", "medium", _excerpt(f"{previous} | {text}")))
         programs.append(program)
+        previous = text
         if not program:
             continue
         cmd = _Cmd(words, program, text, via_xargs, state, depth)
@@ -546,9 +548,12 @@ def _rm_target_level(target: str, temp_vars: set[str]) -> str | None:
     return _path_level(rest.lstrip("/"))
 
 
+#: words in a variable's name that say it holds build output
+_SAFE_VAR_WORDS = _set("build dist cache tmp temp coverage venv artifacts artefacts")
+
+
 def _safe_var(name: str) -> bool:
-    lower = name.lower()
-    return any(part in _SAFE_NAMES for part in re.split(r"[_\-]", lower)) or "cache" in lower
+    return any(part in _SAFE_VAR_WORDS for part in re.split(r"[_\-]", name.lower()))
 
 
 def _path_level(path: str) -> str | None:
@@ -850,10 +855,22 @@ def _find(cmd: _Cmd) -> list[Hit]:
         if a.startswith(("-", "(", "!")):
             break
         roots.append(a)
-    level = _worst(
-        ("high" if _rm_target_level(r, cmd.state.temp_vars) == "high" else None) for r in roots
-    )
-    return [] if level is None else [cmd.hit("cmd.rm_rf", level)]
+    # deleting matches under the working directory is routine; under / or ~ it is not
+    wide = [
+        r
+        for r in roots
+        if r not in (".", "./") and _rm_target_level(r, cmd.state.temp_vars) == "high"
+    ]
+    if not wide:
+        return []
+    filtered = any(a in _FIND_FILTERS for a in args)
+    return [cmd.hit("cmd.rm_rf", "medium" if filtered else "high")]
+
+
+_FIND_FILTERS = _set(
+    "-name -iname -path -ipath -regex -iregex -newer -mtime -mmin -atime -amin -ctime -user "
+    "-group -size -empty -wholename"
+)
 
 
 def _shell(cmd: _Cmd) -> list[Hit]:
@@ -1023,7 +1040,8 @@ _BASH = CodeSpec(
     grammar="bash",
     definitions="(function_definition name: (word) @name) @def",
     kinds={"function_definition": "function"},
-    functions=frozenset({"function_definition"}),
+    # shell has no nesting or visibility to speak of, and a hunk heading such as `build() {`
+    # makes later functions of the fragment look nested: leave both notions out
     comments="(comment) @c",
     strings="(string) @s (raw_string) @s",
 )
@@ -1256,19 +1274,30 @@ def _analyze_dockerfile(ctx: FileContext) -> Partial:
         if alias not in new_alias:
             part.symbols.append(Symbol("stage", alias, "deleted", f.line))
 
-    touched: dict[str, dict[Side, list[int]]] = {}
-    for side in ("old", "new"):
+    # keyword -> side -> (changed lines, whether every touched instruction is wholly new/gone)
+    touched: dict[str, dict[Side, tuple[list[int], bool]]] = {}
+    sides: tuple[Side, Side] = ("old", "new")
+    for side in sides:
         changed = ctx.changed(side)
         for seg in ctx.segments(side):
             for instr in _instructions(seg):
                 lines = [n for n, t in instr.lines if n in changed and t.strip()]
-                if lines:
-                    touched.setdefault(instr.keyword, {}).setdefault(side, []).extend(lines)
-                if side == "new" and lines and instr.keyword in _COMMAND_KEYWORDS:
+                if not lines:
+                    continue
+                whole = instr.lines[0][0] in changed
+                seen, all_whole = touched.setdefault(instr.keyword, {}).get(side, ([], True))
+                touched[instr.keyword][side] = (seen + lines, all_whole and whole)
+                if side == "new" and instr.keyword in _COMMAND_KEYWORDS:
                     part.signals.extend(scan_commands(_command_lines(instr), only=changed))
-    for keyword, sides in touched.items():
-        new_lines, old_lines = sides.get("new", []), sides.get("old", [])
-        change = "modified" if new_lines and old_lines else ("added" if new_lines else "deleted")
+    for keyword, by_side in touched.items():
+        new_lines, new_whole = by_side.get("new", ([], False))
+        old_lines, old_whole = by_side.get("old", ([], False))
+        if new_lines and not old_lines and new_whole:
+            change = "added"
+        elif old_lines and not new_lines and old_whole:
+            change = "deleted"
+        else:
+            change = "modified"
         part.symbols.append(
             Symbol("instruction", keyword, change, min(new_lines) if new_lines else min(old_lines))  # type: ignore[arg-type]
         )

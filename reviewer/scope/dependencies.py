@@ -93,7 +93,8 @@ def _norm(name: str) -> str:
 
 
 _URL_SPEC_RE = re.compile(
-    r"^(?:git\+|hg\+|svn\+|bzr\+|git://|https?://|ssh://|github:|gitlab:|bitbucket:|file:|link:|[\w.-]+/[\w.-]+#)"
+    r"^(?:git\+|hg\+|svn\+|bzr\+|git://|https?://|ssh://|github:|gitlab:|bitbucket:|file:|link:|"
+    r"[\w.-]+/[\w.-]+#|(?:git|github|url|path|registry|index|hosted)=)"
 )
 
 
@@ -209,8 +210,6 @@ def _scan_pyproject(rows: list[tuple[int | None, str]]) -> list[Entry]:
             _add(out, _pep508(v, "build", p.line))
         elif item and head[:2] in (("tool", "uv"), ("tool", "pdm")) and "dev-dependencies" in head:
             _add(out, _pep508(v, "dev", p.line))
-        elif head[:2] == ("tool", "poetry"):
-            out.extend(_poetry(path, v, p.line))
         elif head[:3] == ("tool", "uv", "sources") and len(head) == 4:
             out.append(Entry("source", head[3], v, "", p.line))
         elif head[-1:] == ("url",) and head[:3] in (
@@ -221,6 +220,8 @@ def _scan_pyproject(rows: list[tuple[int | None, str]]) -> list[Entry]:
             out.append(Entry("source", f"{head[1]} index", v, "", p.line))
         elif head[:2] == ("tool", "uv") and head[2:] in (("index-url",), ("extra-index-url",)):
             out.append(Entry("source", head[2], v, "", p.line))
+        elif head[:2] == ("tool", "poetry"):
+            out.extend(_poetry(path, v, p.line))
         elif len(head) == 1 and not item and _spec_like(_inline(v)[0] or v):
             # a fragment whose table header is out of view: a dependency line of unknown section
             if head[0] == "python":
@@ -813,11 +814,12 @@ def _scan_setup_cfg(rows: list[tuple[int | None, str]]) -> list[Entry]:
         if v is None:
             continue
         head = path[:-1] if path[-1] == "[]" else path
-        if head == ("options", "python_requires"):
+        if head in (("options", "python_requires"), ("python_requires",)):
             out.append(Entry("runtime", "python", v, "", p.line))
-        elif head[:1] == ("options",) and len(head) == 2 and head[1] in _SETUP_SECTIONS:
+        elif head[-1] in _SETUP_SECTIONS and head[:-1] in (("options",), ()):
+            # () when the [options] header is above the hunk
             for part in v.split(";") if path[-1] != "[]" else [v]:
-                _add(out, _pep508(part, _SETUP_SECTIONS[head[1]], p.line))
+                _add(out, _pep508(part, _SETUP_SECTIONS[head[-1]], p.line))
         elif head[:1] == ("options.extras_require",) and path[-1] == "[]":
             _add(out, _pep508(v, "optional", p.line))
     return out
@@ -1042,7 +1044,10 @@ def _dep_signals(
             )
         )
         return
-    level = None if _is_url(o.spec) else _version_level(o.spec, n.spec)
+    # transitive (indirect) 0.x modules move minor versions all the time, as in lockfiles
+    level = (
+        None if _is_url(o.spec) else _version_level(o.spec, n.spec, zero=n.section != "indirect")
+    )
     if level == "major":
         verb = (
             "downgrades"
@@ -1062,15 +1067,15 @@ def _dep_signals(
             )
         )
     else:
-        was = (
-            f" (was {_SECTION_WORDS.get(o.section, 'dependency')})"
-            if o.section != n.section and o.section and n.section
-            else ""
-        )
+        if o.spec == n.spec:
+            before = _SECTION_WORDS.get(o.section, "dependency")
+            detail = f"reclassifies `{n.name}` as {words} (was {before})"
+        else:
+            detail = f"updates {words} `{n.name}` from `{o.spec or 'any'}` to `{n.spec or 'any'}`"
         part.signals.append(
             _sig(
                 "dep.updated",
-                f"updates {words} `{n.name}` from `{o.spec or 'any'}` to `{n.spec or 'any'}`{was}",
+                detail,
                 line,
                 "new",
                 n.name,
@@ -1079,10 +1084,10 @@ def _dep_signals(
         )
 
 
-def _version_level(old: str, new: str) -> str | None:
+def _version_level(old: str, new: str, *, zero: bool = True) -> str | None:
     if version_tuple(old) is None or version_tuple(new) is None:
         return "minor" if old != new else None
-    return compare_versions(old, new)
+    return compare_versions(old, new, zero=zero)
 
 
 def _script_signals(part: Partial, o: Entry | None, n: Entry | None, ctx: FileContext) -> None:
@@ -1404,7 +1409,8 @@ def _analyze_lockfile(ctx: FileContext, name: str) -> Partial:
         part.signals.append(
             _sig(
                 "dep.major_bump",
-                f"{len(majors)} locked packages change major version: {shown}{more}",
+                f"{len(majors)} locked package{'s' if len(majors) > 1 else ''} change"
+                f"{'' if len(majors) > 1 else 's'} major version: {shown}{more}",
                 new[majors[0]].start,
                 "new",
                 None,

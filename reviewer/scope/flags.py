@@ -9,6 +9,7 @@ with a letter: often the enclosing top-level key).
 
 from __future__ import annotations
 
+import itertools
 import json
 import posixpath
 import re
@@ -28,6 +29,13 @@ from .engine import FileContext, Partial, Segment
 
 Rows = Iterable[tuple[int | None, str]]
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: path components kept (10,000 nested brackets must not make every key cost 10,000 steps)
+MAX_DEPTH = 32
 #: tokens read per side before a scanner gives up (a minified 5 MB JSON line)
 MAX_TOKENS = 400_000
 
@@ -72,7 +80,7 @@ def json_pairs(rows: Rows) -> Iterator[Pair]:
     budget = MAX_TOKENS
 
     def base() -> tuple[str, ...]:
-        return tuple(n for n in names if n)
+        return tuple(n for n in names[:MAX_DEPTH] if n)
 
     def value(line: int | None, text: str) -> Iterator[Pair]:
         nonlocal pending
@@ -165,7 +173,7 @@ def yaml_pairs(rows: Rows) -> Iterator[Pair]:
                 break
         while stack and stack[-1][0] >= (dash if item else indent):
             stack.pop()
-        path = tuple(k for _i, k in stack)
+        path = tuple(k for _i, k in stack[:MAX_DEPTH])
         if item:
             path = (*path, "[]")
             stack.append((indent - 1, "[]"))
@@ -307,33 +315,73 @@ def ini_pairs(rows: Rows) -> Iterator[Pair]:
 MAX_SYMBOLS = 50
 MAX_SIGNALS = 20
 
-_FLAG_KEY_RE = re.compile(
-    r"^(?:enabled?|disabled?|active|features?|flags?|toggles?|rollout\w*|percentage|percent|"
-    r"canary\w*|experiments?|kill_?switch|dark_?launch|beta)$"
-    r"|^(?:enable|disable|feature|ff|flag|use|allow|is)(?:[_\-.]|[A-Z])"
-    r"|[_\-.](?:enabled?|disabled?|flag|feature|toggle|rollout|percentage|percent)$"
-    r"|[a-z0-9](?:Enabled|Disabled|Flag|Feature|Toggle|Rollout|Percentage)$",
-    re.I,
+_FLAG_TOKENS = _words(
+    "enabled enable disabled disable flag flags feature features toggle toggles toggled rollout "
+    "percentage percent canary experiment experiments killswitch darklaunch beta"
 )
-_FLAG_PARENT_RE = re.compile(r"^(?:features?|feature[_\-]?flags?|flags|toggles|experiments)$", re.I)
-_LIMIT_KEY_RE = re.compile(
-    r"timeout|ttl$|limit|^max|[_\-.]max|max[_\-A-Z]|^min[_\-A-Z]|[_\-.]min[_\-]|retries|retry|"
-    r"attempts|backoff|concurrency|pool[_\-]?size|workers|threads|replicas|quota|rate$|burst|"
-    r"interval|deadline|expir|capacity|buffer|batch[_\-]?size|memory|cpu",
-    re.I,
+#: first words that make a boolean switch of a key (use_cache, allowSignup, is_public)
+_FLAG_PREFIXES = _words("enable disable use allow is ff feature")
+_LIMIT_TOKENS = _words(
+    "timeout timeouts ttl limit limits max min retries retry attempts backoff concurrency workers "
+    "threads replicas quota burst interval deadline expiry expiration expires capacity memory cpu "
+    "throttle ratelimit maxsize"
 )
-_SECRET_KEY_RE = re.compile(
-    r"pass(?:word|wd|phrase)?$|^pwd$|secret|token|api[_\-.]?key|apikey|access[_\-.]?key|"
-    r"private[_\-.]?key|credential|auth[_\-.]?key|signing[_\-.]?key|encryption[_\-.]?key|"
-    r"(?:^|[_\-.])dsn$|connection[_\-.]?string|webhook[_\-.]?url|password",
-    re.I,
+_SIZED = _words("pool batch queue cache buffer page chunk heap")
+_SECRET_TOKENS = _words(
+    "password passwd passphrase pwd secret secrets token apikey credential credentials dsn "
+    "privatekey"
 )
-_NOT_SECRET_KEY_RE = re.compile(
-    r"(?:_|-|\.|^)(?:url|uri|path|file|env|name|length|ttl|expiry|expires|expiration|type|header|"
-    r"endpoint|id|enabled|required|policy|rotation|prefix|format|algorithm|lifetime|field|param|"
-    r"count|limit|size|timeout|location|ref|key_id|user(?:name)?|hint|mode)$|^(?:max|min|num)[_\-]",
-    re.I,
+_SECRET_PAIRS = frozenset(
+    {
+        ("api", "key"),
+        ("access", "key"),
+        ("private", "key"),
+        ("client", "secret"),
+        ("auth", "key"),
+        ("signing", "key"),
+        ("encryption", "key"),
+        ("connection", "string"),
+        ("webhook", "url"),
+        ("secret", "key"),
+        ("master", "key"),
+    }
 )
+#: last words of keys that name something about a secret, not the secret itself
+_NOT_SECRET_LAST = _words(
+    "url uri path file env name length ttl expiry expires expiration type header endpoint id "
+    "enabled required policy rotation prefix format algorithm lifetime field param count limit "
+    "size timeout location ref hint mode min max ids names"
+)
+_CAMEL_RE = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def _tokens(key: str) -> list[str]:
+    return [t for t in re.split(r"[_\-.\s/:]+", _CAMEL_RE.sub(r"\1_\2", key).lower()) if t]
+
+
+def _is_flag(path: tuple[str, ...]) -> bool:
+    toks = _tokens(path[-1])
+    if not toks:
+        return False
+    if set(toks) & _FLAG_TOKENS or toks[0] in _FLAG_PREFIXES:
+        return True
+    return any(set(_tokens(p)) & {"features", "flags", "toggles", "experiments"} for p in path[:-1])
+
+
+def _is_limit(key: str) -> bool:
+    toks = _tokens(key)
+    return bool(set(toks) & _LIMIT_TOKENS) or ("size" in toks and bool(set(toks) & _SIZED))
+
+
+def _is_secret_key(key: str) -> bool:
+    toks = _tokens(key)
+    if not toks or toks[-1] in _NOT_SECRET_LAST or toks[0] in ("max", "min", "num"):
+        return False
+    if set(toks) & _SECRET_TOKENS:
+        return True
+    return any(pair in _SECRET_PAIRS for pair in itertools.pairwise(toks))
+
+
 _PLACEHOLDER_RE = re.compile(
     r"^(?:|null|none|nil|~|true|false|yes|no|\d{1,6}|changeme|change[_\-]?me|todo|tbd|x+|\*+|"
     r"<[^>]*>|\$\{[^}]*\}|\$\(?[A-Za-z_]\w*\)?|%\([^)]*\)s|\{\{[^}]*\}\}|your[_\-\w]*|example\w*|"
@@ -350,6 +398,25 @@ _TOKEN_RE = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAIza[0-9A-Za-z_\-]{35}\b|\bglpat-[A-Za-z0-9_\-]{20,}|"
     r"\bnpm_[A-Za-z0-9]{36}\b|\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}|\bSG\.[\w\-]{22}\.[\w\-]{43}\b"
 )
+#: literal pieces of those tokens: a cheap test before the regex runs over a long line
+_TOKEN_MARKERS = (
+    "AKIA",
+    "ASIA",
+    "ghp_",
+    "github_pat_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "xox",
+    "sk_live_",
+    "PRIVATE KEY",
+    "AIza",
+    "glpat-",
+    "npm_",
+    "sk-",
+    "SG.",
+)
 _GLOBAL_NAME_RE = re.compile(
     r"^(?:application|appsettings|settings|config|configuration|production|prod|staging|stage|"
     r"default|defaults|global|common|base|values|env)(?:[-._][\w.-]*)?"
@@ -360,7 +427,7 @@ _GLOBAL_NAME_RE = re.compile(
 )
 _GLOBAL_DIR_RE = re.compile(r"(^|/)(config|conf|settings|configuration|environments?|envs?)/", re.I)
 _ENV_FILE_RE = re.compile(r"(^|/)\.env(\.[\w.-]+)?$|\.env$", re.I)
-_EXAMPLE_RE = re.compile(r"(example|sample|template|dist|defaults?|tmpl|schema)", re.I)
+_EXAMPLE_RE = re.compile(r"(example|sample|template|dist|tmpl|schema)", re.I)
 _TOOL_NAMES_RE = re.compile(
     r"^(?:tsconfig[\w.-]*|jsconfig|tox|mkdocs|codecov|babel\.config|jest\.config|lerna|nx|turbo|"
     r"biome|deno|cspell|typos|_typos|rustfmt|clippy|pyrightconfig|mypy|setup|pytest|\.?coveragerc|"
@@ -444,7 +511,8 @@ def analyze(ctx: FileContext) -> Partial:
         sig = _classify(path, o, n, global_=global_, tool=tool, example=example)
         if sig is not None:
             signals.append(sig)
-    signals.extend(_token_signals(ctx, example=example))
+    flagged = {s.line for s in signals if s.code == "flag.secret"}
+    signals.extend(s for s in _token_signals(ctx, example=example) if s.line not in flagged)
     if ctx.language in ("yaml", "json"):
         symbols = []  # yaml.py names the keys of YAML and JSON files
     part.symbols = symbols[:MAX_SYMBOLS]
@@ -491,7 +559,7 @@ def _classify(
     side: Side = "new" if n is not None else "old"
     new_v = ", ".join(n[1]) if n else ""
     old_v = ", ".join(o[1]) if o else ""
-    if n is not None and _SECRET_KEY_RE.search(key) and not _NOT_SECRET_KEY_RE.search(key):
+    if n is not None and _is_secret_key(key):
         if not example and any(_real_secret(v) for v in n[1]):
             return Signal(
                 PERMISSION_WIDENING,
@@ -505,7 +573,7 @@ def _classify(
         return None
     if tool or example:
         return None
-    if _FLAG_KEY_RE.search(key) or any(_FLAG_PARENT_RE.match(p) for p in path[:-1]):
+    if _is_flag(path):
         if o is not None and n is not None:
             return Signal(
                 GLOBAL_CONFIG,
@@ -535,7 +603,7 @@ def _classify(
             name,
             "medium",
         )
-    if _LIMIT_KEY_RE.search(key) and o is not None and n is not None:
+    if _is_limit(key) and o is not None and n is not None:
         return Signal(
             GLOBAL_CONFIG,
             "flag.limit",
@@ -571,7 +639,7 @@ def _cut(text: str) -> str:
 def _token_signals(ctx: FileContext, *, example: bool) -> list[Signal]:
     out: list[Signal] = []
     for n, text in sorted(ctx.added.items()):
-        if _TOKEN_RE.search(text):
+        if any(marker in text for marker in _TOKEN_MARKERS) and _TOKEN_RE.search(text):
             what = "an example file" if example else "config"
             out.append(
                 Signal(

@@ -549,8 +549,8 @@ _RISKY_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "to send out secrets",
         re.compile(
             r"\b(send|post|upload|exfiltrate|forward|transmit|leak|e-?mail|curl|paste|publish)\b[^.\n]{0,60}?"
-            r"\b(secrets?|tokens?|credentials?|api[ _-]?keys?|passwords?|private keys?|ssh keys?|"
-            r"\.env\b|environment variables|env vars?|cookies?|session ids?)\b|"
+            r"(?:\b(?:secrets?|tokens?|credentials?|api[ _-]?keys?|passwords?|private keys?|"
+            r"ssh keys?|environment variables|env vars?|cookies?|session ids?)\b|\.env\b)|"
             r"\b(cat|print|echo|printenv|type)\b[^.\n]{0,40}(\.env\b|id_rsa|id_ed25519|\.aws/credentials|"
             r"\.ssh/|\.npmrc|\.netrc|\$\{?\w*(TOKEN|SECRET|PASSWORD|API_KEY)\b)",
             re.I,
@@ -574,10 +574,9 @@ _HIDDEN_RE = re.compile(
 _CODE_SPAN_RE = re.compile(r"`([^`]+)`")
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _AUTO_APPROVE_RE = re.compile(
-    r"bypassPermissions|dangerously|--yolo|\"Bash\(\*\)\"|\"Bash\"\s*[,\]]|\bauto_?approve\b|"
+    r"bypassPermissions|dangerously|--yolo\b|\"Bash\(\*\)\"|\"Bash\"\s*[,\]]|\bauto_?approve\b|"
     r"\bautoApprove\b|\balwaysAllow\b|\byes[-_]always\b|\"allow\"\s*:\s*\[\s*\"\*\"|"
-    r"\bskip_?permissions\b|\btrust(?:ed)?\b\W+true",
-    re.I,
+    r"\bskip_?permissions\b|\btrust(?:ed)?\b\W+true|(?i:\bauto[-_]?approve\b|\byolo\b)"
 )
 _MCP_PARENTS = frozenset({"mcpServers", "servers", "context_servers", "mcp_servers"})
 _MCP_EXEC_KEYS = frozenset(
@@ -654,18 +653,26 @@ def _risky(text: str, line: int) -> str | None:
         for m in pattern.finditer(text):
             if not _negated(text, m.start()):
                 return why
-    commands = [(line, c) for c in _CODE_SPAN_RE.findall(text)] or [
-        (line, text.strip().lstrip("$> "))
-    ]
-    for sig in scan_commands(commands):
-        if sig.severity == "high" and not _negated(text, len(text)):
+    spans = [(m.start(), m.group(1)) for m in _CODE_SPAN_RE.finditer(text)]
+    for pos, command in spans or [(0, text.strip().lstrip("$> "))]:
+        if _negated(text, pos):
+            continue
+        if any(sig.severity == "high" for sig in scan_commands([(line, command)])):
             return "to run a destructive command"
     return None
 
 
+_SENTENCE_END_RE = re.compile(r"[.;!?:](?=\s|$)")
+
+
 def _negated(text: str, pos: int) -> bool:
     """A guardrail ("never skip tests") rather than an instruction: a negation earlier in the sentence."""
-    start = max(text.rfind(".", 0, pos), text.rfind(";", 0, pos), text.rfind("!", 0, pos)) + 1
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(text, 0, pos):
+        if (
+            not text[max(0, m.start() - 3) : m.start()].strip().isdigit()
+        ):  # "4. Never ..." is a list item
+            start = m.end()
     return bool(_NEGATION_RE.search(text, start, pos))
 
 
@@ -709,82 +716,80 @@ def _sections(ctx: FileContext) -> list[Symbol]:
     return [sym for sym, _od, _nd in changes]
 
 
-def _mcp_servers(pairs: Iterable[Pair]) -> Iterator[tuple[str, str, Pair]]:
-    """(server name, field, pair) for pairs inside an MCP servers map."""
+def _mcp_servers(pairs: Iterable[Pair], *, mcp_file: bool) -> Iterator[tuple[str, str, Pair]]:
+    """(server name, field, pair) for pairs inside an MCP servers map.
+
+    In a hunk fragment of an MCP file the servers map itself may be above the hunk: a key that
+    opens an object is then taken for a server, and a lone field for a field of a server out of
+    view (name "").
+    """
     for p in pairs:
         for i, part in enumerate(p.path[:-1]):
             if part in _MCP_PARENTS and i + 1 < len(p.path):
                 field = p.path[i + 2] if i + 2 < len(p.path) else ""
                 yield p.path[i + 1], field, p
                 break
+        else:
+            if not mcp_file or not p.path or p.path[0] in _MCP_PARENTS:
+                continue
+            if len(p.path) >= 2:
+                yield p.path[0], p.path[1], p
+            elif p.value is None:
+                yield p.path[0], "", p
+            else:
+                yield "", p.path[0], p
 
 
 def _agent_config(ctx: FileContext, *, json_like: bool) -> Partial:
     part = Partial()
     old = _changed_pairs(ctx, "old", json_like)
     new = _changed_pairs(ctx, "new", json_like)
-    old_servers: dict[str, set[str]] = {}
-    new_servers: dict[str, set[str]] = {}
-    lines: dict[str, int] = {}
-    for name, field, p in _mcp_servers(old):
-        old_servers.setdefault(name, set()).add(field)
-        lines.setdefault(name, p.line)
-    new_lines: dict[str, int] = {}
-    for name, field, p in _mcp_servers(new):
-        new_servers.setdefault(name, set()).add(field)
-        new_lines.setdefault(name, p.line)
-    is_mcp = bool(old_servers or new_servers) or bool(_MCP_RE.search(ctx.path))
+    mcp_file = bool(_MCP_RE.search(ctx.path))
+    servers: dict[Side, dict[str, tuple[int, set[str]]]] = {"old": {}, "new": {}}
+    by_side: tuple[tuple[Side, list[Pair]], ...] = (("old", old), ("new", new))
+    for pair_side, pairs in by_side:
+        for name, field, p in _mcp_servers(pairs, mcp_file=mcp_file):
+            servers[pair_side].setdefault(name, (p.line, set()))[1].add(field)
+    is_mcp = mcp_file or bool(servers["old"] or servers["new"])
     part.signals.append(
         _agent_file_signal(ctx, "MCP server config" if is_mcp else "AI-agent config")
     )
-    for name, fields in new_servers.items():
-        line = new_lines[name]
-        if "" in fields and name not in old_servers:
-            part.symbols.append(Symbol("mcp_server", name, "added", line))
-            part.signals.append(
-                _sig(
-                    AGENT_INSTRUCTIONS,
-                    "agent.mcp_server",
-                    f"adds MCP server `{name}`",
-                    line,
-                    "new",
-                    name,
-                    "high",
-                )
-            )
-            continue
-        part.symbols.append(Symbol("mcp_server", name, "modified", line))
-        if fields & _MCP_EXEC_KEYS or old_servers.get(name, set()) & _MCP_EXEC_KEYS:
-            part.signals.append(
-                _sig(
-                    AGENT_INSTRUCTIONS,
-                    "agent.mcp_server",
-                    f"changes what MCP server `{name}` runs or connects to",
-                    line,
-                    "new",
-                    name,
-                    "high",
-                )
-            )
-    for name, fields in old_servers.items():
-        if name in new_servers:
-            continue
-        if "" in fields:
-            part.symbols.append(Symbol("mcp_server", name, "deleted", lines[name]))
-        else:
-            part.symbols.append(Symbol("mcp_server", name, "modified", lines[name]))
-            if fields & _MCP_EXEC_KEYS:
+    for name in dict.fromkeys([*servers["new"], *servers["old"]]):
+        side: Side = "new" if name in servers["new"] else "old"
+        line, fields = servers[side][name]
+        other_side: Side = "old" if side == "new" else "new"
+        other = servers[other_side].get(name, (0, set()))[1]
+        if "" in fields and name and not other:
+            change: SymbolChange = "added" if side == "new" else "deleted"
+            part.symbols.append(Symbol("mcp_server", name, change, line))
+            if side == "new":
                 part.signals.append(
                     _sig(
                         AGENT_INSTRUCTIONS,
                         "agent.mcp_server",
-                        f"changes what MCP server `{name}` runs or connects to",
-                        lines[name],
-                        "old",
+                        f"adds MCP server `{name}`",
+                        line,
+                        "new",
                         name,
                         "high",
                     )
                 )
+            continue
+        if name:
+            part.symbols.append(Symbol("mcp_server", name, "modified", line))
+        if (fields | other) & _MCP_EXEC_KEYS:
+            shown = f"MCP server `{name}`" if name else "an MCP server"
+            part.signals.append(
+                _sig(
+                    AGENT_INSTRUCTIONS,
+                    "agent.mcp_server",
+                    f"changes what {shown} runs or connects to",
+                    line,
+                    side,
+                    name or None,
+                    "high",
+                )
+            )
     for n, text in sorted(ctx.added.items()):
         if _AUTO_APPROVE_RE.search(text):
             part.signals.append(
@@ -830,20 +835,6 @@ _GROOVY_BLOCK_RE = re.compile(
     r"""\b(?:sh|bat|powershell|pwsh)\s*\(?\s*(?:script\s*:\s*)?('''|\"\"\")(.*)$"""
 )
 _STAGE_RE = re.compile(r"""\bstage\s*\(\s*['"]([^'"]+)['"]""")
-_YAML_SCRIPT_KEYS = frozenset(
-    {
-        "script",
-        "bash",
-        "sh",
-        "run",
-        "command",
-        "commands",
-        "inline",
-        "inlineScript",
-        "powershell",
-        "pwsh",
-    }
-)
 
 
 def _ci(ctx: FileContext) -> Partial:
@@ -851,9 +842,7 @@ def _ci(ctx: FileContext) -> Partial:
     language = ctx.language
     if language in ("markdown", "rst", "text"):
         return part
-    lower = ctx.path.lower()
-    yaml_like = language in ("yaml", "json")
-    if yaml_like and not _CI_EXTRA_RE.search(lower):
+    if language in ("yaml", "json"):
         return part  # yaml.py reads workflow and pipeline YAML
     if ctx.status == "deleted":
         part.signals.append(
@@ -875,19 +864,6 @@ def _ci(ctx: FileContext) -> Partial:
         )
     if language in ("bash", "dockerfile", "make"):
         return part  # commands.py scans these
-    if yaml_like:
-        for seg in ctx.segments("new"):
-            lines = [
-                (p.line, p.value or "")
-                for p in yaml_pairs(segment_rows(seg))
-                if p.value
-                and (
-                    p.key in _YAML_SCRIPT_KEYS
-                    or (p.key == "[]" and set(p.path) & _YAML_SCRIPT_KEYS)
-                )
-            ]
-            part.signals.extend(scan_commands(lines, only=ctx.added))
-        return part
     stages_old = [d for seg in ctx.segments("old") for d in _groovy_stages(seg)]
     stages_new = [d for seg in ctx.segments("new") for d in _groovy_stages(seg)]
     removed = [n for n in ctx.removed_sorted if ctx.removed[n].strip()]

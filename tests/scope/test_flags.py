@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reviewer.scope.flags import Pair, ini_pairs, json_pairs, toml_pairs, yaml_pairs
+from tests.helpers import check_golden, scope_both
+
+GOLDEN = Path(__file__).parent / "golden" / "flags"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
+def test_golden(case: str, update_goldens: bool) -> None:
+    check_golden(GOLDEN / case, update_goldens)
+
+
+#: (code, severity) of every golden case; expected.json pins the codes, this pins severities
+SEVERITIES: dict[str, set[tuple[str, str]]] = {
+    "env_secret_committed": {
+        ("flag.config", "medium"),
+        ("flag.secret", "high"),
+    },
+    "feature_flag_flipped": {
+        ("flag.default", "medium"),
+        ("flag.limit", "medium"),
+    },
+    "yaml_flags_and_limits": {
+        ("flag.default", "medium"),
+        ("flag.limit", "medium"),
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
+def test_golden_severities(case: str) -> None:
+    meta = json.loads((GOLDEN / case / "case.json").read_text())
+    sides = [GOLDEN / case / side for side in ("old", "new")]
+    old, new = (p.read_text() if p.exists() else None for p in sides)
+    full, hunks = scope_both(meta["path"], old, new, context=meta.get("context", 3))
+    assert {(s.code, s.severity) for s in full.signals} == SEVERITIES[case]
+    assert {(s.code, s.severity) for s in hunks.signals} == SEVERITIES[case]
+
+
+def _rows(text: str) -> list[tuple[int | None, str]]:
+    return [(i, line) for i, line in enumerate(text.split("\n"), 1)]
+
+
+def _flat(pairs: list[Pair]) -> list[tuple[int, str, str | None]]:
+    return [(p.line, ".".join(p.path), p.value) for p in pairs]
+
+
+def test_json_pairs() -> None:
+    text = '{\n  "a": {"b": 1, "c": [true, {"d": "x"}]},\n  // comment\n  "e": "f"\n}'
+    assert _flat(list(json_pairs(_rows(text)))) == [
+        (2, "a", None),
+        (2, "a.b", "1"),
+        (2, "a.c", None),
+        (2, "a.c.[]", "true"),
+        (2, "a.c.[].d", "x"),
+        (4, "e", "f"),
+    ]
+
+
+def test_yaml_pairs_with_lists_block_scalars_and_a_fragment_heading() -> None:
+    text = "features:\n  search:\n    enabled: true  # on\n  list:\n    - a\n    - name: b\n      on: 'yes'\nscript: |\n  rm: -rf\nttl: 30"
+    assert _flat(list(yaml_pairs(_rows(text)))) == [
+        (1, "features", None),
+        (2, "features.search", None),
+        (3, "features.search.enabled", "true"),
+        (4, "features.list", None),
+        (5, "features.list.[]", "a"),
+        (6, "features.list.[].name", "b"),
+        (7, "features.list.[].on", "yes"),
+        (8, "script", "|"),
+        (10, "ttl", "30"),
+    ]
+    # a hunk fragment: the heading row (line None) gives the enclosing key
+    fragment = [(None, "cache:"), (12, "  ttl: 60"), (13, "  size: 100")]
+    assert _flat(list(yaml_pairs(fragment))) == [(12, "cache.ttl", "60"), (13, "cache.size", "100")]
+
+
+def test_toml_and_ini_pairs() -> None:
+    toml = '[server]\nport = 8080 # http\n[flags]\n"new.ui" = true\nlist = [\n  "a",\n  "b",\n]\n'
+    assert _flat(list(toml_pairs(_rows(toml)))) == [
+        (2, "server.port", "8080"),
+        (4, "flags.new.ui", "true"),
+        (5, "flags.list", None),
+        (6, "flags.list.[]", "a"),
+        (7, "flags.list.[]", "b"),
+    ]
+    ini = (
+        "[db]\nhost = localhost\ntimeout: 30\n; comment\nhosts =\n    a\n    b\nexport TOKEN=abc\n"
+    )
+    assert _flat(list(ini_pairs(_rows(ini)))) == [
+        (2, "db.host", "localhost"),
+        (3, "db.timeout", "30"),
+        (5, "db.hosts", None),
+        (6, "db.hosts.[]", "a"),
+        (7, "db.hosts.[]", "b"),
+        (8, "db.TOKEN", "abc"),
+    ]
+
+
+def _codes(path: str, old: str | None, new: str | None) -> list[tuple[str, str]]:
+    full, hunks = scope_both(path, old, new)
+    got = sorted({(s.code, s.severity) for s in full.signals})
+    assert got == sorted({(s.code, s.severity) for s in hunks.signals}), "modes disagree"
+    return got
+
+
+@pytest.mark.parametrize(
+    ("key", "old", "new", "expected"),
+    [
+        ("enable_new_checkout", "false", "true", [("flag.default", "medium")]),
+        ("newCheckoutEnabled", "false", "true", [("flag.default", "medium")]),
+        ("FEATURE_SEARCH_V2", "off", "on", [("flag.default", "medium")]),
+        ("rollout_percentage", "10", "100", [("flag.default", "medium")]),
+        ("request_timeout_ms", "3000", "500", [("flag.limit", "medium")]),
+        ("max_retries", "3", "0", [("flag.limit", "medium")]),
+        ("log_format", "json", "text", [("flag.config", "medium")]),
+    ],
+)
+def test_global_settings(key: str, old: str, new: str, expected: list[tuple[str, str]]) -> None:
+    before = f"[app]\nname = shop\n{key} = {old}\n"
+    assert (
+        _codes("config/production.ini", before, before.replace(f"= {old}", f"= {new}")) == expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "expected"),
+    [
+        (".env.production", "API_TOKEN=9f8e7d6c5b4a39281706f5e4", [("flag.secret", "high")]),
+        (".env", "DB_PASSWORD=changeme", []),
+        (".env", "DB_PASSWORD=${DB_PASSWORD}", []),
+        (".env", "JWT_SECRET=", []),
+        (".env", "TOKEN_URL=https://auth.example.com/token", [("flag.config", "medium")]),
+        (".env", "MAX_TOKENS=4096", [("flag.config", "medium")]),
+        (".env.example", "API_TOKEN=9f8e7d6c5b4a39281706f5e4", []),
+        (".env.example", "AWS_ACCESS_KEY_ID=AKIAABCDEFGHIJKLMNOP", [("flag.secret", "high")]),
+        (
+            "config/app.toml",
+            '[aws]\naccess_key = "AKIAABCDEFGHIJKLMNOP"',
+            [("flag.secret", "high")],
+        ),
+        ("config/db.yaml", "password: your-password-here", []),
+        ("config/db.yaml", "password: kJ8#mP2$vL9q", [("flag.secret", "high")]),
+    ],
+)
+def test_secrets(path: str, line: str, expected: list[tuple[str, str]]) -> None:
+    base = {"yaml": "a: 1\n", "toml": "a = 1\n"}.get(path.rsplit(".", 1)[-1], "APP=1\n")
+    assert _codes(path, base, base + line + "\n") == expected
+
+
+def test_tool_configs_report_only_secrets() -> None:
+    old = '{\n  "compilerOptions": {\n    "strict": false,\n    "maxNodeModuleJsDepth": 1\n  }\n}\n'
+    new = old.replace("false", "true").replace(": 1", ": 2")
+    assert _codes("tsconfig.json", old, new) == []
+    lint_old = "linters:\n  enable:\n    - govet\n"
+    assert _codes(".golangci.yml", lint_old, lint_old + "    - errcheck\n") == []
+
+
+def test_kubernetes_and_workflow_files_are_left_to_yaml() -> None:
+    k8s = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n"
+    full, _ = scope_both(".github/cluster/web.yaml", k8s, k8s.replace("replicas: 2", "replicas: 5"))
+    assert not [s for s in full.signals if s.code.startswith("flag.")]
+
+
+def test_precommit_config_is_handed_to_governance() -> None:
+    old = "repos:\n  - repo: https://github.com/psf/black\n    rev: 23.1.0\n    hooks:\n      - id: black\n"
+    assert _codes(".pre-commit-config.yaml", old, old.replace("23.1.0", "24.2.0")) == [
+        ("gov.precommit_rev", "low")
+    ]
+
+
+def test_generated_data_files_are_capped() -> None:
+    old = "[data]\n" + "".join(f"k{i} = {i}\n" for i in range(300))
+    new = "[data]\n" + "".join(f"k{i} = {i + 1}\n" for i in range(300))
+    full, hunks = scope_both("config/defaults.toml", old, new)
+    for fs in (full, hunks):
+        assert len(fs.symbols) == 50 and len(fs.signals) == 20
+        assert "300 settings changed; 50 listed" in fs.notes
+
+
+def test_hostile_config_text_never_raises() -> None:
+    junk = "[" * 10_000 + "{" * 10_000 + "a: " * 10_000 + "\ufffd" + "x" * 1_000_000
+    for path in ("config/a.json", "config/a.yaml", "config/a.toml", "config/a.ini", ".env"):
+        scope_both(path, junk, junk[::-1] + "\r\n")
