@@ -16,7 +16,7 @@ from ..config import Config
 from ..errors import GitHubError
 from ..intent import parse_intent
 from ..models import Diff, Review, level_rank
-from . import ai
+from . import ai, commands
 from .answers import Ledger, apply_answers, is_bot, reconcile, unanswered
 from .api import Client
 from .event import Comment, Event, PullRequest, pull_request_from
@@ -76,6 +76,7 @@ class Outcome:
     sticky: Comment | None = None
     comments: list[Comment] = field(default_factory=list)
     ledger: Ledger | None = None
+    prior: State | None = None
     notes: list[str] = field(default_factory=list)
     #: what publishing did: {"comment": "created", "check": "denied", ...}
     posted: dict[str, str] = field(default_factory=dict)
@@ -86,11 +87,12 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
     if not event.relevant:
         out.skipped = f"{event.name}.{event.action}: nothing to review"
         return out
-    if event.name == "issue_comment":
-        trigger = event.comment
-        if trigger is None or "/" not in trigger.body or is_bot(trigger, settings.bot_logins):
-            out.skipped = "a comment without commands"
-            return out
+    # a comment without commands only matters when no review of the current head exists yet (a
+    # concurrency group may have dropped the pending run of a push in favour of this one)
+    idle = event.name == "issue_comment" and (
+        event.comment is None or is_bot(event.comment, settings.bot_logins)
+        or not commands.parse(event.comment.body)
+    )
     out.pr = pr = _fresh_pr(client, event)
     if pr.state != "open":
         out.skipped = f"pull request #{pr.number} is {pr.state}"
@@ -105,6 +107,10 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
         prior, problem = load(sticky.body, key=settings.state_key, scope=scope)
         if prior is None and problem and embedded(sticky.body) is not None:
             out.notes.append(f"{problem}: it was ignored and the answers were rebuilt from the conversation")
+    if idle and prior is not None and prior.head == pr.head_sha:
+        out.skipped = "a comment without commands; the review of this head is current"
+        return out
+    out.prior = prior
 
     material = gather(client, pr, workspace=settings.workspace, config_path=settings.config_path)
     try:

@@ -90,6 +90,10 @@ class Publisher:
         repo, number, bots = self.pr.repo, self.pr.number, self.settings.bot_logins
         existing = self.out.sticky
         if existing is not None:
+            # leftovers of an interrupted race: only the oldest comment stays
+            for extra in self.out.comments:
+                if extra.id > existing.id and is_sticky(extra, bots):
+                    self.client.delete_comment(repo, extra.id)
             if existing.body == body:
                 return "unchanged"
             self.client.edit_comment(repo, existing.id, body)
@@ -190,8 +194,9 @@ class Publisher:
         assert review is not None and diff is not None
         if limit <= 0:
             return "off"
-        if self.out.event.name == "issue_comment" and not (self.out.ledger and self.out.ledger.rerun):
-            return "not on comments"
+        prior, rerun = self.out.prior, bool(self.out.ledger and self.out.ledger.rerun)
+        if self.out.event.name != "pull_request" and not rerun and prior is not None and prior.head == self.pr.head_sha:
+            return "already reviewed this head"
         existing = self.client.review_comments(self.pr.repo, self.pr.number)
         seen = {m.group(1) for c in existing for m in _INLINE_RE.finditer(str(c.get("body") or ""))}
         room = limit - len(seen)

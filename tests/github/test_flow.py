@@ -118,11 +118,21 @@ def test_a_writer_may_answer(fake: FakeGitHub, runner: Runner) -> None:
     assert code == 0
 
 
-def test_comment_without_commands_does_nothing(fake: FakeGitHub, runner: Runner) -> None:
+def test_comment_without_commands_does_nothing_when_the_review_is_current(fake: FakeGitHub, runner: Runner) -> None:
     risky_pr(fake)
-    code, stdout = say(fake, runner, "Codertocat", "LGTM, thanks!")
+    runner.run("pull_request", pr_event(fake))
+    writes = len(fake.writes())
+    code, stdout = say(fake, runner, "Codertocat", "LGTM, see https://example.com/a/b")
     assert code == 0 and "without commands" in stdout
-    assert fake.writes() == []
+    assert len(fake.writes()) == writes
+
+
+def test_comment_without_commands_reviews_a_head_nobody_reviewed(fake: FakeGitHub, runner: Runner) -> None:
+    """A concurrency group may drop a push's pending run in favour of a later comment's run."""
+    risky_pr(fake)
+    code, _ = say(fake, runner, "Codertocat", "LGTM")
+    assert code == 1
+    assert len(fake.bot_comments(2)) == 1 and len(fake.review_comments) >= 1
 
 
 def ai_pr(fake: FakeGitHub) -> PR:
