@@ -68,6 +68,8 @@ class Evidence:
     context_terms: set[str] = field(default_factory=set)
     #: identifiers the change introduces or removes (for followers: README rows of a new input)
     identifiers: set[str] = field(default_factory=set)
+    #: per symbol, its specific terms (generic words left out)
+    symbol_names: list[frozenset[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +142,12 @@ def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
     for p in {fs.path, fs.old_path} - {None}:
         assert p is not None
         ev.path_terms |= _path_terms(p)
-    for sym in fs.symbols:
-        ev.symbol_terms |= term_set(sym.name)
+    for sym in fs.symbols[:200]:
+        terms = term_set(sym.name)
+        ev.symbol_terms |= terms
+        specific = frozenset(t for t in terms if t not in GENERIC and "." not in t and len(t) > 2)
+        if specific and sym.kind not in ("statement", "section", "file"):
+            ev.symbol_names.append(specific)
         if sym.old_name:
             ev.symbol_terms |= term_set(sym.old_name)
     n = 0
@@ -287,26 +293,35 @@ def _explain_file(
     comp = component(fs.path)
     sibling = bool(
         comp and anchored and comp not in anchored and comp not in h_path
-        and fs.role in ("code", "infra", "config", "dependency")
+        and fs.role in ("code", "infra", "config", "dependency", "example")
     )
     if sibling:
         # the intent names another component: this one must be named itself, not share vocabulary
+        # (a word of its directory name, "vpc" in "simple-vpc", is vocabulary too)
         s_content = s_ctx = 0.0
         h_content, h_ctx = [], []
+        h_path = [t for t in h_path if "." in t and t == posixpath.basename(fs.path).lower()]
+        s_path = sum(w(t) for t in h_path) * 1.3
     score = s_path + s_sym + s_content + s_ctx
     hits = [*h_path, *h_sym, *h_content, *h_ctx]
     strongest = max((w(t) for t in hits), default=0.0)
     distinct = {t for t in hits if w(t) >= 0.6}
     content_terms = {t for t in ev.content_terms if t not in GENERIC and len(t) > 2}
     coverage = len(content_terms & set(h_content)) / len(content_terms) if content_terms else 0.0
+    # a symbol the intent names in full (`blinker` in a requirements file) is the change itself
+    named_symbol = not sibling and any(
+        terms and terms <= it.weights.keys() and sum(it.weights[t] for t in terms) >= 0.6
+        for terms in ev.symbol_names
+    )
     strong = (
         len(distinct) >= 2
         or strongest >= 1.3
         or any(w(t) >= 0.6 for t in h_path)
         or (coverage >= 0.5 and bool(h_content))
+        or named_symbol
     )
     threshold = EXPLAIN_THRESHOLD * (1.6 if strict else 1.0)
-    if coverage >= 0.5 and h_content and not strict:
+    if ((coverage >= 0.5 and h_content) or named_symbol) and not strict:
         threshold = 0.5
     explained = score >= threshold and strong
     if h_path:
@@ -318,7 +333,8 @@ def _explain_file(
     if h_ctx and explained:
         reasons.append("context: " + ", ".join(sorted(h_ctx)[:4]))
     role_hit = fs.role in it.roles or (fs.role == "changelog" and "docs" in it.roles)
-    if not explained and role_hit and fs.role in _ROLE_LICENSED:
+    if not explained and role_hit and fs.role in _ROLE_LICENSED and (score > 0 or fs.cosmetic):
+        # "fix typo" names docs in general: a docs change that shares nothing with it is not that
         explained = True
         reasons.append(f"intent mentions {fs.role} changes")
     if not explained and fs.cosmetic and _cosmetic_intent(intent, it):
@@ -342,7 +358,9 @@ def _neighbours(
         if fm.explained or fm.score < 0.5:
             continue
         comp = component(fs.path)
-        near = posixpath.dirname(fs.path) in dirs or (comp and comp in comps)
+        folder = posixpath.dirname(fs.path)
+        # the top of the repository is everybody's neighbour: it says nothing
+        near = (folder != "" and folder in dirs) or (comp and comp in comps)
         if near and fs.role not in ("ci", "governance", "agent"):
             results[fs.path] = FileMatch(True, (*fm.explained_by, "next to an explained change"), fm.score)
 
@@ -385,11 +403,15 @@ def _followers(scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMa
     vocab: set[str] = set()
     stems: set[str] = set()
     dirs: set[str] = set()
+    topics: set[str] = set()  # what the explained files are about: their names and symbols
     for f in explained:
         ev = evs[f.path]
         vocab |= {i for i in ev.identifiers if len(i) > 4}
         stems |= {_stem_of(f.path)}
         dirs.add(posixpath.dirname(f.path))
+        if f.role not in ("changelog", "docs"):
+            topics |= {_stem_of(f.path)} - _GENERIC_FILE_STEMS
+            topics |= {t for names in ev.symbol_names for t in names}
     explained_roles = {f.role for f in explained}
     for fs in scope.files:
         fm = results[fs.path]
@@ -399,7 +421,9 @@ def _followers(scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMa
         reason = None
         if fs.role == "test" and (_stem_of(fs.path) in stems or ev.identifiers & vocab):
             reason = "tests an explained change"
-        elif fs.role == "changelog" and (explained_roles - {"changelog"}):
+        elif fs.role == "changelog" and (explained_roles - {"changelog"}) and (
+            fm.score > 0 or ev.identifiers & vocab or ev.content_terms & topics
+        ):
             reason = "changelog entry of an explained change"
         elif fs.role in ("docs", "example", "test", "generated") and len(ev.identifiers & vocab) >= 1:
             shared = sorted(ev.identifiers & vocab)[:3]
@@ -465,6 +489,9 @@ def _signal_licensed(
     if not fm.explained:
         return False
     if "ignored by policy" in fm.explained_by:
+        return True
+    if undo and fm.score >= EXPLAIN_THRESHOLD:
+        # "roll back #1566" licenses what it takes back in the files it explains, named or not
         return True
     # does the intent point at the thing the signal is about?
     if sig.symbol:
