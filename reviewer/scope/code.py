@@ -739,6 +739,12 @@ def repair_fragment(seg: Segment, syn: FragmentSyntax) -> Segment:
             parent = "block"
     elif head and not _heading_opens(head, syn) and not syn.closer.match(head.strip()):
         texts.insert(0, head)  # a statement (package clause, namespace ...): harmless context
+    if parent == "container":
+        # statements after the last closer the hunk shows: the hunk is inside a method
+        tail_end = excess[head_close] - 1 if head_close is not None else len(rows) - 1
+        if _holds_members(rows, (inner[-1] if inner else body - 1) + 1, tail_end, syn) is False:
+            texts.append(syn.method_open)
+            parent = "function"
     for r in reversed(inner):
         parent = _push(texts, rows[r].strip(), rows, bounds[r] + 1, r - 1, syn, parent)
     if (
