@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from ..models import FileDiff, FileReview, Hunk, severity_rank
 from .redact import Redactor
 
-MAX_BLOCK_LINES = 12
+MAX_BLOCK_LINES = 10
 #: a run of deleted lines is shown by its first lines: the symbols it held are listed by name anyway
 DELETION_PREVIEW = 6
 MAX_LINE_CHARS = 240
-CONTEXT = 1
+#: context lines around changes: none; the hunk heading names the enclosing function instead
+CONTEXT = 0
+MAX_SECTION_CHARS = 60
 
 DESTRUCTIVE = frozenset(
     {
@@ -91,16 +93,12 @@ def blocks_for(
     out: list[Block] = []
     for hunk in fd.hunks:
         lines = redactor.lines(fd.path, hunk.lines)
+        section = redactor.text(hunk.section.strip()[:MAX_SECTION_CHARS])
         red = Hunk(
-            hunk.old_start,
-            hunk.old_count,
-            hunk.new_start,
-            hunk.new_count,
-            hunk.section,
-            tuple(lines),
+            hunk.old_start, hunk.old_count, hunk.new_start, hunk.new_count, section, tuple(lines)
         )
         for piece in _pieces(red):
-            out.append(_block(fd.path, file_order, len(out), tier, piece, signal_lines))
+            out.append(_block(fd.path, file_order, len(out), tier, piece, signal_lines, section))
     return out
 
 
@@ -145,10 +143,11 @@ def _block(
     tier: int,
     rows: Sequence[_Row],
     signal_lines: frozenset[tuple[str, int]],
+    section: str = "",
 ) -> Block:
     old = next((o for _, o, _, _ in rows if o is not None), 0)
     new = next((n for _, _, n, _ in rows if n is not None), 0)
-    out = [f"@@ -{old} +{new} @@"]
+    out = [f"@@ -{old} +{new} @@" + (f" {section}" if section else "")]
     truncated = False
     changed = 0
     signal = False

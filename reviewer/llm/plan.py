@@ -28,7 +28,7 @@ INDEX_SHARE = 0.45
 INTENT_CAP = 1000
 #: plain code and low-value hunks are read up to this share of one request, after all risky ones:
 #: the model is asked about risk, and a reviewer that re-sends the whole diff is what this replaces
-CODE_SHARE = 1 / 20
+CODE_SHARE = 1 / 40
 MIN_BUDGET = 1200
 MAX_SYMBOL_CHARS = 48
 #: tokens kept free besides the answer: framing the server adds that no tokenizer sees
