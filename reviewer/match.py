@@ -10,6 +10,7 @@ an explained file is licensed only when the intent both points at it and says th
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from collections.abc import Iterable
@@ -70,6 +71,8 @@ class Evidence:
     identifiers: set[str] = field(default_factory=set)
     #: per symbol, its specific terms (generic words left out)
     symbol_names: list[frozenset[str]] = field(default_factory=list)
+    #: every hunk only corrects a few words: what a typo fix looks like, in prose or code
+    typo_like: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +114,17 @@ def intent_terms(intent: Intent) -> IntentTerms:
     def add(text: str, factor: float) -> None:
         for tok in tokens(text):
             low = tok.lower()
-            if is_identifier_like(tok) and len(low) > 2:
+            ident = is_identifier_like(tok) and len(low) > 2
+            if ident:
                 weights[low] = max(weights.get(low, 0.0), 2.0 * factor)
-            for sw in subwords(tok):
+            parts = subwords(tok)
+            for sw in parts:
                 s = stem(sw)
                 if _is_stop(sw):
                     continue
-                weights[s] = max(weights.get(s, 0.0), weight(sw) * factor)
+                # `securityContext` is about security contexts, only a little about "security"
+                w = weight(sw) * factor * (0.75 if ident and len(parts) > 1 else 1.0)
+                weights[s] = max(weights.get(s, 0.0), w)
 
     title = intent.title
     body = intent.text[len(title):] if intent.text.startswith(title) else intent.text
@@ -167,7 +174,31 @@ def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
                         ev.identifiers.add(tok.lower())
             elif len(ev.context_terms) < 2000:
                 ev.context_terms |= term_set(line[1:])
+    ev.typo_like = bool(fd.hunks) and all(_typo_hunk(h.lines) for h in fd.hunks)
     return ev
+
+
+_WORDS_RE = re.compile(r"[A-Za-z][A-Za-z0-9_']*|[0-9]+")
+
+
+def _typo_hunk(lines: tuple[str, ...]) -> bool:
+    old = [w for ln in lines if ln[:1] == "-" for w in _WORDS_RE.findall(ln[1:])]
+    new = [w for ln in lines if ln[:1] == "+" for w in _WORDS_RE.findall(ln[1:])]
+    if not old or not new:
+        return False
+    inserted = 0
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            for a, b in zip(old[i1:i2], new[j1:j2]):
+                if a.isdigit() or b.isdigit():
+                    return False  # "302" -> "303" is a behaviour change, not a typo
+                if difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() < 0.6:
+                    inserted += 1
+            continue
+        inserted += max(i2 - i1, j2 - j1)
+    return inserted <= 3
 
 
 _EXT_RE = re.compile(r"\.[A-Za-z0-9]{1,8}$")
@@ -210,6 +241,15 @@ def component(path: str) -> str:
     return ""
 
 
+def _names_component(term: str, anchored: set[str]) -> bool:
+    return any(term == c or (len(term) >= 5 and c.startswith(term)) for c in anchored)
+
+
+def _area_of(path: str) -> str:
+    parts = path.split("/")
+    return parts[0] if len(parts) > 1 else ""
+
+
 def _path_hits(it: IntentTerms, path_terms: set[str]) -> list[str]:
     """Intent terms found in the path: exactly, or as a prefix of a component name
     ("productcatalog" names ``productcatalogservice``)."""
@@ -243,15 +283,7 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
     # components the intent names by path: a sibling component needs evidence of its own
     path_hits = {fs.path: _path_hits(it, evs[fs.path].path_terms) for fs in scope.files}
     anchored = {component(p) for p, hits in path_hits.items() if component(p) and component(p) in hits}
-
-    # a term in most files of the change says nothing about any one of them
-    df: dict[str, int] = {}
-    for ev in evs.values():
-        for t in ev.path_terms | ev.symbol_terms | ev.content_terms:
-            if t in it.weights:
-                df[t] = df.get(t, 0) + 1
-    n_files = len(scope.files)
-    common = {t for t, n in df.items() if n_files >= 3 and n / n_files > 0.5}
+    anchored_areas = {_area_of(p) for p in path_hits if component(p) in anchored}
 
     results: dict[str, FileMatch] = {}
     for fs in scope.files:
@@ -259,7 +291,7 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
         if ignored and fs.path in ignored:
             results[fs.path] = FileMatch(True, ("ignored by policy",), 0.0)
             continue
-        results[fs.path] = _explain_file(fs, ev, it, intent, path_hits[fs.path], anchored, strict, common)
+        results[fs.path] = _explain_file(fs, ev, it, intent, path_hits[fs.path], anchored, anchored_areas, strict)
     _neighbours(scope, evs, results, it, anchored)
     _followers(scope, evs, results, it)
     licensed = _license(scope, evs, results, it, intent)
@@ -273,13 +305,15 @@ def _explain_file(
     intent: Intent,
     h_path: list[str],
     anchored: set[str],
+    anchored_areas: set[str],
     strict: bool,
-    common: set[str],
 ) -> FileMatch:
     def w(t: str) -> float:
         return it.weights[t]
 
     reasons: list[str] = []
+    # generic words in a path ("docs", "src") say nothing about which file is meant
+    h_path = [t for t in h_path if w(t) >= 0.6]
     seen = set(h_path)
     s_path = sum(w(t) for t in h_path) * 1.3
     h_sym = [t for t in ev.symbol_terms - seen if t in it.weights]
@@ -295,6 +329,17 @@ def _explain_file(
         comp and anchored and comp not in anchored and comp not in h_path
         and fs.role in ("code", "infra", "config", "dependency", "example")
     )
+    # a file outside every area the intent names (CI next to a service fix) is not explained by
+    # merely mentioning the named component: CI and scripts mention every component
+    foreign = bool(
+        anchored and not comp and _area_of(fs.path) not in anchored_areas
+        and fs.role in ("code", "infra", "config", "dependency", "example", "ci")
+    )
+    if foreign and not sibling:
+        h_content = [t for t in h_content if not _names_component(t, anchored)]
+        h_ctx = [t for t in h_ctx if not _names_component(t, anchored)]
+        s_content = sum(w(t) for t in h_content) * 0.8
+        s_ctx = sum(w(t) for t in h_ctx) * 0.5
     if sibling:
         # the intent names another component: this one must be named itself, not share vocabulary
         # (a word of its directory name, "vpc" in "simple-vpc", is vocabulary too)
@@ -309,7 +354,7 @@ def _explain_file(
     content_terms = {t for t in ev.content_terms if t not in GENERIC and len(t) > 2}
     coverage = len(content_terms & set(h_content)) / len(content_terms) if content_terms else 0.0
     # a symbol the intent names in full (`blinker` in a requirements file) is the change itself
-    named_symbol = not sibling and any(
+    named_symbol = any(
         terms and terms <= it.weights.keys() and sum(it.weights[t] for t in terms) >= 0.6
         for terms in ev.symbol_names
     )
@@ -333,11 +378,15 @@ def _explain_file(
     if h_ctx and explained:
         reasons.append("context: " + ", ".join(sorted(h_ctx)[:4]))
     role_hit = fs.role in it.roles or (fs.role == "changelog" and "docs" in it.roles)
-    if not explained and role_hit and fs.role in _ROLE_LICENSED and (score > 0 or fs.cosmetic):
+    if not explained and role_hit and fs.role in _ROLE_LICENSED and (score > 0 or fs.cosmetic) and (
+        "typo" not in intent.size_words or fs.role not in ("docs", "changelog") or ev.typo_like or score >= 0.5
+    ):
         # "fix typo" names docs in general: a docs change that shares nothing with it is not that
         explained = True
         reasons.append(f"intent mentions {fs.role} changes")
-    if not explained and fs.cosmetic and _cosmetic_intent(intent, it):
+    if not explained and fs.cosmetic and _cosmetic_intent(intent, it) and (
+        "typo" not in intent.size_words or fs.cosmetic in ("whitespace", "spelling") or ev.typo_like
+    ):
         explained = True
         reasons.append(f"{fs.cosmetic}-only change under a {' / '.join(intent.size_words) or 'docs'} intent")
     return FileMatch(explained, tuple(reasons), score)
@@ -430,7 +479,7 @@ def _followers(scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMa
             reason = f"{fs.role} follows an explained change ({', '.join(shared)})"
         elif fs.role == "lockfile" and explained_roles & {"dependency"}:
             reason = "lockfile of an explained manifest change"
-        elif fs.role == "docs" and posixpath.dirname(fs.path) in dirs and fs.path.lower().endswith(("readme.md", "readme.rst")):
+        elif fs.role == "docs" and posixpath.dirname(fs.path) in dirs - {""} and fs.path.lower().endswith(("readme.md", "readme.rst")):
             reason = "README next to an explained change"
         if reason:
             results[fs.path] = FileMatch(True, (*fm.explained_by, reason), fm.score)

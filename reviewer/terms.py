@@ -52,6 +52,8 @@ GENERIC = frozenset(
     src lib main index util utils helper helpers common core base internal public private
     enable enabled disable disabled create created delete deleted deleting creating
     aws gcp google azure azurerm amazon kubernetes k8s kube docker github terraform python golang
+    for_each depends_on count lifecycle dynamic locals provider container containers pod pods image
+    images
     """.split()
 )
 
