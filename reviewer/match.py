@@ -343,8 +343,9 @@ def _explain_file(
     if sibling:
         # the intent names another component: this one must be named itself, not share vocabulary
         # (a word of its directory name, "vpc" in "simple-vpc", is vocabulary too)
-        s_content = s_ctx = 0.0
-        h_content, h_ctx = [], []
+        # (its symbols too: `init` and `main` live in every service)
+        s_content = s_ctx = s_sym = 0.0
+        h_content, h_ctx, h_sym = [], [], []
         h_path = [t for t in h_path if "." in t and t == posixpath.basename(fs.path).lower()]
         s_path = sum(w(t) for t in h_path) * 1.3
     score = s_path + s_sym + s_content + s_ctx
@@ -354,7 +355,7 @@ def _explain_file(
     content_terms = {t for t in ev.content_terms if t not in GENERIC and len(t) > 2}
     coverage = len(content_terms & set(h_content)) / len(content_terms) if content_terms else 0.0
     # a symbol the intent names in full (`blinker` in a requirements file) is the change itself
-    named_symbol = any(
+    named_symbol = not sibling and any(
         terms and terms <= it.weights.keys() and sum(it.weights[t] for t in terms) >= 0.6
         for terms in ev.symbol_names
     )
