@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..models import (
+    DEPENDENCY,
     GLOBAL_CONFIG,
     PERMISSION_WIDENING,
     Side,
@@ -277,7 +278,8 @@ def toml_pairs(rows: Rows) -> Iterator[Pair]:
 # --- INI, properties, dotenv ----------------------------------------------------------------------
 
 _INI_SECTION_RE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
-_INI_KEY_RE = re.compile(r"^(?:export\s+)?([A-Za-z0-9_.\-/@${}]+)\s*(?:=|:(?!//))\s*(.*)$")
+_INI_EQ_RE = re.compile(r"^(?:export\s+)?([^\s=#;\[][^=]*?)\s*=\s*(.*)$")
+_INI_COLON_RE = re.compile(r"^([^\s=:#;\[][^:=]*?)\s*:(?:\s+(.*))?$")
 
 
 def ini_pairs(rows: Rows) -> Iterator[Pair]:
@@ -297,12 +299,12 @@ def ini_pairs(rows: Rows) -> Iterator[Pair]:
             section = (s.group(1).strip(),)
             last = None
             continue
-        k = _INI_KEY_RE.match(stripped)
+        k = _INI_EQ_RE.match(stripped) or _INI_COLON_RE.match(stripped)
         if k is None:
             last = None
             continue
         last = (*section, k.group(1))
-        v = k.group(2).strip()
+        v = (k.group(2) or "").strip()
         if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
             v = v[1:-1]
         if line is not None:
@@ -444,6 +446,22 @@ _OWNED_BY_YAML_RE = re.compile(
 _K8S_PATH = frozenset({"spec", "metadata", "apiVersion", "kind", "Resources", "jobs", "services"})
 
 
+#: package-manager settings files without an extension paths.py knows
+_RC_FILE_RE = re.compile(r"(^|/)(\.npmrc|\.yarnrc|\.pypirc|\.condarc|\.gemrc)$", re.I)
+#: package-manager settings: where their registry keys point is a supply-chain decision
+_PACKAGE_CONFIG_RE = re.compile(
+    r"(^|/)(\.npmrc|\.yarnrc|\.yarnrc\.yml|\.pypirc|pip\.conf|pip\.ini|\.condarc|\.gemrc|"
+    r"bunfig\.toml|\.cargo/config(\.toml)?|uv\.toml|\.pdm\.toml)$",
+    re.I,
+)
+_PACKAGE_SOURCE_RE = re.compile(
+    r"registry|index[_\-]?url|find[_\-]links|trusted[_\-]host|replace[_\-]with|channels|"
+    r"npmRegistryServer|repository",
+    re.I,
+)
+_HELM_VALUES_RE = re.compile(r"(^|/)values([-._][\w.-]*)?\.ya?ml$", re.I)
+
+
 def _scanner(ctx: FileContext) -> Callable[[Rows], Iterator[Pair]] | None:
     lang = ctx.language
     lower = ctx.path.lower()
@@ -453,7 +471,7 @@ def _scanner(ctx: FileContext) -> Callable[[Rows], Iterator[Pair]] | None:
         return json_pairs
     if lang == "toml":
         return toml_pairs
-    if lang in ("ini", "dotenv") or _ENV_FILE_RE.search(lower):
+    if lang in ("ini", "dotenv") or _ENV_FILE_RE.search(lower) or _RC_FILE_RE.search(lower):
         return ini_pairs
     return None
 
@@ -467,8 +485,16 @@ def _owned_by_yaml(ctx: FileContext) -> bool:
     )
 
 
-def _kind_of_file(path: str) -> tuple[bool, bool, bool]:
-    """(global config, tool config, example) for a config path."""
+@dataclass(frozen=True, slots=True)
+class _FileKind:
+    global_: bool  # settings every environment or user gets: value changes matter
+    tool: bool  # a linter's or build tool's own config: only secrets and package sources
+    example: bool  # an example or template: only real-looking tokens
+    helm: bool  # Helm values: yaml.py reports the values, this module only flags and secrets
+    packages: bool  # a package manager's settings (.npmrc, pip.conf): registries are sources
+
+
+def _kind_of_file(path: str) -> _FileKind:
     lower = path.lower()
     name = posixpath.basename(lower)
     env = bool(_ENV_FILE_RE.search(lower))
@@ -477,12 +503,14 @@ def _kind_of_file(path: str) -> tuple[bool, bool, bool]:
         any(part.startswith(".") and part not in (".github",) for part in lower.split("/"))
         or bool(_TOOL_NAMES_RE.match(name))
     )
+    helm = bool(_HELM_VALUES_RE.search(lower))
     global_ = (
         not tool
         and not example
+        and not helm
         and (env or bool(_GLOBAL_NAME_RE.match(name)) or bool(_GLOBAL_DIR_RE.search(lower)))
     )
-    return global_, tool, example
+    return _FileKind(global_, tool, example, helm, bool(_PACKAGE_CONFIG_RE.search(lower)))
 
 
 def analyze(ctx: FileContext) -> Partial:
@@ -494,7 +522,7 @@ def analyze(ctx: FileContext) -> Partial:
     scanner = _scanner(ctx)
     if scanner is None or _owned_by_yaml(ctx):
         return part
-    global_, tool, example = _kind_of_file(ctx.path)
+    kind = _kind_of_file(ctx.path)
     old = _scalars(ctx, "old", scanner)
     new = _scalars(ctx, "new", scanner)
     if any(set(path) & _K8S_PATH and len(path) > 1 for path in [*old, *new]):
@@ -508,11 +536,11 @@ def analyze(ctx: FileContext) -> Partial:
             continue
         line = (n or o or (None, []))[0]
         symbols.append(Symbol("key", ".".join(path), change, line))
-        sig = _classify(path, o, n, global_=global_, tool=tool, example=example)
+        sig = _classify(path, o, n, kind)
         if sig is not None:
             signals.append(sig)
     flagged = {s.line for s in signals if s.code == "flag.secret"}
-    signals.extend(s for s in _token_signals(ctx, example=example) if s.line not in flagged)
+    signals.extend(s for s in _token_signals(ctx, example=kind.example) if s.line not in flagged)
     if ctx.language in ("yaml", "json"):
         symbols = []  # yaml.py names the keys of YAML and JSON files
     part.symbols = symbols[:MAX_SYMBOLS]
@@ -548,10 +576,7 @@ def _classify(
     path: tuple[str, ...],
     o: Value | None,
     n: Value | None,
-    *,
-    global_: bool,
-    tool: bool,
-    example: bool,
+    kind: _FileKind,
 ) -> Signal | None:
     key = path[-1]
     name = ".".join(path)
@@ -560,7 +585,7 @@ def _classify(
     new_v = ", ".join(n[1]) if n else ""
     old_v = ", ".join(o[1]) if o else ""
     if n is not None and _is_secret_key(key):
-        if not example and any(_real_secret(v) for v in n[1]):
+        if not kind.example and any(_real_secret(v) for v in n[1]):
             return Signal(
                 PERMISSION_WIDENING,
                 "flag.secret",
@@ -571,7 +596,20 @@ def _classify(
                 "high",
             )
         return None
-    if tool or example:
+    if kind.packages and _PACKAGE_SOURCE_RE.search(name):
+        if n is None:
+            return Signal(
+                DEPENDENCY,
+                "flag.package_source",
+                f"removes package source `{name}`",
+                line,
+                "old",
+                name,
+                "low",
+            )
+        detail = f"sets package source `{name}` to `{_cut(new_v)}`"
+        return Signal(DEPENDENCY, "flag.package_source", detail, line, "new", name, "high")
+    if kind.tool or kind.example:
         return None
     if _is_flag(path):
         if o is not None and n is not None:
@@ -603,6 +641,8 @@ def _classify(
             name,
             "medium",
         )
+    if kind.helm:
+        return None  # yaml.py reports changed Helm values
     if _is_limit(key) and o is not None and n is not None:
         return Signal(
             GLOBAL_CONFIG,
@@ -613,7 +653,7 @@ def _classify(
             name,
             "medium",
         )
-    if global_:
+    if kind.global_:
         if o is not None and n is not None:
             detail = f"changes `{name}` from `{_cut(old_v)}` to `{_cut(new_v)}`"
         elif n is not None:

@@ -188,3 +188,47 @@ def test_hostile_config_text_never_raises() -> None:
     junk = "[" * 10_000 + "{" * 10_000 + "a: " * 10_000 + "\ufffd" + "x" * 1_000_000
     for path in ("config/a.json", "config/a.yaml", "config/a.toml", "config/a.ini", ".env"):
         scope_both(path, junk, junk[::-1] + "\r\n")
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "expected"),
+    [
+        (
+            ".npmrc",
+            "registry=https://registry.npmjs.org/\n",
+            "registry=https://npm.mirror.example/\n",
+            [("flag.package_source", "high")],
+        ),
+        (
+            ".npmrc",
+            "save-exact=true\n",
+            "save-exact=true\n//npm.pkg.github.com/:_authToken=${NODE_AUTH_TOKEN}\n",
+            [],
+        ),
+        (
+            "pip.conf",
+            "[global]\ntimeout = 60\n",
+            "[global]\ntimeout = 60\nextra-index-url = https://pypi.mirror.example/simple\n",
+            [("flag.package_source", "high")],
+        ),
+        (
+            ".yarnrc.yml",
+            "nodeLinker: node-modules\n",
+            'nodeLinker: node-modules\nnpmRegistryServer: "https://registry.example.net"\n',
+            [("flag.package_source", "high")],
+        ),
+    ],
+)
+def test_package_manager_sources(
+    path: str, old: str, new: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _codes(path, old, new) == expected
+
+
+def test_helm_values_get_flag_signals_only() -> None:
+    old = "featureX:\n  enabled: false\nimage:\n  tag: 1.0\nresources:\n  limits:\n    cpu: 500m\n"
+    new = old.replace("false", "true").replace("1.0", "2.0").replace("500m", "1")
+    full, _ = scope_both("values.yaml", old, new)
+    assert [(s.code, s.symbol) for s in full.signals if s.code.startswith("flag.")] == [
+        ("flag.default", "featureX.enabled")
+    ]
