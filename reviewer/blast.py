@@ -6,14 +6,28 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .config import Config
-from .models import BlastRadius, Finding, Level, Scope, level_rank
+from .models import BlastRadius, FileScope, Finding, Level, Scope, level_rank
 from .rules.size import _area
 
 #: severity of a signal -> the blast radius it implies on its own
 _BY_SEVERITY: dict[str, Level] = {"info": "low", "low": "low", "medium": "medium", "high": "high", "critical": "high"}
 _PROD_RE = re.compile(r"(^|/)(prod|production|prd|live)(/|[-_.]|$)", re.I)
-#: roles whose changes are behavioural but bounded: at least medium when they change shared things
-_SHARED_ROLES = frozenset({"infra", "ci", "governance", "agent"})
+_NOT_MANIFESTS = frozenset({"hcl", "dockerfile", "bash", "make", "markdown", "rst", "text", "binary"})
+_TF_KINDS = frozenset({"resource", "data", "module", "local", "provider", "backend"})
+
+
+def _changes_behaviour(fs: FileScope) -> bool:
+    """Edits that change what is deployed, as opposed to adding an opt-in input or output.
+
+    Manifest fields (limits, images, ports) are deployment config whatever the edit; in Terraform an
+    edited block that only gains lines gains opt-in arguments, one that loses or rewrites lines
+    changes existing resources.
+    """
+    if fs.role == "infra" and fs.language not in _NOT_MANIFESTS:
+        return any(s.change != "added" for s in fs.symbols)
+    if fs.language == "hcl" and fs.deletions:
+        return any(s.kind in _TF_KINDS and s.change in ("modified", "signature") for s in fs.symbols)
+    return False
 
 
 def blast_radius(
@@ -43,8 +57,8 @@ def blast_radius(
                 raise_to("high", f"{sig.detail} in a production path (`{fs.path}`)")
                 continue
             raise_to(lvl, f"{sig.detail} (`{fs.path}`)")
-        if fs.role in _SHARED_ROLES and not fs.cosmetic and level_rank(level) < 1 and fs.status != "added":
-            raise_to("medium", f"changes shared {fs.role} configuration (`{fs.path}`)")
+        if not fs.cosmetic and fs.status == "modified" and _changes_behaviour(fs):
+            raise_to("medium", f"changes how deployed resources are configured (`{fs.path}`)")
         cp = config.critical_level(fs.path)
         if cp is not None:
             raise_to(cp.level, f"`{fs.path}` is on a critical path (`{cp.pattern}`)")  # type: ignore[arg-type]
