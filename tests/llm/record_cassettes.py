@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for scenario in chosen:
         path = f"{scenario.name}.yaml"
+        (CASSETTES / path).unlink(missing_ok=True)  # "all" would keep the old interactions too
         if args.base_url:
             client = OpenAIClient(Endpoint(base_url=args.base_url, api_key=key or "", local=False))
             with recorder().use_cassette(path):
