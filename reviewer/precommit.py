@@ -468,7 +468,10 @@ def commit_msg(args: argparse.Namespace) -> int:
     review, rejected = apply_answers(review, answers)
     unknown = sorted(set(answers) - {q.id.upper() for q in review.questions})
     stop = blocked(review, args.fail_on or config.fail_on)
-    _show(review)
+    if stop or review.verdict != "aligned" or review.questions:
+        _show(review)
+    else:  # nothing to say but the verdict and the notes (pre-commit shows them with verbose)
+        _show_brief(review)
     _show_rejected(rejected)
     if unknown:
         _out(f"note: Reviewer-Answer for unknown question(s) {', '.join(unknown)}: ignored")
@@ -647,6 +650,8 @@ def _report_push(
         _show_rejected(rejected)
     else:
         _out(f"intent-review-push: {label}: aligned, blast radius {review.blast_radius.level}")
+        for note in review.notes:
+            _out(f"  note: {note}")
     return stop
 
 
@@ -968,6 +973,16 @@ def _show(review: Review) -> None:
     except OSError:
         width = 80
     sys.stdout.write(render(review, color=color, width=width))
+
+
+def _show_brief(review: Review) -> None:
+    s = review.stats
+    _out(
+        f"intent-review: ALIGNED · blast radius {review.blast_radius.level.upper()} · "
+        f"{s.files} file(s), +{s.additions} -{s.deletions}, {s.elapsed_ms} ms"
+    )
+    for note in review.notes:
+        _out(f"note: {note}")
 
 
 def _show_rejected(rejected: list[Rejected]) -> None:
