@@ -6,7 +6,7 @@ import json
 import re
 import shlex
 from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..models import (
     CI_CD,
@@ -146,7 +146,10 @@ _HEREDOC_WORD_RE = re.compile(r"(['\"]?)([A-Za-z0-9_.\-]+)\1")
 _TEMPVAR_RE = re.compile(r"\b([A-Za-z_]\w*)=[\"']?(?:\$\(|`)\s*(?:\S*/)?mktemp\b")
 _LEADING_VAR_RE = re.compile(
     r"\$(?:\{([A-Za-z_]\w*)(?::?[-=+][^}]*)?\}|([A-Za-z_]\w*)|\(([A-Za-z_]\w*)\))"
+    r"|\{\{([^}]*)\}\}"  # a CI expression, as _gh_expr leaves it
 )
+#: variables and CI expressions that are never empty
+_ALWAYS_SET_RE = re.compile(r"^(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|WORKSPACE|github\.|runner\.)")
 _GUARDED_RE = re.compile(r"\$\{[A-Za-z_]\w*:?\?[^}]*\}")
 _TEMP_NAME_RE = re.compile(r"te?mp", re.I)
 _SAFE_GLOB_RE = re.compile(r"^\*?\.(pyc|pyo|o|a|so|log|tmp|bak|swp|class|egg-info|orig|rej)$|~$")
@@ -292,6 +295,8 @@ def _heredoc_line(text: str, state: _Scan) -> list[Hit]:
 
 
 def _logical_line(text: str, state: _Scan) -> list[Hit]:
+    if "${{" in text:
+        text = _GH_EXPR_RE.sub(_gh_expr, text)
     code = _strip_comment(text)
     if not code.strip():
         return []
@@ -304,6 +309,15 @@ def _logical_line(text: str, state: _Scan) -> list[Hit]:
 
 
 # --- text helpers ------------------------------------------------------------------------------
+
+_GH_EXPR_RE = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
+
+
+def _gh_expr(m: re.Match[str]) -> str:
+    """A CI template expression (``${{ runner.temp }}``) as one shell word that is no variable."""
+    word = "{{" + re.sub(r"\s+", "", m.group(1))[:60] + "}}"
+    lower = word.lower()
+    return "/tmp/" + word if "temp" in lower or "tmp" in lower else word
 
 
 def _mask(text: str) -> str:
@@ -533,12 +547,15 @@ def _rm_target_level(target: str, temp_vars: set[str]) -> str | None:
     m = _LEADING_VAR_RE.match(t)
     if m is None:
         return _path_level(t)
-    name = m.group(1) or m.group(2) or m.group(3) or ""
+    name = m.group(1) or m.group(2) or m.group(3) or m.group(4) or ""
     rest = t[m.end() :]
     if name == "HOME":
         return _path_level("~" + rest)
     if name in temp_vars:
         return None
+    if _ALWAYS_SET_RE.match(name):
+        # a workspace directory: emptying it is not wiping the machine
+        return "medium" if rest.strip("/*.") == "" else _path_level(rest.lstrip("/"))
     if not rest:
         return None if _TEMP_NAME_RE.search(name) or _safe_var(name) else "medium"
     if rest in _ROOTISH or rest.rstrip("/") == "" or rest.startswith("/*"):
@@ -1288,7 +1305,8 @@ def _analyze_dockerfile(ctx: FileContext) -> Partial:
                 seen, all_whole = touched.setdefault(instr.keyword, {}).get(side, ([], True))
                 touched[instr.keyword][side] = (seen + lines, all_whole and whole)
                 if side == "new" and instr.keyword in _COMMAND_KEYWORDS:
-                    part.signals.extend(scan_commands(_command_lines(instr), only=changed))
+                    found = scan_commands(_command_lines(instr), only=changed)
+                    part.signals.extend(_in_image_build(found))
     for keyword, by_side in touched.items():
         new_lines, new_whole = by_side.get("new", ([], False))
         old_lines, old_whole = by_side.get("old", ([], False))
@@ -1321,6 +1339,22 @@ def _analyze_dockerfile(ctx: FileContext) -> Partial:
     part.symbols.sort(key=lambda s: (s.line or 0, s.kind, s.name))
     part.cosmetic = cosmetic_level(ctx, _line_comments(ctx))  # type: ignore[arg-type]
     return part
+
+
+#: commands that only touch the image being built when a RUN step runs them
+_BUILD_LOCAL = frozenset({"cmd.rm_rf", "cmd.git_discard", "cmd.docker_prune", "cmd.chown_system"})
+
+
+def _in_image_build(signals: list[Signal]) -> list[Signal]:
+    """Deleting files inside an image layer destroys nothing outside it: keep only the blatant."""
+    out: list[Signal] = []
+    for sig in signals:
+        if sig.code in _BUILD_LOCAL:
+            if sig.severity != "high":
+                continue
+            sig = replace(sig, severity="medium")
+        out.append(sig)
+    return out
 
 
 def _is_root(user: str) -> bool:

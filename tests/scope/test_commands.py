@@ -77,6 +77,10 @@ SCAN_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("rm -rf docs/_build __pycache__ *.egg-info", set()),
     ("find / -name '*.log' -delete", {("cmd.rm_rf", M)}),
     ("find . -name '*.pyc' -delete", set()),
+    ("rm -rf ${{ github.workspace }}/*", {("cmd.rm_rf", M)}),
+    ("rm -rf ${{ runner.temp }}/build", set()),
+    ('rm -rf "${{ env.OUT_DIR }}/"', {("cmd.rm_rf", H)}),
+    ("sudo rm -rf /usr/share/dotnet /opt/ghc", {("cmd.rm_rf", M)}),
     # Terraform and friends
     ("terraform destroy -auto-approve", {("cmd.terraform_destroy", H)}),
     ("terraform -chdir=envs/prod apply -destroy", {("cmd.terraform_destroy", H)}),
@@ -318,3 +322,13 @@ def test_shell_comment_only_change_is_cosmetic_and_functions_are_symbols() -> No
             ("function", "deploy", "modified")
         ]
         assert [(s.code, s.severity) for s in fs.signals] == [("cmd.kubectl_delete", "high")]
+
+
+def test_deleting_inside_an_image_layer_is_not_dangerous() -> None:
+    old = "FROM nginx:1.25\nCOPY site /usr/share/nginx/html\n"
+    new = (
+        "FROM nginx:1.25\nRUN rm -rf /etc/nginx/conf.d/* && git clean -fdx\n"
+        "COPY site /usr/share/nginx/html\nRUN rm -rf /\n"
+    )
+    for fs in scope_both("Dockerfile", old, new):
+        assert [(s.code, s.severity, s.line) for s in fs.signals] == [("cmd.rm_rf", "medium", 4)]
