@@ -146,3 +146,13 @@ def test_production_paths_raise_the_blast_radius() -> None:
     diff2, scope2 = _case({"environments/staging/app.yaml": ("a", "b")}, signals={"environments/staging/app.yaml": [sig]})
     r2 = review(diff2, parse_intent("Raise the timeout default"), scope=scope2)  # type: ignore[arg-type]
     assert r2.blast_radius.level == "medium"
+
+
+def test_finding_ids_survive_a_reworded_message() -> None:
+    reworded = dataclasses.replace(_DB_GONE, detail="deletes resource `aws_db_instance.main` (stateful): Terraform destroys it")
+    diff, scope = _case({"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [_DB_GONE]})
+    diff2, scope2 = _case({"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [reworded]})
+    intent = parse_intent("Fix the report")
+    a = review(diff, intent, scope=scope)  # type: ignore[arg-type]
+    b = review(diff2, intent, scope=scope2)  # type: ignore[arg-type]
+    assert [q.id for q in a.questions] == [q.id for q in b.questions]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..models import Finding, Severity, Signal
 from . import KIND_RULES, Context, finding
 
@@ -41,10 +43,23 @@ def check(ctx: Context) -> list[Finding]:
                     kind=sig.kind,
                     side=sig.side,
                     licensed=licensed,
-                    key=f"{sig.code}:{sig.detail}",
+                    key=_stable_key(sig),
                 )
             )
     return out
+
+
+_TICKED = re.compile(r"`([^`]+)`")
+
+
+def _stable_key(sig: Signal) -> str:
+    """What the signal is about, not how it is worded: the code and the names it quotes.
+
+    Finding ids (and the ids of the questions, which carry the author's answers) must survive a
+    rewording of the message and a shift of line numbers.
+    """
+    names = sorted(set(_TICKED.findall(sig.detail)))
+    return f"{sig.code}:{sig.side}:{'|'.join(names) or sig.detail}"
 
 
 def _severity(sig: Signal, *, licensed: bool, file_explained: bool) -> Severity:
