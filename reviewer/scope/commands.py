@@ -36,7 +36,7 @@ MAX_COMMAND_CHARS = 65_536
 #: how deep ``sh -c "..."``, ``eval``, ``ssh host ...`` and ``kubectl exec -- ...`` are followed
 _MAX_DEPTH = 3
 
-Hit = tuple[str, str, str]  # (code, severity, command excerpt)
+Hit = tuple[str, Severity, str]  # (code, severity, command excerpt)
 
 
 def _set(words: str) -> frozenset[str]:
@@ -236,7 +236,7 @@ def scan_commands(
                 line,
                 side,
                 None,
-                severity,  # type: ignore[arg-type]
+                severity,
             )
 
     for number, raw in lines:
@@ -436,8 +436,8 @@ def _short_has(opts: list[str], letters: str) -> bool:
     return any(not o.startswith("--") and any(c in o[1:] for c in letters) for o in opts)
 
 
-def _worst(levels: Iterable[str | None]) -> str | None:
-    best: str | None = None
+def _worst(levels: Iterable[Severity | None]) -> Severity | None:
+    best: Severity | None = None
     for lv in levels:
         if lv is not None and (best is None or _RANK[lv] > _RANK[best]):
             best = lv
@@ -460,7 +460,7 @@ class _Cmd:
     def args(self) -> list[str]:
         return self.words[1:]
 
-    def hit(self, code: str, severity: str) -> Hit:
+    def hit(self, code: str, severity: Severity) -> Hit:
         return (code, severity, _excerpt(self.text))
 
 
@@ -540,7 +540,7 @@ def _rm(cmd: _Cmd) -> list[Hit]:
     return [] if level is None else [cmd.hit("cmd.rm_rf", level)]
 
 
-def _rm_target_level(target: str, temp_vars: set[str]) -> str | None:
+def _rm_target_level(target: str, temp_vars: set[str]) -> Severity | None:
     t = _GUARDED_RE.sub("guarded", target.strip())
     if not t:
         return None
@@ -573,7 +573,7 @@ def _safe_var(name: str) -> bool:
     return any(part in _SAFE_VAR_WORDS for part in re.split(r"[_\-]", name.lower()))
 
 
-def _path_level(path: str) -> str | None:
+def _path_level(path: str) -> Severity | None:
     if path in _ROOTISH:
         return "high"
     norm = path
@@ -728,7 +728,7 @@ def _cloud(cmd: _Cmd) -> list[Hit]:
     hits: list[Hit] = []
     recursive = any(a in ("--recursive", "-r", "-R") for a in args)
     force = "--force" in args
-    level: str | None = None
+    level: Severity | None = None
     for a in args:
         if a.startswith("-"):
             continue

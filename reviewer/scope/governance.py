@@ -43,11 +43,11 @@ _PROTECTION_RE = re.compile(
     re.I,
 )
 _PRECOMMIT_RE = re.compile(r"(^|/)\.pre-commit-config\.ya?ml$", re.I)
-#: CI files under names paths.py does not give the role "ci"
-_CI_EXTRA_RE = re.compile(
-    r"(^|/)(\.azure-pipelines\.ya?ml|azure-pipelines\.yaml|\.gitlab-ci\.yaml|[^/]*\.jenkinsfile|"
-    r"jenkinsfile\.[^/]+)$",
-    re.I,
+#: non-YAML CI files under names paths.py does not give the role "ci"
+_CI_EXTRA_RE = re.compile(r"(^|/)([^/]*\.jenkinsfile|jenkinsfile\.[^/]+)$", re.I)
+#: YAML pipelines under such names: yaml.py's, and no generic config either
+_CI_YAML_RE = re.compile(
+    r"(^|/)(\.azure-pipelines\.ya?ml|azure-pipelines\.yaml|\.gitlab-ci\.yaml)$", re.I
 )
 _MCP_RE = re.compile(
     r"(^|/)(\.?mcp\.json|mcp_config\.json|mcp_settings\.json|claude_desktop_config\.json|"
@@ -57,9 +57,10 @@ _MCP_RE = re.compile(
 
 
 def claims(path: str) -> bool:
-    """Whether this module reads ``path`` although paths.py gives it another role (``config``)."""
+    """Whether this module answers for ``path`` although paths.py gives it another role (``config``)."""
     return bool(
-        _PRECOMMIT_RE.search(path)
+        _CI_YAML_RE.search(path)
+        or _PRECOMMIT_RE.search(path)
         or _DEP_BOT_RE.search(path)
         or _PROTECTION_RE.search(path)
         or _CI_EXTRA_RE.search(path)
@@ -70,6 +71,8 @@ def claims(path: str) -> bool:
 def analyze(ctx: FileContext) -> Partial:
     path = ctx.path
     name = posixpath.basename(path).lower()
+    if _CI_YAML_RE.search(path):
+        return Partial()  # yaml.py reads pipeline YAML
     if ctx.role == "agent" or _MCP_RE.search(path):
         return _agent(ctx)
     if name == "codeowners":
