@@ -120,6 +120,20 @@ def fake() -> Iterator[FakeGitHub]:
     )
 
 
+@pytest.fixture(scope="session")
+def app_key() -> tuple[str, str]:
+    """An RSA key pair for a test GitHub App: (private PEM, public PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return private, public
+
+
 @pytest.fixture
 def sleeps() -> list[float]:
     """The back-off sleeps the client asked for (recorded, not slept)."""

@@ -60,6 +60,7 @@ class Seen:
     body: bytes | None
     headers: dict[str, str]
     status: int = 0
+    raw_path: str = ""  # as sent, percent-encoding kept
 
 
 class FakeGitHub:
@@ -190,7 +191,7 @@ class FakeGitHub:
         query = parse_qs(parts.query)
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else None
-        seen = Seen(h.command, path, query, body, {k.lower(): v for k, v in h.headers.items()})
+        seen = Seen(h.command, path, query, body, {k.lower(): v for k, v in h.headers.items()}, raw_path=raw_path)
         with self.lock:
             self.log.append(seen)
             self.errors += self.spec.check_request(h.command, raw_path, query, body)
