@@ -6,7 +6,7 @@ what makes a symbol public). The algorithm is shared by every language.
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
 import re
 import weakref
 from collections.abc import Callable
@@ -574,7 +574,6 @@ class FragmentSyntax:
     namespace: re.Pattern[str] | None = None
 
 
-_LEAD_WS = re.compile(r"[ \t]*")
 _BRACKETS = re.compile(r"[{}()\[\]]")
 _CLOSING = {"{": "}", "(": ")", "[": "]"}
 
@@ -588,11 +587,6 @@ def unclosed_brackets(text: str) -> str:
         elif stack and _CLOSING[stack[-1]] == ch:
             stack.pop()
     return "".join(_CLOSING[ch] for ch in reversed(stack))
-
-
-def _indent(row: str) -> int:
-    m = _LEAD_WS.match(row)
-    return m.end() if m else 0
 
 
 def _cut_line_comment(text: str, marker: str) -> str:
@@ -649,21 +643,21 @@ def _heading_text(head: str, syn: FragmentSyntax, brace_below: bool) -> str:
     return text
 
 
-def _is_code(row: str, syn: FragmentSyntax) -> bool:
-    s = row.strip()
-    return bool(s) and not s.startswith(syn.comment_prefixes)
+#: a fragment's code rows: (row, indentation, stripped text)
+CodeRows = list[tuple[int, int, str]]
 
 
-def _holds_members(rows: list[str], lo: int, hi: int, syn: FragmentSyntax) -> bool | None:
+def _holds_members(code: CodeRows, lo: int, hi: int, syn: FragmentSyntax) -> bool | None:
     """Whether rows ``lo..hi`` (one block's direct content) look like a container's members.
 
     None when they hold no code at all.
     """
-    code = [(r, _indent(rows[r])) for r in range(lo, hi + 1) if _is_code(rows[r], syn)]
-    if not code:
+    i = bisect.bisect_left(code, (lo, -1, ""))
+    j = bisect.bisect_right(code, (hi, 1 << 30, ""))
+    if i >= j:
         return None
-    top = min(ind for _r, ind in code)
-    return any(ind == top and syn.header.match(rows[r].strip()) for r, ind in code)
+    top = min(ind for _r, ind, _s in code[i:j])
+    return any(ind == top and syn.header.match(text) for _r, ind, text in code[i:j])
 
 
 def repair_fragment(seg: Segment, syn: FragmentSyntax) -> Segment:
@@ -674,32 +668,34 @@ def repair_fragment(seg: Segment, syn: FragmentSyntax) -> Segment:
 
     # rows that close a block opened above the fragment: less indented than every row before
     excess: list[int] = []
+    code: CodeRows = []
     first_top: int | None = None  # first code row at the heading's indentation (column 0)
     low = 1 << 30
     in_comment = False
     comment_open = False
-    seen_code = False
+    prefixes = syn.comment_prefixes
     for r in range(body, len(rows)):
         row = rows[r]
         s = row.strip()
         if not s:
             continue
-        if syn.block_comment and not seen_code and not in_comment and s.startswith("*"):
+        if syn.block_comment and not code and not in_comment and s[0] == "*":
             in_comment = True  # the fragment starts inside a /* */ comment
         if in_comment:
             if "*/" in s:
                 in_comment = False
                 comment_open = comment_open or "/*" not in s.split("*/", 1)[0]
             continue
-        if s.startswith(syn.comment_prefixes):
+        if s.startswith(prefixes):
             continue
-        seen_code = True
-        ind = _indent(row)
-        if ind < low and syn.closer.match(s):
-            excess.append(r)
+        ind = len(row) - len(row.lstrip(" \t"))
+        code.append((r, ind, s))
+        if ind < low:
+            if syn.closer.match(s):
+                excess.append(r)
+            low = ind
         if first_top is None and ind == 0:
             first_top = r
-        low = min(low, ind)
 
     prefix = syn.prefix if syn.prefix and "<?" not in seg.text[:200] else ""
     opens = seg.heading and bool(head) and _heading_opens(head, syn)
@@ -725,7 +721,7 @@ def repair_fragment(seg: Segment, syn: FragmentSyntax) -> Segment:
     parent = "top"
     bounds = dict(zip(excess, [body - 1, *excess], strict=False))  # closer row -> row before block
     for r in reversed(outer):
-        parent = _push(texts, rows[r].strip(), rows, bounds[r] + 1, r - 1, syn, parent)
+        parent = _push(texts, rows[r].strip(), code, bounds[r] + 1, r - 1, syn, parent)
     if opens:
         texts.append(_heading_text(head, syn, brace_below))
         if syn.namespace is not None and syn.namespace.match(head) and syn.container_open:
@@ -742,14 +738,14 @@ def repair_fragment(seg: Segment, syn: FragmentSyntax) -> Segment:
     if parent == "container":
         # statements after the last closer the hunk shows: the hunk is inside a method
         tail_end = excess[head_close] - 1 if head_close is not None else len(rows) - 1
-        if _holds_members(rows, (inner[-1] if inner else body - 1) + 1, tail_end, syn) is False:
+        if _holds_members(code, (inner[-1] if inner else body - 1) + 1, tail_end, syn) is False:
             texts.append(syn.method_open)
             parent = "function"
     for r in reversed(inner):
-        parent = _push(texts, rows[r].strip(), rows, bounds[r] + 1, r - 1, syn, parent)
+        parent = _push(texts, rows[r].strip(), code, bounds[r] + 1, r - 1, syn, parent)
     if (
         parent == "container"
-        and _holds_members(rows, body, (excess[0] if excess else len(rows)) - 1, syn) is False
+        and _holds_members(code, body, (excess[0] if excess else len(rows)) - 1, syn) is False
     ):
         # statements directly under a class heading: the hunk starts inside one of its methods
         texts.append(syn.method_open)
@@ -769,13 +765,19 @@ def _closed(seg: Segment, text: str, syn: FragmentSyntax, heading: bool) -> Segm
         text = text + closers if text.endswith("\n") else text + "\n" + closers
     if text is seg.text:
         return seg
-    return dataclasses.replace(seg, text=text, heading=heading)
+    return Segment(
+        side=seg.side,
+        text=text,
+        first_line=seg.first_line,
+        heading=heading,
+        prefix_rows=seg.prefix_rows,
+    )
 
 
 def _push(
     texts: list[str],
     closer: str,
-    rows: list[str],
+    code: CodeRows,
     lo: int,
     hi: int,
     syn: FragmentSyntax,
@@ -791,7 +793,7 @@ def _push(
     if closer.startswith("]"):
         texts.append("[")
         return "block"
-    if syn.container_open is not None and _holds_members(rows, lo, hi, syn):
+    if syn.container_open is not None and _holds_members(code, lo, hi, syn):
         texts.append(syn.container_open)
         return "container"
     if parent == "container":
