@@ -91,9 +91,10 @@ def render(review: Review, *, color: bool = False, width: int = 80) -> str:
         out.append(c("Questions the author must answer:", "bold"))
         for q in review.questions:
             mark = "x" if q.answered else " "
-            out.extend(wrap(q.text, "        ", f"  [{mark}] {q.id} "[:14].ljust(14)))
+            lead = f"  [{mark}] {q.id} "
+            out.extend(wrap(q.text, " " * len(lead), lead))
             if q.answered and q.answer:
-                out.extend(wrap(f"answer: {q.answer}", "        ", "        "))
+                out.extend(wrap(f"answer: {q.answer}", " " * len(lead), " " * len(lead)))
 
     s = review.stats
     out.append("")
