@@ -179,14 +179,15 @@ def emit_annotations(outcome: Outcome, out: TextIO) -> None:
 
 
 def summary(outcome: Outcome) -> str:
-    from ..render.markdown import render
+    from ..render.markdown import inline, render
 
     assert outcome.review is not None
     parts = [render(outcome.review)]
     if outcome.posted or outcome.notes:
+        # API messages are not ours to trust either: rendered inert like the review's own text
         parts.append("#### Publishing\n")
-        parts += [f"- {k}: {v}" for k, v in outcome.posted.items()]
-        parts += [f"- {n}" for n in outcome.notes if n not in outcome.review.notes]
+        parts += [f"- {k}: {inline(v)}" for k, v in outcome.posted.items()]
+        parts += [f"- {inline(n)}" for n in outcome.notes if n not in outcome.review.notes]
     return "\n".join(parts) + "\n"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import GitHubError
+from ..errors import GitHubError, LLMError
 from ..intent import parse_intent
 from ..models import Diff, Review, level_rank
 from . import ai, commands
@@ -201,7 +201,11 @@ def _llm(review: Review, diff: Diff, config: Config, settings: Settings, notes: 
         return review, config
     if settings.llm_base_url:
         config = config.with_overrides(llm=replace(config.llm, base_url=settings.llm_base_url))
-    enriched: Review = enrich(review, diff, config, model=settings.model, on_error="degrade", verbose=False)
+    try:
+        enriched: Review = enrich(review, diff, config, model=settings.model, on_error="degrade", verbose=False)
+    except LLMError as exc:  # e.g. an unusable base URL: the deterministic review stands
+        notes.append(f"no LLM step: {exc}")
+        return review, config
     return enriched, config
 
 

@@ -355,3 +355,21 @@ def test_local_checkout_is_used_when_it_has_the_commits(fake: FakeGitHub, runner
     assert "diff from the local checkout" in body and "aws_db_instance.main" in body
     assert "Co-authored-by: Claude" in body  # AI-assisted, from the commit trailer
     assert not any(s.path.endswith("/files") for s in fake.log)
+
+
+def test_an_unreachable_llm_degrades_the_review_and_loses_nothing(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    fake.contents[(BASE, ".reviewer.toml")] = b"[llm]\nmax_retries = 0\n"  # the base's policy applies
+    code, _ = runner.run("pull_request", pr_event(fake), env={"INPUT_OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
+    assert code == 1
+    report = json.loads(Path(runner.outputs()["report-json"]).read_text())
+    assert report["degraded"] is True and report["verdict"] == "mismatch"
+    assert "aws_db_instance.main" in sticky(fake)["body"]
+
+
+def test_a_bad_llm_url_is_a_note_not_a_failure(fake: FakeGitHub, runner: Runner) -> None:
+    risky_pr(fake)
+    code, _ = runner.run("pull_request", pr_event(fake), env={"INPUT_OPENAI_BASE_URL": "ftp://example"})
+    assert code == 1
+    report = json.loads(Path(runner.outputs()["report-json"]).read_text())
+    assert report["degraded"] is True and "is not an http(s) URL" in sticky(fake)["body"]
