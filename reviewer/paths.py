@@ -120,14 +120,15 @@ _GENERATED_RE = re.compile(
 _CI_DIRS = (".github/workflows/", ".circleci/", ".buildkite/", ".gitlab/ci/", ".azure-pipelines/",
             ".github/actions/", ".tekton/", ".drone/")
 _CI_NAMES = frozenset(
-    ".gitlab-ci.yml .travis.yml azure-pipelines.yml .azure-pipelines.yml azure-pipelines.yaml bitbucket-pipelines.yml jenkinsfile appveyor.yml "
+    ".gitlab-ci.yml .gitlab-ci.yaml .travis.yml azure-pipelines.yml .azure-pipelines.yml azure-pipelines.yaml bitbucket-pipelines.yml jenkinsfile appveyor.yml "
     ".drone.yml cloudbuild.yaml cloudbuild.yml buildspec.yml codefresh.yml .woodpecker.yml "
     "skaffold.yaml".split()
 )
 _GOVERNANCE_NAMES = frozenset(
     "codeowners .github/codeowners docs/codeowners .github/settings.yml .github/dependabot.yml "
-    ".github/dependabot.yaml renovate.json .renovaterc .renovaterc.json .github/renovate.json "
-    ".github/branch-protection.yml .github/rulesets".split()
+    ".github/dependabot.yaml renovate.json renovate.json5 .renovaterc .renovaterc.json "
+    ".renovaterc.json5 .github/renovate.json .github/renovate.json5 .gitlab/renovate.json "
+    ".github/branch-protection.yml .pre-commit-config.yaml .pre-commit-config.yml".split()
 )
 _AGENT_RE = re.compile(
     r"(^|/)(agents\.md|agent\.md|claude\.md|gemini\.md|\.cursorrules|\.windsurfrules|\.clinerules"
@@ -157,6 +158,8 @@ def language_of(path: str) -> str:
         return _NAME_LANG[lower]
     if lower.startswith(("dockerfile.", "containerfile.")) or lower.endswith(".dockerfile"):
         return "dockerfile"
+    if lower.startswith("jenkinsfile.") or lower.endswith((".jenkinsfile", ".groovy")):
+        return "groovy"
     if lower.startswith("makefile."):
         return "make"
     ext = posixpath.splitext(lower)[1]
@@ -188,9 +191,15 @@ def role_of(path: str) -> str:
     dirs = parts[:-1]
     if _AGENT_RE.search(lower):
         return "agent"
-    if lower.startswith(_CI_DIRS) or name in _CI_NAMES or lower.startswith(".github/workflow"):
+    if (
+        lower.startswith(_CI_DIRS)
+        or name in _CI_NAMES
+        or lower.startswith(".github/workflow")
+        or name.endswith(".jenkinsfile")
+        or name.startswith("jenkinsfile.")
+    ):
         return "ci"
-    if lower in _GOVERNANCE_NAMES or name == "codeowners":
+    if lower in _GOVERNANCE_NAMES or name == "codeowners" or lower.startswith(".github/rulesets/"):
         return "governance"
     if name in LOCKFILES:
         return "lockfile"

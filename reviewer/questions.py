@@ -79,9 +79,17 @@ def make_questions(
     size_words: tuple[str, ...] = (),
 ) -> list[Question]:
     out: list[Question] = []
+    asked: set[tuple[str, str, str]] = set()
     for f in findings:
         if not _asks(f):
             continue
+        # one question per thing and kind: three attributes forcing `aws_subnet.x` to be replaced
+        # are one "what is the downtime" for the author, not three
+        topic = (f.kind or f.rule, f.symbol or f.path or "", f.rule if f.kind is None else "")
+        if f.symbol or f.path:
+            if topic in asked:
+                continue
+            asked.add(topic)
         texts = list(_texts_for(f, size_words))
         for t in templates:
             if f.rule.startswith(t.when) or (f.kind is not None and f.kind == t.when):
