@@ -51,7 +51,11 @@ def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
         raise UsageError("inline-comments must not be negative")
     base_url = env.get("INPUT_OPENAI_BASE_URL", "").strip() or None
     llm_flag = getattr(args, "llm", None)
-    llm = bool(env.get("OPENAI_API_KEY", "").strip() or base_url) if llm_flag is None else bool(llm_flag)
+    llm = (
+        bool(env.get("OPENAI_API_KEY", "").strip() or base_url)
+        if llm_flag is None
+        else bool(llm_flag)
+    )
     workspace = env.get("GITHUB_WORKSPACE")
     server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     run_id, repo = env.get("GITHUB_RUN_ID"), env.get("GITHUB_REPOSITORY")
@@ -86,7 +90,10 @@ def run_action(args: argparse.Namespace) -> int:
     event = events.load(path, name)
     summary_path = env.get("GITHUB_STEP_SUMMARY")
     output_path = env.get("GITHUB_OUTPUT")
-    out_dir = Path(args.output_dir or os.path.join(env.get("RUNNER_TEMP") or tempfile.gettempdir(), "intent-reviewer"))
+    out_dir = Path(
+        args.output_dir
+        or os.path.join(env.get("RUNNER_TEMP") or tempfile.gettempdir(), "intent-reviewer")
+    )
 
     from .api import DEFAULT_API, Client
 
@@ -99,12 +106,16 @@ def run_action(args: argparse.Namespace) -> int:
             outcome = run(client, event, settings)
         except GitHubError as exc:
             if summary_path:
-                workflow.append_summary(summary_path, f"### intent-reviewer\n\nThe review could not be made: {exc}\n")
+                workflow.append_summary(
+                    summary_path, f"### intent-reviewer\n\nThe review could not be made: {exc}\n"
+                )
             raise
         if outcome.skipped or outcome.review is None:
             print(f"intent-reviewer: {outcome.skipped}")
             if output_path:
-                workflow.write_outputs(output_path, {"verdict": "", "blast-radius": "", "requires-answers": "false"})
+                workflow.write_outputs(
+                    output_path, {"verdict": "", "blast-radius": "", "requires-answers": "false"}
+                )
             return 0
         try:
             _emit(outcome, out_dir, output_path, sys.stdout)
@@ -152,7 +163,9 @@ def _emit(outcome: Outcome, out_dir: Path, output_path: str | None, out: TextIO)
         sarif.write_text(render_sarif(review), "utf-8")
         values.update({"report-json": str(report), "sarif": str(sarif)})
     except OSError as exc:
-        outcome.notes.append(f"could not write the report files to {out_dir}: {exc.strerror or exc}")
+        outcome.notes.append(
+            f"could not write the report files to {out_dir}: {exc.strerror or exc}"
+        )
     if output_path:
         workflow.write_outputs(output_path, values)
     emit_annotations(outcome, out)
@@ -163,7 +176,10 @@ def emit_annotations(outcome: Outcome, out: TextIO) -> None:
     assert review is not None and outcome.gate is not None
     count = 0
     for f in review.findings:
-        if severity_rank(f.severity) < severity_rank("low") or count >= workflow.MAX_ANNOTATIONS - 1:
+        if (
+            severity_rank(f.severity) < severity_rank("low")
+            or count >= workflow.MAX_ANNOTATIONS - 1
+        ):
             continue
         level = "error" if severity_rank(f.severity) >= severity_rank("high") else "warning"
         qs = [q.id for q in review.questions if q.finding == f.id and not q.answered]
@@ -171,7 +187,9 @@ def emit_annotations(outcome: Outcome, out: TextIO) -> None:
         line = f.line if f.side == "new" else None
         if f.side == "old" and f.line:
             message += f" [deleted line {f.line}]"
-        workflow.annotate(out, level, message, file=f.path, line=line, title=f"intent-review {f.rule}")
+        workflow.annotate(
+            out, level, message, file=f.path, line=line, title=f"intent-review {f.rule}"
+        )
         count += 1
     if outcome.gate.blocked:
         workflow.annotate(out, "error", "intent-review: " + "; ".join(outcome.gate.reasons))

@@ -78,7 +78,9 @@ def detect(
         if low in DEFAULT_LABELS or _mentions(low, extra):
             evidence.append(f"label `{label}`")
 
-    if author and (_mentions(author.lower(), words) and (author_type == "Bot" or _is_agent_login(author))):
+    if author and (
+        _mentions(author.lower(), words) and (author_type == "Bot" or _is_agent_login(author))
+    ):
         evidence.append(f"opened by `{author}`")
 
     for match in _CHECKED_RE.finditer(body or ""):
@@ -99,7 +101,9 @@ def detect(
         if (login and _is_agent_login(login) and _mentions(login, words)) or (
             "[bot]" in ident and _mentions(ident, words)
         ):
-            evidence.append(f"commit “{short}” authored by `{commit.author_login or commit.author_name}`")
+            evidence.append(
+                f"commit “{short}” authored by `{commit.author_login or commit.author_name}`"
+            )
 
     unique = tuple(dict.fromkeys(evidence))
     return Assistance(bool(unique), unique[:10])

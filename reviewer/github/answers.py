@@ -24,7 +24,11 @@ class Ledger:
 
 
 def is_bot(comment: Comment, bots: frozenset[str]) -> bool:
-    return comment.user_type == "Bot" or comment.login.lower() in bots or comment.login.endswith("[bot]")
+    return (
+        comment.user_type == "Bot"
+        or comment.login.lower() in bots
+        or comment.login.endswith("[bot]")
+    )
 
 
 def reconcile(
@@ -45,7 +49,9 @@ def reconcile(
     prior state, only while their comment is unedited and the head is the same.
     """
     by_id = {c.id: c for c in comments}
-    parsed = {c.id: commands.parse(c.body) for c in comments if "/" in c.body and not is_bot(c, bots)}
+    parsed = {
+        c.id: commands.parse(c.body) for c in comments if "/" in c.body and not is_bot(c, bots)
+    }
     if trigger is not None and not is_bot(trigger, bots):
         by_id[trigger.id] = trigger
         parsed[trigger.id] = commands.parse(trigger.body)
@@ -56,17 +62,27 @@ def reconcile(
         source = by_id.get(a.comment)
         if source is None or source.login.lower() != a.by.lower():
             continue
-        current = next((c for c in parsed.get(a.comment, []) if c.kind == "answer" and c.question == a.question
-                        and not c.problem), None)
+        current = next(
+            (
+                c
+                for c in parsed.get(a.comment, [])
+                if c.kind == "answer" and c.question == a.question and not c.problem
+            ),
+            None,
+        )
         if current is not None:
             ledger.answers[a.question] = replace(a, text=current.text)
     for s in prior.signoffs if prior else ():
         if s.comment is None or s.head != head:
             continue  # review approvals are re-read from GitHub; other heads need a new sign-off
         source = by_id.get(s.comment)
-        if (source is not None and not source.edited and source.login.lower() == s.by.lower()
-                and any(c.kind == "signoff" for c in parsed.get(s.comment, []))
-                and people.can_sign_off(s.by)):
+        if (
+            source is not None
+            and not source.edited
+            and source.login.lower() == s.by.lower()
+            and any(c.kind == "signoff" for c in parsed.get(s.comment, []))
+            and people.can_sign_off(s.by)
+        ):
             ledger.signoffs.append(s)
 
     # 2. replay the conversation, oldest first
@@ -79,8 +95,16 @@ def reconcile(
     return ledger
 
 
-def _apply(ledger: Ledger, cmd: commands.Command, comment: Comment, *, mine: bool,
-           questions: set[str], head: str, people: People) -> None:
+def _apply(
+    ledger: Ledger,
+    cmd: commands.Command,
+    comment: Comment,
+    *,
+    mine: bool,
+    questions: set[str],
+    head: str,
+    people: People,
+) -> None:
     who = comment.login
     if cmd.kind == "review":
         if mine and people.can_command(who):
@@ -95,16 +119,24 @@ def _apply(ledger: Ledger, cmd: commands.Command, comment: Comment, *, mine: boo
         elif not people.can_sign_off(who):
             ledger.log.append(f"/signoff by {who} ignored: not a senior reviewer of this change")
             if people.can_command(who) and not people.is_author(who):
-                ledger.replies.append(f"@{who} only a senior reviewer other than the author can sign off.")
+                ledger.replies.append(
+                    f"@{who} only a senior reviewer other than the author can sign off."
+                )
         elif not any(s.by.lower() == who.lower() for s in ledger.signoffs):
-            ledger.signoffs.append(SignOff(by=who, at=comment.created_at, head=head, comment=comment.id))
+            ledger.signoffs.append(
+                SignOff(by=who, at=comment.created_at, head=head, comment=comment.id)
+            )
             ledger.log.append(f"/signoff by {who} recorded")
         return
     qid = cmd.question or ""
     existing = ledger.answers.get(qid)
     if existing is not None and existing.comment > comment.id:
         return  # a newer answer already stands
-    if existing is not None and existing.comment == comment.id and existing.by.lower() == who.lower():
+    if (
+        existing is not None
+        and existing.comment == comment.id
+        and existing.by.lower() == who.lower()
+    ):
         return  # verified above, text refreshed from the (possibly edited) comment
     if not people.can_command(who):
         if mine:
@@ -116,7 +148,9 @@ def _apply(ledger: Ledger, cmd: commands.Command, comment: Comment, *, mine: boo
             ledger.replies.append(f"@{who} answer not recorded: {why}.")
             ledger.log.append(f"/answer {qid or '?'} by {who} rejected: {why}")
         return
-    ledger.answers[qid] = Answer(qid, cmd.text, who, comment.updated_at or comment.created_at, comment.id)
+    ledger.answers[qid] = Answer(
+        qid, cmd.text, who, comment.updated_at or comment.created_at, comment.id
+    )
     if mine:
         ledger.log.append(f"/answer {qid} by {who} recorded")
 
@@ -124,7 +158,8 @@ def _apply(ledger: Ledger, cmd: commands.Command, comment: Comment, *, mine: boo
 def apply_answers(review: Review, answers: dict[str, Answer]) -> Review:
     qs = tuple(
         replace(q, answered=True, answer=f"{answers[q.id].text} — @{answers[q.id].by}")
-        if q.id in answers else q
+        if q.id in answers
+        else q
         for q in review.questions
     )
     return replace(review, questions=qs)

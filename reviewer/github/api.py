@@ -66,7 +66,9 @@ def _headers(exc: GithubException) -> dict[str, str]:
 def _message(exc: GithubException) -> str:
     data = exc.data
     msg = data.get("message") if isinstance(data, dict) else None
-    return str(msg or exc.message or "").strip().splitlines()[0][:200] if (msg or exc.message) else ""
+    return (
+        str(msg or exc.message or "").strip().splitlines()[0][:200] if (msg or exc.message) else ""
+    )
 
 
 def is_rate_limited(status: int, headers: Mapping[str, str], message: str) -> bool:
@@ -75,7 +77,11 @@ def is_rate_limited(status: int, headers: Mapping[str, str], message: str) -> bo
     if status != 403:
         return False
     low = message.lower()
-    return headers.get("x-ratelimit-remaining") == "0" or "rate limit" in low or "retry-after" in headers
+    return (
+        headers.get("x-ratelimit-remaining") == "0"
+        or "rate limit" in low
+        or "retry-after" in headers
+    )
 
 
 def retry_delay(
@@ -104,7 +110,9 @@ class Client:
         self.retry = retry or RetryPolicy()
 
     @classmethod
-    def from_token(cls, token: str, base_url: str = DEFAULT_API, *, retry: RetryPolicy | None = None) -> Client:
+    def from_token(
+        cls, token: str, base_url: str = DEFAULT_API, *, retry: RetryPolicy | None = None
+    ) -> Client:
         gh = github.Github(
             auth=Auth.Token(token),
             base_url=base_url.rstrip("/"),
@@ -123,7 +131,11 @@ class Client:
     def request(
         self, verb: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None
     ) -> tuple[dict[str, str], Any]:
-        return self._call(verb, path, lambda: self._req.requestJsonAndCheck(verb, path, parameters=params, input=body))
+        return self._call(
+            verb,
+            path,
+            lambda: self._req.requestJsonAndCheck(verb, path, parameters=params, input=body),
+        )
 
     def paginate(self, path: str, params: dict[str, Any] | None = None) -> list[Any]:
         items: list[Any] = []
@@ -155,7 +167,9 @@ class Client:
                 delay = retry_delay(status, headers, attempt, self.retry)
                 last = f"{where}: {status} {message}".rstrip()
                 if limited and headers.get("x-ratelimit-reset", "").isdigit():
-                    reset = time.strftime("%H:%M:%S UTC", time.gmtime(int(headers["x-ratelimit-reset"])))
+                    reset = time.strftime(
+                        "%H:%M:%S UTC", time.gmtime(int(headers["x-ratelimit-reset"]))
+                    )
                     last = f"{where}: rate limit exceeded (it resets at {reset})"
                 elif limited:
                     last = f"{where}: rate limited ({message or status})"
@@ -166,7 +180,9 @@ class Client:
                 raise GitHubError(f"{last}; gave up after {attempt + 1} attempt(s)")
             self.retry.sleep(delay)
             slept += delay
-        raise GitHubError(f"{where}: gave up")  # pragma: no cover - the loop always returns or raises
+        raise GitHubError(
+            f"{where}: gave up"
+        )  # pragma: no cover - the loop always returns or raises
 
     # --- endpoints ---------------------------------------------------------------------------
 
@@ -175,7 +191,9 @@ class Client:
 
     def merge_base(self, repo: str, base: str, head: str) -> str:
         """The commit a pull request's diff is computed from (``base...head``)."""
-        _, data = self.request("GET", f"/repos/{repo}/compare/{base}...{head}", params={"per_page": 1})
+        _, data = self.request(
+            "GET", f"/repos/{repo}/compare/{base}...{head}", params={"per_page": 1}
+        )
         sha = data.get("merge_base_commit", {}).get("sha") if isinstance(data, dict) else None
         if not isinstance(sha, str):
             raise GitHubError(f"GitHub API compare {base[:12]}...{head[:12]}: no merge base")
@@ -190,10 +208,16 @@ class Client:
     def file_at(self, repo: str, path: str, ref: str) -> bytes | None:
         """A file's bytes at ``ref``; None when absent, a directory, or too large for the API."""
         try:
-            _, data = self.request("GET", f"/repos/{repo}/contents/{quote(path)}", params={"ref": ref})
+            _, data = self.request(
+                "GET", f"/repos/{repo}/contents/{quote(path)}", params={"ref": ref}
+            )
         except NotFound:
             return None
-        if not isinstance(data, dict) or data.get("type") != "file" or data.get("encoding") != "base64":
+        if (
+            not isinstance(data, dict)
+            or data.get("type") != "file"
+            or data.get("encoding") != "base64"
+        ):
             return None
         try:
             return base64.b64decode(str(data.get("content") or ""))
@@ -204,11 +228,15 @@ class Client:
         return [comment_from(c) for c in self.paginate(f"/repos/{repo}/issues/{number}/comments")]
 
     def create_comment(self, repo: str, number: int, body: str) -> Comment:
-        _, data = self.request("POST", f"/repos/{repo}/issues/{number}/comments", body={"body": body})
+        _, data = self.request(
+            "POST", f"/repos/{repo}/issues/{number}/comments", body={"body": body}
+        )
         return comment_from(data)
 
     def edit_comment(self, repo: str, comment_id: int, body: str) -> Comment:
-        _, data = self.request("PATCH", f"/repos/{repo}/issues/comments/{comment_id}", body={"body": body})
+        _, data = self.request(
+            "PATCH", f"/repos/{repo}/issues/comments/{comment_id}", body={"body": body}
+        )
         return comment_from(data)
 
     def delete_comment(self, repo: str, comment_id: int) -> None:
@@ -277,4 +305,3 @@ def _translate(where: str, status: int, message: str) -> GitHubError:
     if status == 422:
         return Invalid(text)
     return GitHubError(text)
-

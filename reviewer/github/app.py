@@ -45,8 +45,10 @@ class Pool:
 
     def __init__(self, workers: int, limit: int) -> None:
         self._queue: queue.Queue[Job | None] = queue.Queue(maxsize=max(limit, 1))
-        self._threads = [threading.Thread(target=self._work, name=f"review-{i}", daemon=True)
-                         for i in range(max(workers, 1))]
+        self._threads = [
+            threading.Thread(target=self._work, name=f"review-{i}", daemon=True)
+            for i in range(max(workers, 1))
+        ]
         self._locks: dict[tuple[str, int], threading.Lock] = {}
         self._guard = threading.Lock()
         self.started = False
@@ -111,8 +113,6 @@ class AppConfig:
     queue: int = 16
     inline_comments: int = 10
     llm: bool = False
-    #: tests give a factory that builds clients against their local server
-    client_for: Callable[[int], Any] | None = None
     bot_logins: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -142,7 +142,9 @@ class Installations:
         if self._slug is None:
             try:
                 self._slug = str(self._integration.get_app().slug)
-            except Exception as exc:  # any PyGithub/requests error: the Bot type still identifies us
+            except (
+                Exception
+            ) as exc:  # any PyGithub/requests error: the Bot type still identifies us
                 log.warning("cannot read the App's slug: %s", exc)
                 return None
         return f"{self._slug}[bot]"
@@ -155,7 +157,7 @@ def create_app(config: AppConfig) -> Any:
     from starlette.routing import Route
 
     pool = Pool(config.workers, config.queue)
-    installs: Installations | None = None if config.client_for else Installations(config)
+    installs = Installations(config)
     settings = Settings(
         inline_comments=config.inline_comments,
         llm=config.llm,
@@ -168,19 +170,23 @@ def create_app(config: AppConfig) -> Any:
     def job_for(ev: events.Event) -> Job:
         def job() -> None:
             assert ev.installation_id is not None
-            client = config.client_for(ev.installation_id) if config.client_for else installs.client(ev.installation_id)  # type: ignore[union-attr]
-            mine = settings
-            if installs is not None:
-                bot = installs.bot_login()
-                if bot:
-                    mine = _with_bots(settings, bot)
+            client = installs.client(ev.installation_id)
+            bot = installs.bot_login()
+            mine = _with_bots(settings, bot) if bot else settings
             try:
                 outcome = run(client, ev, mine)
                 if not outcome.skipped:
                     from .publish import Publisher
 
                     Publisher(client, outcome, mine).all()
-                log.info("%s #%s %s.%s: %s", ev.repo, ev.number, ev.name, ev.action, json.dumps(details(outcome)))
+                log.info(
+                    "%s #%s %s.%s: %s",
+                    ev.repo,
+                    ev.number,
+                    ev.name,
+                    ev.action,
+                    json.dumps(details(outcome)),
+                )
             except GitHubError as exc:
                 log.warning("%s #%s: %s", ev.repo, ev.number, exc)
             finally:
@@ -211,11 +217,15 @@ def create_app(config: AppConfig) -> Any:
         if ev.installation_id is None:
             return JSONResponse({"error": "the payload names no installation"}, status_code=400)
         if not pool.submit((ev.repo, ev.number), job_for(ev)):
-            return JSONResponse({"error": "busy, retry later"}, status_code=503, headers={"Retry-After": "30"})
+            return JSONResponse(
+                {"error": "busy, retry later"}, status_code=503, headers={"Retry-After": "30"}
+            )
         return JSONResponse({"queued": f"{ev.repo}#{ev.number}"}, status_code=202)
 
     async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"ok": True, "queued": pool.pending, "busy": pool.busy, "workers": config.workers})
+        return JSONResponse(
+            {"ok": True, "queued": pool.pending, "busy": pool.busy, "workers": config.workers}
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
@@ -261,9 +271,13 @@ def config_from_env(args: argparse.Namespace, env: dict[str, str]) -> AppConfig:
         try:
             key = Path(key_file).read_text("utf-8")
         except OSError as exc:
-            raise UsageError(f"GITHUB_APP_PRIVATE_KEY_FILE {key_file}: cannot read ({exc.strerror or exc})") from exc
+            raise UsageError(
+                f"GITHUB_APP_PRIVATE_KEY_FILE {key_file}: cannot read ({exc.strerror or exc})"
+            ) from exc
     if not app_id or not key.strip():
-        raise UsageError("set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE)")
+        raise UsageError(
+            "set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE)"
+        )
     if args.workers < 1 or args.queue < 1:
         raise UsageError("--workers and --queue must be at least 1")
     return AppConfig(
@@ -282,7 +296,11 @@ def serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
     except ImportError as exc:
-        raise UsageError("reviewer serve needs the github extra: pip install 'intent-reviewer[github]'") from exc
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        raise UsageError(
+            "reviewer serve needs the github extra: pip install 'intent-reviewer[github]'"
+        ) from exc
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="info")
     return 0

@@ -62,6 +62,9 @@ def _build(kind: str, rest: str) -> Command:
         return Command("answer", qid, problem="the answer is empty")
     if len(words) < MIN_ANSWER_WORDS:
         return Command(
-            "answer", qid, text, problem="a one-word answer is not an answer: say what you checked and why it is safe"
+            "answer",
+            qid,
+            text,
+            problem="a one-word answer is not an answer: say what you checked and why it is safe",
         )
     return Command("answer", qid, text)

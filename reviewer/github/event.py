@@ -89,7 +89,9 @@ def load(path: str, name: str) -> Event:
         with open(path, "rb") as fh:
             data = json.loads(fh.read(30 * 1024 * 1024))
     except FileNotFoundError as exc:
-        raise GitHubError(f"the event file {path} does not exist (is this running in GitHub Actions?)") from exc
+        raise GitHubError(
+            f"the event file {path} does not exist (is this running in GitHub Actions?)"
+        ) from exc
     except (OSError, ValueError) as exc:
         raise GitHubError(f"cannot read the event file {path}: {exc}") from exc
     return parse(name, data)
@@ -157,7 +159,9 @@ def pull_request_from(raw: Any, repo: str) -> PullRequest:
         base_ref=_opt_str(raw, "base", "ref") or "",
         head_repo=head_repo.get("full_name") if isinstance(head_repo, dict) else None,
         labels=tuple(
-            str(lab.get("name")) for lab in labels if isinstance(lab, dict) and isinstance(lab.get("name"), str)
+            str(lab.get("name"))
+            for lab in labels
+            if isinstance(lab, dict) and isinstance(lab.get("name"), str)
         ),
         draft=bool(raw.get("draft")),
         state=_opt_str(raw, "state") or "open",

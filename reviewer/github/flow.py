@@ -90,7 +90,8 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
     # a comment without commands only matters when no review of the current head exists yet (a
     # concurrency group may have dropped the pending run of a push in favour of this one)
     idle = event.name == "issue_comment" and (
-        event.comment is None or is_bot(event.comment, settings.bot_logins)
+        event.comment is None
+        or is_bot(event.comment, settings.bot_logins)
         or not commands.parse(event.comment.body)
     )
     out.pr = pr = _fresh_pr(client, event)
@@ -106,7 +107,9 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
         out.sticky = sticky
         prior, problem = load(sticky.body, key=settings.state_key, scope=scope)
         if prior is None and problem and embedded(sticky.body) is not None:
-            out.notes.append(f"{problem}: it was ignored and the answers were rebuilt from the conversation")
+            out.notes.append(
+                f"{problem}: it was ignored and the answers were rebuilt from the conversation"
+            )
     if idle and prior is not None and prior.head == pr.head_sha:
         out.skipped = "a comment without commands; the review of this head is current"
         return out
@@ -121,12 +124,21 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
     out.fail_on = settings.fail_on or config.fail_on
     out.diff = material.diff
 
-    seniors = settings.senior_reviewers if settings.senior_reviewers is not None else config.senior_reviewers
+    seniors = (
+        settings.senior_reviewers
+        if settings.senior_reviewers is not None
+        else config.senior_reviewers
+    )
     people = People(client, pr.repo, pr.author, seniors)
     questions = {q.id for q in review.questions}
     ledger = reconcile(
-        prior, comments, questions=questions, head=pr.head_sha, people=people,
-        trigger=event.comment if event.name == "issue_comment" else None, bots=settings.bot_logins,
+        prior,
+        comments,
+        questions=questions,
+        head=pr.head_sha,
+        people=people,
+        trigger=event.comment if event.name == "issue_comment" else None,
+        bots=settings.bot_logins,
     )
     out.ledger = ledger
     ledger.signoffs.extend(_approvals(client, pr, people, ledger.signoffs))
@@ -134,12 +146,20 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
 
     markers = settings.ai_markers + config.ai_markers
     out.assistance = assistance = ai.detect(
-        labels=pr.labels, author=pr.author, author_type=pr.author_type, body=pr.body,
-        commits=material.commits, markers=markers,
+        labels=pr.labels,
+        author=pr.author,
+        author_type=pr.author_type,
+        body=pr.body,
+        commits=material.commits,
+        markers=markers,
     )
     required = assistance.detected and level_rank(review.blast_radius.level) >= level_rank("high")
-    out.gate = gate = decide(review, out.fail_on, signoff_required=required,
-                             signed_off_by=tuple(s.by for s in ledger.signoffs))
+    out.gate = gate = decide(
+        review,
+        out.fail_on,
+        signoff_required=required,
+        signed_off_by=tuple(s.by for s in ledger.signoffs),
+    )
     out.notes.extend(people.notes)
     out.review = review = _annotate(review, assistance, gate, out.notes)
     out.state = State(
@@ -170,7 +190,9 @@ def find_sticky(comments: list[Comment], bots: frozenset[str]) -> Comment | None
     return min(mine, key=lambda c: c.id) if mine else None
 
 
-def _review(pr: PullRequest, material: Material, settings: Settings, out: Outcome) -> tuple[Review, Config]:
+def _review(
+    pr: PullRequest, material: Material, settings: Settings, out: Outcome
+) -> tuple[Review, Config]:
     from ..review import review as run_review
 
     started = time.perf_counter()
@@ -184,45 +206,65 @@ def _review(pr: PullRequest, material: Material, settings: Settings, out: Outcom
     notes = list(material.notes)
     failures = getattr(material.blobs, "failures", 0)
     if failures:
-        notes.append(f"{failures} file(s) could not be read whole from GitHub and were reviewed from their hunks")
+        notes.append(
+            f"{failures} file(s) could not be read whole from GitHub and were reviewed from their hunks"
+        )
     notes.append(f"diff from the {material.origin}; policy from {config.source}")
     if settings.llm:
         result, config = _llm(result, material.diff, config, settings, notes)
     return replace(result, notes=result.notes + tuple(notes)), config
 
 
-def _llm(review: Review, diff: Diff, config: Config, settings: Settings, notes: list[str]) -> tuple[Review, Config]:
+def _llm(
+    review: Review, diff: Diff, config: Config, settings: Settings, notes: list[str]
+) -> tuple[Review, Config]:
     import importlib
 
     try:
         enrich = importlib.import_module("reviewer.llm").enrich
     except (ImportError, AttributeError):
-        notes.append("no LLM step: the LLM extra is not installed (pip install 'intent-reviewer[llm]')")
+        notes.append(
+            "no LLM step: the LLM extra is not installed (pip install 'intent-reviewer[llm]')"
+        )
         return review, config
     if settings.llm_base_url:
         config = config.with_overrides(llm=replace(config.llm, base_url=settings.llm_base_url))
     try:
-        enriched: Review = enrich(review, diff, config, model=settings.model, on_error="degrade", verbose=False)
+        enriched: Review = enrich(
+            review, diff, config, model=settings.model, on_error="degrade", verbose=False
+        )
     except LLMError as exc:  # e.g. an unusable base URL: the deterministic review stands
         notes.append(f"no LLM step: {exc}")
         return review, config
     return enriched, config
 
 
-def _approvals(client: Client, pr: PullRequest, people: People, have: list[SignOff]) -> list[SignOff]:
+def _approvals(
+    client: Client, pr: PullRequest, people: People, have: list[SignOff]
+) -> list[SignOff]:
     """Approving reviews of the current head by senior reviewers count as sign-offs."""
     out: list[SignOff] = []
     seen = {s.by.lower() for s in have}
     for r in client.reviews(pr.repo, pr.number):
         user = r.get("user") if isinstance(r.get("user"), dict) else None
         login = str(user.get("login") or "") if user else ""
-        if (str(r.get("state") or "").upper() != "APPROVED" or r.get("commit_id") != pr.head_sha
-                or not login or login.lower() in seen):
+        if (
+            str(r.get("state") or "").upper() != "APPROVED"
+            or r.get("commit_id") != pr.head_sha
+            or not login
+            or login.lower() in seen
+        ):
             continue
         if people.can_sign_off(login):
             seen.add(login.lower())
-            out.append(SignOff(by=login, at=str(r.get("submitted_at") or ""), head=pr.head_sha,
-                               review=int(r["id"]) if isinstance(r.get("id"), int) else None))
+            out.append(
+                SignOff(
+                    by=login,
+                    at=str(r.get("submitted_at") or ""),
+                    head=pr.head_sha,
+                    review=int(r["id"]) if isinstance(r.get("id"), int) else None,
+                )
+            )
     return out
 
 
@@ -240,7 +282,9 @@ def reaches_fail_on(review: Review, fail_on: str) -> bool:
     return False
 
 
-def decide(review: Review, fail_on: str, *, signoff_required: bool, signed_off_by: tuple[str, ...]) -> Gate:
+def decide(
+    review: Review, fail_on: str, *, signoff_required: bool, signed_off_by: tuple[str, ...]
+) -> Gate:
     """Blocked while a review that reaches ``fail_on`` has unanswered questions, or a required
     sign-off is missing. ``never`` never blocks."""
     reasons: list[str] = []
@@ -250,9 +294,13 @@ def decide(review: Review, fail_on: str, *, signoff_required: bool, signed_off_b
         if reaches and open_:
             reasons.append(f"{len(open_)} of {len(review.questions)} question(s) unanswered")
         elif reaches and not review.questions and not signed_off_by:
-            reasons.append(f"the review reaches fail-on ({fail_on}) with no question to answer: a sign-off is needed")
+            reasons.append(
+                f"the review reaches fail-on ({fail_on}) with no question to answer: a sign-off is needed"
+            )
         if signoff_required and not signed_off_by:
-            reasons.append("AI-assisted change with a high blast radius: a senior sign-off is missing")
+            reasons.append(
+                "AI-assisted change with a high blast radius: a senior sign-off is missing"
+            )
     return Gate(bool(reasons), tuple(reasons), signoff_required, signed_off_by)
 
 
@@ -262,8 +310,12 @@ def _annotate(review: Review, assistance: ai.Assistance, gate: Gate, notes: list
         extra.append("AI-assisted change: " + "; ".join(assistance.evidence))
     if gate.signoff_required:
         extra.append(
-            "senior sign-off: " + (", ".join(f"@{b}" for b in gate.signed_off_by) if gate.signed_off_by
-                                   else "required (a senior reviewer comments `/signoff` or approves)")
+            "senior sign-off: "
+            + (
+                ", ".join(f"@{b}" for b in gate.signed_off_by)
+                if gate.signed_off_by
+                else "required (a senior reviewer comments `/signoff` or approves)"
+            )
         )
     extra.extend("gate: " + r for r in gate.reasons)
     extra.extend(notes)

@@ -67,5 +67,9 @@ class People:
         """(logins, team slugs) to request; never the author (GitHub refuses that)."""
         users = [s for s in self.seniors if "/" not in s and not self.is_author(s)]
         owner = self._repo.split("/")[0].lower()
-        teams = [s.partition("/")[2] for s in self.seniors if "/" in s and s.split("/")[0].lower() == owner]
+        teams = [
+            s.partition("/")[2]
+            for s in self.seniors
+            if "/" in s and s.split("/")[0].lower() == owner
+        ]
         return users, teams

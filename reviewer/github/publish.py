@@ -53,7 +53,6 @@ class Publisher:
         )
         return render(self.out.review, state=self.out.state_text) + help_text(self.out)
 
-
     def _step(self, name: str, fn: Any) -> None:
         if self.read_only:
             self.out.posted[name] = "skipped (read-only token)"
@@ -79,8 +78,10 @@ class Publisher:
             return False
         if isinstance(head, str) and head != self.pr.head_sha:
             self.out.posted["comment"] = "skipped (superseded)"
-            self.out.notes.append(f"the pull request moved on to {head[:12]} while this run reviewed "
-                                  f"{self.pr.head_sha[:12]}: nothing was posted for the old head")
+            self.out.notes.append(
+                f"the pull request moved on to {head[:12]} while this run reviewed "
+                f"{self.pr.head_sha[:12]}: nothing was posted for the old head"
+            )
             return True
         return False
 
@@ -101,8 +102,11 @@ class Publisher:
         created = self.client.create_comment(repo, number, body)
         # two runs may both have found no comment: the oldest one stays, the others go
         mine = sorted(
-            (c for c in self.client.issue_comments(repo, number)
-             if is_bot(c, bots) and embedded(c.body) is not None),
+            (
+                c
+                for c in self.client.issue_comments(repo, number)
+                if is_bot(c, bots) and embedded(c.body) is not None
+            ),
             key=lambda c: c.id,
         )
         if len(mine) > 1:
@@ -120,7 +124,9 @@ class Publisher:
         c = self.out.sticky
         if c is None:
             return None
-        return f"{self.settings.server_url}/{self.pr.repo}/pull/{self.pr.number}#issuecomment-{c.id}"
+        return (
+            f"{self.settings.server_url}/{self.pr.repo}/pull/{self.pr.number}#issuecomment-{c.id}"
+        )
 
     # --- the check -----------------------------------------------------------------------------
 
@@ -128,8 +134,11 @@ class Publisher:
         review, gate = self.out.review, self.out.gate
         assert review is not None and gate is not None
         title = check_title(review, gate)
-        summary = "\n".join([f"**{title}**", ""] + [f"- {r}" for r in gate.reasons]
-                            + ([f"\n[The review]({self.comment_url()})"] if self.comment_url() else []))
+        summary = "\n".join(
+            [f"**{title}**", ""]
+            + [f"- {r}" for r in gate.reasons]
+            + ([f"\n[The review]({self.comment_url()})"] if self.comment_url() else [])
+        )
         output: dict[str, Any] = {"title": title[:1000], "summary": summary[:MAX_CHECK_TEXT]}
         if self.settings.check_annotations:
             notes = check_annotations(review)
@@ -174,7 +183,9 @@ class Publisher:
         seniors = self.settings.senior_reviewers
         if seniors is None and self.out.config is not None:
             seniors = self.out.config.senior_reviewers
-        users, teams = People(self.client, self.pr.repo, self.pr.author, seniors or ()).reviewer_requests()
+        users, teams = People(
+            self.client, self.pr.repo, self.pr.author, seniors or ()
+        ).reviewer_requests()
         if not users and not teams:
             return "no senior reviewers configured"
         try:
@@ -195,26 +206,42 @@ class Publisher:
         if limit <= 0:
             return "off"
         prior, rerun = self.out.prior, bool(self.out.ledger and self.out.ledger.rerun)
-        if self.out.event.name != "pull_request" and not rerun and prior is not None and prior.head == self.pr.head_sha:
+        if (
+            self.out.event.name != "pull_request"
+            and not rerun
+            and prior is not None
+            and prior.head == self.pr.head_sha
+        ):
             return "already reviewed this head"
         existing = self.client.review_comments(self.pr.repo, self.pr.number)
         seen = {m.group(1) for c in existing for m in _INLINE_RE.finditer(str(c.get("body") or ""))}
         room = limit - len(seen)
-        picks = [c for c in inline_candidates(review, diff) if c["finding"].id not in seen][: max(room, 0)]
+        picks = [c for c in inline_candidates(review, diff) if c["finding"].id not in seen][
+            : max(room, 0)
+        ]
         if not picks:
             return f"nothing new ({len(seen)} already posted)"
         comments = [
-            {"path": p["path"], "line": p["line"], "side": p["side"], "body": inline_body(p["finding"], review)}
+            {
+                "path": p["path"],
+                "line": p["line"],
+                "side": p["side"],
+                "body": inline_body(p["finding"], review),
+            }
             for p in picks
         ]
         try:
-            self.client.create_review(self.pr.repo, self.pr.number, {
-                "commit_id": self.pr.head_sha,
-                "event": "COMMENT",
-                "body": f"intent-reviewer: {len(comments)} line(s) that the stated intent does not explain "
-                        "or that carry a high risk. Answer the questions in the summary comment.",
-                "comments": comments,
-            })
+            self.client.create_review(
+                self.pr.repo,
+                self.pr.number,
+                {
+                    "commit_id": self.pr.head_sha,
+                    "event": "COMMENT",
+                    "body": f"intent-reviewer: {len(comments)} line(s) that the stated intent does not explain "
+                    "or that carry a high risk. Answer the questions in the summary comment.",
+                    "comments": comments,
+                },
+            )
         except Invalid as exc:
             self.out.notes.append(f"GitHub refused the inline comments: {exc}")
             return "refused"
@@ -257,8 +284,12 @@ def diff_lines(diff: Diff) -> dict[tuple[str, str], set[int]]:
 
 
 def _inline_worthy(f: Finding, review: Review) -> bool:
-    out_of_scope = f.path in review.out_of_scope_paths and not f.licensed and f.rule not in ("RV502",)
-    return bool(f.path and f.line) and (out_of_scope or severity_rank(f.severity) >= severity_rank("high"))
+    out_of_scope = (
+        f.path in review.out_of_scope_paths and not f.licensed and f.rule not in ("RV502",)
+    )
+    return bool(f.path and f.line) and (
+        out_of_scope or severity_rank(f.severity) >= severity_rank("high")
+    )
 
 
 def inline_candidates(review: Review, diff: Diff) -> list[dict[str, Any]]:
@@ -292,14 +323,18 @@ def check_annotations(review: Review) -> list[dict[str, Any]]:
         if not f.path or f.side == "old" or severity_rank(f.severity) < severity_rank("low"):
             continue
         line = f.line or 1
-        out.append({
-            "path": f.path,
-            "start_line": line,
-            "end_line": line,
-            "annotation_level": "failure" if severity_rank(f.severity) >= severity_rank("high") else "warning",
-            "title": f.rule,
-            "message": f.title[:500],
-        })
+        out.append(
+            {
+                "path": f.path,
+                "start_line": line,
+                "end_line": line,
+                "annotation_level": "failure"
+                if severity_rank(f.severity) >= severity_rank("high")
+                else "warning",
+                "title": f.rule,
+                "message": f.title[:500],
+            }
+        )
     return out[:MAX_CHECK_ANNOTATIONS]
 
 
@@ -323,6 +358,8 @@ def help_text(outcome: Outcome) -> str:
             "not accepted."
         )
     if gate.signoff_required and not gate.signed_off_by:
-        lines.append("> A senior reviewer signs off with a `/signoff` comment or by approving the pull request.")
+        lines.append(
+            "> A senior reviewer signs off with a `/signoff` comment or by approving the pull request."
+        )
     lines.append("> `/review` re-runs the review.")
     return "\n" + "\n>\n".join(lines) + "\n"

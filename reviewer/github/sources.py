@@ -66,12 +66,16 @@ def _has_commits(workspace: Path, pr: PullRequest) -> bool:
 def _local(workspace: Path, pr: PullRequest, config_path: str | None) -> Material:
     fork = git.merge_base(pr.base_sha, pr.head_sha, cwd=workspace)
     diff = parse_diff(decode(git.diff_range(pr.base_sha, pr.head_sha, cwd=workspace)))
-    out = git.run(["log", "--format=%an%x1f%ae%x1f%B%x00", f"{fork}..{pr.head_sha}", "--"], cwd=workspace)
+    out = git.run(
+        ["log", "--format=%an%x1f%ae%x1f%B%x00", f"{fork}..{pr.head_sha}", "--"], cwd=workspace
+    )
     commits = []
     for record in out.decode("utf-8", "replace").split("\x00"):
         parts = record.strip("\n").split("\x1f", 2)
         if len(parts) == 3:
-            commits.append(Commit(message=parts[2].strip(), author_name=parts[0], author_email=parts[1]))
+            commits.append(
+                Commit(message=parts[2].strip(), author_name=parts[0], author_email=parts[1])
+            )
 
     def read(path: str) -> str | None:
         data = git.show_file(pr.base_sha, path, cwd=workspace)
@@ -89,15 +93,21 @@ def _local(workspace: Path, pr: PullRequest, config_path: str | None) -> Materia
     )
 
 
-def _remote(client: Client, pr: PullRequest, config_path: str | None, max_blob_files: int) -> Material:
+def _remote(
+    client: Client, pr: PullRequest, config_path: str | None, max_blob_files: int
+) -> Material:
     files = client.pull_files(pr.repo, pr.number)
     text, missing = diff_from_files(files)
     notes = []
     if missing:
         shown = ", ".join(f"`{m}`" for m in missing[:5]) + (" ..." if len(missing) > 5 else "")
-        notes.append(f"GitHub sent no patch for {len(missing)} file(s) (binary or too large): {shown}")
+        notes.append(
+            f"GitHub sent no patch for {len(missing)} file(s) (binary or too large): {shown}"
+        )
     if len(files) >= 3000:
-        notes.append("GitHub lists at most 3000 files of a pull request: files beyond them are not reviewed")
+        notes.append(
+            "GitHub lists at most 3000 files of a pull request: files beyond them are not reviewed"
+        )
     commits = [_commit(c) for c in client.pull_commits(pr.repo, pr.number)]
 
     def read(path: str) -> str | None:
@@ -112,7 +122,12 @@ def _remote(client: Client, pr: PullRequest, config_path: str | None, max_blob_f
         old_ref = None
     blobs = ApiBlobs(client, pr.repo, old_ref, pr.head_sha, max_files=max_blob_files)
     return Material(
-        diff=parse_diff(text), commits=commits, config=config, origin="GitHub API", blobs=blobs, notes=notes
+        diff=parse_diff(text),
+        commits=commits,
+        config=config,
+        origin="GitHub API",
+        blobs=blobs,
+        notes=notes,
     )
 
 
@@ -122,8 +137,12 @@ def load_policy(read: Any, config_path: str | None, base_sha: str) -> Config:
     if config_path:
         text = read(config_path)
         if text is None:
-            raise GitHubError(f"config {config_path} does not exist at the base commit {base_sha[:12]}")
-        conf = cfg.load_text(text, source=config_path + where, pyproject=config_path.endswith("pyproject.toml"))
+            raise GitHubError(
+                f"config {config_path} does not exist at the base commit {base_sha[:12]}"
+            )
+        conf = cfg.load_text(
+            text, source=config_path + where, pyproject=config_path.endswith("pyproject.toml")
+        )
         return conf
     own = read(cfg.CONFIG_FILE)
     pyproject = read("pyproject.toml") if own is None else None
@@ -182,17 +201,26 @@ def diff_from_files(files: list[dict[str, Any]]) -> tuple[str, list[str]]:
             out.append("--- /dev/null" if status == "added" else f"--- {a}")
             out.append("+++ /dev/null" if status == "removed" else f"+++ {b}")
             out.extend(patch.rstrip("\n").split("\n"))
-        elif int(f.get("changes") or 0) > 0 or status in ("added", "removed", "modified", "changed"):
+        elif int(f.get("changes") or 0) > 0 or status in (
+            "added",
+            "removed",
+            "modified",
+            "changed",
+        ):
             missing.append(name)
-            out.append(f"Binary files {'/dev/null' if status == 'added' else a} and "
-                       f"{'/dev/null' if status == 'removed' else b} differ")
+            out.append(
+                f"Binary files {'/dev/null' if status == 'added' else a} and "
+                f"{'/dev/null' if status == 'removed' else b} differ"
+            )
     return ("\n".join(out) + "\n") if out else "", missing
 
 
 class ApiBlobs:
     """A BlobSource over the contents API, with a cap on the number of files it fetches."""
 
-    def __init__(self, client: Client, repo: str, old_ref: str | None, new_ref: str, *, max_files: int) -> None:
+    def __init__(
+        self, client: Client, repo: str, old_ref: str | None, new_ref: str, *, max_files: int
+    ) -> None:
         self._client = client
         self._repo = repo
         self._refs = {"old": old_ref, "new": new_ref}

@@ -82,14 +82,20 @@ def dump(state: State, *, key: bytes | None, scope: str) -> str:
         out = _seal(body, key, scope)
     while len(out) > MAX_STATE_CHARS and (body["answers"] or body["signoffs"]):
         # still too large (hundreds of answers): the oldest facts go; the conversation keeps them
-        body["answers"] = body["answers"][len(body["answers"]) // 2 :] if len(body["answers"]) > 1 else []
+        body["answers"] = (
+            body["answers"][len(body["answers"]) // 2 :] if len(body["answers"]) > 1 else []
+        )
         body["signoffs"] = body["signoffs"][-20:]
         out = _seal(body, key, scope)
     return out
 
 
 def _seal(body: dict[str, Any], key: bytes | None, scope: str) -> str:
-    sealed = {"alg": "hmac-sha256" if key else "sha256", "mac": _mac(key, scope, _canonical(body)), "state": body}
+    sealed = {
+        "alg": "hmac-sha256" if key else "sha256",
+        "mac": _mac(key, scope, _canonical(body)),
+        "state": body,
+    }
     raw = json.dumps(sealed, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     # nothing inside may end an HTML comment (the renderer also guards this)
     raw = raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -140,12 +146,27 @@ def _to_dict(state: State) -> dict[str, Any]:
         "base": state.base,
         "questions": list(state.questions),
         "answers": [
-            {"q": a.question, "text": a.text[:MAX_TEXT], "by": a.by, "at": a.at, "comment": a.comment}
+            {
+                "q": a.question,
+                "text": a.text[:MAX_TEXT],
+                "by": a.by,
+                "at": a.at,
+                "comment": a.comment,
+            }
             for a in state.answers
         ],
         "signoffs": [
-            {k: v for k, v in (("by", s.by), ("at", s.at), ("head", s.head), ("comment", s.comment),
-                               ("review", s.review)) if v is not None}
+            {
+                k: v
+                for k, v in (
+                    ("by", s.by),
+                    ("at", s.at),
+                    ("head", s.head),
+                    ("comment", s.comment),
+                    ("review", s.review),
+                )
+                if v is not None
+            }
             for s in state.signoffs
         ],
         "requested": state.requested,
@@ -175,7 +196,13 @@ def _from_dict(raw: Any) -> State:
             raise TypeError("answer without source")
         answers.append(Answer(s(a["q"]), s(a["text"]), s(a["by"]), s(a["at"]), comment))
     signoffs = [
-        SignOff(s(x["by"]), s(x["at"]), s(x["head"]), opt_int(x.get("comment")), opt_int(x.get("review")))
+        SignOff(
+            s(x["by"]),
+            s(x["at"]),
+            s(x["head"]),
+            opt_int(x.get("comment")),
+            opt_int(x.get("review")),
+        )
         for x in raw.get("signoffs", [])
     ]
     return State(

@@ -24,13 +24,22 @@ def escape_property(text: str) -> str:
 def command(name: str, message: str, **properties: object) -> str:
     """One workflow command line, e.g. ``::warning file=a.tf,line=3::text``."""
     props = ",".join(
-        f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None
+        f"{key}={escape_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None
     )
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def annotate(out: TextIO, level: str, message: str, *, file: str | None = None,
-             line: int | None = None, title: str | None = None) -> None:
+def annotate(
+    out: TextIO,
+    level: str,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    title: str | None = None,
+) -> None:
     out.write(command(level, message, file=file, line=line, title=title) + "\n")
 
 

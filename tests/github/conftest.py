@@ -27,12 +27,14 @@ HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 HEAD2 = "0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e"
 
 TF_PATCH = (
-    "@@ -1,12 +1,3 @@\n resource \"aws_s3_bucket\" \"logs\" {\n   bucket = \"logs\"\n }\n-\n"
-    "-resource \"aws_db_instance\" \"main\" {\n-  engine              = \"postgres\"\n"
-    "-  instance_class      = \"db.t3.micro\"\n-  allocated_storage   = 20\n"
+    '@@ -1,12 +1,3 @@\n resource "aws_s3_bucket" "logs" {\n   bucket = "logs"\n }\n-\n'
+    '-resource "aws_db_instance" "main" {\n-  engine              = "postgres"\n'
+    '-  instance_class      = "db.t3.micro"\n-  allocated_storage   = 20\n'
     "-  skip_final_snapshot = false\n-  deletion_protection = true\n-}\n-"
 )
-PY_PATCH = "@@ -1,3 +1,3 @@\n def label():\n-    return \"Cost Explorr\"\n+    return \"Cost Explorer\"\n "
+PY_PATCH = (
+    '@@ -1,3 +1,3 @@\n def label():\n-    return "Cost Explorr"\n+    return "Cost Explorer"\n '
+)
 RISKY_FILES = [
     {"filename": "infra/main.tf", "status": "modified", "patch": TF_PATCH},
     {"filename": "app/cost.py", "status": "modified", "patch": PY_PATCH},
@@ -48,7 +50,10 @@ def webhook_schema() -> dict[str, Any]:
 def validate_webhook(name: str, payload: dict[str, Any]) -> None:
     """A payload must match its event definition in @octokit/webhooks-schemas."""
     schema = webhook_schema()
-    root = {"$ref": f"#/definitions/{name}${payload['action']}", "definitions": schema["definitions"]}
+    root = {
+        "$ref": f"#/definitions/{name}${payload['action']}",
+        "definitions": schema["definitions"],
+    }
     jsonschema.Draft7Validator(root).validate(payload)
 
 
@@ -73,7 +78,9 @@ def pr_event(fake: FakeGitHub, number: int = 2, action: str = "opened") -> dict[
     return payload
 
 
-def comment_event(fake: FakeGitHub, comment: dict[str, Any], number: int = 2, action: str = "created") -> dict[str, Any]:
+def comment_event(
+    fake: FakeGitHub, comment: dict[str, Any], number: int = 2, action: str = "created"
+) -> dict[str, Any]:
     """An issue_comment payload for a comment the fake holds (the example lacks issue.pull_request)."""
     payload = webhook("issue_comment", "created")
     payload["action"] = action
@@ -85,8 +92,12 @@ def comment_event(fake: FakeGitHub, comment: dict[str, Any], number: int = 2, ac
         "patch_url": f"https://github.com/{REPO}/pull/{number}.patch",
     }
     c = payload["comment"]
-    c.update(id=comment["id"], body=comment["body"], created_at=comment["created_at"],
-             updated_at=comment["updated_at"])
+    c.update(
+        id=comment["id"],
+        body=comment["body"],
+        created_at=comment["created_at"],
+        updated_at=comment["updated_at"],
+    )
     c["user"]["login"] = comment["user"]["login"]
     c["user"]["type"] = comment["user"]["type"]
     if action == "edited":
@@ -115,8 +126,9 @@ def fake() -> Iterator[FakeGitHub]:
         yield server
     finally:
         server.stop()
-    assert not server.errors, "requests or responses outside GitHub's REST description:\n" + "\n".join(
-        dict.fromkeys(server.errors)
+    assert not server.errors, (
+        "requests or responses outside GitHub's REST description:\n"
+        + "\n".join(dict.fromkeys(server.errors))
     )
 
 
@@ -127,10 +139,14 @@ def app_key() -> tuple[str, str]:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
@@ -180,7 +196,13 @@ class Runner:
     tmp: Path
     monkeypatch: pytest.MonkeyPatch
 
-    def run(self, event_name: str, payload: dict[str, Any], *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    def run(
+        self,
+        event_name: str,
+        payload: dict[str, Any],
+        *args: str,
+        env: dict[str, str] | None = None,
+    ) -> tuple[int, str]:
         event = self.tmp / f"event-{len(list(self.tmp.glob('event-*')))}.json"
         event.write_text(json.dumps(payload))
         values = {

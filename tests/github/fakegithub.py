@@ -38,7 +38,9 @@ class PR:
     labels: list[str] = field(default_factory=list)
     head_repo: str = REPO
     state: str = "open"
-    files: list[dict[str, Any]] = field(default_factory=list)  # filename, status, patch, previous_filename
+    files: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # filename, status, patch, previous_filename
     commits: list[dict[str, Any]] = field(default_factory=list)  # message, login, name, email
 
 
@@ -117,7 +119,9 @@ class FakeGitHub:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 
@@ -146,11 +150,15 @@ class FakeGitHub:
             return f"2026-01-01T{self._clock // 3600:02d}:{self._clock // 60 % 60:02d}:{self._clock % 60:02d}Z"
 
     def user_json(self, login: str, user_type: str = "User") -> dict[str, Any]:
-        user = self.spec.example("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", 201)["user"]
+        user = self.spec.example(
+            "POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", 201
+        )["user"]
         user.update(login=login, type=user_type, id=abs(hash(login)) % 10_000_000 + 1)
         return self._rewrite(user)  # type: ignore[no-any-return]
 
-    def post_comment(self, number: int, login: str, body: str, user_type: str = "User") -> dict[str, Any]:
+    def post_comment(
+        self, number: int, login: str, body: str, user_type: str = "User"
+    ) -> dict[str, Any]:
         """A comment as a person (or another bot) would post it, outside the reviewer."""
         with self.lock:
             return self._new_comment(number, login, body, user_type)
@@ -165,9 +173,17 @@ class FakeGitHub:
 
     def add_review(self, number: int, login: str, state: str, commit_id: str) -> dict[str, Any]:
         with self.lock:
-            r = self.spec.example("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", 200)[0]
-            r.update(id=self.next_id(), user=self.user_json(login), state=state, commit_id=commit_id,
-                     body="", submitted_at=self.now())
+            r = self.spec.example("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", 200)[
+                0
+            ]
+            r.update(
+                id=self.next_id(),
+                user=self.user_json(login),
+                state=state,
+                commit_id=commit_id,
+                body="",
+                submitted_at=self.now(),
+            )
             r["@number"] = number
             self.reviews.append(r)
             return r
@@ -191,7 +207,14 @@ class FakeGitHub:
         query = parse_qs(parts.query)
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else None
-        seen = Seen(h.command, path, query, body, {k.lower(): v for k, v in h.headers.items()}, raw_path=raw_path)
+        seen = Seen(
+            h.command,
+            path,
+            query,
+            body,
+            {k.lower(): v for k, v in h.headers.items()},
+            raw_path=raw_path,
+        )
         with self.lock:
             self.log.append(seen)
             self.errors += self.spec.check_request(h.command, raw_path, query, body)
@@ -215,11 +238,19 @@ class FakeGitHub:
         if payload:
             h.wfile.write(payload)
 
-    def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+    def _error(
+        self, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], Any]:
         return status, headers or {}, {"message": message, "documentation_url": DOCS}
 
-    def _route(self, method: str, path: str, query: dict[str, list[str]], body: bytes | None,
-               headers: dict[str, str]) -> tuple[int, dict[str, str], Any]:
+    def _route(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: bytes | None,
+        headers: dict[str, str],
+    ) -> tuple[int, dict[str, str], Any]:
         with self.lock:
             for fault in self.faults:
                 if fault.times > 0 and fault.method == method and re.search(fault.pattern, path):
@@ -231,14 +262,21 @@ class FakeGitHub:
             import jwt  # PyJWT, which PyGithub signs the App's token with
 
             try:
-                claims = jwt.decode(headers["authorization"].removeprefix("Bearer "), self.app_public_key,
-                                    algorithms=["RS256"])
+                claims = jwt.decode(
+                    headers["authorization"].removeprefix("Bearer "),
+                    self.app_public_key,
+                    algorithms=["RS256"],
+                )
             except jwt.PyJWTError as exc:
                 return self._error(401, f"A JSON web token could not be decoded ({exc})")
             if str(claims.get("iss")) != self.app_id:
                 return self._error(401, "Integration not found")
         data = json.loads(body) if body else None
-        if method in ("POST", "PATCH", "DELETE", "PUT") and self.read_only and not path.startswith("/app/"):
+        if (
+            method in ("POST", "PATCH", "DELETE", "PUT")
+            and self.read_only
+            and not path.startswith("/app/")
+        ):
             return self._error(403, "Resource not accessible by integration")
         for verb, rx, fn in self._routes():
             m = re.fullmatch(rx, path)
@@ -272,14 +310,20 @@ class FakeGitHub:
             ("POST", r"/app/installations/(\d+)/access_tokens", self._access_token),
         ]
 
-    def _page(self, items: list[Any], query: dict[str, list[str]], path: str) -> tuple[int, dict[str, str], Any]:
+    def _page(
+        self, items: list[Any], query: dict[str, list[str]], path: str
+    ) -> tuple[int, dict[str, str], Any]:
         per = min(int(query.get("per_page", ["30"])[0]), self.page_size_cap)
         page = int(query.get("page", ["1"])[0])
         chunk = items[(page - 1) * per : page * per]
         headers = {}
         if page * per < len(items):
             headers["Link"] = f'<{self.url}{path}?per_page={per}&page={page + 1}>; rel="next"'
-        return 200, headers, self._rewrite([{k: v for k, v in i.items() if not k.startswith("@")} for i in chunk])
+        return (
+            200,
+            headers,
+            self._rewrite([{k: v for k, v in i.items() if not k.startswith("@")} for i in chunk]),
+        )
 
     # --- pull requests ----------------------------------------------------------------------------
 
@@ -287,7 +331,11 @@ class FakeGitHub:
         data = self.spec.example("GET", "/repos/{owner}/{repo}/pulls/{pull_number}", 200)
         label = data["labels"][0]
         data.update(
-            number=pr.number, title=pr.title, body=pr.body, state=pr.state, draft=False,
+            number=pr.number,
+            title=pr.title,
+            body=pr.body,
+            state=pr.state,
+            draft=False,
             user=self.user_json(pr.author, pr.author_type),
             labels=[{**label, "name": name, "id": i + 1} for i, name in enumerate(pr.labels)],
             requested_teams=[],
@@ -302,9 +350,13 @@ class FakeGitHub:
         pr = self.pulls.get(int(n))
         return (200, {}, self.pull_json(pr)) if pr else self._error(404, "Not Found")
 
-    def _get_files(self, n: str, query: dict[str, list[str]], **_: Any) -> tuple[int, dict[str, str], Any]:
+    def _get_files(
+        self, n: str, query: dict[str, list[str]], **_: Any
+    ) -> tuple[int, dict[str, str], Any]:
         pr = self.pulls[int(n)]
-        template = self.spec.example("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files", 200)[0]
+        template = self.spec.example("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files", 200)[
+            0
+        ]
         items = []
         for f in pr.files:
             entry = copy.deepcopy(template)
@@ -312,8 +364,13 @@ class FakeGitHub:
             patch = f.get("patch")
             adds = sum(1 for line in (patch or "").splitlines() if line.startswith("+"))
             dels = sum(1 for line in (patch or "").splitlines() if line.startswith("-"))
-            entry.update(filename=f["filename"], status=f.get("status", "modified"), additions=adds,
-                         deletions=dels, changes=adds + dels)
+            entry.update(
+                filename=f["filename"],
+                status=f.get("status", "modified"),
+                additions=adds,
+                deletions=dels,
+                changes=adds + dels,
+            )
             if patch is not None:
                 entry["patch"] = patch
             if f.get("previous_filename"):
@@ -321,16 +378,26 @@ class FakeGitHub:
             items.append(entry)
         return self._page(items, query, f"/repos/{REPO}/pulls/{n}/files")
 
-    def _get_commits(self, n: str, query: dict[str, list[str]], **_: Any) -> tuple[int, dict[str, str], Any]:
+    def _get_commits(
+        self, n: str, query: dict[str, list[str]], **_: Any
+    ) -> tuple[int, dict[str, str], Any]:
         pr = self.pulls[int(n)]
-        template = self.spec.example("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/commits", 200)[0]
+        template = self.spec.example(
+            "GET", "/repos/{owner}/{repo}/pulls/{pull_number}/commits", 200
+        )[0]
         items = []
         for i, c in enumerate(pr.commits):
             entry = copy.deepcopy(template)
             entry["sha"] = f"{i + 1:040x}"
             entry["commit"]["message"] = c["message"]
-            entry["commit"]["author"].update(name=c.get("name", "Test"), email=c.get("email", "t@example.com"))
-            entry["author"] = self.user_json(c["login"], "Bot" if c["login"].endswith("[bot]") else "User") if c.get("login") else None
+            entry["commit"]["author"].update(
+                name=c.get("name", "Test"), email=c.get("email", "t@example.com")
+            )
+            entry["author"] = (
+                self.user_json(c["login"], "Bot" if c["login"].endswith("[bot]") else "User")
+                if c.get("login")
+                else None
+            )
             items.append(entry)
         return self._page(items, query, f"/repos/{REPO}/pulls/{n}/commits")
 
@@ -340,15 +407,24 @@ class FakeGitHub:
         data["merge_base_commit"]["sha"] = self.merge_base.get(pr.number, base) if pr else base
         return 200, {}, self._rewrite(data)
 
-    def _contents(self, path: str, query: dict[str, list[str]], **_: Any) -> tuple[int, dict[str, str], Any]:
+    def _contents(
+        self, path: str, query: dict[str, list[str]], **_: Any
+    ) -> tuple[int, dict[str, str], Any]:
         ref = query.get("ref", [""])[0]
         blob = self.contents.get((ref, path))
         if blob is None:
             return self._error(404, "Not Found")
-        data = self.spec.example("GET", "/repos/{owner}/{repo}/contents/{path}", 200,
-                                 "response-if-content-is-a-file")
-        data.update(type="file", encoding="base64", size=len(blob), name=path.rsplit("/", 1)[-1], path=path,
-                    content=base64.b64encode(blob).decode())
+        data = self.spec.example(
+            "GET", "/repos/{owner}/{repo}/contents/{path}", 200, "response-if-content-is-a-file"
+        )
+        data.update(
+            type="file",
+            encoding="base64",
+            size=len(blob),
+            name=path.rsplit("/", 1)[-1],
+            path=path,
+            content=base64.b64encode(blob).decode(),
+        )
         return 200, {}, self._rewrite(data)
 
     # --- issue comments ---------------------------------------------------------------------------
@@ -356,17 +432,26 @@ class FakeGitHub:
     def _new_comment(self, number: int, login: str, body: str, user_type: str) -> dict[str, Any]:
         c = self.spec.example("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", 201)
         cid, now = self.next_id(), self.now()
-        c.update(id=cid, node_id=f"IC_{cid}", body=body, user=self.user_json(login, user_type),
-                 created_at=now, updated_at=now, author_association="OWNER",
-                 html_url=f"https://github.com/{REPO}/pull/{number}#issuecomment-{cid}",
-                 url=f"https://api.github.com/repos/{REPO}/issues/comments/{cid}",
-                 issue_url=f"https://api.github.com/repos/{REPO}/issues/{number}")
+        c.update(
+            id=cid,
+            node_id=f"IC_{cid}",
+            body=body,
+            user=self.user_json(login, user_type),
+            created_at=now,
+            updated_at=now,
+            author_association="OWNER",
+            html_url=f"https://github.com/{REPO}/pull/{number}#issuecomment-{cid}",
+            url=f"https://api.github.com/repos/{REPO}/issues/comments/{cid}",
+            issue_url=f"https://api.github.com/repos/{REPO}/issues/{number}",
+        )
         c = self._rewrite(c)
         c["@number"] = number
         self.comments.append(c)
         return copy.deepcopy(c)
 
-    def _list_comments(self, n: str, query: dict[str, list[str]], **_: Any) -> tuple[int, dict[str, str], Any]:
+    def _list_comments(
+        self, n: str, query: dict[str, list[str]], **_: Any
+    ) -> tuple[int, dict[str, str], Any]:
         items = sorted((c for c in self.comments if c["@number"] == int(n)), key=lambda c: c["id"])
         return self._page(items, query, f"/repos/{REPO}/issues/{n}/comments")
 
@@ -389,11 +474,15 @@ class FakeGitHub:
 
     # --- reviews and review comments --------------------------------------------------------------
 
-    def _list_review_comments(self, n: str, query: dict[str, list[str]], **_: Any) -> tuple[int, dict[str, str], Any]:
+    def _list_review_comments(
+        self, n: str, query: dict[str, list[str]], **_: Any
+    ) -> tuple[int, dict[str, str], Any]:
         items = [c for c in self.review_comments if c["@number"] == int(n)]
         return self._page(items, query, f"/repos/{REPO}/pulls/{n}/comments")
 
-    def _list_reviews(self, n: str, query: dict[str, list[str]], **_: Any) -> tuple[int, dict[str, str], Any]:
+    def _list_reviews(
+        self, n: str, query: dict[str, list[str]], **_: Any
+    ) -> tuple[int, dict[str, str], Any]:
         items = [r for r in self.reviews if r["@number"] == int(n)]
         return self._page(items, query, f"/repos/{REPO}/pulls/{n}/reviews")
 
@@ -403,15 +492,33 @@ class FakeGitHub:
         for c in data.get("comments", []):
             side = c.get("side", "RIGHT")
             if c["line"] not in valid.get((c["path"], side), set()):
-                return 422, {}, {"message": "Unprocessable Entity", "documentation_url": DOCS,
-                                 "errors": ["Line could not be resolved"]}
-        review = self.add_review(int(n), self.bot_login, "COMMENTED", data.get("commit_id", pr.head_sha))
+                return (
+                    422,
+                    {},
+                    {
+                        "message": "Unprocessable Entity",
+                        "documentation_url": DOCS,
+                        "errors": ["Line could not be resolved"],
+                    },
+                )
+        review = self.add_review(
+            int(n), self.bot_login, "COMMENTED", data.get("commit_id", pr.head_sha)
+        )
         review["user"]["type"] = "Bot"
-        template = self.spec.example("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/comments", 200)[0]
+        template = self.spec.example(
+            "GET", "/repos/{owner}/{repo}/pulls/{pull_number}/comments", 200
+        )[0]
         for c in data.get("comments", []):
             rc = copy.deepcopy(template)
-            rc.update(id=self.next_id(), body=c["body"], path=c["path"], line=c["line"], side=c.get("side", "RIGHT"),
-                      user=self.user_json(self.bot_login, "Bot"), pull_request_review_id=review["id"])
+            rc.update(
+                id=self.next_id(),
+                body=c["body"],
+                path=c["path"],
+                line=c["line"],
+                side=c.get("side", "RIGHT"),
+                user=self.user_json(self.bot_login, "Bot"),
+                pull_request_review_id=review["id"],
+            )
             rc["@number"] = int(n)
             self.review_comments.append(self._rewrite(rc))
         return 200, {}, self._rewrite({k: v for k, v in review.items() if not k.startswith("@")})
@@ -423,34 +530,63 @@ class FakeGitHub:
             return self._error(403, "Resource not accessible by personal access token")
         self.check_runs.append(data)
         run = self.spec.example("POST", "/repos/{owner}/{repo}/check-runs", 201)
-        run.update(id=self.next_id(), name=data["name"], head_sha=data["head_sha"], status=data.get("status", "queued"),
-                   conclusion=data.get("conclusion"))
+        run.update(
+            id=self.next_id(),
+            name=data["name"],
+            head_sha=data["head_sha"],
+            status=data.get("status", "queued"),
+            conclusion=data.get("conclusion"),
+        )
         return 201, {}, self._rewrite(run)
 
     def _create_status(self, sha: str, data: Any, **_: Any) -> tuple[int, dict[str, str], Any]:
         self.statuses.append({"sha": sha, **data})
         status = self.spec.example("POST", "/repos/{owner}/{repo}/statuses/{sha}", 201)
-        status.update(state=data["state"], context=data.get("context", "default"),
-                      description=data.get("description"), target_url=data.get("target_url"))
+        status.update(
+            state=data["state"],
+            context=data.get("context", "default"),
+            description=data.get("description"),
+            target_url=data.get("target_url"),
+        )
         return 201, {}, self._rewrite(status)
 
     def _request_reviewers(self, n: str, data: Any, **_: Any) -> tuple[int, dict[str, str], Any]:
         pr = self.pulls[int(n)]
         if any(u.lower() == pr.author.lower() for u in data.get("reviewers", [])):
-            return 422, {}, {"message": "Review cannot be requested from pull request author.", "documentation_url": DOCS}
+            return (
+                422,
+                {},
+                {
+                    "message": "Review cannot be requested from pull request author.",
+                    "documentation_url": DOCS,
+                },
+            )
         self.review_requests.append(data)
-        resp = self.spec.example("POST", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", 201)
-        resp.update(requested_teams=[], requested_reviewers=[self.user_json(u) for u in data.get("reviewers", [])])
+        resp = self.spec.example(
+            "POST", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", 201
+        )
+        resp.update(
+            requested_teams=[],
+            requested_reviewers=[self.user_json(u) for u in data.get("reviewers", [])],
+        )
         return 201, {}, self._rewrite(resp)
 
     def _permission(self, login: str, **_: Any) -> tuple[int, dict[str, str], Any]:
         perm = self.permissions.get(login.lower(), "read")
-        data = self.spec.example("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", 200)
-        data.update(permission="write" if perm == "maintain" else perm, role_name=perm, user=self.user_json(login))
+        data = self.spec.example(
+            "GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", 200
+        )
+        data.update(
+            permission="write" if perm == "maintain" else perm,
+            role_name=perm,
+            user=self.user_json(login),
+        )
         data["user"]["role_name"] = perm
         return 200, {}, self._rewrite(data)
 
-    def _membership(self, org: str, team: str, login: str, **_: Any) -> tuple[int, dict[str, str], Any]:
+    def _membership(
+        self, org: str, team: str, login: str, **_: Any
+    ) -> tuple[int, dict[str, str], Any]:
         if not self.teams_readable:
             return self._error(403, "Resource not accessible by integration")
         if login.lower() not in {m.lower() for m in self.teams.get((org, team), set())}:

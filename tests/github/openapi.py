@@ -25,8 +25,11 @@ def _convert(node: Any) -> Any:
         return [_convert(n) for n in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _convert(v) for k, v in node.items() if k not in ("nullable", "discriminator", "example",
-                                                                  "examples", "xml", "externalDocs")}
+    out = {
+        k: _convert(v)
+        for k, v in node.items()
+        if k not in ("nullable", "discriminator", "example", "examples", "xml", "externalDocs")
+    }
     if node.get("nullable"):
         if "type" in out:
             types = out["type"] if isinstance(out["type"], list) else [out["type"]]
@@ -45,13 +48,17 @@ class Spec:
         self._validators: dict[int, jsonschema.Draft4Validator] = {}
         self.ops: list[tuple[str, re.Pattern[str], str, dict[str, Any], list[dict[str, Any]]]] = []
         for template, item in self.doc["paths"].items():
-            rx = re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$")
+            rx = re.compile(
+                "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
+            )
             if template.endswith("/contents/{path}"):  # the file path may contain slashes
                 rx = re.compile(rx.pattern.replace("(?P<path>[^/]+)", "(?P<path>.+)"))
             for method, op in item.items():
                 if method == "parameters":
                     continue
-                params = [self.resolve(p) for p in item.get("parameters", []) + op.get("parameters", [])]
+                params = [
+                    self.resolve(p) for p in item.get("parameters", []) + op.get("parameters", [])
+                ]
                 self.ops.append((method.upper(), rx, template, op, params))
 
     def resolve(self, node: Any) -> Any:
@@ -62,7 +69,9 @@ class Spec:
             node = target
         return node
 
-    def match(self, method: str, path: str) -> tuple[str, dict[str, Any], list[dict[str, Any]], dict[str, str]] | None:
+    def match(
+        self, method: str, path: str
+    ) -> tuple[str, dict[str, Any], list[dict[str, Any]], dict[str, str]] | None:
         for m, rx, template, op, params in self.ops:
             found = rx.match(path)
             if m == method and found:
@@ -75,10 +84,14 @@ class Spec:
             root = dict(_convert(schema))
             root["components"] = self.components
             validator = self._validators[id(schema)] = jsonschema.Draft4Validator(root)
-        return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}"
-                for e in validator.iter_errors(value)]
+        return [
+            f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}"
+            for e in validator.iter_errors(value)
+        ]
 
-    def check_request(self, method: str, path: str, query: dict[str, list[str]], body: bytes | None) -> list[str]:
+    def check_request(
+        self, method: str, path: str, query: dict[str, list[str]], body: bytes | None
+    ) -> list[str]:
         found = self.match(method, path)
         if found is None:
             return [f"{method} {path}: no such operation in GitHub's REST description"]
@@ -140,12 +153,18 @@ class Spec:
         template, op, _, _ = found
         response = op["responses"].get(str(status))
         if response is None:
-            return [] if status >= 400 else [f"{method} {template}: status {status} is not described"]
+            return (
+                [] if status >= 400 else [f"{method} {template}: status {status} is not described"]
+            )
         response = self.resolve(response)
         content = response.get("content", {}).get("application/json")
         if content is None:
-            return [] if data is None else [f"{method} {template} {status}: described without a body"]
-        return [f"{method} {template} {status}: {e}" for e in self._validate(content["schema"], data)]
+            return (
+                [] if data is None else [f"{method} {template} {status}: described without a body"]
+            )
+        return [
+            f"{method} {template} {status}: {e}" for e in self._validate(content["schema"], data)
+        ]
 
     def example(self, method: str, template: str, status: int, name: str | None = None) -> Any:
         """A deep copy of a documented response example (the first one unless ``name`` is given)."""

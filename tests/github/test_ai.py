@@ -13,7 +13,9 @@ def test_labels() -> None:
 
 def test_trailers() -> None:
     co = Commit("fix\n\nCo-authored-by: Claude <noreply@anthropic.com>")
-    assert detect(commits=[co]).evidence == ("`Co-authored-by: Claude <noreply@anthropic.com>` in “fix”",)
+    assert detect(commits=[co]).evidence == (
+        "`Co-authored-by: Claude <noreply@anthropic.com>` in “fix”",
+    )
     assert detect(commits=[Commit("x\n\nAssisted-by: some tool")]).detected
     assert detect(commits=[Commit("x\n\nGenerated-by: whatever")]).detected
     assert not detect(commits=[Commit("x\n\nCo-authored-by: Jane Doe <jane@example.com>")]).detected

@@ -26,7 +26,10 @@ def test_pagination_follows_link_headers(fake: FakeGitHub) -> None:
 def test_retry_delay_prefers_retry_after_then_reset() -> None:
     policy = RetryPolicy(clock=lambda: 1000.0)
     assert retry_delay(429, {"retry-after": "12"}, 0, policy) == 12.0
-    assert retry_delay(403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1030"}, 0, policy) == 31.0
+    assert (
+        retry_delay(403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1030"}, 0, policy)
+        == 31.0
+    )
     assert retry_delay(403, {}, 0, policy) >= 60.0  # a secondary limit without a hint
     assert 0.5 <= retry_delay(502, {}, 0, policy) <= 1.0
     assert retry_delay(502, {}, 10, policy) <= policy.max_delay
@@ -55,7 +58,12 @@ def test_unreachable_server_is_a_known_error(sleeps: list[float]) -> None:
 def test_diff_from_files_keeps_every_file() -> None:
     files = [
         {"filename": "a.py", "status": "modified", "patch": "@@ -1 +1 @@\n-x\n+y"},
-        {"filename": "new name.py", "previous_filename": "old.py", "status": "renamed", "changes": 0},
+        {
+            "filename": "new name.py",
+            "previous_filename": "old.py",
+            "status": "renamed",
+            "changes": 0,
+        },
         {"filename": "img.png", "status": "added", "changes": 0},
         {"filename": "big.sql", "status": "modified", "changes": 90000},
         {"filename": "gone.tf", "status": "removed", "patch": "@@ -1,2 +0,0 @@\n-a\n-b"},
@@ -64,7 +72,12 @@ def test_diff_from_files_keeps_every_file() -> None:
     text, missing = diff_from_files(files)
     diff = parse_diff(text)
     assert [(f.path, f.status) for f in diff.files] == [
-        ("a.py", "modified"), ("new name.py", "renamed"), ("img.png", "added"), ("big.sql", "modified"),
-        ("gone.tf", "deleted"), ('we"ird\\.txt', "added")]
+        ("a.py", "modified"),
+        ("new name.py", "renamed"),
+        ("img.png", "added"),
+        ("big.sql", "modified"),
+        ("gone.tf", "deleted"),
+        ('we"ird\\.txt', "added"),
+    ]
     assert missing == ["img.png", "big.sql"]
     assert diff.files[1].old_path == "old.py"

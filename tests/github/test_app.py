@@ -32,9 +32,15 @@ def sign(body: bytes, secret: bytes = SECRET) -> str:
     return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
 
 
-def deliver(client: TestClient, name: str, payload: dict[str, Any], *, secret: bytes | None = SECRET) -> Any:
+def deliver(
+    client: TestClient, name: str, payload: dict[str, Any], *, secret: bytes | None = SECRET
+) -> Any:
     body = json.dumps(payload).encode()
-    headers = {"X-GitHub-Event": name, "X-GitHub-Delivery": "d-1", "Content-Type": "application/json"}
+    headers = {
+        "X-GitHub-Event": name,
+        "X-GitHub-Delivery": "d-1",
+        "Content-Type": "application/json",
+    }
     if secret is not None:
         headers["X-Hub-Signature-256"] = sign(body, secret)
     return client.post("/webhook", content=body, headers=headers)
@@ -57,7 +63,11 @@ def app_fake(fake: FakeGitHub, app_key: tuple[str, str]) -> FakeGitHub:
 @pytest.fixture
 def served(app_fake: FakeGitHub, app_key: tuple[str, str]) -> Iterator[tuple[TestClient, Any]]:
     """The App with real installation auth (PyGithub's GithubIntegration) against the fake."""
-    app = create_app(AppConfig(secret=SECRET, app_id=app_fake.app_id, private_key=app_key[0], api_url=app_fake.url))
+    app = create_app(
+        AppConfig(
+            secret=SECRET, app_id=app_fake.app_id, private_key=app_key[0], api_url=app_fake.url
+        )
+    )
     with TestClient(app) as client:
         yield client, app
 
@@ -67,11 +77,15 @@ def test_signature_is_constant_time_hmac_over_the_raw_body() -> None:
     assert verify_signature(SECRET, body, sign(body))
     assert not verify_signature(SECRET, body + b" ", sign(body))
     assert not verify_signature(SECRET, body, None)
-    assert not verify_signature(SECRET, body, "sha1=" + hmac.new(SECRET, body, hashlib.sha1).hexdigest())
+    assert not verify_signature(
+        SECRET, body, "sha1=" + hmac.new(SECRET, body, hashlib.sha1).hexdigest()
+    )
     assert not verify_signature(SECRET, body, "sha256=ünïcode")
 
 
-def test_unsigned_or_wrongly_signed_deliveries_are_refused(served: tuple[TestClient, Any], app_fake: FakeGitHub) -> None:
+def test_unsigned_or_wrongly_signed_deliveries_are_refused(
+    served: tuple[TestClient, Any], app_fake: FakeGitHub
+) -> None:
     client, _ = served
     risky_pr(app_fake)
     payload = pr_event(app_fake)
@@ -83,7 +97,9 @@ def test_unsigned_or_wrongly_signed_deliveries_are_refused(served: tuple[TestCli
     assert deliver(client, "push", {}).status_code == 202
 
 
-def test_opened_then_answers_through_the_app(served: tuple[TestClient, Any], app_fake: FakeGitHub) -> None:
+def test_opened_then_answers_through_the_app(
+    served: tuple[TestClient, Any], app_fake: FakeGitHub
+) -> None:
     client, app = served
     risky_pr(app_fake)
     assert deliver(client, "pull_request", pr_event(app_fake)).status_code == 202
@@ -94,13 +110,20 @@ def test_opened_then_answers_through_the_app(served: tuple[TestClient, Any], app
     assert run["conclusion"] == "action_required"
     assert any(a["path"] == "infra/main.tf" for a in run["output"].get("annotations", []))
     assert any(s.path == "/app/installations/1/access_tokens" for s in app_fake.log)
-    assert all(s.headers["authorization"] == "token ghs_installation1" for s in app_fake.log
-               if s.path.startswith("/repos/"))
+    assert all(
+        s.headers["authorization"] == "token ghs_installation1"
+        for s in app_fake.log
+        if s.path.startswith("/repos/")
+    )
 
     state = json.loads(embedded(bot["body"]).split(":", 2)[2].removesuffix(":end-state"))  # type: ignore[union-attr]
-    assert state["alg"] == "hmac-sha256", "the App seals its state with a key derived from its secret"
-    answers = "\n".join(f"/answer {q} Checked: the final snapshot exists and restores in staging."
-                        for q in state["state"]["questions"])
+    assert state["alg"] == "hmac-sha256", (
+        "the App seals its state with a key derived from its secret"
+    )
+    answers = "\n".join(
+        f"/answer {q} Checked: the final snapshot exists and restores in staging."
+        for q in state["state"]["questions"]
+    )
     app_fake.permissions["mallory"] = "read"
     outsider = app_fake.post_comment(2, "mallory", answers)
     deliver(client, "issue_comment", comment_event(app_fake, outsider))
@@ -117,14 +140,24 @@ def test_full_queue_answers_503(app_fake: FakeGitHub, app_key: tuple[str, str]) 
     risky_pr(app_fake)
     release = threading.Event()
     app_fake.before = lambda method, path: release.wait(20) if path.endswith("/pulls/2") else None
-    app = create_app(AppConfig(secret=SECRET, app_id=app_fake.app_id, private_key=app_key[0],
-                               api_url=app_fake.url, workers=1, queue=1))
+    app = create_app(
+        AppConfig(
+            secret=SECRET,
+            app_id=app_fake.app_id,
+            private_key=app_key[0],
+            api_url=app_fake.url,
+            workers=1,
+            queue=1,
+        )
+    )
     payload = pr_event(app_fake)
     try:
         with TestClient(app) as client:
             codes = [deliver(client, "pull_request", payload).status_code]
             deadline = time.monotonic() + 20
-            while app.state.pool.pending and time.monotonic() < deadline:  # the worker takes the first job
+            while (
+                app.state.pool.pending and time.monotonic() < deadline
+            ):  # the worker takes the first job
                 time.sleep(0.01)
             codes += [deliver(client, "pull_request", payload).status_code for _ in range(2)]
             busy = deliver(client, "pull_request", payload)
@@ -134,7 +167,9 @@ def test_full_queue_answers_503(app_fake: FakeGitHub, app_key: tuple[str, str]) 
             wait_idle(app)
     finally:
         release.set()
-    assert len(app_fake.bot_comments(2)) == 1, "jobs for the same pull request never race each other"
+    assert len(app_fake.bot_comments(2)) == 1, (
+        "jobs for the same pull request never race each other"
+    )
 
 
 def test_refuses_to_start_without_a_secret(capsys: pytest.CaptureFixture[str]) -> None:
@@ -149,7 +184,9 @@ def test_needs_app_credentials() -> None:
 
     with pytest.raises(UsageError, match="GITHUB_APP_ID"):
         config_from_env(args, {"GITHUB_WEBHOOK_SECRET": "x"})
-    conf = config_from_env(args, {"GITHUB_WEBHOOK_SECRET": "x", "GITHUB_APP_ID": "1", "GITHUB_APP_PRIVATE_KEY": "k"})
+    conf = config_from_env(
+        args, {"GITHUB_WEBHOOK_SECRET": "x", "GITHUB_APP_ID": "1", "GITHUB_APP_PRIVATE_KEY": "k"}
+    )
     assert conf.secret == b"x" and conf.api_url == "https://api.github.com"
 
 
@@ -163,10 +200,18 @@ def _free_port() -> int:
 def test_serve_runs_under_uvicorn(app_key: tuple[str, str], tmp_path: Any) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    env.update(GITHUB_WEBHOOK_SECRET=SECRET.decode(), GITHUB_APP_ID="1", GITHUB_APP_PRIVATE_KEY=app_key[0],
-               GITHUB_API_URL="http://127.0.0.1:9")
-    proc = subprocess.Popen([sys.executable, "-m", "reviewer", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env.update(
+        GITHUB_WEBHOOK_SECRET=SECRET.decode(),
+        GITHUB_APP_ID="1",
+        GITHUB_APP_PRIVATE_KEY=app_key[0],
+        GITHUB_API_URL="http://127.0.0.1:9",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reviewer", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         import httpx
 
@@ -180,10 +225,15 @@ def test_serve_runs_under_uvicorn(app_key: tuple[str, str], tmp_path: Any) -> No
                 time.sleep(0.1)
         assert health is not None and health.json()["ok"] is True
         body = b"{}"
-        refused = httpx.post(f"http://127.0.0.1:{port}/webhook", content=body, headers={"X-GitHub-Event": "ping"})
+        refused = httpx.post(
+            f"http://127.0.0.1:{port}/webhook", content=body, headers={"X-GitHub-Event": "ping"}
+        )
         assert refused.status_code == 401
-        ok = httpx.post(f"http://127.0.0.1:{port}/webhook", content=body,
-                        headers={"X-GitHub-Event": "ping", "X-Hub-Signature-256": sign(body)})
+        ok = httpx.post(
+            f"http://127.0.0.1:{port}/webhook",
+            content=body,
+            headers={"X-GitHub-Event": "ping", "X-Hub-Signature-256": sign(body)},
+        )
         assert ok.json() == {"ok": "pong"}
     finally:
         proc.terminate()
@@ -192,4 +242,3 @@ def test_serve_runs_under_uvicorn(app_key: tuple[str, str], tmp_path: Any) -> No
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-

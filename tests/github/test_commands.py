@@ -6,9 +6,14 @@ from reviewer.github.commands import parse
 
 
 def test_answers_run_until_the_next_command() -> None:
-    cmds = parse("Thanks!\n/answer q1a2b3c4 We snapshot first.\nThe restore is rehearsed.\n/answer Q9999999: two words\n/review")
+    cmds = parse(
+        "Thanks!\n/answer q1a2b3c4 We snapshot first.\nThe restore is rehearsed.\n/answer Q9999999: two words\n/review"
+    )
     assert [(c.kind, c.question, c.problem) for c in cmds] == [
-        ("answer", "Q1A2B3C4", None), ("answer", "Q9999999", None), ("review", None, None)]
+        ("answer", "Q1A2B3C4", None),
+        ("answer", "Q9999999", None),
+        ("review", None, None),
+    ]
     assert cmds[0].text == "We snapshot first.\nThe restore is rehearsed."
 
 
@@ -19,7 +24,9 @@ def test_quotes_and_code_blocks_are_not_commands() -> None:
 
 
 def test_empty_and_one_word_answers_are_rejected() -> None:
-    empty, one, nameless = parse("/answer Q1234567\n/answer Q1234567 yes.\n/answer because it is fine")
+    empty, one, nameless = parse(
+        "/answer Q1234567\n/answer Q1234567 yes.\n/answer because it is fine"
+    )
     assert empty.problem == "the answer is empty"
     assert one.problem is not None and "one-word" in one.problem
     assert nameless.problem is not None and "name the question" in nameless.problem

@@ -39,8 +39,10 @@ def say(fake: FakeGitHub, runner: Runner, login: str, body: str, **kw: Any) -> t
 
 
 def answer_all(fake: FakeGitHub, runner: Runner, login: str = "Codertocat") -> tuple[int, str]:
-    lines = [f"/answer {q} The snapshot rds-final-2026 exists and the restore was rehearsed in staging."
-             for q in question_ids(fake)]
+    lines = [
+        f"/answer {q} The snapshot rds-final-2026 exists and the restore was rehearsed in staging."
+        for q in question_ids(fake)
+    ]
     return say(fake, runner, login, "\n".join(lines))
 
 
@@ -62,7 +64,9 @@ def test_opened_posts_one_comment_and_a_failing_check(fake: FakeGitHub, runner: 
     assert "aws_db_instance.main" in runner.summary.read_text()
 
 
-def test_second_run_edits_the_same_comment_and_adds_no_inline_duplicates(fake: FakeGitHub, runner: Runner) -> None:
+def test_second_run_edits_the_same_comment_and_adds_no_inline_duplicates(
+    fake: FakeGitHub, runner: Runner
+) -> None:
     risky_pr(fake)
     runner.run("pull_request", pr_event(fake))
     first = sticky(fake)
@@ -71,7 +75,9 @@ def test_second_run_edits_the_same_comment_and_adds_no_inline_duplicates(fake: F
     runner.run("pull_request", pr_event(fake, action="synchronize"))
     assert [c["id"] for c in fake.bot_comments(2) if embedded(c["body"])] == [first["id"]]
     assert len(fake.review_comments) == inline
-    assert not [s for s in fake.writes() if s.method == "POST" and s.path.endswith("/issues/2/comments")][1:]
+    assert not [
+        s for s in fake.writes() if s.method == "POST" and s.path.endswith("/issues/2/comments")
+    ][1:]
 
 
 def test_answers_from_the_author_make_the_check_pass(fake: FakeGitHub, runner: Runner) -> None:
@@ -85,7 +91,9 @@ def test_answers_from_the_author_make_the_check_pass(fake: FakeGitHub, runner: R
     assert runner.outputs()["verdict"] == "mismatch"  # answering does not change the verdict
 
 
-def test_one_word_and_unknown_answers_get_a_reply_and_change_nothing(fake: FakeGitHub, runner: Runner) -> None:
+def test_one_word_and_unknown_answers_get_a_reply_and_change_nothing(
+    fake: FakeGitHub, runner: Runner
+) -> None:
     risky_pr(fake)
     runner.run("pull_request", pr_event(fake))
     qid = question_ids(fake)[0]
@@ -118,7 +126,9 @@ def test_a_writer_may_answer(fake: FakeGitHub, runner: Runner) -> None:
     assert code == 0
 
 
-def test_comment_without_commands_does_nothing_when_the_review_is_current(fake: FakeGitHub, runner: Runner) -> None:
+def test_comment_without_commands_does_nothing_when_the_review_is_current(
+    fake: FakeGitHub, runner: Runner
+) -> None:
     risky_pr(fake)
     runner.run("pull_request", pr_event(fake))
     writes = len(fake.writes())
@@ -127,7 +137,9 @@ def test_comment_without_commands_does_nothing_when_the_review_is_current(fake: 
     assert len(fake.writes()) == writes
 
 
-def test_comment_without_commands_reviews_a_head_nobody_reviewed(fake: FakeGitHub, runner: Runner) -> None:
+def test_comment_without_commands_reviews_a_head_nobody_reviewed(
+    fake: FakeGitHub, runner: Runner
+) -> None:
     """A concurrency group may drop a push's pending run in favour of a later comment's run."""
     risky_pr(fake)
     code, _ = say(fake, runner, "Codertocat", "LGTM")
@@ -141,7 +153,9 @@ def ai_pr(fake: FakeGitHub) -> PR:
     return risky_pr(fake, labels=["ai-assisted"])
 
 
-def test_ai_assisted_high_blast_radius_needs_a_senior_signoff(fake: FakeGitHub, runner: Runner) -> None:
+def test_ai_assisted_high_blast_radius_needs_a_senior_signoff(
+    fake: FakeGitHub, runner: Runner
+) -> None:
     ai_pr(fake)
     code, _ = runner.run("pull_request", pr_event(fake))
     assert code == 1
@@ -160,14 +174,18 @@ def test_ai_assisted_high_blast_radius_needs_a_senior_signoff(fake: FakeGitHub, 
     code, _ = say(fake, runner, "alice", "/signoff checked the snapshot")
     assert code == 0
     assert fake.check_runs[-1]["conclusion"] == "success"
-    assert fake.review_requests == [{"reviewers": ["alice"]}], "reviewers are requested once per head"
+    assert fake.review_requests == [{"reviewers": ["alice"]}], (
+        "reviewers are requested once per head"
+    )
 
 
 def test_senior_approval_is_a_signoff(fake: FakeGitHub, runner: Runner) -> None:
     ai_pr(fake)
     runner.run("pull_request", pr_event(fake))
     answer_all(fake, runner)
-    stale = fake.add_review(2, "alice", "APPROVED", BASE)  # approved an older commit: does not count
+    stale = fake.add_review(
+        2, "alice", "APPROVED", BASE
+    )  # approved an older commit: does not count
     code, _ = runner.run("pull_request_review", review_event(fake, stale))
     assert code == 1
     review = fake.add_review(2, "alice", "APPROVED", HEAD)
@@ -175,7 +193,9 @@ def test_senior_approval_is_a_signoff(fake: FakeGitHub, runner: Runner) -> None:
     assert code == 0
 
 
-def test_new_push_keeps_answers_and_asks_about_new_findings(fake: FakeGitHub, runner: Runner) -> None:
+def test_new_push_keeps_answers_and_asks_about_new_findings(
+    fake: FakeGitHub, runner: Runner
+) -> None:
     pr = ai_pr(fake)
     runner.run("pull_request", pr_event(fake))
     answer_all(fake, runner)
@@ -184,8 +204,13 @@ def test_new_push_keeps_answers_and_asks_about_new_findings(fake: FakeGitHub, ru
     before = set(question_ids(fake))
 
     pr.head_sha = HEAD2
-    pr.files.append({"filename": "scripts/cleanup.sh", "status": "added",
-                     "patch": "@@ -0,0 +1,2 @@\n+#!/bin/sh\n+rm -rf \"$DATA_DIR\"/"})
+    pr.files.append(
+        {
+            "filename": "scripts/cleanup.sh",
+            "status": "added",
+            "patch": '@@ -0,0 +1,2 @@\n+#!/bin/sh\n+rm -rf "$DATA_DIR"/',
+        }
+    )
     code, _ = runner.run("pull_request", pr_event(fake, action="synchronize"))
     assert code == 1
     after = set(question_ids(fake))
@@ -196,7 +221,9 @@ def test_new_push_keeps_answers_and_asks_about_new_findings(fake: FakeGitHub, ru
     assert gate["signed_off_by"] == [], "a sign-off is for the head it was given on"
 
 
-def test_fork_with_read_only_token_keeps_the_review_in_the_summary(fake: FakeGitHub, runner: Runner) -> None:
+def test_fork_with_read_only_token_keeps_the_review_in_the_summary(
+    fake: FakeGitHub, runner: Runner
+) -> None:
     risky_pr(fake, head_repo="someone/Hello-World")
     fake.read_only = True
     code, stdout = runner.run("pull_request", pr_event(fake))
@@ -215,7 +242,9 @@ def test_check_falls_back_to_a_commit_status(fake: FakeGitHub, runner: Runner) -
     fake.checks_allowed = False
     runner.run("pull_request", pr_event(fake))
     assert fake.check_runs == []
-    assert [(s["sha"], s["state"], s["context"]) for s in fake.statuses] == [(HEAD, "failure", "intent-review")]
+    assert [(s["sha"], s["state"], s["context"]) for s in fake.statuses] == [
+        (HEAD, "failure", "intent-review")
+    ]
 
 
 def test_two_racing_runs_leave_one_comment(fake: FakeGitHub, runner: Runner) -> None:
@@ -229,18 +258,25 @@ def test_two_racing_runs_leave_one_comment(fake: FakeGitHub, runner: Runner) -> 
 
     fake.before = both_have_listed
     results: list[int] = []
-    threads = [threading.Thread(target=lambda: results.append(runner.run("pull_request", payload)[0]))
-               for _ in range(2)]
+    threads = [
+        threading.Thread(target=lambda: results.append(runner.run("pull_request", payload)[0]))
+        for _ in range(2)
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
     assert results == [1, 1]
-    assert len([s for s in fake.log if s.method == "POST" and s.path.endswith("/issues/2/comments")]) == 2
+    assert (
+        len([s for s in fake.log if s.method == "POST" and s.path.endswith("/issues/2/comments")])
+        == 2
+    )
     assert len(fake.bot_comments(2)) == 1
 
 
-def test_an_edited_state_is_ignored_and_rebuilt_from_the_conversation(fake: FakeGitHub, runner: Runner) -> None:
+def test_an_edited_state_is_ignored_and_rebuilt_from_the_conversation(
+    fake: FakeGitHub, runner: Runner
+) -> None:
     ai_pr(fake)
     runner.run("pull_request", pr_event(fake))
     answer_all(fake, runner)
@@ -273,14 +309,20 @@ def test_a_run_that_fell_behind_a_push_posts_nothing(fake: FakeGitHub, runner: R
     assert "moved on" in runner.summary.read_text()
 
 
-def test_retries_server_errors_and_honours_rate_limit_reset(fake: FakeGitHub, runner: Runner,
-                                                             sleeps: list[float]) -> None:
+def test_retries_server_errors_and_honours_rate_limit_reset(
+    fake: FakeGitHub, runner: Runner, sleeps: list[float]
+) -> None:
     risky_pr(fake)
     fake.faults = [
         Fault("GET", r"/pulls/2/files$", 502, times=2),
         Fault("POST", r"/issues/2/comments$", 429, headers={"Retry-After": "7"}),
-        Fault("GET", r"/pulls/2/reviews$", 403, message="API rate limit exceeded for installation",
-              headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "4102444800"}),
+        Fault(
+            "GET",
+            r"/pulls/2/reviews$",
+            403,
+            message="API rate limit exceeded for installation",
+            headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "4102444800"},
+        ),
     ]
     code, _ = runner.run("pull_request", pr_event(fake))
     # the reset is far away: that one call gives up with one clear line, the run fails as a known error
@@ -289,7 +331,9 @@ def test_retries_server_errors_and_honours_rate_limit_reset(fake: FakeGitHub, ru
     assert len(sleeps) == 2 and sleeps[0] <= 1.0 and sleeps[1] <= 2.0
 
 
-def test_rate_limit_within_budget_is_waited_out(fake: FakeGitHub, runner: Runner, sleeps: list[float]) -> None:
+def test_rate_limit_within_budget_is_waited_out(
+    fake: FakeGitHub, runner: Runner, sleeps: list[float]
+) -> None:
     risky_pr(fake)
     fake.faults = [Fault("POST", r"/issues/2/comments$", 429, headers={"Retry-After": "7"})]
     code, _ = runner.run("pull_request", pr_event(fake))
@@ -303,13 +347,22 @@ def test_policy_comes_from_the_base_commit(fake: FakeGitHub, runner: Runner) -> 
     fake.contents[(HEAD, ".reviewer.toml")] = b'fail_on = "never"\n'  # the PR's own attempt
     code, _ = runner.run("pull_request", pr_event(fake))
     assert code == 1
-    assert all(s.query.get("ref") == [BASE] for s in fake.log if "/contents/.reviewer.toml" in s.path)
+    assert all(
+        s.query.get("ref") == [BASE] for s in fake.log if "/contents/.reviewer.toml" in s.path
+    )
 
 
-def test_inline_comments_are_capped_and_only_on_diff_lines(fake: FakeGitHub, runner: Runner) -> None:
+def test_inline_comments_are_capped_and_only_on_diff_lines(
+    fake: FakeGitHub, runner: Runner
+) -> None:
     pr = risky_pr(fake)
-    pr.files.append({"filename": "scripts/cleanup.sh", "status": "added",
-                     "patch": "@@ -0,0 +1,2 @@\n+#!/bin/sh\n+rm -rf \"$DATA_DIR\"/"})
+    pr.files.append(
+        {
+            "filename": "scripts/cleanup.sh",
+            "status": "added",
+            "patch": '@@ -0,0 +1,2 @@\n+#!/bin/sh\n+rm -rf "$DATA_DIR"/',
+        }
+    )
     runner.run("pull_request", pr_event(fake), "--inline-comments", "1")
     assert len(fake.review_comments) == 1
     runner.run("pull_request", pr_event(fake, action="synchronize"), "--inline-comments", "3")
@@ -328,8 +381,9 @@ def test_closed_pull_request_is_skipped(fake: FakeGitHub, runner: Runner) -> Non
 
 
 @pytest.mark.parametrize("problem", ["no-token", "bad-event"])
-def test_known_errors_are_one_line_and_exit_2(fake: FakeGitHub, runner: Runner, problem: str,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_known_errors_are_one_line_and_exit_2(
+    fake: FakeGitHub, runner: Runner, problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     risky_pr(fake)
     env = {"GITHUB_TOKEN": ""} if problem == "no-token" else {}
     payload: dict[str, Any] = pr_event(fake) if problem == "no-token" else {"action": "opened"}
@@ -338,10 +392,15 @@ def test_known_errors_are_one_line_and_exit_2(fake: FakeGitHub, runner: Runner, 
     assert code == 2 and err.count("\n") == 1 and err.startswith("reviewer: error: ")
 
 
-def test_local_checkout_is_used_when_it_has_the_commits(fake: FakeGitHub, runner: Runner, repo: Repo) -> None:
+def test_local_checkout_is_used_when_it_has_the_commits(
+    fake: FakeGitHub, runner: Runner, repo: Repo
+) -> None:
     repo.write(".reviewer.toml", 'fail_on = "mismatch"\n')
-    repo.write("infra/main.tf", 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n\n'
-               'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n')
+    repo.write(
+        "infra/main.tf",
+        'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n\n'
+        'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n',
+    )
     base = repo.commit("base")
     repo.write(".reviewer.toml", 'fail_on = "never"\n')  # the PR tries to weaken its own policy
     repo.write("infra/main.tf", 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n')
@@ -357,10 +416,16 @@ def test_local_checkout_is_used_when_it_has_the_commits(fake: FakeGitHub, runner
     assert not any(s.path.endswith("/files") for s in fake.log)
 
 
-def test_an_unreachable_llm_degrades_the_review_and_loses_nothing(fake: FakeGitHub, runner: Runner) -> None:
+def test_an_unreachable_llm_degrades_the_review_and_loses_nothing(
+    fake: FakeGitHub, runner: Runner
+) -> None:
     risky_pr(fake)
-    fake.contents[(BASE, ".reviewer.toml")] = b"[llm]\nmax_retries = 0\n"  # the base's policy applies
-    code, _ = runner.run("pull_request", pr_event(fake), env={"INPUT_OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
+    fake.contents[(BASE, ".reviewer.toml")] = (
+        b"[llm]\nmax_retries = 0\n"  # the base's policy applies
+    )
+    code, _ = runner.run(
+        "pull_request", pr_event(fake), env={"INPUT_OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
+    )
     assert code == 1
     report = json.loads(Path(runner.outputs()["report-json"]).read_text())
     assert report["degraded"] is True and report["verdict"] == "mismatch"
@@ -369,7 +434,43 @@ def test_an_unreachable_llm_degrades_the_review_and_loses_nothing(fake: FakeGitH
 
 def test_a_bad_llm_url_is_a_note_not_a_failure(fake: FakeGitHub, runner: Runner) -> None:
     risky_pr(fake)
-    code, _ = runner.run("pull_request", pr_event(fake), env={"INPUT_OPENAI_BASE_URL": "ftp://example"})
+    code, _ = runner.run(
+        "pull_request", pr_event(fake), env={"INPUT_OPENAI_BASE_URL": "ftp://example"}
+    )
     assert code == 1
     report = json.loads(Path(runner.outputs()["report-json"]).read_text())
     assert report["degraded"] is True and "is not an http(s) URL" in sticky(fake)["body"]
+
+
+def test_team_seniors_sign_off_when_the_token_can_read_the_team(
+    fake: FakeGitHub, runner: Runner
+) -> None:
+    risky_pr(fake, labels=["ai-assisted"])
+    fake.contents[(BASE, ".reviewer.toml")] = b'senior_reviewers = ["Codertocat/leads"]\n'
+    fake.teams[("Codertocat", "leads")] = {"carol"}
+    fake.permissions["carol"] = "write"
+    runner.run("pull_request", pr_event(fake))
+    assert fake.review_requests == [{"reviewers": [], "team_reviewers": ["leads"]}]
+    answer_all(fake, runner)
+    fake.teams_readable = False  # e.g. a GITHUB_TOKEN, which may not read organisation teams
+    code, _ = say(fake, runner, "carol", "/signoff")
+    assert code == 1 and "cannot read the members of team" in sticky(fake)["body"]
+    fake.teams_readable = True
+    code, _ = say(fake, runner, "carol", "/signoff")
+    assert code == 0
+
+
+def test_a_state_copied_into_a_users_comment_is_not_the_sticky_comment(
+    fake: FakeGitHub, runner: Runner
+) -> None:
+    risky_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    real = sticky(fake)
+    fake.comments.remove(real)  # someone deletes the bot's comment ...
+    fake.post_comment(2, "mallory", real["body"])  # ... and posts a copy of it as their own
+    code, _ = runner.run("pull_request", pr_event(fake, action="synchronize"))
+    assert code == 1
+    assert len(fake.bot_comments(2)) == 1 and sticky(fake)["id"] != real["id"]
+    assert [c["user"]["login"] for c in fake.comments if c["user"]["login"] == "mallory"] == [
+        "mallory"
+    ]

@@ -28,7 +28,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def prism_bin() -> str | None:
-    for candidate in (os.environ.get("PRISM_BIN"), shutil.which("prism"), str(ROOT / "node_modules/.bin/prism")):
+    for candidate in (
+        os.environ.get("PRISM_BIN"),
+        shutil.which("prism"),
+        str(ROOT / "node_modules/.bin/prism"),
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -45,8 +49,11 @@ def prism() -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([binary, "mock", "-h", "127.0.0.1", "-p", str(port), str(DATA / "openapi.json")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [binary, "mock", "-h", "127.0.0.1", "-p", str(port), str(DATA / "openapi.json")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         import httpx
@@ -74,7 +81,10 @@ def violations(prism: str, seen: Any) -> list[str]:
     import httpx
 
     query = "&".join(f"{k}={v}" for k, values in seen.query.items() for v in values)
-    headers = {"Accept": "application/json", "Authorization": seen.headers.get("authorization", "token x")}
+    headers = {
+        "Accept": "application/json",
+        "Authorization": seen.headers.get("authorization", "token x"),
+    }
     if seen.body:
         headers["Content-Type"] = "application/json"
     path = seen.raw_path
@@ -83,17 +93,27 @@ def violations(prism: str, seen: Any) -> list[str]:
         # parameter is one segment: encode them for Prism only
         head, _, rest = path.partition("/contents/")
         path = f"{head}/contents/{rest.replace('/', '%2F')}"
-    r = httpx.request(seen.method, f"{prism}{path}{'?' + query if query else ''}",
-                      content=seen.body, headers=headers, timeout=10)
+    r = httpx.request(
+        seen.method,
+        f"{prism}{path}{'?' + query if query else ''}",
+        content=seen.body,
+        headers=headers,
+        timeout=10,
+    )
     # Prism also reports its own example responses that drift from the schemas: only requests count here
-    found = [v["message"] for v in json.loads(r.headers.get("sl-violations", "[]"))
-             if v.get("severity") == "Error" and v.get("location", [""])[0] == "request"]
+    found = [
+        v["message"]
+        for v in json.loads(r.headers.get("sl-violations", "[]"))
+        if v.get("severity") == "Error" and v.get("location", [""])[0] == "request"
+    ]
     if r.status_code in (404, 405) and not found:
         found = [f"{r.status_code}: {r.text[:200]}"]
     return [f"{seen.method} {seen.raw_path}: {m}" for m in found]
 
 
-def test_every_request_of_the_flows_is_valid_for_prism(prism: str, fake: FakeGitHub, runner: Runner) -> None:
+def test_every_request_of_the_flows_is_valid_for_prism(
+    prism: str, fake: FakeGitHub, runner: Runner
+) -> None:
     pr = ai_pr(fake)
     fake.teams[("acme", "leads")] = {"carol"}
     fake.contents[(pr.base_sha, ".reviewer.toml")] = b'senior_reviewers = ["alice", "acme/leads"]\n'
@@ -123,14 +143,33 @@ def test_prism_rejects_what_github_would(prism: str) -> None:
     """The checker checks: a misspelt body field and an unknown path are reported."""
     from .fakegithub import Seen
 
-    bad_body = Seen("POST", "/repos/o/r/issues/2/comments", {}, b'{"bodyy": "x"}', {}, raw_path="/repos/o/r/issues/2/comments")
-    bad_path = Seen("GET", "/repos/o/r/pulls/2/filez", {}, None, {}, raw_path="/repos/o/r/pulls/2/filez")
-    bad_query = Seen("GET", "/repos/o/r/pulls/2/files", {"per_page": ["many"]}, None, {},
-                     raw_path="/repos/o/r/pulls/2/files")
-    assert violations(prism, bad_body) and violations(prism, bad_path) and violations(prism, bad_query)
+    bad_body = Seen(
+        "POST",
+        "/repos/o/r/issues/2/comments",
+        {},
+        b'{"bodyy": "x"}',
+        {},
+        raw_path="/repos/o/r/issues/2/comments",
+    )
+    bad_path = Seen(
+        "GET", "/repos/o/r/pulls/2/filez", {}, None, {}, raw_path="/repos/o/r/pulls/2/filez"
+    )
+    bad_query = Seen(
+        "GET",
+        "/repos/o/r/pulls/2/files",
+        {"per_page": ["many"]},
+        None,
+        {},
+        raw_path="/repos/o/r/pulls/2/files",
+    )
+    assert (
+        violations(prism, bad_body) and violations(prism, bad_path) and violations(prism, bad_query)
+    )
 
 
-def test_the_app_requests_are_valid_for_prism(prism: str, fake: FakeGitHub, app_key: tuple[str, str]) -> None:
+def test_the_app_requests_are_valid_for_prism(
+    prism: str, fake: FakeGitHub, app_key: tuple[str, str]
+) -> None:
     from starlette.testclient import TestClient
 
     from reviewer.github.app import AppConfig, create_app
@@ -140,7 +179,9 @@ def test_the_app_requests_are_valid_for_prism(prism: str, fake: FakeGitHub, app_
 
     fake.bot_login, fake.app_public_key = "intent-reviewer[bot]", app_key[1]
     risky_pr(fake)
-    app = create_app(AppConfig(secret=SECRET, app_id=fake.app_id, private_key=app_key[0], api_url=fake.url))
+    app = create_app(
+        AppConfig(secret=SECRET, app_id=fake.app_id, private_key=app_key[0], api_url=fake.url)
+    )
     with TestClient(app) as client:
         deliver(client, "pull_request", pr_event(fake))
         wait_idle(app)

@@ -9,8 +9,14 @@ from reviewer.render.markdown import render
 from reviewer.review import review
 
 STATE = State(
-    head="a" * 40, base="b" * 40, questions=("Q1234567", "Q7654321"),
-    answers=(Answer("Q1234567", "We restore from the nightly snapshot -- tested <today>.", "bob", "t", 11),),
+    head="a" * 40,
+    base="b" * 40,
+    questions=("Q1234567", "Q7654321"),
+    answers=(
+        Answer(
+            "Q1234567", "We restore from the nightly snapshot -- tested <today>.", "bob", "t", 11
+        ),
+    ),
     signoffs=(SignOff("alice", "t", "a" * 40, comment=12),),
 )
 
@@ -62,4 +68,7 @@ def test_huge_states_shrink_to_fit_the_renderer() -> None:
 
 def test_garbage_is_not_a_state() -> None:
     assert load("hello", key=None, scope="o/r#1")[0] is None
-    assert load(body("intent-reviewer-state:v1:{not json}:end-state"), key=None, scope="o/r#1")[0] is None
+    assert (
+        load(body("intent-reviewer-state:v1:{not json}:end-state"), key=None, scope="o/r#1")[0]
+        is None
+    )

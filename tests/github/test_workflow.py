@@ -20,7 +20,9 @@ def test_property_escaping_also_covers_colon_and_comma() -> None:
 
 def test_annotation_line_cannot_be_split_or_extended() -> None:
     out = io.StringIO()
-    workflow.annotate(out, "warning", "bad\n::error::injected", file="dir/a,b:c.tf", line=3, title="RV1")
+    workflow.annotate(
+        out, "warning", "bad\n::error::injected", file="dir/a,b:c.tf", line=3, title="RV1"
+    )
     text = out.getvalue()
     assert text.count("\n") == 1
     assert text == "::warning file=dir/a%2Cb%3Ac.tf,line=3,title=RV1::bad%0A::error::injected\n"
@@ -33,5 +35,9 @@ def test_outputs_use_a_random_delimiter_that_values_cannot_forge(tmp_path: Path)
     workflow.write_outputs(path, {"sarif": "/tmp/r.sarif"})
     parsed = parse_outputs(path.read_text())
     assert parsed == {"report-json": evil, "verdict": "mismatch", "sarif": "/tmp/r.sarif"}
-    delimiters = [line.split("<<", 1)[1] for line in path.read_text().splitlines() if "<<ghadelimiter_" in line]
+    delimiters = [
+        line.split("<<", 1)[1]
+        for line in path.read_text().splitlines()
+        if "<<ghadelimiter_" in line
+    ]
     assert len(set(delimiters)) == 3

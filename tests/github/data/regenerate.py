@@ -64,17 +64,30 @@ WEBHOOKS = [
 
 #: event definitions kept in webhook-schema.json: what the tests build from the examples above
 SCHEMA_EVENTS = [
-    "pull_request$opened", "pull_request$synchronize", "pull_request$reopened", "pull_request$edited",
-    "pull_request$closed", "pull_request$labeled", "issue_comment$created", "issue_comment$edited",
-    "pull_request_review$submitted", "pull_request_review$dismissed",
+    "pull_request$opened",
+    "pull_request$synchronize",
+    "pull_request$reopened",
+    "pull_request$edited",
+    "pull_request$closed",
+    "pull_request$labeled",
+    "issue_comment$created",
+    "issue_comment$edited",
+    "pull_request_review$submitted",
+    "pull_request_review$dismissed",
 ]
 
 
 def pack(name: str, version: str, into: Path) -> Path:
-    out = subprocess.run(
-        ["npm", "pack", f"{name}@{version}", "--silent", "--pack-destination", str(into)],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip().splitlines()[-1]
+    out = (
+        subprocess.run(
+            ["npm", "pack", f"{name}@{version}", "--silent", "--pack-destination", str(into)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     folder = into / name.replace("/", "_")
     with tarfile.open(into / out) as tar:
         tar.extractall(folder, filter="data")
@@ -138,19 +151,28 @@ def main() -> int:
         schemas = pack("@octokit/webhooks-schemas", PACKAGES["@octokit/webhooks-schemas"], root)
 
         doc = json.loads((spec / "generated" / "api.github.com.json").read_text())
-        (HERE / "openapi.json").write_text(json.dumps(trim_openapi(doc), indent=1, sort_keys=True) + "\n")
+        (HERE / "openapi.json").write_text(
+            json.dumps(trim_openapi(doc), indent=1, sort_keys=True) + "\n"
+        )
 
         schema = json.loads((schemas / "schema.json").read_text())
-        index = {e["name"]: e for e in json.loads((examples / "api.github.com" / "index.json").read_text())}
+        index = {
+            e["name"]: e
+            for e in json.loads((examples / "api.github.com" / "index.json").read_text())
+        }
         (HERE / "webhooks").mkdir(exist_ok=True)
         for event, action in WEBHOOKS:
             root = {"$ref": f"#/definitions/{event}${action}", "definitions": schema["definitions"]}
             chosen = next(
-                x for x in index[event]["examples"]
-                if x.get("action") == action and "installation" in x
+                x
+                for x in index[event]["examples"]
+                if x.get("action") == action
+                and "installation" in x
                 and jsonschema.Draft7Validator(root).is_valid(x)
             )
-            (HERE / "webhooks" / f"{event}.{action}.json").write_text(json.dumps(chosen, indent=1) + "\n")
+            (HERE / "webhooks" / f"{event}.{action}.json").write_text(
+                json.dumps(chosen, indent=1) + "\n"
+            )
 
         wanted = {f"{event}${action}" for event, action in WEBHOOKS} | set(SCHEMA_EVENTS)
         start = {k: schema["definitions"][k] for k in wanted}
@@ -159,7 +181,9 @@ def main() -> int:
             "$schema": schema["$schema"],
             "definitions": {k: schema["definitions"][k] for k in sorted(names)},
         }
-        (HERE / "webhook-schema.json").write_text(json.dumps(trimmed, indent=1, sort_keys=True) + "\n")
+        (HERE / "webhook-schema.json").write_text(
+            json.dumps(trimmed, indent=1, sort_keys=True) + "\n"
+        )
     print("regenerated", ", ".join(f"{k}@{v}" for k, v in PACKAGES.items()))
     return 0
 
