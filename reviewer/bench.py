@@ -190,6 +190,8 @@ def run_bench(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
     else:
         print(_text(result))
+        if "tokens" in result:
+            print(result["tokens"]["summary"])
         if args.show != "none":
             print(_cases(outcomes, only_misses=args.show == "misses"))
     return 0

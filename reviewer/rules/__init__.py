@@ -5,6 +5,7 @@
     RV3xx  size versus intent                                         (rules/size.py)
     RV4xx  policy: constraints, protected resources, critical paths   (rules/policy.py)
     RV5xx  review hygiene: missing intent, rollback plan              (rules/scope.py)
+    RV900  findings the optional LLM step adds                        (llm/merge.py)
 
 ``select``/``ignore`` in the policy filter by id prefix, like flake8.
 """
@@ -54,6 +55,7 @@ RULES: tuple[Rule, ...] = (
     Rule("RV403", "critical-path", "The change touches a path the policy marks critical."),
     Rule("RV501", "intent-missing", "No intent was stated: nothing to compare the change with."),
     Rule("RV502", "rollback-plan", "A high blast radius change needs a rollback and verification plan."),
+    Rule("RV900", "llm-finding", "A finding the LLM added (source llm, with a confidence); never lowers anything."),
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
