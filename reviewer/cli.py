@@ -204,7 +204,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from .intent import parse_intent
 
     repo = Path(args.repo) if args.repo else None
-    in_repo = git.inside_work_tree(repo) if (repo or args.base or args.staged or True) else False
+    # a diff file is also read whole when the repository here holds its blobs
+    in_repo = git.inside_work_tree(repo)
     if (args.base or args.staged) and not in_repo:
         raise UsageError(f"{repo or Path.cwd()} is not inside a git work tree (needed for --base/--staged)")
 
@@ -212,6 +213,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
     try:
         blobs: Any = None
         policy_rev: str | None = None
+        head: str | None = None
         if args.base:
             base = git.resolve(args.base, cwd=repo)
             head = git.resolve(args.head or "HEAD", cwd=repo)
@@ -222,10 +224,10 @@ def _cmd_review(args: argparse.Namespace) -> int:
             policy_rev = base
         elif args.staged:
             raw = git.diff_staged(cwd=repo)
-            has_head = git.has_head(cwd=repo)
+            head_sha = git.head_commit(cwd=repo)
             assert reader is not None
-            blobs = git.GitBlobs(reader, "HEAD" if has_head else git.EMPTY_TREE, git.INDEX)
-            policy_rev = "HEAD" if has_head else None
+            blobs = git.GitBlobs(reader, head_sha or git.EMPTY_TREE, git.INDEX)
+            policy_rev = head_sha
         else:
             raw = _read_input(args.diff if args.diff else "-")
         diff = parse_diff(decode(raw))
@@ -240,7 +242,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
         intent_text, title, source = _intent_text(args, repo)
         intent = parse_intent(intent_text, source=source, title=title)
-        config = _load_config(args.config, repo=repo if in_repo else None, rev=policy_rev, in_repo=in_repo)
+        config = _load_config(args.config, repo=repo, rev=policy_rev, reader=reader)
         if args.verbose:
             where = f"git {args.base}...{args.head or 'HEAD'}" if args.base else "the index" if args.staged else (args.diff or "stdin")
             _err(f"reviewer: diff from {where}; policy from {config.source}; intent from {source}")
@@ -250,11 +252,11 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
         scope = build_scope(diff, blobs=blobs)
         refs = None
-        if args.base or args.staged:
+        counted_at = head if args.base else (policy_rev if args.staged else None)
+        if counted_at:
             from .refs import count_references
 
-            refs = count_references(scope, git.resolve(args.head or "HEAD", cwd=repo) if args.base else "HEAD",
-                                    cwd=repo) if (args.base or git.has_head(cwd=repo)) else None
+            refs = count_references(scope, counted_at, cwd=repo)
         result = review(diff, intent, config, scope=scope, references=refs, started=started)
         result = _maybe_llm(args, result, diff, config)
     finally:
@@ -333,31 +335,26 @@ def _read_text(name: str) -> str:
     return data[:1_000_000].decode("utf-8", "replace")
 
 
-def _load_config(path: str | None, *, repo: Path | None, rev: str | None, in_repo: bool) -> Config:
+def _load_config(
+    path: str | None, *, repo: Path | None, rev: str | None, reader: Any | None
+) -> Config:
     from . import config as cfg
-    from . import git
 
     if path:
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as exc:
-            raise UsageError(f"--config {path}: cannot read ({exc.strerror or exc})") from exc
-        return cfg.load_text(text, source=path, pyproject=path.endswith("pyproject.toml"))
-    if not in_repo:
-        root = Path.cwd()
-        texts = [(root / n) for n in (cfg.CONFIG_FILE, "pyproject.toml")]
-        return cfg.load_from_texts(*(_maybe_read(t) for t in texts))
-    if rev is not None:
+        return cfg.load_file(path)
+    if rev is not None and reader is not None:
         # the policy that reviews a change comes from before the change
-        own = git.show_file(rev, cfg.CONFIG_FILE, cwd=repo)
-        pyp = git.show_file(rev, "pyproject.toml", cwd=repo)
-        conf = cfg.load_from_texts(
-            own.decode("utf-8", "replace") if own is not None else None,
-            pyp.decode("utf-8", "replace") if pyp is not None else None,
-        )
-        return conf.with_overrides(source=f"{conf.source} at {rev[:12]}") if conf.source != "defaults" else conf
-    root = git.toplevel(repo)
-    return cfg.load_from_texts(_maybe_read(root / cfg.CONFIG_FILE), _maybe_read(root / "pyproject.toml"))
+        def read_at(name: str) -> str | None:
+            data = reader.read(rev, name)
+            return None if data is None else data.decode("utf-8", "replace")
+
+        return cfg.load_at(read_at, where=f"at {rev[:12]}")
+    root = repo or Path.cwd()
+    if reader is not None:
+        from . import git
+
+        root = git.toplevel(repo)
+    return cfg.load_at(lambda name: _maybe_read(root / name))
 
 
 def _maybe_read(path: Path) -> str | None:

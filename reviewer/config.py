@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -263,4 +263,31 @@ def load_from_texts(reviewer_toml: str | None, pyproject_toml: str | None) -> Co
     if pyproject_toml is not None:
         return load_text(pyproject_toml, source="pyproject.toml [tool.reviewer]", pyproject=True)
     return Config()
+
+
+def load_at(read: Callable[[str], str | None], *, where: str = "", path: str | None = None) -> Config:
+    """The policy as one revision has it, through ``read(path) -> text or None``.
+
+    ``path`` names the policy file (it must exist there); otherwise ``.reviewer.toml``, then
+    ``[tool.reviewer]`` in ``pyproject.toml``. ``where`` ("at 1a2b3c4d") goes into ``source``.
+    """
+    suffix = f" {where}" if where else ""
+    if path:
+        text = read(path)
+        if text is None:
+            raise ConfigError(f"{path} does not exist{suffix}")
+        return load_text(text, source=path + suffix, pyproject=path.endswith("pyproject.toml"))
+    own = read(CONFIG_FILE)
+    conf = load_from_texts(own, read("pyproject.toml") if own is None else None)
+    return conf if conf.source == "defaults" else conf.with_overrides(source=conf.source + suffix)
+
+
+def load_file(path: str) -> Config:
+    """A policy file named on the command line (``--config``)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise ConfigError(f"--config {path}: cannot read ({exc.strerror or exc})") from exc
+    return load_text(text, source=path, pyproject=path.endswith("pyproject.toml"))
 

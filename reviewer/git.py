@@ -91,13 +91,24 @@ def diff_range(base: str, head: str, *, cwd: str | Path | None = None) -> bytes:
     return run(["diff", *_DIFF_FLAGS, f"{base}...{head}", "--"], cwd=cwd)
 
 
-def diff_staged(*, cwd: str | Path | None = None) -> bytes:
-    return run(["diff", "--cached", *_DIFF_FLAGS, "--"], cwd=cwd)
+def diff_staged(*, base: str | None = None, cwd: str | Path | None = None) -> bytes:
+    """The index against HEAD, or against ``base`` (``HEAD^`` for an amend, the empty tree)."""
+    return run(["diff", "--cached", *_DIFF_FLAGS, *([base] if base else []), "--"], cwd=cwd)
+
+
+def diff_between(old: str, new: str, *, cwd: str | Path | None = None) -> bytes:
+    """Two-dot ``git diff old new``: exactly what ``new`` changes relative to ``old``."""
+    return run(["diff", *_DIFF_FLAGS, old, new, "--"], cwd=cwd)
 
 
 def has_head(*, cwd: str | Path | None = None) -> bool:
+    return head_commit(cwd=cwd) is not None
+
+
+def head_commit(*, cwd: str | Path | None = None) -> str | None:
+    """HEAD's commit id, or None in a repository without commits."""
     out = run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=cwd, check=False)
-    return bool(out.strip())
+    return out.decode().strip() or None
 
 
 def commit_messages(base: str, head: str, *, cwd: str | Path | None = None) -> list[str]:

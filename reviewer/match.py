@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import models as m
-from .models import Diff, FileDiff, FileScope, Intent, Scope, Signal
+from .models import Diff, FileDiff, FileScope, Hunk, Intent, Scope, Signal
 from .paths import is_docs_like
 from .terms import GENERIC, is_identifier_like, stem, subwords, term_set, tokens, weight
 
@@ -25,6 +25,7 @@ from .terms import GENERIC, is_identifier_like, stem, subwords, term_set, tokens
 EXPLAIN_THRESHOLD = 1.0
 #: changed lines read per file for content terms (keeps huge files cheap)
 MAX_CONTENT_LINES = 600
+MAX_CONTEXT_LINES = 300
 
 #: words in the intent that name a file role
 ROLE_WORDS: dict[str, frozenset[str]] = {
@@ -71,8 +72,13 @@ class Evidence:
     identifiers: set[str] = field(default_factory=set)
     #: per symbol, its specific terms (generic words left out)
     symbol_names: list[frozenset[str]] = field(default_factory=list)
-    #: every hunk only corrects a few words: what a typo fix looks like, in prose or code
-    typo_like: bool = False
+    #: the file's hunks, for checks only some intents need
+    hunks: tuple[Hunk, ...] = ()
+
+    @property
+    def typo_like(self) -> bool:
+        """Every hunk only corrects a few words: what a typo fix looks like, in prose or code."""
+        return bool(self.hunks) and all(_typo_hunk(h.lines) for h in self.hunks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,24 +163,22 @@ def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
             ev.symbol_names.append(specific)
         if sym.old_name:
             ev.symbol_terms |= term_set(sym.old_name)
-    n = 0
+    changed: list[str] = []
+    context: list[str] = []
     for h in fd.hunks:
         if h.section:
-            ev.context_terms |= term_set(h.section)
+            context.append(h.section)
         for line in h.lines:
-            if n >= MAX_CONTENT_LINES:
-                break
-            prefix = line[:1]
-            if prefix in "+-":
-                n += 1
-                text = line[1:]
-                ev.content_terms |= term_set(text)
-                for tok in tokens(text):
-                    if is_identifier_like(tok):
-                        ev.identifiers.add(tok.lower())
-            elif len(ev.context_terms) < 2000:
-                ev.context_terms |= term_set(line[1:])
-    ev.typo_like = bool(fd.hunks) and all(_typo_hunk(h.lines) for h in fd.hunks)
+            if line[:1] in "+-":
+                if len(changed) < MAX_CONTENT_LINES:
+                    changed.append(line[1:])
+            elif len(context) < MAX_CONTEXT_LINES:
+                context.append(line[1:])
+    changed_text = "\n".join(changed)
+    ev.content_terms = term_set(changed_text)
+    ev.context_terms = term_set("\n".join(context))
+    ev.identifiers = {t.lower() for t in set(tokens(changed_text)) if is_identifier_like(t)}
+    ev.hunks = fd.hunks
     return ev
 
 

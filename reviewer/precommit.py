@@ -27,17 +27,6 @@ MAX_MESSAGE_BYTES = 1_000_000
 MAX_PUSH_COMMITS = 50
 ZERO = "0" * 40
 SOURCES = ("prompt", "cli", "pr", "commit")
-# the same flags as reviewer.git's diffs, for the two diffs it has no function for (amend, one commit)
-_DIFF_FLAGS = (
-    "--no-color",
-    "--no-ext-diff",
-    "--no-textconv",
-    "--src-prefix=a/",
-    "--dst-prefix=b/",
-    "-M",
-    "--find-copies",
-    "--submodule=short",
-)
 _SCISSORS = "------------------------ >8 ------------------------"
 _AUTO_COMMENT_CHARS = "#;@!$%^&|:"
 
@@ -438,7 +427,7 @@ def commit_msg(args: argparse.Namespace) -> int:
     if base == head:
         raw_diff = git.diff_staged()
     else:
-        raw_diff = git.run(["diff", "--cached", *_DIFF_FLAGS, base or git.EMPTY_TREE, "--"])
+        raw_diff = git.diff_staged(base=base or git.EMPTY_TREE)
     if not raw_diff.strip():
         _out("intent-review: nothing staged: nothing to review")
         return 0
@@ -603,7 +592,7 @@ def _review_push(
     stop = False
     if len(commits) > MAX_PUSH_COMMITS:
         start = base or git.EMPTY_TREE
-        raw = git.run(["diff", *_DIFF_FLAGS, start, push.local_sha, "--"])
+        raw = git.diff_between(start, push.local_sha)
         message = "\n\n".join(c.message for c in commits)
         review = _review(
             raw,
@@ -622,7 +611,7 @@ def _review_push(
             _out(f"intent-review-push: {c.sha[:10]} {subject}: merge commit: not reviewed")
             continue
         parent = c.parents[0] if c.parents else git.EMPTY_TREE
-        raw = git.run(["diff", *_DIFF_FLAGS, parent, c.sha, "--"])
+        raw = git.diff_between(parent, c.sha)
         if not raw.strip():
             continue
         review = _review(
@@ -778,24 +767,15 @@ def _policy(path: str | None, rev: str | None, reader: git.BlobReader) -> Config
     from . import config as cfg
 
     if path:
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as exc:
-            raise UsageError(f"--config {path}: cannot read ({exc.strerror or exc})") from exc
-        return cfg.load_text(text, source=path, pyproject=path.endswith("pyproject.toml"))
+        return cfg.load_file(path)
     if rev is None:
         return cfg.Config()
-    own = reader.read(rev, cfg.CONFIG_FILE)
-    pyp = reader.read(rev, "pyproject.toml")
-    conf = cfg.load_from_texts(
-        own.decode("utf-8", "replace") if own is not None else None,
-        pyp.decode("utf-8", "replace") if pyp is not None else None,
-    )
-    return (
-        conf
-        if conf.source == "defaults"
-        else conf.with_overrides(source=f"{conf.source} at {rev[:12]}")
-    )
+
+    def read_at(name: str) -> str | None:
+        data = reader.read(rev, name)
+        return None if data is None else data.decode("utf-8", "replace")
+
+    return cfg.load_at(read_at, where=f"at {rev[:12]}")
 
 
 # --- amend detection -----------------------------------------------------------------------------

@@ -133,21 +133,12 @@ def _remote(
 
 def load_policy(read: Any, config_path: str | None, base_sha: str) -> Config:
     """The policy at the base commit: ``config_path`` when given, else .reviewer.toml / pyproject.toml."""
-    where = f" at {base_sha[:12]}"
-    if config_path:
-        text = read(config_path)
-        if text is None:
-            raise GitHubError(
-                f"config {config_path} does not exist at the base commit {base_sha[:12]}"
-            )
-        conf = cfg.load_text(
-            text, source=config_path + where, pyproject=config_path.endswith("pyproject.toml")
-        )
-        return conf
-    own = read(cfg.CONFIG_FILE)
-    pyproject = read("pyproject.toml") if own is None else None
-    conf = cfg.load_from_texts(own, pyproject)
-    return conf.with_overrides(source=conf.source + where) if conf.source != "defaults" else conf
+    try:
+        return cfg.load_at(read, where=f"at {base_sha[:12]}", path=config_path)
+    except cfg.ConfigError as exc:
+        if config_path and "does not exist" in str(exc):
+            raise GitHubError(f"config {config_path} does not exist at the base commit {base_sha[:12]}") from exc
+        raise
 
 
 def _commit(raw: dict[str, Any]) -> Commit:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 import os
 import re
+import sys
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -15,6 +17,8 @@ from .registry import analyzers_for
 
 #: tests set REVIEWER_STRICT=1 so that an analyzer bug fails loudly instead of becoming a note
 STRICT = os.environ.get("REVIEWER_STRICT") == "1"
+#: REVIEWER_JOBS=1 keeps everything in one process (debugging, profiling)
+STRICT_SERIAL = os.environ.get("REVIEWER_JOBS") == "1"
 
 
 class BlobSource(Protocol):
@@ -23,8 +27,77 @@ class BlobSource(Protocol):
     def get(self, side: Side, path: str) -> bytes | None: ...
 
 
-def build_scope(diff: Diff, *, blobs: BlobSource | None = None) -> Scope:
-    return Scope(files=tuple(scope_file(fd, blobs) for fd in diff.files))
+#: below this many files one process is faster than starting workers
+PARALLEL_MIN_FILES = 400
+
+
+def build_scope(diff: Diff, *, blobs: BlobSource | None = None, jobs: int | None = None) -> Scope:
+    """Scope every file of the diff; large diffs are split over worker processes.
+
+    Workers are forked (Linux) so that they inherit the loaded grammars; whole-file contents are
+    read in this process first, because the git reader cannot be shared with forks.
+    """
+    files = diff.files
+    workers = _workers(len(files), jobs)
+    if workers <= 1:
+        return Scope(files=tuple(scope_file(fd, blobs) for fd in files))
+    global _SHARED
+    source = _prefetch(files, blobs) if blobs is not None else None
+    _SHARED = (files, source)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        chunks = _chunks(len(files), workers * 4)
+        with ctx.Pool(workers) as pool:
+            parts = pool.map(_scope_range, chunks, chunksize=1)
+    finally:
+        _SHARED = None
+    return Scope(files=tuple(fs for part in parts for fs in part))
+
+
+_SHARED: tuple[tuple[FileDiff, ...], BlobSource | None] | None = None
+
+
+def _workers(n_files: int, jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    if n_files < PARALLEL_MIN_FILES or sys.platform != "linux" or STRICT_SERIAL:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
+def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
+    size = max(1, -(-n // parts))
+    return [(i, min(n, i + size)) for i in range(0, n, size)]
+
+
+def _scope_range(bounds: tuple[int, int]) -> list[FileScope]:
+    assert _SHARED is not None
+    files, source = _SHARED
+    return [scope_file(fd, source) for fd in files[bounds[0] : bounds[1]]]
+
+
+class _Prefetched:
+    def __init__(self, data: dict[tuple[str, str], bytes | None]) -> None:
+        self._data = data
+
+    def get(self, side: Side, path: str) -> bytes | None:
+        return self._data.get((side, path))
+
+
+def _prefetch(files: tuple[FileDiff, ...], blobs: BlobSource) -> BlobSource:
+    data: dict[tuple[str, str], bytes | None] = {}
+    for fd in files:
+        if not fd.hunks or fd.binary:
+            continue
+        if fd.status != "added":
+            data[("old", fd.old_path or fd.path)] = blobs.get("old", fd.old_path or fd.path)
+        if fd.status != "deleted":
+            data[("new", fd.path)] = blobs.get("new", fd.path)
+    return _Prefetched(data)
 
 
 def _decode(data: bytes | None) -> str | None:
