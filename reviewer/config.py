@@ -16,10 +16,6 @@ from typing import Any
 from .errors import ConfigError
 from .models import LEVELS
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 CONFIG_FILE = ".reviewer.toml"
 FAIL_ON = ("never", "mismatch", "drift", "high")
@@ -137,6 +133,11 @@ def glob_match(path: str, pattern: str) -> bool:
 
 def load_text(text: str, *, source: str, pyproject: bool = False) -> Config:
     """Parse policy TOML text. ``pyproject`` reads the ``[tool.reviewer]`` table."""
+    # imported here: most reviews have no policy file, and the parser costs start-up time
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -10,7 +10,6 @@ an explained file is licensed only when the intent both points at it and says th
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 from collections.abc import Iterable
@@ -186,6 +185,8 @@ _WORDS_RE = re.compile(r"[A-Za-z][A-Za-z0-9_']*|[0-9]+")
 
 
 def _typo_hunk(lines: tuple[str, ...]) -> bool:
+    import difflib
+
     old = [w for ln in lines if ln[:1] == "-" for w in _WORDS_RE.findall(ln[1:])]
     new = [w for ln in lines if ln[:1] == "+" for w in _WORDS_RE.findall(ln[1:])]
     if not old or not new:

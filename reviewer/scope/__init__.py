@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import multiprocessing
 import os
 import re
 import sys
@@ -45,6 +43,8 @@ def build_scope(diff: Diff, *, blobs: BlobSource | None = None, jobs: int | None
     source = _prefetch(files, blobs) if blobs is not None else None
     _SHARED = (files, source)
     try:
+        import multiprocessing
+
         ctx = multiprocessing.get_context("fork")
         chunks = _chunks(len(files), workers * 4)
         with ctx.Pool(workers) as pool:
@@ -195,6 +195,7 @@ _WORD_RE = re.compile(r"[A-Za-z0-9_]+")
 def spelling_only(fd: FileDiff) -> bool:
     """Every hunk only corrects the spelling of words (identifiers included): each changed word
     is replaced by a near-identical one, nothing is added or removed."""
+    import difflib
     for h in fd.hunks:
         old = [w for line in h.lines if line[:1] == "-" for w in _WORD_RE.findall(line[1:])]
         new = [w for line in h.lines if line[:1] == "+" for w in _WORD_RE.findall(line[1:])]
