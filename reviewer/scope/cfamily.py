@@ -8,7 +8,7 @@ import weakref
 
 from tree_sitter import Node
 
-from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
+from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, parents, repair_fragment
 from .engine import Definition, FileContext, Partial, Segment, text_of
 
 HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp", ".tpp")
@@ -129,8 +129,7 @@ def _c_public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool |
         return None  # a name space, not an API of its own
     header = is_header(ctx.path)
     member = node
-    p = node.parent
-    while p is not None:
+    for p in parents(node):
         if p.type in _CPP_CONTAINERS:
             if text_of(p.child_by_field_name("name")) == SENTINEL:
                 return None  # a class the hunk does not show: its access sections are unknown
@@ -141,7 +140,6 @@ def _c_public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool |
             member = p  # in a header, the class itself must be reachable too
         elif p.type == "namespace_definition" and p.child_by_field_name("name") is None:
             return False  # anonymous namespace: this file only
-        p = p.parent
     if header:
         return True
     if member is not node:
@@ -279,11 +277,11 @@ def _cs_public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool 
     if node.type in ("namespace_declaration", "file_scoped_namespace_declaration"):
         return None  # a name space, not an API of its own
     current: Node | None = node
-    while current is not None:
+    for _ in range(32):
+        if current is None:
+            break
         mods = {text_of(c) for c in current.children if c.type == "modifier"}
-        owner = current.parent
-        while owner is not None and owner.type not in _CS_TYPES:
-            owner = owner.parent
+        owner = next((p for p in parents(current) if p.type in _CS_TYPES), None)
         if owner is not None and owner.type == "interface_declaration":
             own = "private" not in mods
         else:

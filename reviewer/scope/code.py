@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, QueryCursor, Tree
@@ -25,7 +25,6 @@ from .engine import (
     cosmetic_level,
     diff_definitions,
     digest,
-    iter_ancestors,
     matches,
     squash,
     text_of,
@@ -116,13 +115,18 @@ class CodeSpec:
     ranged: bool = False
 
 
-def _qualify(node: Node, name: str, spec: CodeSpec) -> tuple[str, bool, bool]:
-    """Qualified name, whether it sits directly in a container, whether it is local to a function."""
+def _qualify(
+    node: Node, name: str, spec: CodeSpec, ancestors: list[Node]
+) -> tuple[str, bool, bool]:
+    """Qualified name, whether it sits directly in a container, whether it is local to a function.
+
+    ``ancestors``: the containers and functions around ``node``, nearest first.
+    """
     parts = [name]
     direct_container = False
     local = False
     first = True
-    for anc in iter_ancestors(node):
+    for anc in ancestors:
         if anc.type in spec.functions:
             local = True
             first = False
@@ -139,6 +143,68 @@ def _qualify(node: Node, name: str, spec: CodeSpec) -> tuple[str, bool, bool]:
         parts.append(qual)
         direct_container = True
     return ".".join(reversed(parts)), direct_container, local
+
+
+def _enclosing(
+    spec: CodeSpec, root: Node, rows: list[tuple[int, int]] | None, nodes: list[Node]
+) -> dict[int, list[Node]]:
+    """For each node, the containers and functions around it, nearest first.
+
+    One query and one sweep over byte ranges: walking ``parent`` costs the depth of the tree at
+    every step, which deeply nested input turns into cubic time.
+    """
+    types = _ancestor_types(spec)
+    if not nodes or not types:
+        return {}
+    candidates = query_captures(spec.grammar, types, root, rows, None)
+    # at one start, outer first; a candidate before a definition with the very same range
+    events = sorted(
+        [(c.start_byte, -c.end_byte, 0, i) for i, c in enumerate(candidates)]
+        + [(n.start_byte, -n.end_byte, 1, i) for i, n in enumerate(nodes)]
+    )
+    out: dict[int, list[Node]] = {}
+    stack: list[Node] = []
+    for start, _neg_end, what, i in events:
+        while stack and stack[-1].end_byte <= start:
+            stack.pop()
+        if what == 0:
+            stack.append(candidates[i])
+            continue
+        node = nodes[i]
+        out[node.id] = [a for a in reversed(stack) if a.id != node.id][:_MAX_NESTING]
+    return out
+
+
+#: qualification and locality look no further out than this many containers and functions
+_MAX_NESTING = 64
+
+
+def parents(node: Node, limit: int = 32) -> Iterator[Node]:
+    """The ancestors of ``node``, nearest first, at most ``limit`` of them.
+
+    Each step up costs the depth of the tree, so deeply nested input is never walked to its root.
+    """
+    p = node.parent
+    while p is not None and limit > 0:
+        yield p
+        limit -= 1
+        p = p.parent
+
+
+_ANCESTOR_QUERIES: dict[tuple[str, frozenset[str]], str] = {}
+
+
+def _ancestor_types(spec: CodeSpec) -> str:
+    """A query capturing every node type of ``spec.containers`` and ``spec.functions``."""
+    key = (spec.grammar, spec.containers | spec.functions)
+    query = _ANCESTOR_QUERIES.get(key)
+    if query is None:
+        lang = grammars.language(spec.grammar)
+        valid = sorted(t for t in key[1] if lang.id_for_node_kind(t, True))
+        query = _ANCESTOR_QUERIES[key] = (
+            "[" + " ".join(f"({t})" for t in valid) + "] @n" if valid else ""
+        )
+    return query
 
 
 def _range_start(node: Node, spec: CodeSpec) -> Node:
@@ -190,7 +256,11 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
         found: list[Definition] = []
         # a changed doc comment or attribute belongs to the definition below it
         rows = changed_rows(ctx, side, seg, below=_DOC_REACH) if spec.ranged else None
-        for _idx, caps in query_matches(spec.grammar, spec.definitions, tree.root_node, rows):
+        found_matches = query_matches(spec.grammar, spec.definitions, tree.root_node, rows)
+        around = _enclosing(
+            spec, tree.root_node, rows, [c["def"][0] for _i, c in found_matches if c.get("def")]
+        )
+        for _idx, caps in found_matches:
             defs = caps.get("def")
             names = caps.get("name")
             if not defs or not names:
@@ -206,7 +276,7 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
                 kind = spec.kind_of(node, kind)
             if spec.accept is not None and not spec.accept(node, kind):
                 continue
-            qual, in_container, local = _qualify(node, name, spec)
+            qual, in_container, local = _qualify(node, name, spec, around.get(node.id, []))
             if local and spec.drop_local:
                 continue
             if in_container and kind == "function":

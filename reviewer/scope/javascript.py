@@ -13,8 +13,8 @@ from .code import (
     SENTINEL,
     CodeSpec,
     FragmentSyntax,
-    PublicRule,
     analyzer,
+    parents,
     repair_fragment,
     spec_trees,
 )
@@ -138,28 +138,23 @@ _EXPORTED_NAMES = """
 #: export lists are top-level statements (a fragment may wrap them in one reopened block)
 _EXPORT_DEPTH = 4
 
-#: per file, per tree root: the names its export clauses and CommonJS assignments export
-_EXPORTS: weakref.WeakKeyDictionary[FileContext, dict[int, frozenset[str]]]
+#: per file: the names its export clauses and CommonJS assignments export
+_EXPORTS: weakref.WeakKeyDictionary[FileContext, frozenset[str]]
 _EXPORTS = weakref.WeakKeyDictionary()
 
 
-def _root(node: Node) -> Node:
-    while node.parent is not None:
-        node = node.parent
-    return node
-
-
-def _exported_names(node: Node, grammar: str, ctx: FileContext) -> frozenset[str]:
-    root = _root(node)
-    per_ctx = _EXPORTS.get(ctx)
-    if per_ctx is None:
-        per_ctx = _EXPORTS[ctx] = {}
-    names = per_ctx.get(root.id)
+def _exported_names(grammar: str, ctx: FileContext, spec: CodeSpec) -> frozenset[str]:
+    """Names the file's export lists and CommonJS assignments export, on either side."""
+    names = _EXPORTS.get(ctx)
     if names is None:
-        cursor = QueryCursor(grammars.query(grammar, _EXPORTED_NAMES))
-        cursor.set_max_start_depth(_EXPORT_DEPTH)  # export lists are statements of the module
-        caps = cursor.captures(root)
-        names = per_ctx[root.id] = frozenset(text_of(n) for n in caps.get("n", []))
+        found: set[str] = set()
+        query = grammars.query(grammar, _EXPORTED_NAMES)
+        for side in ("old", "new"):
+            for _seg, tree in spec_trees(ctx, side, spec):
+                cursor = QueryCursor(query)
+                cursor.set_max_start_depth(_EXPORT_DEPTH)  # export lists are module statements
+                found.update(text_of(n) for n in cursor.captures(tree.root_node).get("n", []))
+        names = _EXPORTS[ctx] = frozenset(found)
     return names
 
 
@@ -171,10 +166,10 @@ def _modifier_hides(node: Node) -> bool:
     return name is not None and name.type == "private_property_identifier"
 
 
-def _is_exported(node: Node, name: str, grammar: str, ctx: FileContext) -> bool:
+def _is_exported(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool:
     if ctx.path.endswith((".d.ts", ".d.mts", ".d.cts")):
         return True  # a declaration file declares nothing but API
-    for anc in _ancestors(node):
+    for anc in parents(node, 8):
         if anc.type == "export_statement":
             return True
         if anc.type == "assignment_expression":
@@ -184,46 +179,30 @@ def _is_exported(node: Node, name: str, grammar: str, ctx: FileContext) -> bool:
                 return True
         if anc.type in _CONTAINERS or anc.type == "program":
             break
-    return name in _exported_names(node, grammar, ctx)
-
-
-def _ancestors(node: Node) -> list[Node]:
-    out: list[Node] = []
-    p = node.parent
-    while p is not None and len(out) < 8:
-        out.append(p)
-        p = p.parent
-    return out
+    return name in _exported_names(spec.grammar, ctx, spec)
 
 
 def _container_of(node: Node) -> Node | None:
-    p = node.parent
-    while p is not None:
-        if p.type in _CONTAINERS:
-            return p
-        p = p.parent
+    return next((p for p in parents(node) if p.type in _CONTAINERS), None)
+
+
+def _public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | None:
+    if node.type in _MEMBERS:
+        if _modifier_hides(node) or name.startswith("#"):
+            return False
+        owner = _container_of(node)
+        if owner is None or _container_name(owner) == SENTINEL:
+            return None  # a class the hunk does not show
+        node, name = owner, _container_name(owner)
+    # exported, and so is every namespace around it (bounded: nesting depth is not)
+    for _ in range(32):
+        if not _is_exported(node, name, spec, ctx):
+            return False
+        outer = _container_of(node)
+        if outer is None or outer.type != "internal_module":
+            return True
+        node, name = outer, _container_name(outer)
     return None
-
-
-def _make_public(grammar: str) -> PublicRule:
-    def public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | None:
-        if node.type in _MEMBERS:
-            if _modifier_hides(node) or name.startswith("#"):
-                return False
-            owner = _container_of(node)
-            if owner is None or _container_name(owner) == SENTINEL:
-                return None  # a class the hunk does not show
-            node, name = owner, _container_name(owner)
-        # exported, and so is every namespace around it (a loop: nesting depth is unbounded)
-        while True:
-            if not _is_exported(node, name, grammar, ctx):
-                return False
-            outer = _container_of(node)
-            if outer is None or outer.type != "internal_module":
-                return True
-            node, name = outer, _container_name(outer)
-
-    return public
 
 
 def _container_name(node: Node) -> str:
@@ -322,7 +301,7 @@ def _spec(grammar: str) -> CodeSpec:
         comments="(comment) @c",
         strings="(string) @s\n(template_string) @s" + ("\n(jsx_text) @s" if jsx else ""),
         imports=_IMPORTS,
-        is_public=_make_public(grammar),
+        is_public=_public,
         container_name=_container_name,
         accept=_accept,
         fragment=_fragment,

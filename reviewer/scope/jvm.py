@@ -6,7 +6,7 @@ import re
 
 from tree_sitter import Node
 
-from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
+from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, parents, repair_fragment
 from .engine import FileContext, Partial, text_of
 
 # --- Java ------------------------------------------------------------------------------------
@@ -34,18 +34,15 @@ def _java_modifiers(node: Node) -> set[str]:
 
 
 def _java_owner(node: Node) -> Node | None:
-    p = node.parent
-    while p is not None:
-        if p.type in _JAVA_TYPES:
-            return p
-        p = p.parent
-    return None
+    return next((p for p in parents(node) if p.type in _JAVA_TYPES), None)
 
 
 def _java_public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | None:
     """Public or protected, and so is every class around it (interface members are public)."""
     current: Node | None = node
-    while current is not None:
+    for _ in range(32):
+        if current is None:
+            break
         owner = _java_owner(current)
         mods = _java_modifiers(current)
         if owner is not None and owner.type in _JAVA_INTERFACES:
@@ -182,12 +179,7 @@ def _kt_hidden(node: Node) -> bool:
 def _kt_public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | None:
     if _kt_hidden(node):
         return False
-    p = node.parent
-    while p is not None:
-        if p.type in _KT_TYPES and _kt_hidden(p):
-            return False
-        p = p.parent
-    return True
+    return not any(p.type in _KT_TYPES and _kt_hidden(p) for p in parents(node))
 
 
 _KT_MODS = (

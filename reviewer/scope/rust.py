@@ -7,7 +7,7 @@ import re
 
 from tree_sitter import Node
 
-from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
+from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, parents, repair_fragment
 from .engine import FileContext, Partial, text_of
 
 _GENERICS = re.compile(r"<[^<>]*>")
@@ -47,8 +47,7 @@ def _public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | N
     if _binary(ctx.path):
         return False  # a binary crate exports nothing
     own = _pub(node)
-    p = node.parent
-    while p is not None:
+    for p in parents(node):
         if p.type == "impl_item":
             if p.child_by_field_name("trait") is not None:
                 own = True  # a trait's methods are as public as the trait and the type
@@ -59,7 +58,6 @@ def _public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | N
                 return False
         elif p.type in ("function_item", "closure_expression"):
             return False
-        p = p.parent
     return own
 
 
