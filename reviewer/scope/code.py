@@ -283,7 +283,7 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
                 kind = spec.method_kind
             start_node = _range_start(node, spec)
             head_row = name_node.start_point[0]
-            virtual = seg.heading and head_row == 0
+            virtual = seg.line_of(head_row) is None
             head_line = seg.clamp_line(head_row)
             signature, body = _signature_and_body(node, spec)
             public: bool | None
