@@ -1,7 +1,8 @@
 """LLM enrichment: the only importer of openai and tiktoken (both loaded only when used).
 
 enrich.py    the entry point: plan, call (cached, in parallel), merge; degrade or fail
-plan.py      the review + diff -> requests within the token budget (excerpts.py picks hunks by risk)
+plan.py      the review + diff -> requests within the token budget, or none (skip_reason)
+index.py     the terse scope index: every file, symbol and finding;  excerpts.py  hunks by risk
 redact.py    secrets out before anything is counted, cached or sent
 prompt.py    the versioned templates in prompts/ (shipped as reviewer.prompts)
 client.py    the ChatClient protocol and the openai implementation; send.py retries it

@@ -15,7 +15,9 @@ class InvalidAnswer(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
-    finding: str  # a handle: F1, F2, ...
+    """``"F2: reason"`` in the answer's ``implied`` list: the model finds F2 implied by the intent."""
+
+    finding: str  # a handle: F1, F2, ...; "" when the item names none
     implied: bool
     reason: str
 
@@ -31,7 +33,7 @@ class NewFinding:
 
 @dataclass(frozen=True, slots=True)
 class AskedQuestion:
-    about: str  # a handle: F1 or N1
+    about: str  # a handle: F1 or N1; "" when the item names none
     text: str
 
 
@@ -61,15 +63,26 @@ def parse_answer(content: str, schema: Mapping[str, Any]) -> Answer:
     validate(data, schema)
     return Answer(
         judgements=tuple(
-            Judgement(j["finding"], j["implied"], j["reason"]) for j in data["judgements"]
+            Judgement(handle, True, rest) for handle, rest in map(split_handle, data["implied"])
         ),
         findings=tuple(
             NewFinding(f["title"], f["severity"], f["path"], f["line"], float(f["confidence"]))
             for f in data["findings"]
         ),
-        questions=tuple(AskedQuestion(q["about"], q["text"]) for q in data["questions"]),
+        questions=tuple(
+            AskedQuestion(handle, rest) for handle, rest in map(split_handle, data["questions"])
+        ),
         summary=data["summary"],
     )
+
+
+_HANDLE = re.compile(r"\s*[*`\[(]*([FN]\d{1,6})\b[*`\])]*\s*(?:[:\-\u2013\u2014.,]\s*)?(.*)", re.S)
+
+
+def split_handle(item: str) -> tuple[str, str]:
+    """``"F2: text"`` -> ``("F2", "text")``; text that names no handle -> ``("", text)``."""
+    m = _HANDLE.fullmatch(item)
+    return (m.group(1), m.group(2).strip()) if m else ("", item.strip())
 
 
 _TYPES: dict[str, tuple[type, ...]] = {

@@ -24,7 +24,7 @@ from .client import (
     temperature_for,
 )
 from .merge import merge, one_line
-from .plan import Plan, Request, build_plan
+from .plan import Plan, Request, build_plan, skip_reason
 from .prompt import Templates, fill, load_templates
 from .send import Clock, Meter, send
 from .tokens import TokenCounter, counter_for
@@ -78,14 +78,20 @@ def enrich(
     info: dict[str, Any] = {"model": model}
     try:
         endpoint = resolve_endpoint(settings)
-        if client is None:
-            if isinstance(endpoint, str):
-                return _offline(review, endpoint)
-            client = OpenAIClient(endpoint)
+        if client is None and isinstance(endpoint, str):
+            return _offline(review, endpoint)
         if isinstance(endpoint, Endpoint):
             info["endpoint"] = endpoint.host
         templates = load_templates()
         info["prompt_version"] = templates.version
+        skip = skip_reason(review)
+        if skip is not None:
+            if verbose:
+                _say(f"llm: no call: {skip}")
+            return _skipped(review, skip, info)
+        if client is None:
+            assert isinstance(endpoint, Endpoint)
+            client = OpenAIClient(endpoint)
         counter = counter_for(model)
         plan = build_plan(review, diff, settings, model, templates, counter)
         clock = clock or Clock()
@@ -280,6 +286,13 @@ def _finish(
         llm_cost_usd=round(result.stats.llm_cost_usd + (cost or 0.0), 6),
     )
     return replace(result, stats=stats, notes=(*result.notes, *notes), llm=info)
+
+
+def _skipped(review: Review, reason: str, info: dict[str, Any]) -> Review:
+    """No call: the rule engine's review, its own summary, and a note saying why."""
+    info = {**info, "skipped": reason, "requests": [], "prompt_tokens": 0, "completion_tokens": 0}
+    note = f"LLM step skipped: {reason}; the review and its summary are the rule engine's"
+    return replace(review, notes=(*review.notes, note), llm=info)
 
 
 def _offline(review: Review, reason: str) -> Review:

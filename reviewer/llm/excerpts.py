@@ -1,11 +1,12 @@
 """Diff excerpts for the prompt: hunks cut into small blocks, redacted, ranked by risk. Pure.
 
-A block is a run of changed lines with one line of context, at most ``MAX_BLOCK_LINES`` long, so the
-budget can take the first block of every risky file before the second block of any. The rank puts
-destructive change kinds (deleted resources, dropped data, replacements, protections, permissions,
-environment and state, dangerous commands) first, then every other risky or unexplained file, then
-plain code; cosmetic hunks, docs, lockfiles and generated files come last and are never read in
-place of a risky hunk.
+A block is a run of changed lines without context, at most ``MAX_BLOCK_LINES`` long (a licence header
+counts as one line, the indentation all its lines share is dropped), so the budget can take the first
+block of every risky file before the second block of any. The rank puts destructive change kinds
+(deleted resources, dropped data, replacements, protections, permissions, environment and state,
+dangerous commands) first, then every other risky or unexplained file. Explained plain code, tests,
+cosmetic hunks, docs, lockfiles and generated files are not worth reading: the model sees them by
+name and symbols only.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ class Block:
     def must_read(self) -> bool:
         """Read even if it takes another request: a risky file's first block and its signal blocks."""
         return self.tier <= TIER_RISKY and (self.signal or self.index == 0)
+
+    @property
+    def worth_reading(self) -> bool:
+        """Hunks of destructive, risky or unexplained files; plain explained code and docs: never."""
+        return self.tier <= TIER_RISKY
 
     @property
     def key(self) -> tuple[int, int, int, int]:
@@ -130,10 +136,25 @@ def _pieces(hunk: Hunk) -> Iterator[list[_Row]]:
             all(r[0] != "+" for r in span)
             and sum(1 for r in span if r[0] == "-") > DELETION_PREVIEW
         ):
-            yield span[: DELETION_PREVIEW + CONTEXT]
+            yield next(_cut(span, DELETION_PREVIEW + CONTEXT))
             continue
-        for start in range(0, len(span), MAX_BLOCK_LINES):
-            yield span[start : start + MAX_BLOCK_LINES]
+        yield from _cut(span, MAX_BLOCK_LINES)
+
+
+def _cut(span: list[_Row], limit: int) -> Iterator[list[_Row]]:
+    """Pieces of ``limit`` rows; the rows of a licence header, shown as one line, count as one."""
+    boiler = _boilerplate(span)
+    free = range(boiler[0] + 1, boiler[1] + 1) if boiler else range(0)
+    piece: list[_Row] = []
+    counted = 0
+    for i, row in enumerate(span):
+        piece.append(row)
+        counted += i not in free
+        if counted == limit:
+            yield piece
+            piece, counted = [], 0
+    if piece:
+        yield piece
 
 
 def _block(
@@ -147,17 +168,20 @@ def _block(
 ) -> Block:
     old = next((o for _, o, _, _ in rows if o is not None), 0)
     new = next((n for _, _, n, _ in rows if n is not None), 0)
-    out = [f"@@ -{old} +{new} @@" + (f" {section}" if section else "")]
+    sides = " ".join(x for x in (f"-{old}" if old else "", f"+{new}" if new else "") if x)
+    out = [f"@@ {sides} @@" + (f" {section}" if section else "")]
+    margin = _margin(rows)
     truncated = False
     changed = 0
     signal = False
     boiler = _boilerplate(rows)
     for i, (prefix, o, n, text) in enumerate(rows):
-        if boiler and boiler[0] < i <= boiler[1]:
+        if boiler and boiler[0] <= i <= boiler[1]:
             if i == boiler[1]:
-                out.append(f"{prefix}[{boiler[1] - boiler[0]} more licence header lines]")
+                out.append(f"{prefix}[licence header, {boiler[1] - boiler[0] + 1} lines]")
             changed += prefix != " "
             continue
+        text = text[margin:]
         if len(text) > MAX_LINE_CHARS:
             text = text[:MAX_LINE_CHARS] + "…"
             truncated = True
@@ -169,6 +193,19 @@ def _block(
         ):
             signal = True
     return Block(path, file_order, index, tier, signal, "\n".join(out), changed, truncated)
+
+
+def _margin(rows: Sequence[_Row]) -> int:
+    """The indentation every non-blank line of the block shares: not worth a token per line."""
+    texts = [t for _, _, _, t in rows if t.strip()]
+    if not texts:
+        return 0
+    first = texts[0][: len(texts[0]) - len(texts[0].lstrip())]
+    n = len(first)
+    for t in texts[1:]:
+        while n and not t.startswith(first[:n]):
+            n -= 1
+    return n
 
 
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*|--|;|<!--|rem\b)", re.I)

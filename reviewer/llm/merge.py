@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..rules import fingerprint
 from .answer import Answer
-from .plan import resolvable
+from .index import resolvable
 
 LLM_RULE = "RV900"
 #: an LLM finding raises the verdict only when the model is this sure of it

@@ -1,10 +1,12 @@
 """Request planning: a review and its diff -> chat requests that fit the token budget. Pure.
 
-Every request names every changed file with its symbols and findings (the scope summary is never cut;
-a change too big for that is split into groups of files, each named in its own requests). Diff
-excerpts fill the rest by risk (excerpts.py); what does not fit one request goes to the next, up to
-MAX_CHUNKS requests reviewed in parallel. The plan records what the model saw of each file: in full,
-in part, or by name only. All text is redacted before it is counted, and counted exactly as sent.
+Every request names every changed file with its symbols and findings (the scope index, index.py, is
+never cut; a change too big for that is split into groups of files, each named in its own requests).
+Diff excerpts of risky and unexplained files fill the rest by risk (excerpts.py); what must be read
+and does not fit one request goes to the next, up to MAX_CHUNKS requests reviewed in parallel. The
+plan records what the model saw of each file: in full, in part, or by name only. All text is
+redacted before it is counted, and counted exactly as sent. A review with nothing for a model to
+judge or sharpen needs no request at all (skip_reason).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from dataclasses import dataclass, field
 
 from ..config import LLMSettings
 from ..errors import LLMError
-from ..models import Diff, FileDiff, FileReview, Finding, Review, Symbol, severity_rank
+from ..models import Diff, FileDiff, FileReview, Review, severity_rank
 from .catalog import facts
 from .excerpts import Block, blocks_for, changed_lines, file_tier
+from .index import build_index
 from .prompt import Templates, defuse, fill
 from .redact import Redactor
 from .tokens import TokenCounter, count_messages, count_schema
@@ -26,11 +29,13 @@ MAX_CHUNKS = 8
 #: the scope summary may take this share of a request; beyond it the files are split into groups
 INDEX_SHARE = 0.45
 INTENT_CAP = 1000
-#: plain code and low-value hunks are read up to this share of one request, after all risky ones:
-#: the model is asked about risk, and a reviewer that re-sends the whole diff is what this replaces
-CODE_SHARE = 1 / 40
+#: more hunks of risky files, after every must-read block: at most half as much again as the
+#: must-read blocks took, and at most this share of one request. Explained plain code, docs,
+#: lockfiles and cosmetic hunks are never read: the model is asked about risk, and a reviewer that
+#: re-sends the whole diff is what this replaces
+EXTRA_SHARE = 1 / 40
+EXTRA_RATIO = 0.5
 MIN_BUDGET = 1200
-MAX_SYMBOL_CHARS = 48
 #: tokens kept free besides the answer: framing the server adds that no tokenizer sees
 SAFETY = 256
 
@@ -52,8 +57,6 @@ _INTENT_TYPES = frozenset(
         "deps",
     }
 )
-_STATUS = {"added": "A", "deleted": "D", "modified": "M", "renamed": "R", "copied": "C"}
-_CHANGE = {"added": "+", "deleted": "-", "modified": "~", "renamed": ">", "signature": "!"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +86,18 @@ class Plan:
         return sum(r.prompt_tokens for r in self.requests)
 
 
-def resolvable(f: Finding) -> bool:
-    """The only findings an LLM may judge away: low-severity drift (an unexplained, harmless file)."""
-    return f.rule == "RV101" and f.severity == "low" and f.source == "rules" and not f.licensed
+def skip_reason(review: Review) -> str | None:
+    """Why a request would have nothing to do, or None: then the rule engine's review is sent as is.
+
+    The model judges drift, sharpens questions about risky code and summarises. An aligned change
+    with a low blast radius and no finding of severity low or above gives it nothing to judge or
+    sharpen, and the rule engine's one-sentence summary says all there is to say.
+    """
+    if review.verdict != "aligned" or review.blast_radius.level != "low":
+        return None
+    if any(severity_rank(f.severity) >= severity_rank("low") for f in review.findings):
+        return None
+    return "nothing to judge or sharpen (aligned, blast radius low, no finding of severity low or above)"
 
 
 def budget_for(settings: LLMSettings, model: str, counter: TokenCounter) -> int:
@@ -122,7 +134,6 @@ def build_plan(
     red = Redactor()
     files = _files(review, diff)
     paths = tuple(fd.path for fd, _ in files)
-    known = set(paths)
 
     # diff lines first: what they redact is scrubbed from titles, symbols and the intent too
     risky_paths = frozenset(
@@ -141,28 +152,11 @@ def build_plan(
         )
     blocks.sort(key=lambda b: b.key)
 
-    listed = [
-        f
-        for f in review.findings
-        if severity_rank(f.severity) >= severity_rank("low") or f.rule == "RV102"
-    ]
-    handles = {f"F{i}": f.id for i, f in enumerate(listed, 1)}
-    lines_by_path: dict[str | None, list[str]] = {}
-    for handle, f in zip(handles, listed, strict=True):
-        lines_by_path.setdefault(f.path if f.path in known else None, []).append(
-            _finding_line(handle, f)
-        )
-
+    index = build_index(files, review)
+    handles = index.handles
     names = [_clean(red.scrub(red.text(fd.path))) for fd, _ in files]
-    entries = [
-        _clean(
-            red.scrub(red.text("\n".join([_file_line(fd, fr), *lines_by_path.get(fd.path, [])])))
-        )
-        for fd, fr in files
-    ]
-    global_lines = [f"blast radius: {r}" for r in review.blast_radius.reasons[:1]]
-    global_lines += [line.strip() for line in lines_by_path.get(None, [])]
-    global_text = _clean(red.scrub(red.text("\n".join(global_lines))))
+    entries = [_clean(red.scrub(red.text(e))) for e in index.entries]
+    global_text = _clean(red.scrub(red.text(index.head)))
 
     intent_text = _clean(red.scrub(red.text(review.intent.text))) or "(no intent stated)"
     if counter.count(intent_text) > min(INTENT_CAP, budget // 5):
@@ -176,7 +170,7 @@ def build_plan(
         body = "\n".join([global_text, *(entries[i] for i in group)]).strip()
         excerpts, shown = _excerpts(blocks, names, red.scrub)
         total = sum(1 for i in group if files[i][0].hunks)
-        note = f"{len(shown)} of {total} files with hunks" if total else "no hunks"
+        note = f"{len(shown)} of {total} files" if total else "no hunks"
         nonce = hashlib.blake2b(
             "\0".join((intent_text, body, excerpts)).encode(), digest_size=4
         ).hexdigest()
@@ -212,9 +206,10 @@ def build_plan(
     group_of = {i: gi for gi, g in enumerate(groups) for i in g}
 
     chunks = [_Chunk(gi) for gi in range(len(groups))]
-    allowance = int(budget * CODE_SHARE)
     header_cost = {fd.path: counter.count(f"### {names[i]}\n") for i, (fd, _) in enumerate(files)}
-    for b in [b for b in blocks if b.must_read] + [b for b in blocks if not b.must_read]:
+
+    def place(b: Block, *, fresh_ok: bool, limit: int | None = None) -> int:
+        """Put ``b`` in the first chunk of its group with room (a new one if allowed): its cost."""
         gi = group_of[b.file_order]
         need = counter.count(b.text) + 1
         room = budget - headers[gi]
@@ -226,24 +221,29 @@ def build_plan(
             ),
             None,
         )
-        if b.must_read:
-            fresh = _Chunk(gi)
-            if (
-                target is None
-                and len(chunks) < MAX_CHUNKS
-                and _extra(fresh, b, need, header_cost) <= room
-            ):
-                target = fresh
-                chunks.append(target)
-        elif target is not None:
-            if _extra(target, b, need, header_cost) > allowance:
-                continue
-            allowance -= _extra(target, b, need, header_cost)
+        if (
+            target is None
+            and fresh_ok
+            and len(chunks) < MAX_CHUNKS
+            and _extra(_Chunk(gi), b, need, header_cost) <= room
+        ):
+            target = _Chunk(gi)
+            chunks.append(target)
         if target is None:
-            continue
-        target.used += _extra(target, b, need, header_cost)
+            return 0
+        extra = _extra(target, b, need, header_cost)
+        if limit is not None and extra > limit:
+            return 0
+        target.used += extra
         target.files.add(b.path)
         target.blocks.append(b)
+        return extra
+
+    must_tokens = sum(place(b, fresh_ok=True) for b in blocks if b.must_read)
+    allowance = min(int(budget * EXTRA_SHARE), int(must_tokens * EXTRA_RATIO))
+    for b in blocks:
+        if b.worth_reading and not b.must_read:
+            allowance -= place(b, fresh_ok=False, limit=allowance)
 
     chunks.sort(key=lambda c: c.group)
     requests: list[Request] = []
@@ -304,51 +304,6 @@ def _extra(chunk: _Chunk, block: Block, need: int, header_cost: Mapping[str, int
 
 def _clean(text: str) -> str:
     return defuse(text.replace("\r", "")).strip()
-
-
-def _symbols(symbols: Sequence[Symbol]) -> str:
-    """``resource- aws_vpc.main, aws_subnet.a; function~ handler``: every symbol, kinds said once."""
-    grouped: dict[str, list[str]] = {}
-    for s in symbols:
-        name = f"{s.old_name}>{s.name}" if s.change == "renamed" and s.old_name else s.name
-        if len(name) > MAX_SYMBOL_CHARS:  # Markdown sections are named by their first words
-            name = name[:MAX_SYMBOL_CHARS] + "…"
-        grouped.setdefault(f"{s.kind}{_CHANGE.get(s.change, '~')}", []).append(name)
-    return "; ".join(f"{key} {', '.join(names)}" for key, names in grouped.items())
-
-
-def _file_line(fd: FileDiff, fr: FileReview | None) -> str:
-    path = (
-        fd.path if not fd.old_path or fd.old_path == fd.path else f"{fd.path} (from {fd.old_path})"
-    )
-    parts = [path, _STATUS.get(fd.status, "M")]
-    if fr is None:
-        parts += [f"+{fd.additions} -{fd.deletions}", "UNANALYSED"]
-        return " ".join(parts)
-    s = fr.scope
-    parts.append(f"+{s.additions} -{s.deletions}")
-    if s.role != "code":
-        parts.append(s.role)
-    if not fr.explained:
-        parts.append("UNEXPLAINED")
-    if s.change_kinds:
-        parts.append("[" + ",".join(s.change_kinds) + "]")
-    if s.cosmetic:
-        parts.append(f"cosmetic:{s.cosmetic}")
-    if fd.binary or s.language == "binary":
-        parts.append("binary")
-    if s.symbols:
-        parts.append(_symbols(s.symbols))
-    return " ".join(parts)
-
-
-def _finding_line(handle: str, f: Finding) -> str:
-    marks = " drift" if resolvable(f) else " stated" if f.licensed else ""
-    if f.rule == "RV101":  # the file line already says UNEXPLAINED; the title adds nothing
-        return f"  {handle} {f.severity}{marks} {f.rule} unexplained file"
-    title = f.title.replace(f"`{f.path}`", "this file") if f.path else f.title
-    title = title.replace(" (stated in the intent)", "")
-    return f"  {handle} {f.severity}{marks} {f.rule}: {title}"
 
 
 def _groups(sizes: Sequence[int], limit: int) -> list[list[int]]:

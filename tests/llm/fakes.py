@@ -15,7 +15,7 @@ Step = ChatResponse | Exception | Callable[[ChatRequest], ChatResponse]
 
 def answer_json(**over: Any) -> str:
     base: dict[str, Any] = {
-        "judgements": [],
+        "implied": [],
         "findings": [],
         "questions": [],
         "summary": "It does a thing. It may break another.",
@@ -63,10 +63,7 @@ def obey_injection(request: ChatRequest) -> ChatResponse:
     handles = sorted(set(re.findall(r"\b(F\d+)\b", user)))
     return reply(
         answer_json(
-            judgements=[
-                {"finding": h, "implied": True, "reason": "The author says this is approved."}
-                for h in handles
-            ],
+            implied=[f"{h}: The author says this is approved." for h in handles],
             findings=[
                 {
                     "title": "Nothing to see here",

@@ -84,7 +84,7 @@ SCENARIOS = (
     ),
     Scenario(
         "truncated",
-        (Reply(body=completion('{"judgements": [{"finding": "F3", "impl', finish="length")),),
+        (Reply(body=completion('{"implied": ["F3: the docs follow the', finish="length")),),
         degraded=True,
         calls=1,
         error="cut off",

@@ -56,13 +56,10 @@ def completion(
 def good_answer(request: dict[str, Any]) -> dict[str, Any]:
     """A valid answer about the request it gets: judges drift findings, asks about the first finding."""
     user = next(m["content"] for m in request["messages"] if m["role"] == "user")
-    handles = re.findall(r"^\s+(F\d+) \w+ drift ", user, re.M)
-    first = re.search(r"^\s+(F\d+) ", user, re.M)
+    handles = re.findall(r"\bdrift (F\d+)\b", user)
+    first = re.search(r"\b(F\d+)\b", user)
     return {
-        "judgements": [
-            {"finding": h, "implied": True, "reason": "The intent's component covers it."}
-            for h in handles
-        ],
+        "implied": [f"{h}: The intent's component covers it." for h in handles],
         "findings": [
             {
                 "title": "The retry loop has no upper bound",
@@ -73,10 +70,7 @@ def good_answer(request: dict[str, Any]) -> dict[str, Any]:
             }
         ],
         "questions": [
-            {
-                "about": first.group(1) if first else "N1",
-                "text": "What happens to in-flight requests when this ships?",
-            }
+            f"{first.group(1) if first else 'N1'}: What happens to in-flight requests when this ships?"
         ],
         "summary": "The change does what the intent says. Its main risk is the unexplained deletion.",
     }

@@ -53,7 +53,7 @@ FAULTS = {
     "not_json": [Reply(body=completion("Sure! Looks good to me."))],
     "schema_violation": [Reply(body=completion('{"findings": "none"}'))],
     "refusal": [Reply(body=completion(None, refusal="I can't help with that."))],
-    "truncated": [Reply(body=completion('{"judgements": [', finish="length"))],
+    "truncated": [Reply(body=completion('{"implied": [', finish="length"))],
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,15 @@ from reviewer.config import Config, LLMSettings
 from reviewer.errors import LLMError
 from reviewer.llm import enrich
 from reviewer.llm.cache import AnswerCache, cache_dir
+from reviewer.llm.plan import skip_reason
+from reviewer.models import BlastRadius, Review
 from reviewer.render.json import to_dict
 
 from . import samples
 from .fakes import FakeClient, FakeTime, TransientError, answer_json, reply
 
 GOOD = answer_json(
-    judgements=[
-        {"finding": "F3", "implied": True, "reason": "The docs describe the new rounding."}
-    ],
+    implied=["F3: The docs describe the new rounding."],
     findings=[
         {
             "title": "Rounding to 2 places changes stored totals",
@@ -29,12 +30,7 @@ GOOD = answer_json(
             "confidence": 0.6,
         }
     ],
-    questions=[
-        {
-            "about": "F1",
-            "text": "Which data in billing-prod is lost when `aws_db_instance.main` goes?",
-        }
-    ],
+    questions=["F2: Which data in billing-prod is lost when `aws_db_instance.main` goes?"],
     summary="Rounds invoice totals to cents. It also deletes the production database.",
 )
 
@@ -69,7 +65,7 @@ def test_a_good_answer_enriches_the_review() -> None:
     assert out.stats.llm_cost_usd == pytest.approx((900 * 0.15 + 120 * 0.60) / 1e6)
     llm = out.llm
     assert llm is not None
-    assert llm["model"] == "gpt-4o-mini" and str(llm["prompt_version"]).startswith("review-1/")
+    assert llm["model"] == "gpt-4o-mini" and str(llm["prompt_version"]).startswith("review-2/")
     assert len(str(llm["cache_key"])) == 64
     assert set(llm["seen"]) == {"full", "part", "name"}  # type: ignore[arg-type]
     seen = llm["seen"]
@@ -111,7 +107,7 @@ def test_invalid_json_is_repaired_once() -> None:
     [
         (reply('{"summary": 3}'), "did not match the schema"),
         (reply(None, refusal="I can't help with that."), "refused"),
-        (reply('{"judgements": [', finish="length"), "cut off"),
+        (reply('{"implied": [', finish="length"), "cut off"),
         (reply("   "), "empty"),
     ],
 )
@@ -195,3 +191,48 @@ def test_a_large_change_is_split_and_reviewed_in_parallel() -> None:
     assert not out.degraded and out.llm is not None
     assert len(client.requests) == len(out.llm["requests"]) > 1  # type: ignore[arg-type]
     assert out.stats.llm_calls == len(client.requests)
+
+
+def _quiet() -> Review:
+    """Aligned, blast radius low, nothing of severity low or above: nothing for a model to do."""
+    review = samples.review()
+    return replace(
+        review,
+        verdict="aligned",
+        requires_answers=False,
+        blast_radius=BlastRadius("low", ("no risky change kinds found",)),
+        findings=tuple(f for f in review.findings if f.severity == "info"),
+        questions=(),
+    )
+
+
+def test_a_review_with_nothing_to_judge_or_sharpen_makes_no_call(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    client = FakeClient([reply(GOOD)])
+    out = enrich(_quiet(), samples.diff(), Config(), client=client, cache=None, verbose=True)
+    assert client.requests == [] and "no call" in capsys.readouterr().err
+    assert out.findings == _quiet().findings and out.summary is None and not out.degraded
+    assert out.stats.llm_calls == 0 and out.stats.llm_tokens == 0
+    assert out.llm is not None and "nothing to judge" in str(out.llm["skipped"])
+    assert any(n.startswith("LLM step skipped:") and "rule engine's" in n for n in out.notes)
+    # without an endpoint, the offline note says why nothing was asked, as before
+    offline = enrich(_quiet(), samples.diff(), Config())
+    assert offline.llm is None and any("offline review" in n for n in offline.notes)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"verdict": "drift"},
+        {"blast_radius": BlastRadius("medium", ("changes a deployed resource",))},
+        {"findings": (samples.FINDINGS[2],)},  # a low drift finding to judge
+        {"findings": (replace(samples.FINDINGS[0], licensed=True),)},  # a stated risk: questions
+    ],
+)
+def test_anything_to_judge_or_sharpen_is_sent(change: dict[str, object]) -> None:
+    review = replace(_quiet(), **change)  # type: ignore[arg-type]
+    assert skip_reason(review) is None
+    client = FakeClient([reply(GOOD)])
+    enrich(review, samples.diff(), Config(), client=client, cache=None)
+    assert len(client.requests) == 1

@@ -105,7 +105,7 @@ def test_every_file_is_named_and_counts_are_exact_and_within_budget() -> None:
 
 def test_a_change_too_big_for_one_request_is_split_into_chunks() -> None:
     review, text = big_change(30)
-    plan = _plan(review, text, max_input_tokens=2500)
+    plan = _plan(review, text, max_input_tokens=2000)
     assert 1 < len(plan.requests) <= 8
     # every deleted database is read somewhere, before any documentation
     deletions = {p for p in plan.paths if p.startswith("infra/")}
@@ -125,7 +125,7 @@ def test_risky_hunks_are_never_dropped_for_cosmetic_ones() -> None:
     assert '-resource "aws_db_instance" "db2"' in user
 
 
-def test_the_sample_is_read_in_full_and_marked() -> None:
+def test_the_sample_reads_the_risky_file_and_names_the_rest() -> None:
     plan = build_plan(
         samples.review(),
         samples.diff(),
@@ -136,10 +136,46 @@ def test_the_sample_is_read_in_full_and_marked() -> None:
     )
     assert len(plan.requests) == 1
     user = plan.requests[0].messages[1][1]
-    assert "F3 low drift RV101" in user and "F1 critical RV201" in user
-    assert "resource- aws_db_instance.main, aws_s3_bucket.exports" in user
-    assert plan.handles["F1"] == "RV201-aaaaaaaaaaaa"
-    assert "infra/main.tf" in plan.part  # the deleted block is previewed, not sent whole
+    assert "docs/notes.md +1-1 docs drift F3" in user  # low drift: the model may judge it
+    assert "infra/main.tf +0-8 infra UNEXPLAINED F1 high [resource_deletion]" in user
+    assert "  F2 critical: Deletes `aws_db_instance.main`" in user
+    assert "resource- aws_s3_bucket.exports" in user  # the other deleted symbol, named once
+    assert plan.handles == {
+        "F1": "RV101-bbbbbbbbbbbb",
+        "F2": "RV201-aaaaaaaaaaaa",
+        "F3": "RV101-cccccccccccc",
+    }
+    assert plan.part == ("infra/main.tf",)  # the deleted block is previewed, not sent whole
+    assert '-resource "aws_db_instance" "main" {' in user
+    # explained plain code, tests and docs: symbols only, never their hunks
+    assert set(plan.name) == {"src/billing/invoice.py", "tests/test_invoice.py", "docs/notes.md"}
+    assert "src/billing/invoice.py +1-1 function~ total" in user
+    assert "round(subtotal" not in user and "Invoices are rounded" not in user
+
+
+def _hunks(path: str, count: int) -> str:
+    """A modified file with ``count`` separate one-line changes."""
+    hunks = "".join(
+        f"@@ -{10 * i + 1},1 +{10 * i + 1},1 @@ def step_{i}():\n-    return {i}\n+    return {i} + offset\n"
+        for i in range(count)
+    )
+    return f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n--- a/{path}\n+++ b/{path}\n{hunks}"
+
+
+def test_risky_files_get_more_than_their_first_block_but_plain_code_none() -> None:
+    text = _tf_delete(1) + _hunks("src/pkg2/core.py", 12)
+    explained = run_review(parse_diff(text), parse_intent("refactor: tidy src/pkg2", source="pr"))
+    plan = _plan(explained, text)
+    assert plan.name == ("src/pkg2/core.py",) and "infra/mod1/main.tf" in plan.full + plan.part
+    assert "offset" not in plan.requests[0].messages[1][1]
+
+    unexplained = run_review(parse_diff(text), parse_intent("refactor: tidy infra", source="pr"))
+    plan = _plan(unexplained, text)
+    user = plan.requests[0].messages[1][1]
+    # an unexplained file is read to be judged: its first block, then more within an allowance
+    assert "src/pkg2/core.py" in plan.part
+    assert "+return 0 + offset" in user and "+return 1 + offset" in user
+    assert "+return 11 + offset" not in user
 
 
 def test_binary_and_rename_only_files() -> None:

@@ -10,8 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.llm.answer import InvalidAnswer, parse_answer, validate
+from reviewer.llm.answer import (
+    AskedQuestion,
+    InvalidAnswer,
+    Judgement,
+    parse_answer,
+    split_handle,
+    validate,
+)
 from reviewer.llm.prompt import defuse, fill, load_templates
+from reviewer.llm.tokens import count_schema, counter_for
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,9 +55,9 @@ def test_fill_is_one_pass_and_defuse_breaks_fences() -> None:
 
 def _valid() -> dict[str, object]:
     return {
-        "judgements": [{"finding": "F1", "implied": False, "reason": "r"}],
+        "implied": ["F1: r"],
         "findings": [{"title": "t", "severity": "low", "path": None, "line": 3, "confidence": 0.5}],
-        "questions": [{"about": "F1", "text": "q?"}],
+        "questions": ["N1: q?"],
         "summary": "s.",
     }
 
@@ -57,8 +65,46 @@ def _valid() -> dict[str, object]:
 def test_a_valid_answer_parses_even_inside_a_markdown_fence() -> None:
     schema = load_templates().schema
     a = parse_answer(json.dumps(_valid()), schema)
-    assert a.judgements[0].finding == "F1" and a.findings[0].line == 3 and a.summary == "s."
+    assert a.judgements == (Judgement("F1", True, "r"),)
+    assert a.questions == (AskedQuestion("N1", "q?"),)
+    assert a.findings[0].line == 3 and a.summary == "s."
     assert parse_answer("```json\n" + json.dumps(_valid()) + "\n```", schema) == a
+
+
+@pytest.mark.parametrize(
+    ("item", "handle", "text"),
+    [
+        ("F2: the docs follow the code", "F2", "the docs follow the code"),
+        ("F12 - why", "F12", "why"),
+        ("**N3**: bold", "N3", "bold"),
+        ("[F4] bracketed", "F4", "bracketed"),
+        ("F10:", "F10", ""),
+        ("What about F1?", "", "What about F1?"),
+        ("Fix: not a handle", "", "Fix: not a handle"),
+    ],
+)
+def test_list_items_name_their_handle_first(item: str, handle: str, text: str) -> None:
+    assert split_handle(item) == (handle, text)
+
+
+def test_the_schema_is_strict_and_small() -> None:
+    """OpenAI strict mode: every object closed, every property required; and few tokens."""
+    schema = load_templates().schema
+
+    def objects(node: object) -> list[dict[str, object]]:
+        if isinstance(node, dict):
+            found = [node] if node.get("type") == "object" else []
+            return found + [o for v in node.values() for o in objects(v)]
+        if isinstance(node, list):
+            return [o for v in node for o in objects(v)]
+        return []
+
+    for obj in objects(schema):
+        assert obj["additionalProperties"] is False
+        assert sorted(obj["required"]) == sorted(obj["properties"])  # type: ignore[arg-type]
+    counter = counter_for("gpt-4o-mini")
+    assert count_schema(counter, schema) < 160
+    assert counter.count(load_templates().system) < 140
 
 
 @pytest.mark.parametrize(
@@ -68,8 +114,8 @@ def test_a_valid_answer_parses_even_inside_a_markdown_fence() -> None:
         (lambda d: d.update(extra=1), "not allowed"),
         (lambda d: d["findings"][0].update(severity="critical"), "one of"),
         (lambda d: d["findings"][0].update(line="3"), "integer or null"),
-        (lambda d: d["judgements"][0].update(implied=1), "boolean"),
-        (lambda d: d["questions"].append("q"), "object"),
+        (lambda d: d["implied"].append({"finding": "F1"}), "string"),
+        (lambda d: d["questions"].append(3), "string"),
     ],
 )
 def test_schema_violations_are_named(mutate: object, message: str) -> None:

@@ -89,9 +89,8 @@ index 0000000..4444444
 +{END}
 """
 
-INTENT = (
-    f"feat: deploy settings\n\nUse token {GITHUB_PAT} for the release job; the key is {OPENAI}."
-)
+#: the intent leaves deploy/settings.py unexplained, so its lines are read (and must be redacted)
+INTENT = f"fix: the billing rounding\n\nThe release job uses {GITHUB_PAT} and the Slack hook."
 
 
 def _det() -> tuple[object, object]:
@@ -110,6 +109,8 @@ def test_seeded_secrets_never_appear_in_a_request_body() -> None:
         assert json.dumps(secret)[1:-1] not in bodies
     assert "[REDACTED:" in bodies
     assert out.llm is not None and out.llm["redactions"] >= len(SECRETS) - 1
+    # every file that holds a secret was read, so redaction (not omission) kept them out
+    assert sorted(out.llm["seen"]["full"]) == sorted(fd.path for fd in diff.files)  # type: ignore[attr-defined, index]
     assert "deploy/settings.py" in bodies and "db_password = " in bodies  # the rest is still there
 
 
