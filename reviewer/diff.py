@@ -10,7 +10,6 @@ every other file. See benchmarks/README.md for the numbers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .errors import DiffError
 from .models import Diff, FileDiff, FileStatus, Hunk
@@ -114,20 +113,27 @@ def _marker_path(line: str) -> str:
     return _strip_prefix(path)
 
 
-@dataclass
 class _Builder:
-    old: str | None = None
-    new: str | None = None
-    status: FileStatus | None = None
-    old_mode: str | None = None
-    new_mode: str | None = None
-    similarity: int | None = None
-    binary: bool = False
-    old_blob: str | None = None
-    new_blob: str | None = None
-    seen_markers: bool = False
-    hunks: list[Hunk] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    """The parts of one file's diff, collected line by line."""
+
+    __slots__ = (
+        "old", "new", "status", "old_mode", "new_mode", "similarity", "binary", "old_blob", "new_blob",
+        "seen_markers", "hunks", "problems",
+    )
+
+    def __init__(self) -> None:
+        self.old: str | None = None
+        self.new: str | None = None
+        self.status: FileStatus | None = None
+        self.old_mode: str | None = None
+        self.new_mode: str | None = None
+        self.similarity: int | None = None
+        self.binary = False
+        self.old_blob: str | None = None
+        self.new_blob: str | None = None
+        self.seen_markers = False
+        self.hunks: list[Hunk] = []
+        self.problems: list[str] = []
 
     def build(self) -> FileDiff | None:
         old, new = self.old, self.new

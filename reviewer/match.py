@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import models as m
 from .models import Diff, FileDiff, FileScope, Hunk, Intent, Scope, Signal
@@ -59,20 +59,24 @@ KIND_WORDS: dict[str, frozenset[str]] = {
 _UNDO = frozenset(stem(w) for w in "revert rollback undo restore".split())
 
 
-@dataclass
 class Evidence:
     """What one file offers to be matched against the intent."""
 
-    path_terms: set[str] = field(default_factory=set)
-    symbol_terms: set[str] = field(default_factory=set)
-    content_terms: set[str] = field(default_factory=set)
-    context_terms: set[str] = field(default_factory=set)
-    #: identifiers the change introduces or removes (for followers: README rows of a new input)
-    identifiers: set[str] = field(default_factory=set)
-    #: per symbol, its specific terms (generic words left out)
-    symbol_names: list[frozenset[str]] = field(default_factory=list)
-    #: the file's hunks, for checks only some intents need
-    hunks: tuple[Hunk, ...] = ()
+    __slots__ = (
+        "path_terms", "symbol_terms", "content_terms", "context_terms", "identifiers", "symbol_names", "hunks"
+    )
+
+    def __init__(self, path_terms: set[str] | None = None) -> None:
+        self.path_terms: set[str] = path_terms if path_terms is not None else set()
+        self.symbol_terms: set[str] = set()
+        self.content_terms: set[str] = set()
+        self.context_terms: set[str] = set()
+        #: identifiers the change introduces or removes (for followers: README rows of a new input)
+        self.identifiers: set[str] = set()
+        #: per symbol, its specific terms (generic words left out)
+        self.symbol_names: list[frozenset[str]] = []
+        #: the file's hunks, for checks only some intents need
+        self.hunks: tuple[Hunk, ...] = ()
 
     @property
     def typo_like(self) -> bool:
@@ -80,8 +84,7 @@ class Evidence:
         return bool(self.hunks) and all(_typo_hunk(h.lines) for h in self.hunks)
 
 
-@dataclass(frozen=True, slots=True)
-class IntentTerms:
+class IntentTerms(NamedTuple):
     weights: dict[str, float]
     roles: frozenset[str]
     words: frozenset[str]  # every stemmed word of the intent, stopwords included
@@ -98,15 +101,13 @@ class IntentTerms:
         return total, hits
 
 
-@dataclass(frozen=True, slots=True)
-class FileMatch:
+class FileMatch(NamedTuple):
     explained: bool
     explained_by: tuple[str, ...]
     score: float
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     files: dict[str, FileMatch]
     licensed: dict[Signal, bool]
     intent_terms: IntentTerms

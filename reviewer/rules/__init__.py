@@ -14,23 +14,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..config import Config
 from ..match import Match
 from ..models import CHANGE_KINDS, Diff, Finding, Intent, Scope, Severity
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     name: str
     summary: str
     kind: str | None = None
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     intent: Intent
     scope: Scope
     diff: Diff

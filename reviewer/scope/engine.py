@@ -14,7 +14,7 @@ import bisect
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import cached_property
 
 from tree_sitter import Node, QueryCursor, Tree
@@ -32,8 +32,7 @@ REPAIRS: dict[str, FragmentRepair] = {}
 _WS_RE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     side: Side
     text: str
     first_line: int  # the real line number of the first real row
@@ -53,36 +52,63 @@ class Segment:
         return self.first_line - 1 if line is None else line
 
 
-@dataclass(slots=True)
 class Definition:
     """A named definition found on one side: function, class, resource, object ..."""
 
-    kind: str
-    name: str
-    start: int  # first line of its range (decorators, modifiers and comments above included)
-    end: int
-    head: int  # the line that names it
-    signature: str = ""
-    digest: str = ""
-    public: bool | None = None
-    #: found only in a hunk's section heading: its range is known, its header line is not
-    virtual: bool = False
+    __slots__ = ("kind", "name", "start", "end", "head", "signature", "digest", "public", "virtual")
+
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        start: int,  # first line of its range (decorators, modifiers and comments above included)
+        end: int,
+        head: int,  # the line that names it
+        signature: str = "",
+        digest: str = "",
+        public: bool | None = None,
+        virtual: bool = False,  # found only in a hunk's section heading: range known, header not
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.start = start
+        self.end = end
+        self.head = head
+        self.signature = signature
+        self.digest = digest
+        self.public = public
+        self.virtual = virtual
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.kind, self.name)
 
+    def __repr__(self) -> str:
+        return (
+            f"Definition({self.kind!r}, {self.name!r}, {self.start}-{self.end}, head={self.head}, "
+            f"public={self.public}, virtual={self.virtual})"
+        )
 
-@dataclass
+
 class Partial:
     """What one analyzer found in one file."""
 
-    symbols: list[Symbol] = field(default_factory=list)
-    signals: list[Signal] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    cosmetic: str | None = None
-    #: language name to report when the analyzer knows better than the extension (e.g. "kubernetes")
-    language: str | None = None
+    __slots__ = ("symbols", "signals", "notes", "cosmetic", "language")
+
+    def __init__(
+        self,
+        symbols: list[Symbol] | None = None,
+        signals: list[Signal] | None = None,
+        notes: list[str] | None = None,
+        cosmetic: str | None = None,
+        language: str | None = None,
+    ) -> None:
+        self.symbols: list[Symbol] = symbols if symbols is not None else []
+        self.signals: list[Signal] = signals if signals is not None else []
+        self.notes: list[str] = notes if notes is not None else []
+        self.cosmetic = cosmetic
+        #: language name to report when the analyzer knows better than the extension ("kubernetes")
+        self.language = language
 
 
 class FileContext:
