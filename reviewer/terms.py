@@ -99,6 +99,7 @@ def subwords(token: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=200_000)
 def is_identifier_like(token: str) -> bool:
     """A token a person would only write when naming code: snake_case, camelCase, dotted, digits."""
     if len(token) < 3:
@@ -126,21 +127,29 @@ _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 
 
+@lru_cache(maxsize=200_000)
 def is_stop(word: str) -> bool:
     w = word.lower()
     return w in STOPWORDS or stem(w) in _STOP_STEMS or len(w) < 2 or w.isdigit()
 
 
+@lru_cache(maxsize=200_000)
+def _token_terms(tok: str, keep_stop: bool) -> tuple[str, ...]:
+    out: list[str] = []
+    low = tok.lower()
+    if len(low) > 2 and ("_" in low or "-" in low or "." in low):
+        out.append(low)
+    for sw in subwords(tok):
+        if keep_stop or not is_stop(sw):
+            out.append(stem(sw))
+    return tuple(out)
+
+
 def term_set(text: str, *, keep_stop: bool = False) -> set[str]:
     """Stemmed terms of ``text``: whole identifiers (lowercased) and their subwords."""
     out: set[str] = set()
-    for tok in tokens(text):
-        low = tok.lower()
-        if len(low) > 2 and ("_" in low or "-" in low or "." in low):
-            out.add(low)
-        for sw in subwords(tok):
-            if keep_stop or not is_stop(sw):
-                out.add(stem(sw))
+    for tok in set(tokens(text)):
+        out.update(_token_terms(tok, keep_stop))
     return out
 
 

@@ -16,7 +16,10 @@ def to_dict(review: Review) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "verdict": review.verdict,
         "requires_answers": review.requires_answers,
-        "blast_radius": {"level": review.blast_radius.level, "reasons": list(review.blast_radius.reasons)},
+        "blast_radius": {
+            "level": review.blast_radius.level,
+            "reasons": list(review.blast_radius.reasons),
+        },
         "intent": {
             "source": intent.source,
             "text": intent.text,
@@ -96,7 +99,13 @@ def to_dict(review: Review) -> dict[str, Any]:
             for f in review.findings
         ],
         "questions": [
-            {"id": q.id, "finding": q.finding, "text": q.text, "answered": q.answered, "answer": q.answer}
+            {
+                "id": q.id,
+                "finding": q.finding,
+                "text": q.text,
+                "answered": q.answered,
+                "answer": q.answer,
+            }
             for q in review.questions
         ],
         "degraded": review.degraded,
