@@ -113,6 +113,8 @@ class CodeSpec:
     #: in full mode, look for definitions only around the changed lines (a definition that holds
     #: no changed line cannot change); off for languages whose ``refine`` reads every definition
     ranged: bool = False
+    #: name a function defined inside another by its enclosing function (`view.inner`)
+    qualify_locals: bool = False
 
 
 def _qualify(
@@ -130,6 +132,10 @@ def _qualify(
         if anc.type in spec.functions:
             local = True
             first = False
+            if spec.qualify_locals:
+                fname = _default_name(anc)
+                if fname and fname != SENTINEL:
+                    parts.append(fname)  # `view.inner`, like Python's own __qualname__
             continue
         if anc.type in spec.containers:
             cname = spec.container_name(anc)

@@ -39,6 +39,8 @@ class Segment(NamedTuple):
     heading: bool = False  # row 0 is the hunk's section heading, not a real line
     #: rows after the heading added to repair the fragment (an opening quote), not real lines
     prefix_rows: int = 0
+    #: the whole file (full mode), not a hunk fragment: nothing to repair
+    whole: bool = False
 
     def line_of(self, row: int) -> int | None:
         virtual = int(self.heading) + self.prefix_rows
@@ -183,7 +185,7 @@ class FileContext:
             return []
         if self.full:
             src = self.source(side)
-            return [] if src is None else [Segment(side, src, 1)]
+            return [] if src is None else [Segment(side, src, 1, whole=True)]
         out: list[Segment] = []
         keep = "+" if side == "new" else "-"
         for h in self.fd.hunks:

@@ -50,6 +50,8 @@ def _refine(seg: Segment, defs: list[Definition]) -> list[Definition]:
     Also recovers ``def``/``class`` headers that error recovery lost (a fragment starting in the
     middle of a bracketed expression).
     """
+    if seg.whole:
+        return defs  # a whole file parses as it is: only fragments need repairs
     rows = seg.text.split("\n")
     code_rows = [
         (r, _indent(t)) for r, t in enumerate(rows) if t.strip() and not t.lstrip().startswith("#")
@@ -165,6 +167,8 @@ SPEC = CodeSpec(
     is_public=_public,
     accept=_accept,
     refine=_refine,
+    ranged=True,
+    qualify_locals=True,
     extra={"module_is_api": True},
 )
 
