@@ -29,14 +29,20 @@ ROOT = HERE.parent
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench" / "dev.jsonl"
 
 
-def _median_wall(cmd: list[str], runs: int, cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
+def _median_wall(
+    cmd: list[str], runs: int, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> float:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        proc = subprocess.run(
+            cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+        )
         times.append(time.perf_counter() - t)
         if proc.returncode not in (0, 1):
-            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode()[:500]}")
+            raise SystemExit(
+                f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode()[:500]}"
+            )
     return statistics.median(times)
 
 
@@ -51,17 +57,20 @@ def typical_repo(root: Path) -> Path:
     env_files: dict[str, str] = {}
     for i in range(4):
         env_files[f"src/svc{i}/handlers.py"] = "".join(
-            f"def handler_{j}(request):\n    value = request.get('k{j}')\n    return value * {j}\n\n\n" for j in range(40)
+            f"def handler_{j}(request):\n    value = request.get('k{j}')\n    return value * {j}\n\n\n"
+            for j in range(40)
         )
     for i in range(2):
         env_files[f"pkg/mod{i}/server.go"] = "package mod\n\n" + "".join(
             f"func Handle{j}(x int) int {{\n\treturn x + {j}\n}}\n\n" for j in range(40)
         )
     env_files["infra/main.tf"] = "".join(
-        f'resource "aws_s3_bucket" "b{j}" {{\n  bucket = "bucket-{j}"\n  force_destroy = false\n}}\n\n' for j in range(30)
+        f'resource "aws_s3_bucket" "b{j}" {{\n  bucket = "bucket-{j}"\n  force_destroy = false\n}}\n\n'
+        for j in range(30)
     )
     env_files["deploy/app.yaml"] = "".join(
-        f"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{j}\nspec:\n  replicas: 2\n" for j in range(10)
+        f"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{j}\nspec:\n  replicas: 2\n"
+        for j in range(10)
     )
     env_files["README.md"] = "# Project\n\n" + "".join(f"Line {j} of docs.\n" for j in range(50))
     env_files["CHANGES.md"] = "# Changes\n\n- initial\n"
@@ -84,7 +93,16 @@ def typical_repo(root: Path) -> Path:
             text += "- more\n"
         (repo / path).write_text(text)
     _git(repo, "add", "-A")
-    _git(repo, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "Tune handlers and replicas")
+    _git(
+        repo,
+        "-c",
+        "user.name=b",
+        "-c",
+        "user.email=b@b",
+        "commit",
+        "-qm",
+        "Tune handlers and replicas",
+    )
     return repo
 
 
@@ -94,7 +112,9 @@ def big_diff(bench: Path, files_goal: int) -> tuple[str, int, int]:
     files = lines = 0
     rnd = 0
     header = re.compile(r"^(diff --git a/)(\S+) b/(\S+)", re.M)
-    marker = re.compile(r"^(--- a/|\+\+\+ b/|rename from |rename to |copy from |copy to )(\S)", re.M)
+    marker = re.compile(
+        r"^(--- a/|\+\+\+ b/|rename from |rename to |copy from |copy to )(\S)", re.M
+    )
     while files < files_goal:
         for c in cases:
             d = c["diff"]
@@ -102,7 +122,9 @@ def big_diff(bench: Path, files_goal: int) -> tuple[str, int, int]:
             d = marker.sub(lambda m, r=rnd: f"{m.group(1)}r{r}/{m.group(2)}", d)
             parts.append(d if d.endswith("\n") else d + "\n")
             files += d.count("\ndiff --git ") + (1 if d.startswith("diff --git ") else 0)
-            lines += sum(1 for ln in d.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++ ", "--- ")))
+            lines += sum(
+                1 for ln in d.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++ ", "--- "))
+            )
         rnd += 1
     return "".join(parts), files, lines
 
@@ -110,7 +132,9 @@ def big_diff(bench: Path, files_goal: int) -> tuple[str, int, int]:
 def _env() -> dict[str, str]:
     """Run the checkout's code even when the package is not installed."""
     env = {**os.environ, "NO_COLOR": "1"}
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = str(ROOT) + (
+        os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
+    )
     return env
 
 
@@ -121,7 +145,9 @@ def reviewer_cmd() -> list[str]:
 def run_child(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one child process."""
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, err = proc.communicate()
     wall = time.perf_counter() - t
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -169,18 +195,55 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         repo = typical_repo(Path(tmp))
         base = _median_wall([sys.executable, "-c", "pass"], args.runs)
-        cold = _median_wall(reviewer_cmd() + ["review", "--base", "HEAD~1", "--intent", "Tune handlers and replicas",
-                                              "--format", "json"], args.runs, cwd=repo, env=env)
-        print(f"cold review of a typical change (10 files, ~400 changed lines, --base, full files): "
-              f"{cold * 1000:.0f} ms median of {args.runs}; python -c pass {base * 1000:.0f} ms; "
-              f"ratio {cold / base:.1f}x (goal <= 8x)")
+        cold = _median_wall(
+            [
+                *reviewer_cmd(),
+                "review",
+                "--base",
+                "HEAD~1",
+                "--intent",
+                "Tune handlers and replicas",
+                "--format",
+                "json",
+            ],
+            args.runs,
+            cwd=repo,
+            env=env,
+        )
+        print(
+            f"cold review of a typical change (10 files, ~400 changed lines, --base, full files): "
+            f"{cold * 1000:.0f} ms median of {args.runs}; python -c pass {base * 1000:.0f} ms; "
+            f"ratio {cold / base:.1f}x (goal <= 8x)"
+        )
         patch = Path(tmp) / "typical.diff"
-        patch.write_text(subprocess.run(["git", "show", "--format=", "HEAD"], cwd=repo, capture_output=True,
-                                        text=True, check=True).stdout)
-        cold_diff = _median_wall(reviewer_cmd() + ["review", "--diff", str(patch), "--intent", "Tune handlers",
-                                                   "--format", "json"], args.runs, cwd=Path(tmp), env=env)
-        print(f"cold review of the same change from a diff file (hunk mode): {cold_diff * 1000:.0f} ms; "
-              f"ratio {cold_diff / base:.1f}x")
+        patch.write_text(
+            subprocess.run(
+                ["git", "show", "--format=", "HEAD"],
+                cwd=repo,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        cold_diff = _median_wall(
+            [
+                *reviewer_cmd(),
+                "review",
+                "--diff",
+                str(patch),
+                "--intent",
+                "Tune handlers",
+                "--format",
+                "json",
+            ],
+            args.runs,
+            cwd=Path(tmp),
+            env=env,
+        )
+        print(
+            f"cold review of the same change from a diff file (hunk mode): {cold_diff * 1000:.0f} ms; "
+            f"ratio {cold_diff / base:.1f}x"
+        )
 
         if args.skip_large or not args.bench.exists():
             return 0
@@ -192,15 +255,32 @@ def main() -> int:
             part = "\ndiff --git ".join(chunks[: max(1, int(len(chunks) * frac))]) + "\n"
             path = Path(tmp) / f"big-{frac}.diff"
             path.write_text(part)
-            wall, rss = run_child(reviewer_cmd() + ["review", "--diff", str(path), "--format", "json",
-                                                    "-o", os.devnull, "--intent", "large change"], cwd=Path(tmp))
+            wall, rss = run_child(
+                [
+                    *reviewer_cmd(),
+                    "review",
+                    "--diff",
+                    str(path),
+                    "--format",
+                    "json",
+                    "-o",
+                    os.devnull,
+                    "--intent",
+                    "large change",
+                ],
+                cwd=Path(tmp),
+            )
             sizes.append((frac, wall, rss, len(part)))
-            print(f"  {int(frac * 100):>3}% ({len(part) / 1e6:5.1f} MB): {wall:6.2f} s, peak RSS so far {rss:.0f} MB, "
-                  f"{wall / (len(part) / 1e6):.2f} s/MB")
+            print(
+                f"  {int(frac * 100):>3}% ({len(part) / 1e6:5.1f} MB): {wall:6.2f} s, peak RSS so far {rss:.0f} MB, "
+                f"{wall / (len(part) / 1e6):.2f} s/MB"
+            )
         ts = treesitter_only(text)
         full = sizes[-1][1]
         print(f"  goal: <= 10 s wall -> {full:.2f} s; <= 1 GB RSS -> {sizes[-1][2]:.0f} MB")
-        print(f"  tree-sitter alone parsing the same hunk fragments: {ts:.2f} s; review/parse = {full / ts:.2f}x (goal <= 4x)")
+        print(
+            f"  tree-sitter alone parsing the same hunk fragments: {ts:.2f} s; review/parse = {full / ts:.2f}x (goal <= 4x)"
+        )
     return 0
 
 

@@ -149,10 +149,25 @@ def review_case(case: Case) -> Outcome:
         diff = parse_diff(case.diff)
         intent = parse_intent(case.body, source="commit", title=case.title)
         result = review(diff, intent)
-    except Exception as exc:  # noqa: BLE001 - a bench reports a failing case and goes on
-        return Outcome(case, "error", "low", frozenset(), time.perf_counter() - t0, None, f"{type(exc).__name__}: {exc}")
+    except Exception as exc:
+        return Outcome(
+            case,
+            "error",
+            "low",
+            frozenset(),
+            time.perf_counter() - t0,
+            None,
+            f"{type(exc).__name__}: {exc}",
+        )
     level = result.blast_radius.level
-    return Outcome(case, result.verdict, level, frozenset(result.out_of_scope_paths), time.perf_counter() - t0, result)
+    return Outcome(
+        case,
+        result.verdict,
+        level,
+        frozenset(result.out_of_scope_paths),
+        time.perf_counter() - t0,
+        result,
+    )
 
 
 def score(outcomes: list[Outcome]) -> tuple[Score, dict[str, Score]]:
@@ -202,9 +217,14 @@ def _fmt(v: float | None) -> str:
 
 
 def _text(r: dict[str, Any]) -> str:
-    lines = [f"bench: {r['file']} ({r['total']['cases']} cases, median {r['median_ms']:.1f} ms/case)"]
+    lines = [
+        f"bench: {r['file']} ({r['total']['cases']} cases, median {r['median_ms']:.1f} ms/case)"
+    ]
     t = r["total"]
-    for label, key in (("flagged = drift or mismatch", "flagged"), ("flagged = mismatch only", "mismatch_only")):
+    for label, key in (
+        ("flagged = drift or mismatch", "flagged"),
+        ("flagged = mismatch only", "mismatch_only"),
+    ):
         m = t[key]
         lines.append(
             f"  {label:<28} TP {m['tp']:>3} FP {m['fp']:>3} TN {m['tn']:>3} FN {m['fn']:>3}   "

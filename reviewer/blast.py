@@ -10,9 +10,17 @@ from .models import BlastRadius, FileScope, Finding, Level, Scope, level_rank
 from .rules.size import _area
 
 #: severity of a signal -> the blast radius it implies on its own
-_BY_SEVERITY: dict[str, Level] = {"info": "low", "low": "low", "medium": "medium", "high": "high", "critical": "high"}
+_BY_SEVERITY: dict[str, Level] = {
+    "info": "low",
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+    "critical": "high",
+}
 _PROD_RE = re.compile(r"(^|/)(prod|production|prd|live)(/|[-_.]|$)", re.I)
-_NOT_MANIFESTS = frozenset({"hcl", "dockerfile", "bash", "make", "markdown", "rst", "text", "binary"})
+_NOT_MANIFESTS = frozenset(
+    {"hcl", "dockerfile", "bash", "make", "markdown", "rst", "text", "binary"}
+)
 _TF_KINDS = frozenset({"resource", "data", "module", "local", "provider", "backend"})
 
 
@@ -26,7 +34,9 @@ def _changes_behaviour(fs: FileScope) -> bool:
     if fs.role == "infra" and fs.language not in _NOT_MANIFESTS:
         return any(s.change != "added" for s in fs.symbols)
     if fs.language == "hcl" and fs.deletions:
-        return any(s.kind in _TF_KINDS and s.change in ("modified", "signature") for s in fs.symbols)
+        return any(
+            s.kind in _TF_KINDS and s.change in ("modified", "signature") for s in fs.symbols
+        )
     return False
 
 
@@ -65,20 +75,29 @@ def blast_radius(
 
     # many medium changes of one kind add up: a dozen removed public functions break callers,
     # CI/CD rewritten in several files changes how everything ships
-    removed_api = [(f.path, s) for f in scope.files for s in f.signals
-                   if s.kind == "public_api" and s.side == "old"]
+    removed_api = [
+        (f.path, s)
+        for f in scope.files
+        for s in f.signals
+        if s.kind == "public_api" and s.side == "old"
+    ]
     api_files = {p for p, _ in removed_api}
     if len(removed_api) >= 5 and len(api_files) >= 2:
         raise_to("high", f"removes {len(removed_api)} public symbols across {len(api_files)} files")
-    ci_files = {f.path for f in scope.files for s in f.signals if s.kind == "ci_cd" and s.severity != "low"}
+    ci_files = {
+        f.path for f in scope.files for s in f.signals if s.kind == "ci_cd" and s.severity != "low"
+    }
     if len(ci_files) >= 3:
         raise_to("high", f"changes how code is built or shipped in {len(ci_files)} CI/CD files")
 
     # code of many deployable components changed at once: if it goes wrong, it goes wrong everywhere
     from .match import component
 
-    code_components = {component(f.path) for f in scope.files
-                       if f.role in ("code", "dependency") and not f.cosmetic and component(f.path)}
+    code_components = {
+        component(f.path)
+        for f in scope.files
+        if f.role in ("code", "dependency") and not f.cosmetic and component(f.path)
+    }
     if len(code_components) >= 4:
         raise_to("high", f"changes the code of {len(code_components)} components at once")
 

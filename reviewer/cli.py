@@ -7,6 +7,7 @@ or reaches --fail-on; 2 a known error (one line on stderr); 3 a bug (one line, t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -28,7 +29,7 @@ MAX_DIFF_BYTES = 512 * 1024 * 1024
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line and exit code 2 through our own path."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -37,21 +38,29 @@ def build_parser() -> argparse.ArgumentParser:
         prog="reviewer",
         description="Compare what a change says it does with what its diff does.",
     )
-    p.add_argument("--version", action="version", version=f"reviewer {__version__} (intent-reviewer)")
+    p.add_argument(
+        "--version", action="version", version=f"reviewer {__version__} (intent-reviewer)"
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     r = sub.add_parser("review", help="review a diff against its stated intent")
     src = r.add_argument_group("diff source (one of)")
     src.add_argument("source", nargs="?", metavar="-", help="read the diff from stdin")
     src.add_argument("--diff", metavar="FILE", help="a unified diff file ('-' for stdin)")
-    src.add_argument("--base", metavar="REV", help="review REV...HEAD (or ...--head) like a pull request")
+    src.add_argument(
+        "--base", metavar="REV", help="review REV...HEAD (or ...--head) like a pull request"
+    )
     src.add_argument("--head", metavar="REV", help="the head revision for --base (default HEAD)")
     src.add_argument("--staged", action="store_true", help="review the staged changes (the index)")
     it = r.add_argument_group("intent (one of)")
     it.add_argument("--intent", metavar="TEXT", help="the stated intent")
-    it.add_argument("--intent-file", metavar="FILE", help="read the intent from a file (first line = title)")
     it.add_argument(
-        "--intent-from-commits", action="store_true", help="use the commit messages of --base..--head"
+        "--intent-file", metavar="FILE", help="read the intent from a file (first line = title)"
+    )
+    it.add_argument(
+        "--intent-from-commits",
+        action="store_true",
+        help="use the commit messages of --base..--head",
     )
     it.add_argument(
         "--intent-source",
@@ -60,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out = r.add_argument_group("output")
     out.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
-    out.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    out.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report here instead of stdout"
+    )
     out.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     out.add_argument(
         "--fail-on",
@@ -68,10 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 at or above this (default: the policy's fail_on, 'mismatch')",
     )
     cfg = r.add_argument_group("policy")
-    cfg.add_argument("--config", metavar="FILE", help="a .reviewer.toml to use instead of the repository's")
-    cfg.add_argument("--repo", metavar="DIR", help="the git repository (default: the current directory)")
+    cfg.add_argument(
+        "--config", metavar="FILE", help="a .reviewer.toml to use instead of the repository's"
+    )
+    cfg.add_argument(
+        "--repo", metavar="DIR", help="the git repository (default: the current directory)"
+    )
     llm = r.add_argument_group("LLM (optional)")
-    llm.add_argument("--llm", dest="llm", action="store_true", default=None, help="sharpen the review with an LLM")
+    llm.add_argument(
+        "--llm",
+        dest="llm",
+        action="store_true",
+        default=None,
+        help="sharpen the review with an LLM",
+    )
     llm.add_argument("--no-llm", dest="llm", action="store_false", help="never call an LLM")
     llm.add_argument("--model", help="the model name (default: the policy's llm.model)")
     llm.add_argument("--on-llm-error", choices=("degrade", "fail"), default="degrade")
@@ -82,11 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--format", choices=("text", "json"), default="text")
     b.add_argument("--cases", metavar="ID", nargs="*", help="only these case ids")
     b.add_argument("--show", choices=("none", "misses", "all"), default="none", help="list cases")
-    b.add_argument("--llm", action="store_true", help="also run the LLM step (needs a configured endpoint)")
-    b.add_argument("--tokens", action="store_true", help="report LLM prompt tokens vs the raw-diff baseline")
+    b.add_argument(
+        "--llm", action="store_true", help="also run the LLM step (needs a configured endpoint)"
+    )
+    b.add_argument(
+        "--tokens", action="store_true", help="report LLM prompt tokens vs the raw-diff baseline"
+    )
     b.add_argument("--model", help="the model whose tokenizer counts tokens")
 
-    i = sub.add_parser("intent", help="record the intent for the current branch (e.g. an AI prompt)")
+    i = sub.add_parser(
+        "intent", help="record the intent for the current branch (e.g. an AI prompt)"
+    )
     isub = i.add_subparsers(dest="intent_command", metavar="ACTION", parser_class=_Parser)
     iset = isub.add_parser("set", help="record the intent")
     iset.add_argument("text", nargs="?", help="the intent text ('-' or omitted: stdin)")
@@ -98,7 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("hook", help="pre-commit hook entry points")
     hsub = h.add_subparsers(dest="hook_command", metavar="STAGE", parser_class=_Parser)
     hc = hsub.add_parser("commit-msg", help="review the staged diff against the commit message")
-    hc.add_argument("message_file", nargs="?", help="default: the file git is writing (COMMIT_EDITMSG)")
+    hc.add_argument(
+        "message_file", nargs="?", help="default: the file git is writing (COMMIT_EDITMSG)"
+    )
     hp = hsub.add_parser("pre-push", help="review the pushed range against its commit messages")
     hp.add_argument("remote", nargs="?", help="as git passes it to a pre-push hook (refs on stdin)")
     hp.add_argument("url", nargs="?", help=argparse.SUPPRESS)
@@ -141,16 +170,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # the reader went away (| head): not an error of ours
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        except OSError:
-            pass
         return EXIT_OK
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0) if isinstance(exc.code, int) else 0
-    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes exit 3
+    except Exception as exc:
         log = _write_crash_log(exc)
-        _err(f"reviewer: internal error ({type(exc).__name__}: {str(exc)[:200]}); this is a bug. Details: {log}")
+        _err(
+            f"reviewer: internal error ({type(exc).__name__}: {str(exc)[:200]}); this is a bug. Details: {log}"
+        )
         return EXIT_BUG
 
 
@@ -188,9 +217,13 @@ def _cmd_review(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     sources = [bool(args.diff), args.source == "-", bool(args.base), bool(args.staged)]
     if args.source not in (None, "-"):
-        raise UsageError(f"unexpected argument {args.source!r} (use --diff FILE, '-', --base REV or --staged)")
+        raise UsageError(
+            f"unexpected argument {args.source!r} (use --diff FILE, '-', --base REV or --staged)"
+        )
     if sum(sources) != 1:
-        raise UsageError("give exactly one diff source: --diff FILE, '-' (stdin), --base REV or --staged")
+        raise UsageError(
+            "give exactly one diff source: --diff FILE, '-' (stdin), --base REV or --staged"
+        )
     if args.head and not args.base:
         raise UsageError("--head needs --base")
     intents = [args.intent is not None, args.intent_file is not None, args.intent_from_commits]
@@ -207,7 +240,9 @@ def _cmd_review(args: argparse.Namespace) -> int:
     # a diff file is also read whole when the repository here holds its blobs
     in_repo = git.inside_work_tree(repo)
     if (args.base or args.staged) and not in_repo:
-        raise UsageError(f"{repo or Path.cwd()} is not inside a git work tree (needed for --base/--staged)")
+        raise UsageError(
+            f"{repo or Path.cwd()} is not inside a git work tree (needed for --base/--staged)"
+        )
 
     reader = git.BlobReader(repo) if in_repo else None
     try:
@@ -244,7 +279,13 @@ def _cmd_review(args: argparse.Namespace) -> int:
         intent = parse_intent(intent_text, source=source, title=title)
         config = _load_config(args.config, repo=repo, rev=policy_rev, reader=reader)
         if args.verbose:
-            where = f"git {args.base}...{args.head or 'HEAD'}" if args.base else "the index" if args.staged else (args.diff or "stdin")
+            where = (
+                f"git {args.base}...{args.head or 'HEAD'}"
+                if args.base
+                else "the index"
+                if args.staged
+                else (args.diff or "stdin")
+            )
             _err(f"reviewer: diff from {where}; policy from {config.source}; intent from {source}")
 
         from .review import review
@@ -317,7 +358,9 @@ def _intent_text(args: argparse.Namespace, repo: Path | None) -> tuple[str, str 
         return _read_text(args.intent_file), None, source or "cli"
     if args.intent_from_commits:
         head = args.head or "HEAD"
-        fork = git.merge_base(git.resolve(args.base, cwd=repo), git.resolve(head, cwd=repo), cwd=repo)
+        fork = git.merge_base(
+            git.resolve(args.base, cwd=repo), git.resolve(head, cwd=repo), cwd=repo
+        )
         messages = git.commit_messages(fork, head, cwd=repo)
         return "\n\n".join(messages), None, source or "commit"
     return "", None, source or "cli"
@@ -391,7 +434,10 @@ def _emit(args: argparse.Namespace, result: Review) -> None:
         from .render.text import render as render_text
 
         use_color = args.color == "always" or (
-            args.color == "auto" and not args.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            args.color == "auto"
+            and not args.output
+            and sys.stdout.isatty()
+            and not os.environ.get("NO_COLOR")
         )
         text = render_text(result, color=use_color, width=_width())
     else:
@@ -400,7 +446,9 @@ def _emit(args: argparse.Namespace, result: Review) -> None:
         try:
             Path(args.output).write_text(text, "utf-8")
         except OSError as exc:
-            raise UsageError(f"--output {args.output}: cannot write ({exc.strerror or exc})") from exc
+            raise UsageError(
+                f"--output {args.output}: cannot write ({exc.strerror or exc})"
+            ) from exc
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

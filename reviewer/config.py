@@ -14,8 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import ConfigError
-from .models import LEVELS
-
+from .models import LEVELS, level_rank
 
 CONFIG_FILE = ".reviewer.toml"
 FAIL_ON = ("never", "mismatch", "drift", "high")
@@ -84,7 +83,9 @@ class Config:
     def critical_level(self, path: str) -> CriticalPath | None:
         best: CriticalPath | None = None
         for cp in self.critical_paths:
-            if glob_match(path, cp.pattern) and (best is None or LEVELS.index(cp.level) > LEVELS.index(best.level)):  # type: ignore[arg-type]
+            if glob_match(path, cp.pattern) and (
+                best is None or level_rank(cp.level) > level_rank(best.level)
+            ):
                 best = cp
         return best
 
@@ -129,15 +130,13 @@ def glob_match(path: str, pattern: str) -> bool:
     return rx.match(path) is not None
 
 
-
-
 def load_text(text: str, *, source: str, pyproject: bool = False) -> Config:
     """Parse policy TOML text. ``pyproject`` reads the ``[tool.reviewer]`` table."""
     # imported here: most reviews have no policy file, and the parser costs start-up time
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -189,7 +188,9 @@ def from_mapping(data: Mapping[str, Any], *, source: str) -> Config:
             raise fail("each critical path needs a string 'pattern'")
         level = item.get("level", "high")
         if level not in LEVELS:
-            raise fail(f"critical path {item['pattern']!r}: level must be one of {', '.join(LEVELS)}")
+            raise fail(
+                f"critical path {item['pattern']!r}: level must be one of {', '.join(LEVELS)}"
+            )
         label = item.get("label", "")
         if not isinstance(label, str):
             raise fail("critical path label must be a string")
@@ -209,7 +210,11 @@ def from_mapping(data: Mapping[str, Any], *, source: str) -> Config:
     if not isinstance(raw_q, list):
         raise fail("questions must be a list of tables with 'when' and 'text'")
     for item in raw_q:
-        if not isinstance(item, dict) or not isinstance(item.get("when"), str) or not isinstance(item.get("text"), str):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("when"), str)
+            or not isinstance(item.get("text"), str)
+        ):
             raise fail("each question needs string 'when' and 'text'")
         if not item["text"].strip():
             raise fail("a question's text must not be empty")
@@ -235,7 +240,11 @@ def from_mapping(data: Mapping[str, Any], *, source: str) -> Config:
             raise fail(f"unknown key llm.{key} (known: {', '.join(llm_fields)})")
         if isinstance(value, bool) or not isinstance(value, llm_fields[key]):  # type: ignore[arg-type]
             raise fail(f"llm.{key} has the wrong type")
-        if key in ("max_input_tokens", "max_output_tokens", "concurrency", "timeout_s", "deadline_s") and value <= 0:
+        if (
+            key
+            in ("max_input_tokens", "max_output_tokens", "concurrency", "timeout_s", "deadline_s")
+            and value <= 0
+        ):
             raise fail(f"llm.{key} must be positive")
         if key == "max_retries" and value < 0:
             raise fail("llm.max_retries must not be negative")
@@ -266,7 +275,9 @@ def load_from_texts(reviewer_toml: str | None, pyproject_toml: str | None) -> Co
     return Config()
 
 
-def load_at(read: Callable[[str], str | None], *, where: str = "", path: str | None = None) -> Config:
+def load_at(
+    read: Callable[[str], str | None], *, where: str = "", path: str | None = None
+) -> Config:
     """The policy as one revision has it, through ``read(path) -> text or None``.
 
     ``path`` names the policy file (it must exist there); otherwise ``.reviewer.toml``, then
@@ -291,4 +302,3 @@ def load_file(path: str) -> Config:
     except OSError as exc:
         raise ConfigError(f"--config {path}: cannot read ({exc.strerror or exc})") from exc
     return load_text(text, source=path, pyproject=path.endswith("pyproject.toml"))
-

@@ -104,10 +104,7 @@ def _git_header_paths(rest: str) -> tuple[str, str]:
 def _marker_path(line: str) -> str:
     """Path of a ``--- `` / ``+++ `` line: drop the prefix, a tab-separated timestamp, quotes."""
     path = line[4:]
-    if path.startswith('"'):
-        path = unquote_path(path.split("\t", 1)[0])
-    else:
-        path = path.split("\t", 1)[0]
+    path = unquote_path(path.split("\t", 1)[0]) if path.startswith('"') else path.split("\t", 1)[0]
     if path == _DEV_NULL:
         return path
     return _strip_prefix(path)
@@ -117,8 +114,18 @@ class _Builder:
     """The parts of one file's diff, collected line by line."""
 
     __slots__ = (
-        "old", "new", "status", "old_mode", "new_mode", "similarity", "binary", "old_blob", "new_blob",
-        "seen_markers", "hunks", "problems",
+        "binary",
+        "hunks",
+        "new",
+        "new_blob",
+        "new_mode",
+        "old",
+        "old_blob",
+        "old_mode",
+        "problems",
+        "seen_markers",
+        "similarity",
+        "status",
     )
 
     def __init__(self) -> None:
@@ -294,7 +301,9 @@ def parse_diff(text: str) -> Diff:
         if text.strip() == "":
             return Diff(files=())
         if orphan_hunks:
-            raise DiffError("the input has hunks (@@ lines) but no file headers (diff --git or ---/+++)")
+            raise DiffError(
+                "the input has hunks (@@ lines) but no file headers (diff --git or ---/+++)"
+            )
         raise DiffError(
             "the input is not a unified diff: no 'diff --git', '--- a/... +++ b/...' or '@@' lines found"
         )

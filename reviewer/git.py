@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import threading
@@ -42,8 +43,7 @@ def run(args: Sequence[str], *, cwd: str | Path | None = None, check: bool = Tru
             cwd=cwd,
             env=_env(),
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            capture_output=True,
             check=False,
         )
     except FileNotFoundError as exc:
@@ -72,7 +72,11 @@ def resolve(rev: str, *, cwd: str | Path | None = None) -> str:
     """A revision -> full commit id; a clear error when it does not exist."""
     if rev.startswith("-"):
         raise GitError(f"not a revision: {rev!r}")
-    out = run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd=cwd, check=False)
+    out = run(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        cwd=cwd,
+        check=False,
+    )
     sha = out.decode().strip()
     if not sha:
         raise GitError(f"unknown revision {rev!r}: fetch it or check the name")
@@ -183,10 +187,8 @@ class BlobReader:
         proc = self._proc
         if proc.poll() is None:
             assert proc.stdin is not None
-            try:
+            with contextlib.suppress(OSError):
                 proc.stdin.close()
-            except OSError:
-                pass
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -254,7 +256,7 @@ def grep_words(rev: str, words: list[str], *, cwd: str | Path | None = None) -> 
         if len(parts) < 2:
             continue
         path = parts[0].decode("utf-8", "surrogateescape")
-        path = path[len(prefix):] if path.startswith(prefix) else path
+        path = path[len(prefix) :] if path.startswith(prefix) else path
         match = parts[-1].decode("utf-8", "surrogateescape")
         if match in found:
             found[match].add(path)

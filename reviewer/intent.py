@@ -10,7 +10,9 @@ from .terms import is_identifier_like, stem, tokens
 MAX_INTENT_CHARS = 100_000
 
 _HTML_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.S)
-_HTML_TAG_RE = re.compile(r"</?(?:details|summary|p|br|div|span|img|sub|sup|b|i|em|strong|a)\b[^>]*>", re.I)
+_HTML_TAG_RE = re.compile(
+    r"</?(?:details|summary|p|br|div|span|img|sub|sup|b|i|em|strong|a)\b[^>]*>", re.I
+)
 _CHECKBOX_RE = re.compile(r"^\s*[-*]\s*\[[ xX]\]\s.*$", re.M)
 _URL_RE = re.compile(r"https?://\S+")
 _TRAILER_RE = re.compile(
@@ -40,37 +42,153 @@ _CONVENTIONAL_RE = re.compile(
     r"^\s*(?P<type>[a-zA-Z]+)(?:\((?P<scope>[^)]{1,80})\))?(?P<bang>!)?\s*:\s+(?P<rest>.*)$"
 )
 _BACKTICK_RE = re.compile(r"`([^`\n]{1,200})`")
-_PATH_RE = re.compile(r"(?:[\w.-]+/)+[\w.-]+|[\w-]+\.(?:py|go|ts|tsx|js|jsx|tf|ya?ml|json|toml|md|rst|sql|sh|cs|java|rb|php|rs|kt|c|h|cpp|hpp|html|css|txt|cfg|ini|lock)\b")
+_PATH_RE = re.compile(
+    r"(?:[\w.-]+/)+[\w.-]+|[\w-]+\.(?:py|go|ts|tsx|js|jsx|tf|ya?ml|json|toml|md|rst|sql|sh|cs|java|rb|php|rs|kt|c|h|cpp|hpp|html|css|txt|cfg|ini|lock)\b"
+)
 _ISSUE_RE = re.compile(r"(?<![\w/])(?:#\d+|GH-\d+|[A-Z][A-Z0-9]{1,9}-\d+)\b")
 
 _TYPES = {
-    "fix": "fix", "bugfix": "fix", "hotfix": "fix", "feat": "feat", "feature": "feat",
-    "refactor": "refactor", "docs": "docs", "doc": "docs", "chore": "chore", "ci": "ci",
-    "build": "build", "test": "test", "tests": "test", "perf": "perf", "style": "style",
-    "revert": "revert", "deps": "deps", "security": "security", "release": "chore",
+    "fix": "fix",
+    "bugfix": "fix",
+    "hotfix": "fix",
+    "feat": "feat",
+    "feature": "feat",
+    "refactor": "refactor",
+    "docs": "docs",
+    "doc": "docs",
+    "chore": "chore",
+    "ci": "ci",
+    "build": "build",
+    "test": "test",
+    "tests": "test",
+    "perf": "perf",
+    "style": "style",
+    "revert": "revert",
+    "deps": "deps",
+    "security": "security",
+    "release": "chore",
 }
 #: leading verb -> type, for messages that are not conventional commits
 _VERB_TYPES = {
-    "fix": "fix", "correct": "fix", "repair": "fix", "resolve": "fix", "prevent": "fix",
-    "handle": "fix", "avoid": "fix",
-    "add": "feat", "implement": "feat", "introduce": "feat", "support": "feat", "create": "feat",
-    "allow": "feat", "enable": "feat", "expose": "feat", "configure": "feat",
-    "refactor": "refactor", "rename": "refactor", "move": "refactor", "extract": "refactor",
-    "simplify": "refactor", "cleanup": "refactor", "clean": "refactor", "reorganize": "refactor",
-    "document": "docs", "doc": "docs", "docs": "docs", "typo": "docs", "reword": "docs",
-    "bump": "deps", "upgrade": "deps", "downgrade": "deps", "pin": "deps",
-    "remove": "remove", "delete": "remove", "drop": "remove", "deprecate": "remove",
-    "revert": "revert", "rollback": "revert", "undo": "revert",
-    "test": "test", "update": "chore", "change": "chore", "improve": "feat", "optimize": "perf",
-    "shrink": "perf", "speed": "perf", "restrict": "security", "harden": "security",
+    "fix": "fix",
+    "correct": "fix",
+    "repair": "fix",
+    "resolve": "fix",
+    "prevent": "fix",
+    "handle": "fix",
+    "avoid": "fix",
+    "add": "feat",
+    "implement": "feat",
+    "introduce": "feat",
+    "support": "feat",
+    "create": "feat",
+    "allow": "feat",
+    "enable": "feat",
+    "expose": "feat",
+    "configure": "feat",
+    "refactor": "refactor",
+    "rename": "refactor",
+    "move": "refactor",
+    "extract": "refactor",
+    "simplify": "refactor",
+    "cleanup": "refactor",
+    "clean": "refactor",
+    "reorganize": "refactor",
+    "document": "docs",
+    "doc": "docs",
+    "docs": "docs",
+    "typo": "docs",
+    "reword": "docs",
+    "bump": "deps",
+    "upgrade": "deps",
+    "downgrade": "deps",
+    "pin": "deps",
+    "remove": "remove",
+    "delete": "remove",
+    "drop": "remove",
+    "deprecate": "remove",
+    "revert": "revert",
+    "rollback": "revert",
+    "undo": "revert",
+    "test": "test",
+    "update": "chore",
+    "change": "chore",
+    "improve": "feat",
+    "optimize": "perf",
+    "shrink": "perf",
+    "speed": "perf",
+    "restrict": "security",
+    "harden": "security",
 }
 VERBS = frozenset(
-    """add remove delete drop fix update rename move bump upgrade downgrade deprecate refactor replace
-    revert rollback restrict allow enable disable increase decrease reduce raise lower change create
-    destroy recreate migrate split merge extract inline deploy release publish pin unpin expose hide
-    restore reword document clean cleanup simplify optimize shrink configure introduce implement
-    support prevent avoid handle correct switch convert limit narrow widen grant revoke rotate
-    output""".split()
+    [
+        "add",
+        "remove",
+        "delete",
+        "drop",
+        "fix",
+        "update",
+        "rename",
+        "move",
+        "bump",
+        "upgrade",
+        "downgrade",
+        "deprecate",
+        "refactor",
+        "replace",
+        "revert",
+        "rollback",
+        "restrict",
+        "allow",
+        "enable",
+        "disable",
+        "increase",
+        "decrease",
+        "reduce",
+        "raise",
+        "lower",
+        "change",
+        "create",
+        "destroy",
+        "recreate",
+        "migrate",
+        "split",
+        "merge",
+        "extract",
+        "inline",
+        "deploy",
+        "release",
+        "publish",
+        "pin",
+        "unpin",
+        "expose",
+        "hide",
+        "restore",
+        "reword",
+        "document",
+        "clean",
+        "cleanup",
+        "simplify",
+        "optimize",
+        "shrink",
+        "configure",
+        "introduce",
+        "implement",
+        "support",
+        "prevent",
+        "avoid",
+        "handle",
+        "correct",
+        "switch",
+        "convert",
+        "limit",
+        "narrow",
+        "widen",
+        "grant",
+        "revoke",
+        "rotate",
+        "output",
+    ]
 )
 _SIZE_PATTERNS = (
     ("typo", re.compile(r"\btypos?\b|\bmis-?spell|\bspelling\b", re.I)),
@@ -78,10 +196,25 @@ _SIZE_PATTERNS = (
     ("small", re.compile(r"\bsmall\b|\btiny\b|\blittle\b", re.I)),
     ("trivial", re.compile(r"\btrivial\b|\bnit\b|\bnits\b", re.I)),
     ("one-line", re.compile(r"\bone[- ]line[rs]?\b|\bsingle[- ]line\b|\b1[- ]line\b", re.I)),
-    ("no functional change", re.compile(r"\bno (?:functional|behaviou?r(?:al)?|logic) changes?\b|\bnon[- ]functional\b|\bno[- ]op\b", re.I)),
-    ("docs only", re.compile(r"\b(?:docs?|documentation|readme)[- ]only\b|\bonly (?:docs?|documentation|comments?)\b", re.I)),
+    (
+        "no functional change",
+        re.compile(
+            r"\bno (?:functional|behaviou?r(?:al)?|logic) changes?\b|\bnon[- ]functional\b|\bno[- ]op\b",
+            re.I,
+        ),
+    ),
+    (
+        "docs only",
+        re.compile(
+            r"\b(?:docs?|documentation|readme)[- ]only\b|\bonly (?:docs?|documentation|comments?)\b",
+            re.I,
+        ),
+    ),
     ("comments", re.compile(r"\bcomments?\b(?! (?:on|from|by) )", re.I)),
-    ("formatting", re.compile(r"\bformat(?:ting)?\b|\bwhitespace\b|\blint(?:ing)?\b|\bstyle\b", re.I)),
+    (
+        "formatting",
+        re.compile(r"\bformat(?:ting)?\b|\bwhitespace\b|\blint(?:ing)?\b|\bstyle\b", re.I),
+    ),
 )
 _ALLOWANCE_RE = re.compile(
     r"\b(?:also|additionally|as well as|along with|plus|in addition|this also|and also|including)\b"
@@ -114,8 +247,12 @@ def parse_intent(text: str, *, source: IntentSource = "cli", title: str | None =
     verbs = _verbs(body_text)
     targets = _targets(body_text, scope)
     size = tuple(name for name, rx in _SIZE_PATTERNS if rx.search(body_text))
-    allowances = tuple(dict.fromkeys(m.group("what").strip() for m in _ALLOWANCE_RE.finditer(body_text)))
-    constraints = tuple(dict.fromkeys(m.group("what").strip() for m in _CONSTRAINT_RE.finditer(body_text)))
+    allowances = tuple(
+        dict.fromkeys(m.group("what").strip() for m in _ALLOWANCE_RE.finditer(body_text))
+    )
+    constraints = tuple(
+        dict.fromkeys(m.group("what").strip() for m in _CONSTRAINT_RE.finditer(body_text))
+    )
     refs = tuple(dict.fromkeys(_ISSUE_RE.findall(raw)))
     return Intent(
         source=source,

@@ -28,42 +28,438 @@ MAX_CONTEXT_LINES = 300
 
 #: words in the intent that name a file role
 ROLE_WORDS: dict[str, frozenset[str]] = {
-    "docs": frozenset(stem(w) for w in "doc docs documentation document readme typo typos spelling wording reword rewording markdown rst docstring docstrings comment comments guide tutorial link links".split()),
-    "test": frozenset(stem(w) for w in "test tests testing testsuite spec specs unittest pytest coverage fixture fixtures".split()),
-    "ci": frozenset(stem(w) for w in "ci workflow workflows pipeline pipelines action actions circleci travis jenkins gitlab github-actions job jobs runner runners".split()),
-    "changelog": frozenset(stem(w) for w in "changelog changes news release-notes".split()),
-    "dependency": frozenset(stem(w) for w in "bump upgrade downgrade dependency dependencies deps package packages requirement requirements lockfile pin version versions".split()),
-    "lockfile": frozenset(stem(w) for w in "bump upgrade downgrade dependency dependencies deps lockfile lock".split()),
-    "infra": frozenset(stem(w) for w in "terraform infra infrastructure helm chart charts k8s kubernetes manifest manifests kustomize kustomization deployment docker dockerfile compose cluster".split()),
-    "example": frozenset(stem(w) for w in "example examples sample samples demo".split()),
-    "governance": frozenset(stem(w) for w in "codeowners owners dependabot renovate governance branch protection".split()),
-    "agent": frozenset(stem(w) for w in "agent agents copilot cursor claude instructions prompt mcp ai llm".split()),
+    "docs": frozenset(
+        stem(w)
+        for w in [
+            "doc",
+            "docs",
+            "documentation",
+            "document",
+            "readme",
+            "typo",
+            "typos",
+            "spelling",
+            "wording",
+            "reword",
+            "rewording",
+            "markdown",
+            "rst",
+            "docstring",
+            "docstrings",
+            "comment",
+            "comments",
+            "guide",
+            "tutorial",
+            "link",
+            "links",
+        ]
+    ),
+    "test": frozenset(
+        stem(w)
+        for w in [
+            "test",
+            "tests",
+            "testing",
+            "testsuite",
+            "spec",
+            "specs",
+            "unittest",
+            "pytest",
+            "coverage",
+            "fixture",
+            "fixtures",
+        ]
+    ),
+    "ci": frozenset(
+        stem(w)
+        for w in [
+            "ci",
+            "workflow",
+            "workflows",
+            "pipeline",
+            "pipelines",
+            "action",
+            "actions",
+            "circleci",
+            "travis",
+            "jenkins",
+            "gitlab",
+            "github-actions",
+            "job",
+            "jobs",
+            "runner",
+            "runners",
+        ]
+    ),
+    "changelog": frozenset(stem(w) for w in ["changelog", "changes", "news", "release-notes"]),
+    "dependency": frozenset(
+        stem(w)
+        for w in [
+            "bump",
+            "upgrade",
+            "downgrade",
+            "dependency",
+            "dependencies",
+            "deps",
+            "package",
+            "packages",
+            "requirement",
+            "requirements",
+            "lockfile",
+            "pin",
+            "version",
+            "versions",
+        ]
+    ),
+    "lockfile": frozenset(
+        stem(w)
+        for w in [
+            "bump",
+            "upgrade",
+            "downgrade",
+            "dependency",
+            "dependencies",
+            "deps",
+            "lockfile",
+            "lock",
+        ]
+    ),
+    "infra": frozenset(
+        stem(w)
+        for w in [
+            "terraform",
+            "infra",
+            "infrastructure",
+            "helm",
+            "chart",
+            "charts",
+            "k8s",
+            "kubernetes",
+            "manifest",
+            "manifests",
+            "kustomize",
+            "kustomization",
+            "deployment",
+            "docker",
+            "dockerfile",
+            "compose",
+            "cluster",
+        ]
+    ),
+    "example": frozenset(stem(w) for w in ["example", "examples", "sample", "samples", "demo"]),
+    "governance": frozenset(
+        stem(w)
+        for w in [
+            "codeowners",
+            "owners",
+            "dependabot",
+            "renovate",
+            "governance",
+            "branch",
+            "protection",
+        ]
+    ),
+    "agent": frozenset(
+        stem(w)
+        for w in [
+            "agent",
+            "agents",
+            "copilot",
+            "cursor",
+            "claude",
+            "instructions",
+            "prompt",
+            "mcp",
+            "ai",
+            "llm",
+        ]
+    ),
 }
 
 #: words that license a change kind once the intent points at the changed thing
 KIND_WORDS: dict[str, frozenset[str]] = {
-    m.RESOURCE_DELETION: frozenset(stem(w) for w in "remove delete drop destroy decommission deprecate cleanup clean retire unused obsolete rollback revert replace split move migrate consolidate rid teardown eliminate".split()),
-    m.REPLACEMENT: frozenset(stem(w) for w in "rename replace recreate migrate move change update upgrade resize rollback revert split convert switch rekey".split()),
-    m.ENVIRONMENT_DEFINITION: frozenset(stem(w) for w in "count for_each foreach conditional conditionally optional toggle backend state workspace region provider environment environments moved import key keys rekey rollback revert address addresses number create add".split()),
-    m.PROTECTION_TOGGLE: frozenset(stem(w) for w in "protection snapshot destroy force retention backup prevent lifecycle deletion".split()),
-    m.DESTRUCTIVE_DATA: frozenset(stem(w) for w in "drop remove delete truncate migration migrations column columns table tables purge cleanup schema".split()),
-    m.PERMISSION_WIDENING: frozenset(stem(w) for w in "permission permissions iam policy policies role roles access public expose ingress egress cidr firewall security grant allow admin privilege privileges rbac pull_request_target secret secrets token auth route routes".split()),
-    m.CI_CD: frozenset(stem(w) for w in "ci workflow workflows pipeline action actions job jobs build release deploy publish codeowners dependabot renovate lint runner trigger triggers concurrency cd".split()),
-    m.AGENT_INSTRUCTIONS: frozenset(stem(w) for w in "agent agents copilot cursor claude instruction instructions prompt prompts mcp ai llm rules".split()),
-    m.GLOBAL_CONFIG: frozenset(stem(w) for w in "config configuration default defaults flag flags setting settings enable disable value values limit limits timeout memory cpu replicas request requests increase decrease raise lower".split()),
-    m.DANGEROUS_COMMAND: frozenset(stem(w) for w in "destroy delete force reset clean cleanup prune rm wipe teardown".split()),
-    m.PUBLIC_API: frozenset(stem(w) for w in "deprecate deprecation remove rename api breaking signature drop replace move delete".split()),
-    m.DEPENDENCY: frozenset(stem(w) for w in "bump upgrade update dependency dependencies deps version versions package packages pin require requirement install lock".split()),
+    m.RESOURCE_DELETION: frozenset(
+        stem(w)
+        for w in [
+            "remove",
+            "delete",
+            "drop",
+            "destroy",
+            "decommission",
+            "deprecate",
+            "cleanup",
+            "clean",
+            "retire",
+            "unused",
+            "obsolete",
+            "rollback",
+            "revert",
+            "replace",
+            "split",
+            "move",
+            "migrate",
+            "consolidate",
+            "rid",
+            "teardown",
+            "eliminate",
+        ]
+    ),
+    m.REPLACEMENT: frozenset(
+        stem(w)
+        for w in [
+            "rename",
+            "replace",
+            "recreate",
+            "migrate",
+            "move",
+            "change",
+            "update",
+            "upgrade",
+            "resize",
+            "rollback",
+            "revert",
+            "split",
+            "convert",
+            "switch",
+            "rekey",
+        ]
+    ),
+    m.ENVIRONMENT_DEFINITION: frozenset(
+        stem(w)
+        for w in [
+            "count",
+            "for_each",
+            "foreach",
+            "conditional",
+            "conditionally",
+            "optional",
+            "toggle",
+            "backend",
+            "state",
+            "workspace",
+            "region",
+            "provider",
+            "environment",
+            "environments",
+            "moved",
+            "import",
+            "key",
+            "keys",
+            "rekey",
+            "rollback",
+            "revert",
+            "address",
+            "addresses",
+            "number",
+            "create",
+            "add",
+        ]
+    ),
+    m.PROTECTION_TOGGLE: frozenset(
+        stem(w)
+        for w in [
+            "protection",
+            "snapshot",
+            "destroy",
+            "force",
+            "retention",
+            "backup",
+            "prevent",
+            "lifecycle",
+            "deletion",
+        ]
+    ),
+    m.DESTRUCTIVE_DATA: frozenset(
+        stem(w)
+        for w in [
+            "drop",
+            "remove",
+            "delete",
+            "truncate",
+            "migration",
+            "migrations",
+            "column",
+            "columns",
+            "table",
+            "tables",
+            "purge",
+            "cleanup",
+            "schema",
+        ]
+    ),
+    m.PERMISSION_WIDENING: frozenset(
+        stem(w)
+        for w in [
+            "permission",
+            "permissions",
+            "iam",
+            "policy",
+            "policies",
+            "role",
+            "roles",
+            "access",
+            "public",
+            "expose",
+            "ingress",
+            "egress",
+            "cidr",
+            "firewall",
+            "security",
+            "grant",
+            "allow",
+            "admin",
+            "privilege",
+            "privileges",
+            "rbac",
+            "pull_request_target",
+            "secret",
+            "secrets",
+            "token",
+            "auth",
+            "route",
+            "routes",
+        ]
+    ),
+    m.CI_CD: frozenset(
+        stem(w)
+        for w in [
+            "ci",
+            "workflow",
+            "workflows",
+            "pipeline",
+            "action",
+            "actions",
+            "job",
+            "jobs",
+            "build",
+            "release",
+            "deploy",
+            "publish",
+            "codeowners",
+            "dependabot",
+            "renovate",
+            "lint",
+            "runner",
+            "trigger",
+            "triggers",
+            "concurrency",
+            "cd",
+        ]
+    ),
+    m.AGENT_INSTRUCTIONS: frozenset(
+        stem(w)
+        for w in [
+            "agent",
+            "agents",
+            "copilot",
+            "cursor",
+            "claude",
+            "instruction",
+            "instructions",
+            "prompt",
+            "prompts",
+            "mcp",
+            "ai",
+            "llm",
+            "rules",
+        ]
+    ),
+    m.GLOBAL_CONFIG: frozenset(
+        stem(w)
+        for w in [
+            "config",
+            "configuration",
+            "default",
+            "defaults",
+            "flag",
+            "flags",
+            "setting",
+            "settings",
+            "enable",
+            "disable",
+            "value",
+            "values",
+            "limit",
+            "limits",
+            "timeout",
+            "memory",
+            "cpu",
+            "replicas",
+            "request",
+            "requests",
+            "increase",
+            "decrease",
+            "raise",
+            "lower",
+        ]
+    ),
+    m.DANGEROUS_COMMAND: frozenset(
+        stem(w)
+        for w in [
+            "destroy",
+            "delete",
+            "force",
+            "reset",
+            "clean",
+            "cleanup",
+            "prune",
+            "rm",
+            "wipe",
+            "teardown",
+        ]
+    ),
+    m.PUBLIC_API: frozenset(
+        stem(w)
+        for w in [
+            "deprecate",
+            "deprecation",
+            "remove",
+            "rename",
+            "api",
+            "breaking",
+            "signature",
+            "drop",
+            "replace",
+            "move",
+            "delete",
+        ]
+    ),
+    m.DEPENDENCY: frozenset(
+        stem(w)
+        for w in [
+            "bump",
+            "upgrade",
+            "update",
+            "dependency",
+            "dependencies",
+            "deps",
+            "version",
+            "versions",
+            "package",
+            "packages",
+            "pin",
+            "require",
+            "requirement",
+            "install",
+            "lock",
+        ]
+    ),
 }
 #: intents that undo earlier work license whatever they touch in the area they name
-_UNDO = frozenset(stem(w) for w in "revert rollback undo restore".split())
+_UNDO = frozenset(stem(w) for w in ["revert", "rollback", "undo", "restore"])
 
 
 class Evidence:
     """What one file offers to be matched against the intent."""
 
     __slots__ = (
-        "path_terms", "symbol_terms", "content_terms", "context_terms", "identifiers", "symbol_names", "hunks"
+        "content_terms",
+        "context_terms",
+        "hunks",
+        "identifiers",
+        "path_terms",
+        "symbol_names",
+        "symbol_terms",
     )
 
     def __init__(self, path_terms: set[str] | None = None) -> None:
@@ -133,14 +529,16 @@ def intent_terms(intent: Intent) -> IntentTerms:
                 weights[s] = max(weights.get(s, 0.0), w)
 
     title = intent.title
-    body = intent.text[len(title):] if intent.text.startswith(title) else intent.text
+    body = intent.text[len(title) :] if intent.text.startswith(title) else intent.text
     add(title, 1.0)
     add(body[:20_000], 0.7)
     if intent.prompt:
         add(intent.prompt[:20_000], 1.0)
     words = frozenset(stem(t.lower()) for t in tokens(intent.text + " " + (intent.prompt or "")))
     roles = frozenset(role for role, ws in ROLE_WORDS.items() if words & ws)
-    targets = frozenset(t.lower() for t in intent.targets if is_identifier_like(t) or "/" in t or "." in t)
+    targets = frozenset(
+        t.lower() for t in intent.targets if is_identifier_like(t) or "/" in t or "." in t
+    )
     return IntentTerms(weights, roles, words, targets)
 
 
@@ -197,7 +595,7 @@ def _typo_hunk(lines: tuple[str, ...]) -> bool:
         if op == "equal":
             continue
         if op == "replace" and i2 - i1 == j2 - j1:
-            for a, b in zip(old[i1:i2], new[j1:j2]):
+            for a, b in zip(old[i1:i2], new[j1:j2], strict=False):
                 if a.isdigit() or b.isdigit():
                     return False  # "302" -> "303" is a behaviour change, not a typo
                 if difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() < 0.6:
@@ -210,15 +608,76 @@ def _typo_hunk(lines: tuple[str, ...]) -> bool:
 _EXT_RE = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 #: directory names that group components rather than name one
 _GENERIC_DIRS = frozenset(
-    "src lib libs pkg pkgs app apps internal main index init __init__ cmd services service packages "
-    "modules module components plugins source sources code kubernetes-manifests manifests k8s "
-    "helm-chart helm charts chart templates template deploy deployment deployments terraform infra "
-    "config configs scripts tools test tests docs doc examples example .github workflows kustomize "
-    "istio-manifests environments envs overlays base".split()
+    [
+        "src",
+        "lib",
+        "libs",
+        "pkg",
+        "pkgs",
+        "app",
+        "apps",
+        "internal",
+        "main",
+        "index",
+        "init",
+        "__init__",
+        "cmd",
+        "services",
+        "service",
+        "packages",
+        "modules",
+        "module",
+        "components",
+        "plugins",
+        "source",
+        "sources",
+        "code",
+        "kubernetes-manifests",
+        "manifests",
+        "k8s",
+        "helm-chart",
+        "helm",
+        "charts",
+        "chart",
+        "templates",
+        "template",
+        "deploy",
+        "deployment",
+        "deployments",
+        "terraform",
+        "infra",
+        "config",
+        "configs",
+        "scripts",
+        "tools",
+        "test",
+        "tests",
+        "docs",
+        "doc",
+        "examples",
+        "example",
+        ".github",
+        "workflows",
+        "kustomize",
+        "istio-manifests",
+        "environments",
+        "envs",
+        "overlays",
+        "base",
+    ]
 )
 #: directories whose files are each one component (one manifest per service)
 _COLLECTION_DIRS = frozenset(
-    "kubernetes-manifests manifests k8s templates istio-manifests deploy deployments services".split()
+    [
+        "kubernetes-manifests",
+        "manifests",
+        "k8s",
+        "templates",
+        "istio-manifests",
+        "deploy",
+        "deployments",
+        "services",
+    ]
 )
 
 
@@ -230,7 +689,19 @@ def _path_terms(path: str) -> set[str]:
         if base and base not in _GENERIC_DIRS:
             out.add(base)
         for sw in subwords(comp):
-            if not _is_stop(sw) and sw not in ("py", "go", "tf", "yaml", "yml", "json", "md", "rst", "js", "ts", "txt"):
+            if not _is_stop(sw) and sw not in (
+                "py",
+                "go",
+                "tf",
+                "yaml",
+                "yml",
+                "json",
+                "md",
+                "rst",
+                "js",
+                "ts",
+                "txt",
+            ):
                 out.add(stem(sw))
     return out
 
@@ -278,7 +749,9 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
     evs: dict[str, Evidence] = {}
     for fs in scope.files:
         fd = by_path.get(fs.path)
-        evs[fs.path] = evidence(fd, fs) if fd is not None else Evidence(path_terms=_path_terms(fs.path))
+        evs[fs.path] = (
+            evidence(fd, fs) if fd is not None else Evidence(path_terms=_path_terms(fs.path))
+        )
 
     missing = _missing_targets(intent, it, evs)
     # when the intent names specific things and the change contains none of them, only strong
@@ -288,7 +761,9 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
 
     # components the intent names by path: a sibling component needs evidence of its own
     path_hits = {fs.path: _path_hits(it, evs[fs.path].path_terms) for fs in scope.files}
-    anchored = {component(p) for p, hits in path_hits.items() if component(p) and component(p) in hits}
+    anchored = {
+        component(p) for p, hits in path_hits.items() if component(p) and component(p) in hits
+    }
     anchored_areas = {_area_of(p) for p in path_hits if component(p) in anchored}
 
     results: dict[str, FileMatch] = {}
@@ -297,7 +772,9 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
         if ignored and fs.path in ignored:
             results[fs.path] = FileMatch(True, ("ignored by policy",), 0.0)
             continue
-        results[fs.path] = _explain_file(fs, ev, it, intent, path_hits[fs.path], anchored, anchored_areas, strict)
+        results[fs.path] = _explain_file(
+            fs, ev, it, intent, path_hits[fs.path], anchored, anchored_areas, strict
+        )
     _neighbours(scope, evs, results, it, anchored)
     _followers(scope, evs, results, it)
     licensed = _license(scope, evs, results, it, intent)
@@ -332,13 +809,18 @@ def _explain_file(
     s_ctx = sum(w(t) for t in h_ctx) * 0.5
     comp = component(fs.path)
     sibling = bool(
-        comp and anchored and comp not in anchored and comp not in h_path
+        comp
+        and anchored
+        and comp not in anchored
+        and comp not in h_path
         and fs.role in ("code", "infra", "config", "dependency", "example")
     )
     # a file outside every area the intent names (CI next to a service fix) is not explained by
     # merely mentioning the named component: CI and scripts mention every component
     foreign = bool(
-        anchored and not comp and _area_of(fs.path) not in anchored_areas
+        anchored
+        and not comp
+        and _area_of(fs.path) not in anchored_areas
         and fs.role in ("code", "infra", "config", "dependency", "example", "ci")
     )
     if foreign and not sibling:
@@ -385,17 +867,35 @@ def _explain_file(
     if h_ctx and explained:
         reasons.append("context: " + ", ".join(sorted(h_ctx)[:4]))
     role_hit = fs.role in it.roles or (fs.role == "changelog" and "docs" in it.roles)
-    if not explained and role_hit and fs.role in _ROLE_LICENSED and (score > 0 or fs.cosmetic) and (
-        "typo" not in intent.size_words or fs.role not in ("docs", "changelog") or ev.typo_like or score >= 0.5
+    if (
+        not explained
+        and role_hit
+        and fs.role in _ROLE_LICENSED
+        and (score > 0 or fs.cosmetic)
+        and (
+            "typo" not in intent.size_words
+            or fs.role not in ("docs", "changelog")
+            or ev.typo_like
+            or score >= 0.5
+        )
     ):
         # "fix typo" names docs in general: a docs change that shares nothing with it is not that
         explained = True
         reasons.append(f"intent mentions {fs.role} changes")
-    if not explained and fs.cosmetic and _cosmetic_intent(intent, it) and (
-        "typo" not in intent.size_words or fs.cosmetic in ("whitespace", "spelling") or ev.typo_like
+    if (
+        not explained
+        and fs.cosmetic
+        and _cosmetic_intent(intent, it)
+        and (
+            "typo" not in intent.size_words
+            or fs.cosmetic in ("whitespace", "spelling")
+            or ev.typo_like
+        )
     ):
         explained = True
-        reasons.append(f"{fs.cosmetic}-only change under a {' / '.join(intent.size_words) or 'docs'} intent")
+        reasons.append(
+            f"{fs.cosmetic}-only change under a {' / '.join(intent.size_words) or 'docs'} intent"
+        )
     return FileMatch(explained, tuple(reasons), score)
 
 
@@ -418,10 +918,14 @@ def _neighbours(
         # the top of the repository is everybody's neighbour: it says nothing
         near = (folder != "" and folder in dirs) or (comp and comp in comps)
         if near and fs.role not in ("ci", "governance", "agent"):
-            results[fs.path] = FileMatch(True, (*fm.explained_by, "next to an explained change"), fm.score)
+            results[fs.path] = FileMatch(
+                True, (*fm.explained_by, "next to an explained change"), fm.score
+            )
 
 
-_ROLE_LICENSED = frozenset({"docs", "test", "ci", "changelog", "dependency", "lockfile", "example", "governance", "agent"})
+_ROLE_LICENSED = frozenset(
+    {"docs", "test", "ci", "changelog", "dependency", "lockfile", "example", "governance", "agent"}
+)
 
 
 def _specific_targets(it: IntentTerms) -> frozenset[str]:
@@ -431,7 +935,9 @@ def _specific_targets(it: IntentTerms) -> frozenset[str]:
 def _missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) -> tuple[str, ...]:
     every: set[str] = set()
     for ev in evs.values():
-        every |= ev.path_terms | ev.symbol_terms | ev.content_terms | ev.context_terms | ev.identifiers
+        every |= (
+            ev.path_terms | ev.symbol_terms | ev.content_terms | ev.context_terms | ev.identifiers
+        )
     out: list[str] = []
     for t in sorted(_specific_targets(it)):
         parts = [stem(s) for s in subwords(t) if not _is_stop(s)]
@@ -445,13 +951,17 @@ def _missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) 
 
 def _cosmetic_intent(intent: Intent, it: IntentTerms) -> bool:
     size = set(intent.size_words)
-    return bool(size & {"typo", "comments", "formatting", "docs only", "no functional change"}) or intent.type in (
+    return bool(
+        size & {"typo", "comments", "formatting", "docs only", "no functional change"}
+    ) or intent.type in (
         "docs",
         "style",
     )
 
 
-def _followers(scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMatch], it: IntentTerms) -> None:
+def _followers(
+    scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMatch], it: IntentTerms
+) -> None:
     """Tests, docs, changelogs, examples and lockfiles that follow an explained change."""
     explained = [f for f in scope.files if results[f.path].explained]
     if not explained:
@@ -477,16 +987,24 @@ def _followers(scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMa
         reason = None
         if fs.role == "test" and (_stem_of(fs.path) in stems or ev.identifiers & vocab):
             reason = "tests an explained change"
-        elif fs.role == "changelog" and (explained_roles - {"changelog"}) and (
-            fm.score > 0 or ev.identifiers & vocab or ev.content_terms & topics
+        elif (
+            fs.role == "changelog"
+            and (explained_roles - {"changelog"})
+            and (fm.score > 0 or ev.identifiers & vocab or ev.content_terms & topics)
         ):
             reason = "changelog entry of an explained change"
-        elif fs.role in ("docs", "example", "test", "generated") and len(ev.identifiers & vocab) >= 1:
+        elif (
+            fs.role in ("docs", "example", "test", "generated") and len(ev.identifiers & vocab) >= 1
+        ):
             shared = sorted(ev.identifiers & vocab)[:3]
             reason = f"{fs.role} follows an explained change ({', '.join(shared)})"
         elif fs.role == "lockfile" and explained_roles & {"dependency"}:
             reason = "lockfile of an explained manifest change"
-        elif fs.role == "docs" and posixpath.dirname(fs.path) in dirs - {""} and fs.path.lower().endswith(("readme.md", "readme.rst")):
+        elif (
+            fs.role == "docs"
+            and posixpath.dirname(fs.path) in dirs - {""}
+            and fs.path.lower().endswith(("readme.md", "readme.rst"))
+        ):
             reason = "README next to an explained change"
         if reason:
             results[fs.path] = FileMatch(True, (*fm.explained_by, reason), fm.score)
@@ -530,17 +1048,54 @@ def _names_file(path: str, it: IntentTerms) -> bool:
     stem_ = _EXT_RE.sub("", base)
     if "." in base and base in it.weights:
         return True  # named with its extension: "values.yaml"
-    return stem_ not in _GENERIC_DIRS and stem_ not in _GENERIC_FILE_STEMS and len(stem_) >= 5 and stem_ in it.weights
+    return (
+        stem_ not in _GENERIC_DIRS
+        and stem_ not in _GENERIC_FILE_STEMS
+        and len(stem_) >= 5
+        and stem_ in it.weights
+    )
 
 
 _GENERIC_FILE_STEMS = frozenset(
-    "main variables outputs output versions providers provider locals data values index app init "
-    "readme changes changelog settings config utils helpers types models views urls server client".split()
+    [
+        "main",
+        "variables",
+        "outputs",
+        "output",
+        "versions",
+        "providers",
+        "provider",
+        "locals",
+        "data",
+        "values",
+        "index",
+        "app",
+        "init",
+        "readme",
+        "changes",
+        "changelog",
+        "settings",
+        "config",
+        "utils",
+        "helpers",
+        "types",
+        "models",
+        "views",
+        "urls",
+        "server",
+        "client",
+    ]
 )
 
 
 def _signal_licensed(
-    sig: Signal, fs: FileScope, fm: FileMatch, ev: Evidence, it: IntentTerms, undo: bool, named_file: bool
+    sig: Signal,
+    fs: FileScope,
+    fm: FileMatch,
+    ev: Evidence,
+    it: IntentTerms,
+    undo: bool,
+    named_file: bool,
 ) -> bool:
     if not fm.explained:
         return False
@@ -554,7 +1109,9 @@ def _signal_licensed(
         sym_terms = term_set(sig.symbol) - _GENERIC_STEMS
         pointed = bool(sym_terms & set(it.weights)) or sig.symbol.lower() in it.targets
     else:
-        pointed = fm.score >= EXPLAIN_THRESHOLD or any(r.startswith("intent mentions") for r in fm.explained_by)
+        pointed = fm.score >= EXPLAIN_THRESHOLD or any(
+            r.startswith("intent mentions") for r in fm.explained_by
+        )
     if not pointed:
         # "remove unused variables": the intent names the kind of thing, not each instance;
         # "values.yaml", "memorystore.tf": the intent names the very file
@@ -573,14 +1130,24 @@ def _signal_licensed(
     # a change kind the file's own role makes obvious: editing a workflow is CI/CD work
     if sig.kind == m.CI_CD and fs.role in ("ci", "governance") and fm.score >= EXPLAIN_THRESHOLD:
         return True
-    if sig.kind == m.DEPENDENCY and fs.role in ("dependency", "lockfile") and fm.score >= EXPLAIN_THRESHOLD:
+    if (
+        sig.kind == m.DEPENDENCY
+        and fs.role in ("dependency", "lockfile")
+        and fm.score >= EXPLAIN_THRESHOLD
+    ):
         return True
-    if sig.kind == m.GLOBAL_CONFIG and sig.severity in ("low", "medium") and fm.score >= EXPLAIN_THRESHOLD:
+    if (
+        sig.kind == m.GLOBAL_CONFIG
+        and sig.severity in ("low", "medium")
+        and fm.score >= EXPLAIN_THRESHOLD
+    ):
         return True
     return sig.severity in ("low", "info")
 
 
-_NAMING_IS_ENOUGH = frozenset({m.PUBLIC_API, m.GLOBAL_CONFIG, m.CI_CD, m.DEPENDENCY, m.AGENT_INSTRUCTIONS})
+_NAMING_IS_ENOUGH = frozenset(
+    {m.PUBLIC_API, m.GLOBAL_CONFIG, m.CI_CD, m.DEPENDENCY, m.AGENT_INSTRUCTIONS}
+)
 
 
 def _strongly_named(symbol: str, it: IntentTerms) -> bool:
@@ -592,16 +1159,27 @@ def _strongly_named(symbol: str, it: IntentTerms) -> bool:
 
 
 _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
-_KIND_OF_SYMBOL = re.compile(r"^(var|output|module|data|local|resource|job|jobs|service|object)[.:/]")
+_KIND_OF_SYMBOL = re.compile(
+    r"^(var|output|module|data|local|resource|job|jobs|service|object)[.:/]"
+)
 
 
 def _symbol_kind_words(sig: Signal) -> set[str]:
     if not sig.symbol:
         return set()
     mm = _KIND_OF_SYMBOL.match(sig.symbol)
-    words = {"var": {"variable", "input"}, "output": {"output"}, "module": {"module"}, "data": {"data"},
-             "local": {"local"}, "resource": {"resource"}, "job": {"job"}, "jobs": {"job"},
-             "service": {"service"}, "object": {"object"}}
+    words = {
+        "var": {"variable", "input"},
+        "output": {"output"},
+        "module": {"module"},
+        "data": {"data"},
+        "local": {"local"},
+        "resource": {"resource"},
+        "job": {"job"},
+        "jobs": {"job"},
+        "service": {"service"},
+        "object": {"object"},
+    }
     if mm is None:
         return set()
     return {stem(w) for w in words.get(mm.group(1), set())}

@@ -52,11 +52,11 @@ VERDICTS: tuple[Verdict, ...] = ("aligned", "drift", "mismatch")
 
 
 def level_rank(level: str) -> int:
-    return LEVELS.index(level)  # type: ignore[arg-type]
+    return LEVELS.index(level)  # type: ignore[arg-type,unused-ignore]
 
 
 def severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity)  # type: ignore[arg-type]
+    return SEVERITIES.index(severity)  # type: ignore[arg-type,unused-ignore]
 
 
 # --- diff -----------------------------------------------------------------------------------

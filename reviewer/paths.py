@@ -75,21 +75,98 @@ _NAME_LANG = {
 }
 
 _BINARY_EXT = frozenset(
-    ".png .jpg .jpeg .gif .ico .webp .bmp .tiff .svgz .pdf .zip .gz .tgz .bz2 .xz .7z .jar .war "
-    ".class .so .dll .dylib .exe .bin .o .a .pyc .woff .woff2 .ttf .otf .eot .mp3 .mp4 .mov .avi "
-    ".wasm .db .sqlite .parquet .pkl .npy".split()
+    [
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".ico",
+        ".webp",
+        ".bmp",
+        ".tiff",
+        ".svgz",
+        ".pdf",
+        ".zip",
+        ".gz",
+        ".tgz",
+        ".bz2",
+        ".xz",
+        ".7z",
+        ".jar",
+        ".war",
+        ".class",
+        ".so",
+        ".dll",
+        ".dylib",
+        ".exe",
+        ".bin",
+        ".o",
+        ".a",
+        ".pyc",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+        ".eot",
+        ".mp3",
+        ".mp4",
+        ".mov",
+        ".avi",
+        ".wasm",
+        ".db",
+        ".sqlite",
+        ".parquet",
+        ".pkl",
+        ".npy",
+    ]
 )
 
 LOCKFILES = frozenset(
-    "package-lock.json npm-shrinkwrap.json yarn.lock pnpm-lock.yaml poetry.lock pipfile.lock uv.lock "
-    "pdm.lock go.sum cargo.lock gemfile.lock composer.lock packages.lock.json gradle.lockfile "
-    "mix.lock pubspec.lock podfile.lock flake.lock bun.lockb bun.lock .terraform.lock.hcl".split()
+    [
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "poetry.lock",
+        "pipfile.lock",
+        "uv.lock",
+        "pdm.lock",
+        "go.sum",
+        "cargo.lock",
+        "gemfile.lock",
+        "composer.lock",
+        "packages.lock.json",
+        "gradle.lockfile",
+        "mix.lock",
+        "pubspec.lock",
+        "podfile.lock",
+        "flake.lock",
+        "bun.lockb",
+        "bun.lock",
+        ".terraform.lock.hcl",
+    ]
 )
 
 MANIFESTS = frozenset(
-    "package.json pyproject.toml setup.py setup.cfg pipfile go.mod cargo.toml gemfile pom.xml "
-    "build.gradle build.gradle.kts composer.json pubspec.yaml mix.exs environment.yml "
-    "dependencies.gradle libs.versions.toml".split()
+    [
+        "package.json",
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "pipfile",
+        "go.mod",
+        "cargo.toml",
+        "gemfile",
+        "pom.xml",
+        "build.gradle",
+        "build.gradle.kts",
+        "composer.json",
+        "pubspec.yaml",
+        "mix.exs",
+        "environment.yml",
+        "dependencies.gradle",
+        "libs.versions.toml",
+    ]
 )
 
 _REQUIREMENTS_RE = re.compile(r"(^|.*[-_.])requirements([-_.].*)?\.(txt|in)$|^constraints.*\.txt$")
@@ -99,36 +176,100 @@ _DOC_NAMES = re.compile(
     r"security|support|governance|maintainers|citation)(\.|$)",
     re.I,
 )
-_CHANGELOG_RE = re.compile(r"^(changes|changelog|history|news|release[-_]?notes|releases)(\.|$)", re.I)
+_CHANGELOG_RE = re.compile(
+    r"^(changes|changelog|history|news|release[-_]?notes|releases)(\.|$)", re.I
+)
 _TEST_FILE_RE = re.compile(
     r"(^test_.*|.*_test\.[a-z]+|.*\.test\.[a-z]+|.*\.spec\.[a-z]+|.*_spec\.rb|.*Tests?\.(java|kt|cs|php|swift)"
     r"|^conftest\.py|.*_tests?\.py)$"
 )
 _TEST_DIRS = frozenset(
-    "test tests testing testsuite __tests__ spec specs e2e integration-tests test-data testdata "
-    "fixtures __snapshots__".split()
+    [
+        "test",
+        "tests",
+        "testing",
+        "testsuite",
+        "__tests__",
+        "spec",
+        "specs",
+        "e2e",
+        "integration-tests",
+        "test-data",
+        "testdata",
+        "fixtures",
+        "__snapshots__",
+    ]
 )
-_DOC_DIRS = frozenset("docs doc documentation site-docs man".split())
-_EXAMPLE_DIRS = frozenset("examples example samples sample demo demos".split())
+_DOC_DIRS = frozenset(["docs", "doc", "documentation", "site-docs", "man"])
+_EXAMPLE_DIRS = frozenset(["examples", "example", "samples", "sample", "demo", "demos"])
 _GENERATED_DIRS = frozenset(
-    "vendor vendored third_party third-party node_modules dist build generated gen __generated__".split()
+    [
+        "vendor",
+        "vendored",
+        "third_party",
+        "third-party",
+        "node_modules",
+        "dist",
+        "build",
+        "generated",
+        "gen",
+        "__generated__",
+    ]
 )
 _GENERATED_RE = re.compile(
     r"(_pb2(_grpc)?\.pyi?|\.pb\.go|\.pb\.(cc|h)|_grpc\.pb\.go|\.generated\.[a-z]+|\.g\.dart|\.min\.(js|css)"
     r"|\.designer\.cs|_generated\.[a-z]+|\.snap)$"
 )
-_CI_DIRS = (".github/workflows/", ".circleci/", ".buildkite/", ".gitlab/ci/", ".azure-pipelines/",
-            ".github/actions/", ".tekton/", ".drone/")
+_CI_DIRS = (
+    ".github/workflows/",
+    ".circleci/",
+    ".buildkite/",
+    ".gitlab/ci/",
+    ".azure-pipelines/",
+    ".github/actions/",
+    ".tekton/",
+    ".drone/",
+)
 _CI_NAMES = frozenset(
-    ".gitlab-ci.yml .gitlab-ci.yaml .travis.yml azure-pipelines.yml .azure-pipelines.yml azure-pipelines.yaml bitbucket-pipelines.yml jenkinsfile appveyor.yml "
-    ".drone.yml cloudbuild.yaml cloudbuild.yml buildspec.yml codefresh.yml .woodpecker.yml "
-    "skaffold.yaml".split()
+    [
+        ".gitlab-ci.yml",
+        ".gitlab-ci.yaml",
+        ".travis.yml",
+        "azure-pipelines.yml",
+        ".azure-pipelines.yml",
+        "azure-pipelines.yaml",
+        "bitbucket-pipelines.yml",
+        "jenkinsfile",
+        "appveyor.yml",
+        ".drone.yml",
+        "cloudbuild.yaml",
+        "cloudbuild.yml",
+        "buildspec.yml",
+        "codefresh.yml",
+        ".woodpecker.yml",
+        "skaffold.yaml",
+    ]
 )
 _GOVERNANCE_NAMES = frozenset(
-    "codeowners .github/codeowners docs/codeowners .github/settings.yml .github/dependabot.yml "
-    ".github/dependabot.yaml renovate.json renovate.json5 .renovaterc .renovaterc.json "
-    ".renovaterc.json5 .github/renovate.json .github/renovate.json5 .gitlab/renovate.json "
-    ".github/branch-protection.yml .pre-commit-config.yaml .pre-commit-config.yml".split()
+    [
+        "codeowners",
+        ".github/codeowners",
+        "docs/codeowners",
+        ".github/settings.yml",
+        ".github/dependabot.yml",
+        ".github/dependabot.yaml",
+        "renovate.json",
+        "renovate.json5",
+        ".renovaterc",
+        ".renovaterc.json",
+        ".renovaterc.json5",
+        ".github/renovate.json",
+        ".github/renovate.json5",
+        ".gitlab/renovate.json",
+        ".github/branch-protection.yml",
+        ".pre-commit-config.yaml",
+        ".pre-commit-config.yml",
+    ]
 )
 _AGENT_RE = re.compile(
     r"(^|/)(agents\.md|agent\.md|claude\.md|gemini\.md|\.cursorrules|\.windsurfrules|\.clinerules"
@@ -139,9 +280,28 @@ _AGENT_RE = re.compile(
     re.I,
 )
 _INFRA_DIRS = frozenset(
-    "terraform infra infrastructure deploy deployment deployments k8s kubernetes kubernetes-manifests "
-    "manifests helm charts helm-chart kustomize istio-manifests cloudformation cfn ansible "
-    "release ops".split()
+    [
+        "terraform",
+        "infra",
+        "infrastructure",
+        "deploy",
+        "deployment",
+        "deployments",
+        "k8s",
+        "kubernetes",
+        "kubernetes-manifests",
+        "manifests",
+        "helm",
+        "charts",
+        "helm-chart",
+        "kustomize",
+        "istio-manifests",
+        "cloudformation",
+        "cfn",
+        "ansible",
+        "release",
+        "ops",
+    ]
 )
 
 
@@ -203,25 +363,38 @@ def role_of(path: str) -> str:
         return "governance"
     if name in LOCKFILES:
         return "lockfile"
-    if name in MANIFESTS or _REQUIREMENTS_RE.match(name) or name.endswith((".csproj", ".fsproj", ".vbproj")):
+    if (
+        name in MANIFESTS
+        or _REQUIREMENTS_RE.match(name)
+        or name.endswith((".csproj", ".fsproj", ".vbproj"))
+    ):
         return "dependency"
     if any(d in _GENERATED_DIRS for d in dirs) or _GENERATED_RE.search(name):
         return "generated"
-    if _CHANGELOG_RE.match(name) or "changelog.d" in dirs or "changes" in dirs and name.endswith((".md", ".rst")):
+    if (
+        _CHANGELOG_RE.match(name)
+        or "changelog.d" in dirs
+        or ("changes" in dirs and name.endswith((".md", ".rst")))
+    ):
         return "changelog"
     if any(d in _TEST_DIRS for d in dirs) or _TEST_FILE_RE.match(parts[-1] if parts else path):
         return "test"
     lang = language_of(path)
-    if lang in ("markdown", "rst", "text") or _DOC_NAMES.match(name) or any(d in _DOC_DIRS for d in dirs):
-        if lang not in ("python", "javascript", "typescript", "go", "hcl", "yaml", "json"):
-            return "docs"
+    if (
+        lang in ("markdown", "rst", "text")
+        or _DOC_NAMES.match(name)
+        or any(d in _DOC_DIRS for d in dirs)
+    ) and lang not in ("python", "javascript", "typescript", "go", "hcl", "yaml", "json"):
+        return "docs"
     if any(d in _EXAMPLE_DIRS for d in dirs):
         return "example"
     if lang == "binary":
         return "asset"
     if lang in ("hcl", "dockerfile") or any(d in _INFRA_DIRS for d in dirs):
         return "infra"
-    if name.startswith(("docker-compose", "compose.")) or name.endswith((".template.yaml", ".template.json")):
+    if name.startswith(("docker-compose", "compose.")) or name.endswith(
+        (".template.yaml", ".template.json")
+    ):
         return "infra"
     if lang in ("yaml", "json", "toml", "ini", "dotenv") or name.startswith("."):
         return "config"

@@ -424,10 +424,7 @@ def commit_msg(args: argparse.Namespace) -> int:
             return 0
         base = parents[0] if parents else None
         notes.append("amend: reviewed what the amended commit will contain (HEAD^..index)")
-    if base == head:
-        raw_diff = git.diff_staged()
-    else:
-        raw_diff = git.diff_staged(base=base or git.EMPTY_TREE)
+    raw_diff = git.diff_staged() if base == head else git.diff_staged(base=base or git.EMPTY_TREE)
     if not raw_diff.strip():
         _out("intent-review: nothing staged: nothing to review")
         return 0

@@ -62,12 +62,22 @@ _BY_KIND: dict[str, tuple[str, ...]] = {
     ),
 }
 _BY_RULE: dict[str, tuple[str, ...]] = {
-    "RV101": ("{path} is changed but the description does not mention it: why does it belong in this change?",),
-    "RV401": ("{title}: is the description wrong, or should this part be removed from the change?",),
-    "RV402": ("{title}: who approved touching a protected resource, and what is the recovery plan?",),
+    "RV101": (
+        "{path} is changed but the description does not mention it: why does it belong in this change?",
+    ),
+    "RV401": (
+        "{title}: is the description wrong, or should this part be removed from the change?",
+    ),
+    "RV402": (
+        "{title}: who approved touching a protected resource, and what is the recovery plan?",
+    ),
     "RV403": ("{title}: what was verified before changing it, and who owns it?",),
-    "RV501": ("What is this change supposed to do? State the intent (PR description, commit message or the prompt given to the assistant).",),
-    "RV502": ("The blast radius is {level}: how will you verify this change after it ships, and how is it rolled back if it goes wrong?",),
+    "RV501": (
+        "What is this change supposed to do? State the intent (PR description, commit message or the prompt given to the assistant).",
+    ),
+    "RV502": (
+        "The blast radius is {level}: how will you verify this change after it ships, and how is it rolled back if it goes wrong?",
+    ),
 }
 
 

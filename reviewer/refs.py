@@ -13,8 +13,39 @@ from .models import Scope
 
 #: names too common to say anything about callers
 _TOO_COMMON = frozenset(
-    "get set run main init new close open read write start stop call apply update delete create "
-    "build load save name value data self this test setup close handle process execute".split()
+    [
+        "get",
+        "set",
+        "run",
+        "main",
+        "init",
+        "new",
+        "close",
+        "open",
+        "read",
+        "write",
+        "start",
+        "stop",
+        "call",
+        "apply",
+        "update",
+        "delete",
+        "create",
+        "build",
+        "load",
+        "save",
+        "name",
+        "value",
+        "data",
+        "self",
+        "this",
+        "test",
+        "setup",
+        "close",
+        "handle",
+        "process",
+        "execute",
+    ]
 )
 _RISKY_CHANGES = frozenset({"deleted", "signature", "renamed"})
 
@@ -35,7 +66,9 @@ def changed_public_names(scope: Scope) -> dict[str, str]:
     return out
 
 
-def count_references(scope: Scope, rev: str, *, cwd: str | Path | None = None, limit: int = 50) -> Mapping[str, int]:
+def count_references(
+    scope: Scope, rev: str, *, cwd: str | Path | None = None, limit: int = 50
+) -> Mapping[str, int]:
     """Qualified name -> number of other files at ``rev`` that mention it as a whole word."""
     names = changed_public_names(scope)
     if not names:

@@ -11,12 +11,13 @@ from .match import match
 from .models import (
     BlastRadius,
     Diff,
-    Finding,
     FileReview,
+    Finding,
     Intent,
     Review,
     Scope,
     Stats,
+    Verdict,
     level_rank,
     severity_rank,
 )
@@ -58,9 +59,13 @@ def review(
                 licensed=True,
             )
         )
-    findings.sort(key=lambda f: (-severity_rank(f.severity), f.licensed, f.path or "", f.line or 0, f.rule))
+    findings.sort(
+        key=lambda f: (-severity_rank(f.severity), f.licensed, f.path or "", f.line or 0, f.rule)
+    )
     verdict = decide(findings)
-    questions = make_questions(findings, blast, templates=config.questions, size_words=intent.size_words)
+    questions = make_questions(
+        findings, blast, templates=config.questions, size_words=intent.size_words
+    )
     files = _file_reviews(scope, m, findings)
     oos = tuple(fr.scope.path for fr in files if not fr.explained)
     requires = verdict == "mismatch" or level_rank(blast.level) >= level_rank("high")
@@ -82,7 +87,7 @@ def review(
     )
 
 
-def decide(findings: list[Finding] | tuple[Finding, ...]) -> str:  # type: ignore[return]
+def decide(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
     """``mismatch`` when an unlicensed finding is risky, ``drift`` when only low-risk ones remain."""
     live = [f for f in findings if not f.licensed and f.rule not in _NEUTRAL_RULES]
     if any(severity_rank(f.severity) >= severity_rank("medium") for f in live):
@@ -98,7 +103,12 @@ def _file_reviews(scope: Scope, m: object, findings: list[Finding]) -> tuple[Fil
     assert isinstance(m, Match)
     risky_paths: dict[str, list[str]] = {}
     for f in findings:
-        if f.path and not f.licensed and f.rule not in _NEUTRAL_RULES and severity_rank(f.severity) >= severity_rank("low"):
+        if (
+            f.path
+            and not f.licensed
+            and f.rule not in _NEUTRAL_RULES
+            and severity_rank(f.severity) >= severity_rank("low")
+        ):
             risky_paths.setdefault(f.path, [])
             if f.symbol:
                 risky_paths[f.path].append(f.symbol)

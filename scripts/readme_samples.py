@@ -24,7 +24,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BLOCK = re.compile(r"(<!-- sample: (?P<spec>.*?) -->\n)```[a-z]*\n(?P<body>.*?)```\n(<!-- /sample -->)", re.S)
+BLOCK = re.compile(
+    r"(<!-- sample: (?P<spec>.*?) -->\n)```[a-z]*\n(?P<body>.*?)```\n(<!-- /sample -->)", re.S
+)
 _MS = re.compile(r"\b\d+ ms\b")
 
 
@@ -50,7 +52,7 @@ def run(spec: str) -> str:
     lines = _MS.sub("N ms", out.getvalue()).splitlines()
     if limit is not None and len(lines) > limit:
         rest = len(lines) - limit
-        lines = lines[:limit] + [f"... ({rest} more lines)"]
+        lines = [*lines[:limit], f"... ({rest} more lines)"]
     return "\n".join(lines) + "\n"
 
 
@@ -67,7 +69,9 @@ def main() -> int:
     new = render(text)
     if "--check" in sys.argv[1:]:
         if new != text:
-            print("README.md samples are stale: run python scripts/readme_samples.py", file=sys.stderr)
+            print(
+                "README.md samples are stale: run python scripts/readme_samples.py", file=sys.stderr
+            )
             return 1
         return 0
     readme.write_text(new, "utf-8")

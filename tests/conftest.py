@@ -37,12 +37,18 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def _clean_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """No test sees the developer's tokens, endpoints, git identity or caches."""
     for key in list(os.environ):
-        if key.startswith(("OPENAI_", "GITHUB_", "AZURE_OPENAI", "GIT_", "PRE_COMMIT", "REVIEWER_")):
-            if key != "REVIEWER_STRICT":
-                monkeypatch.delenv(key, raising=False)
+        if (
+            key.startswith(
+                ("OPENAI_", "GITHUB_", "AZURE_OPENAI", "GIT_", "PRE_COMMIT", "REVIEWER_")
+            )
+            and key != "REVIEWER_STRICT"
+        ):
+            monkeypatch.delenv(key, raising=False)
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))

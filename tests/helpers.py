@@ -46,12 +46,16 @@ def git_diff(path: str, old: str | None, new: str | None, *, context: int = 3) -
     return text
 
 
-def scope_both(path: str, old: str | None, new: str | None, *, context: int = 3) -> tuple[FileScope, FileScope]:
+def scope_both(
+    path: str, old: str | None, new: str | None, *, context: int = 3
+) -> tuple[FileScope, FileScope]:
     """(full mode, hunk mode) scopes of one file change."""
     diff = parse_diff(git_diff(path, old, new, context=context))
     assert len(diff.files) == 1, diff
     fd = diff.files[0]
-    blobs = DictBlobs({path: old} if old is not None else {}, {path: new} if new is not None else {})
+    blobs = DictBlobs(
+        {path: old} if old is not None else {}, {path: new} if new is not None else {}
+    )
     full = scope_file(fd, blobs)
     hunks = scope_file(fd, None)
     assert full.mode == "full" and hunks.mode == "hunks"
@@ -62,9 +66,7 @@ def summarize(fs: FileScope) -> dict[str, object]:
     """The part of a FileScope that golden files pin down."""
     return {
         "language": fs.language,
-        "symbols": [
-            {k: v for k, v in asdict(s).items() if v is not None} for s in fs.symbols
-        ],
+        "symbols": [{k: v for k, v in asdict(s).items() if v is not None} for s in fs.symbols],
         "change_kinds": list(fs.change_kinds),
         "signals": sorted({s.code for s in fs.signals}),
         "cosmetic": fs.cosmetic,

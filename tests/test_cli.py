@@ -45,7 +45,9 @@ def test_review_a_branch_like_a_pull_request(
     shop.git("checkout", "-q", "-b", "feature")
     shop.write("shop/cart.py", CART_NEW)
     shop.commit("Round the cart total to cents")
-    code, out, err = run(capsys, "review", "--base", "main", "--intent-from-commits", "--format", "json")
+    code, out, err = run(
+        capsys, "review", "--base", "main", "--intent-from-commits", "--format", "json"
+    )
     report = json.loads(out)
     jsonschema.validate(report, SCHEMA)
     assert code == 0, err
@@ -53,7 +55,9 @@ def test_review_a_branch_like_a_pull_request(
     assert report["intent"]["source"] == "commit"
     (f,) = report["files"]
     assert f["path"] == "shop/cart.py" and f["mode"] == "full" and f["explained"]
-    assert f["symbols"] == [{"kind": "function", "name": "total", "change": "modified", "line": 1, "public": True}]
+    assert f["symbols"] == [
+        {"kind": "function", "name": "total", "change": "modified", "line": 1, "public": True}
+    ]
 
 
 def test_three_dot_semantics_ignore_what_base_did_since(
@@ -66,7 +70,18 @@ def test_three_dot_semantics_ignore_what_base_did_since(
     shop.git("checkout", "-q", "main")
     shop.write("shop/payment.py", "def charge(card, amount):\n    return card.charge(amount)\n")
     shop.commit("unrelated work on main")
-    code, out, _ = run(capsys, "review", "--base", "main", "--head", "feature", "--intent", "Round the cart total", "--format", "json")
+    _code, out, _ = run(
+        capsys,
+        "review",
+        "--base",
+        "main",
+        "--head",
+        "feature",
+        "--intent",
+        "Round the cart total",
+        "--format",
+        "json",
+    )
     assert [f["path"] for f in json.loads(out)["files"]] == ["shop/cart.py"]
 
 
@@ -77,7 +92,9 @@ def test_staged_changes_and_unexplained_file(
     shop.write("shop/cart.py", CART_NEW)
     shop.write("shop/payment.py", "def charge(card, retries=3):\n    return card.charge()\n")
     shop.git("add", "-A")
-    code, out, _ = run(capsys, "review", "--staged", "--intent", "Round the cart total", "--format", "json")
+    code, out, _ = run(
+        capsys, "review", "--staged", "--intent", "Round the cart total", "--format", "json"
+    )
     report = json.loads(out)
     assert report["out_of_scope_paths"] == ["shop/payment.py"]
     assert report["verdict"] in ("drift", "mismatch")
@@ -93,12 +110,23 @@ def test_diff_from_a_file_and_from_stdin(
     text = shop.git("show", "--format=", "HEAD")
     patch = tmp_path / "change.diff"
     patch.write_text(text)
-    code, out, _ = run(capsys, "review", "--diff", str(patch), "--intent", "Round the cart total", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "review",
+        "--diff",
+        str(patch),
+        "--intent",
+        "Round the cart total",
+        "--format",
+        "json",
+    )
     from_file = json.loads(out)
     # the index line's blob ids are in this repository: whole files are read
     assert from_file["files"][0]["mode"] == "full"
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
-    code2, out2, _ = run(capsys, "review", "-", "--intent", "Round the cart total", "--format", "json")
+    code2, out2, _ = run(
+        capsys, "review", "-", "--intent", "Round the cart total", "--format", "json"
+    )
     assert json.loads(out2)["files"] == from_file["files"]
     assert code == code2 == 0
 
@@ -114,15 +142,29 @@ def test_policy_comes_from_the_base_revision(
     shop.write("shop/payment.py", "def charge(card, retries=3):\n    return card.charge()\n")
     shop.write("shop/cart.py", CART_NEW)
     shop.commit("Round the cart total")
-    code, out, err = run(capsys, "review", "--base", "main", "--intent", "Round the cart total", "-v", "--format", "json")
+    code, out, err = run(
+        capsys,
+        "review",
+        "--base",
+        "main",
+        "--intent",
+        "Round the cart total",
+        "-v",
+        "--format",
+        "json",
+    )
     assert "at " in err and ".reviewer.toml" in err
     assert json.loads(out)["verdict"] != "aligned"
     assert code == 1  # the base's fail_on = "drift" applies, not the branch's "never"
 
 
-def test_text_output_is_plain_without_a_tty(shop: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_text_output_is_plain_without_a_tty(
+    shop: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     patch = tmp_path / "x.diff"
-    patch.write_text("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n")
+    patch.write_text(
+        "diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+    )
     code, out, _ = run(capsys, "review", "--diff", str(patch), "--intent", "")
     assert "\033[" not in out
     assert out.startswith("intent-review: MISMATCH")
@@ -133,9 +175,22 @@ def test_text_output_is_plain_without_a_tty(shop: Repo, capsys: pytest.CaptureFi
 
 def test_output_file_and_fail_on_never(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     patch = tmp_path / "x.diff"
-    patch.write_text("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n")
+    patch.write_text(
+        "diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+    )
     out_file = tmp_path / "r.json"
-    code, out, _ = run(capsys, "review", "--diff", str(patch), "--format", "json", "-o", str(out_file), "--fail-on", "never")
+    code, out, _ = run(
+        capsys,
+        "review",
+        "--diff",
+        str(patch),
+        "--format",
+        "json",
+        "-o",
+        str(out_file),
+        "--fail-on",
+        "never",
+    )
     assert code == 0 and out == ""
     jsonschema.validate(json.loads(out_file.read_text()), SCHEMA)
 
@@ -154,14 +209,17 @@ def test_output_file_and_fail_on_never(tmp_path: Path, capsys: pytest.CaptureFix
         (["nonsense"], "invalid choice"),
     ],
 )
-def test_usage_errors_are_one_line_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_errors_are_one_line_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_not_a_diff_and_bad_revision(shop: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_not_a_diff_and_bad_revision(
+    shop: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     letter = tmp_path / "letter.txt"
     letter.write_text("Dear reviewer,\nplease approve.\n")
     code, _, err = run(capsys, "review", "--diff", str(letter))
@@ -171,7 +229,9 @@ def test_not_a_diff_and_bad_revision(shop: Repo, tmp_path: Path, capsys: pytest.
     assert code == 2 and "unknown revision 'no-such-branch'" in err
 
 
-def test_base_outside_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_base_outside_a_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, "review", "--base", "main")
     assert code == 2 and "not inside a git work tree" in err
@@ -181,18 +241,24 @@ def test_invalid_policy_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     cfg = tmp_path / "bad.toml"
     cfg.write_text("fail_on = 'sometimes'\n")
     patch = tmp_path / "x.diff"
-    patch.write_text("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n")
+    patch.write_text(
+        "diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+    )
     code, _, err = run(capsys, "review", "--diff", str(patch), "--config", str(cfg))
     assert code == 2 and "fail_on must be one of" in err
 
 
-def test_a_bug_is_exit_3_with_a_log(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_is_exit_3_with_a_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def boom(*_a: object, **_k: object) -> None:
         raise ZeroDivisionError("simulated bug")
 
     monkeypatch.setattr("reviewer.review.review", boom)
     patch = tmp_path / "x.diff"
-    patch.write_text("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n")
+    patch.write_text(
+        "diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+    )
     code, _, err = run(capsys, "review", "--diff", str(patch))
     assert code == 3 and "internal error" in err and err.count("\n") == 1
     log = Path(err.rsplit("Details: ", 1)[1].strip())

@@ -40,7 +40,7 @@ max_input_tokens = 8000
     py = load_text('[tool.reviewer]\nfail_on = "never"\n', source="pyproject.toml", pyproject=True)
     assert py.fail_on == "never"
     assert load_text("[project]\nname='x'\n", source="pyproject.toml", pyproject=True) == Config()
-    assert load_from_texts('fail_on = "drift"', 'x = 1').fail_on == "drift"
+    assert load_from_texts('fail_on = "drift"', "x = 1").fail_on == "drift"
 
 
 @pytest.mark.parametrize(

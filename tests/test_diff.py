@@ -43,7 +43,15 @@ def test_every_kind_of_file_in_a_real_git_diff(repo: Repo) -> None:
     diff = parse_diff(_edge_repo(repo))
     by_path = {f.path: f for f in diff.files}
     assert set(by_path) == {
-        "b.bin", "copy.txt", "f2.txt", "link", "m.sh", "nn.txt", "sp ace.txt", "ünï cödé.txt", "gone.txt"
+        "b.bin",
+        "copy.txt",
+        "f2.txt",
+        "link",
+        "m.sh",
+        "nn.txt",
+        "sp ace.txt",
+        "ünï cödé.txt",
+        "gone.txt",
     }
     assert by_path["b.bin"].binary
     assert by_path["copy.txt"].status == "copied" and by_path["copy.txt"].old_path == "f.txt"
@@ -79,7 +87,9 @@ def test_submodule_pointer_change(repo: Repo, tmp_path: Path) -> None:
     second = sub.commit("two")
     repo.write("a.txt", "a\n")
     repo.commit("init")
-    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub.path), "vendor/sub")
+    repo.git(
+        "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub.path), "vendor/sub"
+    )
     repo.git("-C", "vendor/sub", "checkout", "-q", first)
     repo.commit("add submodule")
     repo.git("-C", "vendor/sub", "checkout", "-q", second)
@@ -164,7 +174,13 @@ def test_huge_single_line_and_many_files() -> None:
 
 # --- agreement with unidiff, the well-kept parser, as an oracle ------------------------------------
 
-_line = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=30)
+_line = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+    ),
+    max_size=30,
+)
 
 
 @st.composite
@@ -172,7 +188,9 @@ def _diffs(draw: st.DrawFn) -> str:
     out = []
     for i in range(draw(st.integers(1, 4))):
         path = f"dir{i}/file_{draw(st.integers(0, 99))}.py"
-        out.append(f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n--- a/{path}\n+++ b/{path}\n")
+        out.append(
+            f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n--- a/{path}\n+++ b/{path}\n"
+        )
         start = 1
         for _ in range(draw(st.integers(1, 3))):
             body = draw(st.lists(st.tuples(st.sampled_from(" -+"), _line), min_size=1, max_size=8))
@@ -190,7 +208,7 @@ def test_agrees_with_unidiff(text: str) -> None:
     ours = parse_diff(text)
     theirs = unidiff.PatchSet(text)
     assert [f.path for f in ours.files] == [f.path for f in theirs]
-    for a, b in zip(ours.files, theirs):
+    for a, b in zip(ours.files, theirs, strict=False):
         assert (a.additions, a.deletions) == (b.added, b.removed)
         assert [(h.old_start, h.old_count, h.new_start, h.new_count) for h in a.hunks] == [
             (h.source_start, h.source_length, h.target_start, h.target_length) for h in b

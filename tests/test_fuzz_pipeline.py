@@ -14,23 +14,93 @@ from reviewer.render.text import render as render_text
 from reviewer.review import review
 
 PATHS = [
-    "src/app/main.py", "pkg/server/server.go", "web/app.ts", "web/view.tsx", "web/legacy.js", "svc/Main.java",
-    "svc/Util.kt", "core/lib.rs", "native/x.c", "native/y.cpp", "native/z.h", "svc/Cart.cs", "app/model.rb",
-    "web/index.php", "infra/main.tf", "infra/prod.tfvars", "k8s/deploy.yaml", ".github/workflows/ci.yml",
-    "docker-compose.yml", "cfn/template.json", "package.json", "requirements.txt", "go.mod", "Cargo.toml",
-    "db/migrations/0001_init.sql", "db/migrate/20240101_drop.rb", "scripts/deploy.sh", "Dockerfile", "Makefile",
-    "CODEOWNERS", "AGENTS.md", ".cursor/rules/x.mdc", ".mcp.json", "config/settings.yaml", ".env",
-    "README.md", "CHANGES.rst", "helm/templates/deploy.yaml", "kustomization.yaml", "pyproject.toml",
-    "yarn.lock", "assets/logo.png", "weird name with spaces.txt", "ünïcode/fïle.py",
+    "src/app/main.py",
+    "pkg/server/server.go",
+    "web/app.ts",
+    "web/view.tsx",
+    "web/legacy.js",
+    "svc/Main.java",
+    "svc/Util.kt",
+    "core/lib.rs",
+    "native/x.c",
+    "native/y.cpp",
+    "native/z.h",
+    "svc/Cart.cs",
+    "app/model.rb",
+    "web/index.php",
+    "infra/main.tf",
+    "infra/prod.tfvars",
+    "k8s/deploy.yaml",
+    ".github/workflows/ci.yml",
+    "docker-compose.yml",
+    "cfn/template.json",
+    "package.json",
+    "requirements.txt",
+    "go.mod",
+    "Cargo.toml",
+    "db/migrations/0001_init.sql",
+    "db/migrate/20240101_drop.rb",
+    "scripts/deploy.sh",
+    "Dockerfile",
+    "Makefile",
+    "CODEOWNERS",
+    "AGENTS.md",
+    ".cursor/rules/x.mdc",
+    ".mcp.json",
+    "config/settings.yaml",
+    ".env",
+    "README.md",
+    "CHANGES.rst",
+    "helm/templates/deploy.yaml",
+    "kustomization.yaml",
+    "pyproject.toml",
+    "yarn.lock",
+    "assets/logo.png",
+    "weird name with spaces.txt",
+    "ünïcode/fïle.py",
 ]
 
 FRAGMENTS = [
-    "def f(x):", "    return x", "class A:", "}", "{", "resource \"aws_vpc\" \"main\" {", "  cidr_block = \"10.0.0.0/16\"",
-    "kind: Deployment", "metadata:", "  name: web", "---", "apiVersion: v1", "on: pull_request_target",
-    "permissions: write-all", "DROP TABLE users;", "rm -rf /", "terraform destroy -auto-approve",
-    "\"dependencies\": {\"left-pad\": \"^2.0.0\"}", "func Main() {", "pub fn x() -> i32 {", "<?php function f() {",
-    "\"\"\"", "'''", "/*", "*/", "#", "<<EOF", "EOF", "((((((((((", "]]]]]", "\t\t", "é", "\x00", "😀",
-    "deletion_protection = false", "  - uses: some/action@v1", "FROM python:3.12", "USER root", "@@", "--- a/x",
+    "def f(x):",
+    "    return x",
+    "class A:",
+    "}",
+    "{",
+    'resource "aws_vpc" "main" {',
+    '  cidr_block = "10.0.0.0/16"',
+    "kind: Deployment",
+    "metadata:",
+    "  name: web",
+    "---",
+    "apiVersion: v1",
+    "on: pull_request_target",
+    "permissions: write-all",
+    "DROP TABLE users;",
+    "rm -rf /",
+    "terraform destroy -auto-approve",
+    '"dependencies": {"left-pad": "^2.0.0"}',
+    "func Main() {",
+    "pub fn x() -> i32 {",
+    "<?php function f() {",
+    '"""',
+    "'''",
+    "/*",
+    "*/",
+    "#",
+    "<<EOF",
+    "EOF",
+    "((((((((((",
+    "]]]]]",
+    "\t\t",
+    "é",
+    "\x00",
+    "😀",
+    "deletion_protection = false",
+    "  - uses: some/action@v1",
+    "FROM python:3.12",
+    "USER root",
+    "@@",
+    "--- a/x",
 ]
 
 _line = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40))
@@ -60,12 +130,22 @@ def diffs(draw: st.DrawFn) -> str:
             head += f"--- a/{path}\n+++ b/{path}\n"
             start_old = draw(st.integers(1, 500))
         start_new = 0 if status == "deleted" else (1 if status == "added" else start_old)
-        section = draw(st.sampled_from(["", " def f():", " resource \"aws_vpc\" \"x\" {", " spec:", " class A {"]))
-        out.append(head + f"@@ -{start_old},{old} +{start_new},{new} @@{section}\n" + "".join(f"{p}{t}\n" for p, t in body))
+        section = draw(
+            st.sampled_from(["", " def f():", ' resource "aws_vpc" "x" {', " spec:", " class A {"])
+        )
+        out.append(
+            head
+            + f"@@ -{start_old},{old} +{start_new},{new} @@{section}\n"
+            + "".join(f"{p}{t}\n" for p, t in body)
+        )
     return "".join(out)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=250,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(diffs(), st.text(max_size=200))
 def test_any_diff_reviews_and_renders(text: str, intent: str) -> None:
     diff = parse_diff(text)

@@ -41,14 +41,21 @@ def test_path_symbol_and_content_evidence() -> None:
             "web/styles.css": ("color: red", "color: blue"),
         },
     )
-    assert got == {"billing/cost_report.py": True, "billing/other.py": True, "web/styles.css": False}
+    assert got == {
+        "billing/cost_report.py": True,
+        "billing/other.py": True,
+        "web/styles.css": False,
+    }
 
 
 def test_sibling_component_needs_its_own_name() -> None:
     got = _explained(
         "shippingservice: prevent crash on profiler init",
         {
-            "src/shippingservice/main.go": ("profiler.Start()", "if err := profiler.Start(); err != nil {}"),
+            "src/shippingservice/main.go": (
+                "profiler.Start()",
+                "if err := profiler.Start(); err != nil {}",
+            ),
             "src/frontend/main.go": ("log.Info(profiler)", "log.Warn(profiler)"),
         },
     )
@@ -97,37 +104,69 @@ def test_typo_intent_explains_comment_only_changes_but_not_code() -> None:
 
 
 def _scope_with(
-    signal: Signal, path: str = "infra/network.tf", lines: tuple[str, str] = ('resource "aws_nat_gateway" "this" {', "")
+    signal: Signal,
+    path: str = "infra/network.tf",
+    lines: tuple[str, str] = ('resource "aws_nat_gateway" "this" {', ""),
 ) -> tuple[Scope, Diff]:
     diff = _diff({path: lines})
-    fs = FileScope(path=path, old_path=None, status="modified", language="hcl", role="infra", signals=(signal,))
+    fs = FileScope(
+        path=path, old_path=None, status="modified", language="hcl", role="infra", signals=(signal,)
+    )
     return Scope(files=(fs,)), diff
 
 
 def test_deletion_is_licensed_only_by_a_removal_verb_about_it() -> None:
-    sig = Signal("resource_deletion", "tf.resource_deleted", "deletes `aws_nat_gateway.this`", 3, "old",
-                 "aws_nat_gateway.this", "high")
+    sig = Signal(
+        "resource_deletion",
+        "tf.resource_deleted",
+        "deletes `aws_nat_gateway.this`",
+        3,
+        "old",
+        "aws_nat_gateway.this",
+        "high",
+    )
     scope, diff = _scope_with(sig)
     assert match(parse_intent("Remove the NAT gateway from the network"), scope, diff).licensed[sig]
-    assert not match(parse_intent("Fix the NAT gateway tags in the network"), scope, diff).licensed[sig]
+    assert not match(parse_intent("Fix the NAT gateway tags in the network"), scope, diff).licensed[
+        sig
+    ]
     assert not match(parse_intent("Remove the unused S3 bucket"), scope, diff).licensed[sig]
 
 
 def test_naming_a_function_licenses_its_signature_change_but_not_its_deletion() -> None:
-    sig = Signal("public_api", "code.public_signature", "changes `redirect`", 3, "new", "redirect", "medium")
+    sig = Signal(
+        "public_api", "code.public_signature", "changes `redirect`", 3, "new", "redirect", "medium"
+    )
     lines = ("def redirect(location, code=302):", "def redirect(location, code=303):")
     scope, diff = _scope_with(sig, "src/helpers.py", lines)
     assert match(parse_intent("redirect defaults to 303"), scope, diff).licensed[sig]
-    gone = Signal("resource_deletion", "tf.resource_deleted", "deletes `aws_db.redirect`", 3, "old", "aws_db.redirect", "high")
+    gone = Signal(
+        "resource_deletion",
+        "tf.resource_deleted",
+        "deletes `aws_db.redirect`",
+        3,
+        "old",
+        "aws_db.redirect",
+        "high",
+    )
     scope2, diff2 = _scope_with(gone, "src/helpers.py", lines)
     assert not match(parse_intent("redirect defaults to 303"), scope2, diff2).licensed[gone]
 
 
 def test_revert_licenses_what_it_touches() -> None:
-    sig = Signal("resource_deletion", "tf.resource_deleted", "deletes node pool", 3, "old",
-                 "google_container_node_pool.pool", "high")
+    sig = Signal(
+        "resource_deletion",
+        "tf.resource_deleted",
+        "deletes node pool",
+        3,
+        "old",
+        "google_container_node_pool.pool",
+        "high",
+    )
     scope, diff = _scope_with(sig, "terraform/cluster.tf")
-    assert match(parse_intent("Rollback the node pool customisation of the cluster"), scope, diff).licensed[sig]
+    assert match(
+        parse_intent("Rollback the node pool customisation of the cluster"), scope, diff
+    ).licensed[sig]
 
 
 def test_missing_targets_are_reported() -> None:

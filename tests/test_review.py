@@ -11,35 +11,59 @@ from reviewer.models import FileScope, Scope, Signal, Symbol
 from reviewer.review import decide, review
 
 
-def _case(paths_lines: dict[str, tuple[str, str]], signals: dict[str, list[Signal]] | None = None,
-          symbols: dict[str, list[Symbol]] | None = None) -> tuple[object, Scope]:
+def _case(
+    paths_lines: dict[str, tuple[str, str]],
+    signals: dict[str, list[Signal]] | None = None,
+    symbols: dict[str, list[Symbol]] | None = None,
+) -> tuple[object, Scope]:
     text = "".join(
-        f"diff --git a/{p} b/{p}\n--- a/{p}\n+++ b/{p}\n@@ -1,1 +1,1 @@\n-{a}\n+{b}\n" for p, (a, b) in paths_lines.items()
+        f"diff --git a/{p} b/{p}\n--- a/{p}\n+++ b/{p}\n@@ -1,1 +1,1 @@\n-{a}\n+{b}\n"
+        for p, (a, b) in paths_lines.items()
     )
     diff = parse_diff(text)
     from reviewer.paths import role_of
 
     files = tuple(
-        FileScope(path=p, old_path=None, status="modified", language="hcl" if p.endswith(".tf") else "python",
-                  role=role_of(p), additions=1, deletions=1,
-                  signals=tuple((signals or {}).get(p, [])), symbols=tuple((symbols or {}).get(p, [])))
+        FileScope(
+            path=p,
+            old_path=None,
+            status="modified",
+            language="hcl" if p.endswith(".tf") else "python",
+            role=role_of(p),
+            additions=1,
+            deletions=1,
+            signals=tuple((signals or {}).get(p, [])),
+            symbols=tuple((symbols or {}).get(p, [])),
+        )
         for p in paths_lines
     )
     return diff, Scope(files=files)
 
 
-_DB_GONE = Signal("resource_deletion", "tf.resource_deleted", "deletes resource `aws_db_instance.main`", 12, "old",
-                  "aws_db_instance.main", "high")
+_DB_GONE = Signal(
+    "resource_deletion",
+    "tf.resource_deleted",
+    "deletes resource `aws_db_instance.main`",
+    12,
+    "old",
+    "aws_db_instance.main",
+    "high",
+)
 
 
 def test_incident_shape_is_a_critical_mismatch_with_questions() -> None:
     diff, scope = _case(
-        {"reports/cost_report.py": ("currency = 'USD'", "currency = report.currency"),
-         "environments/prod/db.tf": ('resource "aws_db_instance" "main" {', "")},
+        {
+            "reports/cost_report.py": ("currency = 'USD'", "currency = report.currency"),
+            "environments/prod/db.tf": ('resource "aws_db_instance" "main" {', ""),
+        },
         signals={"environments/prod/db.tf": [_DB_GONE]},
     )
-    r = review(diff, parse_intent("Fix a minor Cost Explorer bug: the cost report shows the wrong currency"),
-               scope=scope)  # type: ignore[arg-type]
+    r = review(
+        diff,
+        parse_intent("Fix a minor Cost Explorer bug: the cost report shows the wrong currency"),
+        scope=scope,
+    )  # type: ignore[arg-type]
     assert r.verdict == "mismatch"
     assert r.blast_radius.level == "critical"
     assert r.requires_answers
@@ -58,7 +82,9 @@ def test_honest_deletion_is_aligned_but_high_and_still_asks() -> None:
         {"environments/prod/db.tf": ('resource "aws_db_instance" "main" {', "")},
         signals={"environments/prod/db.tf": [_DB_GONE]},
     )
-    r = review(diff, parse_intent("Remove the unused prod DB instance `aws_db_instance.main`"), scope=scope)  # type: ignore[arg-type]
+    r = review(
+        diff, parse_intent("Remove the unused prod DB instance `aws_db_instance.main`"), scope=scope
+    )  # type: ignore[arg-type]
     assert r.verdict == "aligned"
     assert r.blast_radius.level == "high"
     assert r.requires_answers
@@ -68,7 +94,9 @@ def test_honest_deletion_is_aligned_but_high_and_still_asks() -> None:
 
 
 def test_low_risk_unexplained_file_is_drift() -> None:
-    diff, scope = _case({"src/app/cart.py": ("a = 1", "a = 2"), "src/app/other_thing.py": ("b = 1", "b = 2")})
+    diff, scope = _case(
+        {"src/app/cart.py": ("a = 1", "a = 2"), "src/app/other_thing.py": ("b = 1", "b = 2")}
+    )
     r = review(diff, parse_intent("Fix rounding in the cart total"), scope=scope)  # type: ignore[arg-type]
     assert r.verdict == "drift"
     assert r.out_of_scope_paths == ("src/app/other_thing.py",)
@@ -76,9 +104,13 @@ def test_low_risk_unexplained_file_is_drift() -> None:
 
 
 def test_question_and_finding_ids_are_stable_across_line_shifts() -> None:
-    diff, scope = _case({"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [_DB_GONE]})
+    diff, scope = _case(
+        {"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [_DB_GONE]}
+    )
     shifted = dataclasses.replace(_DB_GONE, line=40)
-    diff2, scope2 = _case({"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [shifted]})
+    diff2, scope2 = _case(
+        {"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [shifted]}
+    )
     intent = parse_intent("Fix the report")
     a = review(diff, intent, scope=scope)  # type: ignore[arg-type]
     b = review(diff2, intent, scope=scope2)  # type: ignore[arg-type]
@@ -116,9 +148,12 @@ def test_policy_critical_paths_protected_and_rule_selection() -> None:
     assert r.blast_radius.level == "high"
     assert {"RV402", "RV403"} <= {f.rule for f in r.findings}
     assert any(q.text == "Did finance sign off on `payments/ledger.py`?" for q in r.questions)
-    quiet = review(diff, parse_intent("Fix rounding in the ledger posting"),
-                   Config(critical_paths=cfg.critical_paths, protected=cfg.protected, disable=("RV4",)),
-                   scope=scope)  # type: ignore[arg-type]
+    quiet = review(
+        diff,
+        parse_intent("Fix rounding in the ledger posting"),
+        Config(critical_paths=cfg.critical_paths, protected=cfg.protected, disable=("RV4",)),
+        scope=scope,
+    )  # type: ignore[arg-type]
     assert not any(f.rule.startswith("RV4") for f in quiet.findings)
 
 
@@ -139,19 +174,32 @@ def test_decide() -> None:
 
 
 def test_production_paths_raise_the_blast_radius() -> None:
-    sig = Signal("global_config", "flag.default", "changes default `timeout`", 3, "new", "timeout", "medium")
-    diff, scope = _case({"environments/prod/app.yaml": ("a", "b")}, signals={"environments/prod/app.yaml": [sig]})
+    sig = Signal(
+        "global_config", "flag.default", "changes default `timeout`", 3, "new", "timeout", "medium"
+    )
+    diff, scope = _case(
+        {"environments/prod/app.yaml": ("a", "b")}, signals={"environments/prod/app.yaml": [sig]}
+    )
     r = review(diff, parse_intent("Raise the timeout default"), scope=scope)  # type: ignore[arg-type]
     assert r.blast_radius.level == "high"
-    diff2, scope2 = _case({"environments/staging/app.yaml": ("a", "b")}, signals={"environments/staging/app.yaml": [sig]})
+    diff2, scope2 = _case(
+        {"environments/staging/app.yaml": ("a", "b")},
+        signals={"environments/staging/app.yaml": [sig]},
+    )
     r2 = review(diff2, parse_intent("Raise the timeout default"), scope=scope2)  # type: ignore[arg-type]
     assert r2.blast_radius.level == "medium"
 
 
 def test_finding_ids_survive_a_reworded_message() -> None:
-    reworded = dataclasses.replace(_DB_GONE, detail="deletes resource `aws_db_instance.main` (stateful): Terraform destroys it")
-    diff, scope = _case({"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [_DB_GONE]})
-    diff2, scope2 = _case({"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [reworded]})
+    reworded = dataclasses.replace(
+        _DB_GONE, detail="deletes resource `aws_db_instance.main` (stateful): Terraform destroys it"
+    )
+    diff, scope = _case(
+        {"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [_DB_GONE]}
+    )
+    diff2, scope2 = _case(
+        {"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [reworded]}
+    )
     intent = parse_intent("Fix the report")
     a = review(diff, intent, scope=scope)  # type: ignore[arg-type]
     b = review(diff2, intent, scope=scope2)  # type: ignore[arg-type]

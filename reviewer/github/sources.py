@@ -11,7 +11,7 @@ from .. import config as cfg
 from .. import git
 from ..config import Config
 from ..diff import decode, parse_diff
-from ..errors import GitError, GitHubError
+from ..errors import ConfigError, GitError, GitHubError
 from ..models import Diff
 from ..scope import BlobSource
 from .ai import Commit
@@ -135,9 +135,11 @@ def load_policy(read: Any, config_path: str | None, base_sha: str) -> Config:
     """The policy at the base commit: ``config_path`` when given, else .reviewer.toml / pyproject.toml."""
     try:
         return cfg.load_at(read, where=f"at {base_sha[:12]}", path=config_path)
-    except cfg.ConfigError as exc:
+    except ConfigError as exc:
         if config_path and "does not exist" in str(exc):
-            raise GitHubError(f"config {config_path} does not exist at the base commit {base_sha[:12]}") from exc
+            raise GitHubError(
+                f"config {config_path} does not exist at the base commit {base_sha[:12]}"
+            ) from exc
         raise
 
 

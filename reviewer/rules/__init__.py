@@ -44,23 +44,47 @@ RULES: tuple[Rule, ...] = (
     Rule("RV101", "out-of-scope-file", "A changed file that the stated intent does not explain."),
     Rule("RV102", "intent-target-missing", "The intent names something the change never touches."),
     *(
-        Rule(rid, f"unlicensed-{kind.replace('_', '-')}", f"A change of kind '{CHANGE_KINDS[kind]}' that the stated intent does not license.", kind)
+        Rule(
+            rid,
+            f"unlicensed-{kind.replace('_', '-')}",
+            f"A change of kind '{CHANGE_KINDS[kind]}' that the stated intent does not license.",
+            kind,
+        )
         for kind, rid in KIND_RULES.items()
     ),
-    Rule("RV301", "size-vs-intent", "The intent calls the change small, a typo or docs-only; the diff is not.", "size_vs_intent"),
-    Rule("RV401", "constraint-violated", "The intent forbids what the change does (\"no infra changes\")."),
+    Rule(
+        "RV301",
+        "size-vs-intent",
+        "The intent calls the change small, a typo or docs-only; the diff is not.",
+        "size_vs_intent",
+    ),
+    Rule(
+        "RV401",
+        "constraint-violated",
+        'The intent forbids what the change does ("no infra changes").',
+    ),
     Rule("RV402", "protected-resource", "The change touches a resource the policy protects."),
     Rule("RV403", "critical-path", "The change touches a path the policy marks critical."),
     Rule("RV501", "intent-missing", "No intent was stated: nothing to compare the change with."),
-    Rule("RV502", "rollback-plan", "A high blast radius change needs a rollback and verification plan."),
-    Rule("RV900", "llm-finding", "A finding the LLM added (source llm, with a confidence); never lowers anything."),
+    Rule(
+        "RV502",
+        "rollback-plan",
+        "A high blast radius change needs a rollback and verification plan.",
+    ),
+    Rule(
+        "RV900",
+        "llm-finding",
+        "A finding the LLM added (source llm, with a confidence); never lowers anything.",
+    ),
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 
 def fingerprint(*parts: object) -> str:
     """A stable id from what a finding is about (never from line numbers, which shift)."""
-    h = hashlib.blake2b("\x1f".join("" if p is None else str(p) for p in parts).encode(), digest_size=6)
+    h = hashlib.blake2b(
+        "\x1f".join("" if p is None else str(p) for p in parts).encode(), digest_size=6
+    )
     return h.hexdigest()
 
 

@@ -7,7 +7,13 @@ import re
 from ..models import Finding, Severity, Signal
 from . import KIND_RULES, Context, finding
 
-_RAISE: dict[str, Severity] = {"info": "low", "low": "medium", "medium": "high", "high": "critical", "critical": "critical"}
+_RAISE: dict[str, Severity] = {
+    "info": "low",
+    "low": "medium",
+    "medium": "high",
+    "high": "critical",
+    "critical": "critical",
+}
 #: kinds that destroy or expose: unlicensed, they are a mismatch whatever their severity
 DESTRUCTIVE = frozenset(
     {

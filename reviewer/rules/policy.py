@@ -33,7 +33,13 @@ def check(ctx: Context) -> list[Finding]:
                 )
         cp = ctx.config.critical_level(fs.path)
         if cp is not None:
-            sev: Severity = "high" if cp.level in ("high", "critical") else "medium" if cp.level == "medium" else "low"
+            sev: Severity = (
+                "high"
+                if cp.level in ("high", "critical")
+                else "medium"
+                if cp.level == "medium"
+                else "low"
+            )
             label = f" ({cp.label})" if cp.label else ""
             out.append(
                 finding(
@@ -59,13 +65,17 @@ def _constraints(ctx: Context) -> list[Finding]:
             elif topic == "public API":
                 hits = [f for f in ctx.scope.files if "public_api" in f.change_kinds]
             else:
-                hits = [f for f in ctx.scope.files if "destructive_data" in f.change_kinds or "migration" in f.path]
+                hits = [
+                    f
+                    for f in ctx.scope.files
+                    if "destructive_data" in f.change_kinds or "migration" in f.path
+                ]
             for f in hits[:20]:
                 out.append(
                     finding(
                         "RV401",
                         "high",
-                        f"The intent says \"{text}\" but `{f.path}` changes {topic}",
+                        f'The intent says "{text}" but `{f.path}` changes {topic}',
                         path=f.path,
                         key=text,
                     )

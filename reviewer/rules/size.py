@@ -21,20 +21,24 @@ def check(ctx: Context) -> list[Finding]:
     real = [
         f
         for f in files
-        if f.role not in _NON_CODE_ROLES and not f.cosmetic and (f.additions or f.deletions or f.status == "deleted")
+        if f.role not in _NON_CODE_ROLES
+        and not f.cosmetic
+        and (f.additions or f.deletions or f.status == "deleted")
     ]
     risky = any(s.severity in ("high", "critical") for f in files for s in f.signals)
     if size & set(_COSMETIC_WORDS) or "docs only" in size:
-        word = next(w for w in ("typo", "docs only", "formatting", "comments") if w in size)
+        word: str = next(w for w in ("typo", "docs only", "formatting", "comments") if w in size)
         spelled = [f for f in real if not ctx.match.files[f.path].explained or f.signals]
         if spelled:
             sev: Severity = "high" if risky else "medium"
-            names = ", ".join(f"`{f.path}`" for f in spelled[:3]) + (" ..." if len(spelled) > 3 else "")
+            names = ", ".join(f"`{f.path}`" for f in spelled[:3]) + (
+                " ..." if len(spelled) > 3 else ""
+            )
             out.append(
                 finding(
                     "RV301",
                     sev,
-                    f"The intent says \"{word}\" but the change alters {len(spelled)} non-cosmetic file(s): {names}",
+                    f'The intent says "{word}" but the change alters {len(spelled)} non-cosmetic file(s): {names}',
                     kind="size_vs_intent",
                     key=f"cosmetic:{word}",
                 )
@@ -44,7 +48,7 @@ def check(ctx: Context) -> list[Finding]:
             finding(
                 "RV301",
                 "high" if risky else "medium",
-                f"The intent says \"one-line\" but the change has {changed} changed lines in {len(files)} file(s)",
+                f'The intent says "one-line" but the change has {changed} changed lines in {len(files)} file(s)',
                 kind="size_vs_intent",
                 key="one-line",
             )
@@ -57,7 +61,7 @@ def check(ctx: Context) -> list[Finding]:
                 finding(
                     "RV301",
                     "high" if risky else "medium",
-                    f"The intent says \"{word}\" but the change spans {len(files)} file(s) in "
+                    f'The intent says "{word}" but the change spans {len(files)} file(s) in '
                     f"{len(areas)} area(s) with {changed} changed lines"
                     + (" and destructive changes" if risky else ""),
                     kind="size_vs_intent",
@@ -69,6 +73,17 @@ def check(ctx: Context) -> list[Finding]:
 
 def _area(path: str) -> str:
     parts = path.split("/")
-    if len(parts) >= 3 and parts[0] in ("src", "services", "packages", "apps", "modules", "cmd", "lib", "charts", "environments", "envs"):
+    if len(parts) >= 3 and parts[0] in (
+        "src",
+        "services",
+        "packages",
+        "apps",
+        "modules",
+        "cmd",
+        "lib",
+        "charts",
+        "environments",
+        "envs",
+    ):
         return "/".join(parts[:2])
     return parts[0] if len(parts) > 1 else "."

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from ..models import Diff, FileDiff, FileScope, Scope, Side, Signal, Symbol
 from ..paths import language_of, role_of
-from .engine import FileContext, Partial, squash
+from .engine import FileContext, squash
 from .registry import analyzers_for
 
 #: tests set REVIEWER_STRICT=1 so that an analyzer bug fails loudly instead of becoming a note
@@ -178,7 +178,7 @@ def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
     if cosmetic is None and fd.status in ("modified", "renamed") and fd.hunks and spelling_only(fd):
         cosmetic = "spelling"
     notes.extend(n for n in ctx.notes if n not in notes)
-    return FileScope(  # type: ignore[misc]
+    return FileScope(
         language=reported_language,
         symbols=tuple(_dedupe(symbols)),
         signals=tuple(_dedupe(signals)),
@@ -196,14 +196,17 @@ def spelling_only(fd: FileDiff) -> bool:
     """Every hunk only corrects the spelling of words (identifiers included): each changed word
     is replaced by a near-identical one, nothing is added or removed."""
     import difflib
+
     for h in fd.hunks:
         old = [w for line in h.lines if line[:1] == "-" for w in _WORD_RE.findall(line[1:])]
         new = [w for line in h.lines if line[:1] == "+" for w in _WORD_RE.findall(line[1:])]
         if len(old) != len(new):
             return False
-        changed = [(a, b) for a, b in zip(old, new) if a != b]
+        changed = [(a, b) for a, b in zip(old, new, strict=False) if a != b]
         if not changed:
-            return False  # a moved or re-indented line is not a spelling fix (indentation can matter)
+            return (
+                False  # a moved or re-indented line is not a spelling fix (indentation can matter)
+            )
         for a, b in changed:
             if len(a) < 3 or len(b) < 3 or a.lower() == b.lower():
                 return False

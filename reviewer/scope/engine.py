@@ -14,8 +14,8 @@ import bisect
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import NamedTuple
 from functools import cached_property
+from typing import NamedTuple
 
 from tree_sitter import Node, QueryCursor, Tree
 
@@ -57,7 +57,7 @@ class Segment(NamedTuple):
 class Definition:
     """A named definition found on one side: function, class, resource, object ..."""
 
-    __slots__ = ("kind", "name", "start", "end", "head", "signature", "digest", "public", "virtual")
+    __slots__ = ("digest", "end", "head", "kind", "name", "public", "signature", "start", "virtual")
 
     def __init__(
         self,
@@ -95,7 +95,7 @@ class Definition:
 class Partial:
     """What one analyzer found in one file."""
 
-    __slots__ = ("symbols", "signals", "notes", "cosmetic", "language")
+    __slots__ = ("cosmetic", "language", "notes", "signals", "symbols")
 
     def __init__(
         self,
@@ -358,7 +358,11 @@ def diff_definitions(
                 continue
             change = "modified"
         elif o is not None and n is not None:
-            change = "signature" if (o.signature and n.signature and o.signature != n.signature) else "modified"
+            change = (
+                "signature"
+                if (o.signature and n.signature and o.signature != n.signature)
+                else "modified"
+            )
         else:  # pragma: no cover - keys come from the maps
             continue
         d = n or o

@@ -6,8 +6,8 @@ import re
 
 from tree_sitter import Node
 
-from .code import CodeSpec, analyzer
 from . import grammars
+from .code import CodeSpec, analyzer
 from .engine import REPAIRS, Definition, FileContext, Segment
 
 
@@ -99,7 +99,8 @@ def _refine(seg: Segment, defs: list[Definition]) -> list[Definition]:
             continue
         local = parent is not None and parent[1] == "function"
         public = not local and not any(
-            p.startswith("_") and not (p.startswith("__") and p.endswith("__")) for p in qual.split(".")
+            p.startswith("_") and not (p.startswith("__") and p.endswith("__"))
+            for p in qual.split(".")
         )
         nd = Definition(kind, qual, line, end, line, "", "", public, virtual=seg.heading and r == 0)
         out.append(nd)
@@ -117,7 +118,10 @@ def _repair(heading: str | None, body: list[str]) -> tuple[list[str], list[str]]
             continue
         first = next((r for r in body if r.strip()), "")
         indent = first[: len(first) - len(first.lstrip())]
-        candidates = (([], [indent + quote]), ([indent + quote], []))
+        candidates: tuple[tuple[list[str], list[str]], ...] = (
+            ([], [indent + quote]),
+            ([indent + quote], []),
+        )
         best = min(candidates, key=lambda c: _errors(heading, c[0] + body + c[1]))
         return best
     return [], []

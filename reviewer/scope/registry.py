@@ -36,9 +36,15 @@ BY_LANGUAGE: dict[str, str] = {
 
 #: (path pattern, module): analyzers chosen by path, in addition to the language's
 BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(^|/)(migrations?|migrate|alembic|versions|db/migrate)/", re.I), "reviewer.scope.migrations"),
+    (
+        re.compile(r"(^|/)(migrations?|migrate|alembic|versions|db/migrate)/", re.I),
+        "reviewer.scope.migrations",
+    ),
     # state and lock files are not HCL to the extension table, but they are Terraform's business
-    (re.compile(r"(^|/)[^/]*\.tfstate(\.\d+)?(\.backup)?$|(^|/)\.terraform\.lock\.hcl$", re.I), "reviewer.scope.terraform"),
+    (
+        re.compile(r"(^|/)[^/]*\.tfstate(\.\d+)?(\.backup)?$|(^|/)\.terraform\.lock\.hcl$", re.I),
+        "reviewer.scope.terraform",
+    ),
 )
 
 #: role -> module, in addition to the language's

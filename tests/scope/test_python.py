@@ -20,8 +20,12 @@ def test_method_is_qualified_by_class_from_hunk_heading() -> None:
     old = "class Admin:\n" + filler + "    def render(self):\n        return 'old'\n"
     new = old.replace("return 'old'", "return 'new'")
     full, hunks = scope_both("admin.py", old, new)
-    assert [(s.kind, s.name, s.change) for s in full.symbols] == [("method", "Admin.render", "modified")]
-    assert [(s.kind, s.name, s.change) for s in hunks.symbols] == [("method", "Admin.render", "modified")]
+    assert [(s.kind, s.name, s.change) for s in full.symbols] == [
+        ("method", "Admin.render", "modified")
+    ]
+    assert [(s.kind, s.name, s.change) for s in hunks.symbols] == [
+        ("method", "Admin.render", "modified")
+    ]
 
 
 def test_private_names_are_not_public_api() -> None:
