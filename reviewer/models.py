@@ -39,6 +39,19 @@ CHANGE_KINDS: dict[str, str] = {
     SIZE_VS_INTENT: "size versus intent",
 }
 
+#: kinds that destroy, replace or expose: unlicensed, they are a mismatch whatever their severity
+DESTRUCTIVE_KINDS = frozenset(
+    {
+        RESOURCE_DELETION,
+        REPLACEMENT,
+        ENVIRONMENT_DEFINITION,
+        PROTECTION_TOGGLE,
+        DESTRUCTIVE_DATA,
+        PERMISSION_WIDENING,
+        DANGEROUS_COMMAND,
+    }
+)
+
 FileStatus = Literal["added", "deleted", "modified", "renamed", "copied"]
 SymbolChange = Literal["added", "deleted", "modified", "renamed", "signature"]
 Side = Literal["old", "new"]

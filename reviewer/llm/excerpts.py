@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ..models import FileDiff, FileReview, Hunk, severity_rank
+from ..models import DESTRUCTIVE_KINDS, FileDiff, FileReview, Hunk, severity_rank
 from .redact import Redactor
 
 MAX_BLOCK_LINES = 10
@@ -26,17 +26,7 @@ MAX_LINE_CHARS = 240
 CONTEXT = 0
 MAX_SECTION_CHARS = 60
 
-DESTRUCTIVE = frozenset(
-    {
-        "resource_deletion",
-        "destructive_data",
-        "replacement",
-        "protection_toggle",
-        "permission_widening",
-        "environment_definition",
-        "dangerous_command",
-    }
-)
+DESTRUCTIVE = DESTRUCTIVE_KINDS
 #: roles whose hunks are read only when nothing riskier wants the room (never, by default)
 LOW_VALUE_ROLES = frozenset({"docs", "changelog", "lockfile", "generated", "asset", "example"})
 

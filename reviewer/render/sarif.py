@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..models import CHANGE_KINDS, Finding, Question, Review
+from ..models import CHANGE_KINDS, DESTRUCTIVE_KINDS, Finding, Question, Review
 from ..rules import RULES_BY_ID
 
 SCHEMA_URI = (
@@ -71,17 +71,7 @@ _OTHER_FAMILY = (
     "Answer the review's questions.",
 )
 #: kinds whose unlicensed findings are errors by default: they destroy, replace or expose
-_DESTRUCTIVE = frozenset(
-    {
-        "resource_deletion",
-        "replacement",
-        "environment_definition",
-        "protection_toggle",
-        "destructive_data",
-        "permission_widening",
-        "dangerous_command",
-    }
-)
+_DESTRUCTIVE = DESTRUCTIVE_KINDS
 _DEFAULT_LEVEL = {"RV101": "note", "RV102": "note", "RV501": "warning", "RV502": "note"}
 _STATED = " (stated in the intent)"
 _SURROGATE = re.compile("[\ud800-\udfff]")

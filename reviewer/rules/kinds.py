@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..models import Finding, Severity, Signal
+from ..models import DESTRUCTIVE_KINDS, Finding, Severity, Signal
 from . import KIND_RULES, Context, finding
 
 _RAISE: dict[str, Severity] = {
@@ -14,18 +14,7 @@ _RAISE: dict[str, Severity] = {
     "high": "critical",
     "critical": "critical",
 }
-#: kinds that destroy or expose: unlicensed, they are a mismatch whatever their severity
-DESTRUCTIVE = frozenset(
-    {
-        "resource_deletion",
-        "replacement",
-        "environment_definition",
-        "protection_toggle",
-        "destructive_data",
-        "permission_widening",
-        "dangerous_command",
-    }
-)
+DESTRUCTIVE = DESTRUCTIVE_KINDS
 
 
 def check(ctx: Context) -> list[Finding]:

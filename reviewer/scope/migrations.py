@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..models import DESTRUCTIVE_DATA, Severity, Signal, Symbol, SymbolChange
 from .engine import FileContext, Partial, Segment, lines_in
-from .sql import classify, split_statements
+from .sql import classify, split_statements, split_top_level
 
 #: files that live in migration directories without being migrations
 _NOT_MIGRATIONS = frozenset(
@@ -422,35 +422,13 @@ def _call_args(text: str, open_pos: int) -> list[tuple[str | None, str]]:
         i += 1
     inner = text[open_pos + 1 if paren else open_pos : chunk_end]
     out: list[tuple[str | None, str]] = []
-    for part in _split_args(inner):
+    for part in split_top_level(inner):
         m = _ARG_RE.match(part.strip())
         if m is None:
             continue
         key = m.group(1) or m.group(2)
         value = next((g for g in m.groups()[2:] if g is not None), "")
         out.append((key, value))
-    return out
-
-
-def _split_args(inner: str) -> list[str]:
-    out: list[str] = []
-    depth = 0
-    start = 0
-    quote = ""
-    for i, ch in enumerate(inner):
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            out.append(inner[start:i])
-            start = i + 1
-    out.append(inner[start:])
     return out
 
 

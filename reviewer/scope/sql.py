@@ -290,7 +290,7 @@ def _alter(s: str) -> list[SqlAction]:
         )
     table = unquote(m.group(1))
     out = [SqlAction("table", table, "modified")]
-    for action in _top_level_split(m.group(2)):
+    for action in split_top_level(m.group(2)):
         out.extend(_alter_action(table, action.strip()))
     return out
 
@@ -361,8 +361,8 @@ def _alter_action(table: str, action: str) -> Iterator[SqlAction]:
         )
 
 
-def _top_level_split(text: str) -> list[str]:
-    """Split ALTER TABLE actions on commas outside parentheses and quotes."""
+def split_top_level(text: str) -> list[str]:
+    """Split on commas outside brackets and quotes (ALTER TABLE actions, call arguments)."""
     out: list[str] = []
     depth = 0
     start = 0
@@ -373,9 +373,9 @@ def _top_level_split(text: str) -> list[str]:
                 quote = ""
         elif ch in "'\"`":
             quote = ch
-        elif ch == "(":
+        elif ch in "([{":
             depth += 1
-        elif ch == ")":
+        elif ch in ")]}":
             depth = max(0, depth - 1)
         elif ch == "," and depth == 0:
             out.append(text[start:i])
