@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .models import Intent, IntentSource
-from .terms import is_identifier_like, stem, tokens
+from .terms import is_identifier_like, stem, tokens, words
 
 MAX_INTENT_CHARS = 100_000
 
@@ -120,75 +120,12 @@ _VERB_TYPES = {
     "restrict": "security",
     "harden": "security",
 }
-VERBS = frozenset(
-    [
-        "add",
-        "remove",
-        "delete",
-        "drop",
-        "fix",
-        "update",
-        "rename",
-        "move",
-        "bump",
-        "upgrade",
-        "downgrade",
-        "deprecate",
-        "refactor",
-        "replace",
-        "revert",
-        "rollback",
-        "restrict",
-        "allow",
-        "enable",
-        "disable",
-        "increase",
-        "decrease",
-        "reduce",
-        "raise",
-        "lower",
-        "change",
-        "create",
-        "destroy",
-        "recreate",
-        "migrate",
-        "split",
-        "merge",
-        "extract",
-        "inline",
-        "deploy",
-        "release",
-        "publish",
-        "pin",
-        "unpin",
-        "expose",
-        "hide",
-        "restore",
-        "reword",
-        "document",
-        "clean",
-        "cleanup",
-        "simplify",
-        "optimize",
-        "shrink",
-        "configure",
-        "introduce",
-        "implement",
-        "support",
-        "prevent",
-        "avoid",
-        "handle",
-        "correct",
-        "switch",
-        "convert",
-        "limit",
-        "narrow",
-        "widen",
-        "grant",
-        "revoke",
-        "rotate",
-        "output",
-    ]
+VERBS = words(
+    "add remove delete drop fix update rename move bump upgrade downgrade deprecate refactor replace "
+    "revert rollback restrict allow enable disable increase decrease reduce raise lower change create "
+    "destroy recreate migrate split merge extract inline deploy release publish pin unpin expose hide "
+    "restore reword document clean cleanup simplify optimize shrink configure introduce implement "
+    "support prevent avoid handle correct switch convert limit narrow widen grant revoke rotate output"
 )
 _SIZE_PATTERNS = (
     ("typo", re.compile(r"\btypos?\b|\bmis-?spell|\bspelling\b", re.I)),

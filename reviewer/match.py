@@ -18,7 +18,17 @@ from typing import NamedTuple
 from . import models as m
 from .models import Diff, FileDiff, FileScope, Hunk, Intent, Scope, Signal
 from .paths import is_docs_like
-from .terms import GENERIC, is_identifier_like, stem, subwords, term_set, tokens, weight
+from .terms import (
+    GENERIC,
+    is_identifier_like,
+    stem,
+    stems,
+    subwords,
+    term_set,
+    tokens,
+    weight,
+    words,
+)
 
 #: how much evidence (sum of term weights) explains a file directly
 EXPLAIN_THRESHOLD = 1.0
@@ -28,425 +38,83 @@ MAX_CONTEXT_LINES = 300
 
 #: words in the intent that name a file role
 ROLE_WORDS: dict[str, frozenset[str]] = {
-    "docs": frozenset(
-        stem(w)
-        for w in [
-            "doc",
-            "docs",
-            "documentation",
-            "document",
-            "readme",
-            "typo",
-            "typos",
-            "spelling",
-            "wording",
-            "reword",
-            "rewording",
-            "markdown",
-            "rst",
-            "docstring",
-            "docstrings",
-            "comment",
-            "comments",
-            "guide",
-            "tutorial",
-            "link",
-            "links",
-        ]
+    "docs": stems(
+        "doc docs documentation document readme typo typos spelling wording reword rewording "
+        "markdown rst docstring docstrings comment comments guide tutorial link links"
     ),
-    "test": frozenset(
-        stem(w)
-        for w in [
-            "test",
-            "tests",
-            "testing",
-            "testsuite",
-            "spec",
-            "specs",
-            "unittest",
-            "pytest",
-            "coverage",
-            "fixture",
-            "fixtures",
-        ]
+    "test": stems(
+        "test tests testing testsuite spec specs unittest pytest coverage fixture fixtures"
     ),
-    "ci": frozenset(
-        stem(w)
-        for w in [
-            "ci",
-            "workflow",
-            "workflows",
-            "pipeline",
-            "pipelines",
-            "action",
-            "actions",
-            "circleci",
-            "travis",
-            "jenkins",
-            "gitlab",
-            "github-actions",
-            "job",
-            "jobs",
-            "runner",
-            "runners",
-        ]
+    "ci": stems(
+        "ci workflow workflows pipeline pipelines action actions circleci travis jenkins gitlab "
+        "github-actions job jobs runner runners"
     ),
-    "changelog": frozenset(stem(w) for w in ["changelog", "changes", "news", "release-notes"]),
-    "dependency": frozenset(
-        stem(w)
-        for w in [
-            "bump",
-            "upgrade",
-            "downgrade",
-            "dependency",
-            "dependencies",
-            "deps",
-            "package",
-            "packages",
-            "requirement",
-            "requirements",
-            "lockfile",
-            "pin",
-            "version",
-            "versions",
-        ]
+    "changelog": stems("changelog changes news release-notes"),
+    "dependency": stems(
+        "bump upgrade downgrade dependency dependencies deps package packages requirement "
+        "requirements lockfile pin version versions"
     ),
-    "lockfile": frozenset(
-        stem(w)
-        for w in [
-            "bump",
-            "upgrade",
-            "downgrade",
-            "dependency",
-            "dependencies",
-            "deps",
-            "lockfile",
-            "lock",
-        ]
+    "lockfile": stems("bump upgrade downgrade dependency dependencies deps lockfile lock"),
+    "infra": stems(
+        "terraform infra infrastructure helm chart charts k8s kubernetes manifest manifests "
+        "kustomize kustomization deployment docker dockerfile compose cluster"
     ),
-    "infra": frozenset(
-        stem(w)
-        for w in [
-            "terraform",
-            "infra",
-            "infrastructure",
-            "helm",
-            "chart",
-            "charts",
-            "k8s",
-            "kubernetes",
-            "manifest",
-            "manifests",
-            "kustomize",
-            "kustomization",
-            "deployment",
-            "docker",
-            "dockerfile",
-            "compose",
-            "cluster",
-        ]
-    ),
-    "example": frozenset(stem(w) for w in ["example", "examples", "sample", "samples", "demo"]),
-    "governance": frozenset(
-        stem(w)
-        for w in [
-            "codeowners",
-            "owners",
-            "dependabot",
-            "renovate",
-            "governance",
-            "branch",
-            "protection",
-        ]
-    ),
-    "agent": frozenset(
-        stem(w)
-        for w in [
-            "agent",
-            "agents",
-            "copilot",
-            "cursor",
-            "claude",
-            "instructions",
-            "prompt",
-            "mcp",
-            "ai",
-            "llm",
-        ]
-    ),
+    "example": stems("example examples sample samples demo"),
+    "governance": stems("codeowners owners dependabot renovate governance branch protection"),
+    "agent": stems("agent agents copilot cursor claude instructions prompt mcp ai llm"),
 }
 
 #: words that license a change kind once the intent points at the changed thing
 KIND_WORDS: dict[str, frozenset[str]] = {
-    m.RESOURCE_DELETION: frozenset(
-        stem(w)
-        for w in [
-            "remove",
-            "delete",
-            "drop",
-            "destroy",
-            "decommission",
-            "deprecate",
-            "cleanup",
-            "clean",
-            "retire",
-            "unused",
-            "obsolete",
-            "rollback",
-            "revert",
-            "replace",
-            "split",
-            "move",
-            "migrate",
-            "consolidate",
-            "rid",
-            "teardown",
-            "eliminate",
-        ]
+    m.RESOURCE_DELETION: stems(
+        "remove delete drop destroy decommission deprecate cleanup clean retire unused obsolete "
+        "rollback revert replace split move migrate consolidate rid teardown eliminate"
     ),
-    m.REPLACEMENT: frozenset(
-        stem(w)
-        for w in [
-            "rename",
-            "replace",
-            "recreate",
-            "migrate",
-            "move",
-            "change",
-            "update",
-            "upgrade",
-            "resize",
-            "rollback",
-            "revert",
-            "split",
-            "convert",
-            "switch",
-            "rekey",
-        ]
+    m.REPLACEMENT: stems(
+        "rename replace recreate migrate move change update upgrade resize rollback revert split "
+        "convert switch rekey"
     ),
-    m.ENVIRONMENT_DEFINITION: frozenset(
-        stem(w)
-        for w in [
-            "count",
-            "for_each",
-            "foreach",
-            "conditional",
-            "conditionally",
-            "optional",
-            "toggle",
-            "backend",
-            "state",
-            "workspace",
-            "region",
-            "provider",
-            "environment",
-            "environments",
-            "moved",
-            "import",
-            "key",
-            "keys",
-            "rekey",
-            "rollback",
-            "revert",
-            "address",
-            "addresses",
-            "number",
-            "create",
-            "add",
-        ]
+    m.ENVIRONMENT_DEFINITION: stems(
+        "count for_each foreach conditional conditionally optional toggle backend state workspace "
+        "region provider environment environments moved import key keys rekey rollback revert "
+        "address addresses number create add"
     ),
-    m.PROTECTION_TOGGLE: frozenset(
-        stem(w)
-        for w in [
-            "protection",
-            "snapshot",
-            "destroy",
-            "force",
-            "retention",
-            "backup",
-            "prevent",
-            "lifecycle",
-            "deletion",
-        ]
+    m.PROTECTION_TOGGLE: stems(
+        "protection snapshot destroy force retention backup prevent lifecycle deletion"
     ),
-    m.DESTRUCTIVE_DATA: frozenset(
-        stem(w)
-        for w in [
-            "drop",
-            "remove",
-            "delete",
-            "truncate",
-            "migration",
-            "migrations",
-            "column",
-            "columns",
-            "table",
-            "tables",
-            "purge",
-            "cleanup",
-            "schema",
-        ]
+    m.DESTRUCTIVE_DATA: stems(
+        "drop remove delete truncate migration migrations column columns table tables purge "
+        "cleanup schema"
     ),
-    m.PERMISSION_WIDENING: frozenset(
-        stem(w)
-        for w in [
-            "permission",
-            "permissions",
-            "iam",
-            "policy",
-            "policies",
-            "role",
-            "roles",
-            "access",
-            "public",
-            "expose",
-            "ingress",
-            "egress",
-            "cidr",
-            "firewall",
-            "security",
-            "grant",
-            "allow",
-            "admin",
-            "privilege",
-            "privileges",
-            "rbac",
-            "pull_request_target",
-            "secret",
-            "secrets",
-            "token",
-            "auth",
-            "route",
-            "routes",
-        ]
+    m.PERMISSION_WIDENING: stems(
+        "permission permissions iam policy policies role roles access public expose ingress egress "
+        "cidr firewall security grant allow admin privilege privileges rbac pull_request_target "
+        "secret secrets token auth route routes"
     ),
-    m.CI_CD: frozenset(
-        stem(w)
-        for w in [
-            "ci",
-            "workflow",
-            "workflows",
-            "pipeline",
-            "action",
-            "actions",
-            "job",
-            "jobs",
-            "build",
-            "release",
-            "deploy",
-            "publish",
-            "codeowners",
-            "dependabot",
-            "renovate",
-            "lint",
-            "runner",
-            "trigger",
-            "triggers",
-            "concurrency",
-            "cd",
-        ]
+    m.CI_CD: stems(
+        "ci workflow workflows pipeline action actions job jobs build release deploy publish "
+        "codeowners dependabot renovate lint runner trigger triggers concurrency cd"
     ),
-    m.AGENT_INSTRUCTIONS: frozenset(
-        stem(w)
-        for w in [
-            "agent",
-            "agents",
-            "copilot",
-            "cursor",
-            "claude",
-            "instruction",
-            "instructions",
-            "prompt",
-            "prompts",
-            "mcp",
-            "ai",
-            "llm",
-            "rules",
-        ]
+    m.AGENT_INSTRUCTIONS: stems(
+        "agent agents copilot cursor claude instruction instructions prompt prompts mcp ai llm "
+        "rules"
     ),
-    m.GLOBAL_CONFIG: frozenset(
-        stem(w)
-        for w in [
-            "config",
-            "configuration",
-            "default",
-            "defaults",
-            "flag",
-            "flags",
-            "setting",
-            "settings",
-            "enable",
-            "disable",
-            "value",
-            "values",
-            "limit",
-            "limits",
-            "timeout",
-            "memory",
-            "cpu",
-            "replicas",
-            "request",
-            "requests",
-            "increase",
-            "decrease",
-            "raise",
-            "lower",
-        ]
+    m.GLOBAL_CONFIG: stems(
+        "config configuration default defaults flag flags setting settings enable disable value "
+        "values limit limits timeout memory cpu replicas request requests increase decrease raise "
+        "lower"
     ),
-    m.DANGEROUS_COMMAND: frozenset(
-        stem(w)
-        for w in [
-            "destroy",
-            "delete",
-            "force",
-            "reset",
-            "clean",
-            "cleanup",
-            "prune",
-            "rm",
-            "wipe",
-            "teardown",
-        ]
+    m.DANGEROUS_COMMAND: stems("destroy delete force reset clean cleanup prune rm wipe teardown"),
+    m.PUBLIC_API: stems(
+        "deprecate deprecation remove rename api breaking signature drop replace move delete"
     ),
-    m.PUBLIC_API: frozenset(
-        stem(w)
-        for w in [
-            "deprecate",
-            "deprecation",
-            "remove",
-            "rename",
-            "api",
-            "breaking",
-            "signature",
-            "drop",
-            "replace",
-            "move",
-            "delete",
-        ]
-    ),
-    m.DEPENDENCY: frozenset(
-        stem(w)
-        for w in [
-            "bump",
-            "upgrade",
-            "update",
-            "dependency",
-            "dependencies",
-            "deps",
-            "version",
-            "versions",
-            "package",
-            "packages",
-            "pin",
-            "require",
-            "requirement",
-            "install",
-            "lock",
-        ]
+    m.DEPENDENCY: stems(
+        "bump upgrade update dependency dependencies deps version versions package packages pin "
+        "require requirement install lock"
     ),
 }
 #: intents that undo earlier work license whatever they touch in the area they name
-_UNDO = frozenset(stem(w) for w in ["revert", "rollback", "undo", "restore"])
+_UNDO = stems("revert rollback undo restore")
 
 
 class Evidence:
@@ -607,77 +275,16 @@ def _typo_hunk(lines: tuple[str, ...]) -> bool:
 
 _EXT_RE = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 #: directory names that group components rather than name one
-_GENERIC_DIRS = frozenset(
-    [
-        "src",
-        "lib",
-        "libs",
-        "pkg",
-        "pkgs",
-        "app",
-        "apps",
-        "internal",
-        "main",
-        "index",
-        "init",
-        "__init__",
-        "cmd",
-        "services",
-        "service",
-        "packages",
-        "modules",
-        "module",
-        "components",
-        "plugins",
-        "source",
-        "sources",
-        "code",
-        "kubernetes-manifests",
-        "manifests",
-        "k8s",
-        "helm-chart",
-        "helm",
-        "charts",
-        "chart",
-        "templates",
-        "template",
-        "deploy",
-        "deployment",
-        "deployments",
-        "terraform",
-        "infra",
-        "config",
-        "configs",
-        "scripts",
-        "tools",
-        "test",
-        "tests",
-        "docs",
-        "doc",
-        "examples",
-        "example",
-        ".github",
-        "workflows",
-        "kustomize",
-        "istio-manifests",
-        "environments",
-        "envs",
-        "overlays",
-        "base",
-    ]
+_GENERIC_DIRS = words(
+    "src lib libs pkg pkgs app apps internal main index init __init__ cmd services service "
+    "packages modules module components plugins source sources code kubernetes-manifests manifests "
+    "k8s helm-chart helm charts chart templates template deploy deployment deployments terraform "
+    "infra config configs scripts tools test tests docs doc examples example .github workflows "
+    "kustomize istio-manifests environments envs overlays base"
 )
 #: directories whose files are each one component (one manifest per service)
-_COLLECTION_DIRS = frozenset(
-    [
-        "kubernetes-manifests",
-        "manifests",
-        "k8s",
-        "templates",
-        "istio-manifests",
-        "deploy",
-        "deployments",
-        "services",
-    ]
+_COLLECTION_DIRS = words(
+    "kubernetes-manifests manifests k8s templates istio-manifests deploy deployments services"
 )
 
 
@@ -1056,35 +663,9 @@ def _names_file(path: str, it: IntentTerms) -> bool:
     )
 
 
-_GENERIC_FILE_STEMS = frozenset(
-    [
-        "main",
-        "variables",
-        "outputs",
-        "output",
-        "versions",
-        "providers",
-        "provider",
-        "locals",
-        "data",
-        "values",
-        "index",
-        "app",
-        "init",
-        "readme",
-        "changes",
-        "changelog",
-        "settings",
-        "config",
-        "utils",
-        "helpers",
-        "types",
-        "models",
-        "views",
-        "urls",
-        "server",
-        "client",
-    ]
+_GENERIC_FILE_STEMS = words(
+    "main variables outputs output versions providers provider locals data values index app init "
+    "readme changes changelog settings config utils helpers types models views urls server client"
 )
 
 

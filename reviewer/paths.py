@@ -6,6 +6,8 @@ import posixpath
 import re
 from functools import lru_cache
 
+from .terms import words
+
 _EXT_LANG = {
     ".py": "python",
     ".pyi": "python",
@@ -74,99 +76,22 @@ _NAME_LANG = {
     ".envrc": "bash",
 }
 
-_BINARY_EXT = frozenset(
-    [
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".gif",
-        ".ico",
-        ".webp",
-        ".bmp",
-        ".tiff",
-        ".svgz",
-        ".pdf",
-        ".zip",
-        ".gz",
-        ".tgz",
-        ".bz2",
-        ".xz",
-        ".7z",
-        ".jar",
-        ".war",
-        ".class",
-        ".so",
-        ".dll",
-        ".dylib",
-        ".exe",
-        ".bin",
-        ".o",
-        ".a",
-        ".pyc",
-        ".woff",
-        ".woff2",
-        ".ttf",
-        ".otf",
-        ".eot",
-        ".mp3",
-        ".mp4",
-        ".mov",
-        ".avi",
-        ".wasm",
-        ".db",
-        ".sqlite",
-        ".parquet",
-        ".pkl",
-        ".npy",
-    ]
+_BINARY_EXT = words(
+    ".png .jpg .jpeg .gif .ico .webp .bmp .tiff .svgz .pdf .zip .gz .tgz .bz2 .xz .7z .jar .war .class "
+    ".so .dll .dylib .exe .bin .o .a .pyc .woff .woff2 .ttf .otf .eot .mp3 .mp4 .mov .avi .wasm .db "
+    ".sqlite .parquet .pkl .npy"
 )
 
-LOCKFILES = frozenset(
-    [
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "poetry.lock",
-        "pipfile.lock",
-        "uv.lock",
-        "pdm.lock",
-        "go.sum",
-        "cargo.lock",
-        "gemfile.lock",
-        "composer.lock",
-        "packages.lock.json",
-        "gradle.lockfile",
-        "mix.lock",
-        "pubspec.lock",
-        "podfile.lock",
-        "flake.lock",
-        "bun.lockb",
-        "bun.lock",
-        ".terraform.lock.hcl",
-    ]
+LOCKFILES = words(
+    "package-lock.json npm-shrinkwrap.json yarn.lock pnpm-lock.yaml poetry.lock pipfile.lock uv.lock "
+    "pdm.lock go.sum cargo.lock gemfile.lock composer.lock packages.lock.json gradle.lockfile mix.lock "
+    "pubspec.lock podfile.lock flake.lock bun.lockb bun.lock .terraform.lock.hcl"
 )
 
-MANIFESTS = frozenset(
-    [
-        "package.json",
-        "pyproject.toml",
-        "setup.py",
-        "setup.cfg",
-        "pipfile",
-        "go.mod",
-        "cargo.toml",
-        "gemfile",
-        "pom.xml",
-        "build.gradle",
-        "build.gradle.kts",
-        "composer.json",
-        "pubspec.yaml",
-        "mix.exs",
-        "environment.yml",
-        "dependencies.gradle",
-        "libs.versions.toml",
-    ]
+MANIFESTS = words(
+    "package.json pyproject.toml setup.py setup.cfg pipfile go.mod cargo.toml gemfile pom.xml "
+    "build.gradle build.gradle.kts composer.json pubspec.yaml mix.exs environment.yml "
+    "dependencies.gradle libs.versions.toml"
 )
 
 _REQUIREMENTS_RE = re.compile(r"(^|.*[-_.])requirements([-_.].*)?\.(txt|in)$|^constraints.*\.txt$")
@@ -183,38 +108,14 @@ _TEST_FILE_RE = re.compile(
     r"(^test_.*|.*_test\.[a-z]+|.*\.test\.[a-z]+|.*\.spec\.[a-z]+|.*_spec\.rb|.*Tests?\.(java|kt|cs|php|swift)"
     r"|^conftest\.py|.*_tests?\.py)$"
 )
-_TEST_DIRS = frozenset(
-    [
-        "test",
-        "tests",
-        "testing",
-        "testsuite",
-        "__tests__",
-        "spec",
-        "specs",
-        "e2e",
-        "integration-tests",
-        "test-data",
-        "testdata",
-        "fixtures",
-        "__snapshots__",
-    ]
+_TEST_DIRS = words(
+    "test tests testing testsuite __tests__ spec specs e2e integration-tests test-data testdata "
+    "fixtures __snapshots__"
 )
 _DOC_DIRS = frozenset(["docs", "doc", "documentation", "site-docs", "man"])
-_EXAMPLE_DIRS = frozenset(["examples", "example", "samples", "sample", "demo", "demos"])
-_GENERATED_DIRS = frozenset(
-    [
-        "vendor",
-        "vendored",
-        "third_party",
-        "third-party",
-        "node_modules",
-        "dist",
-        "build",
-        "generated",
-        "gen",
-        "__generated__",
-    ]
+_EXAMPLE_DIRS = words("examples example samples sample demo demos")
+_GENERATED_DIRS = words(
+    "vendor vendored third_party third-party node_modules dist build generated gen __generated__"
 )
 _GENERATED_RE = re.compile(
     r"(_pb2(_grpc)?\.pyi?|\.pb\.go|\.pb\.(cc|h)|_grpc\.pb\.go|\.generated\.[a-z]+|\.g\.dart|\.min\.(js|css)"
@@ -230,46 +131,16 @@ _CI_DIRS = (
     ".tekton/",
     ".drone/",
 )
-_CI_NAMES = frozenset(
-    [
-        ".gitlab-ci.yml",
-        ".gitlab-ci.yaml",
-        ".travis.yml",
-        "azure-pipelines.yml",
-        ".azure-pipelines.yml",
-        "azure-pipelines.yaml",
-        "bitbucket-pipelines.yml",
-        "jenkinsfile",
-        "appveyor.yml",
-        ".drone.yml",
-        "cloudbuild.yaml",
-        "cloudbuild.yml",
-        "buildspec.yml",
-        "codefresh.yml",
-        ".woodpecker.yml",
-        "skaffold.yaml",
-    ]
+_CI_NAMES = words(
+    ".gitlab-ci.yml .gitlab-ci.yaml .travis.yml azure-pipelines.yml .azure-pipelines.yml "
+    "azure-pipelines.yaml bitbucket-pipelines.yml jenkinsfile appveyor.yml .drone.yml cloudbuild.yaml "
+    "cloudbuild.yml buildspec.yml codefresh.yml .woodpecker.yml skaffold.yaml"
 )
-_GOVERNANCE_NAMES = frozenset(
-    [
-        "codeowners",
-        ".github/codeowners",
-        "docs/codeowners",
-        ".github/settings.yml",
-        ".github/dependabot.yml",
-        ".github/dependabot.yaml",
-        "renovate.json",
-        "renovate.json5",
-        ".renovaterc",
-        ".renovaterc.json",
-        ".renovaterc.json5",
-        ".github/renovate.json",
-        ".github/renovate.json5",
-        ".gitlab/renovate.json",
-        ".github/branch-protection.yml",
-        ".pre-commit-config.yaml",
-        ".pre-commit-config.yml",
-    ]
+_GOVERNANCE_NAMES = words(
+    "codeowners .github/codeowners docs/codeowners .github/settings.yml .github/dependabot.yml "
+    ".github/dependabot.yaml renovate.json renovate.json5 .renovaterc .renovaterc.json "
+    ".renovaterc.json5 .github/renovate.json .github/renovate.json5 .gitlab/renovate.json "
+    ".github/branch-protection.yml .pre-commit-config.yaml .pre-commit-config.yml"
 )
 _AGENT_RE = re.compile(
     r"(^|/)(agents\.md|agent\.md|claude\.md|gemini\.md|\.cursorrules|\.windsurfrules|\.clinerules"
@@ -279,29 +150,9 @@ _AGENT_RE = re.compile(
     r"|(^|/)\.github/(instructions|prompts|chatmodes|agents)/",
     re.I,
 )
-_INFRA_DIRS = frozenset(
-    [
-        "terraform",
-        "infra",
-        "infrastructure",
-        "deploy",
-        "deployment",
-        "deployments",
-        "k8s",
-        "kubernetes",
-        "kubernetes-manifests",
-        "manifests",
-        "helm",
-        "charts",
-        "helm-chart",
-        "kustomize",
-        "istio-manifests",
-        "cloudformation",
-        "cfn",
-        "ansible",
-        "release",
-        "ops",
-    ]
+_INFRA_DIRS = words(
+    "terraform infra infrastructure deploy deployment deployments k8s kubernetes kubernetes-manifests "
+    "manifests helm charts helm-chart kustomize istio-manifests cloudformation cfn ansible release ops"
 )
 
 
