@@ -8,34 +8,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-MARK = "[REDACTED:{}]"
+from ..secrets import SHAPED as _SHAPED  # shared with the secret scanner
 
-#: credentials with a recognisable shape; the whole match is replaced
-_SHAPED: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "aws-access-key",
-        re.compile(
-            r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b"
-        ),
-    ),
-    (
-        "github-token",
-        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})"),
-    ),
-    (
-        "gitlab-token",
-        re.compile(r"\bgl(?:pat|dt|rt|ptt|ft|imt|oas|cbt|soat|agent|feed)-[A-Za-z0-9_\-]{20,}"),
-    ),
-    ("slack-token", re.compile(r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{10,}")),
-    (
-        "slack-webhook",
-        re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+"),
-    ),
-    ("openai-key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_\-]{20,}")),
-    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
-    ("stripe-key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{20,}")),
-)
+MARK = "[REDACTED:{}]"
 
 #: credentials recognised by what precedes them; only the value group is replaced
 _PREFIXED: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -40,6 +40,8 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"(^|/)(migrations?|migrate|alembic|versions|db/migrate)/", re.I),
         "reviewer.scope.migrations",
     ),
+    # credentials can be committed in any text file
+    (re.compile(r""), "reviewer.scope.secrets"),
     # state and lock files are not HCL to the extension table, but they are Terraform's business
     (
         re.compile(r"(^|/)[^/]*\.tfstate(\.\d+)?(\.backup)?$|(^|/)\.terraform\.lock\.hcl$", re.I),

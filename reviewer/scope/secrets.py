@@ -1,0 +1,32 @@
+"""Credentials committed in any file: an AWS key in settings.py is as exposed as one in .env."""
+
+from __future__ import annotations
+
+from ..models import PERMISSION_WIDENING, Signal
+from ..secrets import find
+from .engine import FileContext, Partial
+
+#: config files get a finer reading (assignments, placeholders) from flags.py
+_SKIP_ROLES = frozenset({"config", "asset", "lockfile"})
+MAX_LINE = 20_000
+
+
+def analyze(ctx: FileContext) -> Partial:
+    part = Partial()
+    if ctx.role in _SKIP_ROLES:
+        return part
+    for line, text in sorted(ctx.added.items()):
+        for name, _start, _end in find(text[:MAX_LINE]):
+            part.signals.append(
+                Signal(
+                    PERMISSION_WIDENING,
+                    "secret.committed",
+                    f"commits a credential ({name}) to `{ctx.path}`: anyone who can read the "
+                    "repository can use it",
+                    line,
+                    "new",
+                    None,
+                    "high",
+                )
+            )
+    return part

@@ -1,0 +1,52 @@
+"""Credentials with a recognisable shape: shared by the secret scanner and the LLM redactor. Pure."""
+
+from __future__ import annotations
+
+import re
+
+#: credentials with a recognisable shape: (name, pattern matching the whole credential)
+SHAPED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "aws-access-key",
+        re.compile(
+            r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b"
+        ),
+    ),
+    (
+        "github-token",
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})"),
+    ),
+    (
+        "gitlab-token",
+        re.compile(r"\bgl(?:pat|dt|rt|ptt|ft|imt|oas|cbt|soat|agent|feed)-[A-Za-z0-9_\-]{20,}"),
+    ),
+    ("slack-token", re.compile(r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{10,}")),
+    (
+        "slack-webhook",
+        re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+"),
+    ),
+    ("openai-key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_\-]{20,}")),
+    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
+    ("stripe-key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{20,}")),
+)
+
+PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+
+#: documentation's own example credentials (AWS's AKIAIOSFODNN7EXAMPLE ...) and obvious fillers
+_EXAMPLE = re.compile(
+    r"EXAMPLE|example|XXXX|xxxx|0000000000|1234567890|dummy|fake|placeholder", re.I
+)
+
+
+def find(text: str) -> list[tuple[str, int, int]]:
+    """Credentials in ``text``: (name, start, end), example values left out."""
+    out: list[tuple[str, int, int]] = []
+    for name, rx in SHAPED:
+        for m in rx.finditer(text):
+            if not _EXAMPLE.search(m.group(0)):
+                out.append((name, m.start(), m.end()))
+    key = PRIVATE_KEY.search(text)
+    if key is not None:
+        out.append(("private-key", key.start(), key.end()))
+    return out
