@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import PERMISSION_WIDENING, Signal
-from ..secrets import find
+from ..secrets import ANY, find
 from .engine import FileContext, Partial
 
 #: config files get a finer reading (assignments, placeholders) from flags.py
@@ -13,8 +13,10 @@ MAX_LINE = 20_000
 
 def analyze(ctx: FileContext) -> Partial:
     part = Partial()
-    if ctx.role in _SKIP_ROLES:
+    if ctx.role in _SKIP_ROLES or not ctx.added:
         return part
+    if ANY.search("\n".join(t[:MAX_LINE] for t in ctx.added.values())) is None:
+        return part  # the common case: one scan of the whole change
     for line, text in sorted(ctx.added.items()):
         for name, _start, _end in find(text[:MAX_LINE]):
             part.signals.append(
