@@ -109,3 +109,13 @@ def check_golden(case_dir: Path, update: bool) -> None:
         want = {k: v for k, v in hunk_expect.items() if k != "why"}
         assert hunk_expect.get("why") and "TODO" not in hunk_expect["why"], "explain the difference"
         assert got_hunks == want, f"{case_dir.name}: hunk mode differs from case.json"
+
+
+def check_severities(case_dir: Path, expected: set[tuple[str, str]]) -> None:
+    """Golden files pin signal codes; this pins their severities, in both modes."""
+    meta = json.loads((case_dir / "case.json").read_text())
+    sides = [case_dir / side for side in ("old", "new")]
+    old, new = (p.read_text() if p.exists() else None for p in sides)
+    full, hunks = scope_both(meta["path"], old, new, context=meta.get("context", 3))
+    assert {(s.code, s.severity) for s in full.signals} == expected
+    assert {(s.code, s.severity) for s in hunks.signals} == expected

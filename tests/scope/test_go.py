@@ -6,14 +6,9 @@ import pytest
 
 from reviewer.diff import parse_diff
 from reviewer.scope import scope_file
-from tests.helpers import check_golden, scope_both
+from tests.helpers import scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "go"
-
-
-@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
-def test_golden(case: str, update_goldens: bool) -> None:
-    check_golden(GOLDEN / case, update_goldens)
 
 
 def _names(fs: object) -> list[tuple[str, str, str]]:

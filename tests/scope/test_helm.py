@@ -2,16 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.helpers import check_golden, scope_both
+from tests.helpers import scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "helm"
-
-
-@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
-def test_golden(case: str, update_goldens: bool) -> None:
-    check_golden(GOLDEN / case, update_goldens)
 
 
 def test_a_new_values_file_changes_no_defaults() -> None:

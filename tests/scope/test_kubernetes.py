@@ -2,17 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from reviewer.models import FileScope
-from tests.helpers import check_golden, scope_both
+from tests.helpers import scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "kubernetes"
-
-
-@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
-def test_golden(case: str, update_goldens: bool) -> None:
-    check_golden(GOLDEN / case, update_goldens)
 
 
 def _codes(scope: FileScope) -> dict[str, str]:

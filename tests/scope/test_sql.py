@@ -6,14 +6,9 @@ import pytest
 
 from reviewer.models import FileScope
 from reviewer.scope.sql import classify, create_target, split_statements
-from tests.helpers import check_golden, scope_both
+from tests.helpers import scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "sql"
-
-
-@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
-def test_golden(case: str, update_goldens: bool) -> None:
-    check_golden(GOLDEN / case, update_goldens)
 
 
 def _codes(fs: FileScope) -> set[tuple[str, str]]:

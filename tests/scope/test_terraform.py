@@ -9,15 +9,9 @@ from reviewer.diff import parse_diff
 from reviewer.models import FileScope, Signal
 from reviewer.scope import scope_file, terraform
 from reviewer.scope.engine import FileContext
-from tests.helpers import DictBlobs, check_golden, git_diff, scope_both
+from tests.helpers import DictBlobs, git_diff, scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "terraform"
-
-
-@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
-def test_golden(case: str, update_goldens: bool) -> None:
-
-    check_golden(GOLDEN / case, update_goldens)
 
 
 def _codes(fs: FileScope) -> set[tuple[str, str]]:

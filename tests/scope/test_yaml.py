@@ -10,14 +10,9 @@ from reviewer.scope import scope_file
 from reviewer.scope import yaml as yaml_scope
 from reviewer.scope.engine import FileContext, Segment
 from reviewer.scope.yaml_outline import GAP, outline
-from tests.helpers import check_golden, git_diff, scope_both
+from tests.helpers import git_diff, scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "yaml"
-
-
-@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir()), ids=str)
-def test_golden(case: str, update_goldens: bool) -> None:
-    check_golden(GOLDEN / case, update_goldens)
 
 
 def _context(path: str, old: str | None, new: str | None, *, full: bool) -> FileContext:
