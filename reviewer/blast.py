@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from .config import Config
 from .models import BlastRadius, FileScope, Finding, Level, Scope, level_rank
-from .rules.size import _area
+from .paths import area, component
 
 #: severity of a signal -> the blast radius it implies on its own
 _BY_SEVERITY: dict[str, Level] = {
@@ -91,8 +91,6 @@ def blast_radius(
         raise_to("high", f"changes how code is built or shipped in {len(ci_files)} CI/CD files")
 
     # code of many deployable components changed at once: if it goes wrong, it goes wrong everywhere
-    from .match import component
-
     code_components = {
         component(f.path)
         for f in scope.files
@@ -101,7 +99,7 @@ def blast_radius(
     if len(code_components) >= 4:
         raise_to("high", f"changes the code of {len(code_components)} components at once")
 
-    areas = {_area(f.path) for f in scope.files if f.role not in ("docs", "changelog", "test")}
+    areas = {area(f.path) for f in scope.files if f.role not in ("docs", "changelog", "test")}
     if len(areas) >= 6 and level_rank(level) < level_rank("high"):
         bumped: Level = "medium" if level == "low" else "high"
         raise_to(bumped, f"spans {len(areas)} top-level areas")

@@ -105,10 +105,6 @@ def diff_between(old: str, new: str, *, cwd: str | Path | None = None) -> bytes:
     return run(["diff", *_DIFF_FLAGS, old, new, "--"], cwd=cwd)
 
 
-def has_head(*, cwd: str | Path | None = None) -> bool:
-    return head_commit(cwd=cwd) is not None
-
-
 def head_commit(*, cwd: str | Path | None = None) -> str | None:
     """HEAD's commit id, or None in a repository without commits."""
     out = run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=cwd, check=False)

@@ -17,7 +17,9 @@ from typing import NamedTuple
 
 from . import models as m
 from .models import Diff, FileDiff, FileScope, Hunk, Intent, Scope, Signal
-from .paths import is_docs_like
+from .paths import EXT_RE as _EXT_RE
+from .paths import GENERIC_DIRS as _GENERIC_DIRS
+from .paths import component
 from .terms import (
     GENERIC,
     is_identifier_like,
@@ -273,21 +275,6 @@ def _typo_hunk(lines: tuple[str, ...]) -> bool:
     return inserted <= 3
 
 
-_EXT_RE = re.compile(r"\.[A-Za-z0-9]{1,8}$")
-#: directory names that group components rather than name one
-_GENERIC_DIRS = words(
-    "src lib libs pkg pkgs app apps internal main index init __init__ cmd services service "
-    "packages modules module components plugins source sources code kubernetes-manifests manifests "
-    "k8s helm-chart helm charts chart templates template deploy deployment deployments terraform "
-    "infra config configs scripts tools test tests docs doc examples example .github workflows "
-    "kustomize istio-manifests environments envs overlays base"
-)
-#: directories whose files are each one component (one manifest per service)
-_COLLECTION_DIRS = words(
-    "kubernetes-manifests manifests k8s templates istio-manifests deploy deployments services"
-)
-
-
 def _path_terms(path: str) -> set[str]:
     out: set[str] = set()
     for comp in path.split("/"):
@@ -311,18 +298,6 @@ def _path_terms(path: str) -> set[str]:
             ):
                 out.add(stem(sw))
     return out
-
-
-def component(path: str) -> str:
-    """The part of a path that names a component: ``src/frontend/x.go`` -> ``frontend``,
-    ``kubernetes-manifests/redis.yaml`` -> ``redis``; ``""`` when nothing does (``main.tf``)."""
-    parts = [p.lower() for p in path.split("/") if p]
-    for part in parts[:-1]:
-        if part not in _GENERIC_DIRS and not part.startswith("."):
-            return part
-    if len(parts) > 1 and parts[-2] in _COLLECTION_DIRS:
-        return _EXT_RE.sub("", parts[-1])
-    return ""
 
 
 def _names_component(term: str, anchored: set[str]) -> bool:
@@ -764,7 +739,3 @@ def _symbol_kind_words(sig: Signal) -> set[str]:
     if mm is None:
         return set()
     return {stem(w) for w in words.get(mm.group(1), set())}
-
-
-def is_docs_path(fs: FileScope) -> bool:
-    return is_docs_like(fs.role)

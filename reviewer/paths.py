@@ -254,3 +254,49 @@ def role_of(path: str) -> str:
 
 def is_docs_like(role: str) -> bool:
     return role in ("docs", "changelog")
+
+
+EXT_RE = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+#: directory names that group components rather than name one
+GENERIC_DIRS = words(
+    "src lib libs pkg pkgs app apps internal main index init __init__ cmd services service "
+    "packages modules module components plugins source sources code kubernetes-manifests manifests "
+    "k8s helm-chart helm charts chart templates template deploy deployment deployments terraform "
+    "infra config configs scripts tools test tests docs doc examples example .github workflows "
+    "kustomize istio-manifests environments envs overlays base"
+)
+#: directories whose files are each one component (one manifest per service)
+COLLECTION_DIRS = words(
+    "kubernetes-manifests manifests k8s templates istio-manifests deploy deployments services"
+)
+
+
+def component(path: str) -> str:
+    """The part of a path that names a component: ``src/frontend/x.go`` -> ``frontend``,
+    ``kubernetes-manifests/redis.yaml`` -> ``redis``; ``""`` when nothing does (``main.tf``)."""
+    parts = [p.lower() for p in path.split("/") if p]
+    for part in parts[:-1]:
+        if part not in GENERIC_DIRS and not part.startswith("."):
+            return part
+    if len(parts) > 1 and parts[-2] in COLLECTION_DIRS:
+        return EXT_RE.sub("", parts[-1])
+    return ""
+
+
+def area(path: str) -> str:
+    """The top-level area of a path: its first directory, or `src/<x>`-style second level."""
+    parts = path.split("/")
+    if len(parts) >= 3 and parts[0] in (
+        "src",
+        "services",
+        "packages",
+        "apps",
+        "modules",
+        "cmd",
+        "lib",
+        "charts",
+        "environments",
+        "envs",
+    ):
+        return "/".join(parts[:2])
+    return parts[0] if len(parts) > 1 else "."

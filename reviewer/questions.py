@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .config import QuestionTemplate
-from .models import BlastRadius, Finding, Question, level_rank, severity_rank
+from .models import BlastRadius, Finding, Question, severity_rank
 from .rules import fingerprint
 
 _BY_KIND: dict[str, tuple[str, ...]] = {
@@ -147,7 +147,3 @@ def _fill(template: str, f: Finding, size_words: tuple[str, ...]) -> str:
     except (KeyError, IndexError, ValueError):
         text = template
     return text[:1].upper() + text[1:]
-
-
-def needs_rollback_question(blast: BlastRadius) -> bool:
-    return level_rank(blast.level) >= level_rank("high")

@@ -7,9 +7,8 @@ from collections.abc import Mapping
 
 from .blast import blast_radius
 from .config import Config
-from .match import match
+from .match import Match, match
 from .models import (
-    BlastRadius,
     Diff,
     FileReview,
     Finding,
@@ -25,7 +24,6 @@ from .questions import make_questions
 from .rules import Context, finding, run_rules
 from .scope import BlobSource, build_scope
 
-SCHEMA_VERSION = 1
 #: findings that describe the review rather than the change: they never decide the verdict
 _NEUTRAL_RULES = frozenset({"RV102", "RV502"})
 
@@ -97,10 +95,7 @@ def decide(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
     return "aligned"
 
 
-def _file_reviews(scope: Scope, m: object, findings: list[Finding]) -> tuple[FileReview, ...]:
-    from .match import Match
-
-    assert isinstance(m, Match)
+def _file_reviews(scope: Scope, m: Match, findings: list[Finding]) -> tuple[FileReview, ...]:
     risky_paths: dict[str, list[str]] = {}
     for f in findings:
         if (
@@ -125,7 +120,3 @@ def _file_reviews(scope: Scope, m: object, findings: list[Finding]) -> tuple[Fil
             )
         )
     return tuple(out)
-
-
-def empty_blast() -> BlastRadius:
-    return BlastRadius("low", ("nothing changed",))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
 _TOKEN_RE = re.compile(
@@ -164,11 +163,4 @@ def term_set(text: str, *, keep_stop: bool = False) -> set[str]:
     out: set[str] = set()
     for tok in set(tokens(text)):
         out.update(_token_terms(tok, keep_stop))
-    return out
-
-
-def terms_of(items: Iterable[str]) -> set[str]:
-    out: set[str] = set()
-    for item in items:
-        out |= term_set(item)
     return out

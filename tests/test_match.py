@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from reviewer.diff import parse_diff
 from reviewer.intent import parse_intent
-from reviewer.match import component, match
+from reviewer.match import match
 from reviewer.models import Diff, FileScope, Scope, Signal
+from reviewer.paths import component
 from reviewer.scope import build_scope
 
 

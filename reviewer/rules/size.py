@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..models import Finding, Severity
+from ..paths import area
 from . import Context, finding
 
 _COSMETIC_WORDS = ("typo", "formatting", "comments")
@@ -16,7 +17,7 @@ def check(ctx: Context) -> list[Finding]:
         return []
     files = ctx.scope.files
     changed = sum(f.additions + f.deletions for f in files)
-    areas = {_area(f.path) for f in files}
+    areas = {area(f.path) for f in files}
     out: list[Finding] = []
     real = [
         f
@@ -69,21 +70,3 @@ def check(ctx: Context) -> list[Finding]:
                 )
             )
     return out
-
-
-def _area(path: str) -> str:
-    parts = path.split("/")
-    if len(parts) >= 3 and parts[0] in (
-        "src",
-        "services",
-        "packages",
-        "apps",
-        "modules",
-        "cmd",
-        "lib",
-        "charts",
-        "environments",
-        "envs",
-    ):
-        return "/".join(parts[:2])
-    return parts[0] if len(parts) > 1 else "."
