@@ -121,6 +121,11 @@ _TRUNCATE_RE = re.compile(
 )
 _DELETE_RE = re.compile(rf"^DELETE\s+(?:FROM\s+)?(?:ONLY\s+)?({_NAME})", re.I)
 _UPDATE_RE = re.compile(rf"^UPDATE\s+(?:ONLY\s+)?({_NAME})(?:\s+(?:AS\s+)?{_ID})?\s+SET\b", re.I)
+#: statements that write every row of a table unless a WHERE narrows them
+_ROW_WRITES = (
+    ("DELETE", _DELETE_RE, "sql.delete_all", "deletes every row of"),
+    ("UPDATE", _UPDATE_RE, "sql.update_all", "rewrites every row of"),
+)
 _WHERE_RE = re.compile(r"\bWHERE\b|\bLIMIT\b", re.I)
 _ALTER_TABLE_RE = re.compile(
     rf"^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?({_NAME})\s*(.*)$", re.I | re.S
@@ -196,42 +201,17 @@ def classify(statement: str) -> list[SqlAction]:
             )
             for n in _names(m.group(1))
         ]
-    if head.startswith("DELETE"):
-        m = _DELETE_RE.match(s)
+    for verb, rx, code, what in _ROW_WRITES:
+        if not head.startswith(verb):
+            continue
+        m = rx.match(s)
         if m is None:
             return []
         n = unquote(m.group(1))
         if _WHERE_RE.search(s):
             return [SqlAction("table", n, "modified")]
-        return [
-            SqlAction(
-                "table",
-                n,
-                "modified",
-                "sql.delete_all",
-                DESTRUCTIVE_DATA,
-                "high",
-                f"deletes every row of `{n}` (no WHERE clause)",
-            )
-        ]
-    if head.startswith("UPDATE"):
-        m = _UPDATE_RE.match(s)
-        if m is None:
-            return []
-        n = unquote(m.group(1))
-        if _WHERE_RE.search(s):
-            return [SqlAction("table", n, "modified")]
-        return [
-            SqlAction(
-                "table",
-                n,
-                "modified",
-                "sql.update_all",
-                DESTRUCTIVE_DATA,
-                "high",
-                f"rewrites every row of `{n}` (no WHERE clause)",
-            )
-        ]
+        detail = f"{what} `{n}` (no WHERE clause)"
+        return [SqlAction("table", n, "modified", code, DESTRUCTIVE_DATA, "high", detail)]
     if head.startswith("ALTER"):
         return _alter(s)
     if head.startswith("CREATE"):
