@@ -8,17 +8,17 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
 from .models import Review, level_rank
+from .record import field, record
 
 _LABEL_LEVEL = {"low": 0, "medium": 1, "high": 2}
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Case:
     id: str
     construction: str
@@ -30,7 +30,7 @@ class Case:
     oos: frozenset[str]
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Outcome:
     case: Case
     verdict: str
@@ -41,7 +41,7 @@ class Outcome:
     error: str | None = None
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Confusion:
     tp: int = 0
     fp: int = 0
@@ -66,7 +66,7 @@ class Confusion:
         return {"precision": p, "recall": r, "specificity": s, "f1": f1}
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Score:
     flagged: Confusion = field(default_factory=Confusion)
     mismatch_only: Confusion = field(default_factory=Confusion)

@@ -10,11 +10,11 @@ import fnmatch
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import ConfigError
 from .models import LEVELS, level_rank
+from .record import field, record, replace
 
 CONFIG_FILE = ".reviewer.toml"
 FAIL_ON = ("never", "mismatch", "drift", "high")
@@ -30,14 +30,14 @@ DEFAULT_IGNORE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CriticalPath:
     pattern: str
     level: str  # the blast radius this path is at least
     label: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QuestionTemplate:
     """A team's own question, asked for findings whose rule id or change kind matches ``when``."""
 
@@ -45,7 +45,7 @@ class QuestionTemplate:
     text: str  # may use {path}, {symbol}, {title}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LLMSettings:
     model: str = "gpt-4o-mini"
     base_url: str | None = None
@@ -58,7 +58,7 @@ class LLMSettings:
     temperature: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Config:
     fail_on: str = "mismatch"
     critical_paths: tuple[CriticalPath, ...] = ()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Literal
+
+from .record import field, record
 
 # --- taxonomy -------------------------------------------------------------------------------
 
@@ -75,7 +76,7 @@ def severity_rank(severity: str) -> int:
 # --- diff -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hunk:
     """One ``@@`` block. ``lines`` keep their one-character prefix (``+``, ``-`` or space)."""
 
@@ -103,7 +104,7 @@ class Hunk:
                 new += 1
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileDiff:
     path: str  # the new path; the old path for a deletion
     old_path: str | None  # set for renames and copies
@@ -144,7 +145,7 @@ class FileDiff:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Diff:
     files: tuple[FileDiff, ...]
 
@@ -160,7 +161,7 @@ class Diff:
 # --- scope ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Symbol:
     """A function, class, resource, Kubernetes object, workflow job ... touched by the change."""
 
@@ -172,7 +173,7 @@ class Symbol:
     public: bool | None = None  # None where the language has no such notion
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Signal:
     """Evidence that a change belongs to one of the change kinds of the taxonomy.
 
@@ -191,7 +192,7 @@ class Signal:
     severity: Severity = "medium"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileScope:
     path: str
     old_path: str | None
@@ -217,7 +218,7 @@ class FileScope:
         return tuple(k for k in CHANGE_KINDS if k in seen)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Scope:
     files: tuple[FileScope, ...]
 
@@ -227,7 +228,7 @@ class Scope:
 IntentSource = Literal["pr", "commit", "prompt", "cli"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Intent:
     source: IntentSource
     text: str
@@ -249,7 +250,7 @@ class Intent:
 # --- analysis and review ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     id: str  # stable fingerprint
     rule: str
@@ -267,7 +268,7 @@ class Finding:
     licensed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Question:
     id: str
     finding: str
@@ -276,13 +277,13 @@ class Question:
     answer: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BlastRadius:
     level: Level
     reasons: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileReview:
     """A file's scope with the analysis' judgement of it."""
 
@@ -292,7 +293,7 @@ class FileReview:
     unexplained_symbols: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Stats:
     files: int = 0
     additions: int = 0
@@ -303,7 +304,7 @@ class Stats:
     llm_cost_usd: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Review:
     verdict: Verdict
     requires_answers: bool

@@ -9,12 +9,12 @@ import re
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import git
 from .errors import GitError, ReviewerError, UsageError
+from .record import record, replace
 
 if TYPE_CHECKING:
     from .config import Config
@@ -297,7 +297,7 @@ _PLACEHOLDERS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rejected:
     question: str
     answer: str
@@ -497,7 +497,7 @@ def pre_push(args: argparse.Namespace) -> int:
     return 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Push:
     local_ref: str | None  # refs/heads/x, or None when unknown
     local_sha: str
@@ -505,7 +505,7 @@ class Push:
     remote: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Commit:
     sha: str
     parents: tuple[str, ...]
@@ -785,7 +785,7 @@ _NOT_ALIASES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CommitCall:
     """What the ``git commit`` running this hook was asked to do (what git does not tell hooks)."""
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from . import git
+from .digest import short_hash
 from .models import Scope
 
 #: names too common to say anything about callers
@@ -75,7 +75,7 @@ def count_references(
         return {}
     shorts = sorted(names)[:limit]
     tree = git.run(["rev-parse", f"{rev}^{{tree}}"], cwd=cwd, check=False).decode().strip() or rev
-    key = hashlib.blake2b(("\0".join([tree, *shorts])).encode(), digest_size=12).hexdigest()
+    key = short_hash("\0".join([tree, *shorts]).encode(), 12)
     cache = _cache_dir() / f"{key}.json"
     try:
         cached: dict[str, int] = json.loads(cache.read_text())

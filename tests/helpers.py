@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 from reviewer.diff import parse_diff
 from reviewer.models import FileScope
+from reviewer.record import fields
 from reviewer.scope import scope_file
 
 
@@ -66,7 +66,9 @@ def summarize(fs: FileScope) -> dict[str, object]:
     """The part of a FileScope that golden files pin down."""
     return {
         "language": fs.language,
-        "symbols": [{k: v for k, v in asdict(s).items() if v is not None} for s in fs.symbols],
+        "symbols": [
+            {k: getattr(s, k) for k in fields(s) if getattr(s, k) is not None} for s in fs.symbols
+        ],
         "change_kinds": list(fs.change_kinds),
         "signals": sorted({s.code for s in fs.signals}),
         "cosmetic": fs.cosmetic,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from reviewer.config import Config, CriticalPath, QuestionTemplate
 from reviewer.diff import parse_diff
 from reviewer.intent import parse_intent
 from reviewer.models import FileScope, Scope, Signal, Symbol
+from reviewer.record import replace
 from reviewer.review import decide, review
 
 
@@ -107,7 +106,7 @@ def test_question_and_finding_ids_are_stable_across_line_shifts() -> None:
     diff, scope = _case(
         {"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [_DB_GONE]}
     )
-    shifted = dataclasses.replace(_DB_GONE, line=40)
+    shifted = replace(_DB_GONE, line=40)
     diff2, scope2 = _case(
         {"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [shifted]}
     )
@@ -191,7 +190,7 @@ def test_production_paths_raise_the_blast_radius() -> None:
 
 
 def test_finding_ids_survive_a_reworded_message() -> None:
-    reworded = dataclasses.replace(
+    reworded = replace(
         _DB_GONE, detail="deletes resource `aws_db_instance.main` (stateful): Terraform destroys it"
     )
     diff, scope = _case(

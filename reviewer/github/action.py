@@ -133,7 +133,7 @@ def run_action(args: argparse.Namespace) -> int:
 
 
 def _with_bot(settings: Settings, login: str) -> Settings:
-    from dataclasses import replace
+    from ..record import replace
 
     return replace(settings, bot_logins=settings.bot_logins | {login.lower()})
 

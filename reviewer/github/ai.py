@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from ..record import record
 
 #: identities coding assistants and agents commit, co-author or open PRs as (lower case words)
 KNOWN_ASSISTANTS = (
@@ -46,7 +47,7 @@ _CHECKBOX_WORDS = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Commit:
     message: str
     author_login: str | None = None
@@ -54,7 +55,7 @@ class Commit:
     author_email: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Assistance:
     detected: bool
     evidence: tuple[str, ...] = ()

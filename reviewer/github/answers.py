@@ -3,16 +3,15 @@ apart from the permission look-ups done through ``People``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
 from ..models import Question, Review
+from ..record import field, record, replace
 from . import commands
 from .event import Comment
 from .people import People
 from .state import Answer, SignOff, State
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Ledger:
     answers: dict[str, Answer]
     signoffs: list[SignOff]

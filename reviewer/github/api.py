@@ -17,7 +17,6 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -26,6 +25,7 @@ import requests
 from github import Auth, GithubException
 
 from ..errors import GitHubError
+from ..record import record
 from .event import Comment, comment_from
 
 T = TypeVar("T")
@@ -48,7 +48,7 @@ class Invalid(GitHubError):
     """422: GitHub rejected the request's content (a line outside the diff, an unknown reviewer...)."""
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class RetryPolicy:
     attempts: int = 5
     base_delay: float = 1.0

@@ -18,11 +18,11 @@ import os
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import GitHubError, UsageError
+from ..record import field, record
 from . import event as events
 from .flow import Settings, details, run
 from .state import seal_key
@@ -103,7 +103,7 @@ class Pool:
                 self._queue.task_done()
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class AppConfig:
     secret: bytes
     app_id: str
@@ -248,7 +248,7 @@ def create_app(config: AppConfig) -> Any:
 
 
 def _with_bots(settings: Settings, login: str) -> Settings:
-    from dataclasses import replace
+    from ..record import replace
 
     return replace(settings, bot_logins=settings.bot_logins | {login.lower()})
 

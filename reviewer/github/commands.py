@@ -8,8 +8,9 @@ command line or the end of the comment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
+
+from ..record import record
 
 MAX_COMMANDS = 50
 MAX_ANSWER_CHARS = 4000
@@ -20,7 +21,7 @@ _QID_RE = re.compile(r"^(Q[0-9A-Za-z]{4,16})\b[ \t:,-]*(.*)$", re.I)
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.U)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Command:
     kind: Literal["answer", "review", "signoff"]
     question: str | None = None  # upper-case question id for answers

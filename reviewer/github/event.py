@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import GitHubError
+from ..record import record
 
 #: pull_request actions that (may) change what is reviewed: code, text, labels (AI markers)
 PR_ACTIONS = frozenset(
@@ -17,7 +17,7 @@ REVIEW_ACTIONS = frozenset({"submitted", "dismissed"})
 EVENTS = ("pull_request", "issue_comment", "pull_request_review")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PullRequest:
     repo: str  # owner/name of the base repository
     number: int
@@ -38,7 +38,7 @@ class PullRequest:
         return self.head_repo != self.repo
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Comment:
     id: int
     login: str
@@ -52,7 +52,7 @@ class Comment:
         return self.updated_at != self.created_at
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReviewEvent:
     id: int
     login: str
@@ -60,7 +60,7 @@ class ReviewEvent:
     commit_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Event:
     name: str
     action: str

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from ..config import Config
 from ..errors import GitHubError, LLMError
 from ..intent import parse_intent
 from ..models import Diff, Review, level_rank
+from ..record import field, record, replace
 from . import ai, commands
 from .answers import Ledger, apply_answers, is_bot, reconcile, unanswered
 from .api import Client
@@ -28,7 +28,7 @@ CHECK_NAME = "intent-review"
 _PROMPT_TRAILER_RE = re.compile(r"^(?:ai-prompt|prompt|assistant-prompt)\s*:.+$", re.I | re.M)
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Settings:
     fail_on: str | None = None
     inline_comments: int = 10
@@ -48,7 +48,7 @@ class Settings:
     details_url: str | None = None
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Gate:
     blocked: bool
     reasons: tuple[str, ...]
@@ -60,7 +60,7 @@ class Gate:
         return "action_required" if self.blocked else "success"
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Outcome:
     event: Event
     skipped: str | None = None

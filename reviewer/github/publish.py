@@ -7,11 +7,11 @@ a missing permission) switches the run to read-only and is reported once; other 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from ..errors import GitHubError
 from ..models import Diff, Finding, Review, severity_rank
+from ..record import replace
 from .answers import is_bot
 from .api import Client, Denied, Invalid
 from .event import Comment

@@ -3,7 +3,6 @@ has the event's commits, else from the REST API. The policy always comes from th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from ..config import Config
 from ..diff import decode, parse_diff
 from ..errors import ConfigError, GitError, GitHubError
 from ..models import Diff
+from ..record import field, record
 from ..scope import BlobSource
 from .ai import Commit
 from .api import Client
@@ -23,7 +23,7 @@ MAX_API_BLOB_FILES = 40
 MAX_API_BLOB_BYTES = 1024 * 1024
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Material:
     diff: Diff
     commits: list[Commit]
@@ -70,8 +70,8 @@ def _local(workspace: Path, pr: PullRequest, config_path: str | None) -> Materia
         ["log", "--format=%an%x1f%ae%x1f%B%x00", f"{fork}..{pr.head_sha}", "--"], cwd=workspace
     )
     commits = []
-    for record in out.decode("utf-8", "replace").split("\x00"):
-        parts = record.strip("\n").split("\x1f", 2)
+    for entry in out.decode("utf-8", "replace").split("\x00"):
+        parts = entry.strip("\n").split("\x1f", 2)
         if len(parts) == 3:
             commits.append(
                 Commit(message=parts[2].strip(), author_name=parts[0], author_email=parts[1])

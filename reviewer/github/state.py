@@ -21,8 +21,9 @@ import hashlib
 import hmac
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from ..record import field, record
 
 PREFIX = "intent-reviewer-state:v1:"
 SUFFIX = ":end-state"
@@ -32,7 +33,7 @@ MAX_TEXT = 500
 MAX_STATE_CHARS = 30_000
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Answer:
     question: str
     text: str
@@ -41,7 +42,7 @@ class Answer:
     comment: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SignOff:
     by: str
     at: str
@@ -50,7 +51,7 @@ class SignOff:
     review: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class State:
     head: str = ""
     base: str = ""

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from ..record import record
 
 
 class InvalidAnswer(ValueError):
     """The reply is not JSON, or not the schema's shape. ``str()`` is short enough to send back."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Judgement:
     """``"F2: reason"`` in the answer's ``implied`` list: the model finds F2 implied by the intent."""
 
@@ -22,7 +23,7 @@ class Judgement:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NewFinding:
     title: str
     severity: str
@@ -31,13 +32,13 @@ class NewFinding:
     confidence: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AskedQuestion:
     about: str  # a handle: F1 or N1; "" when the item names none
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Answer:
     judgements: tuple[Judgement, ...] = ()
     findings: tuple[NewFinding, ...] = ()

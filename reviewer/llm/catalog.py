@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ModelFacts:
     context_window: int
     #: USD per million input / output tokens (OpenAI list prices); None when unknown

@@ -13,16 +13,16 @@ import ipaddress
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from ..config import LLMSettings
 from ..errors import LLMError
+from ..record import record
 from .catalog import reasoning_model
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ChatRequest:
     model: str
     messages: tuple[tuple[str, str], ...]
@@ -50,7 +50,7 @@ class ChatRequest:
         return body
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ChatResponse:
     content: str | None
     refusal: str | None
@@ -78,7 +78,7 @@ class ChatClient(Protocol):
 # --- endpoint -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Endpoint:
     base_url: str | None  # None: api.openai.com
     api_key: str

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import sys
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from ..config import Config, LLMSettings
 from ..errors import LLMError
 from ..models import Diff, Review
+from ..record import record, replace
 from .answer import Answer, InvalidAnswer, parse_answer
 from .cache import AnswerCache, cache_key
 from .catalog import cost_usd
@@ -33,14 +33,14 @@ from .tokens import TokenCounter, counter_for
 REPAIR_ECHO = 4000
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Done:
     answer: Answer
     key: str
     hit: bool
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class _Context:
     client: ChatClient
     model: str

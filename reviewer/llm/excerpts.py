@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from ..models import DESTRUCTIVE_KINDS, FileDiff, FileReview, Hunk, severity_rank
+from ..record import record
 from .redact import Redactor
 
 MAX_BLOCK_LINES = 10
@@ -33,7 +33,7 @@ LOW_VALUE_ROLES = frozenset({"docs", "changelog", "lockfile", "generated", "asse
 TIER_DESTRUCTIVE, TIER_RISKY, TIER_CODE, TIER_COSMETIC = 0, 1, 2, 3
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Block:
     path: str
     file_order: int

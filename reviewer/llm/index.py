@@ -12,9 +12,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from ..models import FileDiff, FileReview, Finding, Review, Symbol, severity_rank
+from ..record import record
 
 MAX_SYMBOL_CHARS = 40
 #: a shared prefix is factored out when it is at least this long and ends with one of these
@@ -35,7 +35,7 @@ def listed(f: Finding) -> bool:
     return severity_rank(f.severity) >= severity_rank("low") or f.rule == "RV102"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Index:
     handles: dict[str, str]  # "F1" -> finding id
     head: str  # the blast radius's first reason and the findings of no changed file

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 
 from ..models import (
     SEVERITIES,
@@ -23,6 +22,7 @@ from ..models import (
     Verdict,
     severity_rank,
 )
+from ..record import record, replace
 from ..rules import fingerprint
 from .answer import Answer
 from .index import resolvable
@@ -39,7 +39,7 @@ MAX_SUMMARY = 500
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Merged:
     review: Review
     #: what was applied / refused, for Review.llm and the notes

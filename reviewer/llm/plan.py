@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from ..config import LLMSettings
 from ..errors import LLMError
 from ..models import Diff, FileDiff, FileReview, Review, severity_rank
+from ..record import field, record
 from .catalog import facts
 from .excerpts import Block, blocks_for, changed_lines, file_tier
 from .index import build_index
@@ -59,7 +59,7 @@ _INTENT_TYPES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Request:
     index: int
     messages: tuple[tuple[str, str], ...]  # (role, content)
@@ -67,7 +67,7 @@ class Request:
     excerpted: tuple[str, ...]  # files with diff excerpts in this request
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Plan:
     requests: tuple[Request, ...]
     handles: Mapping[str, str]  # "F1" -> finding id
@@ -109,7 +109,7 @@ def budget_for(settings: LLMSettings, model: str, counter: TokenCounter) -> int:
     return budget
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class _Chunk:
     group: int
     blocks: list[Block] = field(default_factory=list)

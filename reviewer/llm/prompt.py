@@ -6,19 +6,19 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import LLMError
+from ..record import record
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 #: fence markers inside data are defused so data can never close (or open) a fence
 _FENCE_LIKE = re.compile(r"<<<|>>>")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Templates:
     name: str
     #: the declared version plus a digest of every template byte: an edit without a bump still

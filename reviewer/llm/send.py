@@ -6,16 +6,16 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..errors import LLMError
+from ..record import field, record
 from .client import ChatClient, ChatRequest, ChatResponse, PermanentError, TransientError
 
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Meter:
     """What the calls cost, shared by the parallel chunks."""
 
@@ -31,7 +31,7 @@ class Meter:
             self.completion_tokens += completion
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Clock:
     """Time, swappable in tests (no test waits for a real backoff)."""
 

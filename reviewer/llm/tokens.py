@@ -18,9 +18,10 @@ import math
 import os
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from ..record import record
 
 DEFAULT_ENCODING = "o200k_base"
 #: tokens the chat format adds per message and to prime the reply (OpenAI's published accounting)
@@ -41,7 +42,7 @@ _O200K_PAT = "|".join(
 _CL100K_PAT = r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EncodingSpec:
     """What tiktoken needs besides the ranks; the hash is the one tiktoken pins for the file."""
 

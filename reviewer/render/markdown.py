@@ -13,10 +13,10 @@ import binascii
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from .. import __version__
 from ..models import CHANGE_KINDS, SEVERITIES, FileReview, Finding, Question, Review, severity_rank
+from ..record import record
 
 #: GitHub refuses issue and pull request comments longer than this
 GITHUB_COMMENT_LIMIT = 65_536
@@ -166,7 +166,7 @@ def read_state(body: str) -> str | None:
 # --- layout -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class _Limits:
     """How many items each list shows; lowered step by step until the comment fits."""
 

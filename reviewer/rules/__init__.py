@@ -12,11 +12,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import NamedTuple
 
 from ..config import Config
+from ..digest import short_hash
 from ..match import Match
 from ..models import CHANGE_KINDS, Diff, Finding, Intent, Scope, Severity
 
@@ -82,10 +82,7 @@ RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 def fingerprint(*parts: object) -> str:
     """A stable id from what a finding is about (never from line numbers, which shift)."""
-    h = hashlib.blake2b(
-        "\x1f".join("" if p is None else str(p) for p in parts).encode(), digest_size=6
-    )
-    return h.hexdigest()
+    return short_hash("\x1f".join("" if p is None else str(p) for p in parts).encode(), 6)
 
 
 def finding(

@@ -10,11 +10,11 @@ import bisect
 import re
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from tree_sitter import Node, QueryCursor, Tree
 
 from ..models import PUBLIC_API, Side, Signal, Symbol
+from ..record import field, record
 from . import grammars
 from .engine import (
     MAX_PARSE_CHARS,
@@ -63,7 +63,7 @@ def _default_name(node: Node) -> str:
     return text_of(node.child_by_field_name("name"))
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class CodeSpec:
     grammar: str
     #: query whose matches capture ``@def`` (the definition node) and ``@name`` (its name)
@@ -604,7 +604,7 @@ def spec_trees(ctx: FileContext, side: Side, spec: CodeSpec) -> list[tuple[Segme
     return out
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class FragmentSyntax:
     """What a hunk fragment of a block language needs to parse as the inside of its blocks.
 

@@ -6,7 +6,6 @@ import json
 import re
 import shlex
 from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass, field, replace
 
 from ..models import (
     CI_CD,
@@ -18,6 +17,7 @@ from ..models import (
     Signal,
     Symbol,
 )
+from ..record import field, record, replace
 from .code import CodeSpec
 from .code import analyze as analyze_code
 from .engine import (
@@ -189,7 +189,7 @@ _TRIGGER_RE = re.compile(
 )
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class _Scan:
     """State carried from line to line: mktemp directories and open heredocs."""
 
@@ -447,7 +447,7 @@ def _worst(levels: Iterable[Severity | None]) -> Severity | None:
 # --- classification ----------------------------------------------------------------------------
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class _Cmd:
     words: list[str]
     program: str
@@ -1090,7 +1090,7 @@ _COMMAND_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "ONBUILD"})
 _MINOR_RUNTIMES = _set("python golang go ruby php elixir erlang perl pypy julia")
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class _Instr:
     keyword: str
     lines: list[tuple[int, str]]
@@ -1172,7 +1172,7 @@ def _exec_form(text: str) -> str:
     return shlex.join(value)
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class _From:
     line: int
     repo: str
@@ -1435,7 +1435,7 @@ _RELEASE_TARGET_RE = re.compile(
 )
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class _MakeFile:
     defs: list[Definition] = field(default_factory=list)
     recipes: list[tuple[int, str]] = field(default_factory=list)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ..models import DEPENDENCY, Severity, Side, Signal, Symbol
+from ..record import record
 from .engine import FileContext, Partial, any_in
 from .flags import ini_pairs, json_pairs, segment_rows, toml_pairs, yaml_pairs
 
@@ -67,7 +67,7 @@ def _variant(tag: str) -> str:
 # --- entries ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     kind: str  # "dep", "runtime", "source" or "script"
     name: str
@@ -1112,7 +1112,7 @@ def _script_signals(part: Partial, o: Entry | None, n: Entry | None, ctx: FileCo
 # --- lockfiles ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class _LockFormat:
     #: a line that is a whole entry: groups ``name`` and ``version``
     single: re.Pattern[str] | None = None
@@ -1250,7 +1250,7 @@ _DEFAULT_HOSTS = frozenset(
 )
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class _Block:
     name: str
     version: str

@@ -11,7 +11,6 @@ definitions and changed lines, both modes agree wherever the hunk text shows the
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
@@ -19,6 +18,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node, QueryCursor, Tree
 
+from ..digest import short_hash
 from ..models import FileDiff, FileStatus, Side, Signal, Symbol
 from . import grammars
 
@@ -251,7 +251,7 @@ def squash(text: str) -> str:
 
 
 def digest(text: str) -> str:
-    return hashlib.blake2b(squash(text).encode("utf-8", "replace"), digest_size=8).hexdigest()
+    return short_hash(squash(text).encode("utf-8", "replace"), 8)
 
 
 def iter_ancestors(node: Node) -> Iterator[Node]:

@@ -14,7 +14,6 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
 from ..models import (
     DEPENDENCY,
@@ -26,6 +25,7 @@ from ..models import (
     SymbolChange,
     severity_rank,
 )
+from ..record import record
 from .engine import FileContext, Partial, Segment
 
 Rows = Iterable[tuple[int | None, str]]
@@ -41,7 +41,7 @@ MAX_DEPTH = 32
 MAX_TOKENS = 400_000
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pair:
     """A key (or list item, key ``[]``) and its scalar value; ``value`` None opens a container."""
 
@@ -485,7 +485,7 @@ def _owned_by_yaml(ctx: FileContext) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _FileKind:
     global_: bool  # settings every environment or user gets: value changes matter
     tool: bool  # a linter's or build tool's own config: only secrets and package sources

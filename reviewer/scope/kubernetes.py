@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ..models import (
     PERMISSION_WIDENING,
@@ -15,6 +14,7 @@ from ..models import (
     Signal,
     Symbol,
 )
+from ..record import record
 from .engine import Definition, FileContext, Partial, squash
 from .yaml_outline import (
     GAP,
@@ -81,7 +81,7 @@ _IMMUTABLE_PREFIXES: tuple[tuple[str, ...], ...] = (
 )
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class K8sObject:
     kind: str
     name: str

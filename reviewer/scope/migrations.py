@@ -14,9 +14,9 @@ import bisect
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..models import DESTRUCTIVE_DATA, Severity, Signal, Symbol, SymbolChange
+from ..record import record
 from .engine import FileContext, Partial, Segment, lines_in
 from .sql import classify, split_statements, split_top_level
 
@@ -60,7 +60,7 @@ _MIGRATION_EXT = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Op:
     """An operation name and what it means."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from tree_sitter import Node
 
+from ..record import replace
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, parents, repair_fragment
 from .engine import FileContext, Partial, text_of
 
@@ -123,7 +123,7 @@ SPEC = CodeSpec(
 )
 
 _LIBRARY = analyzer(SPEC)
-_BINARY = analyzer(dataclasses.replace(SPEC, extra={"module_is_api": False}))
+_BINARY = analyzer(replace(SPEC, extra={"module_is_api": False}))
 
 
 def analyze(ctx: FileContext) -> Partial:

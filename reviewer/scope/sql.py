@@ -13,7 +13,6 @@ import bisect
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..models import (
     DESTRUCTIVE_DATA,
@@ -24,6 +23,7 @@ from ..models import (
     Symbol,
     SymbolChange,
 )
+from ..record import record
 from .engine import (
     Definition,
     FileContext,
@@ -52,7 +52,7 @@ _TOKEN_RE = re.compile(
 _MAX_STATEMENT = 200_000
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Statement:
     start: int  # character offsets in the text it was split from
     end: int
@@ -152,7 +152,7 @@ _STATEMENT_KINDS = {"MATERIALIZED VIEW": "view"}
 _HIGH_DROPS = frozenset(("table", "database", "schema", "view", "column", "collection"))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SqlAction:
     """What one statement does: a symbol change, and a signal when it is risky."""
 
@@ -407,7 +407,7 @@ _UP_MARKER_RE = re.compile(r"^\s*--\s*(?:\+goose\s+up|\+migrate\s+up|migrate:up)
 _DOWN_PATH_RE = re.compile(r"(^|[/._-])(down|rollback|revert)([/._-]|$)", re.I)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Stmt:
     first: int  # real line numbers
     last: int

@@ -16,7 +16,6 @@ import bisect
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from ..models import (
     DEPENDENCY,
@@ -32,6 +31,7 @@ from ..models import (
     Signal,
     Symbol,
 )
+from ..record import field, record
 from .engine import (
     Definition,
     FileContext,
@@ -65,7 +65,7 @@ _HEADING_RE = re.compile(r'^([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"?|[A-Za-z_][\
 _MAX_ROW = 20_000  # a row longer than this is data (minified JSON), not structure
 
 
-@dataclass(slots=True, eq=False)
+@record(frozen=False, eq=False)
 class Block:
     type: str
     labels: tuple[str, ...]
@@ -77,7 +77,7 @@ class Block:
     closed: bool = False
 
 
-@dataclass(slots=True, eq=False)
+@record(frozen=False, eq=False)
 class Attr:
     key: str
     row: int
@@ -95,7 +95,7 @@ class Attr:
         return squash(" ".join(self.parts))
 
 
-@dataclass(slots=True, eq=False)
+@record(frozen=False, eq=False)
 class _Frame:
     char: str  # "{", "[", "(" or "?" for a level the fragment does not show
     kind: str  # block, object, list, call, unknown
@@ -105,7 +105,7 @@ class _Frame:
     block: Block | None = None
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Scan:
     """What the scanner read in one segment; rows are the segment's rows."""
 
@@ -773,7 +773,7 @@ def _block_identity(b: Block, own: list[Attr]) -> tuple[str, str] | None:
     return (t, ".".join((t, *b.labels)))
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Side:
     """Everything read from one side of a file."""
 
@@ -951,7 +951,7 @@ def _toplevel(sc: Scan, a: Attr) -> bool:
 # --- attribute changes -------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Group:
     """One argument of one block, as the changed lines of each side show it."""
 
@@ -1504,7 +1504,7 @@ _INBOUND = ("ingress", "inbound", "source", "allow", "authorized", "whitelist", 
 _RULE_TYPES = ("security_group_rule", "firewall", "security_rule", "network_acl_rule")
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Pair:
     owner: str | None
     rtype: str

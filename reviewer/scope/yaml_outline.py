@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from ..models import Side, Signal, Symbol
+from ..record import field, record
 from .engine import Definition, FileContext, Segment, any_in, diff_definitions
 
 GAP = "\u2026"
@@ -38,7 +38,7 @@ _COMMENT_RE = re.compile(r"(^|\s)#")
 _WS_RE = re.compile(r"\s+")
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Node:
     """A mapping key or a sequence item (``key == "-"``) on one line."""
 
@@ -67,7 +67,7 @@ class Node:
         return unquote(self.value)
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Text:
     """A line that is not a key: block-scalar content, a template directive, a continuation."""
 
@@ -76,7 +76,7 @@ class Text:
     owner: int  # index of the node it belongs to, -1 when unknown
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Outline:
     """The outline of one segment (a whole file, or one hunk's fragment)."""
 
@@ -393,7 +393,7 @@ def _changed_documents(seg: Segment, changed: list[int]) -> list[Segment]:
 # --- one side of a file ---------------------------------------------------------------------------
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class SideView:
     """Every outline of one side, with lookups by line."""
 
@@ -445,7 +445,7 @@ def side_view(ctx: FileContext, side: Side, *, json: bool = False) -> SideView:
 # --- helpers shared by the YAML families -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """A changed line with the node (or text) it falls in."""
 

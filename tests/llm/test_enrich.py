@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from reviewer.llm import enrich
 from reviewer.llm.cache import AnswerCache, cache_dir
 from reviewer.llm.plan import skip_reason
 from reviewer.models import BlastRadius, Review
+from reviewer.record import replace
 from reviewer.render.json import to_dict
 
 from . import samples

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from reviewer.llm.index import MAX_SYMBOL_CHARS, build_index, file_line, symbol_list
 from reviewer.models import (
@@ -15,6 +14,7 @@ from reviewer.models import (
     Review,
     Symbol,
 )
+from reviewer.record import replace
 
 from . import samples
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +18,7 @@ from reviewer.models import (
     level_rank,
     severity_rank,
 )
+from reviewer.record import replace
 
 from . import samples
 

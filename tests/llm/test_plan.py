@@ -190,7 +190,7 @@ def test_binary_and_rename_only_files() -> None:
 
 def test_a_long_intent_is_cut_to_its_cap() -> None:
     review = samples.review()
-    from dataclasses import replace
+    from reviewer.record import replace
 
     long = replace(review, intent=replace(review.intent, text="word " * 20000))
     plan = build_plan(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from reviewer.models import BlastRadius, Finding, Intent, Question, Review
@@ -16,6 +14,7 @@ from reviewer.precommit import (
     parse_commit_args,
     triviality,
 )
+from reviewer.record import replace
 
 SCISSORS = "------------------------ >8 ------------------------"
 

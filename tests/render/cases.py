@@ -9,7 +9,6 @@ LLM step) on top of the real review.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from reviewer.models import (
     Signal,
     Stats,
 )
+from reviewer.record import replace
 from reviewer.review import review
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -4,7 +4,6 @@ Markdown parser, cmark-gfm), hidden markers, and the size limit on a 10,000-file
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import cmarkgfm
 import pytest
@@ -19,6 +18,7 @@ from reviewer.models import (
     Question,
     Review,
 )
+from reviewer.record import replace
 from reviewer.render import renderer
 from reviewer.render.markdown import (
     GITHUB_COMMENT_LIMIT,
