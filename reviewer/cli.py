@@ -11,7 +11,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line. With ``only``, the other commands are listed but get no arguments:
+    adding every command's arguments is a few ms that a cold ``reviewer review`` need not pay."""
     p = _Parser(
         prog="reviewer",
         description="Compare what a change says it does with what its diff does.",
@@ -54,8 +56,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"reviewer {__version__} (intent-reviewer)"
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (help_text, add_arguments) in _COMMANDS.items():
+        command = sub.add_parser(name, help=help_text)
+        if only is None or only == name:
+            add_arguments(command)
+    return p
 
-    r = sub.add_parser("review", help="review a diff against its stated intent")
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, when its first word is one (otherwise None: build them all)."""
+    return argv[0] if argv and argv[0] in _COMMANDS else None
+
+
+def _review_arguments(r: argparse.ArgumentParser) -> None:
     src = r.add_argument_group("diff source (one of)")
     src.add_argument("source", nargs="?", metavar="-", help="read the diff from stdin")
     src.add_argument("--diff", metavar="FILE", help="a unified diff file ('-' for stdin)")
@@ -110,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     llm.add_argument("--on-llm-error", choices=("degrade", "fail"), default="degrade")
     r.add_argument("-v", "--verbose", action="store_true", help="say where inputs came from")
 
-    b = sub.add_parser("bench", help="score the reviewer on a labelled JSONL bench")
+
+def _bench_arguments(b: argparse.ArgumentParser) -> None:
     b.add_argument("file", metavar="FILE.jsonl")
     b.add_argument("--format", choices=("text", "json"), default="text")
     b.add_argument("--cases", metavar="ID", nargs="*", help="only these case ids")
@@ -123,9 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--model", help="the model whose tokenizer counts tokens")
 
-    i = sub.add_parser(
-        "intent", help="record the intent for the current branch (e.g. an AI prompt)"
-    )
+
+def _intent_arguments(i: argparse.ArgumentParser) -> None:
     isub = i.add_subparsers(dest="intent_command", metavar="ACTION", parser_class=_Parser)
     iset = isub.add_parser("set", help="record the intent")
     iset.add_argument("text", nargs="?", help="the intent text ('-' or omitted: stdin)")
@@ -134,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     ishow.add_argument("--json", action="store_true", help="as JSON (null when none is recorded)")
     isub.add_parser("clear", help="forget the recorded intent")
 
-    h = sub.add_parser("hook", help="pre-commit hook entry points")
+
+def _hook_arguments(h: argparse.ArgumentParser) -> None:
     hsub = h.add_subparsers(dest="hook_command", metavar="STAGE", parser_class=_Parser)
     hc = hsub.add_parser("commit-msg", help="review the staged diff against the commit message")
     hc.add_argument(
@@ -150,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
         hp_.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"))
         hp_.add_argument("--config", metavar="FILE")
 
-    g = sub.add_parser("github", help="run inside a GitHub Action")
+
+def _github_arguments(g: argparse.ArgumentParser) -> None:
     g.add_argument("--event-path", default=None, help="default: $GITHUB_EVENT_PATH")
     g.add_argument("--event-name", default=None, help="default: $GITHUB_EVENT_NAME")
     g.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"))
@@ -162,17 +177,28 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--model", default=None)
     g.add_argument("--output-dir", default=None, help="where report.json and report.sarif go")
 
-    s = sub.add_parser("serve", help="run the GitHub App webhook server")
+
+def _serve_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8080)
     s.add_argument("--workers", type=int, default=2)
     s.add_argument("--queue", type=int, default=16)
-    return p
+
+
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "review": ("review a diff against its stated intent", _review_arguments),
+    "bench": ("score the reviewer on a labelled JSONL bench", _bench_arguments),
+    "intent": ("record the intent for the current branch (e.g. an AI prompt)", _intent_arguments),
+    "hook": ("pre-commit hook entry points", _hook_arguments),
+    "github": ("run inside a GitHub Action", _github_arguments),
+    "serve": ("run the GitHub App webhook server", _serve_arguments),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(_command_in(argv)).parse_args(argv)
         return _dispatch(args)
     except ReviewerError as exc:
         _err(f"reviewer: error: {exc}")

@@ -11,6 +11,7 @@ import pytest
 
 from reviewer import __version__
 from reviewer.cli import main
+from reviewer.errors import UsageError
 from tests.conftest import Repo
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "report-v1.schema.json").read_text())
@@ -36,6 +37,23 @@ def shop(repo: Repo) -> Repo:
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.strip() == f"reviewer {__version__} (intent-reviewer)"
+
+
+def test_a_command_parser_is_built_alone_and_every_command_still_parses(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from reviewer.cli import build_parser
+
+    only = build_parser("bench")
+    assert only.parse_args(["bench", "x.jsonl", "--show", "misses"]).show == "misses"
+    with pytest.raises(UsageError):
+        only.parse_args(["review", "--base", "main"])  # review has no arguments in this parser
+    code, _, err = run(capsys, "bench", "x.jsonl", "--bogus")
+    assert code == 2 and "unrecognized arguments: --bogus" in err
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and all(c in out for c in ("review", "bench", "intent", "hook", "github"))
+    code, out, _ = run(capsys, "hook", "pre-push", "--help")
+    assert code == 0 and "--from-ref" in out
 
 
 def test_review_a_branch_like_a_pull_request(
