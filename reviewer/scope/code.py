@@ -10,8 +10,9 @@ import bisect
 import re
 import weakref
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
-from tree_sitter import Node, QueryCursor, Tree
+from tree_sitter import Node, Query, QueryCursor, Tree
 
 from ..models import PUBLIC_API, Side, Signal, Symbol
 from ..record import field, record
@@ -25,7 +26,6 @@ from .engine import (
     cosmetic_level,
     diff_definitions,
     digest,
-    matches,
     squash,
     text_of,
 )
@@ -151,18 +151,14 @@ def _qualify(
     return ".".join(reversed(parts)), direct_container, local
 
 
-def _enclosing(
-    spec: CodeSpec, root: Node, rows: list[tuple[int, int]] | None, nodes: list[Node]
-) -> dict[int, list[Node]]:
-    """For each node, the containers and functions around it, nearest first.
+def _enclosing(candidates: list[Node], nodes: list[Node]) -> dict[int, list[Node]]:
+    """For each node, the containers and functions around it (``candidates``), nearest first.
 
-    One query and one sweep over byte ranges: walking ``parent`` costs the depth of the tree at
-    every step, which deeply nested input turns into cubic time.
+    One sweep over byte ranges: walking ``parent`` costs the depth of the tree at every step,
+    which deeply nested input turns into cubic time.
     """
-    types = _ancestor_types(spec)
-    if not nodes or not types:
+    if not nodes or not candidates:
         return {}
-    candidates = query_captures(spec.grammar, types, root, rows, None)
     # at one start, outer first; a candidate before a definition with the very same range
     events = sorted(
         [(c.start_byte, -c.end_byte, 0, i) for i, c in enumerate(candidates)]
@@ -260,13 +256,11 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
     changed = ctx.changed(side)
     for seg, tree in spec_trees(ctx, side, spec):
         found: list[Definition] = []
-        # a changed doc comment or attribute belongs to the definition below it
-        rows = changed_rows(ctx, side, seg, below=_DOC_REACH) if spec.ranged else None
-        found_matches = query_matches(spec.grammar, spec.definitions, tree.root_node, rows)
+        results = _results(ctx, side, spec, seg, tree)
         around = _enclosing(
-            spec, tree.root_node, rows, [c["def"][0] for _i, c in found_matches if c.get("def")]
+            results.ancestors, [caps["def"][0] for caps in results.definitions if caps.get("def")]
         )
-        for _idx, caps in found_matches:
+        for caps in results.definitions:
             defs = caps.get("def")
             names = caps.get("name")
             if not defs or not names:
@@ -323,10 +317,7 @@ def _import_nodes(ctx: FileContext, side: Side, spec: CodeSpec) -> list[tuple[Se
         return []
     out: list[tuple[Segment, Node]] = []
     for seg, tree in spec_trees(ctx, side, spec):
-        rows = changed_rows(ctx, side, seg)
-        # only ``@import``: other captures in the query serve its predicates
-        for node in query_captures(spec.grammar, spec.imports, tree.root_node, rows, "import"):
-            out.append((seg, node))
+        out.extend((seg, node) for node in _results(ctx, side, spec, seg, tree).imports)
     return out
 
 
@@ -450,37 +441,31 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
 
 
 def _cosmetic(ctx: FileContext, spec: CodeSpec) -> str | None:
-    if ctx.status != "modified" and ctx.status != "renamed":
+    if not _wants_cosmetic(ctx):
         return None
-    # one pass for comments and strings: strings are the ``@s`` captures, comments all the others
-    query = "\n".join(q for q in (spec.comments, spec.docstrings, spec.strings) if q)
-    old_c, old_s = _spans(ctx, "old", spec_trees(ctx, "old", spec), query, spec.grammar)
-    new_c, new_s = _spans(ctx, "new", spec_trees(ctx, "new", spec), query, spec.grammar)
+    old_c, old_s = _spans(ctx, "old", spec)
+    new_c, new_s = _spans(ctx, "new", spec)
     return cosmetic_level(ctx, (old_c, new_c), (old_s, new_s) if spec.strings else None)
+
+
+def _wants_cosmetic(ctx: FileContext) -> bool:
+    return ctx.status == "modified" or ctx.status == "renamed"
 
 
 Spans = dict[int, list[tuple[int, int]]]
 
 
-def _spans(
-    ctx: FileContext, side: Side, trees: list[tuple[Segment, Tree]], query_src: str, grammar: str
-) -> tuple[Spans, Spans]:
-    """Byte spans per changed line of comments and of strings (like engine.excluded_spans);
-    a whole file is only searched around its changed lines."""
+def _spans(ctx: FileContext, side: Side, spec: CodeSpec) -> tuple[Spans, Spans]:
+    """Byte spans per changed line of comments and of strings (like engine.excluded_spans)."""
     wanted = ctx.changed(side)
     comments: Spans = {}
     strings: Spans = {}
-    query = grammars.query(grammar, query_src)
-    for seg, tree in trees:
-        rows = changed_rows(ctx, side, seg)
-        for r0_, r1_ in rows if rows is not None else [(-1, -1)]:
-            cursor = QueryCursor(query)
-            if rows is not None:
-                cursor.set_point_range((max(r0_, 0), 0), (r1_ + 1, 0))
-            for name, nodes in cursor.captures(tree.root_node).items():
-                into = strings if name == "s" else comments
-                for node in nodes:
-                    _add_span(seg, node, wanted, into)
+    for seg, tree in spec_trees(ctx, side, spec):
+        results = _results(ctx, side, spec, seg, tree)
+        for node in results.comments:
+            _add_span(seg, node, wanted, comments)
+        for node in results.strings:
+            _add_span(seg, node, wanted, strings)
     for spans in (comments, strings):
         for line, items in spans.items():
             spans[line] = sorted(set(items))
@@ -522,42 +507,108 @@ def changed_rows(
     return [(a - base, b - base + below) for a, b in out]
 
 
-def query_captures(
-    grammar: str, query_src: str, root: Node, rows: list[tuple[int, int]] | None, name: str | None
-) -> list[Node]:
-    """Nodes captured (as ``name``, or under any name) in ``rows`` (None: the whole tree)."""
-    query = grammars.query(grammar, query_src)
-    if rows is None:
-        caps = QueryCursor(query).captures(root)
-        return list(caps.get(name, [])) if name else [n for ns in caps.values() for n in ns]
-    seen: dict[tuple[int, int], Node] = {}
-    for r0, r1 in rows:
-        cursor = QueryCursor(query)
-        cursor.set_point_range((max(r0, 0), 0), (r1 + 1, 0))
-        caps = cursor.captures(root)
-        for node in caps.get(name, []) if name else [n for ns in caps.values() for n in ns]:
-            seen.setdefault((node.start_byte, node.end_byte), node)
-    return list(seen.values())
+# --- one query per language ---------------------------------------------------------------------
+#
+# Compiling a tree-sitter query costs about 1.7 ms for Python whatever its size (the analysis walks
+# the grammar's parse states), and each query run walks the tree again. So a language's definitions,
+# containers, imports, comments and strings are one query, run once per tree around the changed
+# lines; each pattern's index says which of those it is.
+
+_DEFINITION, _ANCESTOR, _IMPORT, _COSMETIC = range(4)
 
 
-def query_matches(
-    grammar: str, query_src: str, root: Node, rows: list[tuple[int, int]] | None
-) -> list[tuple[int, dict[str, list[Node]]]]:
-    """Query matches intersecting ``rows`` (None: the whole tree), each once."""
-    if rows is None:
-        return matches(grammar, query_src, root)
-    query = grammars.query(grammar, query_src)
-    out: list[tuple[int, dict[str, list[Node]]]] = []
-    seen: set[tuple[int, tuple[tuple[str, int], ...]]] = set()
-    for r0, r1 in rows:
-        cursor = QueryCursor(query)
-        cursor.set_point_range((max(r0, 0), 0), (r1 + 1, 0))
-        for idx, caps in cursor.matches(root):
-            key = (idx, tuple(sorted((k, n.start_byte) for k, ns in caps.items() for n in ns)))
-            if key in seen:
+class _Bundle(NamedTuple):
+    query: Query
+    #: pattern index -> what it finds (_DEFINITION, _ANCESTOR, _IMPORT or _COSMETIC)
+    parts: tuple[int, ...]
+
+
+class _Results(NamedTuple):
+    #: the captures of each definition match, in match order
+    definitions: list[dict[str, list[Node]]]
+    #: containers and functions (to qualify and localise definitions)
+    ancestors: list[Node]
+    #: ``@import`` captures (other captures of the import patterns serve their predicates)
+    imports: list[Node]
+    comments: list[Node]
+    strings: list[Node]
+
+
+_BUNDLES: dict[tuple[str, ...], _Bundle] = {}
+
+
+def _bundle(spec: CodeSpec, cosmetic: bool) -> _Bundle:
+    sources = [spec.definitions, _ancestor_types(spec), spec.imports or ""]
+    if cosmetic:
+        # strings are the ``@s`` captures, comments (and docstrings) all the others
+        sources.append("\n".join(q for q in (spec.comments, spec.docstrings, spec.strings) if q))
+    key = (spec.grammar, *sources)
+    bundle = _BUNDLES.get(key)
+    if bundle is None:
+        text = ""
+        starts: list[int] = []
+        for src in sources:
+            starts.append(len(text.encode()))
+            text += src + "\n"
+        query = grammars.query(spec.grammar, text)
+        parts = tuple(
+            bisect.bisect_right(starts, query.start_byte_for_pattern(i)) - 1
+            for i in range(query.pattern_count)
+        )
+        bundle = _BUNDLES[key] = _Bundle(query, parts)
+    return bundle
+
+
+_RESULTS: weakref.WeakKeyDictionary[FileContext, dict[tuple[Side, int], _Results]]
+_RESULTS = weakref.WeakKeyDictionary()
+
+
+def _results(ctx: FileContext, side: Side, spec: CodeSpec, seg: Segment, tree: Tree) -> _Results:
+    """Everything the language's query finds in ``tree``: around the changed lines of a whole file
+    (a changed doc comment or attribute belongs to the definition below it, so the search reaches
+    that far below), everywhere in a fragment."""
+    cache = _RESULTS.get(ctx)
+    if cache is None:
+        cache = _RESULTS[ctx] = {}
+    key = (side, id(tree))
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    bundle = _bundle(spec, _wants_cosmetic(ctx))
+    rows = changed_rows(ctx, side, seg, below=_DOC_REACH) if spec.ranged else None
+    out = _Results([], [], [], [], [])
+    seen_matches: set[tuple[int, tuple[tuple[str, int], ...]]] = set()
+    seen_nodes: set[tuple[int, int, int, str]] = set()
+    for r0, r1 in rows if rows is not None else [(-1, -1)]:
+        cursor = QueryCursor(bundle.query)
+        if rows is not None:
+            cursor.set_point_range((max(r0, 0), 0), (r1 + 1, 0))
+        for idx, caps in cursor.matches(tree.root_node):
+            part = bundle.parts[idx]
+            if part == _DEFINITION:
+                mkey = (idx, tuple(sorted((k, n.start_byte) for k, ns in caps.items() for n in ns)))
+                if mkey not in seen_matches:
+                    seen_matches.add(mkey)
+                    out.definitions.append(caps)
                 continue
-            seen.add(key)
-            out.append((idx, caps))
+            for name, nodes in caps.items():
+                if part == _IMPORT and name != "import":
+                    continue
+                bucket = name if part == _COSMETIC else ""
+                for node in nodes:
+                    nkey = (part, node.start_byte, node.end_byte, bucket)
+                    if nkey in seen_nodes:
+                        continue
+                    seen_nodes.add(nkey)
+                    if part == _ANCESTOR:
+                        out.ancestors.append(node)
+                    elif part == _IMPORT:
+                        out.imports.append(node)
+                    elif name == "s":
+                        out.strings.append(node)
+                    else:
+                        out.comments.append(node)
+    cache[key] = out
     return out
 
 
