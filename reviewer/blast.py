@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from .config import Config
 from .models import BlastRadius, FileScope, Finding, Level, Scope, level_rank
 from .paths import area, component
+from .rx import lazy
 
 #: severity of a signal -> the blast radius it implies on its own
 _BY_SEVERITY: dict[str, Level] = {
@@ -17,7 +18,7 @@ _BY_SEVERITY: dict[str, Level] = {
     "high": "high",
     "critical": "high",
 }
-_PROD_RE = re.compile(r"(^|/)(prod|production|prd|live)(/|[-_.]|$)", re.I)
+_PROD_RE = lazy(r"(^|/)(prod|production|prd|live)(/|[-_.]|$)", re.I)
 _NOT_MANIFESTS = frozenset(
     {"hcl", "dockerfile", "bash", "make", "markdown", "rst", "text", "binary"}
 )

@@ -9,13 +9,12 @@ every other file. See benchmarks/README.md for the numbers.
 
 from __future__ import annotations
 
-import re
-
 from .errors import DiffError
 from .models import Diff, FileDiff, FileStatus, Hunk
+from .rx import lazy
 
-_HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$")
-_SURROGATES_RE = re.compile("[\udc80-\udcff]")
+_HUNK_RE = lazy(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$")
+_SURROGATES_RE = lazy("[\udc80-\udcff]")
 _DEV_NULL = "/dev/null"
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 

@@ -11,7 +11,6 @@ an explained file is licensed only when the intent both points at it and says th
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -20,6 +19,7 @@ from .models import Diff, FileDiff, FileScope, Hunk, Intent, Scope, Signal
 from .paths import EXT_RE as _EXT_RE
 from .paths import GENERIC_DIRS as _GENERIC_DIRS
 from .paths import component
+from .rx import lazy
 from .terms import (
     GENERIC,
     is_identifier_like,
@@ -250,7 +250,7 @@ def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
     return ev
 
 
-_WORDS_RE = re.compile(r"[A-Za-z][A-Za-z0-9_']*|[0-9]+")
+_WORDS_RE = lazy(r"[A-Za-z][A-Za-z0-9_']*|[0-9]+")
 
 
 def _typo_hunk(lines: tuple[str, ...]) -> bool:
@@ -715,9 +715,7 @@ def _strongly_named(symbol: str, it: IntentTerms) -> bool:
 
 
 _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
-_KIND_OF_SYMBOL = re.compile(
-    r"^(var|output|module|data|local|resource|job|jobs|service|object)[.:/]"
-)
+_KIND_OF_SYMBOL = lazy(r"^(var|output|module|data|local|resource|job|jobs|service|object)[.:/]")
 
 
 def _symbol_kind_words(sig: Signal) -> set[str]:

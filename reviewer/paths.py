@@ -6,6 +6,7 @@ import posixpath
 import re
 from functools import lru_cache
 
+from .rx import lazy
 from .terms import words
 
 _EXT_LANG = {
@@ -94,17 +95,15 @@ MANIFESTS = words(
     "dependencies.gradle libs.versions.toml"
 )
 
-_REQUIREMENTS_RE = re.compile(r"(^|.*[-_.])requirements([-_.].*)?\.(txt|in)$|^constraints.*\.txt$")
+_REQUIREMENTS_RE = lazy(r"(^|.*[-_.])requirements([-_.].*)?\.(txt|in)$|^constraints.*\.txt$")
 
-_DOC_NAMES = re.compile(
+_DOC_NAMES = lazy(
     r"^(readme|license|licence|copying|notice|authors|contributors|contributing|code_of_conduct|"
     r"security|support|governance|maintainers|citation)(\.|$)",
     re.I,
 )
-_CHANGELOG_RE = re.compile(
-    r"^(changes|changelog|history|news|release[-_]?notes|releases)(\.|$)", re.I
-)
-_TEST_FILE_RE = re.compile(
+_CHANGELOG_RE = lazy(r"^(changes|changelog|history|news|release[-_]?notes|releases)(\.|$)", re.I)
+_TEST_FILE_RE = lazy(
     r"(^test_.*|.*_test\.[a-z]+|.*\.test\.[a-z]+|.*\.spec\.[a-z]+|.*_spec\.rb|.*Tests?\.(java|kt|cs|php|swift)"
     r"|^conftest\.py|.*_tests?\.py)$"
 )
@@ -117,7 +116,7 @@ _EXAMPLE_DIRS = words("examples example samples sample demo demos")
 _GENERATED_DIRS = words(
     "vendor vendored third_party third-party node_modules dist build generated gen __generated__"
 )
-_GENERATED_RE = re.compile(
+_GENERATED_RE = lazy(
     r"(_pb2(_grpc)?\.pyi?|\.pb\.go|\.pb\.(cc|h)|_grpc\.pb\.go|\.generated\.[a-z]+|\.g\.dart|\.min\.(js|css)"
     r"|\.designer\.cs|_generated\.[a-z]+|\.snap)$"
 )
@@ -142,7 +141,7 @@ _GOVERNANCE_NAMES = words(
     ".renovaterc.json5 .github/renovate.json .github/renovate.json5 .gitlab/renovate.json "
     ".github/branch-protection.yml .pre-commit-config.yaml .pre-commit-config.yml"
 )
-_AGENT_RE = re.compile(
+_AGENT_RE = lazy(
     r"(^|/)(agents\.md|agent\.md|claude\.md|gemini\.md|\.cursorrules|\.windsurfrules|\.clinerules"
     r"|copilot-instructions\.md|\.aider\.conf\.yml|conventions\.md|\.mcp\.json|mcp\.json"
     r"|mcp_config\.json|claude_desktop_config\.json)$"
@@ -256,7 +255,7 @@ def is_docs_like(role: str) -> bool:
     return role in ("docs", "changelog")
 
 
-EXT_RE = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+EXT_RE = lazy(r"\.[A-Za-z0-9]{1,8}$")
 #: directory names that group components rather than name one
 GENERIC_DIRS = words(
     "src lib libs pkg pkgs app apps internal main index init __init__ cmd services service "

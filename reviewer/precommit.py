@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import git
 from .errors import GitError, ReviewerError, UsageError
 from .record import record, replace
+from .rx import lazy
 
 if TYPE_CHECKING:
     from .config import Config
@@ -210,7 +211,7 @@ def _message_settings(raw: str) -> tuple[str, str]:
 
 # --- answers in trailers -----------------------------------------------------------------------
 
-_ANSWER_RE = re.compile(r"^reviewer-answer[ \t]*:[ \t]*(\S+)[ \t]*(.*)$", re.I)
+_ANSWER_RE = lazy(r"^reviewer-answer[ \t]*:[ \t]*(\S+)[ \t]*(.*)$", re.I)
 #: answers that say nothing: "ok", "n/a", "done" ...
 _PLACEHOLDERS = frozenset(
     {

@@ -152,40 +152,29 @@ def _build(cls: C, *, frozen: bool, eq: bool, slots: bool) -> C:
         names.append(name)
         specs.append(spec)
 
-    # __init__: the one compiled function
-    env: dict[str, Any] = {"MISSING": MISSING, "_set": object.__setattr__}
-    params: list[str] = []
-    body: list[str] = []
+    # the field order rule is checked now; __init__ is compiled on first use (many classes of a
+    # module are never instantiated in a given run)
     seen_default = False
     for spec in specs:
-        name = spec.name
-        if spec.factory is not None:
-            env[f"_f_{name}"] = spec.factory
-            params.append(f"{name}=MISSING")
-            body.append(f"  if {name} is MISSING: {name} = _f_{name}()")
-            seen_default = True
-        elif spec.default is not MISSING:
-            env[f"_d_{name}"] = spec.default
-            params.append(f"{name}=_d_{name}")
-            seen_default = True
-        elif seen_default:
-            raise TypeError(f"{cls.__name__}: field {name!r} without a default follows one with")
-        else:
-            params.append(name)
-        body.append(f"  _set(self, {name!r}, {name})" if frozen else f"  self.{name} = {name}")
-    if "__post_init__" in ns:
-        body.append("  self.__post_init__()")
-    source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(body) or "  pass") + "\n"
-    exec(source, env)
-    init = env["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
+        has_default = spec.factory is not None or spec.default is not MISSING
+        if seen_default and not has_default:
+            raise TypeError(
+                f"{cls.__name__}: field {spec.name!r} without a default follows one with"
+            )
+        seen_default = seen_default or has_default
+    post_init = "__post_init__" in ns
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        real = _compile_init(new, specs, frozen=frozen, post_init=post_init)
+        new.__init__ = real  # type: ignore[misc]
+        real(self, *args, **kwargs)
 
     body_ns = {k: v for k, v in ns.items() if k not in ("__dict__", "__weakref__")}
     for name in names:
         body_ns.pop(name, None)  # defaults live in __init__, the slot takes the name
     if slots:
         body_ns["__slots__"] = tuple(names)
-    body_ns["__init__"] = init
+    body_ns["__init__"] = __init__
     body_ns["__record_fields__"] = tuple(names)
     body_ns["__match_args__"] = tuple(names)
 
@@ -226,7 +215,33 @@ def _build(cls: C, *, frozen: bool, eq: bool, slots: bool) -> C:
         body_ns["__delattr__"] = _frozen_delattr
     new = type(cls)(cls.__name__, cls.__bases__, body_ns)
     new.__qualname__ = qualname
-    for fn in (__repr__, __reduce__, body_ns.get("__eq__"), body_ns.get("__hash__")):
+    for fn in (__init__, __repr__, __reduce__, body_ns.get("__eq__"), body_ns.get("__hash__")):
         if fn is not None:
             fn.__qualname__ = f"{qualname}.{fn.__name__}"
     return new
+
+
+def _compile_init(cls: type, specs: list[Field], *, frozen: bool, post_init: bool) -> Any:
+    """``cls.__init__`` as source, compiled once: as fast as a hand-written one."""
+    env: dict[str, Any] = {"MISSING": MISSING, "_set": object.__setattr__}
+    params: list[str] = []
+    body: list[str] = []
+    for spec in specs:
+        name = spec.name
+        if spec.factory is not None:
+            env[f"_f_{name}"] = spec.factory
+            params.append(f"{name}=MISSING")
+            body.append(f"  if {name} is MISSING: {name} = _f_{name}()")
+        elif spec.default is not MISSING:
+            env[f"_d_{name}"] = spec.default
+            params.append(f"{name}=_d_{name}")
+        else:
+            params.append(name)
+        body.append(f"  _set(self, {name!r}, {name})" if frozen else f"  self.{name} = {name}")
+    if post_init:
+        body.append("  self.__post_init__()")
+    source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(body) or "  pass") + "\n"
+    exec(source, env)
+    init = env["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-_TOKEN_RE = re.compile(
-    r"[A-Za-z_$][A-Za-z0-9_$]*(?:[-.][A-Za-z0-9_$]+)*|[0-9]+[A-Za-z][A-Za-z0-9_]*"
-)
-_CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-_SPLIT_RE = re.compile(r"[-_.$/:]+")
+from .rx import lazy
+
+_TOKEN_RE = lazy(r"[A-Za-z_$][A-Za-z0-9_$]*(?:[-.][A-Za-z0-9_$]+)*|[0-9]+[A-Za-z][A-Za-z0-9_]*")
+_CAMEL_RE = lazy(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_SPLIT_RE = lazy(r"[-_.$/:]+")
 
 
 def words(text: str) -> frozenset[str]:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from .. import __version__
 from ..models import CHANGE_KINDS, SEVERITIES, FileReview, Finding, Question, Review, severity_rank
 from ..record import record
+from ..rx import lazy
 
 #: GitHub refuses issue and pull request comments longer than this
 GITHUB_COMMENT_LIMIT = 65_536
@@ -44,17 +45,17 @@ _ZWJ = "\u200d"
 
 # --- inert text -------------------------------------------------------------------------------
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 #: bidirectional overrides and isolates reorder what the reader sees (Trojan Source)
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
-_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
-_MENTION = re.compile(r"@(?=\w)")
-_ISSUE_REF = re.compile(r"#(?=\d)")
-_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)(?=://)|\b(mailto|xmpp)(?=:)")
-_WWW = re.compile(r"(?i)\bwww\.")
-_BLOCK_START = re.compile(r"^(?:[#+=-]|\d+[.)])")
-_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_BIDI = lazy("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = lazy("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
+_SPECIAL = lazy(r"([\\`*_\[\]|~$])")
+_MENTION = lazy(r"@(?=\w)")
+_ISSUE_REF = lazy(r"#(?=\d)")
+_SCHEME = lazy(r"(?i)\b([a-z][a-z0-9+.-]*)(?=://)|\b(mailto|xmpp)(?=:)")
+_WWW = lazy(r"(?i)\bwww\.")
+_BLOCK_START = lazy(r"^(?:[#+=-]|\d+[.)])")
+_SPAN = lazy(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 def _clean(text: str, limit: int) -> str:
@@ -139,8 +140,8 @@ def _state_block(state: str) -> str:
 
 
 # GitHub may store an edited comment (a ticked checkbox) with CRLF line ends
-_FINGERPRINT_RE = re.compile(rf"^<!-- {FINGERPRINT_MARKER} ([0-9a-f]+) -->\r?$", re.M)
-_STATE_RE = re.compile(rf"^<!-- {STATE_MARKER}( base64)?\r?\n(.*?)\r?\n-->\r?$", re.M | re.S)
+_FINGERPRINT_RE = lazy(rf"^<!-- {FINGERPRINT_MARKER} ([0-9a-f]+) -->\r?$", re.M)
+_STATE_RE = lazy(rf"^<!-- {STATE_MARKER}( base64)?\r?\n(.*?)\r?\n-->\r?$", re.M | re.S)
 
 
 def read_fingerprint(body: str) -> str | None:

@@ -9,13 +9,13 @@ line 1 of the file and keep the base line in ``properties.baseLine``. See docs/o
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
 from ..models import CHANGE_KINDS, DESTRUCTIVE_KINDS, Finding, Question, Review
 from ..rules import RULES_BY_ID
+from ..rx import lazy
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -74,7 +74,7 @@ _OTHER_FAMILY = (
 _DESTRUCTIVE = DESTRUCTIVE_KINDS
 _DEFAULT_LEVEL = {"RV101": "note", "RV102": "note", "RV501": "warning", "RV502": "note"}
 _STATED = " (stated in the intent)"
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def render(review: Review) -> str:

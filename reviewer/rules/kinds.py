@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from ..models import DESTRUCTIVE_KINDS, Finding, Severity, Signal
+from ..rx import lazy
 from . import KIND_RULES, Context, finding
 
 _RAISE: dict[str, Severity] = {
@@ -44,7 +43,7 @@ def check(ctx: Context) -> list[Finding]:
     return out
 
 
-_TICKED = re.compile(r"`([^`]+)`")
+_TICKED = lazy(r"`([^`]+)`")
 
 
 def _stable_key(sig: Signal) -> str:

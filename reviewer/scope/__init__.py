@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterable
 from typing import Protocol
 
 from ..models import Diff, FileDiff, FileScope, Scope, Side, Signal, Symbol
 from ..paths import language_of, role_of
+from ..rx import lazy
 from .engine import FileContext, squash
 from .registry import analyzers_for
 
@@ -189,7 +189,7 @@ def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
     )
 
 
-_WORD_RE = re.compile(r"[A-Za-z0-9_]+")
+_WORD_RE = lazy(r"[A-Za-z0-9_]+")
 
 
 def spelling_only(fd: FileDiff) -> bool:

@@ -8,16 +8,17 @@ import weakref
 
 from tree_sitter import Node
 
+from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, parents, repair_fragment
 from .engine import Definition, FileContext, Partial, Segment, text_of
 
 HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp", ".tpp")
-_CPP_MARKERS = re.compile(
+_CPP_MARKERS = lazy(
     r"^\s*(?:class\s+\w+\s*[:{]|namespace\s+\w*\s*\{|template\s*<|(?:public|private|protected)\s*:)"
     r"|\bstd::|\bvirtual\s",
     re.M,
 )
-_TEMPLATE_ARGS = re.compile(r"<[^<>]*>")
+_TEMPLATE_ARGS = lazy(r"<[^<>]*>")
 
 
 def is_header(path: str) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from ..models import (
     GLOBAL_CONFIG,
     PERMISSION_WIDENING,
@@ -14,6 +12,7 @@ from ..models import (
     Severity,
     Signal,
 )
+from ..rx import lazy
 from .engine import Definition, FileContext, Partial
 from .yaml_outline import (
     GAP,
@@ -32,9 +31,9 @@ from .yaml_outline import (
     symbol_changes,
 )
 
-_TYPE_RE = re.compile(r"^(AWS|Alexa|Custom)::[\w:]+$|^Custom::")
+_TYPE_RE = lazy(r"^(AWS|Alexa|Custom)::[\w:]+$|^Custom::")
 #: deleting one of these destroys state or something other stacks and services share
-_STATEFUL_RE = re.compile(
+_STATEFUL_RE = lazy(
     r"^AWS::(EC2::(VPC|Subnet|RouteTable|Route|NatGateway|InternetGateway|VPCGatewayAttachment|SecurityGroup"
     r"|TransitGateway\w*|VPNGateway|VPNConnection|CustomerGateway|VPCPeeringConnection|VPCEndpoint|NetworkAcl"
     r"|EIP|Instance|Volume|DHCPOptions|SubnetRouteTableAssociation|VPCCidrBlock|NetworkInterface|KeyPair)$"
@@ -152,7 +151,7 @@ _REPLACING_ANY = frozenset(
         "ClusterIdentifier",
     ]
 )
-_ADMIN_POLICY_RE = re.compile(r":policy/(AdministratorAccess|PowerUserAccess|IAMFullAccess)\b")
+_ADMIN_POLICY_RE = lazy(r":policy/(AdministratorAccess|PowerUserAccess|IAMFullAccess)\b")
 _OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 _PUBLIC_BLOCK_KEYS = frozenset(
     {"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"}

@@ -16,6 +16,7 @@ from tree_sitter import Node, Query, QueryCursor, Tree
 
 from ..models import PUBLIC_API, Side, Signal, Symbol
 from ..record import field, record
+from ..rx import lazy
 from . import grammars
 from .engine import (
     MAX_PARSE_CHARS,
@@ -701,7 +702,7 @@ class FragmentSyntax:
     namespace: re.Pattern[str] | None = None
 
 
-_BRACKETS = re.compile(r"[{}()\[\]]")
+_BRACKETS = lazy(r"[{}()\[\]]")
 _CLOSING = {"{": "}", "(": ")", "[": "]"}
 
 

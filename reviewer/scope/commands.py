@@ -18,6 +18,7 @@ from ..models import (
     Symbol,
 )
 from ..record import field, record, replace
+from ..rx import lazy
 from .code import CodeSpec
 from .code import analyze as analyze_code
 from .engine import (
@@ -137,48 +138,46 @@ _ROOTISH = _set("/ /* /. /.* /** ~ ~/ ~/* ~/.* * . ./ ./* .* .. ../ ../* /..")
 
 # --- regexes -------------------------------------------------------------------------------------
 
-_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
-_MASK_RE = re.compile(r"\\.|'[^']*'|\"(?:[^\"\\]|\\.)*\"|\$\{[^}]*\}")
-_COMMENT_RE = re.compile(r"(?:^|(?<=[\s;&|(]))#")
-_SEP_RE = re.compile(r"\|\||&&|\|&|;;|\$\(|[;|()`\n]|(?<![<>&])&(?![>&])")
-_HEREDOC_RE = re.compile(r"<<(?!<)(-?)[ \t]*")
-_HEREDOC_WORD_RE = re.compile(r"(['\"]?)([A-Za-z0-9_.\-]+)\1")
-_TEMPVAR_RE = re.compile(r"\b([A-Za-z_]\w*)=[\"']?(?:\$\(|`)\s*(?:\S*/)?mktemp\b")
-_LEADING_VAR_RE = re.compile(
+_ASSIGN_RE = lazy(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
+_MASK_RE = lazy(r"\\.|'[^']*'|\"(?:[^\"\\]|\\.)*\"|\$\{[^}]*\}")
+_COMMENT_RE = lazy(r"(?:^|(?<=[\s;&|(]))#")
+_SEP_RE = lazy(r"\|\||&&|\|&|;;|\$\(|[;|()`\n]|(?<![<>&])&(?![>&])")
+_HEREDOC_RE = lazy(r"<<(?!<)(-?)[ \t]*")
+_HEREDOC_WORD_RE = lazy(r"(['\"]?)([A-Za-z0-9_.\-]+)\1")
+_TEMPVAR_RE = lazy(r"\b([A-Za-z_]\w*)=[\"']?(?:\$\(|`)\s*(?:\S*/)?mktemp\b")
+_LEADING_VAR_RE = lazy(
     r"\$(?:\{([A-Za-z_]\w*)(?::?[-=+][^}]*)?\}|([A-Za-z_]\w*)|\(([A-Za-z_]\w*)\))"
     r"|\{\{([^}]*)\}\}"  # a CI expression, as _gh_expr leaves it
 )
 #: variables and CI expressions that are never empty
-_ALWAYS_SET_RE = re.compile(r"^(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|WORKSPACE|github\.|runner\.)")
-_GUARDED_RE = re.compile(r"\$\{[A-Za-z_]\w*:?\?[^}]*\}")
-_TEMP_NAME_RE = re.compile(r"te?mp", re.I)
-_SAFE_GLOB_RE = re.compile(r"^\*?\.(pyc|pyo|o|a|so|log|tmp|bak|swp|class|egg-info|orig|rej)$|~$")
-_CONTINUES_RE = re.compile(r"(?:&&|\|\||\|)\s*$")
-_FORK_BOMB_RE = re.compile(r"([A-Za-z_:][\w:]*)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}\s*;?\s*\1")
-_SUBST_FETCH_RE = re.compile(
+_ALWAYS_SET_RE = lazy(r"^(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|WORKSPACE|github\.|runner\.)")
+_GUARDED_RE = lazy(r"\$\{[A-Za-z_]\w*:?\?[^}]*\}")
+_TEMP_NAME_RE = lazy(r"te?mp", re.I)
+_SAFE_GLOB_RE = lazy(r"^\*?\.(pyc|pyo|o|a|so|log|tmp|bak|swp|class|egg-info|orig|rej)$|~$")
+_CONTINUES_RE = lazy(r"(?:&&|\|\||\|)\s*$")
+_FORK_BOMB_RE = lazy(r"([A-Za-z_:][\w:]*)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}\s*;?\s*\1")
+_SUBST_FETCH_RE = lazy(
     r"\b(?:sh|bash|zsh|dash|ksh|python3?|perl|ruby|node)\s+(?:-\S+\s+)*[\"']?(?:\$\(|<\(|`)\s*"
     r"(?:curl|wget)\b|\b(?:iex|Invoke-Expression)\b[^\n]*\b(?:iwr|irm|Invoke-WebRequest|"
     r"Invoke-RestMethod|DownloadString)\b",
     re.I,
 )
-_SQL_RE = re.compile(
+_SQL_RE = lazy(
     r"\bDROP\s+(?:DATABASE|SCHEMA|TABLE|KEYSPACE|COLLECTION|USER|ROLE)\b|\bTRUNCATE\b"
     r"|\bDELETE\s+FROM\s+[\w.\"`\[\]]+\s*(?:;|$|[\"'])|\bdropDatabase\s*\(|\.drop\s*\(\s*\)"
     r"|\bFLUSHALL\b|\bFLUSHDB\b|\bdeleteMany\s*\(\s*\{\s*\}\s*\)",
     re.I,
 )
-_DATA_DROP_RE = re.compile(
+_DATA_DROP_RE = lazy(
     r"(?<![\w-])(?:[\w-]+:)*(?:db:drop|db:reset|db:purge|db:schema:load|migrate:fresh|migrate:reset|"
     r"database:drop|schema:drop)(?![\w:-])|\bmigrate\s+reset\b|--accept-data-loss\b|--force-reset\b"
     r"|\bdowngrade\s+base\b|\bmanage\.py\s+(?:flush|reset_db|sqlflush)\b",
 )
-_DISK_REDIRECT_RE = re.compile(
-    r">\s*/dev/(?:sd[a-z]|nvme\d|hd[a-z]|xvd[a-z]|vd[a-z]|disk\d|mmcblk\d)"
-)
-_SHORT_FORCE_RE = re.compile(r"-[a-zA-Z]*f[a-zA-Z]*")
-_REPLICAS_ZERO_RE = re.compile(r"--replicas[= ]0\b")
+_DISK_REDIRECT_RE = lazy(r">\s*/dev/(?:sd[a-z]|nvme\d|hd[a-z]|xvd[a-z]|vd[a-z]|disk\d|mmcblk\d)")
+_SHORT_FORCE_RE = lazy(r"-[a-zA-Z]*f[a-zA-Z]*")
+_REPLICAS_ZERO_RE = lazy(r"--replicas[= ]0\b")
 
-_TRIGGER_RE = re.compile(
+_TRIGGER_RE = lazy(
     r"\b(?:rm|git|terraform|tofu|terragrunt|kubectl|oc|kubecolor|helm|aws|gcloud|gsutil|az|doctl|"
     r"oci|ibmcloud|hcloud|linode-cli|scw|exo|aliyun|eksctl|argocd|gh|heroku|flyctl|fly|vercel|"
     r"netlify|firebase|openstack|copilot|eb|cdk|serverless|sls|pulumi|docker|podman|nerdctl|"
@@ -310,7 +309,7 @@ def _logical_line(text: str, state: _Scan) -> list[Hit]:
 
 # --- text helpers ------------------------------------------------------------------------------
 
-_GH_EXPR_RE = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
+_GH_EXPR_RE = lazy(r"\$\{\{\s*([^}]*?)\s*\}\}")
 
 
 def _gh_expr(m: re.Match[str]) -> str:
@@ -817,7 +816,7 @@ def _disk(cmd: _Cmd) -> list[Hit]:
     return [cmd.hit("cmd.disk_wipe", "high")]
 
 
-_WORLD_SYMBOLIC_RE = re.compile(r"(?:^|,)[ugo]*[ao][ugo]*[+=][rwxXst]*w|(?:^|,)a?[+=][rwxXst]*w.*$")
+_WORLD_SYMBOLIC_RE = lazy(r"(?:^|,)[ugo]*[ao][ugo]*[+=][rwxXst]*w|(?:^|,)a?[+=][rwxXst]*w.*$")
 
 
 def _chmod(cmd: _Cmd) -> list[Hit]:
@@ -1077,12 +1076,12 @@ _DOCKER_KEYWORDS = _set(
     "FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT VOLUME USER WORKDIR ARG ONBUILD "
     "STOPSIGNAL HEALTHCHECK SHELL"
 )
-_INSTR_RE = re.compile(r"^\s*([A-Za-z]+)(?=\s|$)")
-_DOCKER_HEREDOC_RE = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][\w.-]*)\1")
-_RUN_PREFIX_RE = re.compile(r"^\s*(?:ONBUILD\s+)?(?:RUN|CMD|ENTRYPOINT)\s+(?:--\S+\s+)*", re.I)
-_FROM_RE = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.I)
-_USER_RE = re.compile(r"^\s*USER\s+(\S+)", re.I)
-_VERSION_ARG_RE = re.compile(
+_INSTR_RE = lazy(r"^\s*([A-Za-z]+)(?=\s|$)")
+_DOCKER_HEREDOC_RE = lazy(r"<<-?\s*([\"']?)([A-Za-z_][\w.-]*)\1")
+_RUN_PREFIX_RE = lazy(r"^\s*(?:ONBUILD\s+)?(?:RUN|CMD|ENTRYPOINT)\s+(?:--\S+\s+)*", re.I)
+_FROM_RE = lazy(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.I)
+_USER_RE = lazy(r"^\s*USER\s+(\S+)", re.I)
+_VERSION_ARG_RE = lazy(
     r"^\s*(?:ARG|ENV)\s+([A-Za-z_]*VERSION[A-Za-z_]*)[= ]\s*[\"']?([^\s\"']+)", re.I
 )
 _COMMAND_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "ONBUILD"})
@@ -1419,16 +1418,16 @@ def _version_arg(ctx: FileContext, name: str, value: str, line: int) -> list[Sig
 
 # -- Makefile -----------------------------------------------------------------------------------
 
-_MAKE_ASSIGN_RE = re.compile(
+_MAKE_ASSIGN_RE = lazy(
     r"^(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(?::{1,3}=|\?=|\+=|!=|=)\s*(.*)$"
 )
-_MAKE_TARGET_RE = re.compile(r"^([^\s#:=][^:=#]*?)\s*(::?)(?![=:])(.*)$")
-_MAKE_DIRECTIVE_RE = re.compile(
+_MAKE_TARGET_RE = lazy(r"^([^\s#:=][^:=#]*?)\s*(::?)(?![=:])(.*)$")
+_MAKE_DIRECTIVE_RE = lazy(
     r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif|include|-include|sinclude|define|endef|export|"
     r"unexport|override|vpath)\b"
 )
-_MAKE_VAR_RE = re.compile(r"\$\(([A-Za-z_][\w.-]*)\)")
-_RELEASE_TARGET_RE = re.compile(
+_MAKE_VAR_RE = lazy(r"\$\(([A-Za-z_][\w.-]*)\)")
+_RELEASE_TARGET_RE = lazy(
     r"(?:^|[-_/.])(?:release|deploy|publish|upload|ship|rollout|promote|push|destroy|teardown)"
     r"(?:[-_/.]|$)",
     re.I,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from ..models import DESTRUCTIVE_DATA, PERMISSION_WIDENING, RESOURCE_DELETION, Severity, Signal
+from ..rx import lazy
 from .engine import Definition, FileContext, Partial
 from .workflows import scan_scripts
 from .yaml_outline import (
@@ -64,11 +63,11 @@ _DB_PORTS = frozenset(
     ]
 )
 _LOOPBACK = ("127.", "localhost", "[::1]", "::1")
-_PORT_RE = re.compile(
+_PORT_RE = lazy(
     r"^(?:(?P<ip>\[[^\]]+\]|[\d.]+|localhost):)?(?:(?P<host>[\d-]+):)?(?P<ctr>\d+)(?:-\d+)?(?:/\w+)?$"
 )
 _SCRIPT_KEYS = frozenset({"command", "entrypoint"})
-_SOCKET_RE = re.compile(r"/var/run/docker\.sock|/run/docker\.sock")
+_SOCKET_RE = lazy(r"/var/run/docker\.sock|/run/docker\.sock")
 
 
 def _definitions(view: SideView) -> list[Definition]:

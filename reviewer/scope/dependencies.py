@@ -19,13 +19,14 @@ from collections.abc import Callable
 
 from ..models import DEPENDENCY, Severity, Side, Signal, Symbol
 from ..record import record
+from ..rx import lazy
 from .engine import FileContext, Partial, any_in
 from .flags import ini_pairs, json_pairs, segment_rows, toml_pairs, yaml_pairs
 
 #: symbols listed for one lockfile; the rest are counted in the signal's detail
 MAX_SYMBOLS = 50
 
-_VERSION_RE = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+_VERSION_RE = lazy(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 
 def version_tuple(text: str) -> tuple[int, ...] | None:
@@ -83,7 +84,7 @@ class Entry:
 
 Scanner = Callable[[list[tuple[int | None, str]]], list[Entry]]
 
-_GO_MAJOR_RE = re.compile(r"(/v\d+|\.v\d+)$")
+_GO_MAJOR_RE = lazy(r"(/v\d+|\.v\d+)$")
 
 
 def _norm(name: str) -> str:
@@ -92,7 +93,7 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", low) if "/" not in low and ":" not in low else low
 
 
-_URL_SPEC_RE = re.compile(
+_URL_SPEC_RE = lazy(
     r"^(?:git\+|hg\+|svn\+|bzr\+|git://|https?://|ssh://|github:|gitlab:|bitbucket:|file:|link:|"
     r"[\w.-]+/[\w.-]+#|(?:git|github|url|path|registry|index|hosted)=)"
 )
@@ -102,7 +103,7 @@ def _is_url(spec: str) -> bool:
     return bool(_URL_SPEC_RE.match(spec.strip().lstrip("@ ").strip()))
 
 
-_SPEC_LIKE_RE = re.compile(
+_SPEC_LIKE_RE = lazy(
     r"^(?:[\^~<>=!*]|\d|v\d|latest$|next$|workspace:|npm:|git|github:|file:|link:|https?:)"
 )
 
@@ -113,11 +114,11 @@ def _spec_like(value: str) -> bool:
 
 # --- manifest scanners ------------------------------------------------------------------------------
 
-_PEP508_RE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
-_REQ_SOURCE_RE = re.compile(
+_PEP508_RE = lazy(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
+_REQ_SOURCE_RE = lazy(
     r"^(-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host)(?:\s+|=)(\S+)"
 )
-_EGG_RE = re.compile(r"#egg=([A-Za-z0-9._-]+)")
+_EGG_RE = lazy(r"#egg=([A-Za-z0-9._-]+)")
 
 
 def _pep508(text: str, section: str, line: int) -> Entry | None:
@@ -163,8 +164,8 @@ def _requirements(section: str) -> Scanner:
     return scan
 
 
-_INLINE_VERSION_RE = re.compile(r"""\bversion\s*=\s*["']([^"']*)["']""")
-_INLINE_SOURCE_RE = re.compile(r"""\b(git|url|path|registry|index|github)\s*=\s*["']([^"']*)["']""")
+_INLINE_VERSION_RE = lazy(r"""\bversion\s*=\s*["']([^"']*)["']""")
+_INLINE_SOURCE_RE = lazy(r"""\b(git|url|path|registry|index|github)\s*=\s*["']([^"']*)["']""")
 
 
 def _inline(value: str) -> tuple[str, str]:
@@ -183,7 +184,7 @@ def _toml_dep(name: str, value: str, section: str, line: int) -> list[Entry]:
 
 
 #: extras that hold development tools, not optional features
-_DEV_EXTRA_RE = re.compile(r"^(dev|develop|test|tests|testing|lint|docs?|typing|style|ci)$|-dev$")
+_DEV_EXTRA_RE = lazy(r"^(dev|develop|test|tests|testing|lint|docs?|typing|style|ci)$|-dev$")
 _POETRY_FIELDS = frozenset(["version", "git", "url", "path", "branch", "tag", "rev", "registry"])
 
 
@@ -431,7 +432,7 @@ def _scan_composer(rows: list[tuple[int | None, str]]) -> list[Entry]:
     return out
 
 
-_GO_DIRECTIVE_RE = re.compile(r"^(require|replace|exclude|retract)\s*(\(?)\s*(.*)$")
+_GO_DIRECTIVE_RE = lazy(r"^(require|replace|exclude|retract)\s*(\(?)\s*(.*)$")
 
 
 def _scan_gomod(rows: list[tuple[int | None, str]]) -> list[Entry]:
@@ -471,8 +472,8 @@ def _scan_gomod(rows: list[tuple[int | None, str]]) -> list[Entry]:
     return out
 
 
-_GEM_RE = re.compile(r"""^\s*gem\s*\(?\s*["']([^"']+)["']((?:\s*,\s*["'][^"']*["'])*)(.*)$""")
-_GEM_SOURCE_RE = re.compile(
+_GEM_RE = lazy(r"""^\s*gem\s*\(?\s*["']([^"']+)["']((?:\s*,\s*["'][^"']*["'])*)(.*)$""")
+_GEM_SOURCE_RE = lazy(
     r"""\b(git|github|path|source):\s*["']([^"']+)["']|:(git|github|path|source)\s*=>\s*["']([^"']+)["']"""
 )
 
@@ -512,7 +513,7 @@ def _scan_gemfile(rows: list[tuple[int | None, str]]) -> list[Entry]:
     return out
 
 
-_XML_TAG_RE = re.compile(r"<([A-Za-z][\w.\-]*)>\s*([^<]*?)\s*</\1>")
+_XML_TAG_RE = lazy(r"<([A-Za-z][\w.\-]*)>\s*([^<]*?)\s*</\1>")
 _POM_BLOCKS = ("dependency", "parent", "plugin", "extension")
 _POM_RUNTIMES = frozenset(
     [
@@ -586,24 +587,24 @@ _GRADLE_CONFIG = (
     r"testRuntimeOnly|androidTestImplementation|debugImplementation|kapt|ksp|annotationProcessor|"
     r"classpath|developmentOnly|testFixturesImplementation|compileOnlyApi)"
 )
-_GRADLE_DEP_RE = re.compile(
+_GRADLE_DEP_RE = lazy(
     _GRADLE_CONFIG
     + r"""\s*\(?\s*(?:platform\(|enforcedPlatform\()?["']([^"':\s]+):([^"':\s]+)(?::([^"'@\s]+))?"""
 )
-_GRADLE_BARE_RE = re.compile(r"""^\s*["']([\w.\-]+):([\w.\-]+):([^"'\s]+)["']""")
-_GRADLE_VAR_RE = re.compile(
+_GRADLE_BARE_RE = lazy(r"""^\s*["']([\w.\-]+):([\w.\-]+):([^"'\s]+)["']""")
+_GRADLE_VAR_RE = lazy(
     r"""^\s*(?:def|val|var|ext\.|set\(\s*["'])?\s*([A-Za-z_]\w*[Vv]ersion\w*)["']?\s*[=,]\s*["']([^"']+)["']"""
 )
-_GRADLE_PLUGIN_RE = re.compile(
+_GRADLE_PLUGIN_RE = lazy(
     r"""\bid\s*\(?\s*["']([\w.\-]+)["']\s*\)?\s*version\s*\(?\s*["']([^"']+)["']|kotlin\(\s*["']([\w.\-]+)["']\s*\)\s*version\s*["']([^"']+)["']"""
 )
-_GRADLE_JAVA_RE = re.compile(
+_GRADLE_JAVA_RE = lazy(
     r"(?:sourceCompatibility|targetCompatibility|jvmToolchain|JavaLanguageVersion\.of|jvmTarget)\s*[=(]?\s*(?:JavaVersion\.VERSION_)?[\"']?([\d_.]+)"
 )
-_GRADLE_REPO_RE = re.compile(
+_GRADLE_REPO_RE = lazy(
     r"""maven\s*(?:\{\s*url\s*=?\s*(?:uri\()?|\(\s*(?:url\s*=\s*)?(?:uri\()?)["']([^"']+)["']|^\s*url\s*=?\s*(?:uri\()?["'](https?://[^"']+)["']"""
 )
-_GRADLE_DEV = re.compile(r"^(test|androidTest|debug)")
+_GRADLE_DEV = lazy(r"^(test|androidTest|debug)")
 
 
 def _scan_gradle(rows: list[tuple[int | None, str]]) -> list[Entry]:
@@ -659,12 +660,12 @@ def _scan_gradle(rows: list[tuple[int | None, str]]) -> list[Entry]:
     return out
 
 
-_NUGET_RE = re.compile(
+_NUGET_RE = lazy(
     r"""<Package(?:Reference|Version)\s+(?:Include|Update)\s*=\s*"([^"]+)"(?:[^>]*?\bVersion\s*=\s*"([^"]*)")?"""
 )
-_NUGET_VERSION_RE = re.compile(r"<Version>\s*([^<]+?)\s*</Version>")
-_NUGET_FRAMEWORK_RE = re.compile(r"<TargetFrameworks?>\s*([^<]+?)\s*</TargetFrameworks?>")
-_NUGET_SOURCE_RE = re.compile(r"<(RestoreSources|RestoreAdditionalProjectSources)>\s*([^<]+?)\s*</")
+_NUGET_VERSION_RE = lazy(r"<Version>\s*([^<]+?)\s*</Version>")
+_NUGET_FRAMEWORK_RE = lazy(r"<TargetFrameworks?>\s*([^<]+?)\s*</TargetFrameworks?>")
+_NUGET_SOURCE_RE = lazy(r"<(RestoreSources|RestoreAdditionalProjectSources)>\s*([^<]+?)\s*</")
 
 
 def _scan_msbuild(rows: list[tuple[int | None, str]]) -> list[Entry]:
@@ -739,9 +740,7 @@ def _scan_conda(rows: list[tuple[int | None, str]]) -> list[Entry]:
     return out
 
 
-_MIX_DEP_RE = re.compile(
-    r"""\{\s*:(\w+)\s*,\s*(?:"([^"]+)"|(git|github|path):\s*"([^"]+)")(.*?)\}"""
-)
+_MIX_DEP_RE = lazy(r"""\{\s*:(\w+)\s*,\s*(?:"([^"]+)"|(git|github|path):\s*"([^"]+)")(.*?)\}""")
 
 
 def _scan_mix(rows: list[tuple[int | None, str]]) -> list[Entry]:
@@ -761,7 +760,7 @@ def _scan_mix(rows: list[tuple[int | None, str]]) -> list[Entry]:
     return out
 
 
-_SETUP_LIST_RE = re.compile(
+_SETUP_LIST_RE = lazy(
     r"\b(install_requires|setup_requires|tests_require|extras_require)\s*=\s*([\[{])"
 )
 _SETUP_SECTIONS = {
@@ -770,7 +769,7 @@ _SETUP_SECTIONS = {
     "tests_require": "dev",
     "extras_require": "optional",
 }
-_PY_STRING_RE = re.compile(r"""(["'])((?:(?!\1).)*)\1(\s*:)?""")
+_PY_STRING_RE = lazy(r"""(["'])((?:(?!\1).)*)\1(\s*:)?""")
 
 
 def _scan_setup_py(rows: list[tuple[int | None, str]]) -> list[Entry]:
@@ -1218,8 +1217,8 @@ _LOCK_FORMATS: dict[str, _LockFormat] = {
 #: rows read above and below each changed line of a whole lockfile (package blocks are short)
 _WINDOW_BEFORE = 300
 _WINDOW_AFTER = 60
-_URL_HOST_RE = re.compile(r"(?:git\+)?(?:https?|git|ssh)://(?:[^@/\s\"']+@)?([^/\s\"':]+)")
-_SOURCE_KEY_RE = re.compile(r"\b(?:resolved|url|source|registry|remote|tarball)\b", re.I)
+_URL_HOST_RE = lazy(r"(?:git\+)?(?:https?|git|ssh)://(?:[^@/\s\"']+@)?([^/\s\"':]+)")
+_SOURCE_KEY_RE = lazy(r"\b(?:resolved|url|source|registry|remote|tarball)\b", re.I)
 _DEFAULT_HOSTS = frozenset(
     [
         "registry.npmjs.org",

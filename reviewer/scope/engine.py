@@ -11,7 +11,6 @@ definitions and changed lines, both modes agree wherever the hunk text shows the
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import NamedTuple
@@ -20,6 +19,7 @@ from tree_sitter import Node, QueryCursor, Tree
 
 from ..digest import short_hash
 from ..models import FileDiff, FileStatus, Side, Signal, Symbol
+from ..rx import lazy
 from . import grammars
 
 #: fragments larger than this are not parsed (a 5 MB minified line); the file says so
@@ -29,7 +29,7 @@ MAX_PARSE_CHARS = 1_000_000
 #: e.g. reopening a docstring the hunk starts inside of; registered by the language's module
 FragmentRepair = Callable[[str | None, list[str]], tuple[list[str], list[str]]]
 REPAIRS: dict[str, FragmentRepair] = {}
-_WS_RE = re.compile(r"\s+")
+_WS_RE = lazy(r"\s+")
 
 
 class Segment(NamedTuple):

@@ -26,6 +26,7 @@ from ..models import (
     severity_rank,
 )
 from ..record import record
+from ..rx import lazy
 from .engine import FileContext, Partial, Segment
 
 Rows = Iterable[tuple[int | None, str]]
@@ -61,7 +62,7 @@ def segment_rows(seg: Segment) -> list[tuple[int | None, str]]:
 
 # --- JSON -------------------------------------------------------------------------------------
 
-_JSON_TOKEN_RE = re.compile(r"\"(?:[^\"\\]|\\.)*\"|[{}\[\]:,]|[^\s\"{}\[\]:,]+")
+_JSON_TOKEN_RE = lazy(r"\"(?:[^\"\\]|\\.)*\"|[{}\[\]:,]|[^\s\"{}\[\]:,]+")
 
 
 def _json_str(tok: str) -> str:
@@ -133,9 +134,9 @@ def json_pairs(rows: Rows) -> Iterator[Pair]:
 
 # --- YAML ---------------------------------------------------------------------------------------
 
-_YAML_KEY_RE = re.compile(r"""^(?:"([^"]*)"|'([^']*)'|([^\s#'"{\[][^#]*?))\s*:(?:[ \t]+(.*))?$""")
-_YAML_COMMENT_RE = re.compile(r"""\s+#.*$""")
-_BLOCK_SCALAR_RE = re.compile(r"^[|>][-+0-9]*$")
+_YAML_KEY_RE = lazy(r"""^(?:"([^"]*)"|'([^']*)'|([^\s#'"{\[][^#]*?))\s*:(?:[ \t]+(.*))?$""")
+_YAML_COMMENT_RE = lazy(r"""\s+#.*$""")
+_BLOCK_SCALAR_RE = lazy(r"^[|>][-+0-9]*$")
 
 
 def _yaml_value(raw: str) -> str:
@@ -207,11 +208,11 @@ def yaml_pairs(rows: Rows) -> Iterator[Pair]:
 
 # --- TOML ---------------------------------------------------------------------------------------
 
-_TOML_TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_TOML_KEY_RE = re.compile(
+_TOML_TABLE_RE = lazy(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY_RE = lazy(
     r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=\s*(.*)$"""
 )
-_TOML_STRING_RE = re.compile(r"""\"(?:[^\"\\]|\\.)*\"|'[^']*'""")
+_TOML_STRING_RE = lazy(r"""\"(?:[^\"\\]|\\.)*\"|'[^']*'""")
 
 
 def _toml_key(text: str) -> tuple[str, ...]:
@@ -277,9 +278,9 @@ def toml_pairs(rows: Rows) -> Iterator[Pair]:
 
 # --- INI, properties, dotenv ----------------------------------------------------------------------
 
-_INI_SECTION_RE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
-_INI_EQ_RE = re.compile(r"^(?:export\s+)?([^\s=#;\[][^=]*?)\s*=\s*(.*)$")
-_INI_COLON_RE = re.compile(r"^([^\s=:#;\[][^:=]*?)\s*:(?:\s+(.*))?$")
+_INI_SECTION_RE = lazy(r"^\s*\[([^\]]+)\]\s*$")
+_INI_EQ_RE = lazy(r"^(?:export\s+)?([^\s=#;\[][^=]*?)\s*=\s*(.*)$")
+_INI_COLON_RE = lazy(r"^([^\s=:#;\[][^:=]*?)\s*:(?:\s+(.*))?$")
 
 
 def ini_pairs(rows: Rows) -> Iterator[Pair]:
@@ -354,7 +355,7 @@ _NOT_SECRET_LAST = _words(
     "enabled required policy rotation prefix format algorithm lifetime field param count limit "
     "size timeout location ref hint mode min max ids names"
 )
-_CAMEL_RE = re.compile(r"([a-z0-9])([A-Z])")
+_CAMEL_RE = lazy(r"([a-z0-9])([A-Z])")
 
 
 def _tokens(key: str) -> list[str]:
@@ -384,7 +385,7 @@ def _is_secret_key(key: str) -> bool:
     return any(pair in _SECRET_PAIRS for pair in itertools.pairwise(toks))
 
 
-_PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER_RE = lazy(
     r"^(?:|null|none|nil|~|true|false|yes|no|\d{1,6}|changeme|change[_\-]?me|todo|tbd|x+|\*+|"
     r"<[^>]*>|\$\{[^}]*\}|\$\(?[A-Za-z_]\w*\)?|%\([^)]*\)s|\{\{[^}]*\}\}|your[_\-\w]*|example\w*|"
     r"dummy\w*|placeholder|redacted|secret|password|passwd|test\w*|dev\w*|local\w*|admin|root|"
@@ -394,7 +395,7 @@ _PLACEHOLDER_RE = re.compile(
     re.I,
 )
 #: tokens with a recognisable shape, wherever they appear
-_TOKEN_RE = re.compile(
+_TOKEN_RE = lazy(
     r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bghp_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{40,}|"
     r"\bgh[ousr]_[A-Za-z0-9]{36}\b|\bxox[baprs]-[A-Za-z0-9-]{10,}|\bsk_live_[A-Za-z0-9]{16,}|"
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAIza[0-9A-Za-z_\-]{35}\b|\bglpat-[A-Za-z0-9_\-]{20,}|"
@@ -419,7 +420,7 @@ _TOKEN_MARKERS = (
     "sk-",
     "SG.",
 )
-_GLOBAL_NAME_RE = re.compile(
+_GLOBAL_NAME_RE = lazy(
     r"^(?:application|appsettings|settings|config|configuration|production|prod|staging|stage|"
     r"default|defaults|global|common|base|values|env)(?:[-._][\w.-]*)?"
     r"\.(?:ya?ml|json|jsonc|toml|ini|properties|conf|cfg|env)$"
@@ -427,10 +428,10 @@ _GLOBAL_NAME_RE = re.compile(
     r"wrangler\.toml|render\.ya?ml|heroku\.yml|app\.json)$",
     re.I,
 )
-_GLOBAL_DIR_RE = re.compile(r"(^|/)(config|conf|settings|configuration|environments?|envs?)/", re.I)
-_ENV_FILE_RE = re.compile(r"(^|/)\.env(\.[\w.-]+)?$|\.env$", re.I)
-_EXAMPLE_RE = re.compile(r"(example|sample|template|dist|tmpl|schema)", re.I)
-_TOOL_NAMES_RE = re.compile(
+_GLOBAL_DIR_RE = lazy(r"(^|/)(config|conf|settings|configuration|environments?|envs?)/", re.I)
+_ENV_FILE_RE = lazy(r"(^|/)\.env(\.[\w.-]+)?$|\.env$", re.I)
+_EXAMPLE_RE = lazy(r"(example|sample|template|dist|tmpl|schema)", re.I)
+_TOOL_NAMES_RE = lazy(
     r"^(?:tsconfig[\w.-]*|jsconfig|tox|mkdocs|codecov|babel\.config|jest\.config|lerna|nx|turbo|"
     r"biome|deno|cspell|typos|_typos|rustfmt|clippy|pyrightconfig|mypy|setup|pytest|\.?coveragerc|"
     r"sonar-project|crowdin|lefthook|commitlint\.config|release-please-config|"
@@ -438,7 +439,7 @@ _TOOL_NAMES_RE = re.compile(
     re.I,
 )
 #: content that yaml.py owns (Kubernetes, workflows, compose, CloudFormation)
-_OWNED_BY_YAML_RE = re.compile(
+_OWNED_BY_YAML_RE = lazy(
     r"^apiVersion:\s*\S|^AWSTemplateFormatVersion|^Resources:\s*$|^jobs:\s*$|^on:\s*(?:\S|$)"
     r"|^services:\s*$|^\s*\"?apiVersion\"?\s*:\s*\"?[\w./]+\"?,?\s*$",
     re.M,
@@ -447,19 +448,19 @@ _K8S_PATH = frozenset({"spec", "metadata", "apiVersion", "kind", "Resources", "j
 
 
 #: package-manager settings files without an extension paths.py knows
-_RC_FILE_RE = re.compile(r"(^|/)(\.npmrc|\.yarnrc|\.pypirc|\.condarc|\.gemrc)$", re.I)
+_RC_FILE_RE = lazy(r"(^|/)(\.npmrc|\.yarnrc|\.pypirc|\.condarc|\.gemrc)$", re.I)
 #: package-manager settings: where their registry keys point is a supply-chain decision
-_PACKAGE_CONFIG_RE = re.compile(
+_PACKAGE_CONFIG_RE = lazy(
     r"(^|/)(\.npmrc|\.yarnrc|\.yarnrc\.yml|\.pypirc|pip\.conf|pip\.ini|\.condarc|\.gemrc|"
     r"bunfig\.toml|\.cargo/config(\.toml)?|uv\.toml|\.pdm\.toml)$",
     re.I,
 )
-_PACKAGE_SOURCE_RE = re.compile(
+_PACKAGE_SOURCE_RE = lazy(
     r"registry|index[_\-]?url|find[_\-]links|trusted[_\-]host|replace[_\-]with|channels|"
     r"npmRegistryServer|repository",
     re.I,
 )
-_HELM_VALUES_RE = re.compile(r"(^|/)values([-._][\w.-]*)?\.ya?ml$", re.I)
+_HELM_VALUES_RE = lazy(r"(^|/)values([-._][\w.-]*)?\.ya?ml$", re.I)
 
 
 def _scanner(ctx: FileContext) -> Callable[[Rows], Iterator[Pair]] | None:

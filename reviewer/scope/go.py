@@ -7,11 +7,12 @@ import weakref
 
 from tree_sitter import Node
 
+from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
 from .engine import FileContext, Segment, text_of
 
-_RECEIVER_TYPE = re.compile(r"[A-Za-z_]\w*")
-_PACKAGE_MAIN = re.compile(r"^package[ \t]+main\b", re.M)
+_RECEIVER_TYPE = lazy(r"[A-Za-z_]\w*")
+_PACKAGE_MAIN = lazy(r"^package[ \t]+main\b", re.M)
 
 #: whether a file is ``package main`` (nothing in it can be imported)
 _MAIN: weakref.WeakKeyDictionary[FileContext, bool] = weakref.WeakKeyDictionary()

@@ -20,6 +20,7 @@ from ..models import (
     Symbol,
     SymbolChange,
 )
+from ..rx import lazy
 from .commands import scan_commands
 from .engine import Definition, FileContext, Partial, Segment, diff_definitions
 from .flags import Pair, json_pairs, segment_rows, yaml_pairs
@@ -32,24 +33,24 @@ def _set(words: str) -> frozenset[str]:
 #: risky-instruction signals reported per agent file (the rest are the same story)
 MAX_RISKY = 5
 
-_DEP_BOT_RE = re.compile(
+_DEP_BOT_RE = lazy(
     r"(^|/)(\.github/dependabot\.ya?ml|renovate\.json5?|\.renovaterc(\.json5?)?|"
     r"\.github/renovate\.json5?|\.gitlab/renovate\.json5?)$",
     re.I,
 )
-_PROTECTION_RE = re.compile(
+_PROTECTION_RE = lazy(
     r"(^|/)\.github/(settings\.ya?ml|branch[-_]protection\.ya?ml|rulesets/[^/]+\.(json|ya?ml))$"
     r"|(^|/)(branch[-_]protection|rulesets?)[^/]*\.(json|ya?ml)$",
     re.I,
 )
-_PRECOMMIT_RE = re.compile(r"(^|/)\.pre-commit-config\.ya?ml$", re.I)
+_PRECOMMIT_RE = lazy(r"(^|/)\.pre-commit-config\.ya?ml$", re.I)
 #: non-YAML CI files under names paths.py does not give the role "ci"
-_CI_EXTRA_RE = re.compile(r"(^|/)([^/]*\.jenkinsfile|jenkinsfile\.[^/]+)$", re.I)
+_CI_EXTRA_RE = lazy(r"(^|/)([^/]*\.jenkinsfile|jenkinsfile\.[^/]+)$", re.I)
 #: YAML pipelines under such names: yaml.py's, and no generic config either
-_CI_YAML_RE = re.compile(
+_CI_YAML_RE = lazy(
     r"(^|/)(\.azure-pipelines\.ya?ml|azure-pipelines\.yaml|\.gitlab-ci\.yaml)$", re.I
 )
-_MCP_RE = re.compile(
+_MCP_RE = lazy(
     r"(^|/)(\.?mcp\.json|mcp_config\.json|mcp_settings\.json|claude_desktop_config\.json|"
     r"cline_mcp_settings\.json)$",
     re.I,
@@ -219,8 +220,8 @@ def _codeowners(ctx: FileContext) -> Partial:
 
 # --- dependency bots -------------------------------------------------------------------------------
 
-_AUTOMERGE_RE = re.compile(r"\b(automerge|auto-merge|platformAutomerge)\b\W+true", re.I)
-_DISABLE_RE = re.compile(
+_AUTOMERGE_RE = lazy(r"\b(automerge|auto-merge|platformAutomerge)\b\W+true", re.I)
+_DISABLE_RE = lazy(
     r"\"enabled\"\s*:\s*false|open-pull-requests-limit\s*:\s*0\b|dependency-name\s*:\s*['\"]?\*['\"]?\s*$",
     re.I,
 )
@@ -517,7 +518,7 @@ def _int(text: str) -> int:
 
 # --- AI-agent instructions and MCP servers ----------------------------------------------------------------
 
-_NEGATION_RE = re.compile(
+_NEGATION_RE = lazy(
     r"\b(never|not|don'?t|do not|must not|mustn'?t|should not|shouldn'?t|avoid|forbidden|"
     r"prohibited|no longer|refuse|without ever)\b",
     re.I,
@@ -571,12 +572,10 @@ _RISKY_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_HIDDEN_RE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\U000e0000-\U000e007f]"
-)
-_CODE_SPAN_RE = re.compile(r"`([^`]+)`")
-_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_AUTO_APPROVE_RE = re.compile(
+_HIDDEN_RE = lazy("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\U000e0000-\U000e007f]")
+_CODE_SPAN_RE = lazy(r"`([^`]+)`")
+_HEADING_RE = lazy(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_AUTO_APPROVE_RE = lazy(
     r"bypassPermissions|dangerously|--yolo\b|\"Bash\(\*\)\"|\"Bash\"\s*[,\]]|\bauto_?approve\b|"
     r"\bautoApprove\b|\balwaysAllow\b|\byes[-_]always\b|\"allow\"\s*:\s*\[\s*\"\*\"|"
     r"\bskip_?permissions\b|\btrust(?:ed)?\b\W+true|(?i:\bauto[-_]?approve\b|\byolo\b)"
@@ -665,7 +664,7 @@ def _risky(text: str, line: int) -> str | None:
     return None
 
 
-_SENTENCE_END_RE = re.compile(r"[.;!?:](?=\s|$)")
+_SENTENCE_END_RE = lazy(r"[.;!?:](?=\s|$)")
 
 
 def _negated(text: str, pos: int) -> bool:
@@ -831,13 +830,13 @@ def _agent_config(ctx: FileContext, *, json_like: bool) -> Partial:
 
 # --- CI pipelines no language analyzer reads ---------------------------------------------------------
 
-_GROOVY_SH_RE = re.compile(
+_GROOVY_SH_RE = lazy(
     r"""\b(?:sh|bat|powershell|pwsh)\s*\(?\s*(?:script\s*:\s*)?(['"]{1,3})(.*?)(?:\1|$)"""
 )
-_GROOVY_BLOCK_RE = re.compile(
+_GROOVY_BLOCK_RE = lazy(
     r"""\b(?:sh|bat|powershell|pwsh)\s*\(?\s*(?:script\s*:\s*)?('''|\"\"\")(.*)$"""
 )
-_STAGE_RE = re.compile(r"""\bstage\s*\(\s*['"]([^'"]+)['"]""")
+_STAGE_RE = lazy(r"""\bstage\s*\(\s*['"]([^'"]+)['"]""")
 
 
 def _ci(ctx: FileContext) -> Partial:

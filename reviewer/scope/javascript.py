@@ -8,6 +8,7 @@ import weakref
 from tree_sitter import Node, QueryCursor
 
 from ..models import PUBLIC_API, Side, Signal, Symbol
+from ..rx import lazy
 from . import grammars
 from .code import (
     SENTINEL,
@@ -42,7 +43,7 @@ _CONTAINERS = frozenset(
         "internal_module",
     }
 )
-_EXPORTS_RE = re.compile(r"^(module\.)?exports$")
+_EXPORTS_RE = lazy(r"^(module\.)?exports$")
 
 _COMMON = """
     (function_declaration name: (identifier) @name) @def

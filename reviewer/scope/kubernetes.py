@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable
 
 from ..models import (
@@ -15,6 +14,7 @@ from ..models import (
     Symbol,
 )
 from ..record import record
+from ..rx import lazy
 from .engine import Definition, FileContext, Partial, squash
 from .yaml_outline import (
     GAP,
@@ -38,7 +38,7 @@ _SOFT_KINDS = frozenset({"ConfigMap", "Secret"})
 _TOOL_APIS = ("kustomize.config.k8s.io", "skaffold/", "kind.x-k8s.io", "kubeadm.k8s.io")
 _INGRESS_KINDS = frozenset({"Ingress", "Gateway", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute"})
 _TRUE = frozenset({"true", "yes", "on"})
-_PROD_RE = re.compile(r"(^|[^a-z0-9])(prod|production|prd)([^a-z0-9]|$)")
+_PROD_RE = lazy(r"(^|[^a-z0-9])(prod|production|prd)([^a-z0-9]|$)")
 
 #: key -> (value that widens, code, what it does)
 _WIDENING: dict[str, tuple[frozenset[str], str, str]] = {

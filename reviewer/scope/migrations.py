@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from ..models import DESTRUCTIVE_DATA, Severity, Signal, Symbol, SymbolChange
 from ..record import record
+from ..rx import lazy
 from .engine import FileContext, Partial, Segment, lines_in
 from .sql import classify, split_statements, split_top_level
 
@@ -160,7 +161,7 @@ _OPS: dict[str, _Op] = {
     "createTable": _op("", "low", "creates table", "table", "added", "0", destructive=False),
 }
 # Rails' drop_table and Alembic's share a name; Knex's table builder calls dropColumn on `table.`
-_OP_RE = re.compile(
+_OP_RE = lazy(
     r"(?<![\w$])(?:migrations\.|op\.|queryInterface\.|queryRunner\.|knex\.schema\.|schema\.|table\.|t\.|this\.)?("
     + "|".join(sorted(_OPS, key=len, reverse=True))
     + r")\b\s*[(\s]"
@@ -169,7 +170,7 @@ _OP_RE = re.compile(
 #: operations that Rails cannot reverse inside ``def change``
 _RAILS_IRREVERSIBLE = frozenset(("change_column", "execute", "remove_columns", "remove_index"))
 
-_FUNC_RE = re.compile(
+_FUNC_RE = lazy(
     r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)"  # Python, Ruby
     r"|^[ \t]*(?:export[ \t]+)?(?:public[ \t]+|private[ \t]+)?(?:async[ \t]+)?(?:function[ \t]*)?(\w+)[ \t]*\([^)]*\)[ \t]*(?::[ \t]*[\w<>\[\], .]+)?[ \t]*\{"
     r"|^[ \t]*(?:exports|module\.exports)\.(\w+)[ \t]*="
@@ -179,29 +180,29 @@ _FUNC_RE = re.compile(
     re.M,
 )
 #: the rollback half of a migration, by function name (Go's goose: ``downAddUsers``)
-_DOWN_RE = re.compile(
+_DOWN_RE = lazy(
     r"^(?:down|downgrade|rollback|revert|backwards|reverse|undo)$|^down(?=[A-Z_0-9])", re.I
 )
 _NOT_FUNCS = frozenset(("if", "for", "while", "switch", "catch", "return", "function", "else"))
 
-_STRING_RE = re.compile(
+_STRING_RE = lazy(
     r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\''  # Python triple quotes
     r"|<<[~-]?(['\"]?)([A-Z_][A-Z0-9_]*)\1[^\n]*\n((?:.|\n)*?)^[ \t]*\2\b"  # Ruby heredoc
     r"|`(?:[^`\\]|\\.)*`"  # JS template literal, Go raw string
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
     re.M,
 )
-_SQLISH_RE = re.compile(r"^\s*(?:DROP|TRUNCATE|DELETE|UPDATE|ALTER|GRANT)\b", re.I)
-_ARG_RE = re.compile(
+_SQLISH_RE = lazy(r"^\s*(?:DROP|TRUNCATE|DELETE|UPDATE|ALTER|GRANT)\b", re.I)
+_ARG_RE = lazy(
     r"""(?:(\w+)\s*=\s*|(\w+)\s*:\s+)?(?:"([^"]*)"|'([^']*)'|:(\w+)|`([^`]*)`|([A-Za-z_][\w.]*))"""
 )
-_IRREVERSIBLE_DOWN_RE = re.compile(
+_IRREVERSIBLE_DOWN_RE = lazy(
     r"^[ \t]*def[ \t]+(?:downgrade|down)\b[^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(pass|raise\b|\.\.\.)",
     re.M,
 )
-_RAILS_IRREVERSIBLE_RE = re.compile(r"raise[ \t]+ActiveRecord::IrreversibleMigration")
-_RUNPYTHON_RE = re.compile(r"(?<![\w.])(?:migrations\.)?RunPython\s*\(")
-_COMMENT_START_RE = re.compile(r"#|//|--|^\s*\*")
+_RAILS_IRREVERSIBLE_RE = lazy(r"raise[ \t]+ActiveRecord::IrreversibleMigration")
+_RUNPYTHON_RE = lazy(r"(?<![\w.])(?:migrations\.)?RunPython\s*\(")
+_COMMENT_START_RE = lazy(r"#|//|--|^\s*\*")
 
 
 def analyze(ctx: FileContext) -> Partial:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..models import CI_CD, Signal
+from ..rx import lazy
 from .engine import Definition, FileContext, Partial
 from .workflows import scan_scripts
 from .yaml_outline import SideView, changes, cosmetic, dedupe, file_symbol, fresh, symbol_changes
@@ -53,7 +54,7 @@ SCRIPT_KEYS = frozenset(
         "deploy_script",
     ]
 )
-_RELEASE_RE = re.compile(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
+_RELEASE_RE = lazy(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
 
 
 def _definitions(view: SideView, family: str) -> list[Definition]:

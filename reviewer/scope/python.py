@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from tree_sitter import Node
 
+from ..rx import lazy
 from . import grammars
 from .code import CodeSpec, analyzer
 from .engine import REPAIRS, Definition, FileContext, Segment
@@ -37,7 +36,7 @@ def _ancestors(node: Node) -> list[Node]:
     return out
 
 
-_HEADER_RE = re.compile(r"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)")
+_HEADER_RE = lazy(r"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)")
 
 
 def _indent(line: str) -> int:

@@ -8,6 +8,7 @@ import weakref
 
 from tree_sitter import Node
 
+from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
 from .engine import FileContext, text_of
 
@@ -74,12 +75,12 @@ def _accept(node: Node, kind: str) -> bool:
     return parent is not None and parent.type in ("program", "body_statement")
 
 
-_OPENERS = re.compile(
+_OPENERS = lazy(
     r"(?:^|;)[ \t]*(?:class|module|def|if|unless|while|until|case|begin|for)\b(?![^\n;]*\bend\b)"
     r"|\bdo[ \t]*(?:\|[^|\n]*\|)?[ \t]*(?:$|;)",
     re.M,
 )
-_ENDS = re.compile(r"(?:^|;)[ \t]*end\b", re.M)
+_ENDS = lazy(r"(?:^|;)[ \t]*end\b", re.M)
 
 
 def _unclosed(text: str) -> str:

@@ -7,11 +7,12 @@ import re
 from tree_sitter import Node
 
 from ..record import replace
+from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, parents, repair_fragment
 from .engine import FileContext, Partial, text_of
 
-_GENERICS = re.compile(r"<[^<>]*>")
-_TYPE_NAME = re.compile(r"[A-Za-z_]\w*")
+_GENERICS = lazy(r"<[^<>]*>")
+_TYPE_NAME = lazy(r"[A-Za-z_]\w*")
 _CONTAINERS = frozenset({"impl_item", "trait_item", "mod_item"})
 
 

@@ -24,6 +24,7 @@ from ..models import (
     SymbolChange,
 )
 from ..record import record
+from ..rx import lazy
 from .engine import (
     Definition,
     FileContext,
@@ -38,7 +39,7 @@ from .engine import (
 
 # --- splitting --------------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(
+_TOKEN_RE = lazy(
     r"'(?:[^']|'')*'?"  # string
     r'|"(?:[^"]|"")*"?'  # quoted identifier
     r"|`[^`]*`?"
@@ -112,13 +113,11 @@ _ID = r'(?:`[^`]+`|"[^"]+"|\[[^\]]+\]|[\w$]+)'
 _NAME = rf"{_ID}(?:\s*\.\s*{_ID})*"
 _OBJECTS = r"TABLE|DATABASE|SCHEMA|VIEW|MATERIALIZED\s+VIEW|INDEX|FUNCTION|PROCEDURE|TRIGGER|SEQUENCE|TYPE|DOMAIN|EXTENSION|USER|ROLE|COLUMN|COLLECTION"
 
-_DROP_RE = re.compile(
+_DROP_RE = lazy(
     rf"^DROP\s+(?:TEMPORARY\s+)?({_OBJECTS})\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?({_NAME}(?:\s*,\s*{_NAME})*)",
     re.I,
 )
-_TRUNCATE_RE = re.compile(
-    rf"^TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?({_NAME}(?:\s*,\s*{_NAME})*)", re.I
-)
+_TRUNCATE_RE = lazy(rf"^TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?({_NAME}(?:\s*,\s*{_NAME})*)", re.I)
 _DELETE_RE = re.compile(rf"^DELETE\s+(?:FROM\s+)?(?:ONLY\s+)?({_NAME})", re.I)
 _UPDATE_RE = re.compile(rf"^UPDATE\s+(?:ONLY\s+)?({_NAME})(?:\s+(?:AS\s+)?{_ID})?\s+SET\b", re.I)
 #: statements that write every row of a table unless a WHERE narrows them
@@ -126,25 +125,25 @@ _ROW_WRITES = (
     ("DELETE", _DELETE_RE, "sql.delete_all", "deletes every row of"),
     ("UPDATE", _UPDATE_RE, "sql.update_all", "rewrites every row of"),
 )
-_WHERE_RE = re.compile(r"\bWHERE\b|\bLIMIT\b", re.I)
-_ALTER_TABLE_RE = re.compile(
+_WHERE_RE = lazy(r"\bWHERE\b|\bLIMIT\b", re.I)
+_ALTER_TABLE_RE = lazy(
     rf"^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?({_NAME})\s*(.*)$", re.I | re.S
 )
-_ALTER_OTHER_RE = re.compile(rf"^ALTER\s+({_OBJECTS})\s+(?:IF\s+EXISTS\s+)?({_NAME})", re.I)
-_CREATE_RE = re.compile(
+_ALTER_OTHER_RE = lazy(rf"^ALTER\s+({_OBJECTS})\s+(?:IF\s+EXISTS\s+)?({_NAME})", re.I)
+_CREATE_RE = lazy(
     r"^CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL|TEMP|TEMPORARY|UNLOGGED|UNIQUE|CLUSTERED|NONCLUSTERED|"
     r"RECURSIVE|DEFINER\s*=\s*\S+|SQL\s+SECURITY\s+\w+|ALGORITHM\s*=\s*\w+)\s+)*"
     rf"(MATERIALIZED\s+VIEW|TABLE|VIEW|FUNCTION|PROCEDURE|INDEX|TRIGGER|SCHEMA|DATABASE|SEQUENCE|TYPE|DOMAIN)\s+"
     rf"(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:(?!ON\s)({_NAME}))?(?:\s*\bON\s+(?:ONLY\s+)?({_NAME}))?",
     re.I,
 )
-_GRANT_RE = re.compile(r"^GRANT\s+(.*?)\s+ON\s+(.*?)\s+TO\s+(.*)$", re.I | re.S)
-_SUPERUSER_RE = re.compile(r"^ALTER\s+(?:ROLE|USER)\s+(\S+)\s+.*\b(SUPERUSER|BYPASSRLS)\b", re.I)
-_DROP_ACTION_RE = re.compile(
+_GRANT_RE = lazy(r"^GRANT\s+(.*?)\s+ON\s+(.*?)\s+TO\s+(.*)$", re.I | re.S)
+_SUPERUSER_RE = lazy(r"^ALTER\s+(?:ROLE|USER)\s+(\S+)\s+.*\b(SUPERUSER|BYPASSRLS)\b", re.I)
+_DROP_ACTION_RE = lazy(
     rf"^DROP\s+(?:(COLUMN)\s+)?(?:IF\s+EXISTS\s+)?(CONSTRAINT\s+|INDEX\s+|KEY\s+|PRIMARY\s+KEY|FOREIGN\s+KEY\s+|PARTITION\s+)?({_NAME})?",
     re.I,
 )
-_TYPE_ACTION_RE = re.compile(
+_TYPE_ACTION_RE = lazy(
     rf"^(?:ALTER\s+(?:COLUMN\s+)?({_ID})\s+(?:SET\s+DATA\s+)?TYPE\b|MODIFY\s+(?:COLUMN\s+)?({_ID})\s|CHANGE\s+(?:COLUMN\s+)?({_ID})\s)",
     re.I,
 )
@@ -400,11 +399,9 @@ def _grant(s: str) -> list[SqlAction]:
 
 # --- the analyzer ----------------------------------------------------------------------------------
 
-_DOWN_MARKER_RE = re.compile(
-    r"^\s*--\s*(?:\+goose\s+down|\+migrate\s+down|migrate:down)\b", re.I | re.M
-)
-_UP_MARKER_RE = re.compile(r"^\s*--\s*(?:\+goose\s+up|\+migrate\s+up|migrate:up)\b", re.I | re.M)
-_DOWN_PATH_RE = re.compile(r"(^|[/._-])(down|rollback|revert)([/._-]|$)", re.I)
+_DOWN_MARKER_RE = lazy(r"^\s*--\s*(?:\+goose\s+down|\+migrate\s+down|migrate:down)\b", re.I | re.M)
+_UP_MARKER_RE = lazy(r"^\s*--\s*(?:\+goose\s+up|\+migrate\s+up|migrate:up)\b", re.I | re.M)
+_DOWN_PATH_RE = lazy(r"(^|[/._-])(down|rollback|revert)([/._-]|$)", re.I)
 
 
 @record

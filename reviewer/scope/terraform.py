@@ -32,6 +32,7 @@ from ..models import (
     Symbol,
 )
 from ..record import field, record
+from ..rx import lazy
 from .engine import (
     Definition,
     FileContext,
@@ -48,19 +49,19 @@ from .engine import (
 # --- lexical scanner ------------------------------------------------------------------------
 
 #: strings, comments, heredoc openers and brackets: everything that changes the structure
-_LEX_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#|//|/\*|<<-?[ \t]*"?[A-Za-z_][\w-]*"?|[{}()\[\]]')
-_SPECIAL_RE = re.compile(r'["#/<{}()\[\]]')
-_HEREDOC_RE = re.compile(r'<<(-?)[ \t]*"?([A-Za-z_][\w-]*)"?')
-_BLOCK_HEAD_RE = re.compile(r'^([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*$')
-_LABEL_RE = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
-_ATTR_RE = re.compile(r'^[ \t]*(?:"([^"\n]+)"|([A-Za-z_][\w.-]*))[ \t]*(=|:)(?![=>])[ \t]*(.*)$')
-_KEY_BEFORE_RE = re.compile(r'(?:"([^"\n]+)"|([A-Za-z_][\w-]*))[ \t]*[=:][ \t]*$')
-_TERMINATOR_RE = re.compile(r"^[ \t]*([A-Z][A-Z0-9_]*)[ \t]*$")
-_JSON_KEY_RE = re.compile(r'"([A-Za-z_][\w:.-]*)"[ \t]*:')
-_JSON_LIST_OPEN_RE = re.compile(r'"([A-Za-z_][\w:.-]*)"[ \t]*:[ \t]*\[[^\]]*$')
-_STRING_RE = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_LEX_RE = lazy(r'"(?:[^"\\\n]|\\.)*"?|#|//|/\*|<<-?[ \t]*"?[A-Za-z_][\w-]*"?|[{}()\[\]]')
+_SPECIAL_RE = lazy(r'["#/<{}()\[\]]')
+_HEREDOC_RE = lazy(r'<<(-?)[ \t]*"?([A-Za-z_][\w-]*)"?')
+_BLOCK_HEAD_RE = lazy(r'^([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*$')
+_LABEL_RE = lazy(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
+_ATTR_RE = lazy(r'^[ \t]*(?:"([^"\n]+)"|([A-Za-z_][\w.-]*))[ \t]*(=|:)(?![=>])[ \t]*(.*)$')
+_KEY_BEFORE_RE = lazy(r'(?:"([^"\n]+)"|([A-Za-z_][\w-]*))[ \t]*[=:][ \t]*$')
+_TERMINATOR_RE = lazy(r"^[ \t]*([A-Z][A-Z0-9_]*)[ \t]*$")
+_JSON_KEY_RE = lazy(r'"([A-Za-z_][\w:.-]*)"[ \t]*:')
+_JSON_LIST_OPEN_RE = lazy(r'"([A-Za-z_][\w:.-]*)"[ \t]*:[ \t]*\[[^\]]*$')
+_STRING_RE = lazy(r'"((?:[^"\\\n]|\\.)*)"')
 #: a truncated section heading (git cuts long ones) still names its block
-_HEADING_RE = re.compile(r'^([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"?|[A-Za-z_][\w-]*))*)[ \t]*\{?')
+_HEADING_RE = lazy(r'^([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"?|[A-Za-z_][\w-]*))*)[ \t]*\{?')
 
 _MAX_ROW = 20_000  # a row longer than this is data (minified JSON), not structure
 
@@ -477,7 +478,7 @@ def _gcd(a: int, b: int) -> int:
     return a
 
 
-_HEADING_SHAPE_RE = re.compile(r"^[A-Za-z_][\w-]*[ \t]+\S|^[A-Za-z_][\w-]*[ \t]*\{")
+_HEADING_SHAPE_RE = lazy(r"^[A-Za-z_][\w-]*[ \t]+\S|^[A-Za-z_][\w-]*[ \t]*\{")
 
 
 def _is_block_heading(text: str) -> bool:
@@ -694,7 +695,7 @@ _EPHEMERAL_PREFIXES = (
 _ATTACHMENT_SUFFIXES = ("_attachment", "_association", "_policy_attachment", "_membership")
 
 #: the main kinds of infrastructure that keep state or are shared, for the detail of a deletion
-_STATEFUL_RE = re.compile(
+_STATEFUL_RE = lazy(
     r"vpc|subnet|route|nat|gateway|eip|network|vnet|peering|vpn|endpoint|firewall|security_group|"
     r"db|rds|database|sql|spanner|bigtable|bigquery|dataset|redis|memcache|elasticache|cache|dynamodb|"
     r"table|docdb|neptune|redshift|opensearch|elasticsearch|kinesis|stream|msk|kafka|bucket|storage|"
@@ -876,13 +877,9 @@ def _segment_texts(ctx: FileContext, side: Side, out: _Side) -> list[tuple[Segme
     return result
 
 
-_TOP_HEADER_RE = re.compile(
-    r'^([A-Za-z_][\w-]*)(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*[ \t]*\{', re.M
-)
-_HEREDOC_SPAN_RE = re.compile(
-    r'<<-?[ \t]*"?([A-Za-z_][\w-]*)"?[^\n]*\n(?:.*\n)*?[ \t]*\1[ \t]*$', re.M
-)
-_COUNT_LINE_RE = re.compile(r"^([ \t]+)(?:count|for_each)[ \t]*=(.*(?:\n\1[ \t]+.*)*)", re.M)
+_TOP_HEADER_RE = lazy(r'^([A-Za-z_][\w-]*)(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*[ \t]*\{', re.M)
+_HEREDOC_SPAN_RE = lazy(r'<<-?[ \t]*"?([A-Za-z_][\w-]*)"?[^\n]*\n(?:.*\n)*?[ \t]*\1[ \t]*$', re.M)
+_COUNT_LINE_RE = lazy(r"^([ \t]+)(?:count|for_each)[ \t]*=(.*(?:\n\1[ \t]+.*)*)", re.M)
 #: blocks that are always read whole: other blocks refer to what they say
 _ALWAYS_SCANNED = frozenset(("locals", "moved", "removed", "terraform"))
 _SMALL_FILE = 400  # rows; below this, cutting a file up costs more than it saves
@@ -984,16 +981,14 @@ class _Group:
         return f"`{self.owner}`" if self.owner else "a block the hunk does not name"
 
 
-_REF_RE = re.compile(
+_REF_RE = lazy(
     r'"[^"]*"|\b(?:var|local|each|module|data|count|path|terraform)\.[\w-]+(?:\.[\w-]+)*'
     r"|\b[a-z][a-z0-9]*_\w+\.[\w-]+|(?<![\w.])-?\d+(?:\.\d+)?\b|\btrue\b|\bfalse\b"
 )
 
 
-_INDEX_RE = re.compile(r"\[(?:\d+|count\.index|each\.key|\*)\]")
-_OPT_IN_RE = re.compile(
-    r"^(?:var\.[\w-]+|(?:try|lookup|coalesce)\(.*\bnull\s*\)|each\.value\.[\w-]+)$"
-)
+_INDEX_RE = lazy(r"\[(?:\d+|count\.index|each\.key|\*)\]")
+_OPT_IN_RE = lazy(r"^(?:var\.[\w-]+|(?:try|lookup|coalesce)\(.*\bnull\s*\)|each\.value\.[\w-]+)$")
 
 
 def _inputs(value: str) -> set[str]:
@@ -1144,11 +1139,11 @@ _PROVIDER_TARGET_BLOCKS = frozenset(
 _PROVIDER_DEFAULTS = frozenset(
     ["default_tags", "default_labels", "ignore_tags", "add_terraform_attribution_label"]
 )
-_TFVARS_TARGET_RE = re.compile(
+_TFVARS_TARGET_RE = lazy(
     r"^(region|location|project|project_id|account_id|subscription_id|tenant_id|profile|zone)$"
     r"|_(region|account_id|project_id|subscription_id|tenant_id)$"
 )
-_VERSION_RE = re.compile(r"(\d+)(?:\.\d+)*")
+_VERSION_RE = lazy(r"(\d+)(?:\.\d+)*")
 
 
 def _bool(value: str | None) -> bool | None:
@@ -1485,7 +1480,7 @@ def _variable_signals(g: _Group) -> Iterator[Signal]:
 
 # --- lines: permissions, workspaces ------------------------------------------------------------
 
-_PAIR_RE = re.compile(
+_PAIR_RE = lazy(
     r'(?:"([A-Za-z_][\w:-]*)"|\b([A-Za-z_][\w-]*))[ \t]*[=:][ \t]*(\[[^\]]*\]?|"(?:[^"\\]|\\.)*")'
 )
 _ACTION_KEYS = frozenset(["action", "actions", "notaction", "not_actions"])
@@ -1494,7 +1489,7 @@ _PRINCIPAL_KEYS = frozenset(["principal", "principals", "aws", "identifiers"])
 _GRANT_KEYS = _ACTION_KEYS | _RESOURCE_KEYS | _PRINCIPAL_KEYS
 _MEMBER_KEYS = frozenset(["member", "members"])
 _OPEN_CIDRS = frozenset(("0.0.0.0/0", "::/0"))
-_ADMIN_RE = re.compile(
+_ADMIN_RE = lazy(
     r"^arn:aws[\w-]*:iam::aws:policy/(?:[\w-]+/)*(AdministratorAccess|PowerUserAccess|IAMFullAccess|\w*FullAccess)$"
     r"|^roles/(owner|editor|iam\.securityAdmin|resourcemanager\.\w*Admin)$"
 )
@@ -1624,11 +1619,11 @@ def _line_signals(
 
 
 #: what a row must contain for any line rule to apply to it (most rows contain none of it)
-_SUSPECT_RE = re.compile(
+_SUSPECT_RE = lazy(
     r"\*|0\.0\.0\.0/0|::/0|allUsers|allAuthenticatedUsers|:policy/|roles/|Owner|Contributor"
     r"|User Access|Internet|Deny|terraform\.workspace"
 )
-_EFFECT_RE = re.compile(r'(?:"[Ee]ffect"|\b[Ee]ffect)[ \t]*[=:][ \t]*"(Allow|Deny)"')
+_EFFECT_RE = lazy(r'(?:"[Ee]ffect"|\b[Ee]ffect)[ \t]*[=:][ \t]*"(Allow|Deny)"')
 _EFFECT_REACH = 80
 
 
@@ -1778,7 +1773,7 @@ def _direction(p: _Pair) -> str | None:
 
 # --- locals and variables that feed count / for_each ---------------------------------------------
 
-_REF_NAME_RE = re.compile(r"\b(local|var)\.([A-Za-z_][\w-]*)")
+_REF_NAME_RE = lazy(r"\b(local|var)\.([A-Za-z_][\w-]*)")
 _COUNTISH = frozenset(["count", "length", "num", "number", "create", "enable", "enabled"])
 
 
@@ -1817,7 +1812,7 @@ def _countish(name: str, value: str) -> bool:
 
 # --- the analyzer ------------------------------------------------------------------------------------
 
-_STATE_RE = re.compile(r"\.tfstate(\.backup|\.\d+\.backup)?$")
+_STATE_RE = lazy(r"\.tfstate(\.backup|\.\d+\.backup)?$")
 _LOCKFILE = ".terraform.lock.hcl"
 
 

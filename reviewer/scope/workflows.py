@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from ..models import CI_CD, PERMISSION_WIDENING, Severity, Signal, Symbol
+from ..rx import lazy
 from .engine import Definition, FileContext, Partial
 from .yaml_outline import (
     GAP,
@@ -26,8 +27,8 @@ from .yaml_outline import (
 )
 
 _FIRST_PARTY = frozenset({"actions", "github"})
-_SHA_RE = re.compile(r"^[0-9a-f]{40}$", re.I)
-_UNTRUSTED_RE = re.compile(
+_SHA_RE = lazy(r"^[0-9a-f]{40}$", re.I)
+_UNTRUSTED_RE = lazy(
     r"\$\{\{[^}]*?\b(github\.event\.(pull_request\.(title|body|head\.(ref|label)|head\.repo\.[a-z_]+)"
     r"|issue\.(title|body)|comment\.body|review\.body|review_comment\.body|discussion\.(title|body)"
     r"|pages\.[^}]*?page_name|commits\.[^}]*?\.(message|author\.(email|name))"
@@ -35,12 +36,12 @@ _UNTRUSTED_RE = re.compile(
     r"|display_title)|release\.(name|body))|github\.head_ref)\b",
     re.I,
 )
-_HEAD_CHECKOUT_RE = re.compile(
+_HEAD_CHECKOUT_RE = lazy(
     r"github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs/pull/|"
     r"github\.event\.workflow_run\.head_(sha|branch)",
     re.I,
 )
-_SET_ENV_RE = re.compile(r"::(set-env|add-path)\b")
+_SET_ENV_RE = lazy(r"::(set-env|add-path)\b")
 _HIGH_SCOPES = frozenset(
     {"contents", "id-token", "actions", "packages", "deployments", "attestations"}
 )
@@ -90,7 +91,7 @@ _KEY_CHECKS: dict[str, tuple[frozenset[str], str, str, str, Severity]] = {
     ),
 }
 _SCRIPT_KEYS = frozenset({"run", "script"})
-_RELEASE_NAME_RE = re.compile(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
+_RELEASE_NAME_RE = lazy(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
 
 #: steps whose net removal weakens the pipeline (high): code -> (``uses:`` pattern, ``run:`` pattern, what)
 _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = {

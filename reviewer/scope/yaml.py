@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..rx import lazy
 from .engine import Definition, FileContext, Partial
 from .yaml_outline import (
     SideView,
@@ -21,24 +22,24 @@ from .yaml_outline import (
     symbol_changes,
 )
 
-_GHA_RE = re.compile(r"(^|/)\.github/workflows/.+\.ya?ml$", re.I)
-_ACTION_RE = re.compile(r"(^|/)action\.ya?ml$", re.I)
-_GITLAB_RE = re.compile(r"(^|/)([^/]*\.)?gitlab-ci\.ya?ml$|(^|/)\.gitlab/ci/.+\.ya?ml$", re.I)
-_CIRCLE_RE = re.compile(r"(^|/)\.circleci/.+\.ya?ml$", re.I)
-_OTHER_CI_RE = re.compile(
+_GHA_RE = lazy(r"(^|/)\.github/workflows/.+\.ya?ml$", re.I)
+_ACTION_RE = lazy(r"(^|/)action\.ya?ml$", re.I)
+_GITLAB_RE = lazy(r"(^|/)([^/]*\.)?gitlab-ci\.ya?ml$|(^|/)\.gitlab/ci/.+\.ya?ml$", re.I)
+_CIRCLE_RE = lazy(r"(^|/)\.circleci/.+\.ya?ml$", re.I)
+_OTHER_CI_RE = lazy(
     r"(^|/)(\.?azure-pipelines[^/]*|bitbucket-pipelines|\.travis|appveyor|\.appveyor|\.drone"
     r"|cloudbuild[^/]*|buildspec[^/]*|codefresh|\.woodpecker|\.cirrus|\.semaphore/[^/]+|\.buildkite/[^/]+"
     r"|\.azure-pipelines/.+|\.azuredevops/.+|\.woodpecker/[^/]+|\.tekton/.+|\.drone/[^/]+)\.ya?ml$",
     re.I,
 )
-_COMPOSE_RE = re.compile(r"(^|/)((docker-)?compose|[^/]+\.compose)([-._][^/]*)?\.ya?ml$", re.I)
-_KUSTOMIZE_RE = re.compile(r"(^|/)kustomization\.ya?ml$|(^|/)Kustomization$", re.I)
-_CHART_RE = re.compile(r"(^|/)Chart\.ya?ml$")
-_VALUES_RE = re.compile(r"(^|/)values([-._][^/]*)?\.ya?ml$", re.I)
-_TEMPLATES_RE = re.compile(r"(^|/)templates/(.+/)?[^/]+\.(ya?ml|tpl)$", re.I)
-_CHART_DIR_RE = re.compile(r"(^|/)(charts?|helm|[^/]*-chart|[^/]*-helm|helm-[^/]*)/", re.I)
+_COMPOSE_RE = lazy(r"(^|/)((docker-)?compose|[^/]+\.compose)([-._][^/]*)?\.ya?ml$", re.I)
+_KUSTOMIZE_RE = lazy(r"(^|/)kustomization\.ya?ml$|(^|/)Kustomization$", re.I)
+_CHART_RE = lazy(r"(^|/)Chart\.ya?ml$")
+_VALUES_RE = lazy(r"(^|/)values([-._][^/]*)?\.ya?ml$", re.I)
+_TEMPLATES_RE = lazy(r"(^|/)templates/(.+/)?[^/]+\.(ya?ml|tpl)$", re.I)
+_CHART_DIR_RE = lazy(r"(^|/)(charts?|helm|[^/]*-chart|[^/]*-helm|helm-[^/]*)/", re.I)
 
-_CFN_RE = re.compile(
+_CFN_RE = lazy(
     r"""^\s*["']?AWSTemplateFormatVersion["']?\s*:"""
     r"""|^\s*["']?Type["']?\s*:\s*["']?(AWS|Alexa)::\w+::\w+"""
     r"""|^\s*["']?Transform["']?\s*:.*AWS::Serverless"""
@@ -47,29 +48,27 @@ _CFN_RE = re.compile(
     re.M,
 )
 #: CloudFormation's top-level sections, as a hunk heading (git shows the last top-level line)
-_CFN_HEADING_RE = re.compile(
-    r"(Resources|Outputs|Parameters|Conditions|Mappings|Globals|Rules):\s*$"
-)
-_CFN_PATH_RE = re.compile(
+_CFN_HEADING_RE = lazy(r"(Resources|Outputs|Parameters|Conditions|Mappings|Globals|Rules):\s*$")
+_CFN_PATH_RE = lazy(
     r"(^|/)(cloudformation|cfn)/|\.(template|cfn)\.(ya?ml|json)$|(^|/)template\.ya?ml$", re.I
 )
-_K8S_HEAD_RE = re.compile(r"^(apiVersion|kind):[ \t]*\S", re.M)
-_K8S_JSON_RE = re.compile(r'^\s*"(apiVersion|kind)"\s*:', re.M)
-_K8S_FIELD_RE = re.compile(
+_K8S_HEAD_RE = lazy(r"^(apiVersion|kind):[ \t]*\S", re.M)
+_K8S_JSON_RE = lazy(r'^\s*"(apiVersion|kind)"\s*:', re.M)
+_K8S_FIELD_RE = lazy(
     r"^\s*(-\s+)?(apiVersion|containers|initContainers|matchLabels|containerPort|targetPort"
     r"|imagePullPolicy|serviceAccountName|readinessProbe|livenessProbe|volumeMounts"
     r"|securityContext|nodeSelector|tolerations|hostNetwork|terminationGracePeriodSeconds):",
     re.M,
 )
-_NOT_K8S_API_RE = re.compile(
+_NOT_K8S_API_RE = lazy(
     r"^(apiVersion):[ \t]*['\"]?(skaffold/|kustomize\.config\.k8s\.io|kind\.x-k8s\.io|kubeadm\.k8s\.io"
     r"|config\.kubernetes\.io|kpt\.dev)",
     re.M,
 )
-_K8S_DIR_RE = re.compile(
+_K8S_DIR_RE = lazy(
     r"(^|/)(k8s|kube|kubernetes|manifests|[^/]*-manifests|kustomize|overlays|istio)/", re.I
 )
-_TEMPLATE_EXPR_RE = re.compile(r"\{\{-?\s*[.$a-z(\"/]|\{\{-?\s*end", re.I)
+_TEMPLATE_EXPR_RE = lazy(r"\{\{-?\s*[.$a-z(\"/]|\{\{-?\s*end", re.I)
 
 
 def family_of(ctx: FileContext, old: SideView, new: SideView) -> str:

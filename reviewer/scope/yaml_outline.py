@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from ..models import Side, Signal, Symbol
 from ..record import field, record
+from ..rx import lazy
 from .engine import Definition, FileContext, Segment, any_in, diff_definitions
 
 GAP = "\u2026"
@@ -25,17 +26,17 @@ MAX_LINE_CHARS = 20_000
 #: nesting deeper than this is read as text: paths stay short on pathological input
 MAX_DEPTH = 64
 
-_KEY_RE = re.compile(
+_KEY_RE = lazy(
     r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{}\[\],&*!|>%@`-][^\s]*?|<<))[ \t]*:(?:[ \t]+|$)"""
 )
 #: a top-level key may hold spaces (GitLab job names): only there, where shell text never starts
-_TOP_KEY_RE = re.compile(r"""([^\s#'"{}\[\],&*!|>%@`-](?:[^:#'"]|:(?=\S))*?)[ \t]*:(?:[ \t]+|$)""")
-_DASH_RE = re.compile(r"-(?:[ \t]+|$)")
-_BLOCK_RE = re.compile(r"^[|>][0-9+-]*$")
-_DOC_RE = re.compile(r"^(---|\.\.\.)(\s|$)")
-_QUOTED_RE = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
-_COMMENT_RE = re.compile(r"(^|\s)#")
-_WS_RE = re.compile(r"\s+")
+_TOP_KEY_RE = lazy(r"""([^\s#'"{}\[\],&*!|>%@`-](?:[^:#'"]|:(?=\S))*?)[ \t]*:(?:[ \t]+|$)""")
+_DASH_RE = lazy(r"-(?:[ \t]+|$)")
+_BLOCK_RE = lazy(r"^[|>][0-9+-]*$")
+_DOC_RE = lazy(r"^(---|\.\.\.)(\s|$)")
+_QUOTED_RE = lazy(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
+_COMMENT_RE = lazy(r"(^|\s)#")
+_WS_RE = lazy(r"\s+")
 
 
 @record(frozen=False)
@@ -361,7 +362,7 @@ def outline(seg: Segment, *, json: bool = False, complete: bool | None = None) -
     return _finish(_Scanner(seg, json, complete).run(), json)
 
 
-_SEPARATOR_RE = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
+_SEPARATOR_RE = lazy(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
 
 
 def _changed_documents(seg: Segment, changed: list[int]) -> list[Segment]:
@@ -547,7 +548,7 @@ def cosmetic(ctx: FileContext) -> str | None:
     return ("whitespace", "comments")[worst]
 
 
-_STRUCTURAL_RE = re.compile(r"^[\s{}\[\],]*$|^(---|\.\.\.)(\s.*)?$")
+_STRUCTURAL_RE = lazy(r"^[\s{}\[\],]*$|^(---|\.\.\.)(\s.*)?$")
 
 
 def file_symbol(ctx: FileContext, lines: Iterable[int]) -> Symbol | None:
