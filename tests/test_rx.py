@@ -33,3 +33,26 @@ def test_a_bad_lazy_pattern_fails_when_used() -> None:
     pat = lazy(r"(unclosed")
     with pytest.raises(re.error):
         pat.search("x")
+
+
+def test_every_lazy_pattern_of_the_package_compiles() -> None:
+    """A typo in a rarely used pattern must fail here, not in a user's review."""
+    import importlib
+    import pkgutil
+
+    import reviewer
+    from reviewer.rx import _Lazy
+
+    checked = 0
+    for info in pkgutil.walk_packages(reviewer.__path__, "reviewer."):
+        if info.name == "reviewer.__main__":
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:  # an optional extra (llm, github) that is not installed
+            continue
+        for name, value in vars(module).items():
+            if isinstance(value, _Lazy):
+                assert value.pattern, f"{info.name}.{name}"
+                checked += 1
+    assert checked > 100
