@@ -295,8 +295,9 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from .intent import parse_intent
 
     repo = Path(args.repo) if args.repo else None
+    revs = git.pr_range(args.base, args.head or "HEAD", cwd=repo) if args.base else None
     # a diff file is also read whole when the repository here holds its blobs
-    in_repo = git.inside_work_tree(repo)
+    in_repo = revs is not None or (not args.base and git.inside_work_tree(repo))
     if (args.base or args.staged) and not in_repo:
         raise UsageError(
             f"{repo or Path.cwd()} is not inside a git work tree (needed for --base/--staged)"
@@ -307,10 +308,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         blobs: Any = None
         policy_rev: str | None = None
         head: str | None = None
-        if args.base:
-            base = git.resolve(args.base, cwd=repo)
-            head = git.resolve(args.head or "HEAD", cwd=repo)
-            fork = git.merge_base(base, head, cwd=repo)
+        if revs is not None:
+            base, head, fork = revs
             raw = git.diff_range(base, head, cwd=repo)
             assert reader is not None
             blobs = git.GitBlobs(reader, fork, head)

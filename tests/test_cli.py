@@ -247,6 +247,40 @@ def test_not_a_diff_and_bad_revision(
     assert code == 2 and "unknown revision 'no-such-branch'" in err
 
 
+def test_pr_range_answers_like_the_separate_steps(shop: Repo) -> None:
+    from reviewer import git
+
+    base = shop.git("rev-parse", "HEAD").strip()
+    shop.git("checkout", "-q", "-b", "feature")
+    shop.write("shop/cart.py", CART_NEW)
+    head = shop.commit("round totals")
+    shop.git("checkout", "-q", "main")
+    shop.write("README.md", "main moved on\n")
+    moved = shop.commit("docs")
+    got = git.pr_range("main", "feature", cwd=shop.path)
+    assert got == (moved, head, base)
+    assert got == (
+        git.resolve("main", cwd=shop.path),
+        git.resolve("feature", cwd=shop.path),
+        git.merge_base(moved, head, cwd=shop.path),
+    )
+    with pytest.raises(git.GitError, match="unknown revision 'nope'"):
+        git.pr_range("main", "nope", cwd=shop.path)
+    with pytest.raises(git.GitError, match="not a revision"):
+        git.pr_range("--output=x", "HEAD", cwd=shop.path)
+
+
+def test_unrelated_histories_are_one_clear_line(
+    shop: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop.git("checkout", "-q", "--orphan", "other")
+    shop.write("other.txt", "unrelated\n")
+    shop.commit("unrelated root")
+    monkeypatch.chdir(shop.path)
+    code, _, err = run(capsys, "review", "--base", "main", "--head", "other")
+    assert code == 2 and "no common ancestor" in err and err.count("\n") == 1
+
+
 def test_base_outside_a_repository(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
