@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reviewer.diff import parse_diff
 from reviewer.intent import parse_intent
 from reviewer.review import review
+from reviewer.secrets import ANY, PRIVATE_KEY, SHAPED
 from tests.helpers import scope_both
 
 AWS = "AKIA" + "Z7QW3RTY8UIO2PLK"  # split so that scanners of this repository do not flag it
@@ -33,3 +38,14 @@ def test_a_committed_key_is_a_mismatch_under_an_unrelated_intent() -> None:
     r = review(parse_diff(text), parse_intent("Turn off debug output in the app settings"))
     assert r.verdict == "mismatch"
     assert any(f.kind == "permission_widening" and f.path == "app/settings.py" for f in r.findings)
+
+
+@pytest.mark.parametrize("name", [n for n, _rx in SHAPED] + ["private-key"])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_the_prefilter_lets_every_credential_shape_through(name: str, data: st.DataObject) -> None:
+    """ANY decides whether the exact shapes run at all: it must match wherever one of them does."""
+    rx = PRIVATE_KEY if name == "private-key" else dict(SHAPED)[name]
+    text = data.draw(st.from_regex(rx.pattern))
+    assert rx.search(text) is not None
+    assert ANY.search(text) is not None
