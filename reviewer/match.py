@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from . import models as m
 from .models import Diff, FileDiff, FileScope, Hunk, Intent, Scope, Signal
 from .paths import EXT_RE as _EXT_RE
 from .paths import GENERIC_DIRS as _GENERIC_DIRS
 from .paths import component
+from .record import record
 from .rx import lazy
 from .terms import (
     GENERIC,
@@ -150,7 +150,8 @@ class Evidence:
         return bool(self.hunks) and all(_typo_hunk(h.lines) for h in self.hunks)
 
 
-class IntentTerms(NamedTuple):
+@record
+class IntentTerms:
     weights: dict[str, float]
     roles: frozenset[str]
     words: frozenset[str]  # every stemmed word of the intent, stopwords included
@@ -167,13 +168,15 @@ class IntentTerms(NamedTuple):
         return total, hits
 
 
-class FileMatch(NamedTuple):
+@record
+class FileMatch:
     explained: bool
     explained_by: tuple[str, ...]
     score: float
 
 
-class Match(NamedTuple):
+@record
+class Match:
     files: dict[str, FileMatch]
     licensed: dict[Signal, bool]
     intent_terms: IntentTerms

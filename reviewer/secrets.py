@@ -36,9 +36,7 @@ SHAPED: tuple[tuple[str, re.Pattern[str]], ...] = (
 PRIVATE_KEY = lazy(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 
 #: documentation's own example credentials (AWS's AKIAIOSFODNN7EXAMPLE ...) and obvious fillers
-_EXAMPLE = lazy(
-    r"EXAMPLE|example|XXXX|xxxx|0000000000|1234567890|dummy|fake|placeholder", re.I
-)
+_EXAMPLE = lazy(r"EXAMPLE|example|XXXX|xxxx|0000000000|1234567890|dummy|fake|placeholder", re.I)
 
 
 #: one pass that says whether any shape can be present (most text has none): the literal part each

@@ -13,22 +13,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
 
 from ..config import Config
 from ..digest import short_hash
 from ..match import Match
 from ..models import CHANGE_KINDS, Diff, Finding, Intent, Scope, Severity
+from ..record import record
 
 
-class Rule(NamedTuple):
+@record
+class Rule:
     id: str
     name: str
     summary: str
     kind: str | None = None
 
 
-class Context(NamedTuple):
+@record
+class Context:
     intent: Intent
     scope: Scope
     diff: Diff

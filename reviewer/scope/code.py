@@ -10,7 +10,6 @@ import bisect
 import re
 import weakref
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
 
 from tree_sitter import Node, Query, QueryCursor, Tree
 
@@ -518,13 +517,15 @@ def changed_rows(
 _DEFINITION, _ANCESTOR, _IMPORT, _COSMETIC = range(4)
 
 
-class _Bundle(NamedTuple):
+@record
+class _Bundle:
     query: Query
     #: pattern index -> what it finds (_DEFINITION, _ANCESTOR, _IMPORT or _COSMETIC)
     parts: tuple[int, ...]
 
 
-class _Results(NamedTuple):
+@record
+class _Results:
     #: the captures of each definition match, in match order
     definitions: list[dict[str, list[Node]]]
     #: containers and functions (to qualify and localise definitions)

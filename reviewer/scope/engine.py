@@ -13,12 +13,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
-from typing import NamedTuple
 
 from tree_sitter import Node, QueryCursor, Tree
 
 from ..digest import short_hash
 from ..models import FileDiff, FileStatus, Side, Signal, Symbol
+from ..record import record
 from ..rx import lazy
 from . import grammars
 
@@ -32,7 +32,8 @@ REPAIRS: dict[str, FragmentRepair] = {}
 _WS_RE = lazy(r"\s+")
 
 
-class Segment(NamedTuple):
+@record
+class Segment:
     side: Side
     text: str
     first_line: int  # the real line number of the first real row
