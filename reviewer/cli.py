@@ -12,7 +12,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -294,13 +293,13 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from .diff import decode, parse_diff
     from .intent import parse_intent
 
-    repo = Path(args.repo) if args.repo else None
+    repo: str | None = args.repo or None
     revs = git.pr_range(args.base, args.head or "HEAD", cwd=repo) if args.base else None
     # a diff file is also read whole when the repository here holds its blobs
     in_repo = revs is not None or (not args.base and git.inside_work_tree(repo))
     if (args.base or args.staged) and not in_repo:
         raise UsageError(
-            f"{repo or Path.cwd()} is not inside a git work tree (needed for --base/--staged)"
+            f"{repo or os.getcwd()} is not inside a git work tree (needed for --base/--staged)"
         )
 
     reader = git.BlobReader(repo) if in_repo else None
@@ -388,11 +387,10 @@ def _read_input(name: str) -> bytes:
     if name == "-":
         data = sys.stdin.buffer.read(MAX_DIFF_BYTES + 1)
     else:
-        path = Path(name)
         try:
-            if path.is_dir():
+            if os.path.isdir(name):
                 raise DiffError(f"{name} is a directory, not a diff file")
-            with path.open("rb") as fh:
+            with open(name, "rb") as fh:
                 data = fh.read(MAX_DIFF_BYTES + 1)
         except FileNotFoundError as exc:
             raise DiffError(f"{name}: no such file") from exc
@@ -405,7 +403,7 @@ def _read_input(name: str) -> bytes:
     return data
 
 
-def _intent_text(args: argparse.Namespace, repo: Path | None) -> tuple[str, str | None, Any]:
+def _intent_text(args: argparse.Namespace, repo: str | None) -> tuple[str, str | None, Any]:
     from . import git
 
     source = args.intent_source
@@ -427,7 +425,11 @@ def _read_text(name: str) -> str:
     from .errors import UsageError as _UE
 
     try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        if name == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(name, "rb") as fh:
+                data = fh.read()
     except FileNotFoundError as exc:
         raise _UE(f"{name}: no such file") from exc
     except OSError as exc:
@@ -436,7 +438,7 @@ def _read_text(name: str) -> str:
 
 
 def _load_config(
-    path: str | None, *, repo: Path | None, rev: str | None, reader: Any | None
+    path: str | None, *, repo: str | None, rev: str | None, reader: Any | None
 ) -> Config:
     from . import config as cfg
 
@@ -449,17 +451,18 @@ def _load_config(
             return None if data is None else data.decode("utf-8", "replace")
 
         return cfg.load_at(read_at, where=f"at {rev[:12]}")
-    root = repo or Path.cwd()
+    root = repo or os.getcwd()
     if reader is not None:
         from . import git
 
         root = git.toplevel(repo)
-    return cfg.load_at(lambda name: _maybe_read(root / name))
+    return cfg.load_at(lambda name: _maybe_read(os.path.join(root, name)))
 
 
-def _maybe_read(path: Path) -> str | None:
+def _maybe_read(path: str) -> str | None:
     try:
-        return path.read_text("utf-8")
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
     except OSError as exc:
@@ -500,7 +503,8 @@ def _emit(args: argparse.Namespace, result: Review) -> None:
         text = renderer(fmt)(result)
     if args.output:
         try:
-            Path(args.output).write_text(text, "utf-8")
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(text)
         except OSError as exc:
             raise UsageError(
                 f"--output {args.output}: cannot write ({exc.strerror or exc})"
@@ -542,6 +546,7 @@ def _err(text: str) -> None:
 def _write_crash_log(exc: BaseException) -> str:
     import tempfile
     import traceback
+    from pathlib import Path
 
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = Path(base) / "intent-reviewer"

@@ -7,10 +7,13 @@ import os
 import subprocess
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from .errors import GitError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: revision marker for "the index" (staged content), as opposed to a commit
 INDEX = ":index:"
@@ -58,14 +61,9 @@ def run(args: Sequence[str], *, cwd: str | Path | None = None, check: bool = Tru
     return proc.stdout
 
 
-def toplevel(cwd: str | Path | None = None) -> Path:
+def toplevel(cwd: str | Path | None = None) -> str:
     out = run(["rev-parse", "--show-toplevel"], cwd=cwd)
-    return Path(out.decode("utf-8", "surrogateescape").strip())
-
-
-def git_dir(cwd: str | Path | None = None) -> Path:
-    out = run(["rev-parse", "--absolute-git-dir"], cwd=cwd)
-    return Path(out.decode("utf-8", "surrogateescape").strip())
+    return out.decode("utf-8", "surrogateescape").strip()
 
 
 def resolve(rev: str, *, cwd: str | Path | None = None) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import git
 from .digest import short_hash
 from .models import Scope
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: names too common to say anything about callers
 _TOO_COMMON = frozenset(
@@ -76,9 +79,11 @@ def count_references(
     shorts = sorted(names)[:limit]
     tree = git.run(["rev-parse", f"{rev}^{{tree}}"], cwd=cwd, check=False).decode().strip() or rev
     key = short_hash("\0".join([tree, *shorts]).encode(), 12)
-    cache = _cache_dir() / f"{key}.json"
+    folder = _cache_dir()
+    cache = os.path.join(folder, f"{key}.json")
     try:
-        cached: dict[str, int] = json.loads(cache.read_text())
+        with open(cache, encoding="utf-8") as fh:
+            cached: dict[str, int] = json.load(fh)
         return cached
     except (OSError, ValueError):
         pass
@@ -86,13 +91,14 @@ def count_references(
     own = {fs.path for fs in scope.files} | {fs.old_path for fs in scope.files if fs.old_path}
     result = {names[s]: len(paths - own) for s, paths in found.items()}
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(result))
+        os.makedirs(folder, exist_ok=True)
+        with open(cache, "w", encoding="utf-8") as fh:
+            json.dump(result, fh)
     except OSError:
         pass
     return result
 
 
-def _cache_dir() -> Path:
+def _cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "intent-reviewer" / "refs"
+    return os.path.join(base, "intent-reviewer", "refs")
