@@ -80,8 +80,8 @@ class CodeSpec:
     wrappers: frozenset[str] = frozenset()
     body_fields: tuple[str, ...] = ("body",)
     comments: str = "(comment) @c"
-    #: comment-like strings (docstrings); counted as comments for cosmetic changes
-    docstrings: str | None = None
+    #: comment-like strings (docstrings): a ``strings`` capture that is counted as a comment too
+    docstring: Callable[[Node], bool] | None = None
     strings: str | None = None
     #: query capturing ``@import`` nodes
     imports: str | None = None
@@ -97,6 +97,9 @@ class CodeSpec:
     #: per hunk segment, the segment to parse instead (hunk mode only): a language may rewrite the
     #: heading row to reopen the blocks the cut left open (see ``repair_fragment``); real rows stay
     fragment: Callable[[Segment], Segment] | None = None
+    #: the definition a captured ``@def`` stands for, or None when it is none: lets a pattern capture
+    #: a node cheaply instead of nesting (a nested pattern can cost milliseconds to compile)
+    definition_of: Callable[[Node], Node | None] | None = None
     #: the reported name of a captured ``@name`` node (default: its text)
     name_of: Callable[[Node], str] | None = None
     #: definitions local to a function (nested functions, members of anonymous classes) are dropped
@@ -542,8 +545,8 @@ _BUNDLES: dict[tuple[str, ...], _Bundle] = {}
 def _bundle(spec: CodeSpec, cosmetic: bool) -> _Bundle:
     sources = [spec.definitions, _ancestor_types(spec), spec.imports or ""]
     if cosmetic:
-        # strings are the ``@s`` captures, comments (and docstrings) all the others
-        sources.append("\n".join(q for q in (spec.comments, spec.docstrings, spec.strings) if q))
+        # strings are the ``@s`` captures, comments all the others
+        sources.append("\n".join(q for q in (spec.comments, spec.strings) if q))
     key = (spec.grammar, *sources)
     bundle = _BUNDLES.get(key)
     if bundle is None:
@@ -580,6 +583,7 @@ def _results(ctx: FileContext, side: Side, spec: CodeSpec, seg: Segment, tree: T
     rows = changed_rows(ctx, side, seg, below=_DOC_REACH) if spec.ranged else None
     out = _Results([], [], [], [], [])
     seen_matches: set[tuple[int, tuple[tuple[str, int], ...]]] = set()
+    overlapping = rows is not None and len(rows) > 1  # a match can show up in two ranges
     seen_nodes: set[tuple[int, int, int, str]] = set()
     for r0, r1 in rows if rows is not None else [(-1, -1)]:
         cursor = QueryCursor(bundle.query)
@@ -588,10 +592,20 @@ def _results(ctx: FileContext, side: Side, spec: CodeSpec, seg: Segment, tree: T
         for idx, caps in cursor.matches(tree.root_node):
             part = bundle.parts[idx]
             if part == _DEFINITION:
-                mkey = (idx, tuple(sorted((k, n.start_byte) for k, ns in caps.items() for n in ns)))
-                if mkey not in seen_matches:
+                if spec.definition_of is not None and caps.get("def"):
+                    lifted = spec.definition_of(caps["def"][0])
+                    if lifted is None:
+                        continue
+                    caps["def"] = [lifted]
+                if overlapping:
+                    mkey = (
+                        idx,
+                        tuple(sorted((k, n.start_byte) for k, ns in caps.items() for n in ns)),
+                    )
+                    if mkey in seen_matches:
+                        continue
                     seen_matches.add(mkey)
-                    out.definitions.append(caps)
+                out.definitions.append(caps)
                 continue
             for name, nodes in caps.items():
                 if part == _IMPORT and name != "import":
@@ -608,6 +622,8 @@ def _results(ctx: FileContext, side: Side, spec: CodeSpec, seg: Segment, tree: T
                         out.imports.append(node)
                     elif name == "s":
                         out.strings.append(node)
+                        if spec.docstring is not None and spec.docstring(node):
+                            out.comments.append(node)
                     else:
                         out.comments.append(node)
     cache[key] = out
