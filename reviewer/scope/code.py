@@ -245,13 +245,21 @@ def _signature_and_body(node: Node, spec: CodeSpec) -> tuple[str, str]:
     if body is None:
         text = text_of(node)
         return "".join(text.split("\n", 1)[0].split()), text
+    start = node.start_byte
+    raw = node.text or b""
+    cut = body.start_byte - start
+    body_text = raw[cut : body.end_byte - start].decode("utf-8", "replace")
+    children = node.children
+    if not any("comment" in c.type for c in children if c.start_byte < body.start_byte):
+        # only whitespace lies between a node's children, and the signature drops whitespace
+        return "".join(raw[:cut].decode("utf-8", "replace").split()), body_text
     parts = []
-    for child in node.children:
+    for child in children:
         if child.start_byte >= body.start_byte:
             break
         if "comment" not in child.type:
             parts.append(text_of(child))
-    return "".join(" ".join(parts).split()), text_of(body)
+    return "".join(" ".join(parts).split()), body_text
 
 
 def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition]:

@@ -144,22 +144,34 @@ class FileContext:
 
     # -- lines ----------------------------------------------------------------------------
     @cached_property
-    def added(self) -> dict[int, str]:
-        out: dict[int, str] = {}
+    def hunk_lines(self) -> list[tuple[list[tuple[int, str]], list[tuple[int, str]]]]:
+        """Per hunk, its removed and its added lines as ``(line number, text)``: one pass."""
+        out = []
         for h in self.fd.hunks:
-            for prefix, _old, new, text in h.numbered():
-                if prefix == "+" and new is not None:
-                    out[new] = text
+            old, new = h.old_start, h.new_start
+            removed: list[tuple[int, str]] = []
+            added: list[tuple[int, str]] = []
+            for raw in h.lines:
+                prefix = raw[:1]
+                if prefix == "+":
+                    added.append((new, raw[1:]))
+                    new += 1
+                elif prefix == "-":
+                    removed.append((old, raw[1:]))
+                    old += 1
+                else:
+                    old += 1
+                    new += 1
+            out.append((removed, added))
         return out
 
     @cached_property
+    def added(self) -> dict[int, str]:
+        return {n: text for _removed, added in self.hunk_lines for n, text in added}
+
+    @cached_property
     def removed(self) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for h in self.fd.hunks:
-            for prefix, old, _new, text in h.numbered():
-                if prefix == "-" and old is not None:
-                    out[old] = text
-        return out
+        return {n: text for removed, _added in self.hunk_lines for n, text in removed}
 
     def changed(self, side: Side) -> dict[int, str]:
         return self.added if side == "new" else self.removed
@@ -445,9 +457,7 @@ def cosmetic_level(
         return None
     levels = ["whitespace", "comments"] + (["strings"] if string_spans is not None else [])
     worst = 0
-    for h in ctx.fd.hunks:
-        old_lines = [(o, t) for p, o, _n, t in h.numbered() if p == "-" and o is not None]
-        new_lines = [(n, t) for p, _o, n, t in h.numbered() if p == "+" and n is not None]
+    for old_lines, new_lines in ctx.hunk_lines:
         level = None
         for i, name in enumerate(levels):
             if name == "whitespace":
