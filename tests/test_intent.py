@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reviewer.intent as intent_mod
 from reviewer.intent import clean, parse_intent
 
 
@@ -79,3 +86,24 @@ def test_hostile_and_huge_intent_is_data() -> None:
 def test_empty_intent() -> None:
     it = parse_intent("   \n")
     assert it.empty and it.type is None and it.targets == ()
+
+
+_GUARDED = [
+    *((f"size:{name}", rx, needs) for name, needs, rx in intent_mod._SIZE_PATTERNS),
+    ("allowance", intent_mod._ALLOWANCE_RE, intent_mod._ALLOWANCE_WORDS),
+    ("constraint", intent_mod._CONSTRAINT_RE, intent_mod._CONSTRAINT_WORDS),
+    ("heading", intent_mod._BOILERPLATE_HEADINGS, intent_mod._HEADING_WORDS),
+]
+
+
+@pytest.mark.parametrize(("name", "rx", "needs"), _GUARDED, ids=[g[0] for g in _GUARDED])
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_a_pattern_is_skipped_only_when_its_words_are_absent(
+    name: str, rx: re.Pattern[str], needs: tuple[str, ...], data: st.DataObject
+) -> None:
+    """The literal-word guards in front of the intent's patterns never hide a match."""
+    text = data.draw(st.from_regex(rx.pattern, alphabet=st.characters(codec="utf-8")))
+    if rx.search(text):  # flags (re.I, re.M) apply to the real pattern
+        folded = text.casefold()
+        assert any(w in folded for w in needs), (name, text)
