@@ -97,12 +97,14 @@ MANIFESTS = words(
 
 _REQUIREMENTS_RE = lazy(r"(^|.*[-_.])requirements([-_.].*)?\.(txt|in)$|^constraints.*\.txt$")
 
-_DOC_NAMES = lazy(
-    r"^(readme|license|licence|copying|notice|authors|contributors|contributing|code_of_conduct|"
-    r"security|support|governance|maintainers|citation)(\.|$)",
-    re.I,
+#: file names (before the first dot, lowercased) of project documents and of change logs
+_DOC_NAMES = words(
+    "readme license licence copying notice authors contributors contributing code_of_conduct "
+    "security support governance maintainers citation"
 )
-_CHANGELOG_RE = lazy(r"^(changes|changelog|history|news|release[-_]?notes|releases)(\.|$)", re.I)
+_CHANGELOG_NAMES = words(
+    "changes changelog history news releasenotes release-notes release_notes releases"
+)
 _TEST_FILE_RE = lazy(
     r"(^test_.*|.*_test\.[a-z]+|.*\.test\.[a-z]+|.*\.spec\.[a-z]+|.*_spec\.rb|.*Tests?\.(java|kt|cs|php|swift)"
     r"|^conftest\.py|.*_tests?\.py)$"
@@ -149,6 +151,50 @@ _AGENT_RE = lazy(
     r"|(^|/)\.github/(instructions|prompts|chatmodes|agents)/",
     re.I,
 )
+# Literal parts that the patterns need: a path without any of them is not tested against the
+# pattern (every path of every review goes through these; most have none of them).
+_AGENT_HINTS = (
+    "agent",
+    "claude",
+    "gemini",
+    ".cursor",
+    ".windsurf",
+    ".clinerules",
+    "copilot-instructions",
+    ".aider.conf",
+    "conventions.md",
+    "mcp",
+    ".continue",
+    ".roo",
+    ".kiro",
+    ".amazonq",
+    ".junie",
+    "instructions/",
+    "prompts/",
+    "chatmodes/",
+)
+_GENERATED_HINTS = (
+    "_pb2",
+    ".pb.",
+    ".generated.",
+    ".g.dart",
+    ".min.",
+    ".designer.cs",
+    "_generated.",
+    ".snap",
+)
+
+
+def _has(text: str, hints: tuple[str, ...]) -> bool:
+    return any(h in text for h in hints)
+
+
+def _requirements(name: str) -> bool:
+    return ("requirements" in name or name.startswith("constraints")) and bool(
+        _REQUIREMENTS_RE.match(name)
+    )
+
+
 _INFRA_DIRS = words(
     "terraform infra infrastructure deploy deployment deployments k8s kubernetes kubernetes-manifests "
     "manifests helm charts helm-chart kustomize istio-manifests cloudformation cfn ansible release ops"
@@ -175,7 +221,7 @@ def language_of(path: str) -> str:
     ext = posixpath.splitext(lower)[1]
     if ext in _BINARY_EXT:
         return "binary"
-    if lower in ("requirements.txt",) or _REQUIREMENTS_RE.match(lower):
+    if lower in ("requirements.txt",) or _requirements(lower):
         return "requirements"
     if lower in LOCKFILES:
         return "lockfile"
@@ -199,7 +245,7 @@ def role_of(path: str) -> str:
     parts = split(lower)
     name = parts[-1] if parts else lower
     dirs = parts[:-1]
-    if _AGENT_RE.search(lower):
+    if _has(lower, _AGENT_HINTS) and _AGENT_RE.search(lower):
         return "agent"
     if (
         lower.startswith(_CI_DIRS)
@@ -213,26 +259,27 @@ def role_of(path: str) -> str:
         return "governance"
     if name in LOCKFILES:
         return "lockfile"
-    if (
-        name in MANIFESTS
-        or _REQUIREMENTS_RE.match(name)
-        or name.endswith((".csproj", ".fsproj", ".vbproj"))
-    ):
+    if name in MANIFESTS or _requirements(name) or name.endswith((".csproj", ".fsproj", ".vbproj")):
         return "dependency"
-    if any(d in _GENERATED_DIRS for d in dirs) or _GENERATED_RE.search(name):
+    if any(d in _GENERATED_DIRS for d in dirs) or (
+        _has(name, _GENERATED_HINTS) and _GENERATED_RE.search(name)
+    ):
         return "generated"
     if (
-        _CHANGELOG_RE.match(name)
+        name.split(".", 1)[0] in _CHANGELOG_NAMES
         or "changelog.d" in dirs
         or ("changes" in dirs and name.endswith((".md", ".rst")))
     ):
         return "changelog"
-    if any(d in _TEST_DIRS for d in dirs) or _TEST_FILE_RE.match(parts[-1] if parts else path):
+    if any(d in _TEST_DIRS for d in dirs) or (
+        # the original case: `FooTest.java` is a test, `footest.java` need not be
+        ("test" in name or "spec" in name) and _TEST_FILE_RE.match(path.rsplit("/", 1)[-1])
+    ):
         return "test"
     lang = language_of(path)
     if (
         lang in ("markdown", "rst", "text")
-        or _DOC_NAMES.match(name)
+        or name.split(".", 1)[0] in _DOC_NAMES
         or any(d in _DOC_DIRS for d in dirs)
     ) and lang not in ("python", "javascript", "typescript", "go", "hcl", "yaml", "json"):
         return "docs"
