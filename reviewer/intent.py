@@ -6,7 +6,7 @@ import re
 
 from .models import Intent, IntentSource
 from .rx import lazy
-from .terms import is_identifier_like, stem, tokens, words
+from .terms import has_any, is_identifier_like, stem, tokens, words
 
 MAX_INTENT_CHARS = 100_000
 
@@ -224,16 +224,16 @@ def parse_intent(text: str, *, source: IntentSource = "cli", title: str | None =
     size = tuple(
         name
         for name, needs, rx in _SIZE_PATTERNS
-        if any(w in folded for w in needs) and rx.search(body_text)
+        if has_any(folded, needs, folded=True) and rx.search(body_text)
     )
     allowances = tuple(
         dict.fromkeys(m.group("what").strip() for m in _ALLOWANCE_RE.finditer(body_text))
-        if any(w in folded for w in _ALLOWANCE_WORDS)
+        if has_any(folded, _ALLOWANCE_WORDS, folded=True)
         else ()
     )
     constraints = tuple(
         dict.fromkeys(m.group("what").strip() for m in _CONSTRAINT_RE.finditer(body_text))
-        if any(w in folded for w in _CONSTRAINT_WORDS)
+        if has_any(folded, _CONSTRAINT_WORDS, folded=True)
         else ()
     )
     refs = tuple(dict.fromkeys(_ISSUE_RE.findall(raw)))
@@ -262,7 +262,7 @@ def clean(text: str) -> str:
     if ":" in text:
         text = _TRAILER_RE.sub("", text)
     folded = text.casefold()
-    headings = any(w in folded for w in _HEADING_WORDS)
+    headings = has_any(folded, _HEADING_WORDS, folded=True)
     out: list[str] = []
     skipping = False
     for line in text.split("\n"):
@@ -286,7 +286,7 @@ def _url_words(url: str) -> str:
 
 
 def _extract_prompt(text: str) -> str | None:
-    if "prompt" not in text.casefold():
+    if not has_any(text.casefold(), ("prompt",), folded=True):
         return None
     lines = text.split("\n")
     for i, line in enumerate(lines):

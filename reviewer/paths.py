@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from .rx import lazy
-from .terms import words
+from .terms import has_any, words
 
 _EXT_LANG = {
     ".py": "python",
@@ -185,10 +185,6 @@ _GENERATED_HINTS = (
 )
 
 
-def _has(text: str, hints: tuple[str, ...]) -> bool:
-    return any(h in text for h in hints)
-
-
 def _requirements(name: str) -> bool:
     return ("requirements" in name or name.startswith("constraints")) and bool(
         _REQUIREMENTS_RE.match(name)
@@ -245,7 +241,7 @@ def role_of(path: str) -> str:
     parts = split(lower)
     name = parts[-1] if parts else lower
     dirs = parts[:-1]
-    if _has(lower, _AGENT_HINTS) and _AGENT_RE.search(lower):
+    if has_any(lower, _AGENT_HINTS, folded=True) and _AGENT_RE.search(lower):
         return "agent"
     if (
         lower.startswith(_CI_DIRS)
@@ -262,7 +258,7 @@ def role_of(path: str) -> str:
     if name in MANIFESTS or _requirements(name) or name.endswith((".csproj", ".fsproj", ".vbproj")):
         return "dependency"
     if any(d in _GENERATED_DIRS for d in dirs) or (
-        _has(name, _GENERATED_HINTS) and _GENERATED_RE.search(name)
+        has_any(name, _GENERATED_HINTS) and _GENERATED_RE.search(name)
     ):
         return "generated"
     if (

@@ -16,6 +16,17 @@ def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def has_any(text: str, hints: tuple[str, ...], *, folded: bool = False) -> bool:
+    """Whether ``text`` contains one of ``hints``: the literal guard in front of a pattern, so that
+    the pattern compiles and runs only for text it can match.
+
+    ``folded``: ``text`` was lowercased for a case-insensitive pattern. Unicode case rules match
+    more than lowercasing shows (``İ`` matches ``i``), so non-ASCII text always passes."""
+    if folded and not text.isascii():
+        return True
+    return any(h in text for h in hints)
+
+
 def stems(text: str) -> frozenset[str]:
     """The stems of a word table written as one string."""
     return frozenset(stem(w) for w in text.split())

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import reviewer.intent as intent_mod
 from reviewer.intent import clean, parse_intent
+from reviewer.terms import has_any
 
 
 def test_conventional_commit_type_and_scope() -> None:
@@ -106,4 +107,4 @@ def test_a_pattern_is_skipped_only_when_its_words_are_absent(
     text = data.draw(st.from_regex(rx.pattern, alphabet=st.characters(codec="utf-8")))
     if rx.search(text):  # flags (re.I, re.M) apply to the real pattern
         folded = text.casefold()
-        assert any(w in folded for w in needs), (name, text)
+        assert has_any(folded, needs, folded=True), (name, text)

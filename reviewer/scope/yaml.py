@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from ..rx import lazy
+from ..terms import has_any
 from .engine import Definition, FileContext, Partial
 from .yaml_outline import (
     SideView,
@@ -70,6 +71,42 @@ _K8S_DIR_RE = lazy(
 )
 _TEMPLATE_EXPR_RE = lazy(r"\{\{-?\s*[.$a-z(\"/]|\{\{-?\s*end", re.I)
 
+# literal parts the patterns above need (see terms.has_any)
+_OTHER_CI_HINTS = (
+    "azure",
+    "bitbucket",
+    "travis",
+    "appveyor",
+    "drone",
+    "cloudbuild",
+    "buildspec",
+    "codefresh",
+    "woodpecker",
+    "cirrus",
+    "semaphore",
+    "buildkite",
+    "tekton",
+)
+_CFN_HINTS = (
+    "AWSTemplateFormatVersion",
+    "AWS::",
+    "Alexa::",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "!",
+    "Fn::",
+    '"Ref"',
+)
+_CFN_PATH_HINTS = ("cloudformation", "cfn", "template")
+_NOT_K8S_API_HINTS = (
+    "skaffold/",
+    "kustomize.config.k8s.io",
+    "kind.x-k8s.io",
+    "kubeadm.k8s.io",
+    "config.kubernetes.io",
+    "kpt.dev",
+)
+
 
 def family_of(ctx: FileContext, old: SideView, new: SideView) -> str:
     """The family of a YAML/JSON file: by path first, then by what its visible text contains."""
@@ -82,7 +119,8 @@ def family_of(ctx: FileContext, old: SideView, new: SideView) -> str:
         return "gitlab-ci"
     if _CIRCLE_RE.search(path):
         return "circleci"
-    if _OTHER_CI_RE.search(path):
+    lower = path.lower()
+    if has_any(lower, _OTHER_CI_HINTS, folded=True) and _OTHER_CI_RE.search(path):
         return "ci"
     if _COMPOSE_RE.search(path):
         return "docker-compose"
@@ -104,9 +142,13 @@ def family_of(ctx: FileContext, old: SideView, new: SideView) -> str:
     ):
         return "helm-values"
     if (
-        any(_CFN_RE.search(t) for t in texts)
+        any(has_any(t, _CFN_HINTS) and _CFN_RE.search(t) for t in texts)
         or any(_CFN_HEADING_RE.match(t) for t in _headings(ctx))
-        or (_CFN_PATH_RE.search(path) and not any(_K8S_HEAD_RE.search(t) for t in texts))
+        or (
+            has_any(lower, _CFN_PATH_HINTS, folded=True)
+            and _CFN_PATH_RE.search(path)
+            and not any(_K8S_HEAD_RE.search(t) for t in texts)
+        )
     ):
         return "cloudformation"
     if ctx.language == "json":
@@ -134,7 +176,7 @@ def _texts(old: SideView, new: SideView) -> Iterable[str]:
 
 def _k8s_like(text: str) -> bool:
     """apiVersion/kind documents that are tools' configs (skaffold, kustomize, kind) are not objects."""
-    return not _NOT_K8S_API_RE.search(text)
+    return not (has_any(text, _NOT_K8S_API_HINTS) and _NOT_K8S_API_RE.search(text))
 
 
 def _json_k8s(old: SideView, new: SideView) -> bool:
