@@ -8,7 +8,7 @@ import subprocess
 import threading
 from collections.abc import Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from .errors import GitError
 
@@ -157,6 +157,11 @@ def show_file(rev: str, path: str, *, cwd: str | Path | None = None) -> bytes | 
     return proc.stdout if proc.returncode == 0 else None
 
 
+def _spec(rev: str, path: str) -> str:
+    """A ``cat-file`` object name; a path with a line break is never sent (it stays unread)."""
+    return f":0:{path}" if rev == INDEX else f"{rev}:{path}"
+
+
 class BlobReader:
     """Reads many blobs through one ``git cat-file --batch`` process.
 
@@ -178,29 +183,37 @@ class BlobReader:
         self._lock = threading.Lock()
 
     def read(self, rev: str, path: str) -> bytes | None:
-        if "\n" in path or "\r" in path:
-            return None
-        return self.read_object(f":0:{path}" if rev == INDEX else f"{rev}:{path}")
+        return self.read_objects([_spec(rev, path)])[0]
 
     def read_object(self, spec: str) -> bytes | None:
+        return self.read_objects([spec])[0]
+
+    def read_objects(self, specs: Sequence[str]) -> list[bytes | None]:
+        """Many objects in few round trips: requests go out in batches (small enough for the
+        pipe, so that git never waits on a reader that is still writing), answers are read after.
+        """
         proc = self._proc
         assert proc.stdin is not None and proc.stdout is not None
+        out: list[bytes | None] = [None] * len(specs)
         with self._lock:
-            try:
-                proc.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
-                proc.stdin.flush()
-                header = proc.stdout.readline()
-                parts = header.split()
-                if len(parts) != 3:  # "<spec> missing" / "ambiguous"
-                    return None
-                size = int(parts[2])
-                data = proc.stdout.read(size)
-                proc.stdout.read(1)  # the newline after the content
-            except (OSError, ValueError) as exc:
-                raise GitError(f"reading {spec} from git failed: {exc}") from exc
-        if parts[1] != b"blob":
-            return None
-        return data
+            i = 0
+            while i < len(specs):
+                batch: list[int] = []
+                payload = bytearray()
+                while i < len(specs) and (not batch or len(payload) < _BATCH_BYTES):
+                    line = specs[i].encode("utf-8", "surrogateescape")
+                    if b"\n" not in line and b"\r" not in line:
+                        payload += line + b"\n"
+                        batch.append(i)
+                    i += 1
+                try:
+                    proc.stdin.write(payload)
+                    proc.stdin.flush()
+                    for k in batch:
+                        out[k] = _read_answer(proc.stdout)
+                except (OSError, ValueError) as exc:
+                    raise GitError(f"reading {specs[batch[0]]} from git failed: {exc}") from exc
+        return out
 
     def close(self) -> None:
         proc = self._proc
@@ -228,6 +241,20 @@ class BlobReader:
         self.close()
 
 
+#: bytes of requests written before reading answers: well under a pipe's 64 kB
+_BATCH_BYTES = 16 * 1024
+
+
+def _read_answer(stdout: IO[bytes]) -> bytes | None:
+    header = stdout.readline()
+    parts = header.split()
+    if len(parts) != 3:  # "<spec> missing" / "ambiguous"
+        return None
+    data = stdout.read(int(parts[2]))
+    stdout.read(1)  # the newline after the content
+    return data if parts[1] == b"blob" else None
+
+
 class GitBlobs:
     """Both sides of a change as a BlobSource: ``old`` at one revision, ``new`` at another (or INDEX)."""
 
@@ -238,6 +265,9 @@ class GitBlobs:
     def get(self, side: str, path: str) -> bytes | None:
         return self._reader.read(self._revs[side], path)
 
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[bytes | None]:
+        return self._reader.read_objects([_spec(self._revs[side], path) for side, path in keys])
+
 
 class ObjectBlobs:
     """A BlobSource for a diff read from a file: blobs by the ids of its ``index`` lines."""
@@ -247,10 +277,13 @@ class ObjectBlobs:
         self._ids = ids  # (side, path) -> abbreviated blob id
 
     def get(self, side: str, path: str) -> bytes | None:
-        blob = self._ids.get((side, path))
-        if not blob or not all(c in "0123456789abcdef" for c in blob):
-            return None
-        return self._reader.read_object(blob)
+        return self.get_many([(side, path)])[0]
+
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[bytes | None]:
+        # an id that is not hex is never sent (it would be read as a revision expression)
+        specs = [self._ids.get(key) or "" for key in keys]
+        specs = [b if b and all(c in "0123456789abcdef" for c in b) else "\n" for b in specs]
+        return self._reader.read_objects(specs)
 
 
 def inside_work_tree(cwd: str | Path | None = None) -> bool:

@@ -37,10 +37,11 @@ def build_scope(diff: Diff, *, blobs: BlobSource | None = None, jobs: int | None
     """
     files = diff.files
     workers = _workers(len(files), jobs)
-    if workers <= 1:
-        return Scope(files=tuple(scope_file(fd, blobs) for fd in files))
-    global _SHARED
+    # every blob in one pipelined exchange with git, not a round trip per file
     source = _prefetch(files, blobs) if blobs is not None else None
+    if workers <= 1:
+        return Scope(files=tuple(scope_file(fd, source) for fd in files))
+    global _SHARED
     _SHARED = (files, source)
     try:
         import multiprocessing
@@ -89,15 +90,19 @@ class _Prefetched:
 
 
 def _prefetch(files: tuple[FileDiff, ...], blobs: BlobSource) -> BlobSource:
-    data: dict[tuple[str, str], bytes | None] = {}
+    keys: list[tuple[Side, str]] = []
     for fd in files:
         if not fd.hunks or fd.binary:
             continue
         if fd.status != "added":
-            data[("old", fd.old_path or fd.path)] = blobs.get("old", fd.old_path or fd.path)
+            keys.append(("old", fd.old_path or fd.path))
         if fd.status != "deleted":
-            data[("new", fd.path)] = blobs.get("new", fd.path)
-    return _Prefetched(data)
+            keys.append(("new", fd.path))
+    get_many = getattr(blobs, "get_many", None)
+    values = (
+        get_many(keys) if get_many is not None else [blobs.get(side, path) for side, path in keys]
+    )
+    return _Prefetched(dict(zip(keys, values, strict=True)))
 
 
 def _decode(data: bytes | None) -> str | None:
