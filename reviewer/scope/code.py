@@ -572,7 +572,7 @@ def _bundle(spec: CodeSpec, cosmetic: bool) -> _Bundle:
     return bundle
 
 
-_RESULTS: weakref.WeakKeyDictionary[FileContext, dict[tuple[Side, int], _Results]]
+_RESULTS: weakref.WeakKeyDictionary[FileContext, dict[tuple[Side, int, int], _Results]]
 _RESULTS = weakref.WeakKeyDictionary()
 
 
@@ -583,11 +583,11 @@ def _results(ctx: FileContext, side: Side, spec: CodeSpec, seg: Segment, tree: T
     cache = _RESULTS.get(ctx)
     if cache is None:
         cache = _RESULTS[ctx] = {}
-    key = (side, id(tree))
+    bundle = _bundle(spec, _wants_cosmetic(ctx))
+    key = (side, id(tree), id(bundle))  # the trees a context keeps alive; the bundles live forever
     cached = cache.get(key)
     if cached is not None:
         return cached
-    bundle = _bundle(spec, _wants_cosmetic(ctx))
     rows = changed_rows(ctx, side, seg, below=_DOC_REACH) if spec.ranged else None
     out = _Results([], [], [], [], [])
     seen_matches: set[tuple[int, tuple[tuple[str, int], ...]]] = set()
