@@ -2,8 +2,9 @@
 
 The standard library's dataclasses compile five or six functions per class (one ``exec`` each) and
 import ``inspect``; with about 30 classes on the path of an offline review that was a fifth of a
-cold ``reviewer review``. A record compiles one ``__init__`` per class; equality, hashing, ``repr``
-and pickling are closures over an :func:`operator.attrgetter`, which are built without compiling.
+cold ``reviewer review``. A record compiles one ``__init__`` per class, when its first instance is
+made; equality, hashing, ``repr`` and pickling are closures over an :func:`operator.attrgetter`,
+which are built without compiling.
 
     @record
     class Point:
@@ -11,7 +12,7 @@ and pickling are closures over an :func:`operator.attrgetter`, which are built w
         y: int = 0
         tags: list[str] = field(default_factory=list, compare=False)
 
-Records are slotted. They are frozen unless ``@record(frozen=False)``; ``eq=False`` keeps identity
+Records are slotted unless ``slots=False`` and frozen unless ``frozen=False``; ``eq=False`` keeps identity
 equality. ``__post_init__`` runs after ``__init__``. :func:`replace` copies with changes (and runs
 ``__post_init__`` again, like :func:`dataclasses.replace`). Annotations are read as strings
 (``from __future__ import annotations``) and never evaluated.
