@@ -206,6 +206,8 @@ class BlobReader:
                         payload += line + b"\n"
                         batch.append(i)
                     i += 1
+                if not batch:
+                    continue
                 try:
                     proc.stdin.write(payload)
                     proc.stdin.flush()
