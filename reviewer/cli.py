@@ -529,10 +529,7 @@ def _columns() -> int:
 
 
 def _width() -> int:
-    try:
-        return max(60, min(120, os.get_terminal_size().columns))
-    except OSError:
-        return 80
+    return max(60, min(120, _columns()))
 
 
 def _err(text: str) -> None:

@@ -185,9 +185,6 @@ class BlobReader:
     def read(self, rev: str, path: str) -> bytes | None:
         return self.read_objects([_spec(rev, path)])[0]
 
-    def read_object(self, spec: str) -> bytes | None:
-        return self.read_objects([spec])[0]
-
     def read_objects(self, specs: Sequence[str]) -> list[bytes | None]:
         """Many objects in few round trips: requests go out in batches (small enough for the
         pipe, so that git never waits on a reader that is still writing), answers are read after.

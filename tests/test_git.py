@@ -18,7 +18,7 @@ def test_blobs_are_read_in_batches_in_order(repo: Repo) -> None:
         assert reader.read_objects(["a\nb", "c\rd"]) == [None, None]
         assert reader.read("HEAD", "b.txt") == b"beta\n"
         assert reader.read("HEAD", "a\n.txt") is None
-        assert reader.read_object("HEAD") is None  # a commit, not a blob
+        assert reader.read_objects(["HEAD"]) == [None]  # a commit, not a blob
 
 
 def test_blob_sources_read_both_sides_at_once(repo: Repo) -> None:

@@ -148,20 +148,13 @@ class FileContext:
         """Per hunk, its removed and its added lines as ``(line number, text)``: one pass."""
         out = []
         for h in self.fd.hunks:
-            old, new = h.old_start, h.new_start
             removed: list[tuple[int, str]] = []
             added: list[tuple[int, str]] = []
-            for raw in h.lines:
-                prefix = raw[:1]
-                if prefix == "+":
-                    added.append((new, raw[1:]))
-                    new += 1
-                elif prefix == "-":
-                    removed.append((old, raw[1:]))
-                    old += 1
-                else:
-                    old += 1
-                    new += 1
+            for prefix, old, new, text in h.numbered():
+                if prefix == "+" and new is not None:
+                    added.append((new, text))
+                elif prefix == "-" and old is not None:
+                    removed.append((old, text))
             out.append((removed, added))
         return out
 
@@ -247,10 +240,6 @@ class FileContext:
 
 def captures(grammar: str, query_src: str, node: Node) -> dict[str, list[Node]]:
     return QueryCursor(grammars.query(grammar, query_src)).captures(node)
-
-
-def matches(grammar: str, query_src: str, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
-    return QueryCursor(grammars.query(grammar, query_src)).matches(node)
 
 
 def text_of(node: Node | None) -> str:
