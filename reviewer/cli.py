@@ -220,6 +220,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
 
 
+#: commands that leave nothing behind (no server, no thread, no temporary file) when they return
+_QUICK_EXIT_COMMANDS = frozenset({"review", "hook"})
+
+
+def run() -> None:
+    """The console script and ``python -m reviewer``: :func:`main`, then the exit.
+
+    After a review, tearing the interpreter down frees its objects one by one: about 5 ms of a
+    cold run (4% of its instructions) for memory the operating system takes back at once. So,
+    like mypy, after a command that leaves nothing running, flush the standard streams and leave
+    with ``os._exit``. Other commands, and any process with a thread still alive, exit normally.
+    """
+    code = main()
+    argv = sys.argv[1:]
+    threading = sys.modules.get("threading")
+    if _command_in(argv) in _QUICK_EXIT_COMMANDS and (
+        threading is None or threading.active_count() == 1
+    ):
+        code = _flush_streams(code)
+        os._exit(code)
+    sys.exit(code)
+
+
+def _flush_streams(code: int) -> int:
+    """Flush stdout and stderr as an interpreter exit would; a failed write is an error, except a
+    reader that went away (``| head``)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            pass
+        except (OSError, ValueError) as exc:
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write(f"reviewer: error: cannot write the output ({exc})\n")
+                sys.stderr.flush()
+            code = EXIT_ERROR
+    return code
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "review":
         return _cmd_review(args)
@@ -510,8 +549,13 @@ def _emit(args: argparse.Namespace, result: Review) -> None:
                 f"--output {args.output}: cannot write ({exc.strerror or exc})"
             ) from exc
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # a full disk behind `> report.json`
+            raise ReviewerError(f"cannot write the output ({exc.strerror or exc})") from exc
 
 
 def _columns() -> int:

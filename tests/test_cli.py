@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -14,6 +17,7 @@ from reviewer.cli import main
 from reviewer.errors import UsageError
 from tests.conftest import Repo
 
+ROOT = Path(__file__).parents[1]
 SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "report-v1.schema.json").read_text())
 
 CART_OLD = "def total(items):\n    return sum(i.price for i in items)\n"
@@ -330,3 +334,61 @@ def test_a_missing_extra_is_a_setup_error_not_a_crash(
     code, _, err = run(capsys, "github")
     assert code == 2
     assert "pip install 'intent-reviewer[github]'" in err and err.count("\n") == 1
+
+
+# --- the process exit (reviewer.cli.run) -----------------------------------------------------------
+
+
+def _module_run(*args: str, stdout: object = subprocess.PIPE) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "reviewer", *args],
+        cwd=ROOT,
+        stdout=stdout,  # type: ignore[arg-type]
+        stderr=subprocess.PIPE,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+INCIDENT = ("review", "--diff", "examples/cost-explorer-fix.diff", "--intent-file")
+
+
+def test_quick_exit_keeps_the_whole_output_and_the_exit_code(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    with out.open("wb") as fh:
+        proc = _module_run(
+            *INCIDENT, "examples/cost-explorer-fix.txt", "--format", "json", stdout=fh
+        )
+    assert proc.returncode == 1, proc.stderr  # the incident requires answers
+    report = json.loads(out.read_text())
+    assert report["verdict"] == "mismatch"
+    assert proc.stderr == b""
+
+
+def test_a_failed_write_is_one_line_exit_2() -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full")
+    with open("/dev/full", "wb") as full:
+        proc = _module_run(
+            *INCIDENT, "examples/cost-explorer-fix.txt", "--format", "json", stdout=full
+        )
+    assert proc.returncode == 2
+    lines = proc.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reviewer: error: cannot write the output"), (
+        lines
+    )
+
+
+def test_a_reader_that_goes_away_is_not_an_error() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reviewer", *INCIDENT, "examples/cost-explorer-fix.txt"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "REVIEWER_JOBS": "1"},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `| head -c 0`: gone before the review writes a byte
+    err = proc.stderr.read()
+    assert proc.wait() in (0, 1), err
+    assert b"Traceback" not in err and b"Exception ignored" not in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import sys
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from typing import Protocol
 
 from ..models import Diff, FileDiff, FileScope, Scope, Side, Signal, Symbol
 from ..paths import language_of, role_of
+from ..record import fields
 from ..rx import lazy
 from .engine import FileContext, squash
 from .registry import analyzers_for
@@ -40,6 +42,9 @@ def build_scope(diff: Diff, *, blobs: BlobSource | None = None, jobs: int | None
     # every blob in one pipelined exchange with git, not a round trip per file
     source = _prefetch(files, blobs) if blobs is not None else None
     if workers <= 1:
+        halves = _halves(files) if jobs is None and _can_fork() else None
+        if halves is not None:
+            return Scope(files=_scope_forked(files, halves, source))
         return Scope(files=tuple(scope_file(fd, source) for fd in files))
     global _SHARED
     _SHARED = (files, source)
@@ -68,6 +73,133 @@ def _workers(n_files: int, jobs: int | None) -> int:
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
     return max(1, min(cpus, 8))
+
+
+#: a side of a two-process split must carry at least this much work (changed lines, plus
+#: FIRST_USE for each language the side loads): below it, starting the child costs more than it saves
+FORK_MIN_WORK = 150
+#: the one-time cost of a language in a process (grammar, query compilation, analyzer import),
+#: in changed lines: about 5 ms each
+FIRST_USE = 50
+
+
+def _can_fork() -> bool:
+    if sys.platform != "linux" or STRICT_SERIAL:
+        return False
+    try:
+        if len(os.sched_getaffinity(0)) < 2:
+            return False
+    except (AttributeError, OSError):
+        return False
+    # forking a process with threads can copy a held lock into the child
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
+def _halves(files: tuple[FileDiff, ...]) -> tuple[list[int], list[int]] | None:
+    """Split the files of a small diff in two sides of about equal work, one language on one side
+    only (its grammar and queries are then loaded once); ``None`` when it does not pay.
+
+    Work is the number of changed lines: in whole-file mode parsing grows with the file too, but
+    the per-symbol work over the changed lines is most of the time."""
+    groups: dict[str, list[int]] = {}
+    work: dict[str, int] = {}
+    for i, fd in enumerate(files):
+        key = language_of(fd.path)
+        groups.setdefault(key, []).append(i)
+        work[key] = work.get(key, FIRST_USE) + fd.additions + fd.deletions
+    if len(groups) < 2:
+        return None
+    sides: tuple[list[int], list[int]] = ([], [])
+    loads = [0, 0]
+    for key in sorted(groups, key=lambda k: (-work[k], k)):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        sides[lighter].extend(groups[key])
+        loads[lighter] += work[key]
+    if min(loads) < FORK_MIN_WORK:
+        return None
+    return sorted(sides[0]), sorted(sides[1])
+
+
+def _scope_forked(
+    files: tuple[FileDiff, ...],
+    halves: tuple[list[int], list[int]],
+    source: BlobSource | None,
+) -> tuple[FileScope, ...]:
+    """Scope one half in a forked child while this process scopes the other: a small diff is
+    done in about half the wall time on two cores. The child sends its results back through a
+    pipe (``marshal``: ``pickle`` would be 2 ms more to import). If the child fails in any way,
+    this process scopes that half too, so an analyzer error surfaces here, as in one process."""
+    mine, theirs = halves
+    out: dict[int, FileScope] = {}
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller
+        status = 1
+        try:
+            os.close(read_fd)
+            data = marshal.dumps([_to_wire(scope_file(files[i], source)) for i in theirs])
+            with open(write_fd, "wb") as fh:
+                fh.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    reaped = False
+    try:
+        with open(read_fd, "rb") as fh:
+            for i in mine:
+                out[i] = scope_file(files[i], source)
+            data = fh.read()
+        _, status = os.waitpid(pid, 0)
+        reaped = True
+        if status == 0:
+            scoped = _read_wire(data)
+            if scoped is not None and len(scoped) == len(theirs):
+                out.update(zip(theirs, scoped, strict=True))
+            # otherwise not the child's whole answer: its half is scoped below
+    finally:
+        if not reaped:
+            _reap(pid)
+    return tuple(out[i] if i in out else scope_file(files[i], source) for i in range(len(files)))
+
+
+def _reap(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+
+
+def _read_wire(data: bytes) -> list[FileScope] | None:
+    try:
+        return [_from_wire(item) for item in marshal.loads(data)]
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def _to_wire(fs: FileScope) -> tuple[object, ...]:
+    """A FileScope as nested tuples of plain values (what ``marshal`` carries)."""
+    return (
+        *(getattr(fs, name) for name in _PLAIN_FIELDS),
+        tuple(tuple(getattr(s, name) for name in fields(Symbol)) for s in fs.symbols),
+        tuple(tuple(getattr(s, name) for name in fields(Signal)) for s in fs.signals),
+    )
+
+
+def _from_wire(data: tuple[object, ...]) -> FileScope:
+    *plain, symbols, signals = data
+    return FileScope(
+        **dict(zip(_PLAIN_FIELDS, plain, strict=True)),  # type: ignore[arg-type]
+        symbols=tuple(Symbol(*s) for s in symbols),  # type: ignore[attr-defined]
+        signals=tuple(Signal(*s) for s in signals),  # type: ignore[attr-defined]
+    )
+
+
+_PLAIN_FIELDS = tuple(n for n in fields(FileScope) if n not in ("symbols", "signals"))
 
 
 def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
