@@ -109,3 +109,87 @@ def test_a_required_field_after_a_default_is_refused() -> None:
 def test_field_refuses_default_and_factory_together() -> None:
     with pytest.raises(ValueError):
         field(default=1, default_factory=list)  # type: ignore[call-overload]
+
+
+def _fresh() -> type:
+    """A new record class (its __init__ starts interpreted again)."""
+
+    @record
+    class Shape:
+        kind: str
+        sides: int
+        name: str = "shape"
+        tags: list[str] = field(default_factory=list)
+
+    return Shape
+
+
+CALLS = [
+    ((), {}),
+    (("square",), {}),
+    (("square", 4), {}),
+    (("square", 4, "sq"), {}),
+    (("square", 4, "sq", ["a"]), {}),
+    (("square", 4, "sq", ["a"], 5), {}),
+    (("square",), {"sides": 4}),
+    ((), {"kind": "k", "sides": 1, "tags": ["t"]}),
+    (("square", 4), {"kind": "again"}),
+    (("square", 4), {"colour": "red"}),
+    ((), {"sides": 3}),
+    (("square", 4), {"name": "n", "bogus": 1}),
+]
+
+
+def _outcome(cls: type, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
+    try:
+        obj = cls(*args, **kwargs)
+    except TypeError as exc:
+        return ("error", str(exc))
+    return ("ok", tuple(getattr(obj, n) for n in fields(obj)))
+
+
+@pytest.mark.parametrize(("args", "kwargs"), CALLS)
+def test_interpreted_init_binds_like_the_compiled_one(
+    args: tuple[object, ...], kwargs: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reviewer.record as rec
+
+    monkeypatch.setattr(rec, "COMPILE_AFTER", 10**9)
+    interpreted = _outcome(_fresh(), args, kwargs)
+    monkeypatch.setattr(rec, "COMPILE_AFTER", 1)
+    compiled_cls = _fresh()
+    compiled_cls("warm", 0)  # the first call compiles
+    assert compiled_cls.__init__.__code__.co_filename == "<string>"
+    assert _outcome(compiled_cls, args, kwargs) == interpreted
+
+
+def test_init_is_compiled_after_many_instances(monkeypatch: pytest.MonkeyPatch) -> None:
+    import reviewer.record as rec
+
+    monkeypatch.setattr(rec, "COMPILE_AFTER", 5)
+    cls = _fresh()
+    first = cls.__init__
+    made = [cls("k", i) for i in range(4)]
+    assert cls.__init__ is first  # still interpreted
+    made += [cls("k", i) for i in range(4, 10)]
+    assert cls.__init__ is not first
+    assert [m.sides for m in made] == list(range(10))
+    assert made[0].tags is not made[9].tags
+    with pytest.raises(FrozenError):
+        made[9].sides = 1
+
+
+def test_post_init_runs_in_both_tiers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import reviewer.record as rec
+
+    monkeypatch.setattr(rec, "COMPILE_AFTER", 3)
+
+    @record(frozen=False, eq=False)
+    class Tally:
+        items: list[int] = field(default_factory=list)
+        total: int = 0
+
+        def __post_init__(self) -> None:
+            self.total = sum(self.items)
+
+    assert [Tally([i, i]).total for i in range(6)] == [0, 2, 4, 6, 8, 10]
