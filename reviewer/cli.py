@@ -8,18 +8,26 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import ReviewerError, UsageError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
+    from typing import Any
+
     from .config import Config
     from .models import Review
+
+# A cold review allocates a few hundred thousand objects and frees almost all of them by reference
+# counting; the collector's default pace (every 700 allocations) costs 2% of the run finding no
+# cycles. Collections still happen, less often, so a long run's memory stays bounded.
+gc.set_threshold(20_000, 10, 10)
 
 EXIT_OK, EXIT_ANSWERS, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
 MAX_DIFF_BYTES = 512 * 1024 * 1024

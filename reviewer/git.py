@@ -8,12 +8,13 @@ import subprocess
 import threading
 from collections.abc import Sequence
 from types import TracebackType
-from typing import IO, TYPE_CHECKING
 
 from .errors import GitError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import IO
 
 #: revision marker for "the index" (staged content), as opposed to a commit
 INDEX = ":index:"

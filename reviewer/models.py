@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal
 
 from .record import field, record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from typing import Literal
 
 # --- taxonomy -------------------------------------------------------------------------------
 
@@ -53,12 +56,16 @@ DESTRUCTIVE_KINDS = frozenset(
     }
 )
 
-FileStatus = Literal["added", "deleted", "modified", "renamed", "copied"]
-SymbolChange = Literal["added", "deleted", "modified", "renamed", "signature"]
-Side = Literal["old", "new"]
-Verdict = Literal["aligned", "drift", "mismatch"]
-Level = Literal["low", "medium", "high", "critical"]
-Severity = Literal["info", "low", "medium", "high", "critical"]
+if TYPE_CHECKING:
+    FileStatus = Literal["added", "deleted", "modified", "renamed", "copied"]
+    SymbolChange = Literal["added", "deleted", "modified", "renamed", "signature"]
+    Side = Literal["old", "new"]
+    Verdict = Literal["aligned", "drift", "mismatch"]
+    Level = Literal["low", "medium", "high", "critical"]
+    Severity = Literal["info", "low", "medium", "high", "critical"]
+    IntentSource = Literal["pr", "commit", "prompt", "cli"]
+else:  # annotations only: at run time the names just have to exist for the modules importing them
+    FileStatus = SymbolChange = Side = Verdict = Level = Severity = IntentSource = str
 
 LEVELS: tuple[Level, ...] = ("low", "medium", "high", "critical")
 SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
@@ -224,8 +231,6 @@ class Scope:
 
 
 # --- intent ---------------------------------------------------------------------------------
-
-IntentSource = Literal["pr", "commit", "prompt", "cli"]
 
 
 @record

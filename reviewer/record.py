@@ -24,20 +24,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
+    from typing import Any, TypeVar, overload
+
     from typing_extensions import dataclass_transform
+
+    T = TypeVar("T")
+    C = TypeVar("C", bound=type)
 else:
 
     def dataclass_transform(**_kwargs: object) -> Callable[[object], object]:
         return lambda decorated: decorated
 
+    def overload(func: Callable[..., object]) -> Callable[..., object]:
+        return func  # the definition after the overloads replaces them, as with typing.overload
+
 
 __all__ = ["FrozenError", "field", "fields", "record", "replace"]
-
-T = TypeVar("T")
-C = TypeVar("C", bound=type)
 
 
 class FrozenError(AttributeError):
@@ -70,10 +75,10 @@ class Field:
 @overload
 def field(*, default: T, repr: bool = True, compare: bool = True) -> T: ...
 @overload
-def field(*, default_factory: Callable[[], T], repr: bool = True, compare: bool = True) -> T: ...
+def field(*, default_factory: Callable[[], T], repr: bool = True, compare: bool = True) -> T: ...  # noqa: F811
 @overload
-def field(*, repr: bool = True, compare: bool = True) -> Any: ...
-def field(
+def field(*, repr: bool = True, compare: bool = True) -> Any: ...  # noqa: F811
+def field(  # noqa: F811 (the local ``overload`` is not typing's to ruff)
     *,
     default: Any = MISSING,
     default_factory: Callable[[], Any] | None = None,
@@ -89,9 +94,9 @@ def field(
 @overload
 def record(cls: C, /) -> C: ...
 @overload
-def record(*, frozen: bool = True, eq: bool = True, slots: bool = True) -> Callable[[C], C]: ...
+def record(*, frozen: bool = True, eq: bool = True, slots: bool = True) -> Callable[[C], C]: ...  # noqa: F811
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
-def record(
+def record(  # noqa: F811
     cls: C | None = None, /, *, frozen: bool = True, eq: bool = True, slots: bool = True
 ) -> C | Callable[[C], C]:
     """Make ``cls`` a record class (see the module docstring)."""
@@ -175,7 +180,7 @@ def _build(cls: C, *, frozen: bool, eq: bool, slots: bool) -> C:
         # interpreted for the first instances; a class that makes many gets a compiled one
         nonlocal calls
         calls += 1
-        if calls >= COMPILE_AFTER and new.__init__ is __init__:
+        if calls == COMPILE_AFTER:
             new.__init__ = _compile_init(new, specs, frozen=frozen, post_init=post_init)  # type: ignore[misc]
         for name, value in zip(names, bind(args, kwargs), strict=True):
             setter(self, name, value)

@@ -22,7 +22,11 @@ from .models import (
 )
 from .questions import make_questions
 from .rules import Context, finding, run_rules
-from .scope import BlobSource, build_scope
+from .scope import build_scope
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from .scope import BlobSource
 
 #: findings that describe the review rather than the change: they never decide the verdict
 _NEUTRAL_RULES = frozenset({"RV102", "RV502"})

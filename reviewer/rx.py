@@ -11,7 +11,10 @@ real :class:`re.Pattern` is needed (``re.sub(pattern, ...)``, ``isinstance``), u
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from typing import Any
 
 _BOUND = (
     "search",
@@ -48,4 +51,4 @@ class _Lazy:
 
 def lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """A pattern compiled when first used (see the module docstring)."""
-    return cast("re.Pattern[str]", _Lazy(pattern, flags))
+    return _Lazy(pattern, flags)  # type: ignore[return-value]

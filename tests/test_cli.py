@@ -392,3 +392,61 @@ def test_a_reader_that_goes_away_is_not_an_error() -> None:
     err = proc.stderr.read()
     assert proc.wait() in (0, 1), err
     assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+def test_an_offline_review_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    """Each of these is milliseconds of every cold start, and none is needed offline."""
+    from tests.helpers import git_diff
+
+    files = {
+        "app/cart.py": (
+            "def total(items):\n    return 1\n",
+            "def total(items, tax):\n    return 2\n",
+        ),
+        "pkg/srv.go": (
+            "package pkg\n\nfunc A() int {\n\treturn 1\n}\n",
+            "package pkg\n\nfunc A() int {\n\treturn 2\n}\n",
+        ),
+        "infra/main.tf": ('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n', ""),
+        "deploy/app.yaml": (
+            "kind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: 2\n",
+            "kind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: 0\n",
+        ),
+    }
+    patch = tmp_path / "change.diff"
+    patch.write_text("".join(git_diff(path, old, new) for path, (old, new) in files.items()))
+    unwanted = [
+        "typing",
+        "tree_sitter",
+        "dataclasses",
+        "inspect",
+        "pathlib",
+        "difflib",
+        "pickle",
+        "multiprocessing",
+        "importlib.resources",
+        "shutil",
+        "openai",
+        "httpx",
+        "github",
+        "tempfile",
+        "hashlib",
+    ]
+    script = (
+        "import sys, io\n"
+        "from reviewer.cli import main\n"
+        "real, sys.stdout = sys.stdout, io.StringIO()\n"
+        f"code = main(['review', '--diff', {str(patch)!r}, '--intent', 'x', '--format', 'json'])\n"
+        "sys.stdout = real\n"
+        f"print(code, sorted(m for m in {unwanted!r} if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "REVIEWER_STRICT": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split(maxsplit=1) == ["1", "[]\n"], proc.stdout

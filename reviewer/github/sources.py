@@ -4,7 +4,7 @@ has the event's commits, else from the REST API. The policy always comes from th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import config as cfg
 from .. import git
@@ -13,10 +13,12 @@ from ..diff import decode, parse_diff
 from ..errors import ConfigError, GitError, GitHubError
 from ..models import Diff
 from ..record import field, record
-from ..scope import BlobSource
 from .ai import Commit
 from .api import Client
 from .event import PullRequest
+
+if TYPE_CHECKING:
+    from ..scope import BlobSource
 
 #: the contents API is one request per file side: beyond this many, files are read from their hunks
 MAX_API_BLOB_FILES = 40

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ..models import Review
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_VERSION = 1
 

@@ -6,7 +6,6 @@ import marshal
 import os
 import sys
 from collections.abc import Iterable
-from typing import Protocol
 
 from ..models import Diff, FileDiff, FileScope, Scope, Side, Signal, Symbol
 from ..paths import language_of, role_of
@@ -21,10 +20,14 @@ STRICT = os.environ.get("REVIEWER_STRICT") == "1"
 STRICT_SERIAL = os.environ.get("REVIEWER_JOBS") == "1"
 
 
-class BlobSource(Protocol):
-    """Whole file contents for one side of the change (``None`` when unavailable)."""
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from typing import Protocol
 
-    def get(self, side: Side, path: str) -> bytes | None: ...
+    class BlobSource(Protocol):
+        """Whole file contents for one side of the change (``None`` when unavailable)."""
+
+        def get(self, side: Side, path: str) -> bytes | None: ...
 
 
 #: below this many files one process is faster than starting workers

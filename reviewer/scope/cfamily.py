@@ -6,11 +6,13 @@ import bisect
 import re
 import weakref
 
-from tree_sitter import Node
-
 from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, parents, repair_fragment
 from .engine import Definition, FileContext, Partial, Segment, text_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp", ".tpp")
 _CPP_MARKERS = lazy(

@@ -11,8 +11,6 @@ import re
 import weakref
 from collections.abc import Callable, Iterator
 
-from tree_sitter import Node, Query, QueryCursor, Tree
-
 from ..models import PUBLIC_API, Side, Signal, Symbol
 from ..record import field, record
 from ..rx import lazy
@@ -29,6 +27,11 @@ from .engine import (
     squash,
     text_of,
 )
+from .grammars import Node, QueryCursor
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from tree_sitter import Query, Tree
 
 PublicRule = Callable[[Node, str, "CodeSpec", FileContext], "bool | None"]
 

@@ -14,13 +14,16 @@ import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 
-from tree_sitter import Node, QueryCursor, Tree
-
 from ..digest import short_hash
 from ..models import FileDiff, FileStatus, Side, Signal, Symbol
 from ..record import record
 from ..rx import lazy
 from . import grammars
+from .grammars import QueryCursor
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from tree_sitter import Node, Tree
 
 #: fragments larger than this are not parsed (a 5 MB minified line); the file says so
 MAX_PARSE_CHARS = 1_000_000

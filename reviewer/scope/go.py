@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import weakref
 
-from tree_sitter import Node
-
 from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
 from .engine import FileContext, Segment, text_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 _RECEIVER_TYPE = lazy(r"[A-Za-z_]\w*")
 _PACKAGE_MAIN = lazy(r"^package[ \t]+main\b", re.M)

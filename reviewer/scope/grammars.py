@@ -8,9 +8,10 @@ import threading
 import warnings
 from importlib.machinery import ExtensionFileLoader, PathFinder
 from types import ModuleType
-from typing import Any
 
-from tree_sitter import Language, Parser, Query
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from typing import Any
 
 # grammar name -> (module, function returning the language pointer)
 _GRAMMARS: dict[str, tuple[str, str]] = {
@@ -85,6 +86,21 @@ def _binding(package: str) -> ModuleType | None:
         return None
     sys.modules[full] = module
     return module
+
+
+if TYPE_CHECKING:
+    from tree_sitter import Language as Language
+    from tree_sitter import Node as Node
+    from tree_sitter import Parser as Parser
+    from tree_sitter import Query as Query
+    from tree_sitter import QueryCursor as QueryCursor
+    from tree_sitter import Tree as Tree
+else:
+    # tree-sitter's own classes from its compiled binding: the package's ``__init__`` imports
+    # ``typing`` for one Protocol (3 ms of a cold start); they are the same classes either way
+    _core = _binding("tree_sitter") or importlib.import_module("tree_sitter")
+    Language, Parser, Query = _core.Language, _core.Parser, _core.Query
+    QueryCursor, Node, Tree = _core.QueryCursor, _core.Node, _core.Tree
 
 
 def parser(name: str) -> Parser:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import weakref
 
-from tree_sitter import Node, QueryCursor
-
 from ..models import PUBLIC_API, Side, Signal, Symbol
 from ..rx import lazy
 from . import grammars
@@ -20,6 +18,11 @@ from .code import (
     spec_trees,
 )
 from .engine import FileContext, Partial, Segment, text_of
+from .grammars import QueryCursor
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 _FUNCTION_VALUES = frozenset(
     {"arrow_function", "function_expression", "function", "generator_function", "class"}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
-from tree_sitter import Node
-
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
 from .engine import FileContext, text_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 _CONTAINERS = frozenset(
     {"class_declaration", "interface_declaration", "trait_declaration", "enum_declaration"}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from tree_sitter import Node
-
 from ..rx import lazy
 from . import grammars
 from .code import CodeSpec, analyzer
 from .engine import REPAIRS, Definition, FileContext, Segment
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 
 def _public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | None:

@@ -6,11 +6,13 @@ import bisect
 import re
 import weakref
 
-from tree_sitter import Node
-
 from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
 from .engine import FileContext, text_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 _CONTAINERS = frozenset({"class", "module", "singleton_class"})
 _VISIBILITY = frozenset({"private", "protected", "public", "module_function"})
