@@ -49,12 +49,14 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> Any:
-        raise UsageError(f"{self.prog}: {message}")
+        # "reviewer: error: reviewer review: ..." names the command; the top level needs no prefix
+        raise UsageError(message if self.prog == "reviewer" else f"{self.prog}: {message}")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command line. With ``only``, the other commands are listed but get no arguments:
-    adding every command's arguments is a few ms that a cold ``reviewer review`` need not pay."""
+    """The command line. With ``only`` (the command ``argv`` names), just that command's parser:
+    each parser costs argparse regex compilations and gettext lookups on disk, a few ms that a cold
+    ``reviewer review`` need not pay. The full list is only ever shown by ``reviewer --help``."""
     p = _Parser(
         prog="reviewer",
         description="Compare what a change says it does with what its diff does.",
@@ -64,9 +66,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (help_text, add_arguments) in _COMMANDS.items():
-        command = sub.add_parser(name, help=help_text)
         if only is None or only == name:
-            add_arguments(command)
+            add_arguments(sub.add_parser(name, help=help_text))
     return p
 
 
