@@ -215,6 +215,14 @@ class BlobReader:
                     raise GitError(f"reading {specs[batch[0]]} from git failed: {exc}") from exc
         return out
 
+    def done(self) -> None:
+        """No more reads: git sees the end of its input and exits while we work; :meth:`close`
+        then only collects it (1 ms less waiting at the end of a review)."""
+        stdin = self._proc.stdin
+        if stdin is not None:
+            with self._lock, contextlib.suppress(OSError):
+                stdin.close()
+
     def close(self) -> None:
         proc = self._proc
         if proc.poll() is None:

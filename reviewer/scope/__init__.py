@@ -35,20 +35,113 @@ PARALLEL_MIN_FILES = 400
 
 
 def build_scope(diff: Diff, *, blobs: BlobSource | None = None, jobs: int | None = None) -> Scope:
-    """Scope every file of the diff; large diffs are split over worker processes.
+    """Scope every file of the diff (see :func:`start_scope`)."""
+    with start_scope(diff, blobs=blobs, jobs=jobs) as job:
+        return job.result()
 
-    Workers are forked (Linux) so that they inherit the loaded grammars; whole-file contents are
-    read in this process first, because the git reader cannot be shared with forks.
+
+def start_scope(
+    diff: Diff, *, blobs: BlobSource | None = None, jobs: int | None = None
+) -> ScopeJob:
+    """Start scoping ``diff``; :meth:`ScopeJob.result` finishes it.
+
+    A large diff is split over a pool of worker processes. A small one in several languages is
+    split in two: a forked child starts on the heavier half at once, so the caller can do other
+    work (parse the intent, load the policy) before ``result()`` scopes the lighter half here and
+    collects the child's. Workers are forked (Linux) so that they inherit the loaded grammars;
+    whole-file contents are read first, in one pipelined exchange with git, because the git
+    reader cannot be shared with forks. ``jobs=1`` keeps everything in this process.
     """
     files = diff.files
     workers = _workers(len(files), jobs)
-    # every blob in one pipelined exchange with git, not a round trip per file
     source = _prefetch(files, blobs) if blobs is not None else None
-    if workers <= 1:
-        halves = _halves(files) if jobs is None and _can_fork() else None
+    job = ScopeJob(files, source, workers)
+    if workers <= 1 and jobs is None and _can_fork():
+        halves = _halves(files)
         if halves is not None:
-            return Scope(files=_scope_forked(files, halves, source))
-        return Scope(files=tuple(scope_file(fd, source) for fd in files))
+            job.fork(*halves)
+    return job
+
+
+class ScopeJob:
+    """A scope under way. Use it as a context manager (or call :meth:`cancel`), so that a child
+    whose result is never asked for is stopped."""
+
+    def __init__(
+        self, files: tuple[FileDiff, ...], source: BlobSource | None, workers: int
+    ) -> None:
+        self._files = files
+        self._source = source
+        self._workers = workers
+        self._mine: list[int] = list(range(len(files)))
+        self._theirs: list[int] = []
+        self._pid: int | None = None
+        self._pipe: int | None = None
+
+    def fork(self, mine: list[int], theirs: list[int]) -> None:
+        """A child scopes ``theirs`` and sends the result back through a pipe (``marshal``:
+        ``pickle`` would be 2 ms more to import)."""
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the caller
+            status = 1
+            try:
+                os.close(read_fd)
+                scoped = [scope_file(self._files[i], self._source) for i in theirs]
+                with open(write_fd, "wb") as fh:
+                    fh.write(marshal.dumps([_to_wire(fs) for fs in scoped]))
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_fd)
+        self._pid, self._pipe = pid, read_fd
+        self._mine, self._theirs = mine, theirs
+
+    def result(self) -> Scope:
+        """The scope of every file, in the diff's order. If the child failed in any way, its half
+        is scoped here too, so an analyzer error surfaces here, as in one process."""
+        files, source = self._files, self._source
+        if self._workers > 1:
+            return Scope(files=_pooled(files, source, self._workers))
+        out = {i: scope_file(files[i], source) for i in self._mine}
+        if self._pid is not None and self._pipe is not None:
+            pid, pipe = self._pid, self._pipe
+            self._pid = self._pipe = None
+            try:
+                with open(pipe, "rb") as fh:
+                    data = fh.read()
+                _, status = os.waitpid(pid, 0)
+            except BaseException:
+                _reap(pid)
+                raise
+            scoped = _read_wire(data) if status == 0 else None
+            if scoped is not None and len(scoped) == len(self._theirs):
+                out.update(zip(self._theirs, scoped, strict=True))
+        return Scope(
+            files=tuple(
+                out[i] if i in out else scope_file(files[i], source) for i in range(len(files))
+            )
+        )
+
+    def cancel(self) -> None:
+        """Stop a child whose result is not needed (an error on the way to :meth:`result`)."""
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        if self._pid is not None:
+            _reap(self._pid)
+            self._pid = None
+
+    def __enter__(self) -> ScopeJob:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+
+def _pooled(
+    files: tuple[FileDiff, ...], source: BlobSource | None, workers: int
+) -> tuple[FileScope, ...]:
     global _SHARED
     _SHARED = (files, source)
     try:
@@ -60,7 +153,7 @@ def build_scope(diff: Diff, *, blobs: BlobSource | None = None, jobs: int | None
             parts = pool.map(_scope_range, chunks, chunksize=1)
     finally:
         _SHARED = None
-    return Scope(files=tuple(fs for part in parts for fs in part))
+    return tuple(fs for part in parts for fs in part)
 
 
 _SHARED: tuple[tuple[FileDiff, ...], BlobSource | None] | None = None
@@ -101,7 +194,8 @@ def _can_fork() -> bool:
 
 def _halves(files: tuple[FileDiff, ...]) -> tuple[list[int], list[int]] | None:
     """Split the files of a small diff in two sides of about equal work, one language on one side
-    only (its grammar and queries are then loaded once); ``None`` when it does not pay.
+    only (its grammar and queries are then loaded once): ``(lighter, heavier)``, the heavier for
+    the child, as this process has other work to do meanwhile. ``None`` when it does not pay.
 
     Work is the number of changed lines: in whole-file mode parsing grows with the file too, but
     the per-symbol work over the changed lines is most of the time."""
@@ -121,50 +215,8 @@ def _halves(files: tuple[FileDiff, ...]) -> tuple[list[int], list[int]] | None:
         loads[lighter] += work[key]
     if min(loads) < FORK_MIN_WORK:
         return None
-    return sorted(sides[0]), sorted(sides[1])
-
-
-def _scope_forked(
-    files: tuple[FileDiff, ...],
-    halves: tuple[list[int], list[int]],
-    source: BlobSource | None,
-) -> tuple[FileScope, ...]:
-    """Scope one half in a forked child while this process scopes the other: a small diff is
-    done in about half the wall time on two cores. The child sends its results back through a
-    pipe (``marshal``: ``pickle`` would be 2 ms more to import). If the child fails in any way,
-    this process scopes that half too, so an analyzer error surfaces here, as in one process."""
-    mine, theirs = halves
-    out: dict[int, FileScope] = {}
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller
-        status = 1
-        try:
-            os.close(read_fd)
-            data = marshal.dumps([_to_wire(scope_file(files[i], source)) for i in theirs])
-            with open(write_fd, "wb") as fh:
-                fh.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_fd)
-    reaped = False
-    try:
-        with open(read_fd, "rb") as fh:
-            for i in mine:
-                out[i] = scope_file(files[i], source)
-            data = fh.read()
-        _, status = os.waitpid(pid, 0)
-        reaped = True
-        if status == 0:
-            scoped = _read_wire(data)
-            if scoped is not None and len(scoped) == len(theirs):
-                out.update(zip(theirs, scoped, strict=True))
-            # otherwise not the child's whole answer: its half is scoped below
-    finally:
-        if not reaped:
-            _reap(pid)
-    return tuple(out[i] if i in out else scope_file(files[i], source) for i in range(len(files)))
+    lighter, heavier = (0, 1) if loads[0] <= loads[1] else (1, 0)
+    return sorted(sides[lighter]), sorted(sides[heavier])
 
 
 def _reap(pid: int) -> None:

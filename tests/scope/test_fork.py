@@ -9,17 +9,18 @@ import pytest
 
 import reviewer.scope as scope_mod
 from reviewer.diff import parse_diff
-from reviewer.models import FileScope, Signal, Symbol
+from reviewer.models import FileDiff, FileScope, Signal, Symbol
 from reviewer.scope import (
     FIRST_USE,
     FORK_MIN_WORK,
+    ScopeJob,
     _can_fork,
     _from_wire,
     _halves,
-    _scope_forked,
     _to_wire,
     build_scope,
     scope_file,
+    start_scope,
 )
 from tests.helpers import DictBlobs, git_diff
 
@@ -57,6 +58,14 @@ def _serial(diff_text: str, blobs: DictBlobs | None) -> tuple[FileScope, ...]:
     return tuple(scope_file(fd, blobs) for fd in diff.files)
 
 
+def _scope_forked(
+    files: tuple[FileDiff, ...], halves: tuple[list[int], list[int]], blobs: DictBlobs | None
+) -> tuple[FileScope, ...]:
+    with ScopeJob(files, blobs, 1) as job:
+        job.fork(*halves)
+        return job.result().files
+
+
 def test_halves_keep_a_language_on_one_side_and_balance_the_work(
     change: tuple[DictBlobs, str],
 ) -> None:
@@ -72,6 +81,9 @@ def test_halves_keep_a_language_on_one_side_and_balance_the_work(
     # both Python files go together, so that the grammar and query are loaded once
     py_side = 0 if "py" in langs[0] else 1
     assert {files[i].path for i in halves[py_side]} >= {"svc0/handlers.py", "svc1/handlers.py"}
+    # the child (second) gets the heavier side: this process has other work meanwhile
+    work = [sum(files[i].additions + files[i].deletions for i in side) for side in halves]
+    assert work[0] <= work[1] + FIRST_USE
 
 
 def test_no_split_for_one_language_or_little_work() -> None:
@@ -203,3 +215,21 @@ def test_no_fork_while_threads_run() -> None:
     finally:
         stop.set()
         worker.join()
+
+
+def test_work_meanwhile_then_result_and_a_cancelled_child_is_reaped(
+    change: tuple[DictBlobs, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blobs, text = change
+    monkeypatch.setattr(scope_mod, "_can_fork", lambda: True)
+    with start_scope(parse_diff(text), blobs=blobs) as job:
+        pid = job._pid
+        assert pid is not None  # the child is at work while this process does other things
+        done = job.result()
+    assert done.files == _serial(text, blobs)
+    with start_scope(parse_diff(text), blobs=blobs) as job:
+        pid = job._pid
+        assert pid is not None
+    # leaving without result(): the child is stopped and collected, nothing is left behind
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
