@@ -27,6 +27,7 @@ from .terms import (
     stems,
     subwords,
     term_set,
+    terms_of,
     tokens,
     weight,
     words,
@@ -245,10 +246,10 @@ def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
                     changed.append(line[1:])
             elif len(context) < MAX_CONTEXT_LINES:
                 context.append(line[1:])
-    changed_text = "\n".join(changed)
-    ev.content_terms = term_set(changed_text)
+    changed_tokens = set(tokens("\n".join(changed)))
+    ev.content_terms = terms_of(changed_tokens)
     ev.context_terms = term_set("\n".join(context))
-    ev.identifiers = {t.lower() for t in set(tokens(changed_text)) if is_identifier_like(t)}
+    ev.identifiers = {t.lower() for t in changed_tokens if is_identifier_like(t)}
     ev.hunks = fd.hunks
     return ev
 

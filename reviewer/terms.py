@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from .rx import lazy
@@ -170,7 +171,12 @@ def _token_terms(tok: str, keep_stop: bool) -> tuple[str, ...]:
 
 def term_set(text: str, *, keep_stop: bool = False) -> set[str]:
     """Stemmed terms of ``text``: whole identifiers (lowercased) and their subwords."""
+    return terms_of(set(tokens(text)), keep_stop=keep_stop)
+
+
+def terms_of(toks: Iterable[str], *, keep_stop: bool = False) -> set[str]:
+    """:func:`term_set` of tokens already found (``set(tokens(text))``)."""
     out: set[str] = set()
-    for tok in set(tokens(text)):
+    for tok in toks:
         out.update(_token_terms(tok, keep_stop))
     return out

@@ -449,20 +449,37 @@ def cosmetic_level(
         return None
     levels = ["whitespace", "comments"] + (["strings"] if string_spans is not None else [])
     worst = 0
+    merged = None
     for old_lines, new_lines in ctx.hunk_lines:
+        # a line with no span cut out at a level reads as at "whitespace": strip it once
+        old_bare = [_residue(t, None) for _, t in old_lines]
+        new_bare = [_residue(t, None) for _, t in new_lines]
+        if "".join(old_bare) == "".join(new_bare):
+            continue  # level 0
         level = None
-        for i, name in enumerate(levels):
-            if name == "whitespace":
-                o_sp: dict[int, list[tuple[int, int]]] = {}
-                n_sp: dict[int, list[tuple[int, int]]] = {}
-            elif name == "comments":
-                o_sp, n_sp = comment_spans[0], comment_spans[1]
+        for i in range(1, len(levels)):
+            if i == 1:
+                o_sp, n_sp = comment_spans
             else:
                 assert string_spans is not None
-                o_sp = _merge_spans(comment_spans[0], string_spans[0])
-                n_sp = _merge_spans(comment_spans[1], string_spans[1])
-            old_res = "".join(_residue(t, o_sp.get(line)) for line, t in old_lines)
-            new_res = "".join(_residue(t, n_sp.get(line)) for line, t in new_lines)
+                if merged is None:
+                    merged = (
+                        _merge_spans(comment_spans[0], string_spans[0]),
+                        _merge_spans(comment_spans[1], string_spans[1]),
+                    )
+                o_sp, n_sp = merged
+            if not any(line in o_sp for line, _ in old_lines) and not any(
+                line in n_sp for line, _ in new_lines
+            ):
+                continue  # nothing cut out: reads as at "whitespace", which differs
+            old_res = "".join(
+                _residue(t, o_sp[line]) if line in o_sp else bare
+                for (line, t), bare in zip(old_lines, old_bare, strict=True)
+            )
+            new_res = "".join(
+                _residue(t, n_sp[line]) if line in n_sp else bare
+                for (line, t), bare in zip(new_lines, new_bare, strict=True)
+            )
             if old_res == new_res:
                 level = i
                 break
