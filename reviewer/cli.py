@@ -342,7 +342,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from .intent import parse_intent
 
     repo: str | None = args.repo or None
-    revs = git.pr_range(args.base, args.head or "HEAD", cwd=repo) if args.base else None
+    change = git.pr_change(args.base, args.head or "HEAD", cwd=repo) if args.base else None
+    revs = change[0] if change is not None else None
     # a diff file is also read whole when the repository here holds its blobs
     in_repo = revs is not None or (not args.base and git.inside_work_tree(repo))
     if (args.base or args.staged) and not in_repo:
@@ -355,9 +356,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         blobs: Any = None
         policy_rev: str | None = None
         head: str | None = None
-        if revs is not None:
-            base, head, fork = revs
-            raw = git.diff_range(base, head, cwd=repo)
+        if change is not None:
+            (base, head, fork), raw = change
             assert reader is not None
             blobs = git.GitBlobs(reader, fork, head)
             policy_rev = base

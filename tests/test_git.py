@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from reviewer import git
 from tests.conftest import Repo
 
@@ -37,3 +41,31 @@ def test_blob_sources_read_both_sides_at_once(repo: Repo) -> None:
         by_id = git.ObjectBlobs(reader, {("old", "a.txt"): blob_id, ("new", "a.txt"): "HEAD"})
         # a blob id is read; anything that is not hex is never sent as a revision expression
         assert by_id.get_many([("old", "a.txt"), ("new", "a.txt")]) == [b"old\n", None]
+
+
+def test_pr_change_is_pr_range_and_its_diff_side_by_side(repo: Repo, tmp_path: Path) -> None:
+    repo.write("a.txt", "one\n")
+    repo.commit("init")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("a.txt", "two\n")
+    repo.write("b.txt", "new\n")
+    repo.commit("change")
+    repo.git("checkout", "-q", "main")
+    repo.write("c.txt", "main moved on\n")
+    repo.commit("later on main")
+
+    got = git.pr_change("main", "feature", cwd=repo.path)
+    assert got is not None
+    revs, raw = got
+    assert revs == git.pr_range("main", "feature", cwd=repo.path)
+    assert raw == git.diff_range(revs[0], revs[1], cwd=repo.path)
+    assert b"b/b.txt" in raw and b"c.txt" not in raw  # three dots: not what main did since
+
+    with pytest.raises(git.GitError, match="unknown revision 'nope'"):
+        git.pr_change("main", "nope", cwd=repo.path)
+    with pytest.raises(git.GitError, match="not a revision"):
+        git.pr_change("--output=written", "HEAD", cwd=repo.path)
+    assert not (repo.path / "written").exists()  # never handed to git as an option
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    assert git.pr_change("main", "HEAD", cwd=outside) is None
