@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 
@@ -76,6 +75,8 @@ def count_references(
     names = changed_public_names(scope)
     if not names:
         return {}
+    import json  # here, not at the top: json's import compiles patterns, 1 ms of every cold start
+
     shorts = sorted(names)[:limit]
     tree = git.run(["rev-parse", f"{rev}^{{tree}}"], cwd=cwd, check=False).decode().strip() or rev
     key = short_hash("\0".join([tree, *shorts]).encode(), 12)

@@ -431,6 +431,7 @@ def test_an_offline_review_imports_nothing_it_does_not_need(tmp_path: Path) -> N
         "github",
         "tempfile",
         "hashlib",
+        "json",
     ]
     script = (
         "import sys, io\n"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from ..models import Review
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
@@ -141,6 +139,8 @@ def pretty(data: object) -> str:
     try:
         _write(data, "\n", out)
     except _NotPlain:  # keys that are not strings: json's own rules for them
+        import json
+
         return json.dumps(data, indent=2, ensure_ascii=False)
     return "".join(out)
 
@@ -149,7 +149,21 @@ class _NotPlain(Exception):
     pass
 
 
-_escape = json.encoder.encode_basestring  # the C function when the accelerator is present
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (_INFINITY, -_INFINITY):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+_INFINITY = float("inf")
+
+
+try:  # json.encoder's own escaper, without importing json (its decoder compiles patterns)
+    from _json import encode_basestring as _escape
+except ImportError:  # pragma: no cover - Pythons without the accelerator
+    from json.encoder import py_encode_basestring as _escape
 
 
 def _write(obj: object, newline: str, out: list[str]) -> None:
@@ -190,5 +204,9 @@ def _write(obj: object, newline: str, out: list[str]) -> None:
         out.append("false")
     elif kind is int:
         out.append(int.__repr__(obj))
-    else:  # floats (NaN, Infinity), subclasses, anything json.dumps knows or refuses
+    elif kind is float:
+        out.append(_float(obj))  # type: ignore[arg-type]
+    else:  # subclasses, anything json.dumps knows or refuses
+        import json
+
         out.append(json.dumps(obj, indent=2, ensure_ascii=False).replace("\n", newline))
