@@ -6,7 +6,9 @@
    git repository, wall time per run vs a bare `python -c pass` (goal: <= 8x). The commands take
    turns, and the median, the fastest run and the CPU time are printed: on a shared VM the same
    command varies by up to 2x. For a deterministic before/after, count instructions instead:
-   `valgrind --tool=callgrind --callgrind-out-file=/dev/null python -m reviewer review ...`;
+   `valgrind --tool=callgrind --callgrind-out-file=/dev/null python -m reviewer review ...`
+   (it prints one count per process: a small diff in several languages is scoped by a forked
+   child too, and the parent's count is the one on the critical path);
 2. a large diff (about 8,000 files / 140,000 changed lines, built by concatenating the bench's diffs
    under renamed paths): wall time and peak RSS of `reviewer review --diff big.diff --format json`
    (goals: <= 10 s, <= 1 GB), time at 1/4, 1/2 and all of it (linear growth), and the time tree-sitter
