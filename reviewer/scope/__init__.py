@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sys
@@ -59,7 +60,9 @@ def start_scope(
     if workers <= 1 and jobs is None and _can_fork():
         halves = _halves(files)
         if halves is not None:
-            job.fork(*halves)
+            # no process or pipe to spare (limits, a sandbox): one process then
+            with contextlib.suppress(OSError):
+                job.fork(*halves)
     return job
 
 
@@ -82,7 +85,12 @@ class ScopeJob:
         """A child scopes ``theirs`` and sends the result back through a pipe (``marshal``:
         ``pickle`` would be 2 ms more to import)."""
         read_fd, write_fd = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            raise
         if pid == 0:  # the child: never returns into the caller
             status = 1
             try:

@@ -233,3 +233,18 @@ def test_work_meanwhile_then_result_and_a_cancelled_child_is_reaped(
     # leaving without result(): the child is stopped and collected, nothing is left behind
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+def test_no_process_to_spare_means_one_process(
+    change: tuple[DictBlobs, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blobs, text = change
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(scope_mod, "_can_fork", lambda: True)
+    monkeypatch.setattr(os, "fork", refused)
+    before = len(os.listdir("/proc/self/fd"))
+    assert build_scope(parse_diff(text), blobs=blobs).files == _serial(text, blobs)
+    assert len(os.listdir("/proc/self/fd")) == before  # the pipe is not left open
