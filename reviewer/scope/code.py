@@ -232,8 +232,8 @@ def _range_start(node: Node, spec: CodeSpec) -> Node:
     return first
 
 
-def _signature_and_body(node: Node, spec: CodeSpec) -> tuple[str, str]:
-    """The header up to the body (comments left out) and the body text."""
+def _signature_and_body(node: Node, spec: CodeSpec, with_body: bool = True) -> tuple[str, str]:
+    """The header up to the body (comments left out) and the body text (only ``with_body``)."""
     body = None
     for f in spec.body_fields:
         body = node.child_by_field_name(f)
@@ -251,11 +251,12 @@ def _signature_and_body(node: Node, spec: CodeSpec) -> tuple[str, str]:
     start = node.start_byte
     raw = node.text or b""
     cut = body.start_byte - start
-    body_text = raw[cut : body.end_byte - start].decode("utf-8", "replace")
+    head = raw[:cut]
+    body_text = raw[cut : body.end_byte - start].decode("utf-8", "replace") if with_body else ""
     children = node.children
     if not any("comment" in c.type for c in children if c.start_byte < body.start_byte):
         # only whitespace lies between a node's children, and the signature drops whitespace
-        return "".join(raw[:cut].decode("utf-8", "replace").split()), body_text
+        return "".join(head.decode("utf-8", "replace").split()), body_text
     parts = []
     for child in children:
         if child.start_byte >= body.start_byte:
@@ -299,7 +300,10 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
             head_row = name_node.start_point[0]
             virtual = seg.line_of(head_row) is None
             head_line = seg.clamp_line(head_row)
-            signature, body = _signature_and_body(node, spec)
+            # only a definition whose header changed can be added, deleted or renamed: its body
+            # is digested to pair a rename
+            hashed = not virtual and head_line in changed
+            signature, body = _signature_and_body(node, spec, hashed)
             public: bool | None
             if local:
                 public = False
@@ -315,8 +319,7 @@ def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition
                     end=seg.clamp_line(node.end_point[0]),
                     head=seg.clamp_line(head_row),
                     signature="" if virtual else signature,
-                    # only a definition whose header changed can be added, deleted or renamed
-                    digest=digest(body) if not virtual and head_line in changed else "",
+                    digest=digest(body) if hashed else "",
                     public=public,
                     virtual=virtual,
                 )
