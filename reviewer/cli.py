@@ -342,17 +342,18 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from .intent import parse_intent
 
     repo: str | None = args.repo or None
-    change = git.pr_change(args.base, args.head or "HEAD", cwd=repo) if args.base else None
-    revs = change[0] if change is not None else None
-    # a diff file is also read whole when the repository here holds its blobs
-    in_repo = revs is not None or (not args.base and git.inside_work_tree(repo))
-    if (args.base or args.staged) and not in_repo:
-        raise UsageError(
-            f"{repo or os.getcwd()} is not inside a git work tree (needed for --base/--staged)"
-        )
-
-    reader = git.BlobReader(repo) if in_repo else None
+    # --base and --staged read blobs: git cat-file starts now, while rev-parse and diff answer
+    reader = git.BlobReader(repo) if args.base or args.staged else None
     try:
+        change = git.pr_change(args.base, args.head or "HEAD", cwd=repo) if args.base else None
+        # a diff file is also read whole when the repository here holds its blobs
+        in_repo = change is not None or (not args.base and git.inside_work_tree(repo))
+        if (args.base or args.staged) and not in_repo:
+            raise UsageError(
+                f"{repo or os.getcwd()} is not inside a git work tree (needed for --base/--staged)"
+            )
+        if reader is None and in_repo:
+            reader = git.BlobReader(repo)
         blobs: Any = None
         policy_rev: str | None = None
         head: str | None = None

@@ -283,15 +283,14 @@ class BlobReader:
 
     def close(self) -> None:
         proc = self._proc
-        if proc.poll() is None:
-            assert proc.stdin is not None
+        if proc.stdin is not None:  # also when git has exited already (not a repository)
             with contextlib.suppress(OSError):
                 proc.stdin.close()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()
 

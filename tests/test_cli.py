@@ -389,7 +389,8 @@ def test_a_reader_that_goes_away_is_not_an_error() -> None:
     )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # like `| head -c 0`: gone before the review writes a byte
-    err = proc.stderr.read()
+    with proc.stderr:
+        err = proc.stderr.read()
     assert proc.wait() in (0, 1), err
     assert b"Traceback" not in err and b"Exception ignored" not in err
 

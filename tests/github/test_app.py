@@ -242,3 +242,5 @@ def test_serve_runs_under_uvicorn(app_key: tuple[str, str], tmp_path: Any) -> No
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        assert proc.stderr is not None
+        proc.stderr.close()
