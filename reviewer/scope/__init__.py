@@ -185,6 +185,9 @@ FORK_MIN_WORK = 150
 #: the one-time cost of a language in a process (grammar, query compilation, analyzer import),
 #: in changed lines: about 5 ms each
 FIRST_USE = 50
+#: what this process does while the child works (read the intent and the policy, import the
+#: review), in changed lines
+PARENT_WORK = 70
 
 
 def _can_fork() -> bool:
@@ -201,30 +204,51 @@ def _can_fork() -> bool:
 
 
 def _halves(files: tuple[FileDiff, ...]) -> tuple[list[int], list[int]] | None:
-    """Split the files of a small diff in two sides of about equal work, one language on one side
-    only (its grammar and queries are then loaded once): ``(lighter, heavier)``, the heavier for
-    the child, as this process has other work to do meanwhile. ``None`` when it does not pay.
+    """Split the files of a small diff in two sides of about equal work: ``(this process's, the
+    child's)``. ``None`` when it does not pay.
 
-    Work is the number of changed lines: in whole-file mode parsing grows with the file too, but
-    the per-symbol work over the changed lines is most of the time."""
+    Work is the number of changed lines, plus ``FIRST_USE`` for each language a side loads: in
+    whole-file mode parsing grows with the file too, but the per-symbol work over the changed
+    lines is most of the time. This process starts ``PARENT_WORK`` behind: it reads the intent
+    and the policy meanwhile. Languages go to a side whole, the largest first, so that no grammar
+    and query is loaded twice; then the files of one language may be shared out, when loading
+    it on both sides still evens the work (a diff in one language, above all)."""
     groups: dict[str, list[int]] = {}
     work: dict[str, int] = {}
     for i, fd in enumerate(files):
         key = language_of(fd.path)
         groups.setdefault(key, []).append(i)
         work[key] = work.get(key, FIRST_USE) + fd.additions + fd.deletions
-    if len(groups) < 2:
-        return None
     sides: tuple[list[int], list[int]] = ([], [])
-    loads = [0, 0]
+    loads = [PARENT_WORK, 0]
+    placed: tuple[list[str], list[str]] = ([], [])
     for key in sorted(groups, key=lambda k: (-work[k], k)):
-        lighter = 0 if loads[0] <= loads[1] else 1
-        sides[lighter].extend(groups[key])
-        loads[lighter] += work[key]
-    if min(loads) < FORK_MIN_WORK:
+        side = 0 if loads[0] <= loads[1] else 1
+        sides[side].extend(groups[key])
+        loads[side] += work[key]
+        placed[side].append(key)
+    heavy = 0 if loads[0] >= loads[1] else 1
+    light = 1 - heavy
+    shared = next((k for k in placed[heavy] if len(groups[k]) > 1), None)
+    if shared is not None:
+        # move the language's files one by one while that lowers the larger side
+        order = sorted(groups[shared], key=lambda i: -(files[i].additions + files[i].deletions))
+        best = max(loads)
+        moved: list[int] = []
+        for i in order[:-1]:
+            lines = files[i].additions + files[i].deletions
+            heavy_load = loads[heavy] - lines
+            light_load = loads[light] + lines + (FIRST_USE if not moved else 0)
+            if max(heavy_load, light_load) >= best:
+                break
+            moved.append(i)
+            loads[heavy], loads[light], best = heavy_load, light_load, max(heavy_load, light_load)
+        for i in moved:
+            sides[heavy].remove(i)
+            sides[light].append(i)
+    if min(loads[0] - PARENT_WORK, loads[1]) < FORK_MIN_WORK:
         return None
-    lighter, heavier = (0, 1) if loads[0] <= loads[1] else (1, 0)
-    return sorted(sides[lighter]), sorted(sides[heavier])
+    return sorted(sides[0]), sorted(sides[1])
 
 
 def _reap(pid: int) -> None:

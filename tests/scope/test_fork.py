@@ -13,6 +13,7 @@ from reviewer.models import FileDiff, FileScope, Signal, Symbol
 from reviewer.scope import (
     FIRST_USE,
     FORK_MIN_WORK,
+    PARENT_WORK,
     ScopeJob,
     _can_fork,
     _from_wire,
@@ -86,16 +87,38 @@ def test_halves_keep_a_language_on_one_side_and_balance_the_work(
     assert work[0] <= work[1] + FIRST_USE
 
 
-def test_no_split_for_one_language_or_little_work() -> None:
+def test_one_language_is_shared_out_when_it_is_most_of_the_work() -> None:
     _, _, text = _change(30)
-    py_only = parse_diff(text).files
-    py_only = tuple(fd for fd in py_only if fd.path.endswith(".py"))
-    assert _halves(py_only) is None
+    py_only = tuple(fd for fd in parse_diff(text).files if fd.path.endswith(".py"))
+    halves = _halves(py_only)
+    assert halves == ([0], [1])  # both sides load Python: still half the wall time
+
+
+def test_no_split_for_little_work() -> None:
     _, _, small = _change(2)
     files = parse_diff(small).files
     work = sum(fd.additions + fd.deletions for fd in files) + FIRST_USE * 3
     assert work < 2 * FORK_MIN_WORK
     assert _halves(files) is None
+
+
+def test_this_process_takes_less_as_it_has_other_work_meanwhile() -> None:
+    # ten files of one language, forty changed lines each: four here, six in the child
+    diff = "".join(
+        git_diff(
+            f"m{i}.py",
+            "".join(f"x{j} = {j}\n" for j in range(20)),
+            "".join(f"x{j} = {j + 1}\n" for j in range(20)),
+        )
+        for i in range(10)
+    )
+    files = parse_diff(diff).files
+    assert all(fd.additions + fd.deletions == 40 for fd in files)
+    halves = _halves(files)
+    assert halves is not None
+    mine, theirs = halves
+    assert (len(mine), len(theirs)) == (4, 6)
+    assert PARENT_WORK + FIRST_USE + 40 * len(mine) <= FIRST_USE + 40 * len(theirs) + 40
 
 
 def test_forked_scope_equals_one_process(change: tuple[DictBlobs, str]) -> None:
