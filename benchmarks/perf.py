@@ -3,7 +3,8 @@
     python benchmarks/perf.py [--bench ../shared/bench/dev.jsonl] [--runs 15] [--files 8000]
 
 1. cold start: `reviewer review` on a typical change (10 files, a few hundred changed lines) in a real
-   git repository, wall time per run vs a bare `python -c pass` (goal: <= 8x). The commands take
+   git repository, wall time per run vs a bare `python -c pass` (goal: <= 8x); also the same change
+   from a diff file, a change in one language, and the typical change kept in one process. The commands take
    turns, and the median, the fastest run and the CPU time are printed: on a shared VM the same
    command varies by up to 2x. For a deterministic before/after, count instructions instead:
    `valgrind --tool=callgrind --callgrind-out-file=/dev/null python -m reviewer review ...`
@@ -133,6 +134,31 @@ def typical_repo(root: Path) -> Path:
     return repo
 
 
+def one_language_repo(root: Path) -> Path:
+    """A repository whose HEAD changes 10 Python files by 40 lines each: no language to split by."""
+    repo = root / "one-language"
+    repo.mkdir()
+    files = {
+        f"src/svc{i}/handlers.py": "".join(
+            f"def handler_{j}(request):\n    value = request.get('k{j}')\n    return value * {j}\n\n\n"
+            for j in range(20)
+        )
+        for i in range(10)
+    }
+    for path, text in files.items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(text)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "init")
+    for path, text in files.items():
+        (repo / path).write_text(text.replace("return value", "return int(value)"))
+    _git(
+        repo, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qam", "Parse handler values"
+    )
+    return repo
+
+
 def big_diff(bench: Path, files_goal: int) -> tuple[str, int, int]:
     cases = [json.loads(line) for line in bench.read_text().splitlines() if line.strip()]
     parts: list[str] = []
@@ -231,16 +257,16 @@ def main() -> int:
                 check=True,
             ).stdout
         )
+        one = one_language_repo(Path(tmp))
         review = [*reviewer_cmd(), "review", "--format", "json"]
-        base, cold, cold_diff = _interleaved(
+        pr_like = [*review, "--base", "HEAD~1", "--intent", "Tune handlers and replicas"]
+        base, cold, cold_diff, cold_one, cold_serial = _interleaved(
             [
                 ([sys.executable, "-c", "pass"], None, None),
-                (
-                    [*review, "--base", "HEAD~1", "--intent", "Tune handlers and replicas"],
-                    repo,
-                    env,
-                ),
+                (pr_like, repo, env),
                 ([*review, "--diff", str(patch), "--intent", "Tune handlers"], Path(tmp), env),
+                (pr_like, one, env),
+                (pr_like, repo, {**env, "REVIEWER_JOBS": "1"}),
             ],
             args.runs,
         )
@@ -254,6 +280,8 @@ def main() -> int:
                 cold,
             ),
             ("cold review of the same change from a diff file (hunk mode)", cold_diff),
+            ("cold review of a one-language change (10 Python files, 400 changed lines)", cold_one),
+            ("cold review of the typical change in one process (REVIEWER_JOBS=1)", cold_serial),
         ):
             print(
                 f"{label}: {t.median * 1000:.0f} ms median, ratio {t.median / base.median:.1f}x "

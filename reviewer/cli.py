@@ -339,7 +339,6 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
     from . import git
     from .diff import decode, parse_diff
-    from .intent import parse_intent
 
     repo: str | None = args.repo or None
     # --base and --staged read blobs: git cat-file starts now, while rev-parse and diff answer
@@ -385,6 +384,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         # a small diff in several languages: a forked child starts on half of it now, while this
         # process reads the intent and the policy
         with start_scope(diff, blobs=blobs) as job:
+            from .intent import parse_intent
+
             intent_text, title, source = _intent_text(args, repo)
             intent = parse_intent(intent_text, source=source, title=title)
             config = _load_config(args.config, repo=repo, rev=policy_rev, reader=reader)
