@@ -141,7 +141,8 @@ class _Builder:
         self.hunks: list[Hunk] = []
         self.problems: list[str] = []
 
-    def build(self) -> FileDiff | None:
+    def build(self, undecodable: bool = True) -> FileDiff | None:
+        """The FileDiff; ``undecodable=False`` when the whole diff is known to be valid UTF-8."""
         old, new = self.old, self.new
         if old is None and new is None:
             return None
@@ -162,8 +163,9 @@ class _Builder:
         else:
             path, old_path = (new if new and new != _DEV_NULL else old or ""), None
         problems = self.problems
-        if _SURROGATES_RE.search(path) or any(
-            _SURROGATES_RE.search(line) for h in self.hunks for line in h.lines
+        if undecodable and (
+            _SURROGATES_RE.search(path)
+            or any(_SURROGATES_RE.search(line) for h in self.hunks for line in h.lines)
         ):
             problems.append("contains bytes that are not UTF-8 (shown as U+FFFD)")
             path = _SURROGATES_RE.sub("\ufffd", path)
@@ -205,11 +207,13 @@ def parse_diff(text: str) -> Diff:
     files: list[FileDiff] = []
     cur: _Builder | None = None
     orphan_hunks = 0
+    # one search of the whole text instead of one per line of every file
+    undecodable = _SURROGATES_RE.search(text) is not None
 
     def finish() -> None:
         nonlocal cur
         if cur is not None:
-            built = cur.build()
+            built = cur.build(undecodable)
             if built is not None:
                 files.append(built)
         cur = None
