@@ -121,6 +121,17 @@ def test_non_utf8_bytes_are_kept_and_reported() -> None:
     assert any("UTF-8" in p for p in fd.problems)
 
 
+def test_only_the_file_with_undecodable_bytes_is_reported() -> None:
+    raw = (
+        b"diff --git a/ok.txt b/ok.txt\n--- a/ok.txt\n+++ b/ok.txt\n@@ -1 +1 @@\n-a\n+b\n"
+        b"diff --git a/l.txt b/l.txt\n--- a/l.txt\n+++ b/l.txt\n@@ -1 +1 @@\n-caf\xe9\n+cafe\n"
+        b"diff --git a/ok2.txt b/ok2.txt\n--- a/ok2.txt\n+++ b/ok2.txt\n@@ -1 +1 @@\n-c\n+d\n"
+    )
+    ok, bad, ok2 = parse_diff(decode(raw)).files
+    assert ok.problems == ok2.problems == ()
+    assert any("UTF-8" in p for p in bad.problems)
+
+
 def test_truncated_hunk_keeps_every_file_and_says_so() -> None:
     text = (
         "diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1,5 +1,5 @@\n-x\n+y\n"
