@@ -17,7 +17,7 @@ from .registry import analyzers_for
 
 #: tests set REVIEWER_STRICT=1 so that an analyzer bug fails loudly instead of becoming a note
 STRICT = os.environ.get("REVIEWER_STRICT") == "1"
-#: REVIEWER_JOBS=1 keeps everything in one process (debugging, profiling)
+#: REVIEWER_JOBS=1 keeps everything in one process (debugging, profiling, no fork allowed)
 STRICT_SERIAL = os.environ.get("REVIEWER_JOBS") == "1"
 
 
@@ -46,12 +46,12 @@ def start_scope(
 ) -> ScopeJob:
     """Start scoping ``diff``; :meth:`ScopeJob.result` finishes it.
 
-    A large diff is split over a pool of worker processes. A small one in several languages is
-    split in two: a forked child starts on the heavier half at once, so the caller can do other
-    work (parse the intent, load the policy) before ``result()`` scopes the lighter half here and
-    collects the child's. Workers are forked (Linux) so that they inherit the loaded grammars;
-    whole-file contents are read first, in one pipelined exchange with git, because the git
-    reader cannot be shared with forks. ``jobs=1`` keeps everything in this process.
+    A large diff is split over a pool of worker processes. A small one with enough work is split
+    in two (see :func:`_halves`): a forked child starts on its side at once, so the caller can do
+    other work (read the intent, load the policy) before ``result()`` scopes this process's side
+    and collects the child's. Workers are forked (Linux) so that they inherit the loaded
+    grammars; whole-file contents are read first, in one pipelined exchange with git, because
+    the git reader cannot be shared with forks. ``jobs=1`` keeps everything in this process.
     """
     files = diff.files
     workers = _workers(len(files), jobs)
