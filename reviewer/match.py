@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
+from functools import lru_cache
 
 from . import models as m
 from .models import Diff, FileDiff, FileScope, Hunk, Intent, Scope, Signal
@@ -222,19 +223,26 @@ def _is_stop(word: str) -> bool:
     return is_stop(word)
 
 
+@lru_cache(maxsize=50_000)
+def _name_terms(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A symbol name's terms, and the specific ones (no generic word, no dotted path, > 2
+    letters); cached, as the same names recur across the files of a change (methods, handlers)."""
+    terms = frozenset(term_set(name))
+    return terms, frozenset(t for t in terms if t not in GENERIC and "." not in t and len(t) > 2)
+
+
 def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
     ev = Evidence()
     for p in {fs.path, fs.old_path} - {None}:
         assert p is not None
         ev.path_terms |= _path_terms(p)
     for sym in fs.symbols[:200]:
-        terms = term_set(sym.name)
+        terms, specific = _name_terms(sym.name)
         ev.symbol_terms |= terms
-        specific = frozenset(t for t in terms if t not in GENERIC and "." not in t and len(t) > 2)
         if specific and sym.kind not in ("statement", "section", "file"):
             ev.symbol_names.append(specific)
         if sym.old_name:
-            ev.symbol_terms |= term_set(sym.old_name)
+            ev.symbol_terms |= _name_terms(sym.old_name)[0]
     changed: list[str] = []
     context: list[str] = []
     for h in fd.hunks:
