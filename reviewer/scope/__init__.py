@@ -8,9 +8,9 @@ import os
 import sys
 from collections.abc import Iterable
 
-from ..models import Diff, FileDiff, FileScope, Scope, Side, Signal, Symbol
+from ..models import Diff, FileDiff, FileScope, Hunk, Scope, Side, Signal, Symbol
 from ..paths import language_of, role_of
-from ..record import fields
+from ..record import fields, replace
 from ..rx import lazy
 from .engine import FileContext, squash
 from .registry import analyzers_for
@@ -110,7 +110,7 @@ class ScopeJob:
         is scoped here too, so an analyzer error surfaces here, as in one process."""
         files, source = self._files, self._source
         if self._workers > 1:
-            return Scope(files=_pooled(files, source, self._workers))
+            return _whole(_pooled(files, source, self._workers), files)
         out = {i: scope_file(files[i], source) for i in self._mine}
         if self._pid is not None and self._pipe is not None:
             pid, pipe = self._pid, self._pipe
@@ -125,10 +125,9 @@ class ScopeJob:
             scoped = _read_wire(data) if status == 0 else None
             if scoped is not None and len(scoped) == len(self._theirs):
                 out.update(zip(self._theirs, scoped, strict=True))
-        return Scope(
-            files=tuple(
-                out[i] if i in out else scope_file(files[i], source) for i in range(len(files))
-            )
+        return _whole(
+            tuple(out[i] if i in out else scope_file(files[i], source) for i in range(len(files))),
+            files,
         )
 
     def cancel(self) -> None:
@@ -145,6 +144,16 @@ class ScopeJob:
 
     def __exit__(self, *exc: object) -> None:
         self.cancel()
+
+
+def _whole(files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...]) -> Scope:
+    """The scope of the whole change, from its files' scopes: what no single file can tell (a
+    Terraform resource that moves between two files of its module) is settled here."""
+    if any(fs.language == "hcl" for fs in files):
+        from .tf_module import relate
+
+        files = relate(files, diffs)
+    return Scope(files=files)
 
 
 def _pooled(
@@ -324,6 +333,15 @@ def _prefetch(files: tuple[FileDiff, ...], blobs: BlobSource) -> BlobSource:
     return _Prefetched(dict(zip(keys, values, strict=True)))
 
 
+def _as_added(fd: FileDiff, text: str) -> FileDiff:
+    """``fd`` as the diff of a new file holding ``text``."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    hunk = Hunk(0, 0, 1, len(lines), "", tuple("+" + line for line in lines))
+    return replace(fd, status="added", old_path=None, hunks=(hunk,), old_blob=None)
+
+
 def _decode(data: bytes | None) -> str | None:
     if data is None:
         return None
@@ -372,7 +390,18 @@ def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
             old_src = _decode(blobs.get("old", fd.old_path or fd.path))
         if fd.status != "deleted":
             new_src = _decode(blobs.get("new", fd.path))
-    ctx = FileContext(fd, language=language, role=role, old_source=old_src, new_source=new_src)
+    analysed = fd
+    if fd.status == "copied" and fd.hunks:
+        # a copy is a new file: what it leaves out of its source is not deleted (the source
+        # keeps it, or its own diff says otherwise), so it is read as added, whole when possible
+        if new_src is not None:
+            analysed, old_src = _as_added(fd, new_src), None
+            notes.append(f"a copy of {fd.old_path}: everything in it is reviewed as new")
+        else:
+            notes.append(f"a copy of {fd.old_path}: what it leaves out of it is not a deletion")
+    ctx = FileContext(
+        analysed, language=language, role=role, old_source=old_src, new_source=new_src
+    )
 
     symbols: list[Symbol] = []
     signals: list[Signal] = []
@@ -390,6 +419,9 @@ def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
                     raise
                 ctx.note(f"could not analyse ({type(exc).__name__}); reviewed from its lines only")
                 continue
+            if analysed.status == "copied":  # hunks only: the old side is the source's
+                part.symbols[:] = [s for s in part.symbols if s.change != "deleted"]
+                part.signals[:] = [s for s in part.signals if s.side != "old"]
             symbols.extend(part.symbols)
             signals.extend(part.signals)
             ctx.notes.extend(n for n in part.notes if n not in ctx.notes)

@@ -1,0 +1,120 @@
+"""Terraform addresses belong to a module (a directory), not a file; and a copy deletes nothing.
+
+Real git repositories: the diffs are git's own, with its rename and copy detection, and every
+case is checked in both modes (whole files from git, and the hunks alone)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewer import git
+from reviewer.diff import decode, parse_diff
+from reviewer.models import FileScope
+from reviewer.scope import build_scope
+from tests.conftest import Repo
+
+BUCKET = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n'
+DB = (
+    'resource "aws_db_instance" "db" {\n  engine            = "postgres"\n'
+    '  instance_class    = "db.t3.micro"\n  allocated_storage = 20\n}\n'
+)
+
+
+def _scopes(repo: Repo, mode: str) -> dict[str, FileScope]:
+    base, head, fork = git.pr_range("HEAD~1", "HEAD", cwd=repo.path) or ("", "", "")
+    diff = parse_diff(decode(git.diff_range(base, head, cwd=repo.path)))
+    if mode == "full":
+        with git.BlobReader(repo.path) as reader:
+            scope = build_scope(diff, blobs=git.GitBlobs(reader, fork, head), jobs=1)
+    else:
+        scope = build_scope(diff, jobs=1)
+    return {fs.path: fs for fs in scope.files}
+
+
+def _codes(fs: FileScope) -> set[str]:
+    return {s.code for s in fs.signals}
+
+
+@pytest.mark.parametrize("mode", ["full", "hunks"])
+def test_a_resource_moved_to_another_file_of_its_module_is_not_destroyed(
+    repo: Repo, mode: str
+) -> None:
+    repo.write("infra/main.tf", BUCKET + "\n" + DB)
+    repo.commit("init")
+    repo.write("infra/main.tf", BUCKET)
+    repo.write("infra/database.tf", DB)  # git sees a copy of main.tf
+    repo.commit("split main.tf")
+    scopes = _scopes(repo, mode)
+    main, database = scopes["infra/main.tf"], scopes["infra/database.tf"]
+    assert database.status == "copied"
+    assert "tf.resource_deleted" not in _codes(main) | _codes(database)
+    assert any("moves to infra/database.tf" in n for n in main.notes), main.notes
+    # the copy leaves the bucket out of main.tf's text: that is no deletion either
+    assert not [s for s in database.symbols if s.change == "deleted"]
+    if mode == "full":
+        assert [(s.name, s.change) for s in database.symbols] == [("aws_db_instance.db", "added")]
+
+
+@pytest.mark.parametrize("mode", ["full", "hunks"])
+def test_a_resource_moved_to_another_module_is_still_destroyed(repo: Repo, mode: str) -> None:
+    repo.write("infra/main.tf", BUCKET + "\n" + DB)
+    repo.commit("init")
+    repo.write("infra/main.tf", BUCKET)
+    repo.write("modules/db/main.tf", DB)
+    repo.commit("move the database into a module")
+    scopes = _scopes(repo, mode)
+    assert "tf.resource_deleted" in _codes(scopes["infra/main.tf"])
+
+
+@pytest.mark.parametrize("mode", ["full", "hunks"])
+def test_a_moved_block_in_another_file_carries_the_state(repo: Repo, mode: str) -> None:
+    repo.write("infra/main.tf", BUCKET + "\n" + DB)
+    repo.write("infra/versions.tf", 'terraform {\n  required_version = ">= 1.5"\n}\n')
+    repo.commit("init")
+    repo.write("infra/main.tf", BUCKET)
+    repo.write(
+        "infra/versions.tf",
+        'terraform {\n  required_version = ">= 1.5"\n}\n\n'
+        "moved {\n  from = aws_db_instance.db\n  to   = module.db.aws_db_instance.this\n}\n",
+    )
+    repo.write("infra/db.tf", 'module "db" {\n  source = "./modules/db"\n  size   = "small"\n}\n')
+    repo.commit("the database becomes a module, its state moved")
+    scopes = _scopes(repo, mode)
+    main = scopes["infra/main.tf"]
+    assert "tf.resource_deleted" not in _codes(main)
+    assert any("a `moved` block in infra/versions.tf" in n for n in main.notes), main.notes
+    # the moved block itself is still a state change to review
+    assert "tf.state_move" in _codes(scopes["infra/versions.tf"])
+
+
+def test_a_moved_block_in_another_module_does_not_count(repo: Repo) -> None:
+    repo.write("infra/main.tf", BUCKET + "\n" + DB)
+    repo.commit("init")
+    repo.write("infra/main.tf", BUCKET)
+    repo.write(
+        "other/moves.tf", "moved {\n  from = aws_db_instance.db\n  to   = aws_db_instance.x\n}\n"
+    )
+    repo.commit("a moved block elsewhere")
+    assert "tf.resource_deleted" in _codes(_scopes(repo, "full")["infra/main.tf"])
+
+
+@pytest.mark.parametrize("mode", ["full", "hunks"])
+def test_a_copied_code_file_removes_no_public_api(repo: Repo, mode: str) -> None:
+    source = "".join(f"def handler_{i}(request):\n    return {i}\n\n\n" for i in range(12))
+    repo.write("app/handlers.py", source)
+    repo.commit("init")
+    repo.write("app/handlers.py", source.replace("return 0", "return -1"))
+    # a copy that keeps most of the source and drops its last two functions
+    repo.write(
+        "app/copy.py",
+        source.replace("def handler_10(request):\n    return 10\n\n\n", "").replace(
+            "def handler_11(request):\n    return 11\n\n\n", ""
+        ),
+    )
+    repo.commit("copy the handlers")
+    scopes = _scopes(repo, mode)
+    copy = scopes["app/copy.py"]
+    assert copy.status == "copied"
+    assert "code.public_removed" not in _codes(copy)
+    assert not [s for s in copy.symbols if s.change == "deleted"]
+    assert any("a copy of app/handlers.py" in n for n in copy.notes)
