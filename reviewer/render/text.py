@@ -74,7 +74,9 @@ def render(review: Review, *, color: bool = False, width: int = 80) -> str:
     ]
     if shown:
         out.append("")
-        out.append(c(f"Findings ({len(review.findings)}):", "bold"))
+        hidden = len(review.findings) - len(shown)
+        more = f", and {hidden} info in --format json" if hidden else ""
+        out.append(c(f"Findings ({len(shown)}{more}):", "bold"))
         for f in shown[:MAX_LISTED]:
             loc = f.path or ""
             if f.path and f.line:

@@ -6,6 +6,9 @@ the same change adds it to ``database.tf`` next to it (the usual "split main.tf"
 destruction: the address is the same, or its state moves. :func:`relate` reads the scopes of a
 whole change by directory and turns those deletion signals into a note on the file.
 
+The other way round, a file renamed into another directory changes module with everything it
+declares, even without a changed line: its resources get new addresses. That is a signal.
+
 git's copy detection often calls the new file a copy of the old one. With whole files, a copy is
 read as a new file (its resources are added); from the hunks alone, a copy keeps every line of
 its source that its hunks do not remove, so a deletion whose line a copy keeps is a move too.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..models import FileDiff, FileScope
+from ..models import REPLACEMENT, FileDiff, FileScope, Signal
 from ..record import replace
 
 #: the signals that say Terraform destroys an address
@@ -48,11 +51,11 @@ def relate(files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...]) -> tuple[F
                 added.setdefault((module, sym.name), fs.path)
             elif sym.kind == "moved" and sym.change != "deleted" and sym.name.startswith("moved."):
                 moved.setdefault((module, sym.name.removeprefix("moved.")), fs.path)
-    if not added and not moved and not copies:
-        return files
     out: list[FileScope] = []
     for fs in files:
         module = _module_of(fs)
+        if module is not None and fs.status == "renamed" and fs.old_path:
+            fs = _changes_module(fs, module)
         if module is None or not any(s.code in _DESTROYS for s in fs.signals):
             out.append(fs)
             continue
@@ -85,3 +88,23 @@ def relate(files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...]) -> tuple[F
                 kept.append(sig)
         out.append(replace(fs, signals=tuple(kept), notes=tuple(dict.fromkeys(notes))))
     return tuple(out)
+
+
+def _changes_module(fs: FileScope, module: str) -> FileScope:
+    """A signal on a Terraform file renamed into another directory."""
+    assert fs.old_path is not None
+    before = posixpath.dirname(fs.old_path)
+    if before == module:
+        return fs
+    signal = Signal(
+        REPLACEMENT,
+        "tf.module_changed",
+        f"moves `{posixpath.basename(fs.old_path)}` from module `{before or '.'}` to "
+        f"`{module or '.'}`: what it declares gets new addresses, so Terraform destroys it there "
+        "and creates it here, unless the whole module moves or its state is moved",
+        None,
+        "new",
+        None,
+        "high",
+    )
+    return replace(fs, signals=(*fs.signals, signal))

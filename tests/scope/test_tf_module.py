@@ -118,3 +118,35 @@ def test_a_copied_code_file_removes_no_public_api(repo: Repo, mode: str) -> None
     assert "code.public_removed" not in _codes(copy)
     assert not [s for s in copy.symbols if s.change == "deleted"]
     assert any("a copy of app/handlers.py" in n for n in copy.notes)
+
+
+@pytest.mark.parametrize("mode", ["full", "hunks"])
+def test_a_file_renamed_into_another_module_changes_its_addresses(repo: Repo, mode: str) -> None:
+    repo.write("envs/prod/db.tf", DB)
+    repo.write("envs/prod/main.tf", BUCKET)
+    repo.write(
+        "envs/prod/network.tf", 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+    )
+    repo.commit("init")
+    (repo.path / "envs" / "staging").mkdir()
+    repo.git("mv", "envs/prod/db.tf", "envs/staging/db.tf")  # not a changed line
+    repo.git("mv", "envs/prod/network.tf", "envs/prod/vpc.tf")  # same module: nothing moves
+    repo.commit("move the database to staging")
+    scopes = _scopes(repo, mode)
+    moved, renamed = scopes["envs/staging/db.tf"], scopes["envs/prod/vpc.tf"]
+    assert moved.status == renamed.status == "renamed"
+    (signal,) = [s for s in moved.signals if s.code == "tf.module_changed"]
+    assert signal.kind == "replacement" and signal.severity == "high"
+    assert "`envs/prod` to `envs/staging`" in signal.detail
+    assert "tf.module_changed" not in _codes(renamed)
+
+
+def test_renaming_tfvars_or_other_files_is_not_a_module_change(repo: Repo) -> None:
+    repo.write("envs/prod/prod.tfvars", 'region = "eu-west-1"\n')
+    repo.write("envs/prod/README.md", "# prod\n")
+    repo.commit("init")
+    (repo.path / "envs" / "staging").mkdir()
+    repo.git("mv", "envs/prod/prod.tfvars", "envs/staging/staging.tfvars")
+    repo.git("mv", "envs/prod/README.md", "envs/staging/README.md")
+    repo.commit("move")
+    assert all("tf.module_changed" not in _codes(fs) for fs in _scopes(repo, "full").values())
