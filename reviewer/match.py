@@ -479,7 +479,8 @@ def _explain_file(
     if (
         not explained
         and fs.cosmetic
-        and _cosmetic_intent(intent, it)
+        # blocks that only move within their module are what a refactor is
+        and (_cosmetic_intent(intent, it) or (fs.cosmetic == "moved" and intent.type == "refactor"))
         and (
             "typo" not in intent.size_words
             or fs.cosmetic in ("whitespace", "spelling")
@@ -487,9 +488,10 @@ def _explain_file(
         )
     ):
         explained = True
-        reasons.append(
-            f"{fs.cosmetic}-only change under a {' / '.join(intent.size_words) or 'docs'} intent"
+        kind = " / ".join(intent.size_words) or (
+            "refactor" if intent.type == "refactor" else "docs"
         )
+        reasons.append(f"{fs.cosmetic}-only change under a {kind} intent")
     return FileMatch(explained, tuple(reasons), score)
 
 

@@ -452,3 +452,26 @@ def test_an_offline_review_imports_nothing_it_does_not_need(tmp_path: Path) -> N
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split(maxsplit=1) == ["1", "[]\n"], proc.stdout
+
+
+def test_splitting_a_terraform_file_is_a_refactor_not_a_destruction(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bucket = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n'
+    db = 'resource "aws_db_instance" "db" {\n  engine = "postgres"\n  allocated_storage = 20\n}\n'
+    repo.write("infra/main.tf", bucket + "\n" + db)
+    repo.commit("init")
+    repo.write("infra/main.tf", bucket)
+    repo.write("infra/database.tf", db)
+    repo.commit("split")
+    monkeypatch.chdir(repo.path)
+    intent = "Move the database resource into its own file, no infrastructure change"
+    code, out, _ = run(capsys, "review", "--base", "HEAD~1", "--intent", intent, "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["verdict"] == "aligned", report["findings"]
+    assert report["blast_radius"]["level"] == "low"
+    # the same diff under an intent that says nothing of it is still drift
+    code, out, _ = run(
+        capsys, "review", "--base", "HEAD~1", "--intent", "Fix the README", "--format", "json"
+    )
+    assert json.loads(out)["verdict"] != "aligned"

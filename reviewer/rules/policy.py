@@ -61,7 +61,8 @@ def _constraints(ctx: Context) -> list[Finding]:
             if not rx.search(text):
                 continue
             if roles:
-                hits = [f for f in ctx.scope.files if f.role in roles]
+                # whitespace, comments, or Terraform blocks only moved within their module
+                hits = [f for f in ctx.scope.files if f.role in roles and not f.cosmetic]
             elif topic == "public API":
                 hits = [f for f in ctx.scope.files if "public_api" in f.change_kinds]
             else:

@@ -110,7 +110,7 @@ class ScopeJob:
         is scoped here too, so an analyzer error surfaces here, as in one process."""
         files, source = self._files, self._source
         if self._workers > 1:
-            return _whole(_pooled(files, source, self._workers), files)
+            return _whole(_pooled(files, source, self._workers), files, source)
         out = {i: scope_file(files[i], source) for i in self._mine}
         if self._pid is not None and self._pipe is not None:
             pid, pipe = self._pid, self._pipe
@@ -128,6 +128,7 @@ class ScopeJob:
         return _whole(
             tuple(out[i] if i in out else scope_file(files[i], source) for i in range(len(files))),
             files,
+            source,
         )
 
     def cancel(self) -> None:
@@ -146,13 +147,18 @@ class ScopeJob:
         self.cancel()
 
 
-def _whole(files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...]) -> Scope:
+def _whole(
+    files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...], source: BlobSource | None
+) -> Scope:
     """The scope of the whole change, from its files' scopes: what no single file can tell (a
     Terraform resource that moves between two files of its module) is settled here."""
     if any(fs.language == "hcl" for fs in files):
         from .tf_module import relate
 
-        files = relate(files, diffs)
+        def new_text(path: str) -> str | None:
+            return _decode(source.get("new", path)) if source is not None else None
+
+        files = relate(files, diffs, new_text)
     return Scope(files=files)
 
 

@@ -17,6 +17,8 @@ its source that its hunks do not remove, so a deletion whose line a copy keeps i
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
+from collections.abc import Callable
 
 from ..models import REPLACEMENT, FileDiff, FileScope, Signal
 from ..record import replace
@@ -32,9 +34,16 @@ def _module_of(fs: FileScope) -> str | None:
     return posixpath.dirname(fs.path)
 
 
-def relate(files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...]) -> tuple[FileScope, ...]:
+def relate(
+    files: tuple[FileScope, ...],
+    diffs: tuple[FileDiff, ...],
+    new_text: Callable[[str], str | None] = lambda path: None,
+) -> tuple[FileScope, ...]:
     """``files`` (the scopes of ``diffs``, in order) with the deletions that stay in their module
-    given back as notes."""
+    given back as notes; ``new_text(path)`` is a file's whole new text, when known.
+
+    A module whose changed lines only move (every line one file removes, another adds, and the
+    other way round) changes nothing Terraform reads: its files are ``cosmetic = "moved"``."""
     added: dict[tuple[str, str], str] = {}  # (module, address) -> the file that adds it
     moved: dict[tuple[str, str], str] = {}  # (module, `moved` source address) -> its file
     # copies read from their hunks alone: the lines of the source each one leaves out
@@ -51,11 +60,14 @@ def relate(files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...]) -> tuple[F
                 added.setdefault((module, sym.name), fs.path)
             elif sym.kind == "moved" and sym.change != "deleted" and sym.name.startswith("moved."):
                 moved.setdefault((module, sym.name.removeprefix("moved.")), fs.path)
+    still = _moved_only(files, diffs, new_text)
     out: list[FileScope] = []
     for fs in files:
         module = _module_of(fs)
         if module is not None and fs.status == "renamed" and fs.old_path:
             fs = _changes_module(fs, module)
+        if module in still and fs.cosmetic is None and not _keeps_signals(fs, added, moved):
+            fs = replace(fs, cosmetic="moved")
         if module is None or not any(s.code in _DESTROYS for s in fs.signals):
             out.append(fs)
             continue
@@ -88,6 +100,52 @@ def relate(files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...]) -> tuple[F
                 kept.append(sig)
         out.append(replace(fs, signals=tuple(kept), notes=tuple(dict.fromkeys(notes))))
     return tuple(out)
+
+
+def _moved_only(
+    files: tuple[FileScope, ...],
+    diffs: tuple[FileDiff, ...],
+    new_text: Callable[[str], str | None],
+) -> set[str]:
+    """Modules whose changed lines (blank ones aside, whitespace squashed) only move between or
+    within their files. A copy counts with its whole text, which only whole files give."""
+    removed: dict[str, Counter[str]] = {}
+    added: dict[str, Counter[str]] = {}
+    unknown: set[str] = set()
+    for fs, fd in zip(files, diffs, strict=True):
+        module = _module_of(fs)
+        if module is None:
+            continue
+        gone, new = removed.setdefault(module, Counter()), added.setdefault(module, Counter())
+        if fs.status == "copied":
+            text = new_text(fs.path) if fs.mode == "full" else None
+            if text is None:
+                unknown.add(module)
+                continue
+            new.update(k for k in (" ".join(t.split()) for t in text.split("\n")) if k)
+            continue
+        for h in fd.hunks:
+            for line in h.lines:
+                key = " ".join(line[1:].split())
+                if key and line[:1] == "-":
+                    gone[key] += 1
+                elif key and line[:1] == "+":
+                    new[key] += 1
+    return {m for m in removed if m not in unknown and removed[m] and removed[m] == added[m]}
+
+
+def _keeps_signals(
+    fs: FileScope, added: dict[tuple[str, str], str], moved: dict[tuple[str, str], str]
+) -> bool:
+    """Whether a signal of ``fs`` stays once its module's moves are known."""
+    module = _module_of(fs)
+    return any(
+        not (
+            s.code in _DESTROYS
+            and ((module or "", s.symbol or "") in added or (module or "", s.symbol or "") in moved)
+        )
+        for s in fs.signals
+    )
 
 
 def _changes_module(fs: FileScope, module: str) -> FileScope:

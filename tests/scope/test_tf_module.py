@@ -150,3 +150,49 @@ def test_renaming_tfvars_or_other_files_is_not_a_module_change(repo: Repo) -> No
     repo.git("mv", "envs/prod/README.md", "envs/staging/README.md")
     repo.commit("move")
     assert all("tf.module_changed" not in _codes(fs) for fs in _scopes(repo, "full").values())
+
+
+def test_a_module_whose_lines_only_move_is_cosmetic(repo: Repo) -> None:
+    repo.write("infra/main.tf", BUCKET + "\n" + DB)
+    repo.commit("init")
+    repo.write("infra/main.tf", BUCKET)
+    repo.write("infra/database.tf", DB)
+    repo.commit("split main.tf")
+    full = _scopes(repo, "full")
+    assert {p: fs.cosmetic for p, fs in full.items()} == {
+        "infra/main.tf": "moved",
+        "infra/database.tf": "moved",
+    }
+    # from the hunks alone the copy's text is unknown: nothing is claimed
+    assert {fs.cosmetic for fs in _scopes(repo, "hunks").values()} == {None}
+
+
+@pytest.mark.parametrize("mode", ["full", "hunks"])
+def test_a_move_with_a_changed_attribute_is_not_cosmetic(repo: Repo, mode: str) -> None:
+    many = "".join(
+        f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "acme-{i}"\n}}\n\n' for i in range(8)
+    )
+    repo.write("infra/main.tf", many + DB)
+    repo.commit("init")
+    repo.write("infra/main.tf", many)
+    repo.write("infra/database.tf", DB.replace("db.t3.micro", "db.r6g.large"))
+    repo.commit("move the database, and make it bigger")
+    scopes = _scopes(repo, mode)
+    assert scopes["infra/database.tf"].status == "added"  # too little like main.tf for a copy
+    assert {fs.cosmetic for fs in scopes.values()} == {None}
+    assert "tf.resource_deleted" not in _codes(scopes["infra/main.tf"])  # still not destroyed
+
+
+@pytest.mark.parametrize("mode", ["full", "hunks"])
+def test_a_move_into_a_new_file_is_cosmetic_in_both_modes(repo: Repo, mode: str) -> None:
+    many = "".join(
+        f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "acme-{i}"\n}}\n\n' for i in range(8)
+    )
+    repo.write("infra/main.tf", many + DB)
+    repo.commit("init")
+    repo.write("infra/main.tf", many)
+    repo.write("infra/database.tf", DB)
+    repo.commit("move the database")
+    scopes = _scopes(repo, mode)
+    assert scopes["infra/database.tf"].status == "added"
+    assert {fs.cosmetic for fs in scopes.values()} == {"moved"}
