@@ -381,7 +381,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
         from .scope import start_scope
 
-        # a small diff in several languages: a forked child starts on half of it now, while this
+        # a small diff with enough work: a forked child starts on its share now, while this
         # process reads the intent and the policy
         with start_scope(diff, blobs=blobs) as job:
             from .intent import parse_intent
