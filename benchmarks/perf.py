@@ -78,37 +78,49 @@ def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
+def _repo_with_change(
+    repo: Path, before: dict[str, str], after: dict[str, str], message: str
+) -> Path:
+    """A new repository at ``repo``: a first commit of ``before``, then HEAD with ``after``."""
+    for files, commit in ((before, "init"), (after, message)):
+        for path, text in files.items():
+            (repo / path).parent.mkdir(parents=True, exist_ok=True)
+            (repo / path).write_text(text)
+        if commit == "init":
+            _git(repo, "init", "-q", "-b", "main")
+        _git(repo, "add", "-A")
+        _git(repo, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", commit)
+    return repo
+
+
+def _handlers(count: int) -> str:
+    return "".join(
+        f"def handler_{j}(request):\n    value = request.get('k{j}')\n    return value * {j}\n\n\n"
+        for j in range(count)
+    )
+
+
 def typical_repo(root: Path) -> Path:
     """A repository whose HEAD changes 10 files by a few hundred lines."""
-    repo = root / "typical"
-    repo.mkdir()
-    env_files: dict[str, str] = {}
+    files: dict[str, str] = {}
     for i in range(4):
-        env_files[f"src/svc{i}/handlers.py"] = "".join(
-            f"def handler_{j}(request):\n    value = request.get('k{j}')\n    return value * {j}\n\n\n"
-            for j in range(40)
-        )
+        files[f"src/svc{i}/handlers.py"] = _handlers(40)
     for i in range(2):
-        env_files[f"pkg/mod{i}/server.go"] = "package mod\n\n" + "".join(
+        files[f"pkg/mod{i}/server.go"] = "package mod\n\n" + "".join(
             f"func Handle{j}(x int) int {{\n\treturn x + {j}\n}}\n\n" for j in range(40)
         )
-    env_files["infra/main.tf"] = "".join(
+    files["infra/main.tf"] = "".join(
         f'resource "aws_s3_bucket" "b{j}" {{\n  bucket = "bucket-{j}"\n  force_destroy = false\n}}\n\n'
         for j in range(30)
     )
-    env_files["deploy/app.yaml"] = "".join(
+    files["deploy/app.yaml"] = "".join(
         f"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{j}\nspec:\n  replicas: 2\n"
         for j in range(10)
     )
-    env_files["README.md"] = "# Project\n\n" + "".join(f"Line {j} of docs.\n" for j in range(50))
-    env_files["CHANGES.md"] = "# Changes\n\n- initial\n"
-    for path, text in env_files.items():
-        (repo / path).parent.mkdir(parents=True, exist_ok=True)
-        (repo / path).write_text(text)
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "init")
-    for path, text in env_files.items():
+    files["README.md"] = "# Project\n\n" + "".join(f"Line {j} of docs.\n" for j in range(50))
+    files["CHANGES.md"] = "# Changes\n\n- initial\n"
+    changed: dict[str, str] = {}
+    for path, text in files.items():
         if path.endswith(".py"):
             text = text.replace("* 1", "* 100").replace("return value", "return int(value)")
         elif path.endswith(".go"):
@@ -119,44 +131,15 @@ def typical_repo(root: Path) -> Path:
             text = text.replace("replicas: 2", "replicas: 3")
         else:
             text += "- more\n"
-        (repo / path).write_text(text)
-    _git(repo, "add", "-A")
-    _git(
-        repo,
-        "-c",
-        "user.name=b",
-        "-c",
-        "user.email=b@b",
-        "commit",
-        "-qm",
-        "Tune handlers and replicas",
-    )
-    return repo
+        changed[path] = text
+    return _repo_with_change(root / "typical", files, changed, "Tune handlers and replicas")
 
 
 def one_language_repo(root: Path) -> Path:
     """A repository whose HEAD changes 10 Python files by 40 lines each: no language to split by."""
-    repo = root / "one-language"
-    repo.mkdir()
-    files = {
-        f"src/svc{i}/handlers.py": "".join(
-            f"def handler_{j}(request):\n    value = request.get('k{j}')\n    return value * {j}\n\n\n"
-            for j in range(20)
-        )
-        for i in range(10)
-    }
-    for path, text in files.items():
-        (repo / path).parent.mkdir(parents=True, exist_ok=True)
-        (repo / path).write_text(text)
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "init")
-    for path, text in files.items():
-        (repo / path).write_text(text.replace("return value", "return int(value)"))
-    _git(
-        repo, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qam", "Parse handler values"
-    )
-    return repo
+    files = {f"src/svc{i}/handlers.py": _handlers(20) for i in range(10)}
+    changed = {p: t.replace("return value", "return int(value)") for p, t in files.items()}
+    return _repo_with_change(root / "one-language", files, changed, "Parse handler values")
 
 
 def big_diff(bench: Path, files_goal: int) -> tuple[str, int, int]:

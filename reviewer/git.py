@@ -41,22 +41,25 @@ def _env() -> dict[str, str]:
 
 def run(args: Sequence[str], *, cwd: str | Path | None = None, check: bool = True) -> bytes:
     """Run ``git args`` and return stdout; failures become one-line GitErrors."""
+    return _Running(args, cwd).result(check=check)
+
+
+def _spawn(
+    args: Sequence[str],
+    cwd: str | Path | None,
+    *,
+    stdin: int = subprocess.DEVNULL,
+    stderr: int = subprocess.PIPE,
+) -> subprocess.Popen[bytes]:
+    """``git args`` started, its output piped; a git that cannot start is a one-line GitError."""
     try:
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            env=_env(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
+        return subprocess.Popen(
+            ["git", *args], cwd=cwd, env=_env(), stdin=stdin, stdout=subprocess.PIPE, stderr=stderr
         )
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH") from exc
     except OSError as exc:
         raise GitError(f"could not run git: {exc}") from exc
-    if check and proc.returncode != 0:
-        raise _failed(args, proc.returncode, proc.stderr)
-    return proc.stdout
 
 
 def _failed(args: Sequence[str], code: int, stderr: bytes) -> GitError:
@@ -71,25 +74,18 @@ class _Running:
 
     def __init__(self, args: Sequence[str], cwd: str | Path | None) -> None:
         self._args = args
-        try:
-            self._proc = subprocess.Popen(
-                ["git", *args],
-                cwd=cwd,
-                env=_env(),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        except FileNotFoundError as exc:
-            raise GitError("git is not installed or not on PATH") from exc
-        except OSError as exc:
-            raise GitError(f"could not run git: {exc}") from exc
+        self._proc = _spawn(args, cwd)
 
-    def result(self) -> bytes:
+    def result(self, *, check: bool = True) -> bytes:
         out, err = self._proc.communicate()
-        if self._proc.returncode != 0:
+        if check and not self.ok:
             raise _failed(self._args, self._proc.returncode, err)
         return out
+
+    @property
+    def ok(self) -> bool:
+        """Whether git exited with 0 (after :meth:`result`)."""
+        return self._proc.returncode == 0
 
     def cancel(self) -> None:
         with contextlib.suppress(OSError):
@@ -202,18 +198,9 @@ def commit_messages(base: str, head: str, *, cwd: str | Path | None = None) -> l
 
 def show_file(rev: str, path: str, *, cwd: str | Path | None = None) -> bytes | None:
     """A file's bytes at a revision, or None when it does not exist there."""
-    try:
-        proc = subprocess.run(
-            ["git", "cat-file", "blob", f"{rev}:{path}"],
-            cwd=cwd,
-            env=_env(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise GitError(f"could not run git: {exc}") from exc
-    return proc.stdout if proc.returncode == 0 else None
+    running = _Running(["cat-file", "blob", f"{rev}:{path}"], cwd)
+    data = running.result(check=False)
+    return data if running.ok else None
 
 
 def _spec(rev: str, path: str) -> str:
@@ -228,17 +215,9 @@ class BlobReader:
     """
 
     def __init__(self, cwd: str | Path | None = None) -> None:
-        try:
-            self._proc = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
-                cwd=cwd,
-                env=_env(),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        except OSError as exc:
-            raise GitError(f"could not run git cat-file: {exc}") from exc
+        self._proc = _spawn(
+            ["cat-file", "--batch"], cwd, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
         self._lock = threading.Lock()
 
     def read(self, rev: str, path: str) -> bytes | None:

@@ -69,3 +69,17 @@ def test_pr_change_is_pr_range_and_its_diff_side_by_side(repo: Repo, tmp_path: P
     outside = tmp_path / "plain"
     outside.mkdir()
     assert git.pr_change("main", "HEAD", cwd=outside) is None
+
+
+def test_without_git_every_entry_point_is_one_clear_error(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(repo.path / "no-such-dir"))
+    for call in (
+        lambda: git.run(["status"], cwd=repo.path),
+        lambda: git.show_file("HEAD", "a.txt", cwd=repo.path),
+        lambda: git.BlobReader(repo.path),
+        lambda: git.pr_change("main", "HEAD", cwd=repo.path),
+    ):
+        with pytest.raises(git.GitError, match="git is not installed or not on PATH"):
+            call()
