@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ..models import REPLACEMENT, FileDiff, FileScope, Signal
 from ..record import replace
+from ..rx import lazy
 
 #: the signals that say Terraform destroys an address
 _DESTROYS = frozenset({"tf.resource_deleted", "tf.module_deleted"})
@@ -42,64 +43,187 @@ def relate(
     """``files`` (the scopes of ``diffs``, in order) with the deletions that stay in their module
     given back as notes; ``new_text(path)`` is a file's whole new text, when known.
 
-    A module whose changed lines only move (every line one file removes, another adds, and the
-    other way round) changes nothing Terraform reads: its files are ``cosmetic = "moved"``."""
-    added: dict[tuple[str, str], str] = {}  # (module, address) -> the file that adds it
+    A move keeps its deletion quiet only when the block reads the same at both ends (a `moved`
+    block's target may have a new header); a block that changes on the way, or that cannot be
+    read at both ends, gets a medium ``tf.moved_and_changed`` instead, as an attribute that forces
+    replacement still recreates it. A module whose changed lines only move (every line one file
+    removes, another adds, and the other way round) changes nothing Terraform reads: its files are
+    ``cosmetic = "moved"``."""
+    added: dict[tuple[str, str], tuple[str, int | None]] = {}  # (module, address) -> file, line
     moved: dict[tuple[str, str], str] = {}  # (module, `moved` source address) -> its file
-    # copies read from their hunks alone: the lines of the source each one leaves out
-    copies: dict[str, list[tuple[str, set[int]]]] = {}
+    copies: dict[str, list[tuple[str, _Lines]]] = {}  # source -> copies read from hunks alone
+    lines: dict[str, _Lines] = {}
     for fs, fd in zip(files, diffs, strict=True):
         module = _module_of(fs)
         if module is None:
             continue
-        if fs.status == "copied" and fs.mode != "full" and fs.old_path:
-            left_out = {old for h in fd.hunks for p, old, _, _ in h.numbered() if p == "-" and old}
-            copies.setdefault(fs.old_path, []).append((fs.path, left_out))
+        text = new_text(fs.path) if fs.mode == "full" else None
+        lines[fs.path] = _Lines(fd, text)
+        if fs.status == "copied" and text is None and fs.old_path:
+            copies.setdefault(fs.old_path, []).append((fs.path, lines[fs.path]))
         for sym in fs.symbols:
             if sym.kind in ("resource", "module") and sym.change in ("added", "renamed"):
-                added.setdefault((module, sym.name), fs.path)
+                added.setdefault((module, sym.name), (fs.path, sym.line))
             elif sym.kind == "moved" and sym.change != "deleted" and sym.name.startswith("moved."):
                 moved.setdefault((module, sym.name.removeprefix("moved.")), fs.path)
+    targets = _moved_targets(set(moved.values()), lines)
     still = _moved_only(files, diffs, new_text)
     out: list[FileScope] = []
     for fs in files:
         module = _module_of(fs)
         if module is not None and fs.status == "renamed" and fs.old_path:
             fs = _changes_module(fs, module)
-        if module in still and fs.cosmetic is None and not _keeps_signals(fs, added, moved):
-            fs = replace(fs, cosmetic="moved")
         if module is None or not any(s.code in _DESTROYS for s in fs.signals):
+            if module in still and fs.cosmetic is None and not fs.signals:
+                fs = replace(fs, cosmetic="moved")
             out.append(fs)
             continue
-        kept = []
+        kept: list[Signal] = []
         notes = list(fs.notes)
         for sig in fs.signals:
             address = sig.symbol or ""
-            target = added.get((module, address)) if sig.code in _DESTROYS else None
-            if target is None and sig.code in _DESTROYS and sig.line is not None:
-                # a copy of this file that keeps the line naming it (copies are of the old text)
-                target = next(
-                    (
-                        path
-                        for path, left_out in copies.get(fs.path, ())
-                        if posixpath.dirname(path) == module and sig.line not in left_out
-                    ),
-                    None,
-                )
-            source = moved.get((module, address)) if sig.code in _DESTROYS else None
-            if target is not None and target != fs.path:
-                notes.append(
-                    f"`{address}` moves to {target}, in the same module: Terraform keeps it"
-                )
+            if sig.code not in _DESTROYS or sig.line is None:
+                kept.append(sig)
+                continue
+            gone = _block(lines[fs.path].old_line, sig.line)
+            there = added.get((module, address))
+            source = moved.get((module, address))
+            if there is not None and there[0] != fs.path:
+                where, same = there[0], _same(gone, lines[there[0]], there[1], header=True)
+            elif kept_by := _keeping_copy(copies.get(fs.path, ()), module, sig.line, gone):
+                where, same = kept_by
             elif source is not None:
-                notes.append(
-                    f"a `moved` block in {source} carries the state of `{address}`: "
-                    "Terraform keeps it"
-                )
+                target = targets.get(address)
+                there = added.get((module, target or ""))
+                where = f"`{target}` (a `moved` block in {source})" if target else source
+                same = there is not None and _same(gone, lines[there[0]], there[1], header=False)
             else:
                 kept.append(sig)
-        out.append(replace(fs, signals=tuple(kept), notes=tuple(dict.fromkeys(notes))))
+                continue
+            if same:
+                notes.append(
+                    f"`{address}` moves to {where}, in the same module: Terraform keeps it"
+                )
+                continue
+            kept.append(
+                Signal(
+                    REPLACEMENT,
+                    "tf.moved_and_changed",
+                    f"moves `{address}` to {where}, and the block does not read the same there: "
+                    "an attribute that forces replacement still destroys and recreates it",
+                    sig.line,
+                    "old",
+                    address,
+                    "medium",
+                )
+            )
+        cosmetic = "moved" if module in still and fs.cosmetic is None and not kept else fs.cosmetic
+        out.append(
+            replace(fs, signals=tuple(kept), notes=tuple(dict.fromkeys(notes)), cosmetic=cosmetic)
+        )
     return tuple(out)
+
+
+class _Lines:
+    """One file's changed lines by number, and its whole new text when known."""
+
+    def __init__(self, fd: FileDiff, text: str | None) -> None:
+        self.removed: dict[int, str] = {}
+        self.added: dict[int, str] = {}
+        #: old line numbers that an added line follows (a copy's insertions, in its source's lines)
+        self.inserted_after: set[int] = set()
+        for h in fd.hunks:
+            last_old = h.old_start - 1
+            for prefix, old, new, line in h.numbered():
+                if prefix == "-" and old is not None:
+                    self.removed[old] = line
+                    last_old = old
+                elif prefix == "+" and new is not None:
+                    self.added[new] = line
+                    self.inserted_after.add(last_old)
+                elif old is not None:
+                    last_old = old
+        self.text = text.split("\n") if text is not None else None
+
+    def old_line(self, number: int) -> str | None:
+        return self.removed.get(number)
+
+    def new_line(self, number: int) -> str | None:
+        if self.text is not None and 0 < number <= len(self.text):
+            return self.text[number - 1]
+        return self.added.get(number)
+
+
+def _block(line_at: Callable[[int], str | None], start: int) -> list[str] | None:
+    """The brace-delimited block whose header is line ``start``, whitespace squashed; None when a
+    line of it is unknown (not among the changed lines) or it never closes."""
+    out: list[str] = []
+    depth = 0
+    number = start
+    while len(out) < 5000:
+        line = line_at(number)
+        if line is None:
+            return None
+        out.append(" ".join(line.split()))
+        depth += line.count("{") - line.count("}")
+        if depth <= 0 and "{" in "".join(out):
+            return out
+        number += 1
+    return None
+
+
+def _same(gone: list[str] | None, there: _Lines, line: int | None, *, header: bool) -> bool:
+    """Whether the block added at ``line`` of ``there`` reads like ``gone`` (its header aside when
+    ``header`` is False: a `moved` block's target has a new address)."""
+    if gone is None or line is None:
+        return False
+    block = _block(there.new_line, line)
+    if block is None:
+        return False
+    return block == gone if header else block[1:] == gone[1:]
+
+
+def _keeping_copy(
+    copies: Iterable[tuple[str, _Lines]], module: str, start: int, gone: list[str] | None
+) -> tuple[str, bool] | None:
+    """A copy (read from its hunks) in ``module`` that keeps the header line ``start`` of its
+    source, and whether it keeps the whole block untouched (no line of it removed, nothing
+    inserted inside it)."""
+    for path, copy in copies:
+        if posixpath.dirname(path) != module or start in copy.removed:
+            continue
+        if gone is None:
+            return path, False
+        span = range(start, start + len(gone))
+        untouched = not any(n in copy.removed for n in span) and not any(
+            n in copy.inserted_after for n in span[:-1]
+        )
+        return path, untouched
+    return None
+
+
+def _moved_targets(paths: set[str], lines: dict[str, _Lines]) -> dict[str, str]:
+    """``from`` -> ``to`` of the `moved` blocks added in ``paths`` (from the whole new text when
+    known, otherwise from their added lines)."""
+    out: dict[str, str] = {}
+    for path in paths:
+        fl = lines.get(path)
+        if fl is None:
+            continue
+        text = (
+            "\n".join(fl.text)
+            if fl.text is not None
+            else "\n".join(fl.added[n] for n in sorted(fl.added))
+        )
+        for body in _MOVED_RE.findall(text):
+            ends = dict(_END_RE.findall(body))
+            if "from" in ends and "to" in ends:
+                out.setdefault(ends["from"], ends["to"])
+    return out
+
+
+_MOVED_RE = lazy(r"(?m)^[ \t]*moved[ \t]*\{([^{}]*)\}")
+_END_RE = lazy(r"(?m)^[ \t]*(from|to)[ \t]*=[ \t]*([^\s#]+)")
 
 
 def _moved_only(
@@ -132,20 +256,6 @@ def _moved_only(
                 elif key and line[:1] == "+":
                     new[key] += 1
     return {m for m in removed if m not in unknown and removed[m] and removed[m] == added[m]}
-
-
-def _keeps_signals(
-    fs: FileScope, added: dict[tuple[str, str], str], moved: dict[tuple[str, str], str]
-) -> bool:
-    """Whether a signal of ``fs`` stays once its module's moves are known."""
-    module = _module_of(fs)
-    return any(
-        not (
-            s.code in _DESTROYS
-            and ((module or "", s.symbol or "") in added or (module or "", s.symbol or "") in moved)
-        )
-        for s in fs.signals
-    )
 
 
 def _changes_module(fs: FileScope, module: str) -> FileScope:

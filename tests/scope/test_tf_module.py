@@ -82,9 +82,36 @@ def test_a_moved_block_in_another_file_carries_the_state(repo: Repo, mode: str) 
     scopes = _scopes(repo, mode)
     main = scopes["infra/main.tf"]
     assert "tf.resource_deleted" not in _codes(main)
-    assert any("a `moved` block in infra/versions.tf" in n for n in main.notes), main.notes
+    # the target is inside a child module, where its block cannot be read: it may still be
+    # replaced, so a medium signal stays
+    (sig,) = [s for s in main.signals if s.code == "tf.moved_and_changed"]
+    assert sig.severity == "medium" and sig.symbol == "aws_db_instance.db"
+    assert "`module.db.aws_db_instance.this`" in sig.detail and "infra/versions.tf" in sig.detail
     # the moved block itself is still a state change to review
     assert "tf.state_move" in _codes(scopes["infra/versions.tf"])
+
+
+@pytest.mark.parametrize("mode", ["full", "hunks"])
+@pytest.mark.parametrize("size", ["db.t3.micro", "db.r6g.large"])
+def test_a_moved_block_renaming_within_the_module_compares_the_blocks(
+    repo: Repo, mode: str, size: str
+) -> None:
+    repo.write("infra/main.tf", BUCKET + "\n" + DB)
+    repo.commit("init")
+    repo.write("infra/main.tf", BUCKET)
+    repo.write(
+        "infra/database.tf",
+        DB.replace('"db"', '"primary"').replace("db.t3.micro", size)
+        + "\nmoved {\n  from = aws_db_instance.db\n  to   = aws_db_instance.primary\n}\n",
+    )
+    repo.commit("rename the database, with a moved block")
+    main = _scopes(repo, mode)["infra/main.tf"]
+    assert "tf.resource_deleted" not in _codes(main)
+    if size == "db.t3.micro":  # the same block under its new name: Terraform keeps it
+        assert "tf.moved_and_changed" not in _codes(main)
+        assert any("moves to `aws_db_instance.primary`" in n for n in main.notes), main.notes
+    else:  # a new instance class: it may be replaced
+        assert "tf.moved_and_changed" in _codes(main)
 
 
 def test_a_moved_block_in_another_module_does_not_count(repo: Repo) -> None:
@@ -180,7 +207,9 @@ def test_a_move_with_a_changed_attribute_is_not_cosmetic(repo: Repo, mode: str) 
     scopes = _scopes(repo, mode)
     assert scopes["infra/database.tf"].status == "added"  # too little like main.tf for a copy
     assert {fs.cosmetic for fs in scopes.values()} == {None}
-    assert "tf.resource_deleted" not in _codes(scopes["infra/main.tf"])  # still not destroyed
+    main = _codes(scopes["infra/main.tf"])
+    assert "tf.resource_deleted" not in main  # the address stays ...
+    assert "tf.moved_and_changed" in main  # ... but the block changes on the way
 
 
 @pytest.mark.parametrize("mode", ["full", "hunks"])
@@ -196,3 +225,18 @@ def test_a_move_into_a_new_file_is_cosmetic_in_both_modes(repo: Repo, mode: str)
     scopes = _scopes(repo, mode)
     assert scopes["infra/database.tf"].status == "added"
     assert {fs.cosmetic for fs in scopes.values()} == {"moved"}
+
+
+@pytest.mark.parametrize("mode", ["full", "hunks"])
+def test_a_copy_that_changes_the_moved_block_is_flagged_in_both_modes(
+    repo: Repo, mode: str
+) -> None:
+    repo.write("infra/main.tf", BUCKET + "\n" + DB)
+    repo.commit("init")
+    repo.write("infra/main.tf", BUCKET)
+    repo.write("infra/database.tf", DB.replace("engine ", "multi_az          = true\n  engine "))
+    repo.commit("split main.tf, and make the database multi-AZ")
+    scopes = _scopes(repo, mode)
+    assert scopes["infra/database.tf"].status == "copied"
+    codes = _codes(scopes["infra/main.tf"])
+    assert "tf.resource_deleted" not in codes and "tf.moved_and_changed" in codes
