@@ -67,7 +67,7 @@ def relate(
             elif sym.kind == "moved" and sym.change != "deleted" and sym.name.startswith("moved."):
                 moved.setdefault((module, sym.name.removeprefix("moved.")), fs.path)
     targets = _moved_targets(set(moved.values()), lines)
-    still = _moved_only(files, diffs, new_text)
+    still = _moved_only(files, diffs, lines)
     out: list[FileScope] = []
     for fs in files:
         module = _module_of(fs)
@@ -159,6 +159,7 @@ def _block(line_at: Callable[[int], str | None], start: int) -> list[str] | None
     line of it is unknown (not among the changed lines) or it never closes."""
     out: list[str] = []
     depth = 0
+    opened = False
     number = start
     while len(out) < 5000:
         line = line_at(number)
@@ -166,7 +167,8 @@ def _block(line_at: Callable[[int], str | None], start: int) -> list[str] | None
             return None
         out.append(" ".join(line.split()))
         depth += line.count("{") - line.count("}")
-        if depth <= 0 and "{" in "".join(out):
+        opened = opened or "{" in line
+        if opened and depth <= 0:
             return out
         number += 1
     return None
@@ -227,9 +229,7 @@ _END_RE = lazy(r"(?m)^[ \t]*(from|to)[ \t]*=[ \t]*([^\s#]+)")
 
 
 def _moved_only(
-    files: tuple[FileScope, ...],
-    diffs: tuple[FileDiff, ...],
-    new_text: Callable[[str], str | None],
+    files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...], lines: dict[str, _Lines]
 ) -> set[str]:
     """Modules whose changed lines (blank ones aside, whitespace squashed) only move between or
     within their files. A copy counts with its whole text, which only whole files give."""
@@ -242,11 +242,11 @@ def _moved_only(
             continue
         gone, new = removed.setdefault(module, Counter()), added.setdefault(module, Counter())
         if fs.status == "copied":
-            text = new_text(fs.path) if fs.mode == "full" else None
+            text = lines[fs.path].text
             if text is None:
                 unknown.add(module)
                 continue
-            new.update(k for k in (" ".join(t.split()) for t in text.split("\n")) if k)
+            new.update(k for k in (" ".join(t.split()) for t in text) if k)
             continue
         for h in fd.hunks:
             for line in h.lines:
