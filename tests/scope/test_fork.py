@@ -9,7 +9,7 @@ import pytest
 
 import reviewer.scope as scope_mod
 from reviewer.diff import parse_diff
-from reviewer.models import FileDiff, FileScope, Signal, Symbol
+from reviewer.models import FileScope, Signal, Symbol
 from reviewer.scope import (
     FIRST_USE,
     FORK_MIN_WORK,
@@ -59,9 +59,11 @@ def _serial(diff_text: str, blobs: DictBlobs | None) -> tuple[FileScope, ...]:
     return tuple(scope_file(fd, blobs) for fd in diff.files)
 
 
-def _scope_forked(
-    files: tuple[FileDiff, ...], halves: tuple[list[int], list[int]], blobs: DictBlobs | None
-) -> tuple[FileScope, ...]:
+def _scope_forked(diff_text: str, blobs: DictBlobs | None) -> tuple[FileScope, ...]:
+    """The change scoped by a forked child and this process, split as ``_halves`` splits it."""
+    files = parse_diff(diff_text).files
+    halves = _halves(files)
+    assert halves is not None
     with ScopeJob(files, blobs, 1) as job:
         job.fork(*halves)
         return job.result().files
@@ -123,15 +125,12 @@ def test_this_process_takes_less_as_it_has_other_work_meanwhile() -> None:
 
 def test_forked_scope_equals_one_process(change: tuple[DictBlobs, str]) -> None:
     blobs, text = change
-    diff = parse_diff(text)
-    halves = _halves(diff.files)
-    assert halves is not None
-    forked = _scope_forked(diff.files, halves, blobs)
+    forked = _scope_forked(text, blobs)
     assert forked == _serial(text, blobs)
     assert [fs.mode for fs in forked] == ["full"] * len(forked)
     assert sum(len(fs.symbols) for fs in forked) >= 4 * 30
     # hunk mode too
-    assert _scope_forked(diff.files, halves, None) == _serial(text, None)
+    assert _scope_forked(text, None) == _serial(text, None)
 
 
 def test_build_scope_forks_a_small_multi_language_diff(
@@ -169,10 +168,7 @@ def test_a_child_that_dies_is_replaced_by_this_process(
         return real(fd, source)
 
     monkeypatch.setattr(scope_mod, "scope_file", dying)
-    diff = parse_diff(text)
-    halves = _halves(diff.files)
-    assert halves is not None
-    assert _scope_forked(diff.files, halves, blobs) == _serial(text, blobs)
+    assert _scope_forked(text, blobs) == _serial(text, blobs)
 
 
 def test_a_child_that_sends_garbage_is_replaced(
@@ -180,10 +176,7 @@ def test_a_child_that_sends_garbage_is_replaced(
 ) -> None:
     blobs, text = change
     monkeypatch.setattr(scope_mod, "_to_wire", lambda fs: object())  # marshal cannot carry it
-    diff = parse_diff(text)
-    halves = _halves(diff.files)
-    assert halves is not None
-    assert _scope_forked(diff.files, halves, blobs) == _serial(text, blobs)
+    assert _scope_forked(text, blobs) == _serial(text, blobs)
 
 
 def test_an_analyzer_error_in_strict_mode_surfaces_in_the_parent(
@@ -198,11 +191,8 @@ def test_an_analyzer_error_in_strict_mode_surfaces_in_the_parent(
         return real(fd, source)
 
     monkeypatch.setattr(scope_mod, "scope_file", broken)
-    diff = parse_diff(text)
-    halves = _halves(diff.files)
-    assert halves is not None
     with pytest.raises(RuntimeError, match="analyzer bug"):
-        _scope_forked(diff.files, halves, blobs)
+        _scope_forked(text, blobs)
 
 
 def test_wire_format_round_trips_every_field() -> None:

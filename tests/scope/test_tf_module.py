@@ -18,6 +18,10 @@ DB = (
     'resource "aws_db_instance" "db" {\n  engine            = "postgres"\n'
     '  instance_class    = "db.t3.micro"\n  allocated_storage = 20\n}\n'
 )
+#: enough other blocks that git sees a file the database moves to as new, not as a copy
+BUCKETS = "".join(
+    f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "acme-{i}"\n}}\n\n' for i in range(8)
+)
 
 
 def _scopes(repo: Repo, mode: str) -> dict[str, FileScope]:
@@ -196,12 +200,9 @@ def test_a_module_whose_lines_only_move_is_cosmetic(repo: Repo) -> None:
 
 @pytest.mark.parametrize("mode", ["full", "hunks"])
 def test_a_move_with_a_changed_attribute_is_not_cosmetic(repo: Repo, mode: str) -> None:
-    many = "".join(
-        f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "acme-{i}"\n}}\n\n' for i in range(8)
-    )
-    repo.write("infra/main.tf", many + DB)
+    repo.write("infra/main.tf", BUCKETS + DB)
     repo.commit("init")
-    repo.write("infra/main.tf", many)
+    repo.write("infra/main.tf", BUCKETS)
     repo.write("infra/database.tf", DB.replace("db.t3.micro", "db.r6g.large"))
     repo.commit("move the database, and make it bigger")
     scopes = _scopes(repo, mode)
@@ -214,12 +215,9 @@ def test_a_move_with_a_changed_attribute_is_not_cosmetic(repo: Repo, mode: str) 
 
 @pytest.mark.parametrize("mode", ["full", "hunks"])
 def test_a_move_into_a_new_file_is_cosmetic_in_both_modes(repo: Repo, mode: str) -> None:
-    many = "".join(
-        f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "acme-{i}"\n}}\n\n' for i in range(8)
-    )
-    repo.write("infra/main.tf", many + DB)
+    repo.write("infra/main.tf", BUCKETS + DB)
     repo.commit("init")
-    repo.write("infra/main.tf", many)
+    repo.write("infra/main.tf", BUCKETS)
     repo.write("infra/database.tf", DB)
     repo.commit("move the database")
     scopes = _scopes(repo, mode)
