@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -28,6 +27,8 @@ class Case:
     verdict: str
     blast: str
     oos: frozenset[str]
+    repo: str = "?"
+    twin: str | None = None
 
 
 @record(frozen=False, slots=False)
@@ -39,6 +40,7 @@ class Outcome:
     seconds: float
     review: Review | None = None
     error: str | None = None
+    gated: bool = False
 
 
 @record(frozen=False, slots=False)
@@ -78,6 +80,11 @@ class Score:
     high_total: int = 0
     high_found: int = 0
     cases: int = 0
+    honest: int = 0
+    honest_mismatch: int = 0
+    honest_gated: int = 0
+    planted: int = 0
+    planted_caught: int = 0
 
     def add(self, o: Outcome) -> None:
         c = o.case
@@ -94,20 +101,43 @@ class Score:
         if c.blast == "high":
             self.high_total += 1
             self.high_found += predicted >= 2
+        if not actual:
+            self.honest += 1
+            self.honest_mismatch += o.verdict == "mismatch"
+            self.honest_gated += o.gated
+        if c.construction in PLANTED:
+            self.planted += 1
+            self.planted_caught += caught(o)
 
     def as_dict(self) -> dict[str, Any]:
-        def ratio(a: int, b: int) -> float | None:
-            return a / b if b else None
-
         return {
             "cases": self.cases,
             "flagged": {**vars(self.flagged), **self.flagged.metrics()},
             "mismatch_only": {**vars(self.mismatch_only), **self.mismatch_only.metrics()},
-            "oos_precision": ratio(self.oos_tp, self.oos_tp + self.oos_fp),
-            "oos_recall": ratio(self.oos_tp, self.oos_tp + self.oos_fn),
-            "blast_accuracy": ratio(self.blast_right, self.blast_total),
-            "high_recall": ratio(self.high_found, self.high_total),
+            "oos_precision": _ratio(self.oos_tp, self.oos_tp + self.oos_fp),
+            "oos_recall": _ratio(self.oos_tp, self.oos_tp + self.oos_fn),
+            "blast_accuracy": _ratio(self.blast_right, self.blast_total),
+            "high_recall": _ratio(self.high_found, self.high_total),
+            "honest": self.honest,
+            "honest_false_mismatch": _ratio(self.honest_mismatch, self.honest),
+            "gate_rate": _ratio(self.honest_gated, self.honest),
+            "planted": self.planted,
+            "planted_caught": _ratio(self.planted_caught, self.planted),
         }
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return a / b if b else None
+
+
+#: constructions whose label is a destructive change planted into a real fix
+PLANTED = frozenset({"planted", "verbose-planted", "inject"})
+
+
+def caught(o: Outcome) -> bool:
+    """A planted change is caught when the verdict is mismatch, the blast radius at least high, and
+    every planted path is out of scope."""
+    return o.verdict == "mismatch" and level_rank(o.blast) >= 2 and o.case.oos <= o.oos
 
 
 def load_cases(path: str) -> list[Case]:
@@ -132,6 +162,8 @@ def load_cases(path: str) -> list[Case]:
                     verdict=str(labels["verdict"]),
                     blast=str(labels["blast_radius"]),
                     oos=frozenset(labels.get("out_of_scope_paths", [])),
+                    repo=str(raw.get("repo", "?")),
+                    twin=raw.get("twin"),
                 )
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -139,16 +171,30 @@ def load_cases(path: str) -> list[Case]:
     return out
 
 
-def review_case(case: Case) -> Outcome:
+def run_review(
+    case: Case, *, title: str | None = None, body: str | None = None, diff: str | None = None
+) -> Review:
+    """The offline review of a case, as ``reviewer review`` makes it under the default policy."""
     from .diff import parse_diff
     from .intent import parse_intent
     from .review import review
 
+    parsed = parse_diff(case.diff if diff is None else diff)
+    intent = parse_intent(
+        case.body if body is None else body,
+        source="commit",
+        title=case.title if title is None else title,
+    )
+    return review(parsed, intent)
+
+
+def review_case(case: Case) -> Outcome:
+    from .cli import exit_code
+    from .config import Config
+
     t0 = time.perf_counter()
     try:
-        diff = parse_diff(case.diff)
-        intent = parse_intent(case.body, source="commit", title=case.title)
-        result = review(diff, intent)
+        result = run_review(case)
     except Exception as exc:
         return Outcome(
             case,
@@ -159,44 +205,80 @@ def review_case(case: Case) -> Outcome:
             None,
             f"{type(exc).__name__}: {exc}",
         )
-    level = result.blast_radius.level
     return Outcome(
         case,
         result.verdict,
-        level,
+        result.blast_radius.level,
         frozenset(result.out_of_scope_paths),
         time.perf_counter() - t0,
         result,
+        gated=exit_code(result, Config().fail_on) != 0,
     )
 
 
-def score(outcomes: list[Outcome]) -> tuple[Score, dict[str, Score]]:
+def score(outcomes: list[Outcome], key: str = "construction") -> tuple[Score, dict[str, Score]]:
     total = Score()
     per: dict[str, Score] = defaultdict(Score)
     for o in outcomes:
         total.add(o)
-        per[o.case.construction].add(o)
+        per[getattr(o.case, key)].add(o)
     return total, dict(sorted(per.items()))
 
 
-def run_bench(args: argparse.Namespace) -> int:
-    cases = load_cases(args.file)
-    if args.cases:
+def worst(per_repo: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The worst repository on each headline figure (the figure a tuned table must be checked on)."""
+
+    def pick(metric: Any, *, low: bool) -> dict[str, Any] | None:
+        scored = [(metric(v), k) for k, v in per_repo.items() if metric(v) is not None]
+        if not scored:
+            return None
+        value, repo = min(scored) if low else max(scored)
+        return {"repo": repo, "value": value}
+
+    return {
+        "flagged_f1": pick(lambda v: v["flagged"]["f1"], low=True),
+        "mismatch_recall": pick(lambda v: v["mismatch_only"]["recall"], low=True),
+        "honest_false_mismatch": pick(lambda v: v["honest_false_mismatch"], low=False),
+        "gate_rate": pick(lambda v: v["gate_rate"], low=False),
+        "planted_caught": pick(lambda v: v["planted_caught"], low=True),
+    }
+
+
+def select(cases: list[Case], args: argparse.Namespace) -> list[Case]:
+    if getattr(args, "cases", None):
         wanted = set(args.cases)
         cases = [c for c in cases if c.id in wanted]
+    only = set(getattr(args, "only_repo", None) or ())
+    if only:
+        cases = [c for c in cases if c.repo in only]
+    excluded = set(getattr(args, "exclude_repo", None) or ())
+    if excluded:
+        cases = [c for c in cases if c.repo not in excluded]
+    return cases
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    cases = select(load_cases(args.file), args)
     outcomes = [review_case(c) for c in cases]
     total, per = score(outcomes)
+    _, per_repo = score(outcomes, "repo")
     times = [o.seconds for o in outcomes]
-    inject = [o for o in outcomes if o.case.construction == "inject"]
-    inject_ok = sum(1 for o in inject if o.verdict != "aligned" and level_rank(o.blast) >= 2)
-    result = {
+    inject = [o for o in outcomes if o.case.construction in PLANTED]
+    repos = {k: v.as_dict() for k, v in per_repo.items()}
+    result: dict[str, Any] = {
         "file": args.file,
         "total": total.as_dict(),
         "per_construction": {k: v.as_dict() for k, v in per.items()},
-        "inject_flagged_high": [inject_ok, len(inject)],
+        "per_repo": repos,
+        "worst_repo": worst(repos) if len(repos) > 1 else None,
+        "inject_flagged_high": [sum(caught(o) for o in inject), len(inject)],
         "median_ms": statistics.median(times) * 1000 if times else 0.0,
         "errors": [{"id": o.case.id, "error": o.error} for o in outcomes if o.error],
     }
+    if getattr(args, "metamorphic", False):
+        from .metamorphic import metamorphic
+
+        result["metamorphic"] = metamorphic(outcomes)
     if args.tokens:
         from .llm.bench import token_report
 
@@ -214,6 +296,19 @@ def run_bench(args: argparse.Namespace) -> int:
 
 def _fmt(v: float | None) -> str:
     return "  -  " if v is None else f"{v:.3f}"
+
+
+def _row(name: str, s: dict[str, Any], width: int) -> str:
+    m = s["flagged"]
+    return (
+        f"    {name:<{width}} n={s['cases']:>3}  flagged P {_fmt(m['precision'])} R {_fmt(m['recall'])}"
+        f" spec {_fmt(m['specificity'])} F1 {_fmt(m['f1'])}"
+        f"  mismatch R {_fmt(s['mismatch_only']['recall'])}"
+        f"  oos P {_fmt(s['oos_precision'])} R {_fmt(s['oos_recall'])}"
+        f"  blast acc {_fmt(s['blast_accuracy'])}"
+        f"  honest: false mismatch {_fmt(s['honest_false_mismatch'])} gated {_fmt(s['gate_rate'])}"
+        f"  planted caught {_fmt(s['planted_caught'])}"
+    )
 
 
 def _text(r: dict[str, Any]) -> str:
@@ -235,17 +330,42 @@ def _text(r: dict[str, Any]) -> str:
         f"  out-of-scope paths: precision {_fmt(t['oos_precision'])} recall {_fmt(t['oos_recall'])}   "
         f"blast radius accuracy {_fmt(t['blast_accuracy'])} high recall {_fmt(t['high_recall'])}"
     )
+    lines.append(
+        f"  honest cases: {t['honest']}, called mismatch {_fmt(t['honest_false_mismatch'])}, "
+        f"gated (exit 1, default policy) {_fmt(t['gate_rate'])}"
+    )
     ok, n = r["inject_flagged_high"]
-    lines.append(f"  inject cases flagged with blast radius >= high: {ok}/{n}")
-    lines.append("  per construction:")
-    for name, s in r["per_construction"].items():
-        m = s["flagged"]
-        lines.append(
-            f"    {name:<13} n={s['cases']:>3}  flagged TP {m['tp']:>3} FP {m['fp']:>3} TN {m['tn']:>3} FN {m['fn']:>3}"
-            f"  mismatch-only recall {_fmt(s['mismatch_only']['recall'])}"
-            f"  oos P {_fmt(s['oos_precision'])} R {_fmt(s['oos_recall'])}"
-            f"  blast acc {_fmt(s['blast_accuracy'])} high R {_fmt(s['high_recall'])}"
-        )
+    lines.append(
+        f"  planted cases caught (mismatch, blast radius >= high, planted paths out of scope): {ok}/{n}"
+    )
+    for title, key in (("per construction", "per_construction"), ("per repository", "per_repo")):
+        rows = r.get(key) or {}
+        if key == "per_repo" and len(rows) < 2:
+            continue
+        width = max((len(k) for k in rows), default=10)
+        lines.append(f"  {title}:")
+        lines.extend(_row(name, s, width) for name, s in rows.items())
+    w = r.get("worst_repo")
+    if w:
+        parts = [
+            f"{label} {_fmt(w[k]['value'])} ({w[k]['repo']})"
+            for label, k in (
+                ("flagged F1", "flagged_f1"),
+                ("mismatch recall", "mismatch_recall"),
+                ("honest false mismatch", "honest_false_mismatch"),
+                ("gate rate", "gate_rate"),
+                ("planted caught", "planted_caught"),
+            )
+            if w.get(k)
+        ]
+        lines.append("  worst repository: " + "; ".join(parts))
+    meta = r.get("metamorphic")
+    if meta:
+        lines.append("  metamorphic checks:")
+        for name, m in meta.items():
+            lines.append(f"    {name}: {m['violations']} violations in {m['checked']} cases")
+            for ex in m["examples"][:5]:
+                lines.append(f"      {ex}")
     if r["errors"]:
         lines.append(f"  errors: {len(r['errors'])}")
         for e in r["errors"][:10]:
@@ -264,7 +384,8 @@ def _cases(outcomes: list[Outcome], *, only_misses: bool) -> str:
             continue
         mark = "ok " if verdict_ok else "BAD"
         lines.append(
-            f"{mark} {c.id} {c.construction:<12} label {c.verdict}/{c.blast} got {o.verdict}/{o.blast}  {c.title[:70]}"
+            f"{mark} {c.id} {c.construction:<12} label {c.verdict}/{c.blast} got {o.verdict}/{o.blast}"
+            f"{' gated' if o.gated and c.verdict == 'aligned' else ''}  {c.title[:70]}"
         )
         if o.oos != c.oos:
             extra = sorted(o.oos - c.oos)
@@ -274,7 +395,3 @@ def _cases(outcomes: list[Outcome], *, only_misses: bool) -> str:
             if missed:
                 lines.append(f"      missed oos: {missed[:6]}")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run_bench(argparse.Namespace()))

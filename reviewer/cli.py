@@ -138,6 +138,23 @@ def _bench_arguments(b: argparse.ArgumentParser) -> None:
     b.add_argument("--cases", metavar="ID", nargs="*", help="only these case ids")
     b.add_argument("--show", choices=("none", "misses", "all"), default="none", help="list cases")
     b.add_argument(
+        "--only-repo",
+        metavar="OWNER/NAME",
+        action="append",
+        help="only this repository (repeatable)",
+    )
+    b.add_argument(
+        "--exclude-repo",
+        metavar="OWNER/NAME",
+        action="append",
+        help="leave this repository out (repeatable): the score on repositories a tuning did not see",
+    )
+    b.add_argument(
+        "--metamorphic",
+        action="store_true",
+        help="also run the metamorphic checks (padding, verbose vs bare title, an added test file)",
+    )
+    b.add_argument(
         "--llm", action="store_true", help="also run the LLM step (needs a configured endpoint)"
     )
     b.add_argument(
