@@ -19,8 +19,9 @@ from .models import Diff, FileDiff, FileScope, Hunk, Intent, Scope, Signal
 from .paths import EXT_RE as _EXT_RE
 from .paths import GENERIC_DIRS as _GENERIC_DIRS
 from .paths import component
-from .record import record
+from .record import field, record
 from .rx import lazy
+from .statements import Reading, clauses, needs_statement, read, stating_text
 from .terms import (
     GENERIC,
     is_identifier_like,
@@ -156,8 +157,11 @@ class Evidence:
 class IntentTerms:
     weights: dict[str, float]
     roles: frozenset[str]
-    words: frozenset[str]  # every stemmed word of the intent, stopwords included
+    words: frozenset[str]  # stemmed words of what the intent states, stopwords included
     targets: frozenset[str]  # identifier-like targets, lowercased
+    #: terms of the title, of clauses saying what the change does, and of clauses naming something
+    #: specific: only these make evidence strong; prose in passing adds to a score, never decides it
+    firm: frozenset[str] = frozenset()
 
     def score(self, terms: Iterable[str], factor: float = 1.0) -> tuple[float, list[str]]:
         total = 0.0
@@ -183,17 +187,23 @@ class Match:
     licensed: dict[Signal, bool]
     intent_terms: IntentTerms
     missing_targets: tuple[str, ...]
+    #: how the intent reads each risky signal (statements.py): the clause that states it, or came close
+    readings: dict[Signal, Reading] = field(default_factory=dict)
 
 
 def intent_terms(intent: Intent) -> IntentTerms:
     weights: dict[str, float] = {}
 
-    def add(text: str, factor: float) -> None:
+    firm: set[str] = set()
+
+    def add(text: str, factor: float, *, is_firm: bool = True) -> None:
         for tok in tokens(text):
             low = tok.lower()
             ident = is_identifier_like(tok) and len(low) > 2
             if ident:
                 weights[low] = max(weights.get(low, 0.0), 2.0 * factor)
+                if is_firm:
+                    firm.add(low)
             parts = subwords(tok)
             for sw in parts:
                 s = stem(sw)
@@ -202,19 +212,35 @@ def intent_terms(intent: Intent) -> IntentTerms:
                 # `securityContext` is about security contexts, only a little about "security"
                 w = weight(sw) * factor * (0.75 if ident and len(parts) > 1 else 1.0)
                 weights[s] = max(weights.get(s, 0.0), w)
+                if is_firm:
+                    firm.add(s)
 
     title = intent.title
-    body = intent.text[len(title) :] if intent.text.startswith(title) else intent.text
     add(title, 1.0)
-    add(body[:20_000], 0.7)
+    # the body speaks where it says what the change does or names something specific; prose in
+    # passing ("thanks to everyone who reviewed the infrastructure docs") weighs little, so that
+    # more words never explain more files
+    budget = 20_000
+    for c in clauses(intent.text):
+        if budget <= 0:
+            break
+        if c.start == 0 and c.text.startswith(title[:40]):
+            continue
+        specific = c.stating or any(is_identifier_like(t) for t in tokens(c.text))
+        add(c.text[:budget], 0.7, is_firm=specific)
+        budget -= len(c.text)
     if intent.prompt:
         add(intent.prompt[:20_000], 1.0)
-    words = frozenset(stem(t.lower()) for t in tokens(intent.text + " " + (intent.prompt or "")))
+    # what the intent says the change does: the title and the clauses that say so; a word in passing
+    # ("CI should be green", "thanks for the review of the deployment docs") states nothing
+    words = frozenset(
+        stem(t.lower()) for t in tokens(stating_text(intent) + " " + (intent.prompt or ""))
+    )
     roles = frozenset(role for role, ws in ROLE_WORDS.items() if words & ws)
     targets = frozenset(
         t.lower() for t in intent.targets if is_identifier_like(t) or "/" in t or "." in t
     )
-    return IntentTerms(weights, roles, words, targets)
+    return IntentTerms(weights, roles, words, targets, frozenset(firm))
 
 
 def _is_stop(word: str) -> bool:
@@ -371,8 +397,9 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
         )
     _neighbours(scope, evs, results, it, anchored)
     _followers(scope, evs, results, it)
-    licensed = _license(scope, evs, results, it, intent)
-    return Match(results, licensed, it, missing)
+    readings: dict[Signal, Reading] = {}
+    licensed = _license(scope, evs, results, it, intent, readings)
+    return Match(results, licensed, it, missing, readings)
 
 
 def _explain_file(
@@ -432,8 +459,9 @@ def _explain_file(
         s_path = sum(w(t) for t in h_path) * 1.3
     score = s_path + s_sym + s_content + s_ctx
     hits = [*h_path, *h_sym, *h_content, *h_ctx]
-    strongest = max((w(t) for t in hits), default=0.0)
-    distinct = {t for t in hits if w(t) >= 0.6}
+    firm = [t for t in hits if t in it.firm]
+    strongest = max((w(t) for t in firm), default=0.0)
+    distinct = {t for t in firm if w(t) >= 0.6}
     content_terms = {t for t in ev.content_terms if t not in GENERIC and len(t) > 2}
     coverage = len(content_terms & set(h_content)) / len(content_terms) if content_terms else 0.0
     # a symbol the intent names in full (`blinker` in a requirements file) is the change itself
@@ -444,7 +472,7 @@ def _explain_file(
     strong = (
         len(distinct) >= 2
         or strongest >= 1.3
-        or any(w(t) >= 0.6 for t in h_path)
+        or any(w(t) >= 0.6 and t in it.firm for t in h_path)
         or (coverage >= 0.5 and bool(h_content))
         or named_symbol
     )
@@ -621,21 +649,37 @@ def _license(
     results: dict[str, FileMatch],
     it: IntentTerms,
     intent: Intent,
+    readings: dict[Signal, Reading],
 ) -> dict[Signal, bool]:
     out: dict[Signal, bool] = {}
-    undo = bool(it.words & _UNDO)
+    # an intent that undoes earlier work says so in its title ("Revert ..."), not in passing
+    undo = bool(words_of_title(intent) & _UNDO)
     for fs in scope.files:
         fm = results[fs.path]
         ev = evs[fs.path]
         named_file = _names_file(fs.path, it)
         for sig in fs.signals:
+            if needs_statement(sig) and "ignored by policy" not in fm.explained_by:
+                reading = read(sig, fs.path, intent)
+                readings[sig] = reading
+                out[sig] = reading.stated is not None or (undo and fm.score >= EXPLAIN_THRESHOLD)
+                continue
             out[sig] = _signal_licensed(sig, fs, fm, ev, it, undo, named_file)
         # once the intent covers a change to a symbol, its medium side effects come with it
         covered = {s.symbol for s in fs.signals if s.symbol and out[s]}
         for sig in fs.signals:
-            if not out[sig] and sig.symbol in covered and sig.severity in ("low", "medium"):
+            if (
+                not out[sig]
+                and sig not in readings
+                and sig.symbol in covered
+                and sig.severity in ("low", "medium")
+            ):
                 out[sig] = True
     return out
+
+
+def words_of_title(intent: Intent) -> set[str]:
+    return {stem(t.lower()) for t in tokens(intent.title)}
 
 
 def _names_file(path: str, it: IntentTerms) -> bool:

@@ -256,6 +256,15 @@ class Intent:
 
 
 @record
+class Span:
+    """A quoted piece of the intent: its text and where it stands in ``Intent.text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@record
 class Finding:
     id: str  # stable fingerprint
     rule: str
@@ -271,6 +280,10 @@ class Finding:
     #: the intent states this change: it counts for the blast radius and asks its questions,
     #: but is not a mismatch
     licensed: bool = False
+    #: the clause of the intent that states this change (risky kinds are licensed only so)
+    stated: Span | None = None
+    #: a clause that named the object without saying the action: it came close, and licenses nothing
+    near: Span | None = None
 
 
 @record

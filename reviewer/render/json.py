@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Review
+from ..models import Review, Span
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ def to_dict(review: Review) -> dict[str, Any]:
                 "side": f.side,
                 "licensed": f.licensed,
                 **({"confidence": f.confidence} if f.confidence is not None else {}),
+                **({"stated": _span(f.stated)} if f.stated is not None else {}),
+                **({"near": _span(f.near)} if f.near is not None else {}),
             }
             for f in review.findings
         ],
@@ -210,3 +212,7 @@ def _write(obj: object, newline: str, out: list[str]) -> None:
         import json
 
         out.append(json.dumps(obj, indent=2, ensure_ascii=False).replace("\n", newline))
+
+
+def _span(span: Span) -> dict[str, Any]:
+    return {"text": span.text, "start": span.start, "end": span.end}

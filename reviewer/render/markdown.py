@@ -415,6 +415,8 @@ _STATED = " (stated in the intent)"
 
 def _finding(f: Finding) -> str:
     title = f.title[: -len(_STATED)] if f.title.endswith(_STATED) else f.title
+    if f.stated is not None and " (stated: «" in title:
+        title = title[: title.rindex(" (stated: «")]
     parts = [f"- **{inline(f.rule, limit=40)}** {inline(title, limit=400)}"]
     if f.path:
         if f.line and f.side == "old":
@@ -423,7 +425,9 @@ def _finding(f: Finding) -> str:
             parts.append(code(f"{f.path}:{f.line}"))
         else:
             parts.append(code(f.path))
-    if f.licensed and (f.kind or f.path):
+    if f.stated is not None:
+        parts.append(f"*stated:* «{inline(f.stated.text, limit=200)}»")
+    elif f.licensed and (f.kind or f.path):
         # review-level findings (the rollback plan) are "licensed" only to keep them off the verdict
         parts.append("*stated in the intent*")
     if f.source == "llm":

@@ -176,9 +176,11 @@ def _result(
 ) -> dict[str, Any]:
     text = f.title
     stated = f.licensed and (f.kind is not None or f.path is not None)
-    if stated and not text.endswith(_STATED):
+    if stated and f.stated is None and not text.endswith(_STATED):
         text += _STATED
     props: dict[str, Any] = {"severity": f.severity, "licensed": f.licensed, "source": f.source}
+    if f.stated is not None:
+        props["stated"] = {"text": f.stated.text, "start": f.stated.start, "end": f.stated.end}
     if f.kind:
         props["kind"] = f.kind
     if f.symbol:

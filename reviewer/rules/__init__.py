@@ -17,7 +17,7 @@ from collections.abc import Callable
 from ..config import Config
 from ..digest import short_hash
 from ..match import Match
-from ..models import CHANGE_KINDS, Diff, Finding, Intent, Scope, Severity
+from ..models import CHANGE_KINDS, Diff, Finding, Intent, Scope, Severity, Span
 from ..record import record
 
 
@@ -99,6 +99,8 @@ def finding(
     side: str = "new",
     licensed: bool = False,
     key: str = "",
+    stated: Span | None = None,
+    near: Span | None = None,
 ) -> Finding:
     return Finding(
         id=f"{rule}-{fingerprint(rule, path, symbol, kind, key or title)}",
@@ -111,6 +113,8 @@ def finding(
         kind=kind,
         side=side,  # type: ignore[arg-type]
         licensed=licensed,
+        stated=stated,
+        near=near,
     )
 
 

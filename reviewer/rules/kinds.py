@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..models import DESTRUCTIVE_KINDS, Finding, Severity, Signal
 from ..rx import lazy
+from ..statements import Reading, quote
 from . import KIND_RULES, Context, finding
 
 _RAISE: dict[str, Severity] = {
@@ -25,12 +26,13 @@ def check(ctx: Context) -> list[Finding]:
             if rule is None:
                 continue
             licensed = ctx.match.licensed.get(sig, False)
+            reading = ctx.match.readings.get(sig)
             severity = _severity(sig, licensed=licensed, file_explained=explained)
             out.append(
                 finding(
                     rule,
                     severity,
-                    _title(sig, licensed),
+                    _title(sig, licensed, reading),
                     path=fs.path,
                     line=sig.line,
                     symbol=sig.symbol,
@@ -38,6 +40,8 @@ def check(ctx: Context) -> list[Finding]:
                     side=sig.side,
                     licensed=licensed,
                     key=_stable_key(sig),
+                    stated=reading.stated if reading and licensed else None,
+                    near=reading.near if reading and not licensed else None,
                 )
             )
     return out
@@ -62,13 +66,23 @@ def _severity(sig: Signal, *, licensed: bool, file_explained: bool) -> Severity:
         return sev
     if sig.kind in DESTRUCTIVE and sev in ("info", "low"):
         sev = "medium"
-    # destroying something nobody mentioned, in a file nobody mentioned: the incident shape
-    if not file_explained and sig.kind in DESTRUCTIVE and sev == "high":
+    # destroying something the intent never states is the incident shape, wherever it sits: a
+    # file "explained" by shared words does not make it less so (more text never lowers severity)
+    if sig.kind in DESTRUCTIVE and sev == "high":
         return "critical"
     return sev
 
 
-def _title(sig: Signal, licensed: bool) -> str:
+def _title(sig: Signal, licensed: bool, reading: Reading | None) -> str:
     detail = sig.detail.rstrip(".")
     detail = detail[:1].upper() + detail[1:]
-    return f"{detail} (stated in the intent)" if licensed else detail
+    if licensed and reading and reading.stated:
+        return f"{detail} (stated: {quote(reading.stated)})"
+    if licensed:
+        return f"{detail} (stated in the intent)"
+    if reading and reading.near:
+        return (
+            f"{detail} (the intent comes close, {quote(reading.near, 80)}, but does not say it; "
+            f"a statement would say «{reading.suggestion}»)"
+        )
+    return detail

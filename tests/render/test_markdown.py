@@ -149,8 +149,10 @@ def test_stated_findings_are_marked_and_not_called_out_of_scope() -> None:
     text = render(review)
     for f in licensed:
         line = next(line for line in text.splitlines() if line.startswith(f"- **{f.rule}**"))
-        assert line.endswith("*stated in the intent*")
-        assert "(stated in the intent)" not in line  # the title's own suffix is not repeated
+        assert f.stated is not None
+        # the quoted clause, once: at the end of the line, not in the title as well
+        assert line.endswith(f"*stated:* «{f.stated.text}»")
+        assert line.count("«") == 1 and "(stated" not in line
 
 
 def test_degraded_and_llm_are_visible() -> None:

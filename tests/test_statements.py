@@ -1,0 +1,217 @@
+"""Risky changes are licensed by a statement: one clause names the object and the action."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewer.diff import parse_diff
+from reviewer.intent import parse_intent
+from reviewer.models import Review, level_rank, severity_rank
+from reviewer.review import review
+from reviewer.statements import clauses
+
+NAT = """\
+diff --git a/infra/network.tf b/infra/network.tf
+--- a/infra/network.tf
++++ b/infra/network.tf
+@@ -1,8 +1,3 @@
+ resource "aws_vpc" "main" {
+   cidr_block = "10.0.0.0/16"
+ }
+-
+-resource "aws_nat_gateway" "this" {
+-  allocation_id = aws_eip.nat.id
+-  subnet_id     = aws_subnet.public.id
+-}
+"""
+
+PROTECTION = """\
+diff --git a/infra/db.tf b/infra/db.tf
+--- a/infra/db.tf
++++ b/infra/db.tf
+@@ -1,5 +1,5 @@
+ resource "aws_db_instance" "main" {
+   identifier          = "main"
+   engine              = "postgres"
+-  deletion_protection = true
++  deletion_protection = false
+ }
+"""
+
+RBAC = """\
+diff --git a/deploy/rbac.yaml b/deploy/rbac.yaml
+--- a/deploy/rbac.yaml
++++ b/deploy/rbac.yaml
+@@ -4,6 +4,6 @@ metadata:
+   name: reader
+ rules:
+   - apiGroups: [""]
+-    resources: ["secrets"]
+-    verbs: ["get"]
++    resources: ["*"]
++    verbs: ["*"]
+"""
+
+RENAME = """\
+diff --git a/infra/vpc.tf b/infra/vpc.tf
+--- a/infra/vpc.tf
++++ b/infra/vpc.tf
+@@ -1,3 +1,3 @@
+-resource "aws_vpc" "main" {
++resource "aws_vpc" "primary" {
+   cidr_block = "10.0.0.0/16"
+ }
+"""
+
+WORKFLOW = """\
+diff --git a/.github/workflows/release.yml b/.github/workflows/release.yml
+deleted file mode 100644
+--- a/.github/workflows/release.yml
++++ /dev/null
+@@ -1,6 +0,0 @@
+-name: release
+-on: push
+-jobs:
+-  publish:
+-    runs-on: ubuntu-latest
+-    steps: [{run: make publish}]
+"""
+
+RBAC_HEAD = """\
+diff --git a/deploy/rbac.yaml b/deploy/rbac.yaml
+--- a/deploy/rbac.yaml
++++ b/deploy/rbac.yaml
+@@ -1,9 +1,9 @@
+ apiVersion: rbac.authorization.k8s.io/v1
+ kind: ClusterRole
+ metadata:
+   name: reader
+ rules:
+   - apiGroups: [""]
+-    resources: ["secrets"]
+-    verbs: ["get"]
++    resources: ["*"]
++    verbs: ["*"]
+"""
+
+
+def run(diff: str, text: str) -> Review:
+    return review(parse_diff(diff), parse_intent(text, source="pr"))
+
+
+def risky(r: Review) -> list:  # type: ignore[type-arg]
+    return [
+        f for f in r.findings if f.kind and severity_rank(f.severity) >= severity_rank("medium")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("diff", "text"),
+    [
+        (NAT, "Remove the unused NAT gateway"),
+        (NAT, "Cost savings\n\n- delete `aws_nat_gateway.this`, nothing routes through it"),
+        (PROTECTION, "Disable deletion protection on the main database before the migration"),
+        (RENAME, "Rename the VPC to primary; it will be recreated in the maintenance window"),
+        (WORKFLOW, "Delete the release workflow: releases are cut by hand now"),
+        (RBAC_HEAD, "Grant the reader ClusterRole access to every resource"),
+    ],
+)
+def test_a_clause_naming_object_and_action_licenses_and_is_quoted(diff: str, text: str) -> None:
+    r = run(diff, text)
+    found = risky(r)
+    assert found and all(f.licensed for f in found), [(f.rule, f.title) for f in found]
+    for f in found:
+        assert f.stated is not None
+        assert r.intent.text[f.stated.start : f.stated.end].split() == f.stated.text.split()
+    assert r.verdict == "aligned"
+
+
+@pytest.mark.parametrize(
+    ("diff", "text"),
+    [
+        (NAT, "Removes unused bits and cleans up the module"),
+        (NAT, "Remove unused variables. The NAT gateway is documented in the README."),
+        (PROTECTION, "Tidies up deletion protection settings for the database"),
+        (RENAME, "Updates the VPC naming to match our conventions"),
+        (RBAC_HEAD, "Fix the secret name used by the reader"),
+        (WORKFLOW, "We do not remove the release workflow; this only fixes a typo"),
+        (NAT, "Please remove any doubts about the budget: the gateway bill is fine"),
+    ],
+)
+def test_vague_or_split_wording_licenses_nothing(diff: str, text: str) -> None:
+    r = run(diff, text)
+    found = risky(r)
+    assert found and not any(f.licensed for f in found), [(f.rule, f.title) for f in found]
+    assert r.verdict == "mismatch"
+    assert level_rank(r.blast_radius.level) >= level_rank("high")
+
+
+def test_a_close_phrase_is_named_with_what_a_statement_would_say() -> None:
+    r = run(PROTECTION, "Tidy up deletion protection on the database")
+    f = next(f for f in risky(r) if f.kind == "protection_toggle")
+    assert f.near is not None and f.near.text == "Tidy up deletion protection on the database"
+    assert "deletion_protection" in f.title and "comes close" in f.title
+
+
+def test_words_only_in_the_deleted_lines_license_nothing() -> None:
+    # the deleted block mentions "remove" and the NAT gateway; the intent does not
+    diff = NAT.replace(
+        "-  subnet_id     = aws_subnet.public.id",
+        "-  # remove the NAT gateway later\n-  subnet_id     = aws_subnet.public.id",
+    ).replace("@@ -1,8 +1,3 @@", "@@ -1,9 +1,3 @@")
+    r = run(diff, "Fix the VPC tags")
+    assert not any(f.licensed for f in risky(r))
+
+
+def test_clauses_keep_wrapped_lines_together_and_offsets_true() -> None:
+    text = "Fix the report\n\nThis change makes sure the\nreport uses EUR.\n- Remove the old job\n- Keep the rest"
+    got = clauses(text)
+    assert [c.text for c in got] == [
+        "Fix the report",
+        "This change makes sure the report uses EUR.",
+        "- Remove the old job",
+        "- Keep the rest",
+    ]
+    for c in got:
+        assert text[c.start : c.end].split() == c.text.split()
+    assert [c.stating for c in got] == [True, True, True, False]
+
+
+FILLER = st.sampled_from(
+    [
+        "This PR keeps the codebase clean and easy to maintain.",
+        "We reviewed configuration, secrets, permissions and policy as usual.",
+        "Thanks to everyone who helped; CI should be green.",
+        "Please remove any doubts: tests pass locally.",
+        "Cleaned up and refactored a few helpers for readability.",
+        "Updated the docs where needed.",
+        "The NAT gateway, the database and the workflow were all reviewed.",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    diff=st.sampled_from([NAT, PROTECTION, RBAC, RENAME, WORKFLOW, RBAC_HEAD]),
+    title=st.sampled_from(["Fix the report currency", "Tidy up the module", "chore: housekeeping"]),
+    extra=st.lists(FILLER, min_size=1, max_size=6),
+)
+def test_more_text_never_licenses_more(diff: str, title: str, extra: list[str]) -> None:
+    bare = run(diff, title)
+    padded = run(diff, title + "\n\n" + "\n\n".join(extra))
+    unlicensed = {(f.rule, f.path, f.symbol) for f in risky(bare) if not f.licensed}
+    still = {(f.rule, f.path, f.symbol) for f in risky(padded) if not f.licensed}
+    assert unlicensed <= still
+    assert level_rank(padded.blast_radius.level) >= level_rank(bare.blast_radius.level)
+
+
+def test_a_huge_intent_does_not_lower_the_blast_radius() -> None:
+    bare = run(NAT, "Fix the report currency")
+    huge = run(
+        NAT, "Fix the report currency\n\n" + ("We updated and cleaned up the config. " * 6000)
+    )
+    assert len(huge.intent.text) > 100_000 // 2
+    assert huge.verdict == "mismatch"
+    assert level_rank(huge.blast_radius.level) >= level_rank(bare.blast_radius.level)
