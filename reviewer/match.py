@@ -609,7 +609,9 @@ def _followers(
             continue
         ev = evs[fs.path]
         reason = None
-        if fs.role == "test" and (_stem_of(fs.path) in stems or ev.identifiers & vocab):
+        if fs.role == "test" and (
+            _tests_one_of(_stem_of(fs.path), stems) or ev.identifiers & vocab
+        ):
             reason = "tests an explained change"
         elif (
             fs.role == "changelog"
@@ -632,6 +634,13 @@ def _followers(
             reason = "README next to an explained change"
         if reason:
             results[fs.path] = FileMatch(True, (*fm.explained_by, reason), fm.score)
+
+
+def _tests_one_of(test_stem: str, stems: set[str]) -> bool:
+    """``test_cli`` and ``test_cli_errors`` test ``cli.py``; ``test_client`` does not."""
+    return test_stem in stems or any(
+        len(s) >= 3 and test_stem.startswith(s) and test_stem[len(s)] in "_-." for s in stems
+    )
 
 
 def _stem_of(path: str) -> str:

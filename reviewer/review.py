@@ -70,7 +70,11 @@ def review(
     )
     files = _file_reviews(scope, m, findings)
     oos = tuple(fr.scope.path for fr in files if not fr.explained)
-    requires = verdict == "mismatch" or level_rank(blast.level) >= level_rank("high")
+    # the author must answer before the change goes in when it does something risky it does not
+    # state: a mismatch, or a critical blast radius (an unstated destructive change). A high blast
+    # radius whose every risky change is stated asks its questions without blocking by default
+    # (``fail_on = "high"`` blocks those too)
+    requires = verdict == "mismatch" or blast.level == "critical"
     return Review(
         verdict=verdict,
         requires_answers=requires and bool(questions),

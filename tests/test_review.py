@@ -86,10 +86,14 @@ def test_honest_deletion_is_aligned_but_high_and_still_asks() -> None:
     )  # type: ignore[arg-type]
     assert r.verdict == "aligned"
     assert r.blast_radius.level == "high"
-    assert r.requires_answers
     deletion = next(f for f in r.findings if f.rule == "RV201")
     assert deletion.licensed and deletion.severity == "high"
     assert any(q.finding == deletion.id for q in r.questions)
+    # stated, so the questions are asked without blocking by default; fail_on "high" blocks it
+    from reviewer.cli import exit_code
+
+    assert not r.requires_answers
+    assert exit_code(r, "mismatch") == 0 and exit_code(r, "high") == 1
 
 
 def test_low_risk_unexplained_file_is_drift() -> None:
