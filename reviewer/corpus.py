@@ -10,10 +10,10 @@ code or diff is ever committed here. Its output has the shape of ``shared/bench/
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import re
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,34 +207,28 @@ def apply_edit(text: str | None, edit: dict[str, Any], *, path: str) -> str | No
 
 
 def file_diff(path: str, old: str | None, new: str | None) -> str:
-    """A git-style unified diff of one file (3 lines of context)."""
+    """The unified diff git itself prints for one file (3 lines of context, hunk headings)."""
     if old == new:
         raise CorpusError(f"{path}: the planted edit changes nothing")
-    a = [] if old is None else old.splitlines(keepends=True)
-    b = [] if new is None else new.splitlines(keepends=True)
-    head = [f"diff --git a/{path} b/{path}\n"]
-    if old is None:
-        head.append("new file mode 100644\n")
-    if new is None:
-        head.append("deleted file mode 100644\n")
-    body = list(
-        difflib.unified_diff(
-            a,
-            b,
-            fromfile="/dev/null" if old is None else f"a/{path}",
-            tofile="/dev/null" if new is None else f"b/{path}",
-            n=3,
-        )
-    )
-    out = []
-    for line in body:
-        if line.startswith(("---", "+++")):
-            out.append(line.rstrip("\n").rstrip() + "\n")  # difflib adds a tab before empty dates
-        elif line.endswith("\n"):
-            out.append(line)
-        else:
-            out.append(line + "\n\\ No newline at end of file\n")
-    return "".join(head + out)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for side, text in (("a", old), ("b", new)):
+            if text is not None:
+                target = root / side / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+        left = f"a/{path}" if old is not None else "/dev/null"
+        right = f"b/{path}" if new is not None else "/dev/null"
+        try:
+            out = git.run(
+                ["diff", "--no-index", "--no-prefix", "-U3", "--no-color", left, right],
+                cwd=root,
+                check=False,
+            )
+        except GitError as exc:
+            raise CorpusError(f"{path}: {exc}") from exc
+    # with --no-prefix and folders named a/ and b/, git prints exactly the a/ b/ form
+    return out.decode("utf-8", "replace")
 
 
 def plant_diff(snap: Snapshot, plant: dict[str, Any], default_at: str) -> tuple[str, list[str]]:

@@ -227,7 +227,13 @@ def language_of(path: str) -> str:
         return "ini"
     if ext in (".html", ".htm", ".jinja", ".j2", ".tmpl", ".tpl", ".erb", ".hbs"):
         return "template"
+    if not ext and _SCRIPT_DIRS & set(path.lower().split("/")[:-1]):
+        # `scripts/publish`, `bin/deploy`: executables without an extension are shell scripts
+        return "bash"
     return _EXT_LANG.get(ext, "unknown")
+
+
+_SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "hack", "tools"})
 
 
 @lru_cache(maxsize=65536)

@@ -440,6 +440,8 @@ def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
     if cosmetic is None and fd.status in ("modified", "renamed") and fd.hunks and spelling_only(fd):
         cosmetic = "spelling"
     notes.extend(n for n in ctx.notes if n not in notes)
+    if role in _NOTHING_DEPLOYED:
+        signals = [_in_sample(s) for s in signals]
     return FileScope(
         language=reported_language,
         symbols=tuple(_dedupe(symbols)),
@@ -490,6 +492,31 @@ def _hunk_sections(hunks: Iterable[object]) -> list[Symbol]:
         if section:
             out.append(Symbol("section", section[:120], "modified", getattr(h, "new_start", None)))
     return out
+
+
+#: roles whose files nobody deploys or imports: an example's bucket, a test's fixture, a doc snippet
+_NOTHING_DEPLOYED = frozenset({"example", "test", "docs"})
+#: kinds that are about what is deployed or consumed; in such files they are low (their commands,
+#: CI and agent instructions still run, so those keep their severity)
+_DEPLOYED_KINDS = frozenset(
+    {
+        "resource_deletion",
+        "replacement",
+        "environment_definition",
+        "protection_toggle",
+        "permission_widening",
+        "destructive_data",
+        "public_api",
+        "global_config",
+        "dependency",
+    }
+)
+
+
+def _in_sample(sig: Signal) -> Signal:
+    if sig.kind in _DEPLOYED_KINDS and sig.severity not in ("info", "low"):
+        return replace(sig, severity="low")
+    return sig
 
 
 def _dedupe(items: Iterable[Symbol] | Iterable[Signal]) -> list:  # type: ignore[type-arg]
