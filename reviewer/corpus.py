@@ -227,8 +227,11 @@ def file_diff(path: str, old: str | None, new: str | None) -> str:
             )
         except GitError as exc:
             raise CorpusError(f"{path}: {exc}") from exc
-    # with --no-prefix and folders named a/ and b/, git prints exactly the a/ b/ form
-    return out.decode("utf-8", "replace")
+    # with --no-prefix and folders named a/ and b/, git prints the a/ b/ form, except in the header
+    # of an added or deleted file (one side is /dev/null): that header is written here
+    text = out.decode("utf-8", "replace")
+    head, _, rest = text.partition("\n")
+    return f"diff --git a/{path} b/{path}\n{rest}" if head.startswith("diff --git ") else text
 
 
 def plant_diff(snap: Snapshot, plant: dict[str, Any], default_at: str) -> tuple[str, list[str]]:

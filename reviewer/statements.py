@@ -120,6 +120,7 @@ STATED_KINDS = frozenset(
         m.PERMISSION_WIDENING,
         m.DESTRUCTIVE_DATA,
         m.AGENT_INSTRUCTIONS,
+        m.DANGEROUS_COMMAND,
     }
 )
 #: CI/CD signals that need a statement: a deleted workflow or step, a switched trigger
@@ -143,6 +144,8 @@ def action_of(sig: Signal) -> str:
         return "grant"
     if sig.kind == m.ENVIRONMENT_DEFINITION:
         return "change"
+    if sig.kind == m.DANGEROUS_COMMAND:
+        return "edit"
     if sig.kind == m.AGENT_INSTRUCTIONS:
         return "delete" if "delet" in code or "remov" in code else "edit"
     if sig.kind == m.REPLACEMENT:

@@ -226,6 +226,10 @@ def test_verbose_planted_fills_a_template_that_never_names_the_plant(
         "Touched:\n- `app/report.py`\n\nAreas: `app`"
     )
     assert case["twin"] == "acme-001"
+    assert (
+        "diff --git a/.github/workflows/ci.yml b/.github/workflows/ci.yml\ndeleted file"
+        in case["diff"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import DESTRUCTIVE_KINDS, Finding, Severity, Signal
+from ..models import DANGEROUS_COMMAND, DESTRUCTIVE_KINDS, Finding, Severity, Signal
 from ..rx import lazy
 from ..statements import Reading, quote
 from . import KIND_RULES, Context, finding
@@ -66,6 +66,9 @@ def _severity(sig: Signal, *, licensed: bool, file_explained: bool) -> Severity:
         return sev
     if sig.kind in DESTRUCTIVE and sev in ("info", "low"):
         sev = "medium"
+    # a destructive command nobody stated (`rm -rf`, a force push) runs wherever the script runs
+    if sig.kind == DANGEROUS_COMMAND and sev == "medium":
+        sev = "high"
     # destroying something the intent never states is the incident shape, wherever it sits: a
     # file "explained" by shared words does not make it less so (more text never lowers severity)
     if sig.kind in DESTRUCTIVE and sev == "high":

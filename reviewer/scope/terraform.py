@@ -1090,6 +1090,17 @@ _GUARDS: dict[str, tuple[bool, bool]] = {
     "force_destroy": (False, False),
     "force_delete": (False, False),
 }
+
+
+def _guard_of_variable(owner: str | None) -> bool | None:
+    """The protecting value of a variable named after a guard (``var.force_destroy``)."""
+    name = (owner or "").rsplit(".", 1)[-1]
+    for key, (protect, _default) in _GUARDS.items():
+        if name == key or name.endswith("_" + key) or name.startswith(key + "_"):
+            return protect
+    return None
+
+
 _GUARD_CODES = {
     "skip_final_snapshot": "tf.skip_final_snapshot",
     "force_destroy": "tf.force_destroy",
@@ -1457,6 +1468,20 @@ def _module_signals(g: _Group) -> Iterator[Signal]:
 
 def _variable_signals(g: _Group) -> Iterator[Signal]:
     if g.key == "default":
+        guard = _guard_of_variable(g.owner)
+        new_eff = _bool(g.new_value) if g.new else None
+        if guard is not None and new_eff is not None and new_eff != guard and g.new:
+            # `variable "force_destroy" { default = true }`: every caller that does not set it
+            # now creates resources without the guard
+            yield _sig(
+                PROTECTION_TOGGLE,
+                "tf.guard_default",
+                f"changes the default of {g.where} to `{g.new_value}`: resources of every caller "
+                "that does not set it lose their guard against destruction",
+                g,
+                "high",
+            )
+            return
         if g.old and g.new:
             yield _sig(
                 GLOBAL_CONFIG,

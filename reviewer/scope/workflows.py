@@ -109,6 +109,17 @@ _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = 
         None,
         "security scanning",
     ),
+    "gha.check_removed": (
+        re.compile(r"golangci-lint|pre-commit|super-linter|ruff|eslint|typos|mypy|pylint", re.I),
+        re.compile(
+            r"\b(pytest|tox|nox|mypy|ruff|flake8|pylint|pyright|eslint|tsc|golangci-lint|rspec|phpunit"
+            r"|(npm|yarn|pnpm|bun)\s+(run\s+)?(test|lint|typecheck|type-check|check)"
+            r"|go\s+(test|vet)|cargo\s+(test|clippy)|make\s+(test|lint|check)|pre-commit\s+run"
+            r"|(gradle\w*|\./gradlew)\s+(test|check)|mvn\s+(test|verify)|dotnet\s+test)\b",
+            re.I,
+        ),
+        "a test, lint or type-check step that gates merges",
+    ),
     "gha.release_step_removed": (
         re.compile(
             r"publish|deploy|release|build-push|push-action|gh-pages|upload-artifact-to", re.I
@@ -185,6 +196,25 @@ def script_lines(
 
 def _in_list(node: Node, keys: frozenset[str]) -> bool:
     return node.key == "-" and bool(node.path) and node.path[-1] in keys
+
+
+_INSTALL_RE = lazy(r"\b(install|add|setup)\b", re.I)
+_CHECK_NAME_RE = lazy(
+    r"\b(lint|linting|linters?|tests?|testing|type[- ]?check(s|ing)?|typing|static analysis|mypy"
+    r"|ruff|eslint|vet|pre-commit|unit|integration|e2e)\b",
+    re.I,
+)
+
+
+def _step_name(ch: Change) -> str | None:
+    """The ``name:`` of a step (``jobs.x.steps[].name``), or of a job (``jobs.x.name``)."""
+    node = ch.node
+    if ch.is_text or node is None or node.key != "name" or not node.value:
+        return None
+    full = node.fullpath
+    if len(full) >= 2 and full[0] == "jobs":
+        return node.scalar
+    return None
 
 
 def _uses(ch: Change) -> str | None:
@@ -444,6 +474,11 @@ def _removed_steps(removed: list[Change], added: list[Change]) -> list[Signal]:
     def tokens(chs: list[Change]) -> list[tuple[str, str, Change]]:
         found: list[tuple[str, str, Change]] = []
         for ch in chs:
+            step = _step_name(ch)
+            if step and _CHECK_NAME_RE.search(step):
+                # `- name: Run linting checks` / `run: scripts/check`: what the step is for
+                found.append(("gha.check_removed", step.lower(), ch))
+                continue
             uses = _uses(ch)
             if uses:
                 name = uses.partition("@")[0].lower()
@@ -453,6 +488,8 @@ def _removed_steps(removed: list[Change], added: list[Change]) -> list[Signal]:
                         break
         by_line = {c.line: c for c in chs}
         for line, text in script_lines(chs):
+            if _INSTALL_RE.search(text):
+                continue  # `pip install ruff` installs a check; it does not run one
             for code, (_pattern, run, _what) in _STEP_CLASSES.items():
                 m = run.search(text) if run is not None else None
                 if m is not None:
@@ -460,9 +497,12 @@ def _removed_steps(removed: list[Change], added: list[Change]) -> list[Signal]:
                     break
         return found
 
-    back = count_by(f"{code}:{name}" for code, name, _ in tokens(added))
+    # a check replaced by another check (`ruff check .` -> `ruff-action`) still gates merges
+    back = count_by(
+        code if code == "gha.check_removed" else f"{code}:{name}" for code, name, _ in tokens(added)
+    )
     for code, name, ch in tokens(removed):
-        tag = f"{code}:{name}"
+        tag = code if code == "gha.check_removed" else f"{code}:{name}"
         if back.get(tag, 0) > 0:
             back[tag] -= 1
             continue
@@ -488,6 +528,19 @@ def _removed_jobs(old: SideView, symbols: Iterable[Symbol]) -> list[Signal]:
                     CI_CD,
                     "gha.release_job_removed",
                     f"removes deploy/release job `{n.key}`",
+                    n.line,
+                    "old",
+                    f"jobs.{n.key}",
+                    "high",
+                )
+            )
+        else:
+            # a job of a workflow that stays: whatever it checked stops gating merges
+            out.append(
+                Signal(
+                    CI_CD,
+                    "gha.job_removed",
+                    f"removes job `{n.key}`: what it checked no longer runs",
                     n.line,
                     "old",
                     f"jobs.{n.key}",
