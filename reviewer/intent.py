@@ -220,11 +220,15 @@ def parse_intent(text: str, *, source: IntentSource = "cli", title: str | None =
     body_text = cleaned
     verbs = _verbs(body_text)
     targets = _targets(body_text, scope)
+    claims = _claims(first, body_text)
     folded = body_text.casefold()
     size = tuple(
         name
         for name, needs, rx in _SIZE_PATTERNS
-        if has_any(folded, needs, folded=True) and rx.search(body_text)
+        if has_any(claims.casefold(), needs, folded=True)
+        and rx.search(claims)
+        # "added rdp-udp, fixed typo in mssql": a typo fix on the side is not what the change is
+        and not (name in _COSMETIC_CLAIMS and _other_action(first))
     )
     allowances = tuple(
         dict.fromkeys(m.group("what").strip() for m in _ALLOWANCE_RE.finditer(body_text))
@@ -250,6 +254,28 @@ def parse_intent(text: str, *, source: IntentSource = "cli", title: str | None =
         issue_refs=refs[:50],
         prompt=prompt,
     )
+
+
+_COSMETIC_CLAIMS = frozenset({"typo", "formatting", "comments", "docs only"})
+_CLAIM_SENTENCE = lazy(r"(?:^|(?<=[.!?\n]))\s*((?:this|it|the change|the pr)\b[^.!?\n]*)", re.I)
+_OTHER_ACTIONS = frozenset(
+    stem(w)
+    for w in words(
+        "add added adds remove delete drop implement introduce support replace rename create "
+        "bump upgrade migrate refactor"
+    )
+)
+
+
+def _claims(first: str, text: str) -> str:
+    """Where an intent makes claims about the change as a whole: its title, and the sentences whose
+    subject is the change ("This is a small fix"). A checklist's "formatting" or a reviewer's
+    "small nit" elsewhere in the body claims nothing."""
+    return "\n".join([first, *(m.group(1) for m in _CLAIM_SENTENCE.finditer(text))])
+
+
+def _other_action(first: str) -> bool:
+    return any(stem(w) in _OTHER_ACTIONS for w in re.findall(r"[A-Za-z]+", first))
 
 
 def clean(text: str) -> str:

@@ -11,6 +11,7 @@ an explained file is licensed only when the intent both points at it and says th
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -520,6 +521,10 @@ def _explain_file(
             "refactor" if intent.type == "refactor" else "docs"
         )
         reasons.append(f"{fs.cosmetic}-only change under a {kind} intent")
+    version = None if sibling else _version_evidence(ev, intent)
+    if version:
+        explained = True
+        reasons.append(version)
     return FileMatch(explained, tuple(reasons), score)
 
 
@@ -636,6 +641,63 @@ def _followers(
             results[fs.path] = FileMatch(True, (*fm.explained_by, reason), fm.score)
 
 
+# --- versions: "Drop Node 16", "bump Go to v1.26", "Bump the actions group" ---------------------
+
+_DOTTED = lazy(r"(?<![\w.#/])v?(\d+(?:\.\d+)+)(?![\w])")
+_RUNTIMES = (
+    "node|nodejs|python|go|golang|java|jdk|ruby|rust|php|postgres|postgresql|mysql|redis|alpine|"
+    "ubuntu|debian|kubernetes|k8s|helm|terraform|dotnet"
+)
+_NAMED_MAJOR = lazy(rf"\b({_RUNTIMES})\s*v?(\d+)\b", re.I)
+_ANY_NUMBER = lazy(r"(?<![\w.])v?(\d+(?:\.\d+)*)")
+_BUMPY = lazy(r"[vV]?\d+(?:\.\d+)*[\w.+-]*|\b[0-9a-f]{7,40}\b")
+_BUMP_TITLE = lazy(
+    r"\b(bump|bumps|bumped|upgrade[sd]?|downgrade[sd]?|pin|unpin)\b"
+    r"|\bupdate[sd]?\b.*\b(versions?|dependenc(y|ies)|deps|actions|hooks|packages|lock)",
+    re.I,
+)
+_VERSION_REASONS = ("changed lines: version", "only versions change")
+
+
+def _intent_versions(intent: Intent) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """Dotted versions (``3.8``, ``v1.26``) and runtime majors (``Node 16``, ``Java 8``) named."""
+    dotted = frozenset(_DOTTED.findall(intent.text))
+    majors = frozenset((r.lower(), n) for r, n in _NAMED_MAJOR.findall(intent.text))
+    return dotted, majors
+
+
+def _version_evidence(ev: Evidence, intent: Intent) -> str | None:
+    """A file whose changed lines carry a version the intent names, or that only bumps versions
+    under an intent that says it bumps them."""
+    changed = [ln[1:] for h in ev.hunks for ln in h.lines if ln[:1] in "+-"]
+    if not changed:
+        return None
+    dotted, majors = _intent_versions(intent)
+    hit: set[str] = set()
+    if dotted:
+        seen = {v for ln in changed for v in _ANY_NUMBER.findall(ln)}
+        hit |= {w for w in dotted if any(v == w or v.startswith(w + ".") for v in seen)}
+    for runtime, major in majors:
+        # `node-version: 16`, `FROM python:3.9`, `<maven.compiler.release>8`: the runtime's own key
+        near = re.compile(
+            rf"({runtime}|version|release|target|source)\W{{0,20}}v?{major}(?![\d])", re.I
+        )
+        if any(near.search(ln) for ln in changed):
+            hit.add(f"{runtime} {major}")
+    if hit:
+        return f"changed lines: version {', '.join(sorted(hit)[:3])} the intent names"
+    if _BUMP_TITLE.search(intent.title):
+        old = sorted(
+            _BUMPY.sub("#", ln[1:]).strip() for h in ev.hunks for ln in h.lines if ln[:1] == "-"
+        )
+        new = sorted(
+            _BUMPY.sub("#", ln[1:]).strip() for h in ev.hunks for ln in h.lines if ln[:1] == "+"
+        )
+        if old and old == new:
+            return "only versions change, under an intent that bumps them"
+    return None
+
+
 def _tests_one_of(test_stem: str, stems: set[str]) -> bool:
     """``test_cli`` and ``test_cli_errors`` test ``cli.py``; ``test_client`` does not."""
     return test_stem in stems or any(
@@ -723,6 +785,14 @@ def _signal_licensed(
     if not fm.explained:
         return False
     if "ignored by policy" in fm.explained_by:
+        return True
+    if (
+        sig.kind in (m.CI_CD, m.DEPENDENCY, m.GLOBAL_CONFIG)
+        and sig.severity in ("info", "low", "medium")
+        and any(r.startswith(_VERSION_REASONS) for r in fm.explained_by)
+    ):
+        # "Drop Python 3.8" and `3.8` leaves the CI matrix; "bump the actions group" and only refs
+        # change: the change is the one the intent names
         return True
     if undo and fm.score >= EXPLAIN_THRESHOLD:
         # "roll back #1566" licenses what it takes back in the files it explains, named or not

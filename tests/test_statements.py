@@ -215,3 +215,67 @@ def test_a_huge_intent_does_not_lower_the_blast_radius() -> None:
     assert len(huge.intent.text) > 100_000 // 2
     assert huge.verdict == "mismatch"
     assert level_rank(huge.blast_radius.level) >= level_rank(bare.blast_radius.level)
+
+
+# --- evidence: versions, claims, companions -------------------------------------------------------
+
+MATRIX = """\
+diff --git a/.github/workflows/tests.yml b/.github/workflows/tests.yml
+--- a/.github/workflows/tests.yml
++++ b/.github/workflows/tests.yml
+@@ -8,7 +8,7 @@ jobs:
+     runs-on: ubuntu-latest
+     strategy:
+       matrix:
+-        python-version: ["3.8", "3.9", "3.10"]
++        python-version: ["3.9", "3.10"]
+     steps:
+       - uses: actions/checkout@v4
+"""
+
+ACTIONS_BUMP = """\
+diff --git a/.github/workflows/lint.yml b/.github/workflows/lint.yml
+--- a/.github/workflows/lint.yml
++++ b/.github/workflows/lint.yml
+@@ -10,5 +10,5 @@ jobs:
+     runs-on: ubuntu-latest
+     steps:
+-      - uses: actions/checkout@v3
+-      - uses: actions/setup-python@v4
++      - uses: actions/checkout@v4
++      - uses: actions/setup-python@v5
+       - run: make lint
+"""
+
+
+def test_a_version_the_intent_names_explains_the_files_that_change_it() -> None:
+    r = run(MATRIX, "Drop Python 3.8")
+    assert r.verdict == "aligned" and not r.out_of_scope_paths
+    reasons = r.files[0].explained_by
+    assert any("version 3.8" in x for x in reasons), reasons
+    # a version the intent does not name explains nothing
+    assert run(MATRIX, "Fix the cookie parser").out_of_scope_paths
+
+
+def test_only_versions_change_under_a_bump_intent() -> None:
+    assert run(ACTIONS_BUMP, "Bump the github-actions group with 2 updates").verdict == "aligned"
+    # "update the description" is not a bump
+    assert run(ACTIONS_BUMP, "Update the variable description").out_of_scope_paths
+
+
+@pytest.mark.parametrize(
+    ("title", "claimed"),
+    [
+        ("Fix typo in README", ("typo",)),
+        ("added rdp-udp, fixed typo in mssql-broker-tcp", ()),
+        ("Add the new endpoint", ()),
+    ],
+)
+def test_size_claims_come_from_the_title_and_whole_change_sentences(
+    title: str, claimed: tuple[str, ...]
+) -> None:
+    assert (
+        parse_intent("- [x] ran formatting\n- small nit from review", title=title).size_words
+        == claimed
+    )
+    assert "small" in parse_intent("This is a small fix.", title=title).size_words

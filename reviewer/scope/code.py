@@ -386,7 +386,7 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
                     )
                 )
             continue
-        if api_file and sym.public and sym.kind in _API_KINDS:
+        if api_file and sym.public and sym.kind in _API_KINDS and not _module_hook(sym.name):
             if sym.change == "deleted":
                 part.signals.append(
                     Signal(
@@ -440,7 +440,12 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
         line = stray_new[0] if stray_new else None
         part.symbols.append(Symbol("statement", "(module level)", "modified", line))
 
-    if ctx.status == "deleted" and api_file and spec.extra.get("module_is_api"):
+    if (
+        ctx.status == "deleted"
+        and api_file
+        and spec.extra.get("module_is_api")
+        and not _private_module(ctx.path)
+    ):
         part.signals.append(
             Signal(
                 PUBLIC_API,
@@ -963,3 +968,14 @@ def _push(
         return "function"
     texts.append(syn.block_open)
     return "block"
+
+
+def _module_hook(name: str) -> bool:
+    """``__all__``, ``__getattr__``, ``__dir__`` at module level: machinery, not an API callers use."""
+    return "." not in name and name.startswith("__") and name.endswith("__")
+
+
+def _private_module(path: str) -> bool:
+    """``pkg/_compat.py`` is private by convention (``__init__.py`` is the package itself)."""
+    base = path.rsplit("/", 1)[-1]
+    return base.startswith("_") and not base.startswith("__init__")
