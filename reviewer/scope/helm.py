@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import DEPENDENCY, GLOBAL_CONFIG, RESOURCE_DELETION, Signal
+from ..models import DEPENDENCY, GLOBAL_CONFIG, RESOURCE_DELETION, Signal, Symbol
 from . import kubernetes
 from .engine import FileContext, Partial
 from .yaml import analyze_keys
@@ -58,23 +58,34 @@ def _template(ctx: FileContext, old: SideView, new: SideView) -> Partial:
 def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partial) -> list[Signal]:
     """Every install takes its defaults from values.yaml: a changed key changes them all."""
     out: list[Signal] = []
-    if ctx.status == "added" or part.cosmetic is not None:
+    # a new chart's values are new; a removed chart's go with it (its removal is the change)
+    if ctx.status in ("added", "deleted") or part.cosmetic is not None:
         return out
-    tops: dict[str, int | None] = {}
+    tops: dict[str, list[Symbol]] = {}
     for sym in part.symbols:
         if sym.kind == "key":
-            tops.setdefault(sym.name.split(".", 1)[0], sym.line)
-    verb = "deletes" if ctx.status == "deleted" else "changes"
-    for top, line in list(tops.items())[:20]:
+            tops.setdefault(sym.name.split(".", 1)[0], []).append(sym)
+    verb = "changes"
+    for top, keys in list(tops.items())[:20]:
+        names = sorted({k.name for k in keys})
+        # the one key that changed names the change better than its top-level section
+        symbol = names[0] if len(names) == 1 else top
+        added_only = all(k.change == "added" for k in keys)
         out.append(
             Signal(
                 GLOBAL_CONFIG,
                 "helm.values",
-                f"{verb} Helm default values under `{top}`",
-                line,
-                "old" if ctx.status == "deleted" else "new",
-                top,
-                "medium",
+                (
+                    f"adds Helm values under `{top}` ({', '.join(f'`{n}`' for n in names[:3])}): "
+                    "installs that do not set them get the new defaults"
+                    if added_only
+                    else f"{verb} Helm default values under `{top}`"
+                    + (f" (`{names[0]}`)" if len(names) == 1 and names[0] != top else "")
+                ),
+                keys[0].line,
+                "new",
+                symbol,
+                "low" if added_only else "medium",
             )
         )
     if not tops and (ctx.added or ctx.removed):
