@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .config import Config
-from .models import BlastRadius, FileScope, Finding, Level, Scope, level_rank
+from .models import DESTRUCTIVE_KINDS, BlastRadius, FileScope, Finding, Level, Scope, level_rank
 from .paths import area, component
 from .rx import lazy
 
@@ -111,6 +111,17 @@ def blast_radius(
         elif count >= 5:
             raise_to("medium", f"`{name}` is referenced from {count} files")
 
+    # a destructive change the intent does not state weighs what its finding says (an unstated
+    # `rm -rf` in a script is high even where the command alone reads medium)
+    for f in findings:
+        if (
+            level_rank(level) < level_rank("high")
+            and f.kind in DESTRUCTIVE_KINDS
+            and not f.licensed
+            and f.severity in ("high", "critical")
+            and f.source == "rules"
+        ):
+            raise_to("high", f"{f.title} (`{f.path}`)" if f.path else f.title)
     # critical is reserved for combinations: something destructive that nobody stated
     unlicensed_destructive = [f for f in findings if f.severity == "critical" and not f.licensed]
     if unlicensed_destructive and level == "high":

@@ -131,7 +131,7 @@ def _test_file_for(review: Review) -> tuple[str, str] | None:
         path = fr.scope.path
         stem, ext = posixpath.splitext(posixpath.basename(path))
         make = _TESTS.get(ext)
-        if make is None or fr.scope.status == "deleted" or "test" in path.lower():
+        if make is None or fr.scope.status == "deleted" or fr.scope.role != "code":
             continue
         name = "".join(ch if ch.isalnum() else "_" for ch in stem).lower() or "module"
         return make(posixpath.dirname(path), name)

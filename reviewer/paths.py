@@ -233,7 +233,7 @@ def language_of(path: str) -> str:
     return _EXT_LANG.get(ext, "unknown")
 
 
-_SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "hack", "tools"})
+_SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "hack", "tools", ".husky", ".githooks"})
 
 
 @lru_cache(maxsize=65536)

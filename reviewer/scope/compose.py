@@ -171,11 +171,13 @@ def _widening(added: list[Change]) -> list[Signal]:
         elif (key == "-" and parent == "ports") or key in ("published", "ports"):
             for port in flow_items(node.value) if key == "ports" else [node.scalar]:
                 if _exposed_db_port(port):
+                    # spelled out as 0.0.0.0: the datastore is meant to be reachable from anywhere
+                    world = port.strip().strip("\"'").startswith(("0.0.0.0:", "[::]:", "::"))
                     sig(
                         "compose.db_port_exposed",
                         f"publishes datastore port `{port}` on every interface",
                         ch,
-                        "medium",
+                        "high" if world else "medium",
                     )
     return out
 

@@ -602,7 +602,8 @@ def _agent_file_signal(ctx: FileContext, what: str) -> Signal:
         None,
         side,
         None,
-        "medium",
+        # without its instructions an agent loses the repository's rules (what not to touch)
+        "high" if ctx.status == "deleted" else "medium",
     )
 
 

@@ -56,3 +56,21 @@ def test_removing_a_check_step_or_a_job_is_high() -> None:
         "Run linting checks", "Lint"
     )
     assert "gha.check_removed" not in codes(".github/workflows/ci.yml", WORKFLOW, swapped)
+
+
+def test_deleting_agent_instructions_is_high_editing_them_medium() -> None:
+    full, _ = scope_both("AGENTS.md", "# Rules\n\nNever touch prod.\n", None)
+    assert {s.severity for s in full.signals if s.code == "agent.instructions"} == {"high"}
+    full, _ = scope_both("AGENTS.md", "# Rules\n", "# Rules\n\nBe nice.\n")
+    assert {s.severity for s in full.signals if s.code == "agent.instructions"} == {"medium"}
+
+
+def test_a_hook_script_without_an_extension_is_read_as_shell() -> None:
+    got = codes(".husky/pre-push", "npm test\n", "npm test\ngit push --force origin main\n")
+    assert "cmd.git_force_push" in got
+
+
+def test_a_datastore_spelled_out_on_0_0_0_0_is_high() -> None:
+    old = "services:\n  db:\n    image: postgres:16\n"
+    full, _ = scope_both("compose.yml", old, old + '    ports:\n      - "0.0.0.0:5432:5432"\n')
+    assert {s.severity for s in full.signals if s.code == "compose.db_port_exposed"} == {"high"}
