@@ -809,6 +809,10 @@ def _signal_licensed(
         # "remove unused variables": the intent names the kind of thing, not each instance;
         # "values.yaml", "memorystore.tf": the intent names the very file
         pointed = bool(_symbol_kind_words(sig) & it.words) or named_file
+    if not pointed and sig.severity in ("info", "low", "medium"):
+        # "Fix Splunk Web" and the default changes inside `modules/splunk/`: the intent names the
+        # component the change lives in, which is enough for a change that destroys nothing
+        pointed = any(r.startswith("path:") for r in fm.explained_by)
     if not pointed:
         return False
     if undo:

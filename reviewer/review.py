@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .scope import BlobSource
 
 #: findings that describe the review rather than the change: they never decide the verdict
-_NEUTRAL_RULES = frozenset({"RV102", "RV502"})
+_NEUTRAL_RULES = frozenset({"RV502"})
 
 
 def review(

@@ -40,16 +40,39 @@ def check(ctx: Context) -> list[Finding]:
                 key="file",
             )
         )
+    unexplained = [
+        fs
+        for fs in ctx.scope.files
+        if not ctx.match.files[fs.path].explained and fs.role not in _TRIVIAL
+    ]
+    # the intent names things the change never touches while the change touches others: the
+    # description is of another change (a swapped or stale PR text), not a note
+    swapped = bool(unexplained) and _names_nothing_here(ctx)
     for target in ctx.match.missing_targets[:10]:
         out.append(
             finding(
                 "RV102",
-                "info",
-                f"The intent names `{target}`, which the change never touches",
+                "medium" if swapped else "info",
+                f"The intent names `{target}`, which the change never touches"
+                + (" — while it changes files the intent does not explain" if swapped else ""),
                 key=target,
             )
         )
     return out
+
+
+_TRIVIAL = frozenset({"docs", "changelog", "lockfile", "asset", "generated"})
+
+
+def _names_nothing_here(ctx: Context) -> bool:
+    """Every specific thing the intent names is missing from the change."""
+    missing = set(ctx.match.missing_targets)
+    named = {
+        t
+        for t in ctx.intent.targets
+        if len(t) > 3 and ("/" in t or "." in t or "_" in t or any(c.isupper() for c in t[1:]))
+    }
+    return bool(missing) and bool(named) and {t.lower() for t in named} <= missing
 
 
 def _describe(status: str, role: str, old_path: str | None) -> str:
