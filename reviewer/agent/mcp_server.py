@@ -21,20 +21,21 @@ INSTRUCTIONS = (
 )
 
 
-def _server_class() -> Any:
-    """The SDK's high-level server: ``MCPServer`` (mcp 2.x) or ``FastMCP`` (mcp 1.x)."""
-    try:
-        return importlib.import_module("mcp.server.mcpserver").MCPServer
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("mcp"):
-            raise
-    try:
-        return importlib.import_module("mcp.server.fastmcp").FastMCP
-    except ModuleNotFoundError as exc:
-        raise UsageError(
-            "reviewer mcp needs the agent extra (the mcp SDK is missing): "
-            "pip install 'intent-reviewer[agent]'"
-        ) from exc
+def _sdk() -> tuple[Any, type[Exception]]:
+    """The SDK's high-level server class and the error a tool raises to report a failure:
+    ``MCPServer`` (mcp 2.x) or ``FastMCP`` (mcp 1.x)."""
+    for package, name in (("mcp.server.mcpserver", "MCPServer"), ("mcp.server.fastmcp", "FastMCP")):
+        try:
+            server = getattr(importlib.import_module(package), name)
+            error: type[Exception] = importlib.import_module(f"{package}.exceptions").ToolError
+            return server, error
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("mcp"):
+                raise
+    raise UsageError(
+        "reviewer mcp needs the agent extra (the mcp SDK is missing): "
+        "pip install 'intent-reviewer[agent]'"
+    )
 
 
 def report(intent: str, base: str) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def report(intent: str, base: str) -> dict[str, Any]:
 
 
 def serve() -> int:
-    server_class = _server_class()
+    server_class, tool_error = _sdk()
     server = server_class(name="intent-reviewer", instructions=INSTRUCTIONS)
 
     def review_change(intent: str = "", base: str = "HEAD") -> dict[str, Any]:
@@ -77,7 +78,7 @@ def serve() -> int:
 
         intent: what the user asked for, in their words (empty: the recorded intent).
         base: the commit the change starts from (default HEAD)."""
-        return _tool(lambda: report(intent, base))
+        return _tool(lambda: report(intent, base), tool_error)
 
     def open_questions(intent: str = "", base: str = "HEAD") -> dict[str, Any]:
         """The questions about the change that still need an answer before it is done."""
@@ -92,7 +93,7 @@ def serve() -> int:
                 "questions": questions,
             }
 
-        return _tool(run)
+        return _tool(run, tool_error)
 
     for tool in (review_change, open_questions):
         server.tool()(tool)
@@ -100,10 +101,10 @@ def serve() -> int:
     return 0
 
 
-def _tool(work: Any) -> dict[str, Any]:
+def _tool(work: Any, tool_error: type[Exception]) -> dict[str, Any]:
     try:
         result: dict[str, Any] = work()
         return result
     except ReviewerError as exc:
-        # the SDK reports a raised error as an error result with its message
-        raise ValueError(str(exc)) from exc
+        # the SDK's ToolError reaches the agent as an error result with this message
+        raise tool_error(str(exc)) from exc
