@@ -1,4 +1,4 @@
-"""Command line: ``reviewer review|bench|intent|hook|github|serve``. The only place that picks an exit code.
+"""Command line: ``reviewer review|bench|intent|hook|github|serve|agent|mcp``. The only place that picks an exit code.
 
 Exit codes: 0 review produced, nothing at or above --fail-on; 1 review produced and it requires answers
 or reaches --fail-on; 2 a known error (one line on stderr); 3 a bug (one line, traceback in a log file).
@@ -210,6 +210,18 @@ def _serve_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--queue", type=int, default=16)
 
 
+def _agent_arguments(a: argparse.ArgumentParser) -> None:
+    from .agent.command import add_agent_arguments
+
+    add_agent_arguments(a)
+
+
+def _mcp_arguments(m: argparse.ArgumentParser) -> None:
+    from .agent.command import add_mcp_arguments
+
+    add_mcp_arguments(m)
+
+
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "review": ("review a diff against its stated intent", _review_arguments),
     "bench": ("score the reviewer on a labelled JSONL bench", _bench_arguments),
@@ -217,6 +229,11 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "hook": ("pre-commit hook entry points", _hook_arguments),
     "github": ("run inside a GitHub Action", _github_arguments),
     "serve": ("run the GitHub App webhook server", _serve_arguments),
+    "agent": (
+        "AI coding agent hooks: review the agent's change before it finishes",
+        _agent_arguments,
+    ),
+    "mcp": ("serve the review to AI coding agents over MCP (stdio)", _mcp_arguments),
 }
 
 
@@ -308,6 +325,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         with _extra("github"):
             from .github.app import serve
         return serve(args)
+    if args.command == "agent":
+        from .agent.command import agent_command
+
+        return agent_command(args)
+    if args.command == "mcp":
+        from .agent.command import mcp_command
+
+        return mcp_command(args)
     build_parser().print_help(sys.stderr)
     return EXIT_ERROR
 

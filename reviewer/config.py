@@ -61,6 +61,27 @@ class LLMSettings:
     temperature: float = 0.0
 
 
+#: ``[agent]`` values: the least blast radius whose open questions block ("never": none do), and
+#: the highest at which the agent's own reply may answer a question ("never": it never may)
+AGENT_MODES = ("block", "warn")
+AGENT_LEVELS = ("never", *LEVELS)
+
+
+@record
+class AgentPolicy:
+    """How the agent hooks treat a change that needs answers (``[agent]``).
+
+    ``mode``: ``block`` sends the agent back once with the questions, ``warn`` only tells the user.
+    ``block_at``: open questions on a change at least this blast radius block (a mismatch always
+    does). ``agent_may_answer``: the highest blast radius at which the agent's own reply may answer
+    a question; above it the answer must come from the user's prompt or a human.
+    """
+
+    mode: str = "block"
+    block_at: str = "high"
+    agent_may_answer: str = "medium"
+
+
 @record
 class Config:
     fail_on: str = "mismatch"
@@ -73,6 +94,7 @@ class Config:
     ai_markers: tuple[str, ...] = ()
     senior_reviewers: tuple[str, ...] = ()
     llm: LLMSettings = field(default_factory=LLMSettings)
+    agent: AgentPolicy = field(default_factory=AgentPolicy)
     source: str = "defaults"
 
     def rule_enabled(self, rule: str) -> bool:
@@ -166,6 +188,7 @@ def from_mapping(data: Mapping[str, Any], *, source: str) -> Config:
         "ai_markers",
         "senior_reviewers",
         "llm",
+        "agent",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -254,6 +277,8 @@ def from_mapping(data: Mapping[str, Any], *, source: str) -> Config:
     if raw_llm:
         llm = replace(llm, **raw_llm)
 
+    agent = _agent_policy(data.get("agent", {}), fail)
+
     return Config(
         fail_on=fail_on,
         critical_paths=tuple(critical),
@@ -265,8 +290,21 @@ def from_mapping(data: Mapping[str, Any], *, source: str) -> Config:
         ai_markers=str_list(data.get("ai_markers", []), "ai_markers"),
         senior_reviewers=str_list(data.get("senior_reviewers", []), "senior_reviewers"),
         llm=llm,
+        agent=agent,
         source=source,
     )
+
+
+def _agent_policy(raw: Any, fail: Callable[[str], ConfigError]) -> AgentPolicy:
+    if not isinstance(raw, dict):
+        raise fail("[agent] must be a table")
+    choices = {"mode": AGENT_MODES, "block_at": AGENT_LEVELS, "agent_may_answer": AGENT_LEVELS}
+    for key, value in raw.items():
+        if key not in choices:
+            raise fail(f"unknown key agent.{key} (known: {', '.join(choices)})")
+        if value not in choices[key]:
+            raise fail(f"agent.{key} must be one of {', '.join(choices[key])}, not {value!r}")
+    return AgentPolicy(**raw)
 
 
 def load_from_texts(reviewer_toml: str | None, pyproject_toml: str | None) -> Config:

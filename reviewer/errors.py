@@ -6,7 +6,8 @@
     ├── DiffError            input that is not a unified diff, or cannot be read
     ├── GitError             git is missing, a revision does not exist, not a repository
     ├── LLMError             the model endpoint failed after retries, or answered garbage
-    └── GitHubError          the GitHub API failed after retries, or the event is unusable
+    ├── GitHubError          the GitHub API failed after retries, or the event is unusable
+    └── AgentError           an AI agent's hook payload or session transcript cannot be read
 
 Third-party exceptions are translated at the boundary (``raise GitError(...) from exc``), so
 callers only ever catch ReviewerError. Anything else that escapes is a bug (exit 3).
@@ -40,4 +41,8 @@ class LLMError(ReviewerError):
 
 
 class GitHubError(ReviewerError):
+    pass
+
+
+class AgentError(ReviewerError):
     pass

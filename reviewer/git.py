@@ -32,16 +32,25 @@ _DIFF_FLAGS = (
 )
 
 
-def _env() -> dict[str, str]:
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    if extra:
+        env.update(extra)
     # a hook runs with GIT_DIR/GIT_INDEX_FILE set by git; keep those, but never page or prompt
     env.update({"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
     return env
 
 
-def run(args: Sequence[str], *, cwd: str | Path | None = None, check: bool = True) -> bytes:
-    """Run ``git args`` and return stdout; failures become one-line GitErrors."""
-    return _Running(args, cwd).result(check=check)
+def run(
+    args: Sequence[str],
+    *,
+    cwd: str | Path | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+) -> bytes:
+    """Run ``git args`` and return stdout; failures become one-line GitErrors. ``env`` adds to
+    the environment (e.g. ``GIT_INDEX_FILE`` for a scratch index)."""
+    return _Running(args, cwd, env=env).result(check=check)
 
 
 def _spawn(
@@ -50,11 +59,17 @@ def _spawn(
     *,
     stdin: int = subprocess.DEVNULL,
     stderr: int = subprocess.PIPE,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """``git args`` started, its output piped; a git that cannot start is a one-line GitError."""
     try:
         return subprocess.Popen(
-            ["git", *args], cwd=cwd, env=_env(), stdin=stdin, stdout=subprocess.PIPE, stderr=stderr
+            ["git", *args],
+            cwd=cwd,
+            env=_env(env),
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
         )
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH") from exc
@@ -72,9 +87,11 @@ def _failed(args: Sequence[str], code: int, stderr: bytes) -> GitError:
 class _Running:
     """``git args`` started in the background; :meth:`result` is what :func:`run` returns."""
 
-    def __init__(self, args: Sequence[str], cwd: str | Path | None) -> None:
+    def __init__(
+        self, args: Sequence[str], cwd: str | Path | None, *, env: dict[str, str] | None = None
+    ) -> None:
         self._args = args
-        self._proc = _spawn(args, cwd)
+        self._proc = _spawn(args, cwd, env=env)
 
     def result(self, *, check: bool = True) -> bytes:
         out, err = self._proc.communicate()
@@ -181,6 +198,25 @@ def diff_staged(*, base: str | None = None, cwd: str | Path | None = None) -> by
 def diff_between(old: str, new: str, *, cwd: str | Path | None = None) -> bytes:
     """Two-dot ``git diff old new``: exactly what ``new`` changes relative to ``old``."""
     return run(["diff", *_DIFF_FLAGS, old, new, "--"], cwd=cwd)
+
+
+def worktree_tree(*, cwd: str | Path | None = None) -> str:
+    """The work tree as git would commit it with ``git add -A`` (staged, unstaged and untracked
+    files, minus ignored ones), written as a tree object: the index is left untouched.
+
+    A scratch copy of the index keeps git's stat cache, so only changed files are hashed."""
+    import shutil
+    import tempfile
+
+    index = run(["rev-parse", "--path-format=absolute", "--git-path", "index"], cwd=cwd)
+    real = index.decode("utf-8", "surrogateescape").strip()
+    with tempfile.TemporaryDirectory(prefix="reviewer-index-") as tmp:
+        scratch = os.path.join(tmp, "index")
+        if os.path.exists(real):
+            shutil.copyfile(real, scratch)
+        env = {"GIT_INDEX_FILE": scratch}
+        run(["add", "-A"], cwd=cwd, env=env)  # no pathspec: the whole tree, from any folder
+        return run(["write-tree"], cwd=cwd, env=env).decode().strip()
 
 
 def head_commit(*, cwd: str | Path | None = None) -> str | None:

@@ -132,6 +132,16 @@ class IntentStore:
         self._save(branches)
         return record
 
+    def append(self, text: str, *, source: str = "prompt") -> dict[str, Any]:
+        """Add ``text`` after the recorded intent (an agent's next prompt); the oldest text goes
+        first when the record outgrows MAX_INTENT_CHARS."""
+        current = self.get()
+        if current is not None and current["text"].strip():
+            if text.strip() in current["text"]:
+                return current  # the same prompt again (a retry, a resumed session)
+            text = f"{current['text'].rstrip()}\n\n{text}"
+        return self.set(text[-MAX_INTENT_CHARS:], source=source)
+
     def clear(self) -> bool:
         branches = self._load()
         if self.key not in branches:

@@ -1,0 +1,1 @@
+"""Guardrails inside AI coding agents: hooks, intent capture, the Stop review, install, MCP."""
