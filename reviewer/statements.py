@@ -286,6 +286,12 @@ def object_names(sig: Signal, path: str) -> tuple[tuple[str, ...], ...]:
         type_words = _words(head)
         if type_words and head.lower() not in ("var", "output", "local", "module", "data", "jobs"):
             add(type_words)
+            # "the deny rules" for `aws_network_acl_rule.deny_inbound_14`: the kind of thing by its
+            # head noun, the instance by a word of its name
+            if name and name != subject:
+                for w in _words(name):
+                    if len(w) >= 3 and w not in _QUANTITY and not w.isdigit():
+                        add((type_words[-1], w))
             # "the database" for `aws_db_instance`: the part that says which kind of thing
             add(w for w in type_words if w not in _TYPE_FILLER)
             for w in type_words:
@@ -473,9 +479,23 @@ def _states(
     return False
 
 
+def _attributes(sig: Signal) -> tuple[tuple[str, ...], ...]:
+    """The attributes a replacement is forced by (`AvailabilityZone`, `cidr_block`), as names."""
+    out: list[tuple[str, ...]] = []
+    for q in _BACKTICK.findall(sig.detail):
+        q = q.split("=")[0].strip()
+        if q == sig.symbol or any(c in q for c in "./: "):
+            continue
+        words_ = tuple(w for w in _words(q) if w not in _GENERIC_NAMES)
+        if words_:
+            out.append(words_)
+    return tuple(out)
+
+
 def read(sig: Signal, path: str, intent: Intent) -> Reading:
     names = object_names(sig, path)
     verbs = _ACTIONS[action_of(sig)]
+    attrs = _attributes(sig) if sig.kind == m.REPLACEMENT else ()
     if sig.severity == "medium":
         # a change the extractor rates medium (a route recreated, a count input changed) is stated
         # by any change verb about it; destroying or exposing something needs its own verb
@@ -486,13 +506,17 @@ def read(sig: Signal, path: str, intent: Intent) -> Reading:
             continue
         if _states(c, names, verbs):
             return Reading(stated=_span(c))
+        # "fix the availability zone value": the author states changing the very attribute that
+        # forces the replacement
+        if attrs and _states(c, attrs, _ACTIONS["change"]):
+            return Reading(stated=_span(c))
         if near is None and _states(c, names, _VAGUE | verbs, negation=False):
             near = c
     if near is None:
         return Reading()
     what = f"`{sig.symbol or posixpath.basename(path)}`"
     if sig.kind == m.PROTECTION_TOGGLE:
-        attrs = [q for q in _BACKTICK.findall(sig.detail) if q != sig.symbol and " " not in q]
-        if attrs:
-            what = f"`{attrs[0].split('=')[0].strip()}` on {what}"
+        guards = [q for q in _BACKTICK.findall(sig.detail) if q != sig.symbol and " " not in q]
+        if guards:
+            what = f"`{guards[0].split('=')[0].strip()}` on {what}"
     return Reading(near=_span(near), suggestion=f"{_EXAMPLE[action_of(sig)]} {what}")
