@@ -172,7 +172,7 @@ def _finding_lines(
     groups: dict[tuple[str, ...], list[tuple[Finding, str]]] = {}
     for f in findings:
         title = re.sub(rf" ?`{re.escape(path)}`", "", f.title) if path else f.title
-        title = title.replace(" (stated in the intent)", "")
+        title = title.replace(" (explained by the intent)", "")
         names = _QUOTED.findall(title)
         key = (
             (f.severity, str(f.licensed), _QUOTED.sub("…", title))

@@ -410,7 +410,7 @@ def _scope(review: Review, limits: _Limits) -> list[str]:
 
 # --- findings and questions -------------------------------------------------------------------
 
-_STATED = " (stated in the intent)"
+_STATED = " (explained by the intent)"
 
 
 def _finding(f: Finding) -> str:
@@ -429,7 +429,7 @@ def _finding(f: Finding) -> str:
         parts.append(f"*stated:* «{inline(f.stated.text, limit=200)}»")
     elif f.licensed and (f.kind or f.path):
         # review-level findings (the rollback plan) are "licensed" only to keep them off the verdict
-        parts.append("*stated in the intent*")
+        parts.append("*explained by the intent*")
     if f.source == "llm":
         conf = f", confidence {f.confidence:.0%}" if f.confidence is not None else ""
         parts.append(f"*LLM{conf}*")

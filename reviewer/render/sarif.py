@@ -73,7 +73,7 @@ _OTHER_FAMILY = (
 #: kinds whose unlicensed findings are errors by default: they destroy, replace or expose
 _DESTRUCTIVE = DESTRUCTIVE_KINDS
 _DEFAULT_LEVEL = {"RV101": "note", "RV102": "note", "RV501": "warning", "RV502": "note"}
-_STATED = " (stated in the intent)"
+_STATED = " (explained by the intent)"
 _SURROGATE = lazy("[\ud800-\udfff]")
 
 

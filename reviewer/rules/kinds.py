@@ -82,7 +82,7 @@ def _title(sig: Signal, licensed: bool, reading: Reading | None) -> str:
     if licensed and reading and reading.stated:
         return f"{detail} (stated: {quote(reading.stated)})"
     if licensed:
-        return f"{detail} (stated in the intent)"
+        return f"{detail} (explained by the intent)"
     if reading and reading.near:
         return (
             f"{detail} (the intent comes close, {quote(reading.near, 80)}, but does not say it; "
