@@ -652,7 +652,8 @@ _NAMED_MAJOR = lazy(rf"\b({_RUNTIMES})\s*v?(\d+)\b", re.I)
 _ANY_NUMBER = lazy(r"(?<![\w.])v?(\d+(?:\.\d+)*)")
 _BUMPY = lazy(r"[vV]?\d+(?:\.\d+)*[\w.+-]*|\b[0-9a-f]{7,40}\b")
 _BUMP_TITLE = lazy(
-    r"\b(bump|bumps|bumped|upgrade[sd]?|downgrade[sd]?|pin|unpin)\b"
+    r"\b(bump|bumps|bumped|upgrade[sd]?|downgrade[sd]?|pin|pins|pinned|pinning|unpin)\b"
+    r"|\b(shas?|digests?|release tags?)\b"
     r"|\bupdate[sd]?\b.*\b(versions?|dependenc(y|ies)|deps|actions|hooks|packages|lock)",
     re.I,
 )

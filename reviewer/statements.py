@@ -26,6 +26,13 @@ from .record import record
 from .rx import lazy
 from .terms import stem, subwords, tokens, words
 
+
+def _stem(word: str) -> str:
+    """The terms' stemmer, with a final "e" dropped so that "rule" and "rules" meet ("rul")."""
+    s = stem(word)
+    return s[:-1] if len(s) > 3 and s.endswith("e") else s
+
+
 # --- what each kind of risky change needs a clause to say ------------------------------------------
 
 _DELETE = (
@@ -51,7 +58,7 @@ _EDIT = (
 )
 
 _ACTIONS: dict[str, frozenset[str]] = {
-    name: frozenset(stem(w) for w in text.split())
+    name: frozenset(_stem(w) for w in text.split())
     for name, text in {
         "delete": _DELETE,
         "replace": _REPLACE,
@@ -62,30 +69,30 @@ _ACTIONS: dict[str, frozenset[str]] = {
     }.items()
 }
 #: every verb a clause that says what the change does may start with
-_ANY_VERB = (
-    frozenset().union(*_ACTIONS.values())
-    | frozenset(stem(w) for w in VERBS)
-    | frozenset(
-        stem(w)
-        for w in [
-            "undo",
-            "apply",
-            "make",
-            "ensure",
-            "use",
-            "improve",
-            "rework",
-            "tidy",
-            "run",
-            "set",
-            "stop",
-            "start",
-        ]
-    )
+_BASE_VERBS = (
+    words(" ".join(text for text in (_DELETE, _REPLACE, _DISABLE, _GRANT, _CHANGE, _EDIT)))
+    | VERBS
+    | words("undo apply make ensure use improve rework tidy run set stop start")
 )
+
+
+def _forms(verb: str) -> set[str]:
+    """``remove`` -> remove, removes, removed, removing: the words a clause may start with."""
+    stem_ = verb[:-1] if verb.endswith("e") else verb
+    out = {verb, verb + "s", verb + "es", stem_ + "ed", stem_ + "ing", verb + "d"}
+    if verb.endswith("y"):
+        out |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    if len(verb) <= 4 and verb[-1] not in "aeiouwy":
+        out |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}  # drop -> dropped
+    return out
+
+
+#: every verb a clause that says what the change does may start with, in its written forms (a noun
+#: such as "Configuration" is not "configure")
+_VERB_FORMS = frozenset(f for v in _BASE_VERBS for f in _forms(v))
 #: a verb that comes close without saying what happens: the near-miss words
 _VAGUE = frozenset(
-    stem(w)
+    _stem(w)
     for w in [
         "update",
         "tidy",
@@ -232,10 +239,10 @@ _GENERIC_NAMES = frozenset(
     ]
 )
 _TYPE_FILLER = frozenset(
-    stem(w) for w in words("instance resource object attachment association configuration config")
+    _stem(w) for w in words("instance resource object attachment association configuration config")
 )
 _QUANTITY = frozenset(
-    stem(w)
+    _stem(w)
     for w in words("max min count length number num enable enabled create list total size id ids")
 )
 _BACKTICK = lazy(r"`([^`]+)`")
@@ -247,12 +254,12 @@ def _stems_of(text: str) -> set[str]:
         low = tok.lower()
         out.add(low)
         for part in subwords(tok):
-            out.add(stem(part))
+            out.add(_stem(part))
     return out
 
 
 def _words(name: str) -> tuple[str, ...]:
-    parts = [stem(p) for p in subwords(name) if p]
+    parts = [_stem(p) for p in subwords(name) if p]
     return tuple(p for p in parts if p and p not in _PROVIDERS)
 
 
@@ -384,11 +391,11 @@ def _stating(seq: list[str]) -> bool:
     subject is the change itself ("This fixes", "This PR adds")."""
     if not seq:
         return False
-    if stem(seq[0]) in _ANY_VERB:
+    if seq[0] in _VERB_FORMS:
         return True
     # "This fixes ...", "This PR adds ...", "... this change will make sure ..."
     return any(
-        w in _SUBJECTS and any(stem(v) in _ANY_VERB for v in seq[i + 1 : i + 4])
+        w in _SUBJECTS and any(v in _VERB_FORMS for v in seq[i + 1 : i + 4])
         for i, w in enumerate(seq[:40])
         if i == 0 or w == "this"
     )
@@ -410,7 +417,7 @@ def clauses(text: str) -> tuple[Clause, ...]:
                 body = _BULLET.sub("", flat).lstrip("*_ ")
                 seq = re.findall(r"[a-z][a-z'_-]*", body.lower())
                 negated = {
-                    stem(w)
+                    _stem(w)
                     for i, w in enumerate(seq)
                     if any(n in _NEGATION or n.endswith("n't") for n in seq[max(0, i - 3) : i])
                 }

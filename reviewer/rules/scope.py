@@ -70,6 +70,7 @@ def _names_nothing_here(ctx: Context) -> bool:
     named = {
         t
         for t in ctx.intent.targets
+        # paths, dotted, snake_case and CamelCase names (a brand such as "GitHub" reads as one too)
         if len(t) > 3 and ("/" in t or "." in t or "_" in t or any(c.isupper() for c in t[1:]))
     }
     return bool(missing) and bool(named) and {t.lower() for t in named} <= missing
