@@ -421,32 +421,26 @@ def _cmd_review(args: argparse.Namespace) -> int:
                     ids[("new", fd.path)] = fd.new_blob
             blobs = git.ObjectBlobs(reader, ids)
 
-        from .scope import start_scope
+        from .intent import parse_intent
 
-        # a small diff with enough work: a forked child starts on its share now, while this
-        # process reads the intent and the policy
-        with start_scope(diff, blobs=blobs) as job:
-            from .intent import parse_intent
+        intent_text, title, source = _intent_text(args, repo)
+        intent = parse_intent(intent_text, source=source, title=title)
+        config = _load_config(args.config, repo=repo, rev=policy_rev, reader=reader)
+        if args.verbose:
+            where = (
+                f"git {args.base}...{args.head or 'HEAD'}"
+                if args.base
+                else "the index"
+                if args.staged
+                else (args.diff or "stdin")
+            )
+            _err(f"reviewer: diff from {where}; policy from {config.source}; intent from {source}")
+        from .review import review
+        from .scope.parallel import build_scope_parallel
 
-            intent_text, title, source = _intent_text(args, repo)
-            intent = parse_intent(intent_text, source=source, title=title)
-            config = _load_config(args.config, repo=repo, rev=policy_rev, reader=reader)
-            if reader is not None:
-                reader.done()
-            if args.verbose:
-                where = (
-                    f"git {args.base}...{args.head or 'HEAD'}"
-                    if args.base
-                    else "the index"
-                    if args.staged
-                    else (args.diff or "stdin")
-                )
-                _err(
-                    f"reviewer: diff from {where}; policy from {config.source}; intent from {source}"
-                )
-            from .review import review
-
-            scope = job.result()
+        scope = build_scope_parallel(diff, blobs=blobs)
+        if reader is not None:
+            reader.done()
         refs = None
         counted_at = head if args.base else (policy_rev if args.staged else None)
         if counted_at:

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-import marshal
 import os
-import sys
 from collections.abc import Iterable
 
 from ..models import Diff, FileDiff, FileScope, Hunk, Scope, Side, Signal, Symbol
 from ..paths import language_of, role_of
-from ..record import fields, replace
+from ..record import replace
 from ..rx import lazy
 from .engine import FileContext, squash
 from .registry import analyzers_for
 
 #: tests set REVIEWER_STRICT=1 so that an analyzer bug fails loudly instead of becoming a note
 STRICT = os.environ.get("REVIEWER_STRICT") == "1"
-#: REVIEWER_JOBS=1 keeps everything in one process (debugging, profiling, no fork allowed)
-STRICT_SERIAL = os.environ.get("REVIEWER_JOBS") == "1"
 
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
@@ -31,123 +26,15 @@ if TYPE_CHECKING:
         def get(self, side: Side, path: str) -> bytes | None: ...
 
 
-#: below this many files one process is faster than starting workers
-PARALLEL_MIN_FILES = 400
-
-
-def build_scope(diff: Diff, *, blobs: BlobSource | None = None, jobs: int | None = None) -> Scope:
-    """Scope every file of the diff (see :func:`start_scope`)."""
-    with start_scope(diff, blobs=blobs, jobs=jobs) as job:
-        return job.result()
-
-
-def start_scope(
-    diff: Diff, *, blobs: BlobSource | None = None, jobs: int | None = None
-) -> ScopeJob:
-    """Start scoping ``diff``; :meth:`ScopeJob.result` finishes it.
-
-    A large diff is split over a pool of worker processes. A small one with enough work is split
-    in two (see :func:`_halves`): a forked child starts on its side at once, so the caller can do
-    other work (read the intent, load the policy) before ``result()`` scopes this process's side
-    and collects the child's. Workers are forked (Linux) so that they inherit the loaded
-    grammars; whole-file contents are read first, in one pipelined exchange with git, because
-    the git reader cannot be shared with forks. ``jobs=1`` keeps everything in this process.
-    """
+def build_scope(diff: Diff, *, blobs: BlobSource | None = None) -> Scope:
+    """Scope every file of the diff, in this process: serial and pure (a large diff from the CLI
+    may instead go through :func:`reviewer.scope.parallel.build_scope_parallel`)."""
     files = diff.files
-    workers = _workers(len(files), jobs)
     source = _prefetch(files, blobs) if blobs is not None else None
-    job = ScopeJob(files, source, workers)
-    if workers <= 1 and jobs is None and _can_fork():
-        halves = _halves(files)
-        if halves is not None:
-            # no process or pipe to spare (limits, a sandbox): one process then
-            with contextlib.suppress(OSError):
-                job.fork(*halves)
-    return job
+    return whole_scope(tuple(scope_file(fd, source) for fd in files), files, source)
 
 
-class ScopeJob:
-    """A scope under way. Use it as a context manager (or call :meth:`cancel`), so that a child
-    whose result is never asked for is stopped."""
-
-    def __init__(
-        self, files: tuple[FileDiff, ...], source: BlobSource | None, workers: int
-    ) -> None:
-        self._files = files
-        self._source = source
-        self._workers = workers
-        self._mine: list[int] = list(range(len(files)))
-        self._theirs: list[int] = []
-        self._pid: int | None = None
-        self._pipe: int | None = None
-
-    def fork(self, mine: list[int], theirs: list[int]) -> None:
-        """A child scopes ``theirs`` and sends the result back through a pipe (``marshal``:
-        ``pickle`` would be 2 ms more to import)."""
-        read_fd, write_fd = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_fd)
-            os.close(write_fd)
-            raise
-        if pid == 0:  # the child: never returns into the caller
-            status = 1
-            try:
-                os.close(read_fd)
-                scoped = [scope_file(self._files[i], self._source) for i in theirs]
-                with open(write_fd, "wb") as fh:
-                    fh.write(marshal.dumps([_to_wire(fs) for fs in scoped]))
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_fd)
-        self._pid, self._pipe = pid, read_fd
-        self._mine, self._theirs = mine, theirs
-
-    def result(self) -> Scope:
-        """The scope of every file, in the diff's order. If the child failed in any way, its half
-        is scoped here too, so an analyzer error surfaces here, as in one process."""
-        files, source = self._files, self._source
-        if self._workers > 1:
-            return _whole(_pooled(files, source, self._workers), files, source)
-        out = {i: scope_file(files[i], source) for i in self._mine}
-        if self._pid is not None and self._pipe is not None:
-            pid, pipe = self._pid, self._pipe
-            self._pid = self._pipe = None
-            try:
-                with open(pipe, "rb") as fh:
-                    data = fh.read()
-                _, status = os.waitpid(pid, 0)
-            except BaseException:
-                _reap(pid)
-                raise
-            scoped = _read_wire(data) if status == 0 else None
-            if scoped is not None and len(scoped) == len(self._theirs):
-                out.update(zip(self._theirs, scoped, strict=True))
-        return _whole(
-            tuple(out[i] if i in out else scope_file(files[i], source) for i in range(len(files))),
-            files,
-            source,
-        )
-
-    def cancel(self) -> None:
-        """Stop a child whose result is not needed (an error on the way to :meth:`result`)."""
-        if self._pipe is not None:
-            os.close(self._pipe)
-            self._pipe = None
-        if self._pid is not None:
-            _reap(self._pid)
-            self._pid = None
-
-    def __enter__(self) -> ScopeJob:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.cancel()
-
-
-def _whole(
+def whole_scope(
     files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...], source: BlobSource | None
 ) -> Scope:
     """The scope of the whole change, from its files' scopes: what no single file can tell (a
@@ -162,165 +49,18 @@ def _whole(
     return Scope(files=files)
 
 
-def _pooled(
-    files: tuple[FileDiff, ...], source: BlobSource | None, workers: int
-) -> tuple[FileScope, ...]:
-    global _SHARED
-    _SHARED = (files, source)
-    try:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("fork")
-        chunks = _chunks(len(files), workers * 4)
-        with ctx.Pool(workers) as pool:
-            parts = pool.map(_scope_range, chunks, chunksize=1)
-    finally:
-        _SHARED = None
-    return tuple(fs for part in parts for fs in part)
-
-
-_SHARED: tuple[tuple[FileDiff, ...], BlobSource | None] | None = None
-
-
-def _workers(n_files: int, jobs: int | None) -> int:
-    if jobs is not None:
-        return max(1, jobs)
-    if n_files < PARALLEL_MIN_FILES or sys.platform != "linux" or STRICT_SERIAL:
-        return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 8))
-
-
-#: a side of a two-process split must carry at least this much work (changed lines, plus
-#: FIRST_USE for each language the side loads): below it, starting the child costs more than it saves
-FORK_MIN_WORK = 150
-#: the one-time cost of a language in a process (grammar, query compilation, analyzer import),
-#: in changed lines: about 5 ms each
-FIRST_USE = 50
-#: what this process does while the child works (read the intent and the policy, import the
-#: review), in changed lines
-PARENT_WORK = 70
-
-
-def _can_fork() -> bool:
-    if sys.platform != "linux" or STRICT_SERIAL:
-        return False
-    try:
-        if len(os.sched_getaffinity(0)) < 2:
-            return False
-    except (AttributeError, OSError):
-        return False
-    # forking a process with threads can copy a held lock into the child
-    threading = sys.modules.get("threading")
-    return threading is None or threading.active_count() == 1
-
-
-def _halves(files: tuple[FileDiff, ...]) -> tuple[list[int], list[int]] | None:
-    """Split the files of a small diff in two sides of about equal work: ``(this process's, the
-    child's)``. ``None`` when it does not pay.
-
-    Work is the number of changed lines, plus ``FIRST_USE`` for each language a side loads: in
-    whole-file mode parsing grows with the file too, but the per-symbol work over the changed
-    lines is most of the time. This process starts ``PARENT_WORK`` behind: it reads the intent
-    and the policy meanwhile. Languages go to a side whole, the largest first, so that no grammar
-    and query is loaded twice; then the files of one language may be shared out, when loading
-    it on both sides still evens the work (a diff in one language, above all)."""
-    groups: dict[str, list[int]] = {}
-    work: dict[str, int] = {}
-    for i, fd in enumerate(files):
-        key = language_of(fd.path)
-        groups.setdefault(key, []).append(i)
-        work[key] = work.get(key, FIRST_USE) + fd.additions + fd.deletions
-    sides: tuple[list[int], list[int]] = ([], [])
-    loads = [PARENT_WORK, 0]
-    placed: tuple[list[str], list[str]] = ([], [])
-    for key in sorted(groups, key=lambda k: (-work[k], k)):
-        side = 0 if loads[0] <= loads[1] else 1
-        sides[side].extend(groups[key])
-        loads[side] += work[key]
-        placed[side].append(key)
-    heavy = 0 if loads[0] >= loads[1] else 1
-    light = 1 - heavy
-    shared = next((k for k in placed[heavy] if len(groups[k]) > 1), None)
-    if shared is not None:
-        # move the language's files one by one while that lowers the larger side
-        order = sorted(groups[shared], key=lambda i: -(files[i].additions + files[i].deletions))
-        best = max(loads)
-        moved: list[int] = []
-        for i in order[:-1]:
-            lines = files[i].additions + files[i].deletions
-            heavy_load = loads[heavy] - lines
-            light_load = loads[light] + lines + (FIRST_USE if not moved else 0)
-            if max(heavy_load, light_load) >= best:
-                break
-            moved.append(i)
-            loads[heavy], loads[light], best = heavy_load, light_load, max(heavy_load, light_load)
-        for i in moved:
-            sides[heavy].remove(i)
-            sides[light].append(i)
-    if min(loads[0] - PARENT_WORK, loads[1]) < FORK_MIN_WORK:
-        return None
-    return sorted(sides[0]), sorted(sides[1])
-
-
-def _reap(pid: int) -> None:
-    import signal
-
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except OSError:
-        pass
-
-
-def _read_wire(data: bytes) -> list[FileScope] | None:
-    try:
-        return [_from_wire(item) for item in marshal.loads(data)]
-    except (EOFError, ValueError, TypeError):
-        return None
-
-
-def _to_wire(fs: FileScope) -> tuple[object, ...]:
-    """A FileScope as nested tuples of plain values (what ``marshal`` carries)."""
-    return (
-        *(getattr(fs, name) for name in _PLAIN_FIELDS),
-        tuple(tuple(getattr(s, name) for name in fields(Symbol)) for s in fs.symbols),
-        tuple(tuple(getattr(s, name) for name in fields(Signal)) for s in fs.signals),
-    )
-
-
-def _from_wire(data: tuple[object, ...]) -> FileScope:
-    *plain, symbols, signals = data
-    return FileScope(
-        **dict(zip(_PLAIN_FIELDS, plain, strict=True)),  # type: ignore[arg-type]
-        symbols=tuple(Symbol(*s) for s in symbols),  # type: ignore[attr-defined]
-        signals=tuple(Signal(*s) for s in signals),  # type: ignore[attr-defined]
-    )
-
-
-_PLAIN_FIELDS = tuple(n for n in fields(FileScope) if n not in ("symbols", "signals"))
-
-
-def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
-    size = max(1, -(-n // parts))
-    return [(i, min(n, i + size)) for i in range(0, n, size)]
-
-
-def _scope_range(bounds: tuple[int, int]) -> list[FileScope]:
-    assert _SHARED is not None
-    files, source = _SHARED
-    return [scope_file(fd, source) for fd in files[bounds[0] : bounds[1]]]
-
-
 class _Prefetched:
     def __init__(self, data: dict[tuple[str, str], bytes | None]) -> None:
         self._data = data
 
     def get(self, side: Side, path: str) -> bytes | None:
         return self._data.get((side, path))
+
+
+def prefetch(files: tuple[FileDiff, ...], blobs: BlobSource) -> BlobSource:
+    """Every whole-file content the scope will ask for, read at once (one pipelined exchange with
+    git), so that the source can be shared with worker processes, which cannot share the reader."""
+    return _prefetch(files, blobs)
 
 
 def _prefetch(files: tuple[FileDiff, ...], blobs: BlobSource) -> BlobSource:

@@ -29,9 +29,9 @@ def _scopes(repo: Repo, mode: str) -> dict[str, FileScope]:
     diff = parse_diff(decode(git.diff_range(base, head, cwd=repo.path)))
     if mode == "full":
         with git.BlobReader(repo.path) as reader:
-            scope = build_scope(diff, blobs=git.GitBlobs(reader, fork, head), jobs=1)
+            scope = build_scope(diff, blobs=git.GitBlobs(reader, fork, head))
     else:
-        scope = build_scope(diff, jobs=1)
+        scope = build_scope(diff)
     return {fs.path: fs for fs in scope.files}
 
 
