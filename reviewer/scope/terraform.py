@@ -1261,10 +1261,58 @@ def _count_signal(g: _Group, moved: list[tuple[str, str]]) -> Iterator[Signal]:
                 "low",
             )
             return
-        what = f"changes the `{g.key}` of {g.where}: instances may be destroyed or re-keyed"
+        keys = _literal_keys(g) if g.key == "for_each" else None
+        if keys is not None:
+            gone, added = keys
+            if not gone:
+                # only new keys: Terraform creates their instances and touches no other
+                yield _sig(
+                    ENVIRONMENT_DEFINITION,
+                    "tf.for_each_keys_added",
+                    f"adds the keys {_names(added)} to the `for_each` of {g.where}: "
+                    "their instances are created",
+                    g,
+                    "low",
+                )
+                return
+            what = (
+                f"removes the keys {_names(gone)} from the `for_each` of {g.where}: "
+                "their instances are destroyed"
+            )
+        else:
+            what = f"changes the `{g.key}` of {g.where}: instances may be destroyed or re-keyed"
     yield _sig(
         ENVIRONMENT_DEFINITION, "tf.count_for_each", what, g, "medium" if _reshaped(g) else "high"
     )
+
+
+_LITERAL_SET = lazy(r'^\s*(?:toset\s*\(\s*)?\[((?:\s*"[^"]*"\s*,?)*)\]\s*\)?\s*$')
+_LITERAL_MAP = lazy(r'^\s*\{((?:\s*"?[\w.-]+"?\s*=\s*[^,}]*,?)*)\}\s*$')
+
+
+def _literal_keys(g: _Group) -> tuple[list[str], list[str]] | None:
+    """``(removed, added)`` keys when both sides of a ``for_each`` are literal sets or one-line
+    maps; ``None`` when a side is an expression (then nobody can tell what re-keys)."""
+    sides = []
+    for value in (g.old_value, g.new_value):
+        if value is None:
+            return None
+        m = _LITERAL_SET.match(value)
+        if m is not None:
+            sides.append(re.findall(r'"([^"]*)"', m.group(1)))
+            continue
+        m = _LITERAL_MAP.match(value)
+        if m is not None:
+            sides.append([k.strip('"') for k in re.findall(r'("?[\w.-]+"?)\s*=', m.group(1))])
+            continue
+        return None
+    old, new = sides
+    return [k for k in old if k not in new], [k for k in new if k not in old]
+
+
+def _names(keys: list[str]) -> str:
+    shown = ", ".join(f"`{k}`" for k in keys[:5])
+    return shown + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
 
 
 def _address(ref: str) -> str:

@@ -74,3 +74,17 @@ def test_a_datastore_spelled_out_on_0_0_0_0_is_high() -> None:
     old = "services:\n  db:\n    image: postgres:16\n"
     full, _ = scope_both("compose.yml", old, old + '    ports:\n      - "0.0.0.0:5432:5432"\n')
     assert {s.severity for s in full.signals if s.code == "compose.db_port_exposed"} == {"high"}
+
+
+def test_for_each_keys_added_create_keys_removed_destroy() -> None:
+    old = 'resource "aws_subnet" "p" {\n  for_each   = toset(["a", "b"])\n  cidr_block = each.value\n}\n'
+    full, hunks = scope_both("main.tf", old, old.replace('"b"]', '"b", "c"]'))
+    for fs in (full, hunks):
+        assert [(s.code, s.severity) for s in fs.signals] == [("tf.for_each_keys_added", "low")]
+        assert "`c`" in fs.signals[0].detail
+    full, _ = scope_both("main.tf", old, old.replace(', "b"', ""))
+    assert [(s.code, s.severity) for s in full.signals] == [("tf.count_for_each", "high")]
+    assert "`b`" in full.signals[0].detail
+    # alignment only: nothing
+    full, _ = scope_both("main.tf", old, old.replace("for_each   =", "for_each ="))
+    assert not full.signals
