@@ -114,7 +114,13 @@ def run_action(args: argparse.Namespace) -> int:
             print(f"intent-reviewer: {outcome.skipped}")
             if output_path:
                 workflow.write_outputs(
-                    output_path, {"verdict": "", "blast-radius": "", "requires-answers": "false"}
+                    output_path,
+                    {
+                        "verdict": "",
+                        "blast-radius": "",
+                        "requires-answers": "false",
+                        "blocked": "false",
+                    },
                 )
             return 0
         try:
@@ -144,10 +150,13 @@ def _emit(outcome: Outcome, out_dir: Path, output_path: str | None, out: TextIO)
 
     review = outcome.review
     assert review is not None and outcome.gate is not None
+    # outstanding, not merely asked: answering every question turns it to false
+    outstanding = review.requires_answers and any(not q.answered for q in review.questions)
     values = {
         "verdict": review.verdict,
         "blast-radius": review.blast_radius.level,
-        "requires-answers": "true" if review.requires_answers else "false",
+        "requires-answers": "true" if outstanding else "false",
+        "blocked": "true" if outcome.gate.blocked else "false",
     }
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

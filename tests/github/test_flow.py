@@ -474,3 +474,16 @@ def test_a_state_copied_into_a_users_comment_is_not_the_sticky_comment(
     assert [c["user"]["login"] for c in fake.comments if c["user"]["login"] == "mallory"] == [
         "mallory"
     ]
+
+
+
+def test_requires_answers_turns_false_once_everything_is_answered(
+    fake: FakeGitHub, runner: Runner
+) -> None:
+    risky_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    outputs = runner.outputs()
+    assert (outputs["requires-answers"], outputs["blocked"]) == ("true", "true")
+    answer_all(fake, runner)
+    outputs = runner.outputs()
+    assert (outputs["requires-answers"], outputs["blocked"]) == ("false", "false")
