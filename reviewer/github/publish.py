@@ -6,6 +6,7 @@ a missing permission) switches the run to read-only and is reported once; other 
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -18,6 +19,7 @@ from .event import Comment
 from .flow import CHECK_NAME, Outcome, Settings, find_sticky
 from .state import dump, embedded
 
+log = logging.getLogger("intent_reviewer.publish")
 INLINE_MARKER = "intent-reviewer:inline"
 _INLINE_RE = re.compile(rf"<!-- {INLINE_MARKER} ([\w.-]+) -->")
 MAX_CHECK_TEXT = 60_000
@@ -69,6 +71,10 @@ class Publisher:
         except GitHubError as exc:
             self.out.posted[name] = "failed"
             self.out.notes.append(f"could not post the {name}: {exc}")
+        except Exception as exc:  # a bug while publishing: the review itself is kept, and said
+            log.exception("publishing the %s failed", name)
+            self.out.posted[name] = "failed"
+            self.out.notes.append(f"could not post the {name}: {type(exc).__name__}: {exc}")
 
     def _stale(self) -> bool:
         """A newer push arrived while we reviewed: its own run owns the comment and the check."""

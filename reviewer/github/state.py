@@ -60,6 +60,8 @@ class State:
     signoffs: tuple[SignOff, ...] = ()
     #: head SHA for which senior reviewers were last requested, so a re-run does not nag again
     requested: str = ""
+    #: when the question ids did not fit: how many there were (the ids are recomputed each run)
+    question_count: int = 0
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def answer_for(self, question: str) -> Answer | None:
@@ -81,12 +83,20 @@ def dump(state: State, *, key: bytes | None, scope: str) -> str:
         # answer texts are re-read from their source comments anyway: drop them before anything else
         body["answers"] = [{**a, "text": ""} for a in body["answers"]]
         out = _seal(body, key, scope)
-    while len(out) > MAX_STATE_CHARS and (body["answers"] or body["signoffs"]):
+    if len(out) > MAX_STATE_CHARS and body["questions"]:
+        # thousands of questions (a 3,000-file pull request): every run recomputes them from the
+        # findings, so the state keeps only their number
+        body["question_count"] = len(body["questions"])
+        body["questions"] = []
+        out = _seal(body, key, scope)
+    while len(out) > MAX_STATE_CHARS:
         # still too large (hundreds of answers): the oldest facts go; the conversation keeps them
-        body["answers"] = (
-            body["answers"][len(body["answers"]) // 2 :] if len(body["answers"]) > 1 else []
-        )
-        body["signoffs"] = body["signoffs"][-20:]
+        for name in ("answers", "signoffs"):
+            if body[name]:
+                body[name] = body[name][len(body[name]) // 2 :] if len(body[name]) > 1 else []
+                break
+        else:
+            break  # pragma: no cover - an empty state is a few hundred characters
         out = _seal(body, key, scope)
     return out
 
@@ -171,6 +181,7 @@ def _to_dict(state: State) -> dict[str, Any]:
             for s in state.signoffs
         ],
         "requested": state.requested,
+        **({"question_count": state.question_count} if state.question_count else {}),
     }
 
 
@@ -206,6 +217,7 @@ def _from_dict(raw: Any) -> State:
         )
         for x in raw.get("signoffs", [])
     ]
+    count = opt_int(raw.get("question_count")) or 0
     return State(
         head=s(raw.get("head", "")),
         base=s(raw.get("base", "")),
@@ -213,4 +225,5 @@ def _from_dict(raw: Any) -> State:
         answers=tuple(answers),
         signoffs=tuple(signoffs),
         requested=s(raw.get("requested", "")),
+        question_count=count,
     )

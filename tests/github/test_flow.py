@@ -476,7 +476,6 @@ def test_a_state_copied_into_a_users_comment_is_not_the_sticky_comment(
     ]
 
 
-
 def test_requires_answers_turns_false_once_everything_is_answered(
     fake: FakeGitHub, runner: Runner
 ) -> None:
@@ -487,3 +486,41 @@ def test_requires_answers_turns_false_once_everything_is_answered(
     answer_all(fake, runner)
     outputs = runner.outputs()
     assert (outputs["requires-answers"], outputs["blocked"]) == ("false", "false")
+
+
+def test_a_failure_while_publishing_is_a_note_and_the_review_is_kept(
+    fake: FakeGitHub, runner: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewer.github import publish
+
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise ValueError("comment state is 33312 characters; at most 32000 fit")
+
+    risky_pr(fake)
+    monkeypatch.setattr(publish, "dump", broken)
+    code, _ = runner.run("pull_request", pr_event(fake))
+    assert code == 1, "the gate decides, not the failure"
+    summary = runner.summary.read_text()
+    assert "aws_db_instance.main" in summary and "33312 characters" in summary
+    assert fake.check_runs[-1]["conclusion"] == "action_required"
+    assert runner.outputs()["verdict"] == "mismatch"
+
+
+def test_a_pull_request_of_3000_files_is_published(fake: FakeGitHub, runner: Runner) -> None:
+    """Thousands of questions: their ids do not fit in the comment, their number does."""
+    pr = risky_pr(fake)
+    pr.files = [
+        {
+            "filename": f"stacks/s{i}/main.tf",
+            "status": "modified",
+            "patch": f'@@ -1,3 +0,0 @@\n-resource "aws_s3_bucket" "b{i}" {{\n-  bucket = "b{i}"\n-}}',
+        }
+        for i in range(3000)
+    ]
+    code, _ = runner.run("pull_request", pr_event(fake))
+    summary = runner.summary.read_text()
+    assert code == 1, summary
+    assert "could not post" not in summary
+    state = read_state(sticky(fake)["body"])
+    assert state is not None and re.search(r'"question_count":6\d\d\d,"questions":\[\]', state)
+    assert fake.check_runs[-1]["conclusion"] == "action_required"
