@@ -139,9 +139,10 @@ def run_action(args: argparse.Namespace) -> int:
 
 
 def _with_bot(settings: Settings, login: str) -> Settings:
+    """A personal token writes as its user: that user, not ``github-actions[bot]``, is us."""
     from ..record import replace
 
-    return replace(settings, bot_logins=settings.bot_logins | {login.lower()})
+    return replace(settings, bot_logins=frozenset({login.lower()}))
 
 
 def _emit(outcome: Outcome, out_dir: Path, output_path: str | None, out: TextIO) -> None:

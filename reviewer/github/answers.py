@@ -23,11 +23,19 @@ class Ledger:
 
 
 def is_bot(comment: Comment, bots: frozenset[str]) -> bool:
+    """Any bot (or one of our own logins): its commands are never obeyed."""
     return (
         comment.user_type == "Bot"
         or comment.login.lower() in bots
         or comment.login.endswith("[bot]")
     )
+
+
+def is_ours(comment: Comment, own: frozenset[str]) -> bool:
+    """Written by this reviewer's own login (``<slug>[bot]`` for the App, ``github-actions[bot]``
+    for the Action, the token's user for a personal token): only such comments are ever edited or
+    deleted. Another bot that quotes our marker is someone else."""
+    return comment.login.lower() in own
 
 
 def reconcile(

@@ -17,7 +17,7 @@ from ..intent import parse_intent
 from ..models import Diff, Review, level_rank
 from ..record import field, record, replace
 from . import ai, commands
-from .answers import Ledger, apply_answers, is_bot, reconcile, unanswered
+from .answers import Ledger, apply_answers, is_bot, is_ours, reconcile, unanswered
 from .api import Client
 from .event import Comment, Event, PullRequest, pull_request_from
 from .people import People
@@ -39,7 +39,7 @@ class Settings:
     model: str | None = None
     llm_base_url: str | None = None
     state_key: bytes | None = None
-    #: logins whose comments may carry the state besides Bot accounts (a PAT's user)
+    #: our own logins (lower case): only their comments carry our state and are ever edited
     bot_logins: frozenset[str] = frozenset({"github-actions[bot]"})
     #: put findings as annotations on our check run (the App); the Action prints workflow commands
     check_annotations: bool = False
@@ -184,9 +184,9 @@ def _fresh_pr(client: Client, event: Event) -> PullRequest:
         return event.pr
 
 
-def find_sticky(comments: list[Comment], bots: frozenset[str]) -> Comment | None:
-    """The oldest comment by a bot that carries a review state: the one sticky comment."""
-    mine = [c for c in comments if is_bot(c, bots) and embedded(c.body) is not None]
+def find_sticky(comments: list[Comment], own: frozenset[str]) -> Comment | None:
+    """The oldest comment of ours that carries a review state: the one sticky comment."""
+    mine = [c for c in comments if is_ours(c, own) and embedded(c.body) is not None]
     return min(mine, key=lambda c: c.id) if mine else None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import GitHubError
 from ..models import Diff, Finding, Review, severity_rank
 from ..record import replace
-from .answers import is_bot
+from .answers import is_ours
 from .api import Client, Denied, Invalid
 from .event import Comment
 from .flow import CHECK_NAME, Outcome, Settings, find_sticky
@@ -111,7 +111,7 @@ class Publisher:
             (
                 c
                 for c in self.client.issue_comments(repo, number)
-                if is_bot(c, bots) and embedded(c.body) is not None
+                if is_ours(c, bots) and embedded(c.body) is not None
             ),
             key=lambda c: c.id,
         )
@@ -344,8 +344,8 @@ def check_annotations(review: Review) -> list[dict[str, Any]]:
     return out[:MAX_CHECK_ANNOTATIONS]
 
 
-def is_sticky(comment: Comment, bots: frozenset[str]) -> bool:
-    return is_bot(comment, bots) and embedded(comment.body) is not None
+def is_sticky(comment: Comment, own: frozenset[str]) -> bool:
+    return is_ours(comment, own) and embedded(comment.body) is not None
 
 
 __all__ = ["Publisher", "check_title", "diff_lines", "find_sticky", "inline_candidates"]

@@ -524,3 +524,20 @@ def test_a_pull_request_of_3000_files_is_published(fake: FakeGitHub, runner: Run
     state = read_state(sticky(fake)["body"])
     assert state is not None and re.search(r'"question_count":6\d\d\d,"questions":\[\]', state)
     assert fake.check_runs[-1]["conclusion"] == "action_required"
+
+
+def test_another_bot_quoting_our_marker_is_never_edited_or_deleted(
+    fake: FakeGitHub, runner: Runner
+) -> None:
+    risky_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    copy = sticky(fake)["body"]
+    fake.comments.clear()
+    before = fake.post_comment(2, "other-bot[bot]", copy, user_type="Bot")
+    runner.run("pull_request", pr_event(fake, action="synchronize"))
+    after = fake.post_comment(2, "renovate[bot]", copy, user_type="Bot")
+    runner.run("pull_request", pr_event(fake, action="synchronize"))
+    bodies = {c["id"]: c["body"] for c in fake.comments}
+    assert bodies[before["id"]] == copy and bodies[after["id"]] == copy
+    ours = [c for c in fake.comments if c["user"]["login"] == "github-actions[bot]"]
+    assert len(ours) == 1 and embedded(ours[0]["body"])
