@@ -59,6 +59,7 @@ def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
     workspace = env.get("GITHUB_WORKSPACE")
     server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     run_id, repo = env.get("GITHUB_RUN_ID"), env.get("GITHUB_REPOSITORY")
+    attempt = env.get("GITHUB_RUN_ATTEMPT", "1").strip()
     return Settings(
         fail_on=fail_on,
         inline_comments=inline,
@@ -72,6 +73,8 @@ def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
         workspace=Path(workspace) if workspace else None,
         server_url=server,
         details_url=f"{server}/{repo}/actions/runs/{run_id}" if run_id and repo else None,
+        run_id=run_id or None,
+        run_attempt=int(attempt) if attempt.isdigit() else 1,
     )
 
 

@@ -87,3 +87,16 @@ def test_thousands_of_questions_fit_as_a_count() -> None:
     assert problem is None and got is not None
     assert got.question_count == 3000 and got.questions == ()
     assert got.signoffs == STATE.signoffs and got.answers
+
+
+def test_heads_and_runs_round_trip() -> None:
+    from reviewer.github.state import Head, remember_head, remember_run
+
+    heads = remember_head((), "a" * 40, 7)
+    assert remember_head(heads, "a" * 40, 99) == heads, "a head keeps its first watermark"
+    state = State(
+        head="a" * 40, heads=remember_head(heads, "c" * 40, 12), runs=remember_run((), "42")
+    )
+    got, _ = load(body(dump(state, key=None, scope="o/r#1")), key=None, scope="o/r#1")
+    assert got is not None and got.heads == (Head("a" * 40, 7), Head("c" * 40, 12))
+    assert got.watermark("c" * 40) == 12 and got.watermark("d" * 40) is None and got.runs == ("42",)
