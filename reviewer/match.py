@@ -633,7 +633,12 @@ def _license(
         # once the intent covers a change to a symbol, its medium side effects come with it
         covered = {s.symbol for s in fs.signals if s.symbol and out[s]}
         for sig in fs.signals:
-            if not out[sig] and sig.symbol in covered and sig.severity in ("low", "medium"):
+            if (
+                not out[sig]
+                and sig.symbol in covered
+                and sig.severity in ("low", "medium")
+                and not sig.code.startswith("policy.")
+            ):
                 out[sig] = True
     return out
 
@@ -667,8 +672,8 @@ def _signal_licensed(
     undo: bool,
     named_file: bool,
 ) -> bool:
-    if not fm.explained:
-        return False
+    if not fm.explained or sig.code.startswith("policy."):
+        return False  # the reviewer's own policy: no wording explains loosening the gate
     if "ignored by policy" in fm.explained_by:
         return True
     if undo and fm.score >= EXPLAIN_THRESHOLD:
