@@ -208,6 +208,16 @@ def _serve_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--port", type=int, default=8080)
     s.add_argument("--workers", type=int, default=2)
     s.add_argument("--queue", type=int, default=16)
+    s.add_argument(
+        "--data-dir",
+        default=None,
+        help="the server's files (default $REVIEWER_DATA_DIR, else ~/.local/share/intent-reviewer)",
+    )
+    s.add_argument(
+        "--deliveries-db",
+        default=None,
+        help="SQLite file of deliveries already reviewed (default <data-dir>/deliveries.sqlite3)",
+    )
 
 
 def _agent_arguments(a: argparse.ArgumentParser) -> None:

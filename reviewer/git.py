@@ -126,15 +126,58 @@ def resolve(rev: str, *, cwd: str | Path | None = None) -> str:
     )
     sha = out.decode().strip()
     if not sha:
-        raise GitError(f"unknown revision {rev!r}: fetch it or check the name")
+        raise GitError(
+            f"unknown revision {rev!r}: "
+            + (_SHALLOW_HINT if is_shallow(cwd) else "fetch it or check the name")
+        )
     return sha
+
+
+#: what to do about a shallow clone, said in the one line of the error
+_SHALLOW_HINT = (
+    "this clone is shallow and lacks the history: run `git fetch --unshallow` "
+    "(in GitHub Actions, check out with `fetch-depth: 0`)"
+)
 
 
 def merge_base(base: str, head: str, *, cwd: str | Path | None = None) -> str:
     out = run(["merge-base", base, head], cwd=cwd, check=False).decode().strip()
     if not out:
+        if is_shallow(cwd):
+            raise GitError(f"{base} and {head}: no common ancestor in view: {_SHALLOW_HINT}")
         raise GitError(f"{base} and {head} have no common ancestor: cannot compute a PR-style diff")
     return out
+
+
+def is_shallow(cwd: str | Path | None = None) -> bool:
+    """Whether this is a shallow clone (``actions/checkout`` makes one by default)."""
+    out = run(["rev-parse", "--is-shallow-repository"], cwd=cwd, check=False)
+    return out.strip() == b"true"
+
+
+def deepen(base: str, head: str, *, cwd: str | Path | None = None, rounds: int = 5) -> bool:
+    """Fetch ``base`` and ``head`` from ``origin`` into a shallow clone and deepen it until they
+    have a merge base (at most ``rounds`` fetches, each twice as deep). True when they have one."""
+    depth = 50
+    for _ in range(rounds):
+        if _has_commit(base, cwd) and _has_commit(head, cwd):
+            if run(["merge-base", base, head], cwd=cwd, check=False).strip():
+                return True
+            how = f"--deepen={depth}"
+        else:
+            how = f"--depth={depth}"
+        try:
+            run(["fetch", "--quiet", "--no-tags", how, "origin", base, head], cwd=cwd)
+        except GitError:
+            return False
+        depth *= 2
+    return bool(run(["merge-base", base, head], cwd=cwd, check=False).strip())
+
+
+def _has_commit(rev: str, cwd: str | Path | None) -> bool:
+    return bool(
+        run(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=cwd, check=False).strip()
+    )
 
 
 def pr_range(base: str, head: str, *, cwd: str | Path | None = None) -> tuple[str, str, str] | None:

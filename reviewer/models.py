@@ -19,6 +19,8 @@ PROTECTION_TOGGLE = "protection_toggle"
 DESTRUCTIVE_DATA = "destructive_data"
 PERMISSION_WIDENING = "permission_widening"
 CI_CD = "ci_cd"
+#: the symbol of the reviewer's own policy changes (scope/policy.py); questions.py asks who approved them
+POLICY_SYMBOL = "reviewer policy"
 AGENT_INSTRUCTIONS = "agent_instructions"
 GLOBAL_CONFIG = "global_config"
 DANGEROUS_COMMAND = "dangerous_command"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .config import QuestionTemplate
-from .models import BlastRadius, Finding, Question, severity_rank
+from .models import POLICY_SYMBOL, BlastRadius, Finding, Question, severity_rank
 from .rules import fingerprint
 
 _BY_KIND: dict[str, tuple[str, ...]] = {
@@ -121,7 +121,15 @@ def _asks(f: Finding) -> bool:
     return severity_rank(f.severity) >= severity_rank("medium")
 
 
+_POLICY_QUESTION = (
+    "{title}: who approved this change of the reviewer's own policy (name them and link the "
+    "approval), and why is it needed?"
+)
+
+
 def _texts_for(f: Finding, size_words: tuple[str, ...]) -> tuple[str, ...]:
+    if f.symbol == POLICY_SYMBOL:
+        return (_fill(_POLICY_QUESTION, f, size_words),)
     if f.rule in _BY_RULE:
         return tuple(_fill(t, f, size_words) for t in _BY_RULE[f.rule])
     if f.kind and f.kind in _BY_KIND:

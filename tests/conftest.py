@@ -53,6 +53,7 @@ def _clean_env(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("NO_COLOR", "1")
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)

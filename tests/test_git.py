@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,60 @@ def test_without_git_every_entry_point_is_one_clear_error(
     ):
         with pytest.raises(git.GitError, match="git is not installed or not on PATH"):
             call()
+
+
+def _history(repo: Repo) -> tuple[str, str]:
+    """main with three commits, a feature branch forked from the first: (fork point, feature tip)."""
+    repo.write("app.py", "A = 1\n")
+    fork = repo.commit("one")
+    repo.write("app.py", "A = 2\n")
+    repo.commit("two")
+    repo.write("app.py", "A = 3\n")
+    repo.commit("three")
+    repo.git("checkout", "-q", "-b", "feature", fork)
+    repo.write("lib.py", "B = 1\n")
+    tip = repo.commit("feature")
+    repo.git("checkout", "-q", "main")
+    return fork, tip
+
+
+def _shallow(repo: Repo, tmp_path: Path, *args: str) -> Repo:
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", *args, f"file://{repo.path}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    shallow = Repo.__new__(Repo)  # an existing clone: no `git init`
+    shallow.path = clone
+    return shallow
+
+
+@pytest.mark.parametrize("branches", ["one", "both"])
+def test_a_shallow_clone_says_in_one_line_how_to_fetch_the_history(
+    repo: Repo,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    branches: str,
+) -> None:
+    from reviewer.cli import main
+
+    _history(repo)
+    clone = _shallow(repo, tmp_path, *(["--no-single-branch"] if branches == "both" else []))
+    monkeypatch.chdir(clone.path)
+    # "one": main~1 is not there at all; "both": both tips are, but not their merge base
+    base, head = ("main~1", "HEAD") if branches == "one" else ("origin/main", "origin/feature")
+    code = main(["review", "--base", base, "--head", head, "--intent", "x"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert "shallow" in err and "git fetch --unshallow" in err and "fetch-depth: 0" in err
+
+
+def test_deepen_fetches_a_shallow_clone_down_to_the_merge_base(repo: Repo, tmp_path: Path) -> None:
+    fork, tip = _history(repo)
+    main_tip = repo.git("rev-parse", "main").strip()
+    clone = _shallow(repo, tmp_path)
+    assert git.is_shallow(clone.path) and not git.is_shallow(repo.path)
+    assert git.deepen(main_tip, tip, cwd=clone.path)
+    assert git.merge_base(main_tip, tip, cwd=clone.path) == fork

@@ -59,6 +59,7 @@ def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
     workspace = env.get("GITHUB_WORKSPACE")
     server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     run_id, repo = env.get("GITHUB_RUN_ID"), env.get("GITHUB_REPOSITORY")
+    attempt = env.get("GITHUB_RUN_ATTEMPT", "1").strip()
     return Settings(
         fail_on=fail_on,
         inline_comments=inline,
@@ -72,6 +73,8 @@ def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
         workspace=Path(workspace) if workspace else None,
         server_url=server,
         details_url=f"{server}/{repo}/actions/runs/{run_id}" if run_id and repo else None,
+        run_id=run_id or None,
+        run_attempt=int(attempt) if attempt.isdigit() else 1,
     )
 
 
@@ -114,7 +117,13 @@ def run_action(args: argparse.Namespace) -> int:
             print(f"intent-reviewer: {outcome.skipped}")
             if output_path:
                 workflow.write_outputs(
-                    output_path, {"verdict": "", "blast-radius": "", "requires-answers": "false"}
+                    output_path,
+                    {
+                        "verdict": "",
+                        "blast-radius": "",
+                        "requires-answers": "false",
+                        "blocked": "false",
+                    },
                 )
             return 0
         try:
@@ -133,9 +142,10 @@ def run_action(args: argparse.Namespace) -> int:
 
 
 def _with_bot(settings: Settings, login: str) -> Settings:
+    """A personal token writes as its user: that user, not ``github-actions[bot]``, is us."""
     from ..record import replace
 
-    return replace(settings, bot_logins=settings.bot_logins | {login.lower()})
+    return replace(settings, bot_logins=frozenset({login.lower()}))
 
 
 def _emit(outcome: Outcome, out_dir: Path, output_path: str | None, out: TextIO) -> None:
@@ -144,10 +154,13 @@ def _emit(outcome: Outcome, out_dir: Path, output_path: str | None, out: TextIO)
 
     review = outcome.review
     assert review is not None and outcome.gate is not None
+    # outstanding, not merely asked: answering every question turns it to false
+    outstanding = review.requires_answers and any(not q.answered for q in review.questions)
     values = {
         "verdict": review.verdict,
         "blast-radius": review.blast_radius.level,
-        "requires-answers": "true" if review.requires_answers else "false",
+        "requires-answers": "true" if outstanding else "false",
+        "blocked": "true" if outcome.gate.blocked else "false",
     }
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

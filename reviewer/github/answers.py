@@ -23,11 +23,19 @@ class Ledger:
 
 
 def is_bot(comment: Comment, bots: frozenset[str]) -> bool:
+    """Any bot (or one of our own logins): its commands are never obeyed."""
     return (
         comment.user_type == "Bot"
         or comment.login.lower() in bots
         or comment.login.endswith("[bot]")
     )
+
+
+def is_ours(comment: Comment, own: frozenset[str]) -> bool:
+    """Written by this reviewer's own login (``<slug>[bot]`` for the App, ``github-actions[bot]``
+    for the Action, the token's user for a personal token): only such comments are ever edited or
+    deleted. Another bot that quotes our marker is someone else."""
+    return comment.login.lower() in own
 
 
 def reconcile(
@@ -39,22 +47,28 @@ def reconcile(
     people: People,
     trigger: Comment | None,
     bots: frozenset[str],
+    watermark: int = 0,
 ) -> Ledger:
     """Verify the prior state's facts against their sources, then replay the conversation.
 
     Answers come from ``/answer`` comments by the PR author or a writer; the newest comment per
     question wins; a deleted comment withdraws its answer. Sign-offs by comment are only taken from
-    the triggering comment (it is the only one we know was written for the current head) and, from the
-    prior state, only while their comment is unedited and the head is the same.
+    the triggering comment and, from the prior state, only while their comment is unedited and the
+    head is the same; either way the comment must have been written after ``head`` was first
+    reviewed (its id above ``watermark``, see state.py). The triggering comment is read from
+    ``comments`` (as the API has it now), never from the event payload: a replayed payload may be
+    older than the comment, or the comment may be gone.
     """
     by_id = {c.id: c for c in comments}
     parsed = {
         c.id: commands.parse(c.body) for c in comments if "/" in c.body and not is_bot(c, bots)
     }
-    if trigger is not None and not is_bot(trigger, bots):
-        by_id[trigger.id] = trigger
-        parsed[trigger.id] = commands.parse(trigger.body)
     ledger = Ledger(answers={}, signoffs=[])
+    if trigger is not None and trigger.id not in by_id:
+        ledger.log.append(f"the comment {trigger.id} that started this run is gone: ignored")
+        trigger = None
+    if trigger is not None and not is_bot(by_id[trigger.id], bots):
+        parsed[trigger.id] = commands.parse(by_id[trigger.id].body)
 
     # 1. what the prior state says, kept only where the source record still says the same
     for a in prior.answers if prior else ():
@@ -72,7 +86,7 @@ def reconcile(
         if current is not None:
             ledger.answers[a.question] = replace(a, text=current.text)
     for s in prior.signoffs if prior else ():
-        if s.comment is None or s.head != head:
+        if s.comment is None or s.head != head or s.comment <= watermark:
             continue  # review approvals are re-read from GitHub; other heads need a new sign-off
         source = by_id.get(s.comment)
         if (
@@ -89,7 +103,16 @@ def reconcile(
         comment = by_id[cid]
         mine = trigger is not None and cid == trigger.id
         for cmd in parsed[cid]:
-            _apply(ledger, cmd, comment, mine=mine, questions=questions, head=head, people=people)
+            _apply(
+                ledger,
+                cmd,
+                comment,
+                mine=mine,
+                questions=questions,
+                head=head,
+                people=people,
+                watermark=watermark,
+            )
     ledger.answers = {q: a for q, a in ledger.answers.items() if q in questions}
     return ledger
 
@@ -103,6 +126,7 @@ def _apply(
     questions: set[str],
     head: str,
     people: People,
+    watermark: int = 0,
 ) -> None:
     who = comment.login
     if cmd.kind == "review":
@@ -115,6 +139,14 @@ def _apply(
             return
         if comment.edited:
             ledger.log.append(f"/signoff by {who} ignored: the comment was edited")
+        elif comment.id <= watermark:
+            # written before this head was reviewed: the senior saw an older head, not this one
+            ledger.log.append(f"/signoff by {who} ignored: written before {head[:12]} was reviewed")
+            if people.can_sign_off(who):
+                ledger.replies.append(
+                    f"@{who} this `/signoff` was written before the review of {head[:12]}, the "
+                    "current head: it does not sign off this head. Read the review and sign off again."
+                )
         elif not people.can_sign_off(who):
             ledger.log.append(f"/signoff by {who} ignored: not a senior reviewer of this change")
             if people.can_command(who) and not people.is_author(who):

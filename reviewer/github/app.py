@@ -1,14 +1,18 @@
 """``reviewer serve``: the GitHub App webhook server (Starlette on uvicorn).
 
-Stateless: all review state lives in the sticky comment, so replicas behind any load balancer are
-equivalent. A delivery is verified (``X-Hub-Signature-256``, HMAC-SHA256 over the raw body, compared
-in constant time), parsed, and queued for a bounded pool of worker threads; a full queue answers 503
-and GitHub redelivers later. Jobs for the same pull request run one at a time within a process.
+The review state lives in the sticky comment; the server's only file is the record of deliveries
+already accepted (deliveries.py). A delivery must declare its length (at most ``MAX_BODY``); its
+body is read with a running cap and a time limit, then verified (``X-Hub-Signature-256``,
+HMAC-SHA256 over the raw body, compared in constant time), parsed, claimed by its
+``X-GitHub-Delivery`` id (a replay is acknowledged and not reviewed again), and queued for a
+bounded pool of worker threads; a full queue answers 503. Jobs for the same pull request run one
+at a time within a process.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import hashlib
 import hmac
@@ -24,11 +28,15 @@ from typing import Any
 from ..errors import GitHubError, UsageError
 from ..record import field, record
 from . import event as events
+from .deliveries import Deliveries
 from .flow import Settings, details, run
 from .state import seal_key
 
 log = logging.getLogger("intent_reviewer.app")
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+#: seconds a delivery's body may take to arrive (GitHub itself gives up on us after 10 s)
+BODY_TIMEOUT = 30.0
+DELIVERIES_FILE = "deliveries.sqlite3"
 
 Job = Callable[[], None]
 
@@ -114,6 +122,11 @@ class AppConfig:
     inline_comments: int = 10
     llm: bool = False
     bot_logins: frozenset[str] = field(default_factory=frozenset)
+    max_body: int = MAX_BODY
+    body_timeout: float = BODY_TIMEOUT
+    #: the SQLite file of deliveries already accepted; None keeps the record in memory only
+    #: (``reviewer serve`` always gives a file: ``--deliveries-db``, default in ``--data-dir``)
+    deliveries_db: Path | None = None
 
 
 class Installations:
@@ -152,12 +165,13 @@ class Installations:
 
 def create_app(config: AppConfig) -> Any:
     from starlette.applications import Starlette
-    from starlette.requests import Request
+    from starlette.requests import ClientDisconnect, Request
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
     pool = Pool(config.workers, config.queue)
     installs = Installations(config)
+    deliveries = Deliveries(config.deliveries_db)
     settings = Settings(
         inline_comments=config.inline_comments,
         llm=config.llm,
@@ -170,9 +184,13 @@ def create_app(config: AppConfig) -> Any:
     def job_for(ev: events.Event) -> Job:
         def job() -> None:
             assert ev.installation_id is not None
-            client = installs.client(ev.installation_id)
             bot = installs.bot_login()
-            mine = _with_bots(settings, bot) if bot else settings
+            if bot is None:
+                # without our own login we cannot tell our comment from another bot's copy of it
+                log.warning("%s #%s: not reviewed: the App's slug is unknown", ev.repo, ev.number)
+                return
+            client = installs.client(ev.installation_id)
+            mine = _with_bots(settings, bot)
             try:
                 outcome = run(client, ev, mine)
                 if not outcome.skipped:
@@ -194,11 +212,39 @@ def create_app(config: AppConfig) -> Any:
 
         return job
 
-    async def webhook(request: Request) -> JSONResponse:
-        size = request.headers.get("content-length")
-        if size and size.isdigit() and int(size) > MAX_BODY:
+    async def read_body(request: Request) -> bytes | JSONResponse:
+        """The body, read with a running cap and a deadline: nothing unauthenticated is buffered
+        beyond what the request declared, and never beyond ``max_body``."""
+        size = request.headers.get("content-length", "").strip()
+        if not size.isdigit():  # GitHub always sends a length; chunked uploads are refused
+            return JSONResponse({"error": "a Content-Length is required"}, status_code=411)
+        limit = int(size)
+        if limit > config.max_body:
             return JSONResponse({"error": "payload too large"}, status_code=413)
-        body = await request.body()
+
+        async def read() -> bytes | None:
+            chunks, got = [], 0
+            async for chunk in request.stream():
+                got += len(chunk)
+                if got > limit:
+                    return None
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+        try:
+            body = await asyncio.wait_for(read(), config.body_timeout)
+        except asyncio.TimeoutError:
+            return JSONResponse({"error": "the body took too long"}, status_code=408)
+        except ClientDisconnect:
+            return JSONResponse({"error": "the client went away"}, status_code=400)
+        if body is None:
+            return JSONResponse({"error": "payload too large"}, status_code=413)
+        return body
+
+    async def webhook(request: Request) -> JSONResponse:
+        body = await read_body(request)
+        if isinstance(body, JSONResponse):
+            return body
         if not verify_signature(config.secret, body, request.headers.get("x-hub-signature-256")):
             return JSONResponse({"error": "bad or missing X-Hub-Signature-256"}, status_code=401)
         name = request.headers.get("x-github-event", "")
@@ -208,15 +254,23 @@ def create_app(config: AppConfig) -> Any:
             return JSONResponse({"ignored": f"event {name!r}"}, status_code=202)
         try:
             ev = events.parse(name, json.loads(body))
-        except ValueError:
-            return JSONResponse({"error": "the body is not JSON"}, status_code=400)
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
+            return JSONResponse({"error": "the body is not usable JSON"}, status_code=400)
         except GitHubError as exc:
             return JSONResponse({"ignored": str(exc)}, status_code=202)
         if not ev.relevant:
             return JSONResponse({"ignored": f"{name}.{ev.action}"}, status_code=202)
         if ev.installation_id is None:
             return JSONResponse({"error": "the payload names no installation"}, status_code=400)
+        delivery = request.headers.get("x-github-delivery", "").strip()
+        if not delivery:
+            return JSONResponse({"error": "no X-GitHub-Delivery"}, status_code=400)
+        if not deliveries.claim(delivery):
+            return JSONResponse(
+                {"ignored": f"delivery {delivery} was accepted before"}, status_code=202
+            )
         if not pool.submit((ev.repo, ev.number), job_for(ev)):
+            deliveries.release(delivery)
             return JSONResponse(
                 {"error": "busy, retry later"}, status_code=503, headers={"Retry-After": "30"}
             )
@@ -234,6 +288,7 @@ def create_app(config: AppConfig) -> Any:
             yield
         finally:
             pool.stop()
+            deliveries.close()
 
     app = Starlette(
         routes=[
@@ -244,6 +299,7 @@ def create_app(config: AppConfig) -> Any:
         lifespan=lifespan,
     )
     app.state.pool = pool
+    app.state.deliveries = deliveries
     return app
 
 
@@ -280,6 +336,10 @@ def config_from_env(args: argparse.Namespace, env: dict[str, str]) -> AppConfig:
         )
     if args.workers < 1 or args.queue < 1:
         raise UsageError("--workers and --queue must be at least 1")
+    data_dir = Path(
+        getattr(args, "data_dir", None) or env.get("REVIEWER_DATA_DIR") or default_data_dir(env)
+    )
+    db = getattr(args, "deliveries_db", None) or env.get("REVIEWER_DELIVERIES_DB")
     return AppConfig(
         secret=secret.encode("utf-8"),
         app_id=app_id,
@@ -288,11 +348,27 @@ def config_from_env(args: argparse.Namespace, env: dict[str, str]) -> AppConfig:
         workers=args.workers,
         queue=args.queue,
         llm=bool(env.get("OPENAI_API_KEY", "").strip() or env.get("OPENAI_BASE_URL", "").strip()),
+        deliveries_db=Path(db) if db else data_dir / DELIVERIES_FILE,
     )
+
+
+def default_data_dir(env: dict[str, str]) -> Path:
+    """``$XDG_DATA_HOME/intent-reviewer``, ``~/.local/share/intent-reviewer`` by default."""
+    base = env.get("XDG_DATA_HOME") or str(
+        Path(env.get("HOME") or Path.home()) / ".local" / "share"
+    )
+    return Path(base) / "intent-reviewer"
 
 
 def serve(args: argparse.Namespace) -> int:
     config = config_from_env(args, dict(os.environ))
+    try:
+        assert config.deliveries_db is not None
+        config.deliveries_db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot create the data directory for {config.deliveries_db}: {exc.strerror or exc}"
+        ) from exc
     try:
         import uvicorn
     except ImportError as exc:

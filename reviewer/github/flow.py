@@ -17,12 +17,12 @@ from ..intent import parse_intent
 from ..models import Diff, Review, level_rank
 from ..record import field, record, replace
 from . import ai, commands
-from .answers import Ledger, apply_answers, is_bot, reconcile, unanswered
+from .answers import Ledger, apply_answers, is_bot, is_ours, reconcile, unanswered
 from .api import Client
 from .event import Comment, Event, PullRequest, pull_request_from
 from .people import People
 from .sources import Material, gather
-from .state import SignOff, State, dump, embedded, load
+from .state import SignOff, State, dump, embedded, load, remember_head, remember_run
 
 CHECK_NAME = "intent-review"
 _PROMPT_TRAILER_RE = re.compile(r"^(?:ai-prompt|prompt|assistant-prompt)\s*:.+$", re.I | re.M)
@@ -39,13 +39,16 @@ class Settings:
     model: str | None = None
     llm_base_url: str | None = None
     state_key: bytes | None = None
-    #: logins whose comments may carry the state besides Bot accounts (a PAT's user)
+    #: our own logins (lower case): only their comments carry our state and are ever edited
     bot_logins: frozenset[str] = frozenset({"github-actions[bot]"})
     #: put findings as annotations on our check run (the App); the Action prints workflow commands
     check_annotations: bool = False
     workspace: Path | None = None
     server_url: str = "https://github.com"
     details_url: str | None = None
+    #: the Actions run (``GITHUB_RUN_ID``) and its attempt: a re-run replays an old event
+    run_id: str | None = None
+    run_attempt: int = 1
 
 
 @record(slots=False)
@@ -114,6 +117,22 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
         out.skipped = "a comment without commands; the review of this head is current"
         return out
     out.prior = prior
+    replayed = (
+        settings.run_attempt > 1
+        and settings.run_id is not None
+        and prior is not None
+        and settings.run_id in prior.runs
+    )
+    if replayed:
+        out.notes.append(
+            f"attempt {settings.run_attempt} of run {settings.run_id}, which was reviewed before: "
+            "the commands of the comment that started it are not applied again"
+        )
+    # when this head was first reviewed, in comment ids (see state.py): only comments written
+    # after that may sign it off
+    watermark = prior.watermark(pr.head_sha) if prior is not None else None
+    if watermark is None:
+        watermark = max((c.id for c in comments), default=0)
 
     material = gather(client, pr, workspace=settings.workspace, config_path=settings.config_path)
     try:
@@ -137,8 +156,9 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
         questions=questions,
         head=pr.head_sha,
         people=people,
-        trigger=event.comment if event.name == "issue_comment" else None,
+        trigger=event.comment if event.name == "issue_comment" and not replayed else None,
         bots=settings.bot_logins,
+        watermark=watermark,
     )
     out.ledger = ledger
     ledger.signoffs.extend(_approvals(client, pr, people, ledger.signoffs))
@@ -169,6 +189,8 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
         answers=tuple(ledger.answers[q] for q in sorted(ledger.answers)),
         signoffs=tuple(ledger.signoffs),
         requested=prior.requested if prior else "",
+        heads=remember_head(prior.heads if prior else (), pr.head_sha, watermark),
+        runs=remember_run(prior.runs if prior else (), settings.run_id),
     )
     out.state_text = dump(out.state, key=settings.state_key, scope=scope)
     return out
@@ -184,9 +206,9 @@ def _fresh_pr(client: Client, event: Event) -> PullRequest:
         return event.pr
 
 
-def find_sticky(comments: list[Comment], bots: frozenset[str]) -> Comment | None:
-    """The oldest comment by a bot that carries a review state: the one sticky comment."""
-    mine = [c for c in comments if is_bot(c, bots) and embedded(c.body) is not None]
+def find_sticky(comments: list[Comment], own: frozenset[str]) -> Comment | None:
+    """The oldest comment of ours that carries a review state: the one sticky comment."""
+    mine = [c for c in comments if is_ours(c, own) and embedded(c.body) is not None]
     return min(mine, key=lambda c: c.id) if mine else None
 
 

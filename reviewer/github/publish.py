@@ -6,18 +6,20 @@ a missing permission) switches the run to read-only and is reported once; other 
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from ..errors import GitHubError
 from ..models import Diff, Finding, Review, severity_rank
 from ..record import replace
-from .answers import is_bot
+from .answers import is_ours
 from .api import Client, Denied, Invalid
 from .event import Comment
 from .flow import CHECK_NAME, Outcome, Settings, find_sticky
 from .state import dump, embedded
 
+log = logging.getLogger("intent_reviewer.publish")
 INLINE_MARKER = "intent-reviewer:inline"
 _INLINE_RE = re.compile(rf"<!-- {INLINE_MARKER} ([\w.-]+) -->")
 MAX_CHECK_TEXT = 60_000
@@ -69,6 +71,10 @@ class Publisher:
         except GitHubError as exc:
             self.out.posted[name] = "failed"
             self.out.notes.append(f"could not post the {name}: {exc}")
+        except Exception as exc:  # a bug while publishing: the review itself is kept, and said
+            log.exception("publishing the %s failed", name)
+            self.out.posted[name] = "failed"
+            self.out.notes.append(f"could not post the {name}: {type(exc).__name__}: {exc}")
 
     def _stale(self) -> bool:
         """A newer push arrived while we reviewed: its own run owns the comment and the check."""
@@ -105,7 +111,7 @@ class Publisher:
             (
                 c
                 for c in self.client.issue_comments(repo, number)
-                if is_bot(c, bots) and embedded(c.body) is not None
+                if is_ours(c, bots) and embedded(c.body) is not None
             ),
             key=lambda c: c.id,
         )
@@ -338,8 +344,8 @@ def check_annotations(review: Review) -> list[dict[str, Any]]:
     return out[:MAX_CHECK_ANNOTATIONS]
 
 
-def is_sticky(comment: Comment, bots: frozenset[str]) -> bool:
-    return is_bot(comment, bots) and embedded(comment.body) is not None
+def is_sticky(comment: Comment, own: frozenset[str]) -> bool:
+    return is_ours(comment, own) and embedded(comment.body) is not None
 
 
 __all__ = ["Publisher", "check_title", "diff_lines", "find_sticky", "inline_candidates"]

@@ -48,12 +48,18 @@ def gather(
     config_path: str | None = None,
     max_blob_files: int = MAX_API_BLOB_FILES,
 ) -> Material:
-    if workspace is not None and _has_commits(workspace, pr):
-        return _local(workspace, pr, config_path)
-    return _remote(client, pr, config_path, max_blob_files)
+    notes: list[str] = []
+    if workspace is not None and _has_commits(workspace, pr, notes):
+        material = _local(workspace, pr, config_path)
+    else:
+        material = _remote(client, pr, config_path, max_blob_files)
+    material.notes[:0] = notes
+    return material
 
 
-def _has_commits(workspace: Path, pr: PullRequest) -> bool:
+def _has_commits(workspace: Path, pr: PullRequest, notes: list[str]) -> bool:
+    """Whether the checkout can show the pull request's diff; a shallow one (``actions/checkout``
+    fetches one commit by default) is deepened from ``origin`` until base and head meet."""
     try:
         if not git.inside_work_tree(workspace):
             return False
@@ -61,8 +67,23 @@ def _has_commits(workspace: Path, pr: PullRequest) -> bool:
         git.resolve(pr.head_sha, cwd=workspace)
         git.merge_base(pr.base_sha, pr.head_sha, cwd=workspace)
     except GitError:
+        pass
+    else:
+        return True
+    try:
+        shallow = git.is_shallow(workspace)
+    except GitError:
         return False
-    return True
+    if not shallow:
+        return False
+    if git.deepen(pr.base_sha, pr.head_sha, cwd=workspace):
+        notes.append("the checkout was shallow: its history was fetched down to the merge base")
+        return True
+    notes.append(
+        "the checkout is shallow and its history could not be deepened to the merge base: the diff "
+        "comes from the API (check out with `fetch-depth: 0` to review the local clone)"
+    )
+    return False
 
 
 def _local(workspace: Path, pr: PullRequest, config_path: str | None) -> Material:

@@ -13,6 +13,13 @@ and a same-repository PR's own workflow can post as ``github-actions[bot]``. So 
   ``/signoff`` comment, the approving review), and each run re-verifies the fact against that record:
   same author, command still there, and for sign-offs an unedited comment. A forged state can at
   most re-attach a real senior's earlier ``/signoff`` to a newer head; the secret closes that gap.
+
+A sign-off is bound to the head that was current when its comment was written. The state records,
+for every head, the highest comment id on the pull request when that head was first reviewed (its
+*watermark*). GitHub's comment ids grow with time, so a comment whose id is above the current head's
+watermark was written after the reviewer had shown that head; any other comment was written for an
+older head (or before the review), and its ``/signoff`` does not count for this one. The state also
+keeps the Actions runs it was published by, so a re-run of a run can be told from a new event.
 """
 
 from __future__ import annotations
@@ -31,6 +38,9 @@ _STATE_RE = re.compile(re.escape(PREFIX) + r"(\{.*\})" + re.escape(SUFFIX), re.S
 _PUBLIC_KEY = b"intent-reviewer state digest v1 (no secret configured)"
 MAX_TEXT = 500
 MAX_STATE_CHARS = 30_000
+#: heads and runs remembered (the newest): enough for any review history that still matters
+MAX_HEADS = 100
+MAX_RUNS = 20
 
 
 @record
@@ -52,6 +62,13 @@ class SignOff:
 
 
 @record
+class Head:
+    sha: str
+    #: the highest issue-comment id on the pull request when this head was first reviewed
+    watermark: int
+
+
+@record
 class State:
     head: str = ""
     base: str = ""
@@ -60,10 +77,33 @@ class State:
     signoffs: tuple[SignOff, ...] = ()
     #: head SHA for which senior reviewers were last requested, so a re-run does not nag again
     requested: str = ""
+    #: every head reviewed so far, oldest first, with its watermark (see the module docstring)
+    heads: tuple[Head, ...] = ()
+    #: the Actions run ids (``GITHUB_RUN_ID``) whose results this state carries, newest last
+    runs: tuple[str, ...] = ()
+    #: when the question ids did not fit: how many there were (the ids are recomputed each run)
+    question_count: int = 0
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def answer_for(self, question: str) -> Answer | None:
         return next((a for a in self.answers if a.question == question), None)
+
+    def watermark(self, sha: str) -> int | None:
+        """The watermark of ``sha`` when it was reviewed before, else None."""
+        return next((h.watermark for h in self.heads if h.sha == sha), None)
+
+
+def remember_head(heads: tuple[Head, ...], sha: str, watermark: int) -> tuple[Head, ...]:
+    """``heads`` with ``sha`` added at ``watermark`` unless it was reviewed before."""
+    if any(h.sha == sha for h in heads):
+        return heads
+    return (*heads, Head(sha, watermark))[-MAX_HEADS:]
+
+
+def remember_run(runs: tuple[str, ...], run: str | None) -> tuple[str, ...]:
+    if not run or run in runs:
+        return runs
+    return (*runs, run)[-MAX_RUNS:]
 
 
 def seal_key(secret: str | None) -> bytes | None:
@@ -81,12 +121,20 @@ def dump(state: State, *, key: bytes | None, scope: str) -> str:
         # answer texts are re-read from their source comments anyway: drop them before anything else
         body["answers"] = [{**a, "text": ""} for a in body["answers"]]
         out = _seal(body, key, scope)
-    while len(out) > MAX_STATE_CHARS and (body["answers"] or body["signoffs"]):
+    if len(out) > MAX_STATE_CHARS and body["questions"]:
+        # thousands of questions (a 3,000-file pull request): every run recomputes them from the
+        # findings, so the state keeps only their number
+        body["question_count"] = len(body["questions"])
+        body["questions"] = []
+        out = _seal(body, key, scope)
+    while len(out) > MAX_STATE_CHARS:
         # still too large (hundreds of answers): the oldest facts go; the conversation keeps them
-        body["answers"] = (
-            body["answers"][len(body["answers"]) // 2 :] if len(body["answers"]) > 1 else []
-        )
-        body["signoffs"] = body["signoffs"][-20:]
+        for name in ("answers", "signoffs", "heads", "runs"):
+            if body[name]:
+                body[name] = body[name][len(body[name]) // 2 :] if len(body[name]) > 1 else []
+                break
+        else:
+            break  # pragma: no cover - an empty state is a few hundred characters
         out = _seal(body, key, scope)
     return out
 
@@ -171,6 +219,9 @@ def _to_dict(state: State) -> dict[str, Any]:
             for s in state.signoffs
         ],
         "requested": state.requested,
+        "heads": [[h.sha, h.watermark] for h in state.heads],
+        "runs": list(state.runs),
+        **({"question_count": state.question_count} if state.question_count else {}),
     }
 
 
@@ -206,6 +257,15 @@ def _from_dict(raw: Any) -> State:
         )
         for x in raw.get("signoffs", [])
     ]
+    heads = []
+    for entry in raw.get("heads", []):
+        if not isinstance(entry, list) or len(entry) != 2:
+            raise TypeError("head")
+        watermark = opt_int(entry[1])
+        if watermark is None:
+            raise TypeError("head without watermark")
+        heads.append(Head(s(entry[0]), watermark))
+    count = opt_int(raw.get("question_count")) or 0
     return State(
         head=s(raw.get("head", "")),
         base=s(raw.get("base", "")),
@@ -213,4 +273,7 @@ def _from_dict(raw: Any) -> State:
         answers=tuple(answers),
         signoffs=tuple(signoffs),
         requested=s(raw.get("requested", "")),
+        heads=tuple(heads),
+        runs=tuple(s(r) for r in raw.get("runs", [])),
+        question_count=count,
     )

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +23,7 @@ from reviewer.cli import main
 from reviewer.github.app import AppConfig, config_from_env, create_app, verify_signature
 from reviewer.github.state import embedded
 
-from .conftest import comment_event, pr_event, risky_pr
+from .conftest import BASE, HEAD2, comment_event, pr_event, risky_pr
 from .fakegithub import FakeGitHub
 
 SECRET = b"It's a Secret to Everybody"
@@ -33,12 +34,18 @@ def sign(body: bytes, secret: bytes = SECRET) -> str:
 
 
 def deliver(
-    client: TestClient, name: str, payload: dict[str, Any], *, secret: bytes | None = SECRET
+    client: TestClient,
+    name: str,
+    payload: dict[str, Any],
+    *,
+    secret: bytes | None = SECRET,
+    delivery: str | None = None,
 ) -> Any:
+    """A delivery as GitHub makes it; a new delivery id unless ``delivery`` replays one."""
     body = json.dumps(payload).encode()
     headers = {
         "X-GitHub-Event": name,
-        "X-GitHub-Delivery": "d-1",
+        "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
         "Content-Type": "application/json",
     }
     if secret is not None:
@@ -244,3 +251,187 @@ def test_serve_runs_under_uvicorn(app_key: tuple[str, str], tmp_path: Any) -> No
             proc.wait()
         assert proc.stderr is not None
         proc.stderr.close()
+
+
+def _app(fake: FakeGitHub, key: str, **kw: Any) -> Any:
+    return create_app(
+        AppConfig(secret=SECRET, app_id=fake.app_id, private_key=key, api_url=fake.url, **kw)
+    )
+
+
+async def _raw_post(
+    app: Any, headers: dict[str, str], chunks: list[bytes], *, hang: bool = False
+) -> int:
+    """One POST /webhook straight through ASGI: the body arrives as ``chunks``, then ends (or,
+    with ``hang``, never does)."""
+    import asyncio
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/webhook",
+        "raw_path": b"/webhook",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8080),
+    }
+    pending = [{"type": "http.request", "body": c, "more_body": True} for c in chunks]
+
+    async def receive() -> dict[str, Any]:
+        if pending:
+            return pending.pop(0)
+        if hang:
+            await asyncio.Event().wait()
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await asyncio.wait_for(app(scope, receive, send), 20)
+    return int(next(m["status"] for m in sent if m["type"] == "http.response.start"))
+
+
+def test_a_body_without_a_length_is_refused_unread(
+    app_fake: FakeGitHub, app_key: tuple[str, str]
+) -> None:
+    body = b'{"zen": "hi"}'
+    headers = {"X-GitHub-Event": "ping", "X-Hub-Signature-256": sign(body)}
+    with TestClient(_app(app_fake, app_key[0])) as client:
+        chunked = client.post("/webhook", content=iter([body]), headers=headers)
+        assert chunked.status_code == 411
+
+
+def test_a_body_longer_than_declared_or_allowed_is_cut_off(
+    app_fake: FakeGitHub, app_key: tuple[str, str]
+) -> None:
+    import asyncio
+
+    app = _app(app_fake, app_key[0], max_body=1000)
+    body = b'{"zen": "' + b"x" * 2000 + b'"}'
+    headers = {"X-GitHub-Event": "ping", "X-Hub-Signature-256": sign(body)}
+    lying = {**headers, "Content-Length": "20"}
+    assert asyncio.run(_raw_post(app, lying, [body[:10], body[10:]])) == 413
+    honest = {**headers, "Content-Length": str(len(body))}
+    assert asyncio.run(_raw_post(app, honest, [body])) == 413
+
+
+def test_a_body_that_never_arrives_times_out(
+    app_fake: FakeGitHub, app_key: tuple[str, str]
+) -> None:
+    import asyncio
+
+    app = _app(app_fake, app_key[0], body_timeout=0.05)
+    headers = {"X-GitHub-Event": "ping", "Content-Length": "100"}
+    assert asyncio.run(_raw_post(app, headers, [b"{"], hang=True)) == 408
+
+
+def test_deeply_nested_json_with_a_valid_signature_is_a_400(
+    served: tuple[TestClient, Any],
+) -> None:
+    client, _ = served
+    body = b"[" * 200_000 + b"]" * 200_000
+    headers = {
+        "X-GitHub-Event": "pull_request",
+        "X-GitHub-Delivery": "deep",
+        "X-Hub-Signature-256": sign(body),
+    }
+    assert client.post("/webhook", content=body, headers=headers).status_code == 400
+
+
+def test_a_replayed_delivery_is_reviewed_once_also_after_a_restart(
+    app_fake: FakeGitHub, app_key: tuple[str, str], tmp_path: Any
+) -> None:
+    risky_pr(app_fake)
+    db = tmp_path / "data" / "deliveries.sqlite3"
+    payload = pr_event(app_fake)
+    for _ in range(2):  # two processes, one after the other, sharing the file
+        app = _app(app_fake, app_key[0], deliveries_db=db)
+        with TestClient(app) as client:
+            for _ in range(2):
+                answer = deliver(client, "pull_request", payload, delivery="d-same")
+                assert answer.status_code == 202
+            wait_idle(app)
+    assert len(app_fake.check_runs) == 1, "the same delivery id is reviewed once"
+    assert db.exists()
+    app = _app(app_fake, app_key[0], deliveries_db=db)
+    with TestClient(app) as client:
+        deliver(client, "pull_request", payload, delivery="d-other")
+        wait_idle(app)
+    assert len(app_fake.check_runs) == 2, "a new delivery is reviewed"
+
+
+def test_the_deliveries_file_lives_in_the_data_dir_unless_named() -> None:
+    args = argparse.Namespace(workers=2, queue=16)
+    env = {
+        "GITHUB_WEBHOOK_SECRET": "x",
+        "GITHUB_APP_ID": "1",
+        "GITHUB_APP_PRIVATE_KEY": "k",
+        "XDG_DATA_HOME": "/srv/data",
+    }
+    conf = config_from_env(args, env)
+    assert str(conf.deliveries_db) == "/srv/data/intent-reviewer/deliveries.sqlite3"
+    conf = config_from_env(args, {**env, "REVIEWER_DATA_DIR": "/var/lib/reviewer"})
+    assert str(conf.deliveries_db) == "/var/lib/reviewer/deliveries.sqlite3"
+    named = argparse.Namespace(workers=2, queue=16, deliveries_db="/tmp/d.db", data_dir=None)
+    assert str(config_from_env(named, env).deliveries_db) == "/tmp/d.db"
+
+
+def test_replaying_a_signoff_delivery_after_a_push_does_not_sign_off_the_new_head(
+    served: tuple[TestClient, Any], app_fake: FakeGitHub
+) -> None:
+    client, app = served
+    app_fake.contents[(BASE, ".reviewer.toml")] = b'senior_reviewers = ["alice"]\n'
+    app_fake.permissions["alice"] = "write"
+    pr = risky_pr(app_fake, labels=["ai-assisted"])
+    deliver(client, "pull_request", pr_event(app_fake))
+    wait_idle(app)
+    (bot,) = app_fake.bot_comments(2)
+    state = json.loads(embedded(bot["body"]).split(":", 2)[2].removesuffix(":end-state"))  # type: ignore[union-attr]
+    answers = "\n".join(
+        f"/answer {q} Checked: the final snapshot exists and restores in staging."
+        for q in state["state"]["questions"]
+    )
+    deliver(
+        client,
+        "issue_comment",
+        comment_event(app_fake, app_fake.post_comment(2, "Codertocat", answers)),
+    )
+    signoff = comment_event(app_fake, app_fake.post_comment(2, "alice", "/signoff"))
+    deliver(client, "issue_comment", signoff, delivery="d-signoff")
+    wait_idle(app)
+    assert app_fake.check_runs[-1]["conclusion"] == "success"
+
+    pr.head_sha = HEAD2
+    deliver(client, "pull_request", pr_event(app_fake, action="synchronize"))
+    wait_idle(app)
+    assert app_fake.check_runs[-1]["conclusion"] == "action_required"
+    replay = deliver(client, "issue_comment", signoff, delivery="d-signoff")
+    assert "ignored" in replay.json()
+    deliver(client, "issue_comment", signoff)  # even as a new delivery: written for the old head
+    wait_idle(app)
+    assert app_fake.check_runs[-1]["head_sha"] == HEAD2
+    assert app_fake.check_runs[-1]["conclusion"] == "action_required"
+
+
+def test_the_app_edits_only_its_own_comment(
+    served: tuple[TestClient, Any], app_fake: FakeGitHub
+) -> None:
+    client, app = served
+    risky_pr(app_fake)
+    deliver(client, "pull_request", pr_event(app_fake))
+    wait_idle(app)
+    (ours,) = app_fake.bot_comments(2)
+    app_fake.comments.clear()
+    theirs = app_fake.post_comment(2, "github-actions[bot]", ours["body"], user_type="Bot")
+    deliver(client, "pull_request", pr_event(app_fake, action="synchronize"))
+    wait_idle(app)
+    assert next(c for c in app_fake.comments if c["id"] == theirs["id"])["body"] == ours["body"]
+    mine = [c for c in app_fake.comments if c["user"]["login"] == "intent-reviewer[bot]"]
+    assert len(mine) == 1 and embedded(mine[0]["body"])

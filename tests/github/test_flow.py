@@ -474,3 +474,167 @@ def test_a_state_copied_into_a_users_comment_is_not_the_sticky_comment(
     assert [c["user"]["login"] for c in fake.comments if c["user"]["login"] == "mallory"] == [
         "mallory"
     ]
+
+
+@pytest.mark.parametrize("secret", ["", "s3cret"], ids=["digest", "state-secret"])
+def test_rerunning_a_signoff_run_after_a_push_does_not_sign_off_the_new_head(
+    fake: FakeGitHub, runner: Runner, secret: str
+) -> None:
+    """'Re-run jobs' replays the old event: the /signoff was written for the old head."""
+    env = {"INPUT_STATE_SECRET": secret}
+    pr = ai_pr(fake)
+    runner.run("pull_request", pr_event(fake), env={**env, "GITHUB_RUN_ID": "100"})
+    answer_all(fake, runner)
+    signoff = fake.post_comment(2, "alice", "/signoff")
+    signoff_event = comment_event(fake, signoff)
+    code, _ = runner.run("issue_comment", signoff_event, env={**env, "GITHUB_RUN_ID": "101"})
+    assert code == 0 and fake.check_runs[-1]["conclusion"] == "success"
+
+    pr.head_sha = HEAD2
+    code, _ = runner.run(
+        "pull_request", pr_event(fake, action="synchronize"), env={**env, "GITHUB_RUN_ID": "102"}
+    )
+    assert code == 1
+    code, _ = runner.run(
+        "issue_comment",
+        signoff_event,
+        env={**env, "GITHUB_RUN_ID": "101", "GITHUB_RUN_ATTEMPT": "2"},
+    )
+    assert code == 1
+    assert fake.check_runs[-1]["head_sha"] == HEAD2
+    assert fake.check_runs[-1]["conclusion"] == "action_required"
+    gate = json.loads(Path(runner.outputs()["report-json"]).read_text())["gate"]
+    assert gate["signed_off_by"] == []
+
+
+def test_a_signoff_written_before_the_head_was_reviewed_does_not_count(
+    fake: FakeGitHub, runner: Runner
+) -> None:
+    """A push lands between the senior's comment and its run: the senior saw the older head."""
+    pr = ai_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    answer_all(fake, runner)
+    signoff = fake.post_comment(2, "alice", "/signoff")
+    pr.head_sha = HEAD2
+    runner.run("pull_request", pr_event(fake, action="synchronize"))
+    code, stdout = runner.run("issue_comment", comment_event(fake, signoff))
+    assert code == 1 and "written before" in stdout
+    assert "sign off again" in fake.bot_comments(2)[-1]["body"]
+    code, _ = say(fake, runner, "alice", "/signoff")
+    assert code == 0
+
+
+def test_the_triggering_comment_is_read_from_the_api_not_the_payload(
+    fake: FakeGitHub, runner: Runner
+) -> None:
+    ai_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    answer_all(fake, runner)
+    signoff = fake.post_comment(2, "alice", "/signoff")
+    payload = comment_event(fake, signoff)  # as delivered: unedited
+    fake.edit_comment_as(signoff["id"], "/signoff")  # edited since: a sign-off must be unedited
+    code, _ = runner.run("issue_comment", payload)
+    assert code == 1
+    fake.comments.remove(next(c for c in fake.comments if c["id"] == signoff["id"]))
+    code, stdout = runner.run("issue_comment", payload)
+    assert code == 1 and "is gone" in stdout
+
+
+def test_another_bot_quoting_our_marker_is_never_edited_or_deleted(
+    fake: FakeGitHub, runner: Runner
+) -> None:
+    risky_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    copy = sticky(fake)["body"]
+    fake.comments.clear()
+    before = fake.post_comment(2, "other-bot[bot]", copy, user_type="Bot")
+    runner.run("pull_request", pr_event(fake, action="synchronize"))
+    after = fake.post_comment(2, "renovate[bot]", copy, user_type="Bot")
+    runner.run("pull_request", pr_event(fake, action="synchronize"))
+    bodies = {c["id"]: c["body"] for c in fake.comments}
+    assert bodies[before["id"]] == copy and bodies[after["id"]] == copy
+    ours = [c for c in fake.comments if c["user"]["login"] == "github-actions[bot]"]
+    assert len(ours) == 1 and embedded(ours[0]["body"])
+
+
+def test_requires_answers_turns_false_once_everything_is_answered(
+    fake: FakeGitHub, runner: Runner
+) -> None:
+    risky_pr(fake)
+    runner.run("pull_request", pr_event(fake))
+    outputs = runner.outputs()
+    assert (outputs["requires-answers"], outputs["blocked"]) == ("true", "true")
+    answer_all(fake, runner)
+    outputs = runner.outputs()
+    assert (outputs["requires-answers"], outputs["blocked"]) == ("false", "false")
+
+
+def test_a_failure_while_publishing_is_a_note_and_the_review_is_kept(
+    fake: FakeGitHub, runner: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewer.github import publish
+
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise ValueError("comment state is 33312 characters; at most 32000 fit")
+
+    risky_pr(fake)
+    monkeypatch.setattr(publish, "dump", broken)
+    code, _ = runner.run("pull_request", pr_event(fake))
+    assert code == 1, "the gate decides, not the failure"
+    summary = runner.summary.read_text()
+    assert "aws_db_instance.main" in summary and "33312 characters" in summary
+    assert fake.check_runs[-1]["conclusion"] == "action_required"
+    assert runner.outputs()["verdict"] == "mismatch"
+
+
+def test_a_pull_request_of_3000_files_is_published(fake: FakeGitHub, runner: Runner) -> None:
+    """Thousands of questions: their ids do not fit in the comment, their number does."""
+    pr = risky_pr(fake)
+    pr.files = [
+        {
+            "filename": f"stacks/s{i}/main.tf",
+            "status": "modified",
+            "patch": f'@@ -1,3 +0,0 @@\n-resource "aws_s3_bucket" "b{i}" {{\n-  bucket = "b{i}"\n-}}',
+        }
+        for i in range(3000)
+    ]
+    code, _ = runner.run("pull_request", pr_event(fake))
+    summary = runner.summary.read_text()
+    assert code == 1, summary
+    assert "could not post" not in summary
+    state = read_state(sticky(fake)["body"])
+    assert state is not None and re.search(r'"question_count":6\d\d\d,"questions":\[\]', state)
+    assert fake.check_runs[-1]["conclusion"] == "action_required"
+
+
+def test_a_shallow_checkout_is_deepened_to_the_merge_base(
+    fake: FakeGitHub, runner: Runner, repo: Repo, tmp_path: Path
+) -> None:
+    """``actions/checkout`` fetches one commit by default: the Action fetches the rest it needs."""
+    import subprocess
+
+    repo.write(
+        "infra/main.tf",
+        'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n\n'
+        'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n',
+    )
+    base = repo.commit("base")
+    repo.git("checkout", "-q", "-b", "fix")
+    repo.write("infra/main.tf", 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n')
+    repo.commit("fix one")
+    repo.write("README.md", "typo fixed\n")
+    head = repo.commit("fix two")
+    clone = tmp_path / "workspace"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "-b", "fix", f"file://{repo.path}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    pr = risky_pr(fake, head=head)
+    pr.base_sha = base
+    pr.files = []  # the API would show nothing: the deepened checkout must be what was read
+    code, _ = runner.run("pull_request", pr_event(fake), env={"GITHUB_WORKSPACE": str(clone)})
+    assert code == 1
+    body = sticky(fake)["body"]
+    assert "diff from the local checkout" in body and "aws_db_instance.main" in body
+    assert "the checkout was shallow" in body

@@ -72,3 +72,31 @@ def test_garbage_is_not_a_state() -> None:
         load(body("intent-reviewer-state:v1:{not json}:end-state"), key=None, scope="o/r#1")[0]
         is None
     )
+
+
+def test_thousands_of_questions_fit_as_a_count() -> None:
+    """A 3,000-file pull request: the ids are recomputed every run, the state keeps their number."""
+    questions = tuple(f"Q{i:07X}" for i in range(3000))
+    answers = tuple(
+        Answer(q, "checked it in staging", "bob", "t", i) for i, q in enumerate(questions[:200])
+    )
+    state = State(head="a" * 40, questions=questions, answers=answers, signoffs=STATE.signoffs)
+    text = dump(state, key=seal_key("s3cret"), scope="o/r#1")
+    assert len(text) <= 30_000
+    got, problem = load(body(text), key=seal_key("s3cret"), scope="o/r#1")
+    assert problem is None and got is not None
+    assert got.question_count == 3000 and got.questions == ()
+    assert got.signoffs == STATE.signoffs and got.answers
+
+
+def test_heads_and_runs_round_trip() -> None:
+    from reviewer.github.state import Head, remember_head, remember_run
+
+    heads = remember_head((), "a" * 40, 7)
+    assert remember_head(heads, "a" * 40, 99) == heads, "a head keeps its first watermark"
+    state = State(
+        head="a" * 40, heads=remember_head(heads, "c" * 40, 12), runs=remember_run((), "42")
+    )
+    got, _ = load(body(dump(state, key=None, scope="o/r#1")), key=None, scope="o/r#1")
+    assert got is not None and got.heads == (Head("a" * 40, 7), Head("c" * 40, 12))
+    assert got.watermark("c" * 40) == 12 and got.watermark("d" * 40) is None and got.runs == ("42",)
