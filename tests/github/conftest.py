@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import json
 import os
 from collections.abc import Iterator
@@ -188,6 +189,9 @@ def risky_pr(fake: FakeGitHub, *, number: int = 2, head: str = HEAD, **kw: Any) 
     return pr
 
 
+_EVENT_NUMBERS = itertools.count()
+
+
 @dataclass
 class Runner:
     """An Actions runner's environment around ``reviewer github``."""
@@ -203,7 +207,8 @@ class Runner:
         *args: str,
         env: dict[str, str] | None = None,
     ) -> tuple[int, str]:
-        event = self.tmp / f"event-{len(list(self.tmp.glob('event-*')))}.json"
+        # a unique name: two runs racing in threads must not share (and truncate) one event file
+        event = self.tmp / f"event-{next(_EVENT_NUMBERS)}.json"
         event.write_text(json.dumps(payload))
         values = {
             "GITHUB_EVENT_NAME": event_name,
