@@ -191,7 +191,7 @@ def _hook_arguments(h: argparse.ArgumentParser) -> None:
         hp_.add_argument("--llm", action="store_true", help="sharpen with an LLM (opt-in)")
         hp_.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"))
         hp_.add_argument("--config", metavar="FILE")
-        hp_.add_argument("--record", metavar="DB", help="record the review in this history file")
+    hc.add_argument("--record", metavar="DB", help="record the review in this history file")
 
 
 def _github_arguments(g: argparse.ArgumentParser) -> None:

@@ -4,6 +4,7 @@ radius, and the questions authors answer with placeholders."""
 
 from __future__ import annotations
 
+import calendar
 import statistics
 import time
 from collections import Counter, defaultdict
@@ -16,7 +17,8 @@ LEVELS = ("low", "medium", "high", "critical")
 
 
 def _epoch(iso: str) -> float:
-    return float(time.mktime(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S")))
+    """Seconds since the epoch of a recorded UTC time."""
+    return float(calendar.timegm(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S")))
 
 
 def compute(
