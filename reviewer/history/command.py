@@ -140,7 +140,8 @@ def render_backtest(report: dict[str, Any]) -> str:
     out = [
         f"backtest of {report['repository']} at {report['tip'][:12]}: {report['range']['changes']}"
         f" merged changes, {s['reviews']} reviews in {s['seconds']} s"
-        f" ({s['changes_per_second']} changes/s, {s['jobs']} process(es))",
+        f" ({s['changes_per_second']} {'changes' if s['reviews'] == s['changes'] else 'reviews'}/s,"
+        f" {s['jobs']} process(es))",
     ]
     for p in report["policies"]:
         t, n = p["totals"], p["noise"]

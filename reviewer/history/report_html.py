@@ -200,7 +200,12 @@ def backtest_page(report: Mapping[str, Any]) -> str:
         cards(
             [
                 ("changes", report["range"]["changes"]),
-                ("changes / second", speed["changes_per_second"]),
+                (
+                    "changes / second"
+                    if speed["reviews"] == speed["changes"]
+                    else "reviews / second",
+                    speed["changes_per_second"],
+                ),
                 *[(f"block rate: {p['name']}", pct(p["totals"]["block_rate"])) for p in policies],
             ]
         )

@@ -162,7 +162,7 @@ def test_cli_writes_json_and_a_self_contained_html_page(
     )
     text = capsys.readouterr().out
     assert code == 0
-    assert "would have blocked" in text and "changes/s" in text
+    assert "would have blocked" in text and "reviews/s" in text  # two policies: two reviews each
     report = json.loads(out_json.read_text())
     assert [p["name"] for p in report["policies"]] == ["policy at each change's base", str(policy)]
     page = out_html.read_text()
