@@ -107,6 +107,9 @@ def _review_arguments(r: argparse.ArgumentParser) -> None:
     )
     out.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     out.add_argument(
+        "--record", metavar="DB", help="also record the review in this history file (SQLite)"
+    )
+    out.add_argument(
         "--fail-on",
         choices=("never", "mismatch", "drift", "high"),
         help="exit 1 at or above this (default: the policy's fail_on, 'mismatch')",
@@ -188,6 +191,7 @@ def _hook_arguments(h: argparse.ArgumentParser) -> None:
         hp_.add_argument("--llm", action="store_true", help="sharpen with an LLM (opt-in)")
         hp_.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"))
         hp_.add_argument("--config", metavar="FILE")
+    hc.add_argument("--record", metavar="DB", help="record the review in this history file")
 
 
 def _github_arguments(g: argparse.ArgumentParser) -> None:
@@ -232,6 +236,24 @@ def _mcp_arguments(m: argparse.ArgumentParser) -> None:
     add_mcp_arguments(m)
 
 
+def _backtest_arguments(b: argparse.ArgumentParser) -> None:
+    from .history.command import add_backtest_arguments
+
+    add_backtest_arguments(b)
+
+
+def _stats_arguments(s: argparse.ArgumentParser) -> None:
+    from .history.command import add_stats_arguments
+
+    add_stats_arguments(s)
+
+
+def _replay_arguments(r: argparse.ArgumentParser) -> None:
+    from .history.command import add_replay_arguments
+
+    add_replay_arguments(r)
+
+
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "review": ("review a diff against its stated intent", _review_arguments),
     "bench": ("score the reviewer on a labelled JSONL bench", _bench_arguments),
@@ -244,6 +266,12 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
         _agent_arguments,
     ),
     "mcp": ("serve the review to AI coding agents over MCP (stdio)", _mcp_arguments),
+    "backtest": (
+        "what the gate would have done on a repository's merged history",
+        _backtest_arguments,
+    ),
+    "stats": ("what the review history says (blocks, answers, dismissals)", _stats_arguments),
+    "replay": ("replay public incidents through the current policy", _replay_arguments),
 }
 
 
@@ -343,6 +371,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .agent.command import mcp_command
 
         return mcp_command(args)
+    if args.command in ("backtest", "stats", "replay"):
+        from .history import command
+
+        run_history: Callable[[argparse.Namespace], int] = getattr(
+            command, f"{args.command}_command"
+        )
+        return run_history(args)
     build_parser().print_help(sys.stderr)
     return EXIT_ERROR
 
@@ -464,7 +499,14 @@ def _cmd_review(args: argparse.Namespace) -> int:
             reader.close()
 
     _emit(args, result)
-    return exit_code(result, args.fail_on or config.fail_on)
+    code = exit_code(result, args.fail_on or config.fail_on)
+    if getattr(args, "record", None):
+        from .history.record import record_cli_review
+
+        record_cli_review(
+            args.record, result, repo=repo, head=head, blocked=code != 0, config=config
+        )
+    return code
 
 
 def exit_code(review: Review, fail_on: str) -> int:

@@ -472,6 +472,18 @@ def commit_msg(args: argparse.Namespace) -> int:
     _show_rejected(rejected)
     if unknown:
         _out(f"note: Reviewer-Answer for unknown question(s) {', '.join(unknown)}: ignored")
+    if getattr(args, "record", None):
+        from .history.record import record_hook_review
+
+        record_hook_review(
+            args.record,
+            review,
+            messages=[message],
+            rejected=[(r.question, r.answer, r.reason) for r in rejected],
+            blocked=stop,
+            commit=None,
+            config=config,
+        )
     if stop:
         _out(
             "To commit, answer each open question with a trailer line in the message, e.g. "

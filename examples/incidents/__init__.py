@@ -1,0 +1,1 @@
+"""Incident replays (``reviewer replay``), shipped inside the wheel as ``reviewer.incidents``."""
