@@ -98,8 +98,8 @@ def _review_summary(
         intent = parse_intent(intent_text, source="pr")
     else:
         intent = parse_intent(stated_intent(repo, change), source="commit")
-    # one process per change: the backtest's own pool is the parallelism
-    scope = build_scope(diff, blobs=git.GitBlobs(reader, base, change.sha), jobs=1)
+    # build_scope stays in this process: the backtest's own pool is the parallelism
+    scope = build_scope(diff, blobs=git.GitBlobs(reader, base, change.sha))
     result = review(diff, intent, config, scope=scope, started=started)
     live = [
         f
