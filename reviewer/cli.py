@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from . import __version__
 from .errors import ReviewerError, UsageError
+from .helptext import FAIL_ON
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
@@ -29,11 +30,11 @@ if TYPE_CHECKING:
 # cycles. Collections still happen, less often, so a long run's memory stays bounded.
 gc.set_threshold(20_000, 10, 10)
 
-EXIT_OK, EXIT_ANSWERS, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
+EXIT_OK, EXIT_ANSWERS, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 MAX_DIFF_BYTES = 512 * 1024 * 1024
 
 
-class _Formatter(argparse.HelpFormatter):
+class _Formatter(argparse.RawDescriptionHelpFormatter):
     """argparse's formatter with the width found without ``shutil``, which argparse imports for
     ``get_terminal_size`` on every ``add_argument`` (with zlib, bz2 and lzma: 3 ms of a cold start)."""
 
@@ -60,6 +61,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p = _Parser(
         prog="reviewer",
         description="Compare what a change says it does with what its diff does.",
+        epilog="""examples:
+  reviewer review --base main --intent-from-commits
+  reviewer review --diff change.diff --intent-file pr.md --format markdown
+
+Each command explains itself: reviewer COMMAND --help.
+
+exit codes: 0 nothing blocks, 1 the review blocks (answers required or --fail-on reached),
+2 a known error, 3 a bug, 130 interrupted""",
     )
     p.add_argument(
         "--version", action="version", version=f"reviewer {__version__} (intent-reviewer)"
@@ -67,8 +76,25 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (help_text, add_arguments) in _COMMANDS.items():
         if only is None or only == name:
-            add_arguments(sub.add_parser(name, help=help_text))
+            command = sub.add_parser(name, help=help_text)
+            add_arguments(command)
+            _document(command, name)
     return p
+
+
+def _document(parser: argparse.ArgumentParser, key: str) -> None:
+    """Description, examples and exit codes (``helptext.DOCS``) on a command and its actions."""
+    from .helptext import DOCS
+
+    if key in DOCS:
+        import textwrap
+
+        description, parser.epilog = DOCS[key]
+        parser.description = textwrap.fill(description, width=max(40, min(_columns() - 2, 96)))
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                _document(child, f"{key} {name}")
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -101,18 +127,30 @@ def _review_arguments(r: argparse.ArgumentParser) -> None:
         help="where the intent comes from (default: cli, or commit with --intent-from-commits)",
     )
     out = r.add_argument_group("output")
-    out.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
+    out.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "sarif"),
+        default="text",
+        help="text for terminals (default), markdown for a PR comment, json (the stable report), "
+        "sarif for code scanning",
+    )
     out.add_argument(
         "--output", "-o", metavar="FILE", help="write the report here instead of stdout"
     )
-    out.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    out.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report (auto: on a terminal, unless NO_COLOR is set)",
+    )
     out.add_argument(
         "--record", metavar="DB", help="also record the review in this history file (SQLite)"
     )
-    out.add_argument(
-        "--fail-on",
-        choices=("never", "mismatch", "drift", "high"),
-        help="exit 1 at or above this (default: the policy's fail_on, 'mismatch')",
+    out.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"), help=FAIL_ON)
+    src.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="review an empty diff (exit 0) instead of refusing it with 'nothing to review' (exit 2)",
     )
     cfg = r.add_argument_group("policy")
     cfg.add_argument(
@@ -131,13 +169,18 @@ def _review_arguments(r: argparse.ArgumentParser) -> None:
     )
     llm.add_argument("--no-llm", dest="llm", action="store_false", help="never call an LLM")
     llm.add_argument("--model", help="the model name (default: the policy's llm.model)")
-    llm.add_argument("--on-llm-error", choices=("degrade", "fail"), default="degrade")
+    llm.add_argument(
+        "--on-llm-error",
+        choices=("degrade", "fail"),
+        default="degrade",
+        help="degrade: give the deterministic review when the LLM fails (default); fail: exit 2",
+    )
     r.add_argument("-v", "--verbose", action="store_true", help="say where inputs came from")
 
 
 def _bench_arguments(b: argparse.ArgumentParser) -> None:
-    b.add_argument("file", metavar="FILE.jsonl")
-    b.add_argument("--format", choices=("text", "json"), default="text")
+    b.add_argument("file", metavar="FILE.jsonl", help="the bench: one labelled case a line")
+    b.add_argument("--format", choices=("text", "json"), default="text", help="the score's format")
     b.add_argument("--cases", metavar="ID", nargs="*", help="only these case ids")
     b.add_argument("--show", choices=("none", "misses", "all"), default="none", help="list cases")
     b.add_argument(
@@ -170,7 +213,12 @@ def _intent_arguments(i: argparse.ArgumentParser) -> None:
     isub = i.add_subparsers(dest="intent_command", metavar="ACTION", parser_class=_Parser)
     iset = isub.add_parser("set", help="record the intent")
     iset.add_argument("text", nargs="?", help="the intent text ('-' or omitted: stdin)")
-    iset.add_argument("--source", choices=("prompt", "cli", "pr", "commit"), default="prompt")
+    iset.add_argument(
+        "--source",
+        choices=("prompt", "cli", "pr", "commit"),
+        default="prompt",
+        help="what kind of intent it is (default: prompt)",
+    )
     ishow = isub.add_parser("show", help="print the recorded intent")
     ishow.add_argument("--json", action="store_true", help="as JSON (null when none is recorded)")
     isub.add_parser("clear", help="forget the recorded intent")
@@ -185,33 +233,49 @@ def _hook_arguments(h: argparse.ArgumentParser) -> None:
     hp = hsub.add_parser("pre-push", help="review the pushed range against its commit messages")
     hp.add_argument("remote", nargs="?", help="as git passes it to a pre-push hook (refs on stdin)")
     hp.add_argument("url", nargs="?", help=argparse.SUPPRESS)
-    hp.add_argument("--from-ref", default=None)
-    hp.add_argument("--to-ref", default=None)
+    hp.add_argument("--from-ref", default=None, help="review from here (pre-commit passes it)")
+    hp.add_argument("--to-ref", default=None, help="... to here (pre-commit passes it)")
     for hp_ in (hc, hp):
         hp_.add_argument("--llm", action="store_true", help="sharpen with an LLM (opt-in)")
-        hp_.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"))
-        hp_.add_argument("--config", metavar="FILE")
+        hp_.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"), help=FAIL_ON)
+        hp_.add_argument("--config", metavar="FILE", help="a .reviewer.toml to use instead")
     hc.add_argument("--record", metavar="DB", help="record the review in this history file")
 
 
 def _github_arguments(g: argparse.ArgumentParser) -> None:
     g.add_argument("--event-path", default=None, help="default: $GITHUB_EVENT_PATH")
     g.add_argument("--event-name", default=None, help="default: $GITHUB_EVENT_NAME")
-    g.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"))
-    g.add_argument("--config", metavar="FILE")
-    g.add_argument("--inline-comments", type=int, default=None)
-    g.add_argument("--senior-reviewers", default=None)
-    g.add_argument("--ai-markers", default=None)
-    g.add_argument("--llm", dest="llm", action="store_true", default=None)
-    g.add_argument("--model", default=None)
+    g.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"), help=FAIL_ON)
+    g.add_argument("--config", metavar="FILE", help="a .reviewer.toml instead of the base's")
+    g.add_argument(
+        "--inline-comments", type=int, default=None, metavar="N", help="at most N inline comments"
+    )
+    g.add_argument(
+        "--senior-reviewers",
+        default=None,
+        metavar="LIST",
+        help="who may sign off AI-assisted high-blast-radius changes (users, org/team)",
+    )
+    g.add_argument(
+        "--ai-markers", default=None, metavar="LIST", help="extra labels marking AI-assisted PRs"
+    )
+    g.add_argument(
+        "--llm", dest="llm", action="store_true", default=None, help="sharpen with an LLM"
+    )
+    g.add_argument("--model", default=None, help="the LLM model name")
     g.add_argument("--output-dir", default=None, help="where report.json and report.sarif go")
 
 
 def _serve_arguments(s: argparse.ArgumentParser) -> None:
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8080)
-    s.add_argument("--workers", type=int, default=2)
-    s.add_argument("--queue", type=int, default=16)
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    s.add_argument("--workers", type=int, default=2, help="reviews run at once (default 2)")
+    s.add_argument(
+        "--queue",
+        type=int,
+        default=16,
+        help="deliveries waiting for a worker, at most (default 16)",
+    )
     s.add_argument(
         "--data-dir",
         default=None,
@@ -275,17 +339,35 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 }
 
 
+def _quiet_interrupts() -> None:
+    """Ctrl-C reaches every process of the group: forked scope workers leave at once, silently,
+    and only this process reports it (one line, exit 130), never a worker's traceback."""
+    import signal
+
+    parent = os.getpid()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if os.getpid() != parent:
+            os._exit(130)
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread: leave the handler alone
+        signal.signal(signal.SIGINT, on_sigint)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         args = build_parser(_command_in(argv)).parse_args(argv)
+        if args.command in ("review", "bench"):
+            _quiet_interrupts()
         return _dispatch(args)
     except ReviewerError as exc:
         _err(f"reviewer: error: {exc}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         _err("reviewer: interrupted")
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (| head): not an error of ours
         with contextlib.suppress(OSError):
@@ -423,6 +505,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         raise UsageError("give at most one of --intent, --intent-file, --intent-from-commits")
     if args.intent_from_commits and not args.base:
         raise UsageError("--intent-from-commits needs --base")
+    if args.repo and not os.path.isdir(args.repo):
+        raise UsageError(f"--repo {args.repo}: no such directory")
 
     from . import git
     from .diff import decode, parse_diff
@@ -457,6 +541,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         else:
             raw = _read_input(args.diff if args.diff else "-")
         diff = parse_diff(decode(raw))
+        if not diff.files and not args.allow_empty:
+            raise UsageError(_nothing_to_review(args))
         if blobs is None and reader is not None:
             ids = {}
             for fd in diff.files:
@@ -507,6 +593,20 @@ def _cmd_review(args: argparse.Namespace) -> int:
             args.record, result, repo=repo, head=head, blocked=code != 0, config=config
         )
     return code
+
+
+def _nothing_to_review(args: argparse.Namespace) -> str:
+    """Why the diff is empty, in the words of where it came from (an empty review never passes)."""
+    if args.base:
+        return (
+            f"nothing to review: {args.base}...{args.head or 'HEAD'} changes no file (a wrong "
+            "--base? in CI, fetch the base branch: actions/checkout with fetch-depth: 0); "
+            "--allow-empty accepts it"
+        )
+    if args.staged:
+        return "nothing to review: nothing is staged (git add first); --allow-empty accepts it"
+    where = "stdin" if not args.diff or args.diff == "-" else args.diff
+    return f"nothing to review: the diff from {where} is empty; --allow-empty accepts it"
 
 
 def exit_code(review: Review, fail_on: str) -> int:

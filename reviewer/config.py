@@ -91,6 +91,8 @@ class Config:
     select: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     questions: tuple[QuestionTemplate, ...] = ()
+    #: open questions asked at most (ranked by risk); the rest are listed as folded, never dropped
+    max_questions: int = 7
     ai_markers: tuple[str, ...] = ()
     senior_reviewers: tuple[str, ...] = ()
     llm: LLMSettings = field(default_factory=LLMSettings)
@@ -185,6 +187,7 @@ def from_mapping(data: Mapping[str, Any], *, source: str) -> Config:
         "protected",
         "rules",
         "questions",
+        "max_questions",
         "ai_markers",
         "senior_reviewers",
         "llm",
@@ -278,6 +281,9 @@ def from_mapping(data: Mapping[str, Any], *, source: str) -> Config:
         llm = replace(llm, **raw_llm)
 
     agent = _agent_policy(data.get("agent", {}), fail)
+    max_questions = data.get("max_questions", 7)
+    if isinstance(max_questions, bool) or not isinstance(max_questions, int) or max_questions < 1:
+        raise fail(f"max_questions must be a whole number of at least 1, not {max_questions!r}")
 
     return Config(
         fail_on=fail_on,
@@ -287,6 +293,7 @@ def from_mapping(data: Mapping[str, Any], *, source: str) -> Config:
         select=select,
         disable=disable,
         questions=tuple(questions),
+        max_questions=max_questions,
         ai_markers=str_list(data.get("ai_markers", []), "ai_markers"),
         senior_reviewers=str_list(data.get("senior_reviewers", []), "senior_reviewers"),
         llm=llm,

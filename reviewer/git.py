@@ -72,7 +72,12 @@ def _spawn(
             stderr=stderr,
         )
     except FileNotFoundError as exc:
+        # Popen reports a missing working directory as the missing program: name the real one
+        if cwd is not None and not os.path.isdir(cwd):
+            raise GitError(f"{cwd}: no such directory") from exc
         raise GitError("git is not installed or not on PATH") from exc
+    except NotADirectoryError as exc:
+        raise GitError(f"{cwd}: not a directory") from exc
     except OSError as exc:
         raise GitError(f"could not run git: {exc}") from exc
 

@@ -295,6 +295,10 @@ class Question:
     text: str
     answered: bool = False
     answer: str | None = None
+    #: every finding this question asks about (one concern: an object, a module, the unexplained files)
+    findings: tuple[str, ...] = ()
+    #: ids the findings' questions had when each asked its own: an answer to one of them still counts
+    aliases: tuple[str, ...] = ()
 
 
 @record
@@ -334,6 +338,8 @@ class Review:
     findings: tuple[Finding, ...]
     questions: tuple[Question, ...]
     out_of_scope_paths: tuple[str, ...] = ()
+    #: questions past the policy's ``max_questions``: listed with their findings, not asked, not gating
+    folded_questions: tuple[Question, ...] = ()
     degraded: bool = False
     summary: str | None = None
     stats: Stats = field(default_factory=Stats)

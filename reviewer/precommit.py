@@ -360,8 +360,10 @@ def apply_answers(review: Review, answers: Mapping[str, str]) -> tuple[Review, l
     """Mark the questions that have a non-trivial answer; report the answers that were refused."""
     rejected: list[Rejected] = []
     questions = []
+    from .questions import answer_for
+
     for q in review.questions:
-        text = answers.get(q.id.upper())
+        text = answer_for(q, answers)
         if text is None or q.answered:
             questions.append(q)
             continue

@@ -65,8 +65,14 @@ def review(
         key=lambda f: (-severity_rank(f.severity), f.licensed, f.path or "", f.line or 0, f.rule)
     )
     verdict = decide(findings)
-    questions = make_questions(
-        findings, blast, templates=config.questions, size_words=intent.size_words
+    questions, folded = make_questions(
+        findings,
+        blast,
+        templates=config.questions,
+        size_words=intent.size_words,
+        max_questions=config.max_questions,
+        changed_lines=diff.additions + diff.deletions,
+        revert=_is_revert(intent),
     )
     files = _file_reviews(scope, m, findings)
     oos = tuple(fr.scope.path for fr in files if not fr.explained)
@@ -83,6 +89,7 @@ def review(
         files=files,
         findings=tuple(findings),
         questions=tuple(questions),
+        folded_questions=tuple(folded),
         out_of_scope_paths=oos,
         stats=Stats(
             files=len(scope.files),
@@ -91,6 +98,11 @@ def review(
             elapsed_ms=int((time.perf_counter() - t0) * 1000),
         ),
     )
+
+
+def _is_revert(intent: Intent) -> bool:
+    first = (intent.title or intent.text).lstrip().lower()
+    return intent.type == "revert" or first.startswith(("revert ", 'revert "', "revert:"))
 
 
 def decide(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:

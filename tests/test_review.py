@@ -73,7 +73,9 @@ def test_incident_shape_is_a_critical_mismatch_with_questions() -> None:
     assert deletion.severity == "critical" and deletion.symbol == "aws_db_instance.main"
     asked = [q for q in r.questions if q.finding == deletion.id]
     assert asked and "aws_db_instance.main" in asked[0].text and "snapshot" in asked[0].text
-    assert any(q.finding.startswith("RV502") for q in r.questions)
+    # two changed lines: the deletion's own question asks how it is restored; no separate
+    # "how is it rolled back" (the RV502 finding stays)
+    assert not any(q.finding.startswith("RV502") for q in r.questions)
 
 
 def test_honest_deletion_is_aligned_but_high_and_still_asks() -> None:

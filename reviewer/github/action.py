@@ -195,7 +195,7 @@ def emit_annotations(outcome: Outcome, out: TextIO) -> None:
         ):
             continue
         level = "error" if severity_rank(f.severity) >= severity_rank("high") else "warning"
-        qs = [q.id for q in review.questions if q.finding == f.id and not q.answered]
+        qs = [q.id for q in review.questions if f.id in (q.finding, *q.findings) and not q.answered]
         message = f.title + (f" (answer {', '.join(qs)})" if qs else "")
         line = f.line if f.side == "new" else None
         if f.side == "old" and f.line:

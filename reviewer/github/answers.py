@@ -187,13 +187,13 @@ def _apply(
 
 
 def apply_answers(review: Review, answers: dict[str, Answer]) -> Review:
-    qs = tuple(
-        replace(q, answered=True, answer=f"{answers[q.id].text} — @{answers[q.id].by}")
-        if q.id in answers
-        else q
-        for q in review.questions
-    )
-    return replace(review, questions=qs)
+    from ..questions import answer_for
+
+    def answered(q: Question) -> Question:
+        a = answer_for(q, answers)
+        return q if a is None else replace(q, answered=True, answer=f"{a.text} — @{a.by}")
+
+    return replace(review, questions=tuple(answered(q) for q in review.questions))
 
 
 def unanswered(questions: tuple[Question, ...]) -> list[Question]:

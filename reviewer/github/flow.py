@@ -149,7 +149,8 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
         else config.senior_reviewers
     )
     people = People(client, pr.repo, pr.author, seniors)
-    questions = {q.id for q in review.questions}
+    # an answer to an id a question had before concerns were grouped still counts
+    questions = {qid for q in review.questions for qid in (q.id, *q.aliases)}
     ledger = reconcile(
         prior,
         comments,

@@ -314,7 +314,7 @@ def inline_candidates(review: Review, diff: Diff) -> list[dict[str, Any]]:
 def inline_body(f: Finding, review: Review) -> str:
     from ..render.markdown import inline as md_inline
 
-    qs = [q for q in review.questions if q.finding == f.id]
+    qs = [q for q in review.questions if f.id in (q.finding, *q.findings)]
     lines = [f"**{f.severity}** · `{f.rule}` · {md_inline(f.title, limit=300)}"]
     if qs:
         lines.append("")

@@ -179,7 +179,12 @@ def add_stats_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("db", metavar="DB", help="the review history (SQLite file)")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only reviews recorded since then")
     p.add_argument("--repository", metavar="NAME", help="only this repository's reviews")
-    p.add_argument("--format", choices=("text", "json", "html"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text (default), JSON, or a self-contained HTML page",
+    )
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
 
 
@@ -214,7 +219,12 @@ def add_replay_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--dir", metavar="DIR", help="replays from this folder instead of the bundled ones"
     )
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text (default), JSON, or a Markdown table",
+    )
 
 
 def replay_command(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Review, Span
+from ..models import Question, Review, Span
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
@@ -101,16 +101,8 @@ def to_dict(review: Review) -> dict[str, Any]:
             }
             for f in review.findings
         ],
-        "questions": [
-            {
-                "id": q.id,
-                "finding": q.finding,
-                "text": q.text,
-                "answered": q.answered,
-                "answer": q.answer,
-            }
-            for q in review.questions
-        ],
+        "questions": [_question(q) for q in review.questions],
+        "folded_questions": [_question(q) for q in review.folded_questions],
         "degraded": review.degraded,
         "summary": review.summary,
         "notes": list(review.notes),
@@ -216,3 +208,15 @@ def _write(obj: object, newline: str, out: list[str]) -> None:
 
 def _span(span: Span) -> dict[str, Any]:
     return {"text": span.text, "start": span.start, "end": span.end}
+
+
+def _question(q: Question) -> dict[str, object]:
+    return {
+        "id": q.id,
+        "finding": q.finding,
+        "text": q.text,
+        "answered": q.answered,
+        "answer": q.answer,
+        "findings": list(q.findings or (q.finding,)),
+        "aliases": list(q.aliases),
+    }

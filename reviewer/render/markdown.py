@@ -18,12 +18,25 @@ from .. import __version__
 from ..models import CHANGE_KINDS, SEVERITIES, FileReview, Finding, Question, Review, severity_rank
 from ..record import record
 from ..rx import lazy
+from .groups import (
+    LARGE_REVIEW,
+    Group,
+    areas,
+    describe,
+    explanation,
+    group_findings,
+    mentions_path,
+    where,
+)
 
 #: GitHub refuses issue and pull request comments longer than this
 GITHUB_COMMENT_LIMIT = 65_536
 #: what ``render`` stays within, counted in UTF-16 code units (never fewer than characters), with
 #: room left for a caller that wraps the body
 MAX_CHARS = 64_000
+#: what the readable part aims at: two screens of a PR comment. Lists get shorter (never a row cut)
+#: until the comment fits; the JSON report and SARIF keep every detail
+READ_CHARS = 20_000
 #: the largest ``state`` accepted: a readable review must always fit beside it
 MAX_STATE_CHARS = 32_000
 
@@ -171,11 +184,12 @@ def read_state(body: str) -> str | None:
 class _Limits:
     """How many items each list shows; lowered step by step until the comment fits."""
 
-    rows: int = 200
-    findings: int = 60  # per severity
+    rows: int = 60
+    findings: int = 25  # object groups per severity
     questions: int = 100
     reasons: int = 6
     notes: int = 20
+    areas: int = 12
 
     def shrink(self) -> _Limits:
         return _Limits(
@@ -184,11 +198,14 @@ class _Limits:
             questions=self.questions * 4 // 5,
             reasons=self.reasons * 4 // 5,
             notes=self.notes // 2,
+            areas=self.areas * 4 // 5,
         )
 
     @property
     def exhausted(self) -> bool:
-        return not (self.rows or self.findings or self.questions or self.reasons or self.notes)
+        return not (
+            self.rows or self.findings or self.questions or self.reasons or self.notes or self.areas
+        )
 
 
 def render(review: Review, *, state: str | None = None) -> str:
@@ -202,21 +219,28 @@ def render(review: Review, *, state: str | None = None) -> str:
         tail.append(_state_block(state))
     limits = _Limits()
     while True:
-        text = "\n".join([*_body(review, limits), "", *tail]) + "\n"
-        if utf16_len(text) <= MAX_CHARS or limits.exhausted:
+        body = "\n".join([*_body(review, limits), ""]) + "\n"
+        text = body + "\n".join(tail) + "\n"
+        if (utf16_len(body) <= READ_CHARS and utf16_len(text) <= MAX_CHARS) or limits.exhausted:
             return text
         limits = limits.shrink()
 
 
 def _body(review: Review, limits: _Limits) -> list[str]:
     out = [_badge(review), ""]
+    headline = _headline(review)
+    if headline:
+        out += [headline, ""]
     out.extend(_intent(review))
     if review.degraded:
         out += ["", "> [!WARNING]", "> The LLM step failed: this is the deterministic review only."]
     out += ["", *_summary(review, limits)]
+    # the questions are what the author acts on: right after the summary
+    out += _questions(review, limits)
+    if len(review.files) >= LARGE_REVIEW:
+        out += ["", *_areas(review, limits)]
     out += ["", *_scope(review, limits)]
     out += _findings(review, limits)
-    out += _questions(review, limits)
     out += _notes(review, limits)
     out += ["", "---", _footer(review)]
     return out
@@ -228,6 +252,44 @@ def _badge(review: Review) -> str:
         f"### {_BADGE[review.verdict]} Intent review: **{review.verdict}** · "
         f"blast radius **{review.blast_radius.level}** · {answers}"
     )
+
+
+_HEADLINE = {
+    "destroy": "destroys",
+    "state": "moves state",
+    "protection_toggle": "drops deletion guards",
+    "destructive_data": "destroys data",
+    "permission_widening": "widens access",
+    "dangerous_command": "runs destructive commands",
+    "ci_cd": "changes CI/CD",
+    "agent_instructions": "changes agent instructions",
+    "public_api": "changes a public API",
+    "global_config": "changes defaults",
+    "dependency": "changes dependencies",
+}
+
+
+def _headline(review: Review) -> str:
+    """What matters most, by name, before anything else: the unstated high-risk changes."""
+    from ..questions import family
+
+    names: dict[str, dict[str, None]] = {}
+    for f in review.findings:
+        fam = family(f)
+        if (
+            fam in _HEADLINE
+            and not f.licensed
+            and severity_rank(f.severity) >= severity_rank("high")
+        ):
+            names.setdefault(fam, {})[f.symbol or f.path or f.rule] = None
+    parts = []
+    for fam in _HEADLINE:
+        if fam in names:
+            found = list(names[fam])
+            shown = ", ".join(code(n, limit=80) for n in found[:3])
+            more = f" and {len(found) - 3:,} more" if len(found) > 3 else ""
+            parts.append(f"{_HEADLINE[fam]} {shown}{more}")
+    return ("**Unstated:** " + " · ".join(parts)) if parts else ""
 
 
 def _intent(review: Review) -> list[str]:
@@ -253,14 +315,20 @@ def _reasons(review: Review) -> list[str]:
     return out
 
 
+def _own_reasons(review: Review) -> list[str]:
+    """Reasons that are not a finding said again (the findings list says those, by object)."""
+    titles = {f.title.split(" (stated")[0].rstrip(".").lower() for f in review.findings}
+    return [r for r in _reasons(review) if r.split(" (`")[0].rstrip(".").lower() not in titles]
+
+
 def _summary(review: Review, limits: _Limits) -> list[str]:
-    reasons = _reasons(review)
+    reasons = _own_reasons(review)
     if review.summary:
         lines = [inline(review.summary, limit=2000)]
         rest = reasons
     else:
         lines = [inline(deterministic_summary(review), limit=2000)]
-        rest = reasons[2:]
+        rest = reasons[1:]
     shown = rest[: limits.reasons]
     if shown:
         lines += ["", "Blast radius also reflects:" if not review.summary else "Blast radius:"]
@@ -274,8 +342,8 @@ def deterministic_summary(review: Review) -> str:
     """One sentence from the verdict, the unexplained files and the top blast radius reasons."""
     n = len(review.files)
     k = sum(1 for fr in review.files if not fr.explained)
-    reasons = _reasons(review)[:2]
-    why = f" ({'; '.join(reasons)})" if reasons else ""
+    reasons = (_own_reasons(review) or _reasons(review))[:1]
+    why = f" ({reasons[0]})" if reasons else ""
     blast = f"blast radius {review.blast_radius.level}{why}"
     if n == 0:
         return f"The diff changes no files; {blast}."
@@ -336,7 +404,7 @@ _TABLE_HEAD = [
 ]
 
 
-def _row(fr: FileReview) -> str:
+def _row(fr: FileReview, intent_text: str = "") -> str:
     s = fr.scope
     status: str = s.status
     if s.old_path and s.old_path != s.path:
@@ -347,7 +415,8 @@ def _row(fr: FileReview) -> str:
         status += " (not analysed)"
     kinds = ", ".join(CHANGE_KINDS.get(k, k) for k in s.change_kinds) or "—"
     if fr.explained:
-        why = "; ".join(fr.explained_by[:3]) + (" …" if len(fr.explained_by) > 3 else "")
+        said = [explanation(r, fr, intent_text) for r in fr.explained_by[:3]]
+        why = "; ".join(said) + (" …" if len(fr.explained_by) > 3 else "")
         explained = f"yes: {inline(why, limit=160, table=True)}" if why else "yes"
     else:
         explained = "**out of scope**"
@@ -381,8 +450,20 @@ def _scope(review: Review, limits: _Limits) -> list[str]:
     # a few of the riskiest explained files stay listed even when out-of-scope ones are many
     reserve = 0 if small else min(len(explained), limits.rows // 6)
     shown = main[: limits.rows - reserve]
-    if shown:
-        out += ["", *_TABLE_HEAD, *(_row(fr) for fr in shown)]
+    if shown and len(files) >= LARGE_REVIEW:
+        # the areas above summarise a large change; its files are there for who looks for one
+        out += [
+            "",
+            "<details>",
+            f"<summary>{_plural(len(shown), 'file')} out of scope, riskiest first</summary>",
+            "",
+            *_TABLE_HEAD,
+            *(_row(fr, review.intent.text) for fr in shown),
+            "",
+            "</details>",
+        ]
+    elif shown:
+        out += ["", *_TABLE_HEAD, *(_row(fr, review.intent.text) for fr in shown)]
     left = limits.rows - len(shown)
     hidden_oos = max(len(unexplained) - len(shown), 0)
     if not small and explained:
@@ -394,7 +475,7 @@ def _scope(review: Review, limits: _Limits) -> list[str]:
                 f"<summary>{_plural(len(explained), 'file')} explained by the intent</summary>",
                 "",
                 *_TABLE_HEAD,
-                *(_row(fr) for fr in extra),
+                *(_row(fr, review.intent.text) for fr in extra),
                 "",
                 "</details>",
             ]
@@ -413,54 +494,130 @@ def _scope(review: Review, limits: _Limits) -> list[str]:
 _STATED = " (explained by the intent)"
 
 
-def _finding(f: Finding) -> str:
+def _title(f: Finding) -> str:
     title = f.title[: -len(_STATED)] if f.title.endswith(_STATED) else f.title
     if f.stated is not None and " (stated: «" in title:
         title = title[: title.rindex(" (stated: «")]
-    parts = [f"- **{inline(f.rule, limit=40)}** {inline(title, limit=400)}"]
-    if f.path:
-        if f.line and f.side == "old":
-            parts.append(f"{code(f.path)} line {f.line} of the base revision")
-        elif f.line:
-            parts.append(code(f"{f.path}:{f.line}"))
+    return title
+
+
+def _finding_group(g: Group) -> str:
+    """One object: its rules, name and location once, what happens to it, and the intent's words."""
+    rules = ", ".join(g.rules)
+    if len(g.findings) == 1:
+        what = inline(_title(g.findings[0]), limit=400)
+        parts = [f"- **{inline(rules, limit=60)}** {what}"]
+    else:
+        stripped = Group(
+            name=g.name,
+            path=g.path,
+            severity=g.severity,
+            findings=tuple(_untitled(f) for f in g.findings),
+        )
+        parts = [
+            f"- **{inline(rules, limit=60)}** {code(g.name, limit=120)}: "
+            f"{inline(describe(stripped), limit=600)}"
+        ]
+    f0 = g.findings[0]
+    if g.path and not mentions_path(g):
+        if len(g.lines) == 1 and f0.side == "old":
+            parts.append(f"{code(g.path)} line {g.lines[0]} of the base revision")
         else:
-            parts.append(code(f.path))
-    if f.stated is not None:
-        parts.append(f"*stated:* «{inline(f.stated.text, limit=200)}»")
-    elif f.licensed and (f.kind or f.path):
+            parts.append(code(where(g), limit=240))
+    elif g.path and g.lines and len(g.lines) > 1:
+        parts.append(f"lines {inline(where(g).rsplit('lines ', 1)[-1], limit=80)}")
+    stated = next((f.stated for f in g.findings if f.stated is not None), None)
+    near = next((f.near for f in g.findings if f.near is not None), None)
+    if stated is not None:
+        parts.append(f"*stated:* «{inline(stated.text, limit=200)}»")
+    elif g.licensed and any(f.kind or f.path for f in g.findings):
         # review-level findings (the rollback plan) are "licensed" only to keep them off the verdict
         parts.append("*explained by the intent*")
-    if f.source == "llm":
-        conf = f", confidence {f.confidence:.0%}" if f.confidence is not None else ""
-        parts.append(f"*LLM{conf}*")
+    elif near is not None:
+        parts.append(f"*came close:* «{inline(near.text, limit=200)}»")
+    llm = [f for f in g.findings if f.source == "llm"]
+    if llm:
+        conf = llm[0].confidence
+        parts.append(f"*LLM{f', confidence {conf:.0%}' if conf is not None else ''}*")
     return " · ".join(parts)
 
 
-def _group(title: str, items: Sequence[Finding], limit: int) -> list[str]:
-    lines = [f"**{title}** ({len(items):,})", ""]
-    lines += [_finding(f) for f in items[:limit]]
+def _untitled(f: Finding) -> Finding:
+    from ..record import replace
+
+    return replace(f, title=_title(f))
+
+
+def _group(title: str, items: Sequence[Group], limit: int) -> list[str]:
+    count = sum(len(g.findings) for g in items)
+    objects = f", {_plural(len(items), 'object')}" if len(items) != count else ""
+    lines = [f"**{title}** ({count:,}{objects})", ""]
+    lines += [_finding_group(g) for g in items[:limit]]
     if len(items) > limit:
-        lines.append(f"- … and {_plural(len(items) - limit, 'more finding')} (see the JSON report)")
+        rest = items[limit:]
+        names = ", ".join(code(g.name, limit=60) for g in rest[:5])
+        more = f" and {len(rest) - 5:,} more" if len(rest) > 5 else ""
+        lines.append(
+            f"- … and {_plural(len(rest), 'more object')}: {names}{more} (see the JSON report)"
+        )
     return lines
 
 
 def _findings(review: Review, limits: _Limits) -> list[str]:
     if not review.findings:
         return ["", "#### Findings", "", "None."]
-    by_sev: dict[str, list[Finding]] = {s: [] for s in SEVERITIES}
-    for f in review.findings:
-        by_sev.setdefault(f.severity, []).append(f)
+    by_sev: dict[str, list[Group]] = {s: [] for s in SEVERITIES}
+    for g in group_findings(review.findings):
+        by_sev.setdefault(g.severity, []).append(g)
     out = ["", f"#### Findings ({len(review.findings):,})"]
-    for sev in ("critical", "high", "medium"):
+    # a large change shows what can break; its medium findings wait behind a click
+    loud = (
+        ("critical", "high")
+        if len(review.files) >= LARGE_REVIEW
+        else ("critical", "high", "medium")
+    )
+    for sev in loud:
         if by_sev[sev]:
             out += ["", *_group(sev.capitalize(), by_sev[sev], limits.findings)]
-    quiet = [(sev, by_sev[sev]) for sev in ("low", "info") if by_sev[sev]]
+    quiet = [(sev, by_sev[sev]) for sev in SEVERITIES[::-1] if sev not in loud and by_sev[sev]]
     if quiet:
-        count = sum(len(items) for _, items in quiet)
-        out += ["", "<details>", f"<summary>Low and info findings ({count:,})</summary>"]
+        count = sum(len(g.findings) for _, items in quiet for g in items)
+        which = "Medium, low and info" if "medium" not in loud else "Low and info"
+        out += ["", "<details>", f"<summary>{which} findings ({count:,})</summary>"]
         for sev, items in quiet:
             out += ["", *_group(sev.capitalize(), items, limits.findings)]
         out += ["", "</details>"]
+    return out
+
+
+def _areas(review: Review, limits: _Limits) -> list[str]:
+    """A large change by area: what changed there, the risky objects by name, counts for the rest."""
+    found = areas(review)
+    out = ["#### Areas", ""]
+    for a in found[: limits.areas]:
+        kinds = ", ".join(CHANGE_KINDS.get(k, k) for k in a.kinds[:4])
+        oos = f", {a.out_of_scope:,} out of scope" if a.out_of_scope else ""
+        line = (
+            f"- {code(a.name + '/' if a.name != '(top level)' else a.name, limit=80)}: "
+            f"{_plural(a.files, 'file')} (+{a.additions:,} −{a.deletions:,}){oos}"
+        )
+        if kinds:
+            line += f"; {inline(kinds, limit=160)}"
+        if a.risky:
+            names = ", ".join(code(g.name, limit=60) for g in a.risky[:3])
+            more = f" and {len(a.risky) - 3:,} more" if len(a.risky) > 3 else ""
+            line += f"; at risk: {names}{more}"
+        elif a.findings:
+            line += f"; {_plural(a.findings, 'finding')}, none high"
+        out.append(line)
+    if len(found) > limits.areas:
+        rest = found[limits.areas :]
+        out.append(
+            f"- … and {_plural(len(rest), 'more area')} "
+            f"({sum(a.files for a in rest):,} files, none with a high finding)"
+            if not any(a.risky for a in rest)
+            else f"- … and {_plural(len(rest), 'more area')} (see the JSON report)"
+        )
     return out
 
 
@@ -475,7 +632,7 @@ def _question(q: Question) -> list[str]:
 def _questions(review: Review, limits: _Limits) -> list[str]:
     qs = review.questions
     if not qs:
-        return []
+        return _folded(review)
     open_ = sum(1 for q in qs if not q.answered)
     out = ["", f"#### Questions ({open_:,} open, {len(qs) - open_:,} answered)", ""]
     for q in qs[: limits.questions]:
@@ -486,7 +643,28 @@ def _questions(review: Review, limits: _Limits) -> list[str]:
         out.append(
             f"- … and {_plural(len(rest), 'more question')} ({still:,} open; see the JSON report)"
         )
+    out += _folded(review)
     return out
+
+
+def _folded(review: Review) -> list[str]:
+    """Concerns past ``max_questions``: named, so nothing is dropped, but not asked."""
+    folded = review.folded_questions
+    if not folded:
+        return []
+    by_id = {f.id: f for f in review.findings}
+    names = []
+    for q in folded:
+        f = by_id.get(q.finding)
+        names.append(code(f.symbol or f.path or f.rule, limit=80) if f else inline(q.id, limit=20))
+    return [
+        "",
+        f"Also in the findings, not asked ({len(folded):,} lower-risk concerns past the "
+        f"{len(review.questions):,} above): "
+        + ", ".join(names[:12])
+        + (f" and {len(names) - 12:,} more" if len(names) > 12 else "")
+        + ".",
+    ]
 
 
 # --- notes and footer -------------------------------------------------------------------------

@@ -91,7 +91,8 @@ def to_dict(review: Review) -> dict[str, Any]:
     index = {rid: i for i, rid in enumerate(by_rule)}
     asked: dict[str, list[Question]] = {}
     for q in review.questions:
-        asked.setdefault(q.finding, []).append(q)
+        for fid in dict.fromkeys((q.finding, *q.findings)):
+            asked.setdefault(fid, []).append(q)
     run: dict[str, Any] = {
         "tool": {
             "driver": {

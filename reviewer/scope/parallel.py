@@ -65,6 +65,11 @@ def build_scope_parallel(
 def _take_work(files: tuple[FileDiff, ...], source: BlobSource | None) -> None:
     global _worker_work
     _worker_work = (files, source)
+    # Ctrl-C reaches the whole process group: the parent stops the pool and says so once; a
+    # worker that raised KeyboardInterrupt itself would leave the pool waiting for it
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _scope_range(bounds: tuple[int, int]) -> list[FileScope]:

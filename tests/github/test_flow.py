@@ -87,7 +87,7 @@ def test_answers_from_the_author_make_the_check_pass(fake: FakeGitHub, runner: R
     assert code == 0
     assert fake.check_runs[-1]["conclusion"] == "success"
     body = sticky(fake)["body"]
-    assert "(0 open, 4 answered)" in body and "rds-final-2026" in body
+    assert "(0 open, 2 answered)" in body and "rds-final-2026" in body
     assert runner.outputs()["verdict"] == "mismatch"  # answering does not change the verdict
 
 
@@ -113,7 +113,7 @@ def test_answers_from_readers_are_ignored_silently(fake: FakeGitHub, runner: Run
     runner.run("pull_request", pr_event(fake))
     code, stdout = answer_all(fake, runner, login="mallory")
     assert code == 1
-    assert "(4 open, 0 answered)" in sticky(fake)["body"]
+    assert "(2 open, 0 answered)" in sticky(fake)["body"]
     assert not [c for c in fake.bot_comments(2) if not embedded(c["body"])]  # no reply to outsiders
     assert "neither the author nor a writer" in stdout
 
@@ -292,7 +292,7 @@ def test_an_edited_state_is_ignored_and_rebuilt_from_the_conversation(
     assert code == 1
     body = sticky(fake)["body"]
     assert "edited by someone else" in body
-    assert "(0 open, 4 answered)" in body, "answers are rebuilt from the /answer comments"
+    assert "(0 open, 2 answered)" in body, "answers are rebuilt from the /answer comments"
 
 
 def test_a_run_that_fell_behind_a_push_posts_nothing(fake: FakeGitHub, runner: Runner) -> None:
@@ -603,7 +603,10 @@ def test_a_pull_request_of_3000_files_is_published(fake: FakeGitHub, runner: Run
     assert code == 1, summary
     assert "could not post" not in summary
     state = read_state(sticky(fake)["body"])
-    assert state is not None and re.search(r'"question_count":6\d\d\d,"questions":\[\]', state)
+    # the questions asked are capped (max_questions), so the state holds their ids whatever the
+    # size of the change, well under what a comment can carry
+    assert state is not None and len(state) < 32000
+    assert re.search(r'"questions":\["Q[0-9A-F]{7}"', state)
     assert fake.check_runs[-1]["conclusion"] == "action_required"
 
 

@@ -149,7 +149,9 @@ def test_branch_intent_is_part_of_the_intent(
     _, with_prompt = hook(capsys, here, "Apply the assistant's infrastructure change\n")
     assert "intent includes the prompt recorded for branch 'main'" in with_prompt
     assert "intent-review: MISMATCH" in without and "intent-review: ALIGNED" in with_prompt
-    assert len(open_questions(with_prompt)) < len(open_questions(without))
+    # the stated change still asks its "what could go wrong" (one concern), without blocking
+    assert len(open_questions(with_prompt)) <= len(open_questions(without))
+    assert "answers required" in without and "answers required" not in with_prompt
 
 
 def test_nothing_staged_passes(here: Repo, capsys: pytest.CaptureFixture[str]) -> None:
