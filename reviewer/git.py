@@ -261,7 +261,10 @@ def worktree_tree(*, cwd: str | Path | None = None) -> str:
     with tempfile.TemporaryDirectory(prefix="reviewer-index-") as tmp:
         scratch = os.path.join(tmp, "index")
         if os.path.exists(real):
-            shutil.copyfile(real, scratch)
+            # copy2 keeps the index's mtime: git trusts a cached entry only when the file is
+            # older than the index ("racy git"); a fresh mtime would hide an edit made in the same
+            # second as the last commit, with the same size (EUR -> USD)
+            shutil.copy2(real, scratch)
         env = {"GIT_INDEX_FILE": scratch}
         run(["add", "-A"], cwd=cwd, env=env)  # no pathspec: the whole tree, from any folder
         return run(["write-tree"], cwd=cwd, env=env).decode().strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,17 @@ def test_deepen_fetches_a_shallow_clone_down_to_the_merge_base(repo: Repo, tmp_p
     assert git.is_shallow(clone.path) and not git.is_shallow(repo.path)
     assert git.deepen(main_tip, tip, cwd=clone.path)
     assert git.merge_base(main_tip, tip, cwd=clone.path) == fork
+
+
+def test_worktree_tree_sees_an_edit_made_in_the_same_second_with_the_same_size(
+    repo: Repo,
+) -> None:
+    # "racy git": the entry's stat data matches, so git must compare contents; a scratch index
+    # with a fresh mtime would make it trust the stale entry
+    repo.write("report.py", 'CURRENCY = "EUR"\n')
+    repo.commit("Initial")
+    repo.write("report.py", 'CURRENCY = "USD"\n')
+    time.sleep(1.1)  # the review runs a second later, as an agent's Stop does
+    tree = git.worktree_tree(cwd=repo.path)
+    blob = repo.git("rev-parse", f"{tree}:report.py").strip()
+    assert blob == repo.git("hash-object", "report.py").strip()
