@@ -7,10 +7,10 @@ import json
 import statistics
 import time
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .jsonl import read_objects
 from .models import Review, level_rank
 from .record import field, record
 
@@ -141,16 +141,9 @@ def caught(o: Outcome) -> bool:
 
 
 def load_cases(path: str) -> list[Case]:
-    try:
-        lines = Path(path).read_text("utf-8").splitlines()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, raw in read_objects(path):
         try:
-            raw = json.loads(line)
             labels = raw["labels"]
             out.append(
                 Case(

@@ -21,6 +21,7 @@ from typing import Any
 
 from . import git
 from .errors import GitError, UsageError
+from .jsonl import read_objects
 
 CONSTRUCTIONS = ("real-honest", "real-creep", "swap", "planted", "verbose-planted")
 VERDICTS = ("aligned", "mismatch")
@@ -396,22 +397,7 @@ def read_recipe(path: Path) -> list[dict[str, Any]]:
     """One recipe file, or every ``*.jsonl`` of a folder in name order."""
     if path.is_dir():
         return [raw for f in sorted(path.glob("*.jsonl")) for raw in read_recipe(f)]
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except ValueError as exc:
-            raise CorpusError(f"{path}:{n}: not JSON ({exc})") from exc
-        if not isinstance(raw, dict):
-            raise CorpusError(f"{path}:{n}: not a JSON object")
-        out.append(raw)
-    return out
+    return [raw for _, raw in read_objects(path, CorpusError)]
 
 
 def materialize_all(
