@@ -464,10 +464,13 @@ def _explain_file(
     strongest = max((w(t) for t in firm), default=0.0)
     distinct = {t for t in firm if w(t) >= 0.6}
     content_terms = {t for t in ev.content_terms if t not in GENERIC and len(t) > 2}
-    coverage = len(content_terms & set(h_content)) / len(content_terms) if content_terms else 0.0
+    # only what the intent states covers the change: prose in passing that happens to share the
+    # changed lines' words covers nothing
+    firm_content = set(h_content) & it.firm
+    coverage = len(content_terms & firm_content) / len(content_terms) if content_terms else 0.0
     # a symbol the intent names in full (`blinker` in a requirements file) is the change itself
     named_symbol = not sibling and any(
-        terms and terms <= it.weights.keys() and sum(it.weights[t] for t in terms) >= 0.6
+        terms and terms <= it.firm and sum(it.weights[t] for t in terms) >= 0.6
         for terms in ev.symbol_names
     )
     strong = (

@@ -175,3 +175,28 @@ def test_missing_targets_are_reported() -> None:
     m = match(parse_intent("Fix `service_region` in the endpoint module"), build_scope(diff), diff)
     assert m.missing_targets == ("service_region",)
     assert not m.files["vpc-flow-logs.tf"].explained
+
+
+def test_a_score_of_weak_words_alone_does_not_explain_a_file() -> None:
+    # prose in passing sums to a score, but none of its words is firm or specific: not explained
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.match import match
+    from reviewer.scope import build_scope
+    from tests.helpers import git_diff
+
+    text = git_diff(
+        "src/notify/mailer.py",
+        "def send(message):\n    queue.put(message)\n",
+        "def send(message, retries=3):\n    queue.put(message, retries)\n",
+    )
+    diff = parse_diff(text)
+    scope = build_scope(diff)
+    weak = parse_intent(
+        "Thanks to everyone: the mailer queue, retries and message sending were reviewed.",
+        title="Fix the invoice total",
+    )
+    fm = match(weak, scope, diff).files["src/notify/mailer.py"]
+    assert fm.score > 0 and not fm.explained
+    stated = parse_intent("", title="Add retries to the mailer send queue")
+    assert match(stated, scope, diff).files["src/notify/mailer.py"].explained

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -221,9 +220,9 @@ def test_side_is_recorded() -> None:
     ids=["5MB", "long-path", "nested", "quotes", "replacement-chars", "garbage"],
 )
 def test_hostile_input_never_raises(text: str) -> None:
-    start = time.perf_counter()
-    scan_commands([(1, text), (2, text + "\\"), (3, "")])
-    assert time.perf_counter() - start < 20  # a guard against runaway regexes, not a benchmark
+    hits = list(scan_commands([(1, text), (2, text + "\\"), (3, "")]))
+    # a destructive command inside the garbage is still found; plain garbage finds nothing
+    assert ("rm -rf" in text) == any(h.code == "cmd.rm_rf" for h in hits)
 
 
 def test_dockerfile_exec_form_and_heredoc_run() -> None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -242,19 +241,14 @@ def _package_lock(count: int, *, bumped: bool) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def test_a_20000_line_lockfile_is_fast_and_summarised() -> None:
+def test_a_20000_line_lockfile_is_summarised() -> None:
     count = 2000
     old, new = _package_lock(count, bumped=False), _package_lock(count, bumped=True)
     assert len(new.splitlines()) >= 20_000
     updated = sum(1 for i in range(count) if i % 9 == 0 or i % 250 == 0)
     majors = sum(1 for i in range(count) if i % 250 == 0)
-    start = time.perf_counter()
+    # its speed is a benchmark's business (benchmarks/perf.py), not an assertion's
     full, hunks = scope_both("package-lock.json", old, new)
-    elapsed = time.perf_counter() - start
-    print(
-        f"\nscope of a {len(new.splitlines())}-line package-lock.json, both modes: {elapsed * 1000:.0f} ms"
-    )
-    assert elapsed < 30  # a guard against quadratic behaviour; the number above is the benchmark
     for fs in (full, hunks):
         assert len(fs.symbols) == MAX_SYMBOLS
         codes = {(s.code, s.severity) for s in fs.signals}

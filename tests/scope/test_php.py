@@ -63,4 +63,6 @@ def test_broken_fragments_do_not_raise() -> None:
         "@@ -90,2 +91,2 @@\n-" + "{" * 10000 + "\n+" + "(" * 10000 + "\n"
     )
     for fd in parse_diff(diff).files:
-        scope_file(fd, None)
+        fs = scope_file(fd, None)
+        # what is readable still gives the file's scope: its path and its hunks' sections
+        assert fs.path == fd.path and fs.mode == "hunks" and fs.symbols
