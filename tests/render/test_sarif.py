@@ -5,7 +5,10 @@ pipeline."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -16,7 +19,6 @@ import pytest
 from reviewer import __version__
 from reviewer.cli import main
 from reviewer.models import FileReview, FileScope, Finding, Review
-from reviewer.record import replace
 from reviewer.render import renderer, sarif
 from reviewer.render.sarif import FINGERPRINT_KEY, MAX_RESULTS, render, uri
 from reviewer.rules import RULES_BY_ID
@@ -342,4 +344,20 @@ def test_results_are_capped_at_githubs_limit_most_severe_first(
 
 def test_output_is_deterministic() -> None:
     review: Review = big_review(files=300, findings=300, questions=100)
-    assert render(review) == render(review)
+    # the same review in another process, with another hash seed, renders byte for byte the same
+    script = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parents[2])!r})\n"
+        "from tests.render.test_sarif import big_review, render\n"
+        "sys.stdout.write(render(big_review(files=300, findings=300, questions=100)))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert outputs == {render(review)}
