@@ -19,6 +19,7 @@ import pytest
 from reviewer import __version__
 from reviewer.cli import main
 from reviewer.models import FileReview, FileScope, Finding, Review
+from reviewer.record import replace
 from reviewer.render import renderer, sarif
 from reviewer.render.sarif import FINGERPRINT_KEY, MAX_RESULTS, render, uri
 from reviewer.rules import RULES_BY_ID
