@@ -660,6 +660,7 @@ _BUMP_TITLE = lazy(
     r"|\bupdate[sd]?\b.*\b(versions?|dependenc(y|ies)|deps|actions|hooks|packages|lock)",
     re.I,
 )
+_TRAILING_COMMENT = lazy(r"\s+#\s.*$")
 _VERSION_REASONS = ("changed lines: version", "only versions change")
 
 
@@ -691,12 +692,17 @@ def _version_evidence(ev: Evidence, intent: Intent) -> str | None:
     if hit:
         return f"changed lines: version {', '.join(sorted(hit)[:3])} the intent names"
     if _BUMP_TITLE.search(intent.title):
-        old = sorted(
-            _BUMPY.sub("#", ln[1:]).strip() for h in ev.hunks for ln in h.lines if ln[:1] == "-"
-        )
-        new = sorted(
-            _BUMPY.sub("#", ln[1:]).strip() for h in ev.hunks for ln in h.lines if ln[:1] == "+"
-        )
+
+        def shape(side: str) -> list[str]:
+            # `uses: x@v4` -> `uses: x@<sha> # v4`: the version and its comment are the bump
+            return sorted(
+                _BUMPY.sub("#", _TRAILING_COMMENT.sub("", ln[1:])).strip()
+                for h in ev.hunks
+                for ln in h.lines
+                if ln[:1] == side
+            )
+
+        old, new = shape("-"), shape("+")
         if old and old == new:
             return "only versions change, under an intent that bumps them"
     return None

@@ -35,8 +35,10 @@ def _stem(word: str) -> str:
 
 # --- what each kind of risky change needs a clause to say ------------------------------------------
 
+# "replace the archived action" says the old one goes
 _DELETE = (
-    "remove delete drop destroy decommission retire eliminate purge teardown tear rid deprovision"
+    "remove delete drop destroy decommission retire eliminate purge teardown tear rid deprovision "
+    "replace"
 )
 _REPLACE = (
     "rename recreate replace rekey re-key move migrate switch convert split merge consolidate swap"

@@ -279,3 +279,38 @@ def test_size_claims_come_from_the_title_and_whole_change_sentences(
         == claimed
     )
     assert "small" in parse_intent("This is a small fix.", title=title).size_words
+
+
+PIN = """\
+diff --git a/.github/workflows/format.yml b/.github/workflows/format.yml
+--- a/.github/workflows/format.yml
++++ b/.github/workflows/format.yml
+@@ -6,3 +6,3 @@ jobs:
+     steps:
+-      - uses: actions/checkout@v4.2.2
++      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+       - run: make fmt
+"""
+
+
+def test_pinning_tags_to_shas_is_a_version_only_change() -> None:
+    assert run(PIN, "feat: replace release tags with SHA").verdict == "aligned"
+    assert run(PIN, "feat: add the billing endpoint").out_of_scope_paths
+
+
+def test_replacing_a_named_release_step_states_its_removal() -> None:
+    diff = """\
+diff --git a/.github/workflows/release.yml b/.github/workflows/release.yml
+--- a/.github/workflows/release.yml
++++ b/.github/workflows/release.yml
+@@ -8,5 +8,5 @@ jobs:
+     steps:
+       - uses: actions/checkout@v4
+-      - uses: actions/create-release@v1
++      - uses: softprops/action-gh-release@v2
+         with:
+           tag_name: ${{ github.ref }}
+"""
+    stated = run(diff, "ci: replace the archived create-release action on the publish path")
+    assert stated.verdict == "aligned", [(f.rule, f.title) for f in risky(stated)]
+    assert run(diff, "ci: tidy the publish path").verdict == "mismatch"
