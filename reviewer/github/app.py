@@ -201,8 +201,19 @@ def build_reviewer(config: AppConfig, coordinator: Coordinator) -> Reviewer:
     return Reviewer(config.secret, installs, review, coordinator)
 
 
+def _need_queue_extra() -> None:
+    try:
+        import dramatiq  # noqa: F401
+        import redis  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(
+            "--redis needs the queue extra: pip install 'intent-reviewer[github,queue]'"
+        ) from exc
+
+
 def open_queue(config: AppConfig) -> tuple[Queue, Pool | None]:
     if config.redis_url:
+        _need_queue_extra()
         from .redisq import RedisQueue
 
         return RedisQueue(config.redis_url), None
@@ -412,6 +423,7 @@ def worker(args: argparse.Namespace) -> int:
     config = config_from_env(args, dict(os.environ))
     if not config.redis_url:
         raise UsageError("reviewer worker needs a Redis URL: --redis or REVIEWER_REDIS_URL")
+    _need_queue_extra()
     from .redisq import work
 
     _logging()

@@ -521,3 +521,15 @@ def test_the_app_edits_only_its_own_comment(
     assert next(c for c in app_fake.comments if c["id"] == theirs["id"])["body"] == ours["body"]
     mine = [c for c in app_fake.comments if c["user"]["login"] == "intent-reviewer[bot]"]
     assert len(mine) == 1 and embedded(mine[0]["body"])
+
+
+def test_a_worker_needs_redis(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", "x")
+    monkeypatch.setenv("GITHUB_APP_ID", "1")
+    monkeypatch.setenv("GITHUB_APP_PRIVATE_KEY", "k")
+    monkeypatch.delenv("REVIEWER_REDIS_URL", raising=False)
+    assert main(["worker"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "REVIEWER_REDIS_URL" in err
