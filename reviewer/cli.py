@@ -269,12 +269,11 @@ def _github_arguments(g: argparse.ArgumentParser) -> None:
 def _serve_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
-    s.add_argument("--workers", type=int, default=2, help="reviews run at once (default 2)")
     s.add_argument(
-        "--queue",
+        "--workers",
         type=int,
-        default=16,
-        help="deliveries waiting for a worker, at most (default 16)",
+        default=2,
+        help="reviews run at once in this process (default 2; none with --redis)",
     )
     s.add_argument(
         "--data-dir",
@@ -284,7 +283,24 @@ def _serve_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument(
         "--deliveries-db",
         default=None,
-        help="SQLite file of deliveries already reviewed (default <data-dir>/deliveries.sqlite3)",
+        help="SQLite file of the queue: deliveries and their jobs (default <data-dir>/deliveries.sqlite3)",
+    )
+    _redis_argument(s, "only receive: queue the jobs in Redis for `reviewer worker` processes")
+
+
+def _redis_argument(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--redis",
+        default=None,
+        metavar="URL",
+        help=f"{what} (default $REVIEWER_REDIS_URL)",
+    )
+
+
+def _worker_arguments(w: argparse.ArgumentParser) -> None:
+    w.add_argument("--workers", type=int, default=4, help="reviews run at once (default 4)")
+    _redis_argument(
+        w, "the Redis that `reviewer serve --redis` queues to, e.g. redis://host:6379/0"
     )
 
 
@@ -325,6 +341,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "hook": ("pre-commit hook entry points", _hook_arguments),
     "github": ("run inside a GitHub Action", _github_arguments),
     "serve": ("run the GitHub App webhook server", _serve_arguments),
+    "worker": ("review the GitHub App's jobs from Redis", _worker_arguments),
     "agent": (
         "AI coding agent hooks: review the agent's change before it finishes",
         _agent_arguments,
@@ -445,6 +462,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         with _extra("github"):
             from .github.app import serve
         return serve(args)
+    if args.command == "worker":
+        with _extra("github"):
+            from .github.app import worker
+        return worker(args)
     if args.command == "agent":
         from .agent.command import agent_command
 

@@ -135,18 +135,33 @@ examples:
     ),
     "serve": (
         "Run the GitHub App webhook server: reviews pull requests on webhook events (signature "
-        "required), answers /review, /answer and /signoff comments, serves /healthz. Secrets it "
-        "reads from the environment: GITHUB_WEBHOOK_SECRET (verifies every delivery), "
+        "required), answers /review, /answer and /signoff comments, serves /healthz. Every "
+        "signed delivery is written to a durable queue and answered 202; worker threads review "
+        "it (with --redis, `reviewer worker` processes do). Secrets it reads from the "
+        "environment: GITHUB_WEBHOOK_SECRET (verifies every delivery), "
         "GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE (the App's "
         "identity); optional GITHUB_API_URL (GitHub Enterprise), OPENAI_API_KEY or "
         "OPENAI_BASE_URL (turns the LLM step on).",
         """\
 examples:
   GITHUB_WEBHOOK_SECRET=... GITHUB_APP_ID=123 GITHUB_APP_PRIVATE_KEY_FILE=app.pem reviewer serve
-  reviewer serve --host 0.0.0.0 --port 8080 --workers 4 --queue 64
+  reviewer serve --host 0.0.0.0 --port 8080 --redis redis://queue.internal:6379/0
 
-exit codes: 0 stopped cleanly, 2 missing or invalid secrets or settings, 3 a bug,
-130 interrupted""",
+exit codes: 0 stopped cleanly (SIGTERM: within 10 s, queued jobs kept), 2 missing or invalid
+secrets or settings, 3 a bug, 130 interrupted""",
+    ),
+    "worker": (
+        "Review the GitHub App's jobs that `reviewer serve --redis` queues, on any number of "
+        "machines. It reads the same secrets as serve: GITHUB_WEBHOOK_SECRET (every job's "
+        "signature is checked again), GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY or "
+        "GITHUB_APP_PRIVATE_KEY_FILE; optional GITHUB_API_URL, OPENAI_API_KEY or OPENAI_BASE_URL.",
+        """\
+examples:
+  REVIEWER_REDIS_URL=redis://queue.internal:6379/0 reviewer worker
+  reviewer worker --redis redis://127.0.0.1:6379/0 --workers 8
+
+exit codes: 0 stopped cleanly (SIGTERM or Ctrl-C: running jobs get 6 s, then go back to the
+queue), 2 missing or invalid secrets or settings, 3 a bug""",
     ),
     "agent": (
         "AI coding agent hooks: record each prompt as the branch's intent, and review the agent's "

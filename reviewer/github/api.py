@@ -48,6 +48,14 @@ class Invalid(GitHubError):
     """422: GitHub rejected the request's content (a line outside the diff, an unknown reviewer...)."""
 
 
+class RateLimited(GitHubError):
+    """A rate limit that lasts longer than the retry budget: try again at ``until`` (epoch s)."""
+
+    def __init__(self, message: str, *, until: float) -> None:
+        super().__init__(message)
+        self.until = until
+
+
 @record(slots=False)
 class RetryPolicy:
     attempts: int = 5
@@ -175,9 +183,13 @@ class Client:
                     last = f"{where}: rate limited ({message or status})"
             except (requests.ConnectionError, requests.Timeout) as exc:
                 delay = min(self.retry.max_delay, self.retry.base_delay * 2.0**attempt)
+                limited = False
                 last = f"{where}: cannot connect ({type(exc).__name__})"
             if attempt + 1 >= self.retry.attempts or slept + delay > self.retry.budget:
-                raise GitHubError(f"{last}; gave up after {attempt + 1} attempt(s)")
+                text = f"{last}; gave up after {attempt + 1} attempt(s)"
+                if limited:
+                    raise RateLimited(text, until=self.retry.clock() + delay)
+                raise GitHubError(text)
             self.retry.sleep(delay)
             slept += delay
         raise GitHubError(

@@ -23,7 +23,7 @@ from reviewer.cli import main
 from reviewer.github.app import AppConfig, config_from_env, create_app, verify_signature
 from reviewer.github.state import embedded
 
-from .conftest import BASE, HEAD2, comment_event, pr_event, risky_pr
+from .conftest import BASE, HEAD, HEAD2, comment_event, pr_event, risky_pr
 from .fakegithub import FakeGitHub
 
 SECRET = b"It's a Secret to Everybody"
@@ -143,40 +143,122 @@ def test_opened_then_answers_through_the_app(
     assert len([c for c in app_fake.bot_comments(2) if embedded(c["body"])]) == 1
 
 
-def test_full_queue_answers_503(app_fake: FakeGitHub, app_key: tuple[str, str]) -> None:
+def test_a_burst_is_accepted_whole_and_coalesced(
+    app_fake: FakeGitHub, app_key: tuple[str, str]
+) -> None:
+    """200 deliveries while every worker is busy: all 202, none lost, one review per pull request
+    for all the deliveries that waited (GitHub does not redeliver a 503 on its own)."""
     risky_pr(app_fake)
+    risky_pr(app_fake, number=3)
     release = threading.Event()
-    app_fake.before = lambda method, path: release.wait(20) if path.endswith("/pulls/2") else None
-    app = create_app(
-        AppConfig(
-            secret=SECRET,
-            app_id=app_fake.app_id,
-            private_key=app_key[0],
-            api_url=app_fake.url,
-            workers=1,
-            queue=1,
-        )
+    app_fake.before = lambda method, path: (
+        release.wait(20) if path.endswith(("/pulls/2", "/pulls/3")) else None
     )
-    payload = pr_event(app_fake)
+    app = _app(app_fake, app_key[0], workers=2)
+    payloads = [pr_event(app_fake), pr_event(app_fake, number=3)]
     try:
         with TestClient(app) as client:
-            codes = [deliver(client, "pull_request", payload).status_code]
-            deadline = time.monotonic() + 20
-            while (
-                app.state.pool.pending and time.monotonic() < deadline
-            ):  # the worker takes the first job
-                time.sleep(0.01)
-            codes += [deliver(client, "pull_request", payload).status_code for _ in range(2)]
-            busy = deliver(client, "pull_request", payload)
-            assert codes == [202, 202, 503] and busy.status_code == 503
-            assert busy.headers["retry-after"] == "30"
+            codes = [
+                deliver(client, "pull_request", payloads[i % 2], delivery=f"burst-{i}").status_code
+                for i in range(200)
+            ]
+            assert codes == [202] * 200
             release.set()
             wait_idle(app)
+            counts = app.state.queue.counts()
     finally:
         release.set()
-    assert len(app_fake.bot_comments(2)) == 1, (
+    assert counts == {"queued": 0, "running": 0, "done": 200, "failed": 0}
+    reviews = len(app_fake.check_runs)
+    assert 2 <= reviews <= 4, f"{reviews} reviews for 200 deliveries of 2 pull requests"
+    assert len(app_fake.bot_comments(2)) == 1 and len(app_fake.bot_comments(3)) == 1, (
         "jobs for the same pull request never race each other"
     )
+
+
+def test_shutdown_puts_running_jobs_back_and_a_restart_reviews_them(
+    app_fake: FakeGitHub, app_key: tuple[str, str], tmp_path: Any
+) -> None:
+    risky_pr(app_fake)
+    db = tmp_path / "deliveries.sqlite3"
+    stuck = threading.Event()
+    app_fake.before = lambda method, path: stuck.wait(30) if path.endswith("/pulls/2") else None
+    app = _app(app_fake, app_key[0], deliveries_db=db, shutdown_grace=0.2)
+    try:
+        with TestClient(app) as client:
+            for _ in range(30):
+                assert deliver(client, "pull_request", pr_event(app_fake)).status_code == 202
+            deadline = time.monotonic() + 20
+            while not app.state.queue.counts()["running"] and time.monotonic() < deadline:
+                time.sleep(0.01)
+        # the lifespan ended with a review still waiting on GitHub: it was put back
+        assert app.state.pool.put_back == 1
+    finally:
+        stuck.set()
+    assert app_fake.check_runs == []
+    app = _app(app_fake, app_key[0], deliveries_db=db)
+    with TestClient(app) as client:
+        wait_idle(app)
+        counts = app.state.queue.counts()
+    assert counts["done"] == 30 and counts["failed"] == 0
+    assert 1 <= len(app_fake.check_runs) <= 2
+
+
+def test_a_rate_limited_installation_does_not_stall_the_others(
+    app_fake: FakeGitHub, app_key: tuple[str, str]
+) -> None:
+    from .fakegithub import Fault
+
+    risky_pr(app_fake)
+    risky_pr(app_fake, number=3)
+    reset = str(int(time.time()) + 3600)
+    app_fake.faults.append(
+        Fault(
+            "GET",
+            r"/issues/2/comments$",
+            403,
+            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset},
+            "API rate limit exceeded for installation ID 1.",
+        )
+    )
+    other = pr_event(app_fake, number=3)
+    other["installation"]["id"] = 2
+    app = _app(app_fake, app_key[0], workers=1)
+    with TestClient(app) as client:
+        deliver(client, "pull_request", pr_event(app_fake), delivery="limited")
+        deliver(client, "pull_request", other, delivery="free")
+        deadline = time.monotonic() + 30
+        while app.state.queue.state("free")[0] != "done" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert app.state.queue.state("free")[0] == "done"
+        assert app.state.queue.state("limited") == ("queued", "installation rate limited")
+    (run,) = app_fake.check_runs
+    assert run["head_sha"] == HEAD
+    assert app_fake.bot_comments(3) and not app_fake.bot_comments(2)
+
+
+def test_installation_tokens_are_cached_until_shortly_before_they_expire(
+    served: tuple[TestClient, Any], app_fake: FakeGitHub, app_key: tuple[str, str]
+) -> None:
+    client, app = served
+    risky_pr(app_fake)
+    for action in ("opened", "edited", "synchronize"):
+        deliver(client, "pull_request", pr_event(app_fake, action=action))
+        wait_idle(app)
+    tokens = [s for s in app_fake.log if s.path == "/app/installations/1/access_tokens"]
+    assert len(tokens) == 1 and len(app_fake.check_runs) == 3
+
+    from reviewer.github.jobs import TOKEN_MARGIN, Installations
+
+    expiry = 4070908800.0  # the fake's 2099-01-01T00:00:00Z
+    now = [expiry - TOKEN_MARGIN - 1]
+    installs = Installations(app_fake.app_id, app_key[0], app_fake.url, clock=lambda: now[0])
+    installs.token(1)
+    installs.token(1)
+    assert installs.issued == 1
+    now[0] = expiry - TOKEN_MARGIN + 1
+    installs.token(1)
+    assert installs.issued == 2
 
 
 def test_refuses_to_start_without_a_secret(capsys: pytest.CaptureFixture[str]) -> None:
@@ -332,17 +414,21 @@ def test_a_body_that_never_arrives_times_out(
     assert asyncio.run(_raw_post(app, headers, [b"{"], hang=True)) == 408
 
 
-def test_deeply_nested_json_with_a_valid_signature_is_a_400(
+def test_deeply_nested_json_with_a_valid_signature_is_accepted_then_dropped(
     served: tuple[TestClient, Any],
 ) -> None:
-    client, _ = served
+    """The handler does not parse bodies (a worker does): a signed body is queued, and a worker
+    drops one that is not usable JSON."""
+    client, app = served
     body = b"[" * 200_000 + b"]" * 200_000
     headers = {
         "X-GitHub-Event": "pull_request",
         "X-GitHub-Delivery": "deep",
         "X-Hub-Signature-256": sign(body),
     }
-    assert client.post("/webhook", content=body, headers=headers).status_code == 400
+    assert client.post("/webhook", content=body, headers=headers).status_code == 202
+    wait_idle(app)
+    assert app.state.queue.state("deep") == ("done", "ignored: the body is not usable JSON")
 
 
 def test_a_replayed_delivery_is_reviewed_once_also_after_a_restart(
@@ -435,3 +521,15 @@ def test_the_app_edits_only_its_own_comment(
     assert next(c for c in app_fake.comments if c["id"] == theirs["id"])["body"] == ours["body"]
     mine = [c for c in app_fake.comments if c["user"]["login"] == "intent-reviewer[bot]"]
     assert len(mine) == 1 and embedded(mine[0]["body"])
+
+
+def test_a_worker_needs_redis(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", "x")
+    monkeypatch.setenv("GITHUB_APP_ID", "1")
+    monkeypatch.setenv("GITHUB_APP_PRIVATE_KEY", "k")
+    monkeypatch.delenv("REVIEWER_REDIS_URL", raising=False)
+    assert main(["worker"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "REVIEWER_REDIS_URL" in err
