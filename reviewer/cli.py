@@ -281,6 +281,12 @@ def _serve_arguments(s: argparse.ArgumentParser) -> None:
         help="the server's files (default $REVIEWER_DATA_DIR, else ~/.local/share/intent-reviewer)",
     )
     s.add_argument(
+        "--history-db",
+        default=None,
+        help="record every review in this SQLite history for `reviewer stats` "
+        "(default $REVIEWER_HISTORY_DB; none: record nothing)",
+    )
+    s.add_argument(
         "--deliveries-db",
         default=None,
         help="SQLite file of the queue: deliveries and their jobs (default <data-dir>/deliveries.sqlite3)",

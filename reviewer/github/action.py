@@ -75,6 +75,7 @@ def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
         details_url=f"{server}/{repo}/actions/runs/{run_id}" if run_id and repo else None,
         run_id=run_id or None,
         run_attempt=int(attempt) if attempt.isdigit() else 1,
+        history_db=_input(args, "history_db", "INPUT_HISTORY_DB"),
     )
 
 

@@ -166,6 +166,9 @@ class AppConfig:
     #: the SQLite file of the embedded queue (deliveries and their jobs); None keeps it in memory
     #: (``reviewer serve`` always gives a file: ``--deliveries-db``, default in ``--data-dir``)
     deliveries_db: Path | None = None
+    #: the SQLite review history each review is recorded in (``--history-db`` or
+    #: ``$REVIEWER_HISTORY_DB``); None records nothing
+    history_db: str | None = None
     #: a Redis URL: the jobs go to Redis for ``reviewer worker`` processes; the server only receives
     redis_url: str | None = None
     shutdown_grace: float = SHUTDOWN_GRACE
@@ -175,6 +178,8 @@ def build_reviewer(config: AppConfig, coordinator: Coordinator) -> Reviewer:
     """What every worker runs: the Action's flow, authenticated as the App's installation."""
     installs = Installations(config.app_id, config.private_key, config.api_url)
     settings = Settings(
+        surface="app",
+        history_db=config.history_db,
         inline_comments=config.inline_comments,
         llm=config.llm,
         state_key=seal_key(config.secret.decode("utf-8", "surrogateescape")),
@@ -374,6 +379,10 @@ def config_from_env(args: argparse.Namespace, env: dict[str, str]) -> AppConfig:
         llm=bool(env.get("OPENAI_API_KEY", "").strip() or env.get("OPENAI_BASE_URL", "").strip()),
         deliveries_db=Path(db) if db else data_dir / DELIVERIES_FILE,
         redis_url=redis_url or None,
+        history_db=(
+            getattr(args, "history_db", None) or env.get("REVIEWER_HISTORY_DB") or ""
+        ).strip()
+        or None,
     )
 
 

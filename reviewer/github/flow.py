@@ -49,6 +49,10 @@ class Settings:
     #: the Actions run (``GITHUB_RUN_ID``) and its attempt: a re-run replays an old event
     run_id: str | None = None
     run_attempt: int = 1
+    #: the SQLite review history to record each review in (``reviewer stats`` reads it)
+    history_db: str | None = None
+    #: who runs the flow, as the history records it: the Action or the App
+    surface: str = "action"
 
 
 @record(slots=False)
@@ -194,6 +198,9 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
         runs=remember_run(prior.runs if prior else (), settings.run_id),
     )
     out.state_text = dump(out.state, key=settings.state_key, scope=scope)
+    from .history import record
+
+    record(out, settings, surface=settings.surface)
     return out
 
 

@@ -16,7 +16,7 @@ from reviewer.render.markdown import read_state
 
 from ..conftest import Repo
 from .conftest import BASE, HEAD, HEAD2, Runner, comment_event, pr_event, review_event, risky_pr
-from .fakegithub import PR, FakeGitHub, Fault
+from .fakegithub import PR, REPO, FakeGitHub, Fault
 
 SENIOR_POLICY = b'senior_reviewers = ["alice"]\n'
 
@@ -641,3 +641,55 @@ def test_a_shallow_checkout_is_deepened_to_the_merge_base(
     body = sticky(fake)["body"]
     assert "diff from the local checkout" in body and "aws_db_instance.main" in body
     assert "the checkout was shallow" in body
+
+
+def test_the_review_history_records_reviews_answers_and_dismissals(
+    fake: FakeGitHub, runner: Runner, tmp_path: Path
+) -> None:
+    from reviewer.history.store import Store
+
+    db = tmp_path / "history.sqlite3"
+    risky_pr(fake)
+    code, _ = runner.run("pull_request", pr_event(fake), env={"INPUT_HISTORY_DB": str(db)})
+    assert code == 1
+    finding = next(iter(question_ids(fake)))
+    env = {"INPUT_HISTORY_DB": str(db)}
+    say(
+        fake,
+        runner,
+        "Codertocat",
+        f"/dismiss {finding} the bucket is a test fixture, not data",
+        env=env,
+    )
+    comment = fake.post_comment(
+        2,
+        "Codertocat",
+        "\n".join(
+            f"/answer {q} The snapshot rds-final-2026 exists and the restore was rehearsed."
+            for q in question_ids(fake)
+        ),
+    )
+    runner.run("issue_comment", comment_event(fake, comment), env=env)
+    with Store(str(db)) as store:
+        reviews = store.db.execute(
+            "select surface, repository, pr, blocked from reviews"
+        ).fetchall()
+        dismissals = store.db.execute("select reason from dismissals").fetchall()
+    assert len(reviews) >= 2 and {r[0] for r in reviews} == {"action"}
+    assert reviews[0][1] == REPO and reviews[0][2] == 2 and reviews[0][3] == 1
+    assert ("the bucket is a test fixture, not data",) in dismissals
+
+
+def test_a_history_that_cannot_be_written_is_a_note_not_a_lost_review(
+    fake: FakeGitHub, runner: Runner, tmp_path: Path
+) -> None:
+    risky_pr(fake)
+    blocked_path = tmp_path / "not-a-dir"
+    blocked_path.write_text("a file where a folder should be")
+    code, _ = runner.run(
+        "pull_request",
+        pr_event(fake),
+        env={"INPUT_HISTORY_DB": str(blocked_path / "history.sqlite3")},
+    )
+    assert code == 1 and sticky(fake) is not None
+    assert "could not record the review history" in runner.summary.read_text()
