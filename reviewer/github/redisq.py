@@ -214,6 +214,10 @@ def work(
     dramatiq.actor(broker=queue.broker, actor_name=ACTOR, queue_name=QUEUE, max_retries=0)(
         review_delivery
     )
+    # the same workers run backtest jobs (``reviewer backtest --redis``)
+    from ..history.queue import register
+
+    register(queue.broker, queue.client)
     if stop is None:
         stop = threading.Event()
 

@@ -231,9 +231,15 @@ def run_changes(
     *,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    redis_url: str | None = None,
 ) -> list[dict[str, Any]]:
     """Run ``backtest_change`` over ``(commit, policy, intent)`` tasks, in order; ``jobs`` > 1
-    spreads them over that many worker processes, each with its own blob reader."""
+    spreads them over that many worker processes, each with its own blob reader; ``redis_url``
+    sends them to the ``reviewer worker`` processes of that Redis instead (queue.py)."""
+    if redis_url:
+        from .queue import run_remote
+
+        return run_remote(redis_url, os.path.abspath(repo), tasks, progress=progress)
     full = [(repo, commit, policy, intent) for commit, policy, intent in tasks]
     results: list[dict[str, Any]] = []
     if jobs <= 1 or len(full) < 2:
@@ -267,6 +273,7 @@ def backtest(
     *,
     tip: str,
     jobs: int = 1,
+    redis_url: str | None = None,
     pr_texts: Mapping[str, str] | None = None,
     link: str | None = None,
     hotfix_days: int = 7,
@@ -279,7 +286,7 @@ def backtest(
     pr_texts = pr_texts or {}
     tasks = [(c.sha, p.text, pr_texts.get(c.sha)) for p in policies for c in changes]
     started = time.perf_counter()
-    results = run_changes(repo, tasks, jobs=jobs, progress=progress)
+    results = run_changes(repo, tasks, jobs=jobs, progress=progress, redis_url=redis_url)
     elapsed = time.perf_counter() - started
     followed = find_followups(repo, changes, tip, days=hotfix_days)
     n = len(changes)

@@ -52,6 +52,12 @@ def add_backtest_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="a fix within N days that touches a change's files counts as its hot-fix (default 7)",
     )
+    p.add_argument(
+        "--redis",
+        metavar="URL",
+        help="send the changes to the `reviewer worker` processes of this Redis instead of local "
+        "processes (the repository must be at the same path on their machines)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -89,6 +95,7 @@ def backtest_command(args: argparse.Namespace) -> int:
         policies or [BASE_POLICY],
         tip=tip,
         jobs=jobs,
+        redis_url=args.redis,
         pr_texts=pr_texts,
         link=link,
         hotfix_days=args.hotfix_days,

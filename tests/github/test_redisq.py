@@ -167,3 +167,34 @@ def test_serve_receives_and_two_workers_review_every_delivery(
     reviews = len(fake.check_runs)
     assert 2 <= reviews < len(ids), f"{reviews} reviews for {len(ids)} deliveries"
     assert "coalesced" in logs
+
+
+def test_a_backtest_goes_through_the_workers_of_the_queue(
+    fake: FakeGitHub, app_key: tuple[str, str], redis_db: str, tmp_path: Path
+) -> None:
+    """``reviewer backtest --redis``: the same results as a local run, from a worker process."""
+    from reviewer.history.backtest import run_changes
+    from reviewer.history.changes import list_changes
+
+    from ..conftest import Repo
+
+    repo = Repo(tmp_path / "project")
+    repo.write("infra/main.tf", 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n')
+    repo.commit("Initial import")
+    repo.write("README.md", "# Project\n")
+    repo.commit("docs: add a README (#1)")
+    repo.write("infra/main.tf", "")
+    repo.commit("Fix typo in README (#2)")
+    tasks = [(c.sha, None, None) for c in list_changes(str(repo.path))]
+    local = run_changes(str(repo.path), tasks)
+    workers = _start_workers(1, fake, app_key[0], redis_db, tmp_path)
+    try:
+        remote = run_changes(str(repo.path), tasks, redis_url=redis_db)
+    finally:
+        _stop(workers)
+
+    def stable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in r.items() if k != "elapsed_ms"} for r in rows]
+
+    assert stable(remote) == stable(local)
+    assert [r["blocked"] for r in remote] == [False, False, True]  # the unstated deletion
