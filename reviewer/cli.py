@@ -239,7 +239,8 @@ def _hook_arguments(h: argparse.ArgumentParser) -> None:
         hp_.add_argument("--llm", action="store_true", help="sharpen with an LLM (opt-in)")
         hp_.add_argument("--fail-on", choices=("never", "mismatch", "drift", "high"), help=FAIL_ON)
         hp_.add_argument("--config", metavar="FILE", help="a .reviewer.toml to use instead")
-    hc.add_argument("--record", metavar="DB", help="record the review in this history file")
+    for hp_ in (hc, hp):
+        hp_.add_argument("--record", metavar="DB", help="record the review in this history file")
 
 
 def _github_arguments(g: argparse.ArgumentParser) -> None:

@@ -8,7 +8,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -626,7 +626,14 @@ def _review_push(
             llm=bool(args.llm),
         )
         notes.append(f"{len(commits)} commits: reviewed as one change against all their messages")
-        return _report_push(f"{label} ({len(commits)} commits)", review, notes, answers, fail_on)
+        return _report_push(
+            f"{label} ({len(commits)} commits)",
+            review,
+            notes,
+            answers,
+            fail_on,
+            record=_push_recorder(args, [c.message for c in commits], push.local_sha, config),
+        )
     for c in commits:
         subject = c.message.split("\n", 1)[0][:72]
         if len(c.parents) > 1:
@@ -645,16 +652,58 @@ def _review_push(
             started=time.perf_counter(),
             llm=bool(args.llm),
         )
-        stop = _report_push(f"{c.sha[:10]} {subject}", review, notes, answers, fail_on) or stop
+        stop = (
+            _report_push(
+                f"{c.sha[:10]} {subject}",
+                review,
+                notes,
+                answers,
+                fail_on,
+                record=_push_recorder(args, [c.message], c.sha, config),
+            )
+            or stop
+        )
     return stop
 
 
+def _push_recorder(
+    args: argparse.Namespace, messages: list[str], commit: str, config: Config
+) -> Callable[[Review, list[Rejected], bool], None] | None:
+    """Record a pushed commit's review in ``--record``'s history (with its trailers' feedback)."""
+    db = getattr(args, "record", None)
+    if not db:
+        return None
+
+    def write(review: Review, rejected: list[Rejected], stop: bool) -> None:
+        from .history.record import record_hook_review
+
+        record_hook_review(
+            db,
+            review,
+            messages=messages,
+            rejected=[(r.question, r.answer, r.reason) for r in rejected],
+            blocked=stop,
+            commit=commit,
+            config=config,
+        )
+
+    return write
+
+
 def _report_push(
-    label: str, review: Review, notes: list[str], answers: Mapping[str, str], fail_on: str
+    label: str,
+    review: Review,
+    notes: list[str],
+    answers: Mapping[str, str],
+    fail_on: str,
+    *,
+    record: Callable[[Review, list[Rejected], bool], None] | None = None,
 ) -> bool:
     review = replace(review, notes=(*review.notes, *notes))
     review, rejected = apply_answers(review, answers)
     stop = blocked(review, fail_on)
+    if record is not None:
+        record(review, rejected, stop)
     if stop or review.verdict != "aligned" or review.questions:
         _out(f"--- intent-review-push: {label}")
         _show(review)

@@ -214,3 +214,19 @@ def test_runs_as_a_plain_git_hook(pushed: Repo, remote: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "deleting a remote ref" in proc.stdout + proc.stderr
+
+
+def test_each_pushed_commit_is_recorded_in_the_history(
+    pushed: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from reviewer.history.store import Store
+
+    db = tmp_path / "history.sqlite3"
+    code, _ = run(capsys, "--from-ref", "origin/main", "--to-ref", "HEAD", "--record", str(db))
+    assert code == 1
+    with Store(str(db)) as store:
+        rows = store.db.execute("select surface, commit_sha, blocked from reviews").fetchall()
+    assert sorted((r[1], r[2]) for r in rows) == sorted(
+        [(sha(pushed, "HEAD~1"), 0), (sha(pushed, "HEAD"), 1)]
+    )
+    assert {r[0] for r in rows} == {"hook"}
