@@ -497,7 +497,8 @@ def _explain_file(
         not explained
         and role_hit
         and fs.role in _ROLE_LICENSED
-        and (score > 0 or fs.cosmetic)
+        # the file shares something with what the intent states, not only with prose in passing
+        and (bool(firm) or fs.cosmetic)
         and (
             "typo" not in intent.size_words
             or fs.role not in ("docs", "changelog")

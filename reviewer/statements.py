@@ -47,13 +47,13 @@ _DISABLE = (
     "disable turn switch remove drop skip allow enable relax lower reduce unprotect unset loosen "
     "bypass opt"
 )
+# no "make": "where it makes sense ... the usual policy" states nothing about a policy
 _GRANT = (
-    "grant allow widen open expose give permit add create enable publish extend broaden make "
-    "introduce"
+    "grant allow widen open expose give permit add create enable publish extend broaden introduce"
 )
 _CHANGE = (
     "change update set switch move migrate use convert rekey re-key replace add enable disable "
-    "make introduce remove delete drop fix support rename adjust configure"
+    "introduce remove delete drop fix support rename adjust configure"
 )
 _EDIT = (
     "add update edit change rewrite write create revise remove delete drop replace extend adjust"

@@ -314,3 +314,25 @@ diff --git a/.github/workflows/release.yml b/.github/workflows/release.yml
     stated = run(diff, "ci: replace the archived create-release action on the publish path")
     assert stated.verdict == "aligned", [(f.rule, f.title) for f in risky(stated)]
     assert run(diff, "ci: tidy the publish path").verdict == "mismatch"
+
+
+def test_filler_that_makes_sense_of_a_policy_licenses_no_permission() -> None:
+    policy = """\
+diff --git a/iam.tf b/iam.tf
+--- a/iam.tf
++++ b/iam.tf
+@@ -1,4 +1,4 @@
+ resource "aws_iam_policy" "reader" {
+   name   = "reader"
+-  policy = jsonencode({ Statement = [{ Action = ["s3:GetObject"], Resource = "*" }] })
++  policy = jsonencode({ Statement = [{ Action = ["s3:*"], Resource = "*" }] })
+ }
+"""
+    filler = (
+        "We want to update, clean up and refactor where it makes sense, following the usual policy."
+    )
+    bare = run(policy, "Fix the report currency")
+    padded = run(policy, "Fix the report currency\n\n" + filler)
+    assert {(f.rule, f.licensed) for f in risky(bare)} == {
+        (f.rule, f.licensed) for f in risky(padded)
+    }
