@@ -1,11 +1,13 @@
 """Risky changes are licensed by statement: one clause of the intent names the object and the action.
 
-A clause is a sentence, a bullet or a line of the intent (semicolons split too). A risky signal (a
+A clause is a sentence or a bullet of the intent (a paragraph's wrapped lines are read together;
+semicolons split too). A risky signal (a
 deletion, a replacement, a protection turned off, a widened permission, an environment or state
 change, destroyed data, a deleted CI workflow or a switched trigger, an agent-instruction change)
 counts as stated only when a single clause names **both** what the signal is about (its address, its
 name, its type in words, its file or folder) **and** an action of the signal's kind ("remove",
-"rename", "disable", "grant" ...). The license quotes that clause. Words elsewhere in the text, in
+"rename", "disable", "grant" ...), the two close together (four words before the verb to six
+after). The license quotes that clause. Words elsewhere in the text, in
 another clause, in the diff's deleted lines, or a vague verb ("update", "clean up", "tidy") license
 nothing; more text can only add clauses, and a clause licenses only what it states, so padding an
 intent never makes the reviewer less sensitive. A clause that names the object with a vague verb is
