@@ -69,7 +69,7 @@ class Snapshot:
     def diff(self, sha: str) -> str:
         """The change a commit made against its first parent (for a merge: the whole pull request)."""
         parents = self.parents(sha)
-        base = parents[0] if parents else _empty_tree(self)
+        base = parents[0] if parents else git.EMPTY_TREE
         return self.git(
             "diff", "-M", "-U3", "--no-color", "--no-ext-diff", "--no-textconv", base, sha
         )
@@ -79,10 +79,6 @@ class Snapshot:
             return self.git("show", f"{sha}:{path}")
         except CorpusError:
             return None
-
-
-def _empty_tree(snap: Snapshot) -> str:
-    return snap.git("hash-object", "-t", "tree", "/dev/null").strip()
 
 
 def split_message(message: str) -> tuple[str, str]:
@@ -102,27 +98,11 @@ def split_message(message: str) -> tuple[str, str]:
 
 
 def diff_paths(diff: str) -> list[str]:
-    """Paths as the bench labels them: the new name, or the old one for a deletion."""
-    out: list[str] = []
-    for block in re.split(r"^(?=diff --git )", diff, flags=re.M):
-        if not block.startswith("diff --git "):
-            continue
-        new = re.search(r"^\+\+\+ (?:b/(.*)|/dev/null)$", block, re.M)
-        old = re.search(r"^--- (?:a/(.*)|/dev/null)$", block, re.M)
-        rename = re.search(r"^rename to (.*)$", block, re.M)
-        path = None
-        if new and new.group(1):
-            path = new.group(1)
-        elif rename:
-            path = rename.group(1)
-        elif old and old.group(1):
-            path = old.group(1)
-        else:
-            head = re.match(r"diff --git a/(.*) b/(.*)", block)
-            path = head.group(2) if head else None
-        if path and path not in out:
-            out.append(path)
-    return out
+    """Paths as the bench labels them: the new name, or the old one for a deletion (the
+    project's own diff parser's ``FileDiff.path``)."""
+    from .diff import parse_diff
+
+    return list(dict.fromkeys(fd.path for fd in parse_diff(diff).files))
 
 
 # ---------------------------------------------------------------- planted edits

@@ -30,7 +30,7 @@ def build_scope(diff: Diff, *, blobs: BlobSource | None = None) -> Scope:
     """Scope every file of the diff, in this process: serial and pure (a large diff from the CLI
     may instead go through :func:`reviewer.scope.parallel.build_scope_parallel`)."""
     files = diff.files
-    source = _prefetch(files, blobs) if blobs is not None else None
+    source = prefetch(files, blobs) if blobs is not None else None
     return whole_scope(tuple(scope_file(fd, source) for fd in files), files, source)
 
 
@@ -60,10 +60,6 @@ class _Prefetched:
 def prefetch(files: tuple[FileDiff, ...], blobs: BlobSource) -> BlobSource:
     """Every whole-file content the scope will ask for, read at once (one pipelined exchange with
     git), so that the source can be shared with worker processes, which cannot share the reader."""
-    return _prefetch(files, blobs)
-
-
-def _prefetch(files: tuple[FileDiff, ...], blobs: BlobSource) -> BlobSource:
     keys: list[tuple[Side, str]] = []
     for fd in files:
         if not fd.hunks or fd.binary:
