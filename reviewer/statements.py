@@ -289,20 +289,20 @@ def object_names(sig: Signal, path: str) -> tuple[tuple[str, ...], ...]:
         # `aws_nat_gateway.this`, `ClusterRole/admin`, `var.enabled`, `jobs.build`
         head = re.split(r"[./:]", subject, maxsplit=1)[0]
         name = re.split(r"[./:]", subject)[-1]
-        if name and name.lower() not in _GENERIC_NAMES and len(name) > 2 and name != subject:
+        name_words = _words(name) if name != subject else ()
+        if name and name.lower() not in _GENERIC_NAMES and len(name) > 2 and name_words:
             add((name.lower(),))
-            add(_words(name))
+            add(name_words)
             # `local.max_subnet_length` is "the subnet count": quantity words say how, not what
-            add(w for w in _words(name) if w not in _QUANTITY)
+            add(w for w in name_words if w not in _QUANTITY)
         type_words = _words(head)
         if type_words and head.lower() not in ("var", "output", "local", "module", "data", "jobs"):
             add(type_words)
             # "the deny rules" for `aws_network_acl_rule.deny_inbound_14`: the kind of thing by its
             # head noun, the instance by a word of its name
-            if name and name != subject:
-                for w in _words(name):
-                    if len(w) >= 3 and w not in _QUANTITY and not w.isdigit():
-                        add((type_words[-1], w))
+            for w in name_words:
+                if len(w) >= 3 and w not in _QUANTITY and not w.isdigit():
+                    add((type_words[-1], w))
             # "the database" for `aws_db_instance`: the part that says which kind of thing
             add(w for w in type_words if w not in _TYPE_FILLER)
             for w in type_words:
