@@ -129,6 +129,7 @@ class Evidence:
     __slots__ = (
         "content_terms",
         "context_terms",
+        "flags",
         "hunks",
         "identifiers",
         "path_terms",
@@ -141,6 +142,8 @@ class Evidence:
         self.symbol_terms: set[str] = set()
         self.content_terms: set[str] = set()
         self.context_terms: set[str] = set()
+        #: command-line options the changed lines add or remove (`-v`, `--force`)
+        self.flags: set[str] = set()
         #: identifiers the change introduces or removes (for followers: README rows of a new input)
         self.identifiers: set[str] = set()
         #: per symbol, its specific terms (generic words left out)
@@ -163,6 +166,8 @@ class IntentTerms:
     #: terms of the title, of clauses saying what the change does, and of clauses naming something
     #: specific: only these make evidence strong; prose in passing adds to a score, never decides it
     firm: frozenset[str] = frozenset()
+    #: command-line options the intent names where it says what the change does ("Remove -v")
+    flags: frozenset[str] = frozenset()
 
     def score(self, terms: Iterable[str], factor: float = 1.0) -> tuple[float, list[str]]:
         total = 0.0
@@ -241,7 +246,12 @@ def intent_terms(intent: Intent) -> IntentTerms:
     targets = frozenset(
         t.lower() for t in intent.targets if is_identifier_like(t) or "/" in t or "." in t
     )
-    return IntentTerms(weights, roles, words, targets, frozenset(firm))
+    flags = frozenset(_FLAG_RE.findall(stating_text(intent) + "\n" + (intent.prompt or "")))
+    return IntentTerms(weights, roles, words, targets, frozenset(firm), flags)
+
+
+#: a command-line option standing on its own: `-v`, `--force-with-lease` (not "re-run", not "-1")
+_FLAG_RE = lazy(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)(?![\w-])")
 
 
 def _is_stop(word: str) -> bool:
@@ -285,6 +295,7 @@ def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
     ev.content_terms = terms_of(changed_tokens)
     ev.context_terms = term_set("\n".join(context))
     ev.identifiers = {t.lower() for t in changed_tokens if is_identifier_like(t)}
+    ev.flags = set(_FLAG_RE.findall("\n".join(changed)))
     ev.hunks = fd.hunks
     return ev
 
@@ -414,7 +425,9 @@ def _explain_file(
     strict: bool,
 ) -> FileMatch:
     def w(t: str) -> float:
-        return it.weights[t]
+        # prose in passing names nothing: a word only it shares with the file adds no weight, so
+        # that more text never explains more
+        return it.weights[t] if t in it.firm else 0.0
 
     reasons: list[str] = []
     # generic words in a path ("docs", "src") say nothing about which file is meant
@@ -473,15 +486,20 @@ def _explain_file(
         terms and terms <= it.firm and sum(it.weights[t] for t in terms) >= 0.6
         for terms in ev.symbol_names
     )
+    # the intent names the very option the changed lines add or remove ("Remove -v from tests")
+    named_flag = bool(it.flags & ev.flags) and not sibling
+    if named_flag:
+        score += 1.0
     strong = (
-        len(distinct) >= 2
+        named_flag
+        or len(distinct) >= 2
         or strongest >= 1.3
         or any(w(t) >= 0.6 and t in it.firm for t in h_path)
         or (coverage >= 0.5 and bool(h_content))
         or named_symbol
     )
     threshold = EXPLAIN_THRESHOLD * (1.6 if strict else 1.0)
-    if ((coverage >= 0.5 and h_content) or named_symbol) and not strict:
+    if ((coverage >= 0.5 and h_content) or named_symbol or named_flag) and not strict:
         threshold = 0.5
     explained = score >= threshold and strong
     if h_path:
@@ -490,6 +508,8 @@ def _explain_file(
         reasons.append("symbol: " + ", ".join(sorted(h_sym)[:4]))
     if h_content:
         reasons.append("changed lines: " + ", ".join(sorted(h_content)[:4]))
+    if named_flag:
+        reasons.append("option: " + ", ".join(sorted(it.flags & ev.flags)[:4]))
     if h_ctx and explained:
         reasons.append("context: " + ", ".join(sorted(h_ctx)[:4]))
     role_hit = fs.role in it.roles or (fs.role == "changelog" and "docs" in it.roles)
@@ -747,6 +767,18 @@ def _license(
                 out[sig] = reading.stated is not None or (undo and fm.score >= EXPLAIN_THRESHOLD)
                 continue
             out[sig] = _signal_licensed(sig, fs, fm, ev, it, undo, named_file)
+        # what an object held goes with it: the lines of a resource whose deletion is stated
+        # (its `terraform.workspace` logic, its policy statements) are that deletion
+        gone = {
+            s.symbol: s
+            for s in fs.signals
+            if s.kind == m.RESOURCE_DELETION and s.symbol and out[s] and s in readings
+        }
+        for sig in fs.signals:
+            owner = gone.get(sig.symbol) if sig.side == "old" and sig.symbol else None
+            if owner is not None and not out[sig] and sig.kind != m.RESOURCE_DELETION:
+                out[sig] = True
+                readings[sig] = Reading(stated=readings[owner].stated)
         # once the intent covers a change to a symbol, its medium side effects come with it
         covered = {s.symbol for s in fs.signals if s.symbol and out[s]}
         for sig in fs.signals:
@@ -812,7 +844,7 @@ def _signal_licensed(
     # does the intent point at the thing the signal is about?
     if sig.symbol:
         sym_terms = term_set(sig.symbol) - _GENERIC_STEMS
-        pointed = bool(sym_terms & set(it.weights)) or sig.symbol.lower() in it.targets
+        pointed = bool(sym_terms & it.firm) or sig.symbol.lower() in it.targets
     else:
         pointed = fm.score >= EXPLAIN_THRESHOLD or any(
             r.startswith("intent mentions") for r in fm.explained_by

@@ -250,6 +250,7 @@ _QUANTITY = frozenset(
     for w in words("max min count length number num enable enabled create list total size id ids")
 )
 _BACKTICK = lazy(r"`([^`]+)`")
+_RESOURCE = _stem("resources")
 
 
 def _stems_of(text: str) -> set[str]:
@@ -315,6 +316,18 @@ def object_names(sig: Signal, path: str) -> tuple[tuple[str, ...], ...]:
     stem_ = posixpath.splitext(base)[0]
     if len(stem_) >= 4:
         add(_words(stem_))
+    # "the firewall resources" for `aws_subnet.firewall_private` in firewall-subnets.tf: a word of
+    # the object's own name or file, and the collective noun for what it is
+    if sig.symbol and sig.kind in (m.RESOURCE_DELETION, m.REPLACEMENT):
+        own = [
+            *_words(re.split(r"[./:]", sig.symbol)[-1]),
+            *(_words(stem_) if len(stem_) >= 4 else ()),
+        ]
+        for w in own:
+            if len(w) >= 4 and w not in _QUANTITY and w not in _GENERIC_NAMES and not w.isdigit():
+                pair = (w, _RESOURCE)
+                if pair not in names:
+                    names.append(pair)
     folder = posixpath.basename(posixpath.dirname(path)).lower()
     if (
         folder
@@ -371,6 +384,23 @@ class Clause:
 _BULLET = lazy(r"^\s*(?:[-*+]|\d+[.)]|#+)\s")
 _SENTENCE_END = lazy(r"(?<=[.!?])\s+(?=[A-Z`*\[(])|;\s")
 _SUBJECTS = frozenset(["this", "it", "pr", "we", "i", "change", "commit", "patch"])
+_LEADING = frozenset(
+    [
+        "also",
+        "additionally",
+        "and",
+        "plus",
+        "then",
+        "finally",
+        "lastly",
+        "further",
+        "furthermore",
+        "now",
+    ]
+)
+_WISH = words(
+    "want wants wanted would like hope plan try aim intend should could might may need needs"
+)
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -393,16 +423,24 @@ def _segments(text: str) -> list[tuple[int, int]]:
 def _stating(seq: list[str]) -> bool:
     """The clause says what the change does: it starts with a verb ("Remove", "Updated"), or its
     subject is the change itself ("This fixes", "This PR adds")."""
+    # "Also add release notes ...", "Additionally, remove ...": an allowance is a statement too
+    while seq and seq[0] in _LEADING:
+        seq = seq[1:]
     if not seq:
         return False
     if seq[0] in _VERB_FORMS:
         return True
-    # "This fixes ...", "This PR adds ...", "... this change will make sure ..."
-    return any(
-        w in _SUBJECTS and any(v in _VERB_FORMS for v in seq[i + 1 : i + 4])
-        for i, w in enumerate(seq[:40])
-        if i == 0 or w == "this"
-    )
+    # "This fixes ...", "This PR adds ...", "... this change will make sure ..."; a wish ("we want
+    # to update ... where it makes sense") says what someone would like, not what the change does
+    for i, w in enumerate(seq[:40]):
+        if w not in _SUBJECTS or (i and w != "this"):
+            continue
+        for v in seq[i + 1 : i + 4]:
+            if v in _WISH:
+                break
+            if v in _VERB_FORMS:
+                return True
+    return False
 
 
 @lru_cache(maxsize=256)

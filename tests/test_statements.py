@@ -336,3 +336,43 @@ diff --git a/iam.tf b/iam.tf
     assert {(f.rule, f.licensed) for f in risky(bare)} == {
         (f.rule, f.licensed) for f in risky(padded)
     }
+
+
+def test_an_allowance_starting_with_also_is_a_statement() -> None:
+    from reviewer.statements import clauses
+
+    stating = [
+        c.stating for c in clauses("Also remove the old NAT gateway.\n\nAdditionally, drop `x`.")
+    ]
+    assert stating == [True, True]
+
+
+def test_a_wish_is_not_a_statement() -> None:
+    from reviewer.statements import clauses
+
+    (c,) = clauses("We want to update, clean up and refactor where it makes sense.")
+    assert not c.stating
+    (d,) = clauses("We update the release workflow.")
+    assert d.stating
+
+
+def test_the_resources_named_by_a_word_of_their_name_are_stated() -> None:
+    # "Removing Network Firewall resources" names `aws_subnet.firewall_private` in
+    # firewall-subnets.tf; a word elsewhere ("network") does not
+    from reviewer.intent import parse_intent
+    from reviewer.models import RESOURCE_DELETION, Signal
+    from reviewer.statements import read
+
+    sig = Signal(
+        RESOURCE_DELETION,
+        "tf.resource_deleted",
+        "deletes resource `aws_subnet.firewall_private`",
+        1,
+        "old",
+        "aws_subnet.firewall_private",
+        "high",
+    )
+    path = "vpc/firewall-subnets.tf"
+    assert read(sig, path, parse_intent("", title="Removing Network Firewall resources")).stated
+    assert not read(sig, path, parse_intent("", title="Removing Network resources")).stated
+    assert not read(sig, path, parse_intent("", title="Firewall resources were reviewed")).stated
