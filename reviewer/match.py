@@ -653,6 +653,8 @@ def _followers(
         ):
             shared = sorted(ev.identifiers & vocab)[:3]
             reason = f"{fs.role} follows an explained change ({', '.join(shared)})"
+        elif fs.status == "deleted" and (caller := _retired_action_caller(fs, explained, evs)):
+            reason = f"its last use leaves {caller}"
         elif fs.role == "lockfile" and explained_roles & {"dependency"}:
             reason = "lockfile of an explained manifest change"
         elif (
@@ -663,6 +665,22 @@ def _followers(
             reason = "README next to an explained change"
         if reason:
             results[fs.path] = FileMatch(True, (*fm.explained_by, reason), fm.score)
+
+
+def _retired_action_caller(
+    fs: FileScope, explained: list[FileScope], evs: dict[str, Evidence]
+) -> str | None:
+    """A deleted local action whose `uses:` an explained workflow change removes."""
+    from .scope.local_actions import ACTION_FILE, uses
+
+    m_ = ACTION_FILE.match(fs.path)
+    if m_ is None or any(s.severity not in ("info", "low") for s in fs.signals):
+        return None
+    for f in explained:
+        for h in evs[f.path].hunks:
+            if any(line[:1] == "-" and uses(line, m_.group(1)) for line in h.lines):
+                return f"`{f.path}`"
+    return None
 
 
 # --- versions: "Drop Node 16", "bump Go to v1.26", "Bump the actions group" ---------------------
@@ -830,6 +848,10 @@ def _signal_licensed(
         return False  # the reviewer's own policy: no wording explains loosening the gate
     if "ignored by policy" in fm.explained_by:
         return True
+    if sig.severity in ("info", "low") and any(
+        r.startswith("its last use leaves") for r in fm.explained_by
+    ):
+        return True  # a local action the explained workflow change stopped using
     if (
         sig.kind in (m.CI_CD, m.DEPENDENCY, m.GLOBAL_CONFIG)
         and sig.severity in ("info", "low", "medium")

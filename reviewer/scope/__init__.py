@@ -46,6 +46,10 @@ def whole_scope(
             return _decode(source.get("new", path)) if source is not None else None
 
         files = relate(files, diffs, new_text)
+    if any(fs.status == "deleted" and fs.path.startswith(".github/actions/") for fs in files):
+        from .local_actions import settle
+
+        files = settle(files, diffs)
     return Scope(files=files)
 
 

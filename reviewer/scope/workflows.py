@@ -103,7 +103,7 @@ _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = 
     "gha.security_step_removed": (
         re.compile(
             r"codeql|zizmor|dependency-review|trivy|snyk|gitleaks|trufflehog|semgrep|scorecard"
-            r"|anchore|grype|bandit|osv-scanner|checkov|tfsec|kics|harden-runner",
+            r"|anchore|grype|bandit|osv-scanner|checkov|tfsec|kics|harden-runner|govulncheck",
             re.I,
         ),
         None,
@@ -204,6 +204,16 @@ _CHECK_NAME_RE = lazy(
     r"|ruff|eslint|vet|pre-commit|unit|integration|e2e)\b",
     re.I,
 )
+
+
+#: a step named for a security scan, whatever runs it
+_SCAN_NAME_RE = lazy(
+    r"\b(vulnerabilit(y|ies)|cve|sast|security|secrets?)\b.*\bscan(s|ning|ner)?\b"
+    r"|\bscan(s|ning)?\b.*\b(vulnerabilit(y|ies)|cves?)\b",
+    re.I,
+)
+#: step classes where another step of the class takes the removed one's place
+_NET_BY_CLASS = frozenset({"gha.check_removed", "gha.security_step_removed"})
 
 
 def _step_name(ch: Change) -> str | None:
@@ -467,14 +477,20 @@ def scan_scripts(chs: list[Change], keys: frozenset[str] = _SCRIPT_KEYS) -> list
     return list(scan_commands(ordered, side="new", only={n for n, _ in changed}))
 
 
-def _removed_steps(removed: list[Change], added: list[Change]) -> list[Signal]:
-    """Provenance, security or release steps the change takes out without putting them back."""
+def _removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Signal], int]:
+    """Provenance, security or release steps the change takes out without putting them back, and
+    how many it took out and put back."""
     out: list[Signal] = []
+    netted = 0
 
     def tokens(chs: list[Change]) -> list[tuple[str, str, Change]]:
         found: list[tuple[str, str, Change]] = []
         for ch in chs:
             step = _step_name(ch)
+            if step and _SCAN_NAME_RE.search(step):
+                # `- name: Vulnerability scan`: what the step is for, whichever tool runs it
+                found.append(("gha.security_step_removed", step.lower(), ch))
+                continue
             if step and _CHECK_NAME_RE.search(step):
                 # `- name: Run linting checks` / `run: scripts/check`: what the step is for
                 found.append(("gha.check_removed", step.lower(), ch))
@@ -497,25 +513,36 @@ def _removed_steps(removed: list[Change], added: list[Change]) -> list[Signal]:
                     break
         return found
 
-    # a check replaced by another check (`ruff check .` -> `ruff-action`) still gates merges
-    back = count_by(
-        code if code == "gha.check_removed" else f"{code}:{name}" for code, name, _ in tokens(added)
-    )
+    # a check replaced by another check (`ruff check .` -> `ruff-action`), a scanner by another
+    # scanner (trivy -> govulncheck), still gates merges
+    def tag_of(code: str, name: str) -> str:
+        return code if code in _NET_BY_CLASS else f"{code}:{name}"
+
+    back = count_by(tag_of(code, name) for code, name, _ in tokens(added))
     for code, name, ch in tokens(removed):
-        tag = code if code == "gha.check_removed" else f"{code}:{name}"
+        tag = tag_of(code, name)
         if back.get(tag, 0) > 0:
             back[tag] -= 1
+            netted += 1
             continue
         what = _STEP_CLASSES[code][2]
-        out.append(_sig(CI_CD, code, f"removes {what} (`{name}`)", ch, "high"))
-    return out
+        sig = _sig(CI_CD, code, f"removes {what} (`{name}`)", ch, "high")
+        # a step's name and its `uses:` both tell what it is: one finding a job and kind
+        if not any(o.code == sig.code and o.symbol == sig.symbol for o in out):
+            out.append(sig)
+    return out, netted
 
 
-def _removed_jobs(old: SideView, symbols: Iterable[Symbol]) -> list[Signal]:
+def _removed_jobs(old: SideView, symbols: Iterable[Symbol], *, replaced: bool) -> list[Signal]:
+    """Jobs the workflow loses. ``replaced``: every check, scan or release step the removed jobs
+    ran comes back in the change, so a job added in their place (`trivy` -> `govulncheck`) is a
+    replacement, not a check that stops running."""
     out: list[Signal] = []
+    symbols = list(symbols)
     dead = {s.name for s in symbols if s.kind == "job" and s.change == "deleted"}
     if not dead:
         return out
+    born = sorted(s.name for s in symbols if s.kind == "job" and s.change == "added")
     for ol, i, n in old.nodes():
         if n.path != ("jobs",) or f"jobs.{n.key}" not in dead:
             continue
@@ -532,6 +559,19 @@ def _removed_jobs(old: SideView, symbols: Iterable[Symbol]) -> list[Signal]:
                     "old",
                     f"jobs.{n.key}",
                     "high",
+                )
+            )
+        elif replaced and born:
+            new = born.pop(0)
+            out.append(
+                Signal(
+                    CI_CD,
+                    "gha.job_removed",
+                    f"replaces job `{n.key}` with `{new.removeprefix('jobs.')}`",
+                    n.line,
+                    "old",
+                    f"jobs.{n.key}",
+                    "low",
                 )
             )
         else:
@@ -607,7 +647,8 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     new_lines = fresh(added, removed)
     signals.extend(_key_value_checks(removed, new_lines))
     signals.extend(_script_checks(new_lines))
-    signals.extend(_removed_steps(removed, added))
-    signals.extend(_removed_jobs(old, symbols))
+    steps, netted = _removed_steps(removed, added)
+    signals.extend(steps)
+    signals.extend(_removed_jobs(old, symbols, replaced=netted > 0 and not steps))
     part.signals.extend(dedupe(signals))
     return part

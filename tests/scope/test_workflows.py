@@ -82,3 +82,70 @@ def test_a_renamed_workflow_with_trailing_whitespace_fixed_adds_nothing() -> Non
     assert (
         _codes(full) == _codes(hunks) == {"gha.workflow_changed"} or full.cosmetic == "whitespace"
     )
+
+
+SCAN = """name: cve-scan
+on:
+  push:
+    branches: [main]
+jobs:
+  trivy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Run Trivy vulnerability scanner
+        uses: aquasecurity/trivy-action@0.30.0
+        with:
+          exit-code: "1"
+"""
+
+
+def _by_code(scope: FileScope) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for s in scope.signals:
+        out.setdefault(s.code, []).append(s.severity)
+    return out
+
+
+def test_a_scanner_replaced_by_another_scanner_in_a_new_job_still_scans() -> None:
+    new = """name: cve-scan
+on:
+  push:
+    branches: [main]
+jobs:
+  govulncheck:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Vulnerability scan
+        uses: golang/govulncheck-action@v1
+"""
+    for scope in scope_both(".github/workflows/cve-scan.yml", SCAN, new):
+        codes = _by_code(scope)
+        assert "gha.security_step_removed" not in codes
+        assert codes.get("gha.job_removed") == ["low"]
+
+
+def test_a_scan_job_replaced_by_a_job_that_scans_nothing_is_a_removed_check() -> None:
+    new = """name: cve-scan
+on:
+  push:
+    branches: [main]
+jobs:
+  docs:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make docs
+"""
+    for scope in scope_both(".github/workflows/cve-scan.yml", SCAN, new):
+        codes = _by_code(scope)
+        assert codes.get("gha.security_step_removed") == ["high"]
+        assert codes.get("gha.job_removed") == ["high"]
+
+
+def test_a_job_without_known_checks_replaced_by_another_is_still_a_removed_job() -> None:
+    old = WF.replace("build:", "integration:")
+    new = WF.replace("build:", "docs:").replace("run: make", "run: make docs")
+    for scope in scope_both(".github/workflows/ci.yml", old, new):
+        assert _by_code(scope).get("gha.job_removed") == ["high"]
