@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -741,8 +742,12 @@ def _version_evidence(ev: Evidence, intent: Intent) -> str | None:
                 if ln[:1] == side
             )
 
-        old, new = shape("-"), shape("+")
-        if old and old == new:
+        old, new = Counter(shape("-")), Counter(shape("+"))
+        shared = sum((old & new).values())
+        # a grouped bump may also drop or add a pin (dependabot removing `typing_extensions`):
+        # each such line is its own signal, judged on its own
+        surplus = sum((old - new).values()) + sum((new - old).values())
+        if shared and (old <= new or new <= old) and surplus <= shared:
             return "only versions change, under an intent that bumps them"
     return None
 
@@ -856,6 +861,8 @@ def _signal_licensed(
         sig.kind in (m.CI_CD, m.DEPENDENCY, m.GLOBAL_CONFIG)
         and sig.severity in ("info", "low", "medium")
         and any(r.startswith(_VERSION_REASONS) for r in fm.explained_by)
+        # a pin a bump drops or adds is not one of the versions it moves
+        and not sig.code.endswith(("_removed", ".removed", "_added", ".added"))
     ):
         # "Drop Python 3.8" and `3.8` leaves the CI matrix; "bump the actions group" and only refs
         # change: the change is the one the intent names

@@ -256,3 +256,23 @@ def test_what_a_deleted_resource_held_goes_with_its_stated_deletion() -> None:
     assert stated.readings[workspace].stated is not None
     unstated = match(parse_intent("", title="Fix the logs bucket"), scope, diff)
     assert not any(v for s, v in unstated.licensed.items() if s.code == "tf.workspace")
+
+
+def test_a_grouped_bump_that_also_drops_a_pin_moves_versions_and_flags_the_drop() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = "mypy==1.16.0\nruff==0.11.12\ntyping_extensions==4.12.2\npytest==8.3.5\n"
+    new = "mypy==1.16.1\nruff==0.12.1\npytest==8.4.1\n"
+    diff = parse_diff(git_diff("requirements.txt", old, new))
+    r = review(diff, parse_intent("", title="Bump the python-packages group with 3 updates"))
+    by_symbol = {f.symbol: f for f in r.findings if f.rule == "RV212"}
+    assert by_symbol["ruff"].licensed and by_symbol["mypy"].licensed
+    assert not by_symbol["typing_extensions"].licensed
+    assert r.verdict == "drift"
+    # more pins dropped than versions moved is not a bump
+    gutted = parse_diff(git_diff("requirements.txt", old, "mypy==1.16.1\n"))
+    r2 = review(gutted, parse_intent("", title="Bump the python-packages group with 3 updates"))
+    assert not any(f.licensed for f in r2.findings if f.rule == "RV212" and f.symbol != "mypy")
