@@ -546,6 +546,16 @@ def _explain_file(
             "refactor" if intent.type == "refactor" else "docs"
         )
         reasons.append(f"{fs.cosmetic}-only change under a {kind} intent")
+    if (
+        not explained
+        and "typo" in intent.size_words
+        and ev.typo_like
+        # a typo-sized edit that flips what the code does (`true` -> `false`) is not a typo fix
+        and not any(s.severity in ("medium", "high", "critical") for s in fs.signals)
+    ):
+        # "Fix typos": every hunk corrects a few words, in prose, comments or test names alike
+        explained = True
+        reasons.append("every hunk corrects a few words, under a typo intent")
     version = None if sibling else _version_evidence(ev, intent)
     if version:
         explained = True
@@ -592,6 +602,8 @@ def _missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) 
         every |= (
             ev.path_terms | ev.symbol_terms | ev.content_terms | ev.context_terms | ev.identifiers
         )
+    # `github.com/org/hooks`, `aws_db_instance.main`: a dotted name touches each of its words
+    every |= {stem(s) for t in every if "." in t or "/" in t for s in subwords(t)}
     out: list[str] = []
     for t in sorted(_specific_targets(it)):
         parts = [stem(s) for s in subwords(t) if not _is_stop(s)]

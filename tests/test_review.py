@@ -209,3 +209,43 @@ def test_finding_ids_survive_a_reworded_message() -> None:
     a = review(diff, intent, scope=scope)  # type: ignore[arg-type]
     b = review(diff2, intent, scope=scope2)  # type: ignore[arg-type]
     assert [q.id for q in a.questions] == [q.id for q in b.questions]
+
+
+def test_a_tool_named_in_passing_is_no_swap_signal() -> None:
+    # "Found by IntelliJ" names a tool, not what the change touches: RV102 stays a note
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    diff = parse_diff(
+        git_diff(
+            "src/Parser.java", "class Parser {\n  int a;\n}\n", "class Parser {\n  int b;\n}\n"
+        )
+    )
+    passing = review(diff, parse_intent("Found by IntelliJ.", title="Fix the lexer"))
+    assert {f.severity for f in passing.findings if f.rule == "RV102"} <= {"info"}
+    stated = review(diff, parse_intent("", title="Fix the LexerState reset"))
+    assert any(f.rule == "RV102" and f.severity == "medium" for f in stated.findings)
+
+
+def test_a_typo_intent_explains_files_whose_every_hunk_corrects_a_few_words() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = "class A {\n  /** Reads Json from the stream. */\n  void read() {}\n}\n"
+    new = "class A {\n  /** Reads JSON from the stream. */\n  void read() {}\n}\n"
+    diff = parse_diff(git_diff("src/A.java", old, new))
+    r = review(diff, parse_intent("", title="Fix typos and grammar issues"))
+    assert r.verdict == "aligned", [f.title for f in r.findings]
+    # a flag flipped in a typo-sized edit is not a typo fix
+    tf = parse_diff(
+        git_diff(
+            "db.tf",
+            'resource "aws_db_instance" "main" {\n  deletion_protection = true\n}\n',
+            'resource "aws_db_instance" "main" {\n  deletion_protection = false\n}\n',
+        )
+    )
+    assert review(tf, parse_intent("", title="Fix typos")).verdict == "mismatch"

@@ -66,10 +66,15 @@ _TRIVIAL = frozenset({"docs", "changelog", "lockfile", "asset", "generated"})
 
 def _names_nothing_here(ctx: Context) -> bool:
     """Every specific thing the intent names is missing from the change."""
+    from ..statements import stating_text
+
     missing = set(ctx.match.missing_targets)
+    # what the intent says the change does, not a tool named in passing ("found with IntelliJ")
+    said = stating_text(ctx.intent).lower()
     named = {
         t
         for t in ctx.intent.targets
+        if t.lower() in said
         # paths, dotted, snake_case and CamelCase names (a brand such as "GitHub" reads as one too)
         if len(t) > 3 and ("/" in t or "." in t or "_" in t or any(c.isupper() for c in t[1:]))
     }

@@ -533,7 +533,9 @@ def _removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Sig
     return out, netted
 
 
-def _removed_jobs(old: SideView, symbols: Iterable[Symbol], *, replaced: bool) -> list[Signal]:
+def _removed_jobs(
+    old: SideView, symbols: Iterable[Symbol], removed: list[Change], *, replaced: bool
+) -> list[Signal]:
     """Jobs the workflow loses. ``replaced``: every check, scan or release step the removed jobs
     ran comes back in the change, so a job added in their place (`trivy` -> `govulncheck`) is a
     replacement, not a check that stops running."""
@@ -543,13 +545,33 @@ def _removed_jobs(old: SideView, symbols: Iterable[Symbol], *, replaced: bool) -
     if not dead:
         return out
     born = sorted(s.name for s in symbols if s.kind == "job" and s.change == "added")
+    # lines the change takes out of each job besides its key: none means the body stays, under
+    # the job id the change gives it (a rename)
+    gutted = count_by(
+        j for ch in removed if ch.node and (j := _job_of(ch.node)) and ch.node.key != j[5:]
+    )
     for ol, i, n in old.nodes():
         if n.path != ("jobs",) or f"jobs.{n.key}" not in dead:
             continue
         name_node = ol.child(i, "name")
         uses_node = ol.child(i, "uses")
         label = " ".join(x.scalar for x in (name_node, uses_node) if x is not None)
-        if _RELEASE_NAME_RE.search(f"{n.key} {label}") or ol.child(i, "environment") is not None:
+        if born and not gutted.get(f"jobs.{n.key}"):
+            new = born.pop(0)
+            # the checks it ran still run; what a required status check names may not
+            out.append(
+                Signal(
+                    CI_CD,
+                    "gha.job_renamed",
+                    f"renames job `{n.key}` to `{new.removeprefix('jobs.')}`: required status "
+                    "checks that name the old job stop matching",
+                    n.line,
+                    "old",
+                    f"jobs.{n.key}",
+                    "medium",
+                )
+            )
+        elif _RELEASE_NAME_RE.search(f"{n.key} {label}") or ol.child(i, "environment") is not None:
             out.append(
                 Signal(
                     CI_CD,
@@ -649,6 +671,6 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     signals.extend(_script_checks(new_lines))
     steps, netted = _removed_steps(removed, added)
     signals.extend(steps)
-    signals.extend(_removed_jobs(old, symbols, replaced=netted > 0 and not steps))
+    signals.extend(_removed_jobs(old, symbols, removed, replaced=netted > 0 and not steps))
     part.signals.extend(dedupe(signals))
     return part
