@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ..models import DEPENDENCY, GLOBAL_CONFIG, RESOURCE_DELETION, Signal, Symbol
+from ..rx import lazy
 from . import kubernetes
 from .engine import FileContext, Partial
 from .yaml import analyze_keys
-from .yaml_outline import SideView, changes, dedupe, fresh
+from .yaml_outline import Change, SideView, changes, dedupe, fresh
 
 
 def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -> Partial:
@@ -61,9 +62,11 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
     # a new chart's values are new; a removed chart's go with it (its removal is the change)
     if ctx.status in ("added", "deleted") or part.cosmetic is not None:
         return out
+    added, removed = changes(ctx, new), changes(ctx, old)
+    moved = _moved_keys(removed, added)
     tops: dict[str, list[Symbol]] = {}
     for sym in part.symbols:
-        if sym.kind == "key":
+        if sym.kind == "key" and sym.name not in moved:
             tops.setdefault(sym.name.split(".", 1)[0], []).append(sym)
     verb = "changes"
     for top, keys in list(tops.items())[:20]:
@@ -88,7 +91,8 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
                 "low" if added_only else "medium",
             )
         )
-    if not tops and (ctx.added or ctx.removed):
+    keyed = any(sym.kind == "key" for sym in part.symbols)
+    if not keyed and (ctx.added or ctx.removed):
         out.append(
             Signal(
                 GLOBAL_CONFIG,
@@ -100,10 +104,36 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
                 "medium",
             )
         )
-    added, removed = changes(ctx, new), changes(ctx, old)
     out.extend(kubernetes.widening_signals(fresh(added, removed), None))
     out.extend(kubernetes.hardening_signals(removed, added, None))
     return out
+
+
+def _leaf_value(text: str) -> str:
+    """`  additionalLabels: { }  # note` -> `{}`: a key's value as YAML reads it, spacing aside."""
+    value = text.split(":", 1)[1] if ":" in text else ""
+    value = _COMMENT_RE.sub("", value).strip()
+    if value[:1] in "{[":
+        value = "".join(value.split())
+    return value.strip("\"'") if value[:1] in "\"'" and value[-1:] == value[:1] else value
+
+
+def _moved_keys(removed: list[Change], added: list[Change]) -> set[str]:
+    """Keys that leave one place and come back in another with the same value: a reordering
+    changes no default."""
+
+    def leaves(chs: list[Change]) -> dict[str, str]:
+        return {
+            ".".join(ch.path): _leaf_value(ch.text)
+            for ch in chs
+            if ch.node is not None and not ch.is_text and ch.node.key
+        }
+
+    old, new = leaves(removed), leaves(added)
+    return {k for k, v in old.items() if k in new and new[k] == v}
+
+
+_COMMENT_RE = lazy(r"\s+#.*$")
 
 
 def _chart_signals(ctx: FileContext, old: SideView, new: SideView) -> list[Signal]:
