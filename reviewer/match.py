@@ -556,11 +556,43 @@ def _explain_file(
         # "Fix typos": every hunk corrects a few words, in prose, comments or test names alike
         explained = True
         reasons.append("every hunk corrects a few words, under a typo intent")
+    conventional = _conventional_roles(intent.title)
+    if not explained and fs.role in conventional:
+        # "ci: use the ecosystem catalog": a `ci` change is made of CI files
+        explained = True
+        reasons.append(f"{_CONVENTIONAL_REASON} `{conventional[fs.role]}`: {fs.role} files")
     version = None if sibling else _version_evidence(ev, intent)
     if version:
         explained = True
         reasons.append(version)
     return FileMatch(explained, tuple(reasons), score)
+
+
+_CONVENTIONAL_REASON = "conventional type"
+_CONVENTIONAL = lazy(r"^\s*([a-z]+)(?:\(([^)]*)\))?!?:\s", re.I)
+#: conventional-commit types and the file roles such a change is made of
+_TYPE_ROLES: dict[str, tuple[str, ...]] = {
+    "ci": ("ci",),
+    "docs": ("docs", "changelog"),
+    "test": ("test",),
+    "tests": ("test",),
+}
+#: `build(deps):`, `chore(deps-dev):`: the scope that says the change is dependency updates
+_DEPS_SCOPE = lazy(r"^deps(?:[-_]dev)?$", re.I)
+
+
+@lru_cache(maxsize=1024)
+def _conventional_roles(title: str) -> dict[str, str]:
+    """File roles the title's conventional-commit type (and scope) is made of: role -> prefix."""
+    m_ = _CONVENTIONAL.match(title)
+    if m_ is None:
+        return {}
+    kind, scope = m_.group(1).lower(), m_.group(2) or ""
+    prefix = f"{kind}({scope})" if scope else kind
+    roles = list(_TYPE_ROLES.get(kind, ()))
+    if kind == "deps" or _DEPS_SCOPE.match(scope.strip()):
+        roles += ["dependency", "lockfile"]
+    return dict.fromkeys(roles, prefix)
 
 
 def _neighbours(
@@ -879,14 +911,23 @@ def _signal_licensed(
         # "Drop Python 3.8" and `3.8` leaves the CI matrix; "bump the actions group" and only refs
         # change: the change is the one the intent names
         return True
+    if (
+        sig.kind in (m.CI_CD, m.DEPENDENCY)
+        and sig.severity in ("info", "low", "medium")
+        and any(r.startswith(_CONVENTIONAL_REASON) for r in fm.explained_by)
+    ):
+        # `ci:` and a workflow edit, `build(deps):` and a version moved: the type says what it is
+        return True
     if undo and fm.score >= EXPLAIN_THRESHOLD:
         # "roll back #1566" licenses what it takes back in the files it explains, named or not
         return True
     # does the intent point at the thing the signal is about?
-    if sig.symbol:
+    if sig.symbol and not (sig.kind == m.CI_CD and sig.symbol.startswith("jobs.")):
         sym_terms = term_set(sig.symbol) - _GENERIC_STEMS
         pointed = bool(sym_terms & it.firm) or sig.symbol.lower() in it.targets
     else:
+        # a workflow's job is where a CI signal sits, not what the intent must name: "update the
+        # CI workflows" points at every step of them
         pointed = fm.score >= EXPLAIN_THRESHOLD or any(
             r.startswith("intent mentions") for r in fm.explained_by
         )
