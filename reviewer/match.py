@@ -671,10 +671,10 @@ def _followers(
     for f in explained:
         ev = evs[f.path]
         vocab |= {i for i in ev.identifiers if len(i) > 4}
-        stems |= {_stem_of(f.path)}
+        stems |= {stem_of(f.path)}
         dirs.add(posixpath.dirname(f.path))
         if f.role not in ("changelog", "docs"):
-            topics |= {_stem_of(f.path)} - _GENERIC_FILE_STEMS
+            topics |= {stem_of(f.path)} - _GENERIC_FILE_STEMS
             topics |= {t for names in ev.symbol_names for t in names}
     explained_roles = {f.role for f in explained}
     for fs in scope.files:
@@ -683,9 +683,7 @@ def _followers(
             continue
         ev = evs[fs.path]
         reason = None
-        if fs.role == "test" and (
-            _tests_one_of(_stem_of(fs.path), stems) or ev.identifiers & vocab
-        ):
+        if fs.role == "test" and (tests_one_of(stem_of(fs.path), stems) or ev.identifiers & vocab):
             reason = "tests an explained change"
         elif (
             fs.role == "changelog"
@@ -796,14 +794,14 @@ def _version_evidence(ev: Evidence, intent: Intent) -> str | None:
     return None
 
 
-def _tests_one_of(test_stem: str, stems: set[str]) -> bool:
+def tests_one_of(test_stem: str, stems: set[str]) -> bool:
     """``test_cli`` and ``test_cli_errors`` test ``cli.py``; ``test_client`` does not."""
     return test_stem in stems or any(
         len(s) >= 3 and test_stem.startswith(s) and test_stem[len(s)] in "_-." for s in stems
     )
 
 
-def _stem_of(path: str) -> str:
+def stem_of(path: str) -> str:
     base = posixpath.splitext(posixpath.basename(path))[0].lower()
     for pre in ("test_", "tests_"):
         base = base.removeprefix(pre)
