@@ -60,3 +60,16 @@ def test_a_def_nested_in_a_method_outside_the_hunk_is_local_not_api() -> None:
     by_name = {s.name.rsplit(".", 1)[-1]: s for s in fs.symbols}
     assert not by_name["body_stream"].public
     assert by_name["dispatch"].public and by_name["dispatch"].kind == "method"
+
+
+def test_a_module_variable_given_another_value_keeps_its_signature() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.scope import build_scope
+    from tests.helpers import git_diff
+
+    old = "engine = create_engine(str(settings.SQLALCHEMY_DATABASE_URI))\n"
+    new = "engine = create_engine(str(settings.DATABASE_URL))\n"
+    (fs,) = build_scope(parse_diff(git_diff("app/db.py", old, new))).files
+    assert not [s for s in fs.signals if s.code == "code.public_signature"]
+    typed = build_scope(parse_diff(git_diff("app/db.py", "limit: int = 3\n", "limit: str = '3'\n")))
+    assert [s.code for s in typed.files[0].signals if s.code == "code.public_signature"]
