@@ -157,6 +157,7 @@ def major_version(value: str | None) -> int | None:
 def group_signal(
     kind: str, code: str, detail: str, g: Group, severity: Severity, side: Side | None = None
 ) -> Signal:
+    """A signal on the owner of ``g``, at the first line the changed argument shows."""
     return Signal(
         kind=kind,
         code=code,
