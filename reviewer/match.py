@@ -326,6 +326,41 @@ def _typo_hunk(lines: tuple[str, ...]) -> bool:
     return inserted <= 3
 
 
+def _spelling_fix(hunks: tuple[Hunk, ...]) -> bool:
+    """Some hunk corrects a word's spelling or case (`behaviour` -> `behavior`, `Json` -> `JSON`)
+    or drops a doubled word or a stray article, and no hunk only takes other words out: removing mentions of a library from
+    the docs is a few words too, but it is not a typo fix."""
+    import difflib
+
+    fixed = False
+    for h in hunks:
+        old = [w for ln in h.lines if ln[:1] == "-" for w in _WORDS_RE.findall(ln[1:])]
+        new = [w for ln in h.lines if ln[:1] == "+" for w in _WORDS_RE.findall(ln[1:])]
+        ops = [
+            op
+            for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+            if op[0] != "equal"
+        ]
+        if ops and all(op[0] == "delete" for op in ops):
+            gone = [w for _o, i1, i2, _j1, _j2 in ops for w in old[i1:i2]]
+            doubled = all(
+                i1 > 0 and old[i1 - 1].lower() == old[i1].lower() for _o, i1, _i2, _j1, _j2 in ops
+            )
+            # "allows for a creating" -> "allows for creating": a stray article, not a mention
+            stray = len(gone) <= 2 and all(len(w) <= 3 and w.isalpha() for w in gone)
+            if not (doubled or stray):
+                return False
+            fixed = True
+            continue
+        for op, i1, i2, j1, j2 in ops:
+            if op != "replace":
+                continue
+            for a, b in zip(old[i1:i2], new[j1:j2], strict=False):
+                if a != b and difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.6:
+                    fixed = True
+    return fixed
+
+
 def _path_terms(path: str) -> set[str]:
     out: set[str] = set()
     for comp in path.split("/"):
@@ -550,6 +585,7 @@ def _explain_file(
         not explained
         and "typo" in intent.size_words
         and ev.typo_like
+        and _spelling_fix(ev.hunks)
         # a typo-sized edit that flips what the code does (`true` -> `false`) is not a typo fix
         and not any(s.severity in ("medium", "high", "critical") for s in fs.signals)
     ):

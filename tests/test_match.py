@@ -304,3 +304,26 @@ def test_conventional_roles_read_type_and_deps_scope() -> None:
     assert set(_conventional_roles("chore(deps-dev): bump y")) == {"dependency", "lockfile"}
     assert _conventional_roles("fix: the parser") == {}
     assert _conventional_roles("Fix ci: things") == {}
+
+
+def test_a_spelling_fix_is_told_from_removing_mentions() -> None:
+    from reviewer.match import _spelling_fix
+    from reviewer.models import Hunk
+
+    def hunk(*lines: str) -> Hunk:
+        return Hunk(1, len(lines), 1, len(lines), "", lines)
+
+    assert _spelling_fix((hunk("-This behaviour is kept.", "+This behavior is kept."),))
+    assert _spelling_fix((hunk("-Reads Json data", "+Reads JSON data"),))
+    assert _spelling_fix((hunk("-construct the the thing", "+construct the thing"),))
+    assert _spelling_fix((hunk("-allows for a creating a tree", "+allows for creating a tree"),))
+    # taking a library's name out of the docs is a few words, not a typo
+    assert not _spelling_fix(
+        (hunk("-Traces go to OpenCensus and Jaeger.", "+Traces go to Jaeger."),)
+    )
+    assert not _spelling_fix(
+        (
+            hunk("-This behaviour is kept.", "+This behavior is kept."),
+            hunk("-Export with OpenCensus.", "+Export."),
+        )
+    )

@@ -10,7 +10,7 @@ from ...rx import lazy
 from ..engine import FileContext, Partial, cosmetic_level, diff_definitions
 from .attributes import attr_signals
 from .blocks import symbol_signals
-from .count import count_input_signals, merge_switches
+from .count import count_input_signals, merge_switches, only_renamed, renamed_locals
 from .definitions import Reading, read_side, unquote
 from .groups import collect_groups, major_version
 from .moves import moved_pairs
@@ -67,8 +67,9 @@ def analyze(ctx: FileContext) -> Partial:
     signals.extend(symbol_signals(ctx, changes, sides, moved, backend_file="backend" in name))
     # arguments of blocks added or deleted whole are part of that addition or deletion
     whole = {n for n, ch in status.items() if ch in ("added", "deleted")}
+    renames = renamed_locals(sides)
     for g in collect_groups(ctx, sides, owners, tfvars=tfvars, skip=whole).values():
-        if g.old == g.new:
+        if g.old == g.new or only_renamed(g, renames):
             continue
         signals.extend(attr_signals(g, moved))
     signals.extend(line_signals(ctx, sides, owners))

@@ -118,6 +118,35 @@ def _count_inputs(sides: dict[Side, Reading]) -> tuple[set[str], dict[str, str]]
     return refs, values
 
 
+def renamed_locals(sides: dict[Side, Reading]) -> dict[str, str]:
+    """``local.old`` -> ``local.new`` where the change renames a local and keeps its value."""
+    values: dict[Side, dict[str, str]] = {"old": {}, "new": {}}
+    for side in ("old", "new"):
+        for _seg, _sc, a in sides[side].attrs:
+            if a.top is not None and a.top.type == "locals" and a.path == ():
+                values[side][f"local.{a.key}"] = "".join(a.value.split())
+    gone = {n: v for n, v in values["old"].items() if n not in values["new"]}
+    born = {n: v for n, v in values["new"].items() if n not in values["old"]}
+    out: dict[str, str] = {}
+    for name, value in gone.items():
+        same = [n for n, v in born.items() if v == value]
+        if len(same) == 1:
+            out[name] = same[0]
+    return out
+
+
+def only_renamed(g: Group, renames: dict[str, str]) -> bool:
+    """The argument changes only by reading a renamed local under its new name."""
+    if not renames or not g.old or not g.new or len(g.old) != len(g.new):
+        return False
+    for (old, _), (new, _) in zip(g.old, g.new, strict=True):
+        for was, now in renames.items():
+            old = re.sub(rf"\b{re.escape(was)}\b", now, old)
+        if "".join(old.split()) != "".join(new.split()):
+            return False
+    return True
+
+
 def _countish(name: str, value: str) -> bool:
     words = set(re.split(r"[_-]", name.split(".", 1)[-1].lower()))
     return bool(words & _COUNTISH) or bool(re.search(r"\?\s*1\s*:\s*0\b", value))
@@ -166,7 +195,10 @@ def count_input_signals(
     if not interesting:
         return
     refs, values = _count_inputs(sides)
+    renamed = renamed_locals(sides)
     for sym in interesting:
+        if sym.name in renamed or sym.name in renamed.values():
+            continue  # the same value under a new name: every reader is judged on its own
         if sym.name in refs or (
             sym.kind == "local" and _countish(sym.name, values.get(sym.name, ""))
         ):

@@ -69,7 +69,8 @@ def opt_in(g: Group) -> bool:
 
 
 def gate_added(g: Group) -> str | None:
-    """``cond ? n : 0`` -> ``cond && flag ? n : 0``: the condition that was added, if that is all."""
+    """``cond ? n : 0`` -> ``cond && flag ? n : 0`` (the new condition anywhere in the chain):
+    the conditions that were added, if that is all."""
     if not g.old or not g.new:
         return None
     old, new = g.old[0][0], g.new[0][0]
@@ -77,14 +78,34 @@ def gate_added(g: Group) -> str | None:
         return None
     old_cond, old_rest = (p.strip() for p in old.split("?", 1))
     new_cond, new_rest = (p.strip() for p in new.split("?", 1))
-    if old_rest != new_rest:
+    if "".join(old_rest.split()) != "".join(new_rest.split()):
         return None
-    for prefix, suffix in ((old_cond + " &&", ""), ("", "&& " + old_cond)):
-        if prefix and new_cond.startswith(prefix):
-            return new_cond[len(prefix) :].strip()
-        if suffix and new_cond.endswith(suffix):
-            return new_cond[: -len(suffix)].strip()
-    return None
+    before, after = _conjuncts(old_cond), _conjuncts(new_cond)
+    if before is None or after is None or not set(before) < set(after):
+        return None
+    return " && ".join(c for c in after if c not in before)
+
+
+def _conjuncts(cond: str) -> list[str] | None:
+    """``a && false == b`` -> ``["a", "!b"]``; ``None`` for anything but a plain chain of ``&&``."""
+    cond = cond.strip()
+    if cond.startswith("(") and cond.endswith(")") and cond.count("(") == 1:
+        cond = cond[1:-1]
+    if "||" in cond or "?" in cond:
+        return None
+    out = []
+    for part in cond.split("&&"):
+        c = "".join(part.split())
+        for neg in ("false==", "==false"):
+            if c.startswith(neg) or c.endswith(neg):
+                c = "!" + c.replace(neg, "", 1)
+        for pos in ("true==", "==true"):
+            if c.startswith(pos) or c.endswith(pos):
+                c = c.replace(pos, "", 1)
+        if not c:
+            return None
+        out.append(c)
+    return out
 
 
 def collect_groups(
