@@ -21,7 +21,7 @@ from ..models import DEPENDENCY, Severity, Side, Signal, Symbol
 from ..record import record
 from ..rx import lazy
 from .engine import FileContext, Partial, any_in
-from .flags import ini_pairs, json_pairs, segment_rows, toml_pairs, yaml_pairs
+from .lex.keys import ini_pairs, json_pairs, segment_rows, toml_pairs, yaml_pairs
 
 #: symbols listed for one lockfile; the rest are counted in the signal's detail
 MAX_SYMBOLS = 50

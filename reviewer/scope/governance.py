@@ -23,7 +23,7 @@ from ..models import (
 from ..rx import lazy
 from .commands import scan_commands
 from .engine import Definition, FileContext, Partial, Segment, diff_definitions
-from .flags import Pair, json_pairs, segment_rows, yaml_pairs
+from .lex.keys import Pair, json_pairs, segment_rows, yaml_pairs
 
 
 def _set(words: str) -> frozenset[str]:

@@ -26,8 +26,8 @@ BY_LANGUAGE: dict[str, str] = {
     "ruby": "reviewer.scope.ruby",
     "php": "reviewer.scope.php",
     "hcl": "reviewer.scope.terraform",
-    "yaml": "reviewer.scope.yaml",
-    "json": "reviewer.scope.yaml",
+    "yaml": "reviewer.scope.yaml_families",
+    "json": "reviewer.scope.yaml_families",
     "sql": "reviewer.scope.sql",
     "bash": "reviewer.scope.commands",
     "dockerfile": "reviewer.scope.commands",
@@ -41,7 +41,7 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
         "reviewer.scope.migrations",
     ),
     # credentials can be committed in any text file
-    (re.compile(r""), "reviewer.scope.secrets"),
+    (re.compile(r""), "reviewer.scope.credentials"),
     # the reviewer's own policy: a governance change whatever the file's role
     (re.compile(r"^(\.reviewer\.toml|pyproject\.toml)$"), "reviewer.scope.policy"),
     # state and lock files are not HCL to the extension table, but they are Terraform's business
@@ -58,7 +58,7 @@ BY_ROLE: dict[str, str] = {
     "ci": "reviewer.scope.governance",
     "governance": "reviewer.scope.governance",
     "agent": "reviewer.scope.governance",
-    "config": "reviewer.scope.flags",
+    "config": "reviewer.scope.config_files",
 }
 
 _loaded: dict[str, Analyzer | None] = {}

@@ -14,14 +14,7 @@ from collections.abc import Iterable
 from ..rx import lazy
 from ..terms import has_any
 from .engine import Definition, FileContext, Partial
-from .yaml_outline import (
-    SideView,
-    cosmetic,
-    file_symbol,
-    key_definitions,
-    side_view,
-    symbol_changes,
-)
+from .yaml_view import SideView, cosmetic, file_symbol, key_definitions, side_view, symbol_changes
 
 _GHA_RE = lazy(r"(^|/)\.github/workflows/.+\.ya?ml$", re.I)
 _ACTION_RE = lazy(r"(^|/)action\.ya?ml$", re.I)

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.scope.flags import Pair, ini_pairs, json_pairs, toml_pairs, yaml_pairs
+from reviewer.scope.lex.keys import Pair, ini_pairs, json_pairs, toml_pairs, yaml_pairs
 from tests.helpers import check_severities, scope_both
 
-GOLDEN = Path(__file__).parent / "golden" / "flags"
+GOLDEN = Path(__file__).parent / "golden" / "config_files"
 
 
 #: (code, severity) of every golden case; expected.json pins the codes, this pins severities

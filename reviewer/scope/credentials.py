@@ -6,7 +6,7 @@ from ..models import PERMISSION_WIDENING, Signal
 from ..secrets import ANY, find
 from .engine import FileContext, Partial
 
-#: config files get a finer reading (assignments, placeholders) from flags.py
+#: config files get a finer reading (assignments, placeholders) from config_files.py
 _SKIP_ROLES = frozenset({"config", "asset", "lockfile"})
 MAX_LINE = 20_000
 

@@ -7,12 +7,12 @@ import pytest
 
 from reviewer.diff import parse_diff
 from reviewer.scope import scope_file
-from reviewer.scope import yaml as yaml_scope
+from reviewer.scope import yaml_families as yaml_scope
 from reviewer.scope.engine import FileContext, Segment
-from reviewer.scope.yaml_outline import GAP, outline
+from reviewer.scope.lex.yaml_outline import GAP, outline
 from tests.helpers import git_diff, scope_both
 
-GOLDEN = Path(__file__).parent / "golden" / "yaml"
+GOLDEN = Path(__file__).parent / "golden" / "yaml_families"
 
 
 def _context(path: str, old: str | None, new: str | None, *, full: bool) -> FileContext:
