@@ -1222,7 +1222,7 @@ def _pair_froms(old: list[_From], new: list[_From]) -> list[tuple[_From | None, 
 
 
 def _image_change(o: _From, n: _From) -> Signal | None:
-    from .dependencies import compare_versions
+    from .lex.versions import compare_versions
 
     if o.repo != n.repo:
         return Signal(
@@ -1395,7 +1395,7 @@ def _user_signals(ctx: FileContext) -> list[Signal]:
 
 
 def _version_arg(ctx: FileContext, name: str, value: str, line: int) -> list[Signal]:
-    from .dependencies import compare_versions
+    from .lex.versions import compare_versions
 
     for text in ctx.removed.values():
         m = _VERSION_ARG_RE.match(text)

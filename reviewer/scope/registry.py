@@ -53,8 +53,8 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
 
 #: role -> module, in addition to the language's
 BY_ROLE: dict[str, str] = {
-    "dependency": "reviewer.scope.dependencies",
-    "lockfile": "reviewer.scope.dependencies",
+    "dependency": "reviewer.scope.deps",
+    "lockfile": "reviewer.scope.deps",
     "ci": "reviewer.scope.governance",
     "governance": "reviewer.scope.governance",
     "agent": "reviewer.scope.governance",

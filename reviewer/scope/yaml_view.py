@@ -22,8 +22,6 @@ from .lex.yaml_outline import (
     outline,
 )
 
-# --- one side of a file ---------------------------------------------------------------------------
-
 
 @record(frozen=False, slots=False)
 class SideView:

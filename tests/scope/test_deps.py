@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.scope.dependencies import MAX_SYMBOLS, compare_versions
+from reviewer.scope.deps.lockfiles import MAX_SYMBOLS
+from reviewer.scope.lex.versions import compare_versions
 from tests.helpers import check_severities, scope_both
 
-GOLDEN = Path(__file__).parent / "golden" / "dependencies"
+GOLDEN = Path(__file__).parent / "golden" / "deps"
 
 
 #: (code, severity) of every golden case; expected.json pins the codes, this pins severities
