@@ -21,9 +21,9 @@ from ..models import (
     SymbolChange,
 )
 from ..rx import lazy
-from .commands import scan_commands
 from .engine import Definition, FileContext, Partial, Segment, diff_definitions
 from .lex.keys import Pair, json_pairs, segment_rows, yaml_pairs
+from .shell.danger import scan_commands
 
 
 def _set(words: str) -> frozenset[str]:

@@ -29,9 +29,9 @@ BY_LANGUAGE: dict[str, str] = {
     "yaml": "reviewer.scope.yaml_families",
     "json": "reviewer.scope.yaml_families",
     "sql": "reviewer.scope.sql",
-    "bash": "reviewer.scope.commands",
-    "dockerfile": "reviewer.scope.commands",
-    "make": "reviewer.scope.commands",
+    "bash": "reviewer.scope.shell.scripts",
+    "dockerfile": "reviewer.scope.shell.dockerfile",
+    "make": "reviewer.scope.shell.makefile",
 }
 
 #: (path pattern, module): analyzers chosen by path, in addition to the language's

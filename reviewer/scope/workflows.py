@@ -454,7 +454,7 @@ def scan_scripts(chs: list[Change], keys: frozenset[str] = _SCRIPT_KEYS) -> list
     if not changed:
         return []
     try:
-        from .commands import scan_commands
+        from .shell.danger import scan_commands
     except ImportError:
         return []
     lines = dict(changed)

@@ -200,7 +200,7 @@ def _version_level(old: str, new: str, *, zero: bool = True) -> str | None:
 
 
 def _script_signals(part: Partial, o: Entry | None, n: Entry | None, ctx: FileContext) -> None:
-    from ..commands import scan_commands
+    from ..shell.danger import scan_commands
 
     if n is None:
         return
