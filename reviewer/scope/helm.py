@@ -5,8 +5,7 @@ from __future__ import annotations
 from ..models import DEPENDENCY, GLOBAL_CONFIG, RESOURCE_DELETION, Signal, Symbol
 from . import kubernetes
 from .engine import FileContext, Partial
-from .yaml_families import analyze_keys
-from .yaml_view import SideView, changes, dedupe, fresh
+from .yaml_view import SideView, analyze_keys, changes, dedupe, fresh
 
 
 def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -> Partial:

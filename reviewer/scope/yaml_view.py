@@ -1,4 +1,4 @@
-"""One side of a YAML or JSON file as outlines, and the changes between its sides (YAML families)."""
+"""YAML and JSON sides as outlines, the changes between them, and the generic reading by keys."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from ..models import Side, Signal, Symbol
 from ..record import field, record
 from ..rx import lazy
-from .engine import Definition, FileContext, diff_definitions
+from .engine import Definition, FileContext, Partial, diff_definitions
 from .lex.yaml_outline import (
     COMMENT_RE,
     GAP,
@@ -295,3 +295,25 @@ def fresh(added: list[Change], removed: list[Change]) -> list[Change]:
             continue
         out.append(ch)
     return out
+
+
+def generic_definitions(ctx: FileContext, view: SideView) -> list[Definition]:
+    # a whole file added or deleted is named by its top-level keys only
+    levels = 1 if ctx.status in ("added", "deleted") else 2
+    return key_definitions(view, levels=levels)
+
+
+def analyze_keys(
+    ctx: FileContext, old: SideView, new: SideView, *, language: str | None = None
+) -> Partial:
+    """Unknown YAML/JSON: the changed keys as symbols, no change kinds."""
+    part = Partial(language=language)
+    changes, old_out, new_out = symbol_changes(
+        ctx, generic_definitions(ctx, old), generic_definitions(ctx, new)
+    )
+    part.symbols.extend(sym for sym, _o, _n in changes)
+    stray = file_symbol(ctx, new_out or old_out)
+    if stray is not None:
+        part.symbols.append(stray)
+    part.cosmetic = cosmetic(ctx)
+    return part
