@@ -308,71 +308,79 @@ def _classify(
     if n is not None and _is_secret_key(key):
         if not kind.example and any(_real_secret(v) for v in n[1]):
             return Signal(
-                PERMISSION_WIDENING,
-                "flag.secret",
-                f"commits a value for secret `{name}`",
-                line,
-                "new",
-                name,
-                "high",
+                kind=PERMISSION_WIDENING,
+                code="flag.secret",
+                detail=f"commits a value for secret `{name}`",
+                line=line,
+                side="new",
+                symbol=name,
+                severity="high",
             )
         return None
     if kind.packages and _PACKAGE_SOURCE_RE.search(name):
         if n is None:
             return Signal(
-                DEPENDENCY,
-                "flag.package_source",
-                f"removes package source `{name}`",
-                line,
-                "old",
-                name,
-                "low",
+                kind=DEPENDENCY,
+                code="flag.package_source",
+                detail=f"removes package source `{name}`",
+                line=line,
+                side="old",
+                symbol=name,
+                severity="low",
             )
         detail = f"sets package source `{name}` to `{_cut(new_v)}`"
-        return Signal(DEPENDENCY, "flag.package_source", detail, line, "new", name, "high")
+        return Signal(
+            kind=DEPENDENCY,
+            code="flag.package_source",
+            detail=detail,
+            line=line,
+            side="new",
+            symbol=name,
+            severity="high",
+        )
     if kind.tool or kind.example:
         return None
     if _is_flag(path):
         if o is not None and n is not None:
             return Signal(
-                GLOBAL_CONFIG,
-                "flag.default",
-                f"changes flag `{name}` from `{_cut(old_v)}` to `{_cut(new_v)}`",
-                line,
-                "new",
-                name,
-                "medium",
+                kind=GLOBAL_CONFIG,
+                code="flag.default",
+                detail=f"changes flag `{name}` from `{_cut(old_v)}` to `{_cut(new_v)}`",
+                line=line,
+                side="new",
+                symbol=name,
+                severity="medium",
             )
         if n is not None:
             return Signal(
-                GLOBAL_CONFIG,
-                "flag.added",
-                f"adds flag `{name}` = `{_cut(new_v)}`",
-                line,
-                "new",
-                name,
-                "low",
+                kind=GLOBAL_CONFIG,
+                code="flag.added",
+                detail=f"adds flag `{name}` = `{_cut(new_v)}`",
+                line=line,
+                side="new",
+                symbol=name,
+                severity="low",
             )
         return Signal(
-            GLOBAL_CONFIG,
-            "flag.removed",
-            f"removes flag `{name}` (was `{_cut(old_v)}`)",
-            line,
-            "old",
-            name,
-            "medium",
+            kind=GLOBAL_CONFIG,
+            code="flag.removed",
+            detail=f"removes flag `{name}` (was `{_cut(old_v)}`)",
+            line=line,
+            side="old",
+            symbol=name,
+            severity="medium",
         )
     if kind.helm:
         return None  # yaml_families.py reports changed Helm values
     if _is_limit(key) and o is not None and n is not None:
         return Signal(
-            GLOBAL_CONFIG,
-            "flag.limit",
-            f"changes `{name}` from `{_cut(old_v)}` to `{_cut(new_v)}`",
-            line,
-            "new",
-            name,
-            "medium",
+            kind=GLOBAL_CONFIG,
+            code="flag.limit",
+            detail=f"changes `{name}` from `{_cut(old_v)}` to `{_cut(new_v)}`",
+            line=line,
+            side="new",
+            symbol=name,
+            severity="medium",
         )
     if kind.global_:
         if o is not None and n is not None:
@@ -381,7 +389,15 @@ def _classify(
             detail = f"adds setting `{name}` = `{_cut(new_v)}`"
         else:
             detail = f"removes setting `{name}`"
-        return Signal(GLOBAL_CONFIG, "flag.config", detail, line, side, name, "medium")
+        return Signal(
+            kind=GLOBAL_CONFIG,
+            code="flag.config",
+            detail=detail,
+            line=line,
+            side=side,
+            symbol=name,
+            severity="medium",
+        )
     return None
 
 
@@ -404,13 +420,12 @@ def _token_signals(ctx: FileContext, *, example: bool) -> list[Signal]:
             what = "an example file" if example else "config"
             out.append(
                 Signal(
-                    PERMISSION_WIDENING,
-                    "flag.secret",
-                    f"commits a credential-shaped token to {what}",
-                    n,
-                    "new",
-                    None,
-                    "high",
+                    kind=PERMISSION_WIDENING,
+                    code="flag.secret",
+                    detail=f"commits a credential-shaped token to {what}",
+                    line=n,
+                    side="new",
+                    severity="high",
                 )
             )
     return out

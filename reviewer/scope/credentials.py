@@ -21,14 +21,13 @@ def analyze(ctx: FileContext) -> Partial:
         for name, _start, _end in find(text[:MAX_LINE]):
             part.signals.append(
                 Signal(
-                    PERMISSION_WIDENING,
-                    "secret.committed",
-                    f"commits a credential ({name}) to `{ctx.path}`: anyone who can read the "
+                    kind=PERMISSION_WIDENING,
+                    code="secret.committed",
+                    detail=f"commits a credential ({name}) to `{ctx.path}`: anyone who can read the "
                     "repository can use it",
-                    line,
-                    "new",
-                    None,
-                    "high",
+                    line=line,
+                    side="new",
+                    severity="high",
                 )
             )
     return part

@@ -68,7 +68,16 @@ def compare(
     side: Side = "old" if n is None else "new"
     if e.kind == "runtime":
         detail = _change_detail(f"the `{e.name}` requirement", o, n)
-        part.signals.append(dependency_signal("dep.runtime", detail, line, side, e.name, "medium"))
+        part.signals.append(
+            dependency_signal(
+                code="dep.runtime",
+                detail=detail,
+                line=line,
+                side=side,
+                symbol=e.name,
+                severity="medium",
+            )
+        )
     elif e.kind == "source":
         _source_signal(part, o, n, line)
     elif e.kind == "script":
@@ -91,19 +100,28 @@ def _source_signal(part: Partial, o: Entry | None, n: Entry | None, line: int | 
         assert o is not None
         part.signals.append(
             dependency_signal(
-                "dep.source",
-                f"removes package source `{o.name}` (`{o.spec}`)",
-                line,
-                "old",
-                o.name,
-                "low",
+                code="dep.source",
+                detail=f"removes package source `{o.name}` (`{o.spec}`)",
+                line=line,
+                side="old",
+                symbol=o.name,
+                severity="low",
             )
         )
         return
     local = n.name.startswith("replace ") and n.spec.startswith((".", "/"))
     severity: Severity = "medium" if local else "high"
     detail = _change_detail(f"package source `{n.name}`", o, n)
-    part.signals.append(dependency_signal("dep.source", detail, line, "new", n.name, severity))
+    part.signals.append(
+        dependency_signal(
+            code="dep.source",
+            detail=detail,
+            line=line,
+            side="new",
+            symbol=n.name,
+            severity=severity,
+        )
+    )
 
 
 def _dep_signals(
@@ -113,12 +131,12 @@ def _dep_signals(
         assert o is not None
         part.signals.append(
             dependency_signal(
-                "dep.removed",
-                f"removes {_SECTION_WORDS.get(o.section, 'dependency')} `{o.name}`",
-                line,
-                "old",
-                o.name,
-                "low",
+                code="dep.removed",
+                detail=f"removes {_SECTION_WORDS.get(o.section, 'dependency')} `{o.name}`",
+                line=line,
+                side="old",
+                symbol=o.name,
+                severity="low",
             )
         )
         return
@@ -128,30 +146,35 @@ def _dep_signals(
         shown = f" (`{n.spec}`)" if n.spec else ""
         part.signals.append(
             dependency_signal(
-                "dep.added", f"adds {words} `{n.name}`{shown}", line, "new", n.name, severity
+                code="dep.added",
+                detail=f"adds {words} `{n.name}`{shown}",
+                line=line,
+                side="new",
+                symbol=n.name,
+                severity=severity,
             )
         )
         if is_url(n.spec):
             part.signals.append(
                 dependency_signal(
-                    "dep.source",
-                    f"installs `{n.name}` from `{n.spec}`",
-                    line,
-                    "new",
-                    n.name,
-                    "medium",
+                    code="dep.source",
+                    detail=f"installs `{n.name}` from `{n.spec}`",
+                    line=line,
+                    side="new",
+                    symbol=n.name,
+                    severity="medium",
                 )
             )
         return
     if is_url(n.spec) and n.spec != o.spec:
         part.signals.append(
             dependency_signal(
-                "dep.source",
-                f"changes where `{n.name}` comes from: `{o.spec or 'registry'}` to `{n.spec}`",
-                line,
-                "new",
-                n.name,
-                "high",
+                code="dep.source",
+                detail=f"changes where `{n.name}` comes from: `{o.spec or 'registry'}` to `{n.spec}`",
+                line=line,
+                side="new",
+                symbol=n.name,
+                severity="high",
             )
         )
         return
@@ -167,12 +190,12 @@ def _dep_signals(
         tool = n.section in ("dev", "build")
         part.signals.append(
             dependency_signal(
-                "dep.major_bump",
-                f"{verb} {words} `{n.name}` from `{o.spec}` to `{n.spec}`",
-                line,
-                "new",
-                n.name,
-                "low" if tool else "medium",
+                code="dep.major_bump",
+                detail=f"{verb} {words} `{n.name}` from `{o.spec}` to `{n.spec}`",
+                line=line,
+                side="new",
+                symbol=n.name,
+                severity="low" if tool else "medium",
             )
         )
     else:
@@ -183,12 +206,12 @@ def _dep_signals(
             detail = f"updates {words} `{n.name}` from `{o.spec or 'any'}` to `{n.spec or 'any'}`"
         part.signals.append(
             dependency_signal(
-                "dep.updated",
-                detail,
-                line,
-                "new",
-                n.name,
-                "low",
+                code="dep.updated",
+                detail=detail,
+                line=line,
+                side="new",
+                symbol=n.name,
+                severity="low",
             )
         )
 
@@ -207,12 +230,12 @@ def _script_signals(part: Partial, o: Entry | None, n: Entry | None, ctx: FileCo
     if n.name in INSTALL_SCRIPTS:
         part.signals.append(
             dependency_signal(
-                "dep.install_script",
-                f"{'adds' if o is None else 'changes'} install script `{n.name}`: `{n.spec[:80]}`",
-                n.line,
-                "new",
-                n.name,
-                "medium",
+                code="dep.install_script",
+                detail=f"{'adds' if o is None else 'changes'} install script `{n.name}`: `{n.spec[:80]}`",
+                line=n.line,
+                side="new",
+                symbol=n.name,
+                severity="medium",
             )
         )
     part.signals.extend(scan_commands([(n.line, n.spec)], only=ctx.added))

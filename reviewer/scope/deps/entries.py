@@ -81,4 +81,12 @@ def add(out: list[Entry], e: Entry | None) -> None:
 def dependency_signal(
     code: str, detail: str, line: int | None, side: Side, symbol: str | None, severity: Severity
 ) -> Signal:
-    return Signal(DEPENDENCY, code, detail, line, side, symbol, severity)
+    return Signal(
+        kind=DEPENDENCY,
+        code=code,
+        detail=detail,
+        line=line,
+        side=side,
+        symbol=symbol,
+        severity=severity,
+    )

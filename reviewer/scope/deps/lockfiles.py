@@ -255,7 +255,12 @@ def analyze_lockfile(ctx: FileContext, name: str) -> Partial:
     if fmt is None:
         part.signals.append(
             dependency_signal(
-                "dep.lockfile_changed", f"changes lockfile `{ctx.path}`", None, "new", None, "low"
+                code="dep.lockfile_changed",
+                detail=f"changes lockfile `{ctx.path}`",
+                line=None,
+                side="new",
+                symbol=None,
+                severity="low",
             )
         )
         return part
@@ -288,12 +293,12 @@ def analyze_lockfile(ctx: FileContext, name: str) -> Partial:
     if ctx.status == "deleted":
         part.signals.append(
             dependency_signal(
-                "dep.lockfile_deleted",
-                f"deletes lockfile `{ctx.path}` ({len(removed)} pinned packages)",
-                None,
-                "old",
-                None,
-                "medium",
+                code="dep.lockfile_deleted",
+                detail=f"deletes lockfile `{ctx.path}` ({len(removed)} pinned packages)",
+                line=None,
+                side="old",
+                symbol=None,
+                severity="medium",
             )
         )
     else:
@@ -301,12 +306,12 @@ def analyze_lockfile(ctx: FileContext, name: str) -> Partial:
         verb = "adds" if ctx.status == "added" else "changes"
         part.signals.append(
             dependency_signal(
-                "dep.lockfile_changed",
-                f"{verb} lockfile `{ctx.path}`: {counts}",
-                None,
-                "new",
-                None,
-                "low",
+                code="dep.lockfile_changed",
+                detail=f"{verb} lockfile `{ctx.path}`: {counts}",
+                line=None,
+                side="new",
+                symbol=None,
+                severity="low",
             )
         )
     if majors:
@@ -314,25 +319,25 @@ def analyze_lockfile(ctx: FileContext, name: str) -> Partial:
         more = f" and {len(majors) - 5} more" if len(majors) > 5 else ""
         part.signals.append(
             dependency_signal(
-                "dep.major_bump",
-                f"{len(majors)} locked package{'s' if len(majors) > 1 else ''} change"
+                code="dep.major_bump",
+                detail=f"{len(majors)} locked package{'s' if len(majors) > 1 else ''} change"
                 f"{'' if len(majors) > 1 else 's'} major version: {shown}{more}",
-                new[majors[0]].start,
-                "new",
-                None,
-                "medium",
+                line=new[majors[0]].start,
+                side="new",
+                symbol=None,
+                severity="medium",
             )
         )
     fresh = sorted(new_hosts - old_hosts - old_other - new_other - _DEFAULT_HOSTS)
     if fresh:
         part.signals.append(
             dependency_signal(
-                "dep.source",
-                f"locks packages from a new source: `{'`, `'.join(fresh[:3])}`",
-                None,
-                "new",
-                None,
-                "high",
+                code="dep.source",
+                detail=f"locks packages from a new source: `{'`, `'.join(fresh[:3])}`",
+                line=None,
+                side="new",
+                symbol=None,
+                severity="high",
             )
         )
     return part

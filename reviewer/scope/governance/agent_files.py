@@ -99,14 +99,14 @@ def analyze(ctx: FileContext) -> Partial:
 def _agent_file_signal(ctx: FileContext, what: str) -> Signal:
     side: Side = "old" if ctx.status == "deleted" else "new"
     return governance_signal(
-        AGENT_INSTRUCTIONS,
-        "agent.instructions",
-        f"{file_verb(ctx)} {what} `{ctx.path}`",
-        None,
-        side,
-        None,
+        kind=AGENT_INSTRUCTIONS,
+        code="agent.instructions",
+        detail=f"{file_verb(ctx)} {what} `{ctx.path}`",
+        line=None,
+        side=side,
+        symbol=None,
         # without its instructions an agent loses the repository's rules (what not to touch)
-        "high" if ctx.status == "deleted" else "medium",
+        severity="high" if ctx.status == "deleted" else "medium",
     )
 
 
@@ -121,13 +121,13 @@ def _agent_text(ctx: FileContext) -> Partial:
         if _HIDDEN_RE.search(text if n > 1 else text.lstrip("\ufeff")):
             part.signals.append(
                 governance_signal(
-                    AGENT_INSTRUCTIONS,
-                    "agent.hidden_text",
-                    "adds invisible characters that hide text from reviewers",
-                    n,
-                    "new",
-                    None,
-                    "high",
+                    kind=AGENT_INSTRUCTIONS,
+                    code="agent.hidden_text",
+                    detail="adds invisible characters that hide text from reviewers",
+                    line=n,
+                    side="new",
+                    symbol=None,
+                    severity="high",
                 )
             )
             risky += 1
@@ -136,13 +136,13 @@ def _agent_text(ctx: FileContext) -> Partial:
         if why is not None:
             part.signals.append(
                 governance_signal(
-                    AGENT_INSTRUCTIONS,
-                    "agent.risky_instruction",
-                    f"tells the agent {why}: `{_short(text)}`",
-                    n,
-                    "new",
-                    None,
-                    "high",
+                    kind=AGENT_INSTRUCTIONS,
+                    code="agent.risky_instruction",
+                    detail=f"tells the agent {why}: `{_short(text)}`",
+                    line=n,
+                    side="new",
+                    symbol=None,
+                    severity="high",
                 )
             )
             risky += 1
@@ -271,13 +271,13 @@ def _agent_config(ctx: FileContext, *, json_like: bool) -> Partial:
             if side == "new":
                 part.signals.append(
                     governance_signal(
-                        AGENT_INSTRUCTIONS,
-                        "agent.mcp_server",
-                        f"adds MCP server `{name}`",
-                        line,
-                        "new",
-                        name,
-                        "high",
+                        kind=AGENT_INSTRUCTIONS,
+                        code="agent.mcp_server",
+                        detail=f"adds MCP server `{name}`",
+                        line=line,
+                        side="new",
+                        symbol=name,
+                        severity="high",
                     )
                 )
             continue
@@ -287,26 +287,26 @@ def _agent_config(ctx: FileContext, *, json_like: bool) -> Partial:
             shown = f"MCP server `{name}`" if name else "an MCP server"
             part.signals.append(
                 governance_signal(
-                    AGENT_INSTRUCTIONS,
-                    "agent.mcp_server",
-                    f"changes what {shown} runs or connects to",
-                    line,
-                    side,
-                    name or None,
-                    "high",
+                    kind=AGENT_INSTRUCTIONS,
+                    code="agent.mcp_server",
+                    detail=f"changes what {shown} runs or connects to",
+                    line=line,
+                    side=side,
+                    symbol=name or None,
+                    severity="high",
                 )
             )
     for n, text in sorted(ctx.added.items()):
         if _AUTO_APPROVE_RE.search(text):
             part.signals.append(
                 governance_signal(
-                    AGENT_INSTRUCTIONS,
-                    "agent.auto_approve",
-                    f"lets the agent act without approval: `{_short(text)}`",
-                    n,
-                    "new",
-                    None,
-                    "high",
+                    kind=AGENT_INSTRUCTIONS,
+                    code="agent.auto_approve",
+                    detail=f"lets the agent act without approval: `{_short(text)}`",
+                    line=n,
+                    side="new",
+                    symbol=None,
+                    severity="high",
                 )
             )
     commands = [(p.line, p.value or "") for p in new if p.key in ("command", "entry", "run")]

@@ -39,13 +39,13 @@ def analyze(ctx: FileContext) -> Partial:
     if ctx.status == "deleted":
         part.signals.append(
             governance_signal(
-                CI_CD,
-                "gov.protection_weakened",
-                f"deletes `{ctx.path}`: its branch protections are no longer managed",
-                None,
-                "old",
-                None,
-                "high",
+                kind=CI_CD,
+                code="gov.protection_weakened",
+                detail=f"deletes `{ctx.path}`: its branch protections are no longer managed",
+                line=None,
+                side="old",
+                symbol=None,
+                severity="high",
             )
         )
         return part
@@ -97,18 +97,26 @@ def analyze(ctx: FileContext) -> Partial:
         )
     for detail, line, side in weakened:
         part.signals.append(
-            governance_signal(CI_CD, "gov.protection_weakened", detail, line, side, None, "high")
+            governance_signal(
+                kind=CI_CD,
+                code="gov.protection_weakened",
+                detail=detail,
+                line=line,
+                side=side,
+                symbol=None,
+                severity="high",
+            )
         )
     if not weakened and (ctx.added or ctx.removed):
         part.signals.append(
             governance_signal(
-                CI_CD,
-                "gov.protection_changed",
-                f"{file_verb(ctx)} repository protection settings",
-                None,
-                "new",
-                None,
-                "medium",
+                kind=CI_CD,
+                code="gov.protection_changed",
+                detail=f"{file_verb(ctx)} repository protection settings",
+                line=None,
+                side="new",
+                symbol=None,
+                severity="medium",
             )
         )
     return part

@@ -30,19 +30,25 @@ def analyze(ctx: FileContext) -> Partial:
     if ctx.status == "deleted":
         part.signals.append(
             governance_signal(
-                CI_CD, "gov.ci_file", f"deletes CI pipeline `{ctx.path}`", None, "old", None, "high"
+                kind=CI_CD,
+                code="gov.ci_file",
+                detail=f"deletes CI pipeline `{ctx.path}`",
+                line=None,
+                side="old",
+                symbol=None,
+                severity="high",
             )
         )
     else:
         part.signals.append(
             governance_signal(
-                CI_CD,
-                "gov.ci_file",
-                f"{file_verb(ctx)} CI pipeline `{ctx.path}`",
-                None,
-                "new",
-                None,
-                "medium",
+                kind=CI_CD,
+                code="gov.ci_file",
+                detail=f"{file_verb(ctx)} CI pipeline `{ctx.path}`",
+                line=None,
+                side="new",
+                symbol=None,
+                severity="medium",
             )
         )
     if language in ("bash", "dockerfile", "make"):

@@ -33,38 +33,38 @@ def analyze(ctx: FileContext) -> Partial:
             if n[1]:
                 part.signals.append(
                     governance_signal(
-                        CI_CD,
-                        "gov.codeowners_added",
-                        f"assigns `{pattern}` to {' '.join(n[1])}",
-                        n[0],
-                        "new",
-                        pattern,
-                        "low",
+                        kind=CI_CD,
+                        code="gov.codeowners_added",
+                        detail=f"assigns `{pattern}` to {' '.join(n[1])}",
+                        line=n[0],
+                        side="new",
+                        symbol=pattern,
+                        severity="low",
                     )
                 )
             else:
                 part.signals.append(
                     governance_signal(
-                        CI_CD,
-                        "gov.codeowners",
-                        f"leaves `{pattern}` without owners",
-                        n[0],
-                        "new",
-                        pattern,
-                        "high",
+                        kind=CI_CD,
+                        code="gov.codeowners",
+                        detail=f"leaves `{pattern}` without owners",
+                        line=n[0],
+                        side="new",
+                        symbol=pattern,
+                        severity="high",
                     )
                 )
         elif o is not None and n is None:
             part.symbols.append(Symbol("codeowners", pattern, "deleted", o[0]))
             part.signals.append(
                 governance_signal(
-                    CI_CD,
-                    "gov.codeowners",
-                    f"removes the owners rule for `{pattern}`",
-                    o[0],
-                    "old",
-                    pattern,
-                    "high",
+                    kind=CI_CD,
+                    code="gov.codeowners",
+                    detail=f"removes the owners rule for `{pattern}`",
+                    line=o[0],
+                    side="old",
+                    symbol=pattern,
+                    severity="high",
                 )
             )
         elif o is not None and n is not None:
@@ -74,37 +74,37 @@ def analyze(ctx: FileContext) -> Partial:
             if gone:
                 part.signals.append(
                     governance_signal(
-                        CI_CD,
-                        "gov.codeowners",
-                        f"removes {' '.join(gone)} from the owners of `{pattern}`",
-                        n[0],
-                        "new",
-                        pattern,
-                        "high",
+                        kind=CI_CD,
+                        code="gov.codeowners",
+                        detail=f"removes {' '.join(gone)} from the owners of `{pattern}`",
+                        line=n[0],
+                        side="new",
+                        symbol=pattern,
+                        severity="high",
                     )
                 )
             elif extra:
                 part.signals.append(
                     governance_signal(
-                        CI_CD,
-                        "gov.codeowners_added",
-                        f"adds {' '.join(extra)} to the owners of `{pattern}`",
-                        n[0],
-                        "new",
-                        pattern,
-                        "low",
+                        kind=CI_CD,
+                        code="gov.codeowners_added",
+                        detail=f"adds {' '.join(extra)} to the owners of `{pattern}`",
+                        line=n[0],
+                        side="new",
+                        symbol=pattern,
+                        severity="low",
                     )
                 )
     if ctx.status == "deleted":
         part.signals.append(
             governance_signal(
-                CI_CD,
-                "gov.codeowners",
-                f"deletes `{ctx.path}`: no code owners review",
-                None,
-                "old",
-                None,
-                "high",
+                kind=CI_CD,
+                code="gov.codeowners",
+                detail=f"deletes `{ctx.path}`: no code owners review",
+                line=None,
+                side="old",
+                symbol=None,
+                severity="high",
             )
         )
     return part

@@ -34,51 +34,51 @@ def analyze(ctx: FileContext) -> Partial:
     if ctx.status == "deleted":
         part.signals.append(
             governance_signal(
-                CI_CD,
-                "gov.dependency_bot",
-                f"deletes `{ctx.path}`: dependency and security updates stop",
-                None,
-                "old",
-                None,
-                "high",
+                kind=CI_CD,
+                code="gov.dependency_bot",
+                detail=f"deletes `{ctx.path}`: dependency and security updates stop",
+                line=None,
+                side="old",
+                symbol=None,
+                severity="high",
             )
         )
         return part
     severity: Severity = "low" if ctx.status == "added" else "medium"
     part.signals.append(
         governance_signal(
-            CI_CD,
-            "gov.dependency_bot",
-            f"{file_verb(ctx)} the dependency update config",
-            None,
-            "new",
-            None,
-            severity,
+            kind=CI_CD,
+            code="gov.dependency_bot",
+            detail=f"{file_verb(ctx)} the dependency update config",
+            line=None,
+            side="new",
+            symbol=None,
+            severity=severity,
         )
     )
     for n, text in sorted(ctx.added.items()):
         if _AUTOMERGE_RE.search(text):
             part.signals.append(
                 governance_signal(
-                    CI_CD,
-                    "gov.automerge",
-                    "merges dependency updates without review",
-                    n,
-                    "new",
-                    None,
-                    "high",
+                    kind=CI_CD,
+                    code="gov.automerge",
+                    detail="merges dependency updates without review",
+                    line=n,
+                    side="new",
+                    symbol=None,
+                    severity="high",
                 )
             )
         elif _DISABLE_RE.search(text):
             part.signals.append(
                 governance_signal(
-                    CI_CD,
-                    "gov.dependency_bot",
-                    "turns dependency updates off",
-                    n,
-                    "new",
-                    None,
-                    "high",
+                    kind=CI_CD,
+                    code="gov.dependency_bot",
+                    detail="turns dependency updates off",
+                    line=n,
+                    side="new",
+                    symbol=None,
+                    severity="high",
                 )
             )
     return part

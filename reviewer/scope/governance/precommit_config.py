@@ -59,13 +59,13 @@ def analyze(ctx: FileContext) -> Partial:
             part.symbols.append(Symbol("hook_repo", repo, "modified", line))
             part.signals.append(
                 governance_signal(
-                    DEPENDENCY,
-                    "gov.precommit_rev",
-                    f"moves hooks from `{repo}` from `{old[1]}` to `{rev}`",
-                    line,
-                    "new",
-                    repo,
-                    "low",
+                    kind=DEPENDENCY,
+                    code="gov.precommit_rev",
+                    detail=f"moves hooks from `{repo}` from `{old[1]}` to `{rev}`",
+                    line=line,
+                    side="new",
+                    symbol=repo,
+                    severity="low",
                 )
             )
     new_keys = {_repo_key(u) for u in n_repos}
@@ -74,13 +74,13 @@ def analyze(ctx: FileContext) -> Partial:
         if _repo_key(url) not in old_keys and old_keys and url != "local":
             part.signals.append(
                 governance_signal(
-                    DEPENDENCY,
-                    "gov.precommit_repo",
-                    f"takes hooks from another repository `{url}`",
-                    line,
-                    "new",
-                    url,
-                    "medium",
+                    kind=DEPENDENCY,
+                    code="gov.precommit_repo",
+                    detail=f"takes hooks from another repository `{url}`",
+                    line=line,
+                    side="new",
+                    symbol=url,
+                    severity="medium",
                 )
             )
     for url, line in o_repos.items():
@@ -91,13 +91,13 @@ def analyze(ctx: FileContext) -> Partial:
             part.symbols.append(Symbol("hook", hook, "added", line))
             part.signals.append(
                 governance_signal(
-                    CI_CD,
-                    "gov.precommit_hook_added",
-                    f"adds pre-commit hook `{hook}`",
-                    line,
-                    "new",
-                    hook,
-                    "low",
+                    kind=CI_CD,
+                    code="gov.precommit_hook_added",
+                    detail=f"adds pre-commit hook `{hook}`",
+                    line=line,
+                    side="new",
+                    symbol=hook,
+                    severity="low",
                 )
             )
     for hook, line in o_hooks.items():
@@ -105,13 +105,13 @@ def analyze(ctx: FileContext) -> Partial:
             part.symbols.append(Symbol("hook", hook, "deleted", line))
             part.signals.append(
                 governance_signal(
-                    CI_CD,
-                    "gov.precommit_hook_removed",
-                    f"removes pre-commit hook `{hook}`",
-                    line,
-                    "old",
-                    hook,
-                    "medium",
+                    kind=CI_CD,
+                    code="gov.precommit_hook_removed",
+                    detail=f"removes pre-commit hook `{hook}`",
+                    line=line,
+                    side="old",
+                    symbol=hook,
+                    severity="medium",
                 )
             )
     for p in n_entries:
@@ -119,13 +119,13 @@ def analyze(ctx: FileContext) -> Partial:
     if ctx.status == "deleted":
         part.signals.append(
             governance_signal(
-                CI_CD,
-                "gov.precommit_hook_removed",
-                f"deletes `{ctx.path}`: no pre-commit checks",
-                None,
-                "old",
-                None,
-                "medium",
+                kind=CI_CD,
+                code="gov.precommit_hook_removed",
+                detail=f"deletes `{ctx.path}`: no pre-commit checks",
+                line=None,
+                side="old",
+                symbol=None,
+                severity="medium",
             )
         )
     return part

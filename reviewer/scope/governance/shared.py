@@ -49,7 +49,9 @@ def governance_signal(
     symbol: str | None,
     severity: Severity,
 ) -> Signal:
-    return Signal(kind, code, detail, line, side, symbol, severity)
+    return Signal(
+        kind=kind, code=code, detail=detail, line=line, side=side, symbol=symbol, severity=severity
+    )
 
 
 def file_verb(ctx: FileContext) -> str:

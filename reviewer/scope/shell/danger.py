@@ -166,13 +166,12 @@ def scan_commands(
                 continue
             detail = f"{_WHAT.get(code, 'runs a dangerous command')}: `{excerpt}`"
             found[(code, line)] = Signal(
-                DANGEROUS_COMMAND,
-                code,
-                detail,
-                line,
-                side,
-                None,
-                severity,
+                kind=DANGEROUS_COMMAND,
+                code=code,
+                detail=detail,
+                line=line,
+                side=side,
+                severity=severity,
             )
 
     for number, raw in lines:

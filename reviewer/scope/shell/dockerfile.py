@@ -181,13 +181,13 @@ def _image_change(o: _From, n: _From) -> Signal | None:
 
     if o.repo != n.repo:
         return Signal(
-            DEPENDENCY,
-            "docker.base_image_major",
-            f"replaces base image `{o.repo}` with `{n.repo}`",
-            n.line,
-            "new",
-            n.repo,
-            "medium",
+            kind=DEPENDENCY,
+            code="docker.base_image_major",
+            detail=f"replaces base image `{o.repo}` with `{n.repo}`",
+            line=n.line,
+            side="new",
+            symbol=n.repo,
+            severity="medium",
         )
     if (o.tag, o.digest) == (n.tag, n.digest):
         return None
@@ -205,16 +205,22 @@ def _image_change(o: _From, n: _From) -> Signal | None:
     shown = f"`{n.repo}` from `{old_v}` to `{new_v}`"
     if level == "major":
         return Signal(
-            DEPENDENCY,
-            "docker.base_image_major",
-            f"changes base image {shown}",
-            n.line,
-            "new",
-            n.repo,
-            "medium",
+            kind=DEPENDENCY,
+            code="docker.base_image_major",
+            detail=f"changes base image {shown}",
+            line=n.line,
+            side="new",
+            symbol=n.repo,
+            severity="medium",
         )
     return Signal(
-        DEPENDENCY, "docker.base_image", f"updates base image {shown}", n.line, "new", n.repo, "low"
+        kind=DEPENDENCY,
+        code="docker.base_image",
+        detail=f"updates base image {shown}",
+        line=n.line,
+        side="new",
+        symbol=n.repo,
+        severity="low",
     )
 
 
@@ -281,13 +287,11 @@ def analyze(ctx: FileContext) -> Partial:
     if ctx.status == "deleted":
         part.signals.append(
             Signal(
-                CI_CD,
-                "docker.deleted",
-                f"deletes the image build `{ctx.path}`",
-                None,
-                "old",
-                None,
-                "medium",
+                kind=CI_CD,
+                code="docker.deleted",
+                detail=f"deletes the image build `{ctx.path}`",
+                side="old",
+                severity="medium",
             )
         )
     part.symbols.sort(key=lambda s: (s.line or 0, s.kind, s.name))
@@ -323,13 +327,12 @@ def _user_signals(ctx: FileContext) -> list[Signal]:
         if _is_root(user):
             out.append(
                 Signal(
-                    PERMISSION_WIDENING,
-                    "docker.user_root",
-                    "runs the image as `root`",
-                    n,
-                    "new",
-                    None,
-                    "medium",
+                    kind=PERMISSION_WIDENING,
+                    code="docker.user_root",
+                    detail="runs the image as `root`",
+                    line=n,
+                    side="new",
+                    severity="medium",
                 )
             )
     if not added and ctx.status != "deleted":
@@ -337,13 +340,12 @@ def _user_signals(ctx: FileContext) -> list[Signal]:
             if not _is_root(user):
                 out.append(
                     Signal(
-                        PERMISSION_WIDENING,
-                        "docker.user_root",
-                        f"removes `USER {user}`, so the image runs as `root`",
-                        n,
-                        "old",
-                        None,
-                        "medium",
+                        kind=PERMISSION_WIDENING,
+                        code="docker.user_root",
+                        detail=f"removes `USER {user}`, so the image runs as `root`",
+                        line=n,
+                        side="old",
+                        severity="medium",
                     )
                 )
     return out
@@ -358,13 +360,13 @@ def _version_arg(ctx: FileContext, name: str, value: str, line: int) -> list[Sig
         if compare_versions(m.group(2), value, significant=1) == "major":
             return [
                 Signal(
-                    DEPENDENCY,
-                    "docker.version_major",
-                    f"changes `{name}` from `{m.group(2)}` to `{value}`",
-                    line,
-                    "new",
-                    name,
-                    "medium",
+                    kind=DEPENDENCY,
+                    code="docker.version_major",
+                    detail=f"changes `{name}` from `{m.group(2)}` to `{value}`",
+                    line=line,
+                    side="new",
+                    symbol=name,
+                    severity="medium",
                 )
             ]
     return []

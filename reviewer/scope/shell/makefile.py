@@ -134,13 +134,13 @@ def analyze(ctx: FileContext) -> Partial:
             verb = {"added": "adds", "deleted": "deletes"}.get(sym.change, "changes")
             part.signals.append(
                 Signal(
-                    CI_CD,
-                    "make.release_target",
-                    f"{verb} release target `{sym.name}`",
-                    sym.line,
-                    "old" if sym.change == "deleted" else "new",
-                    sym.name,
-                    severity,
+                    kind=CI_CD,
+                    code="make.release_target",
+                    detail=f"{verb} release target `{sym.name}`",
+                    line=sym.line,
+                    side="old" if sym.change == "deleted" else "new",
+                    symbol=sym.name,
+                    severity=severity,
                 )
             )
     for p in parsed["new"]:
@@ -148,13 +148,11 @@ def analyze(ctx: FileContext) -> Partial:
     if ctx.status == "deleted":
         part.signals.append(
             Signal(
-                CI_CD,
-                "make.deleted",
-                f"deletes the build file `{ctx.path}`",
-                None,
-                "old",
-                None,
-                "medium",
+                kind=CI_CD,
+                code="make.deleted",
+                detail=f"deletes the build file `{ctx.path}`",
+                side="old",
+                severity="medium",
             )
         )
     part.cosmetic = cosmetic_level(ctx, line_comments(ctx))  # type: ignore[arg-type]
