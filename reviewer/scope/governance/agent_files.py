@@ -5,18 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from ...models import (
-    AGENT_INSTRUCTIONS,
-    Side,
-    Signal,
-    Symbol,
-    SymbolChange,
-)
+from ...models import AGENT_INSTRUCTIONS, Side, Signal, Symbol, SymbolChange
 from ...rx import lazy
 from ..engine import Definition, FileContext, Partial, Segment, diff_definitions
 from ..lex.keys import Pair
 from ..shell.danger import scan_commands
-from .shared import MCP_RE, changed_pairs, file_verb, governance_signal
+from .shared import MCP_RE, changed_pairs, file_verb
 
 #: risky-instruction signals reported per agent file (the rest are the same story)
 MAX_RISKY = 5
@@ -98,13 +92,11 @@ def analyze(ctx: FileContext) -> Partial:
 
 def _agent_file_signal(ctx: FileContext, what: str) -> Signal:
     side: Side = "old" if ctx.status == "deleted" else "new"
-    return governance_signal(
+    return Signal(
         kind=AGENT_INSTRUCTIONS,
         code="agent.instructions",
         detail=f"{file_verb(ctx)} {what} `{ctx.path}`",
-        line=None,
         side=side,
-        symbol=None,
         # without its instructions an agent loses the repository's rules (what not to touch)
         severity="high" if ctx.status == "deleted" else "medium",
     )
@@ -120,13 +112,12 @@ def _agent_text(ctx: FileContext) -> Partial:
             break
         if _HIDDEN_RE.search(text if n > 1 else text.lstrip("\ufeff")):
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=AGENT_INSTRUCTIONS,
                     code="agent.hidden_text",
                     detail="adds invisible characters that hide text from reviewers",
                     line=n,
                     side="new",
-                    symbol=None,
                     severity="high",
                 )
             )
@@ -135,13 +126,12 @@ def _agent_text(ctx: FileContext) -> Partial:
         why = _risky(text, n)
         if why is not None:
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=AGENT_INSTRUCTIONS,
                     code="agent.risky_instruction",
                     detail=f"tells the agent {why}: `{_short(text)}`",
                     line=n,
                     side="new",
-                    symbol=None,
                     severity="high",
                 )
             )
@@ -270,7 +260,7 @@ def _agent_config(ctx: FileContext, *, json_like: bool) -> Partial:
             part.symbols.append(Symbol("mcp_server", name, change, line))
             if side == "new":
                 part.signals.append(
-                    governance_signal(
+                    Signal(
                         kind=AGENT_INSTRUCTIONS,
                         code="agent.mcp_server",
                         detail=f"adds MCP server `{name}`",
@@ -286,7 +276,7 @@ def _agent_config(ctx: FileContext, *, json_like: bool) -> Partial:
         if (fields | other) & _MCP_EXEC_KEYS:
             shown = f"MCP server `{name}`" if name else "an MCP server"
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=AGENT_INSTRUCTIONS,
                     code="agent.mcp_server",
                     detail=f"changes what {shown} runs or connects to",
@@ -299,13 +289,12 @@ def _agent_config(ctx: FileContext, *, json_like: bool) -> Partial:
     for n, text in sorted(ctx.added.items()):
         if _AUTO_APPROVE_RE.search(text):
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=AGENT_INSTRUCTIONS,
                     code="agent.auto_approve",
                     detail=f"lets the agent act without approval: `{_short(text)}`",
                     line=n,
                     side="new",
-                    symbol=None,
                     severity="high",
                 )
             )

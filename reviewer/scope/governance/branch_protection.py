@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ...models import (
-    CI_CD,
-    Side,
-    Symbol,
-    SymbolChange,
-)
+from ...models import CI_CD, Side, Signal, Symbol, SymbolChange
 from ..engine import FileContext, Partial
-from .shared import changed_pairs, file_verb, governance_signal, is_json, word_set
+from .shared import changed_pairs, file_verb, is_json, word_set
 
 #: settings whose true value protects a branch or repository
 _PROTECTIVE = word_set(
@@ -38,13 +33,11 @@ def analyze(ctx: FileContext) -> Partial:
     part = Partial()
     if ctx.status == "deleted":
         part.signals.append(
-            governance_signal(
+            Signal(
                 kind=CI_CD,
                 code="gov.protection_weakened",
                 detail=f"deletes `{ctx.path}`: its branch protections are no longer managed",
-                line=None,
                 side="old",
-                symbol=None,
                 severity="high",
             )
         )
@@ -97,25 +90,22 @@ def analyze(ctx: FileContext) -> Partial:
         )
     for detail, line, side in weakened:
         part.signals.append(
-            governance_signal(
+            Signal(
                 kind=CI_CD,
                 code="gov.protection_weakened",
                 detail=detail,
                 line=line,
                 side=side,
-                symbol=None,
                 severity="high",
             )
         )
     if not weakened and (ctx.added or ctx.removed):
         part.signals.append(
-            governance_signal(
+            Signal(
                 kind=CI_CD,
                 code="gov.protection_changed",
                 detail=f"{file_verb(ctx)} repository protection settings",
-                line=None,
                 side="new",
-                symbol=None,
                 severity="medium",
             )
         )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from ...models import (
-    CI_CD,
-)
+from ...models import CI_CD, Signal
 from ...rx import lazy
 from ..engine import Definition, FileContext, Partial, Segment, diff_definitions
 from ..lex.keys import segment_rows
 from ..shell.danger import scan_commands
-from .shared import file_verb, governance_signal
+from .shared import file_verb
 
 _GROOVY_SH_RE = lazy(
     r"""\b(?:sh|bat|powershell|pwsh)\s*\(?\s*(?:script\s*:\s*)?(['"]{1,3})(.*?)(?:\1|$)"""
@@ -26,33 +24,29 @@ def analyze(ctx: FileContext) -> Partial:
     if language in ("markdown", "rst", "text"):
         return part
     if language in ("yaml", "json"):
-        return part  # yaml.py reads workflow and pipeline YAML
+        return part  # yaml_families.py reads workflow and pipeline YAML
     if ctx.status == "deleted":
         part.signals.append(
-            governance_signal(
+            Signal(
                 kind=CI_CD,
                 code="gov.ci_file",
                 detail=f"deletes CI pipeline `{ctx.path}`",
-                line=None,
                 side="old",
-                symbol=None,
                 severity="high",
             )
         )
     else:
         part.signals.append(
-            governance_signal(
+            Signal(
                 kind=CI_CD,
                 code="gov.ci_file",
                 detail=f"{file_verb(ctx)} CI pipeline `{ctx.path}`",
-                line=None,
                 side="new",
-                symbol=None,
                 severity="medium",
             )
         )
     if language in ("bash", "dockerfile", "make"):
-        return part  # commands.py scans these
+        return part  # the shell/ analyzers scan these
     stages_old = [d for seg in ctx.segments("old") for d in _groovy_stages(seg)]
     stages_new = [d for seg in ctx.segments("new") for d in _groovy_stages(seg)]
     removed = [n for n in ctx.removed_sorted if ctx.removed[n].strip()]

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ...models import (
-    CI_CD,
-    Symbol,
-)
+from ...models import CI_CD, Signal, Symbol
 from ..engine import FileContext, Partial
-from .shared import governance_signal
 
 
 def _owner_rules(lines: dict[int, str]) -> dict[str, tuple[int, tuple[str, ...]]]:
@@ -32,7 +28,7 @@ def analyze(ctx: FileContext) -> Partial:
             part.symbols.append(Symbol("codeowners", pattern, "added", n[0]))
             if n[1]:
                 part.signals.append(
-                    governance_signal(
+                    Signal(
                         kind=CI_CD,
                         code="gov.codeowners_added",
                         detail=f"assigns `{pattern}` to {' '.join(n[1])}",
@@ -44,7 +40,7 @@ def analyze(ctx: FileContext) -> Partial:
                 )
             else:
                 part.signals.append(
-                    governance_signal(
+                    Signal(
                         kind=CI_CD,
                         code="gov.codeowners",
                         detail=f"leaves `{pattern}` without owners",
@@ -57,7 +53,7 @@ def analyze(ctx: FileContext) -> Partial:
         elif o is not None and n is None:
             part.symbols.append(Symbol("codeowners", pattern, "deleted", o[0]))
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=CI_CD,
                     code="gov.codeowners",
                     detail=f"removes the owners rule for `{pattern}`",
@@ -73,7 +69,7 @@ def analyze(ctx: FileContext) -> Partial:
             extra = [x for x in n[1] if x not in o[1]]
             if gone:
                 part.signals.append(
-                    governance_signal(
+                    Signal(
                         kind=CI_CD,
                         code="gov.codeowners",
                         detail=f"removes {' '.join(gone)} from the owners of `{pattern}`",
@@ -85,7 +81,7 @@ def analyze(ctx: FileContext) -> Partial:
                 )
             elif extra:
                 part.signals.append(
-                    governance_signal(
+                    Signal(
                         kind=CI_CD,
                         code="gov.codeowners_added",
                         detail=f"adds {' '.join(extra)} to the owners of `{pattern}`",
@@ -97,13 +93,11 @@ def analyze(ctx: FileContext) -> Partial:
                 )
     if ctx.status == "deleted":
         part.signals.append(
-            governance_signal(
+            Signal(
                 kind=CI_CD,
                 code="gov.codeowners",
                 detail=f"deletes `{ctx.path}`: no code owners review",
-                line=None,
                 side="old",
-                symbol=None,
                 severity="high",
             )
         )

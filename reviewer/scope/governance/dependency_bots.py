@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ...models import (
-    CI_CD,
-    Severity,
-    Side,
-    Symbol,
-)
+from ...models import CI_CD, Severity, Side, Signal, Symbol
 from ...rx import lazy
 from ..engine import FileContext, Partial
-from .shared import changed_pairs, file_verb, governance_signal, is_json
+from .shared import changed_pairs, file_verb, is_json
 
 _AUTOMERGE_RE = lazy(r"\b(automerge|auto-merge|platformAutomerge)\b\W+true", re.I)
 _DISABLE_RE = lazy(
@@ -33,51 +28,45 @@ def analyze(ctx: FileContext) -> Partial:
                 )
     if ctx.status == "deleted":
         part.signals.append(
-            governance_signal(
+            Signal(
                 kind=CI_CD,
                 code="gov.dependency_bot",
                 detail=f"deletes `{ctx.path}`: dependency and security updates stop",
-                line=None,
                 side="old",
-                symbol=None,
                 severity="high",
             )
         )
         return part
     severity: Severity = "low" if ctx.status == "added" else "medium"
     part.signals.append(
-        governance_signal(
+        Signal(
             kind=CI_CD,
             code="gov.dependency_bot",
             detail=f"{file_verb(ctx)} the dependency update config",
-            line=None,
             side="new",
-            symbol=None,
             severity=severity,
         )
     )
     for n, text in sorted(ctx.added.items()):
         if _AUTOMERGE_RE.search(text):
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=CI_CD,
                     code="gov.automerge",
                     detail="merges dependency updates without review",
                     line=n,
                     side="new",
-                    symbol=None,
                     severity="high",
                 )
             )
         elif _DISABLE_RE.search(text):
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=CI_CD,
                     code="gov.dependency_bot",
                     detail="turns dependency updates off",
                     line=n,
                     side="new",
-                    symbol=None,
                     severity="high",
                 )
             )

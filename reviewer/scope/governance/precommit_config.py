@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ...models import (
-    CI_CD,
-    DEPENDENCY,
-    Side,
-    Symbol,
-)
+from ...models import CI_CD, DEPENDENCY, Side, Signal, Symbol
 from ..engine import FileContext, Partial
 from ..lex.keys import Pair, segment_rows, yaml_pairs
 from ..shell.danger import scan_commands
-from .shared import governance_signal
 
 
 def _repo_key(url: str) -> str:
@@ -58,7 +52,7 @@ def analyze(ctx: FileContext) -> Partial:
         if old is not None and old[1] != rev:
             part.symbols.append(Symbol("hook_repo", repo, "modified", line))
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=DEPENDENCY,
                     code="gov.precommit_rev",
                     detail=f"moves hooks from `{repo}` from `{old[1]}` to `{rev}`",
@@ -73,7 +67,7 @@ def analyze(ctx: FileContext) -> Partial:
     for url, line in n_repos.items():
         if _repo_key(url) not in old_keys and old_keys and url != "local":
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=DEPENDENCY,
                     code="gov.precommit_repo",
                     detail=f"takes hooks from another repository `{url}`",
@@ -90,7 +84,7 @@ def analyze(ctx: FileContext) -> Partial:
         if hook not in o_hooks:
             part.symbols.append(Symbol("hook", hook, "added", line))
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=CI_CD,
                     code="gov.precommit_hook_added",
                     detail=f"adds pre-commit hook `{hook}`",
@@ -104,7 +98,7 @@ def analyze(ctx: FileContext) -> Partial:
         if hook not in n_hooks:
             part.symbols.append(Symbol("hook", hook, "deleted", line))
             part.signals.append(
-                governance_signal(
+                Signal(
                     kind=CI_CD,
                     code="gov.precommit_hook_removed",
                     detail=f"removes pre-commit hook `{hook}`",
@@ -118,13 +112,11 @@ def analyze(ctx: FileContext) -> Partial:
         part.signals.extend(scan_commands([(p.line, p.value or "")]))
     if ctx.status == "deleted":
         part.signals.append(
-            governance_signal(
+            Signal(
                 kind=CI_CD,
                 code="gov.precommit_hook_removed",
                 detail=f"deletes `{ctx.path}`: no pre-commit checks",
-                line=None,
                 side="old",
-                symbol=None,
                 severity="medium",
             )
         )

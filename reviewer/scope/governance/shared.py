@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...models import (
-    Severity,
-    Side,
-    Signal,
-)
+from ...models import Side
 from ...rx import lazy
 from ..engine import FileContext
 from ..lex.keys import Pair, json_pairs, segment_rows, yaml_pairs
@@ -31,27 +27,13 @@ PROTECTION_RE = lazy(
 PRECOMMIT_RE = lazy(r"(^|/)\.pre-commit-config\.ya?ml$", re.I)
 #: non-YAML CI files under names paths.py does not give the role "ci"
 CI_EXTRA_RE = lazy(r"(^|/)([^/]*\.jenkinsfile|jenkinsfile\.[^/]+)$", re.I)
-#: YAML pipelines under such names: yaml.py's, and no generic config either
+#: YAML pipelines under such names: yaml_families.py's, and no generic config either
 CI_YAML_RE = lazy(r"(^|/)(\.azure-pipelines\.ya?ml|azure-pipelines\.yaml|\.gitlab-ci\.yaml)$", re.I)
 MCP_RE = lazy(
     r"(^|/)(\.?mcp\.json|mcp_config\.json|mcp_settings\.json|claude_desktop_config\.json|"
     r"cline_mcp_settings\.json)$",
     re.I,
 )
-
-
-def governance_signal(
-    kind: str,
-    code: str,
-    detail: str,
-    line: int | None,
-    side: Side,
-    symbol: str | None,
-    severity: Severity,
-) -> Signal:
-    return Signal(
-        kind=kind, code=code, detail=detail, line=line, side=side, symbol=symbol, severity=severity
-    )
 
 
 def file_verb(ctx: FileContext) -> str:

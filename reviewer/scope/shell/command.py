@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ...models import (
-    Severity,
-)
+from ...models import Severity
 from ...record import field, record
 from ...rx import lazy
 from ..lex.shell import word_set

@@ -6,11 +6,7 @@ import re
 import shlex
 from collections.abc import Callable, Container, Iterable
 
-from ...models import (
-    DANGEROUS_COMMAND,
-    Side,
-    Signal,
-)
+from ...models import DANGEROUS_COMMAND, Side, Signal
 from ...rx import lazy
 from ..lex.shell import (
     CONTINUES_RE,

@@ -6,22 +6,10 @@ import json
 import re
 import shlex
 
-from ...models import (
-    CI_CD,
-    DEPENDENCY,
-    PERMISSION_WIDENING,
-    Side,
-    Signal,
-    Symbol,
-)
+from ...models import CI_CD, DEPENDENCY, PERMISSION_WIDENING, Side, Signal, Symbol
 from ...record import record, replace
 from ...rx import lazy
-from ..engine import (
-    FileContext,
-    Partial,
-    Segment,
-    cosmetic_level,
-)
+from ..engine import FileContext, Partial, Segment, cosmetic_level
 from ..lex.shell import odd_backslash, program_name, word_set
 from ..lex.versions import compare_versions
 from .command import SHELLS

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...models import (
-    CI_CD,
-    Severity,
-    Signal,
-)
+from ...models import CI_CD, Severity, Signal
 from ...record import field, record
 from ...rx import lazy
 from ..engine import (

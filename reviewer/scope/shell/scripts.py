@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from ..code import CodeSpec
 from ..code import analyze as analyze_code
-from ..engine import (
-    FileContext,
-    Partial,
-    Segment,
-)
+from ..engine import FileContext, Partial, Segment
 from .danger import scan_commands
 
 

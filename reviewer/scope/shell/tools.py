@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...models import (
-    Severity,
-)
+from ...models import Severity
 from ...rx import lazy
 from ..lex.shell import positional_args, short_has, split_opts, word_set
 from .command import K8S_HIGH, K8S_LOW, Cmd, Hit, worst
