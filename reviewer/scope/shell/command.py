@@ -1,4 +1,4 @@
-"""What the command classifiers share: known programs, one parsed command, how risky a path is."""
+"""What the command classifiers share: codes and meanings, known programs, one parsed command, path risk."""
 
 from __future__ import annotations
 
@@ -12,8 +12,41 @@ from ..lex.shell import word_set
 
 Hit = tuple[str, Severity, str]  # (code, severity, command excerpt)
 
-
 RANK = {"low": 1, "medium": 2, "high": 3}
+
+#: signal code -> what the command does, for the signal's detail
+MEANINGS: dict[str, str] = {
+    "cmd.rm_rf": "deletes files recursively",
+    "cmd.terraform_destroy": "destroys Terraform-managed infrastructure",
+    "cmd.terraform_replace": "forces replacement of Terraform resources",
+    "cmd.terraform_auto_approve": "applies Terraform changes without review",
+    "cmd.terraform_state": "edits Terraform state directly",
+    "cmd.terraform_workspace_delete": "deletes a Terraform workspace",
+    "cmd.stack_destroy": "destroys a deployed stack",
+    "cmd.kubectl_delete": "deletes Kubernetes objects",
+    "cmd.kubectl_disrupt": "disrupts running Kubernetes workloads",
+    "cmd.helm_uninstall": "uninstalls a Helm release",
+    "cmd.git_force_push": "force-pushes, rewriting remote history",
+    "cmd.git_delete_ref": "deletes a remote branch or tag",
+    "cmd.git_discard": "discards local changes",
+    "cmd.git_history_rewrite": "rewrites git history",
+    "cmd.cloud_delete": "deletes cloud resources",
+    "cmd.public_acl": "makes a cloud resource public",
+    "cmd.sql_drop": "drops or empties database objects",
+    "cmd.data_drop": "drops or resets a database",
+    "cmd.disk_wipe": "overwrites a disk or filesystem",
+    "cmd.chmod_world": "makes files world-writable",
+    "cmd.chown_system": "changes ownership of system directories",
+    "cmd.curl_pipe_shell": "runs a script downloaded from the network",
+    "cmd.no_verify": "skips verification hooks",
+    "cmd.force_deploy": "forces a deployment or publication",
+    "cmd.unpublish": "removes a published package version",
+    "cmd.docker_prune": "removes Docker images, volumes or data",
+    "cmd.kill_all": "kills every process",
+    "cmd.fork_bomb": "runs a fork bomb",
+    "cmd.shutdown": "shuts down or reboots the machine",
+}
+
 
 # --- vocabulary ----------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from .command import (
     FETCHERS,
     INTERPRETERS,
     K8S_CLIS,
+    MEANINGS,
     RANK,
     SHELLS,
     SQL_CLIENTS,
@@ -63,37 +64,6 @@ MAX_COMMAND_CHARS = 65_536
 #: how deep ``sh -c "..."``, ``eval``, ``ssh host ...`` and ``kubectl exec -- ...`` are followed
 _MAX_DEPTH = 3
 
-_WHAT: dict[str, str] = {
-    "cmd.rm_rf": "deletes files recursively",
-    "cmd.terraform_destroy": "destroys Terraform-managed infrastructure",
-    "cmd.terraform_replace": "forces replacement of Terraform resources",
-    "cmd.terraform_auto_approve": "applies Terraform changes without review",
-    "cmd.terraform_state": "edits Terraform state directly",
-    "cmd.terraform_workspace_delete": "deletes a Terraform workspace",
-    "cmd.stack_destroy": "destroys a deployed stack",
-    "cmd.kubectl_delete": "deletes Kubernetes objects",
-    "cmd.kubectl_disrupt": "disrupts running Kubernetes workloads",
-    "cmd.helm_uninstall": "uninstalls a Helm release",
-    "cmd.git_force_push": "force-pushes, rewriting remote history",
-    "cmd.git_delete_ref": "deletes a remote branch or tag",
-    "cmd.git_discard": "discards local changes",
-    "cmd.git_history_rewrite": "rewrites git history",
-    "cmd.cloud_delete": "deletes cloud resources",
-    "cmd.public_acl": "makes a cloud resource public",
-    "cmd.sql_drop": "drops or empties database objects",
-    "cmd.data_drop": "drops or resets a database",
-    "cmd.disk_wipe": "overwrites a disk or filesystem",
-    "cmd.chmod_world": "makes files world-writable",
-    "cmd.chown_system": "changes ownership of system directories",
-    "cmd.curl_pipe_shell": "runs a script downloaded from the network",
-    "cmd.no_verify": "skips verification hooks",
-    "cmd.force_deploy": "forces a deployment or publication",
-    "cmd.unpublish": "removes a published package version",
-    "cmd.docker_prune": "removes Docker images, volumes or data",
-    "cmd.kill_all": "kills every process",
-    "cmd.fork_bomb": "runs a fork bomb",
-    "cmd.shutdown": "shuts down or reboots the machine",
-}
 
 _HEREDOC_RE = lazy(r"<<(?!<)(-?)[ \t]*")
 _HEREDOC_WORD_RE = lazy(r"(['\"]?)([A-Za-z0-9_.\-]+)\1")
@@ -160,7 +130,7 @@ def scan_commands(
             prev = found.get((code, line))
             if prev is not None and RANK[prev.severity] >= RANK[severity]:
                 continue
-            detail = f"{_WHAT.get(code, 'runs a dangerous command')}: `{excerpt}`"
+            detail = f"{MEANINGS.get(code, 'runs a dangerous command')}: `{excerpt}`"
             found[(code, line)] = Signal(
                 kind=DANGEROUS_COMMAND,
                 code=code,
