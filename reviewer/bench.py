@@ -182,8 +182,8 @@ def run_review(
 
 
 def review_case(case: Case) -> Outcome:
-    from .cli import exit_code
     from .config import Config
+    from .gate import decide
 
     t0 = time.perf_counter()
     try:
@@ -205,7 +205,7 @@ def review_case(case: Case) -> Outcome:
         frozenset(result.out_of_scope_paths),
         time.perf_counter() - t0,
         result,
-        gated=exit_code(result, Config().fail_on) != 0,
+        gated=decide(result, Config().fail_on).blocked,
     )
 
 

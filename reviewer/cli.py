@@ -638,20 +638,10 @@ def _nothing_to_review(args: argparse.Namespace) -> str:
 
 
 def exit_code(review: Review, fail_on: str) -> int:
-    from .models import level_rank
+    """1 when the review blocks under ``fail_on`` (``gate.decide``), else 0."""
+    from .gate import decide
 
-    if fail_on == "never":
-        return EXIT_OK
-    unanswered = any(not q.answered for q in review.questions)
-    if review.requires_answers and unanswered:
-        return EXIT_ANSWERS
-    if fail_on == "mismatch" and review.verdict == "mismatch":
-        return EXIT_ANSWERS
-    if fail_on == "drift" and review.verdict != "aligned":
-        return EXIT_ANSWERS
-    if fail_on == "high" and level_rank(review.blast_radius.level) >= level_rank("high"):
-        return EXIT_ANSWERS
-    return EXIT_OK
+    return EXIT_ANSWERS if decide(review, fail_on).blocked else EXIT_OK
 
 
 def _read_input(name: str) -> bytes:

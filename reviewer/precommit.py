@@ -377,20 +377,10 @@ def apply_answers(review: Review, answers: Mapping[str, str]) -> tuple[Review, l
 
 
 def blocked(review: Review, fail_on: str) -> bool:
-    """Whether the hook stops the commit: questions without answers, or the policy's threshold
-    reached with nothing to answer. Questions from the LLM step are advisory here: their ids are
-    not stable across runs, so an answer could not be matched."""
-    if fail_on == "never":
-        return False
-    from .cli import exit_code
+    """Whether the hook stops the commit or the push (``gate.decide``)."""
+    from .gate import decide
 
-    llm_findings = {f.id for f in review.findings if f.source == "llm"}
-    unanswered = [q for q in review.questions if not q.answered and q.finding not in llm_findings]
-    if review.requires_answers:
-        return bool(unanswered)
-    if exit_code(review, fail_on) == 0:
-        return False
-    return bool(unanswered) or not review.questions
+    return decide(review, fail_on).blocked
 
 
 # --- hooks ---------------------------------------------------------------------------------------

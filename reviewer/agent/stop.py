@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from .. import gate as gates
 from .. import git
 from ..config import AgentPolicy, Config
 from ..errors import AgentError
@@ -76,16 +77,15 @@ def may_answer(review: Review, policy: AgentPolicy) -> bool:
 def decide(
     review: Review, policy: AgentPolicy, *, again: bool, already: set[str]
 ) -> tuple[str, tuple[Question, ...]]:
-    """ALLOW (nothing open), BLOCK (send the agent back once) or REPORT (tell the user)."""
-    llm = {f.id for f in review.findings if f.source == "llm"}
-    open_ = tuple(q for q in review.questions if not q.answered and q.finding not in llm)
+    """ALLOW (nothing open), BLOCK (send the agent back once) or REPORT (tell the user).
+
+    Whether the review blocks is ``gate.decide`` under ``fail_on = "mismatch"`` and the policy's
+    ``block_at``; the agent is sent back only with open questions."""
+    gate = gates.decide(review, "mismatch", block_at=policy.block_at)
+    open_ = gate.open
     if not open_:
         return ALLOW, ()
-    gating = review.verdict == "mismatch" or (
-        policy.block_at != "never"
-        and level_rank(review.blast_radius.level) >= level_rank(policy.block_at)
-    )
-    if not gating or policy.mode != "block":
+    if not gate.blocked or policy.mode != "block":
         return REPORT, open_
     # one round only: a question already sent back goes to the user, never back to the agent
     if again or {q.id for q in open_} <= already:

@@ -13,11 +13,12 @@ from typing import Any
 
 from ..config import Config
 from ..errors import GitHubError, LLMError
+from ..gate import Gate, decide
 from ..intent import parse_intent
 from ..models import Diff, Review, level_rank
 from ..record import field, record, replace
 from . import ai, commands
-from .answers import Ledger, apply_answers, is_bot, is_ours, reconcile, unanswered
+from .answers import Ledger, apply_answers, is_bot, is_ours, reconcile
 from .api import Client
 from .event import Comment, Event, PullRequest, pull_request_from
 from .people import People
@@ -53,18 +54,6 @@ class Settings:
     history_db: str | None = None
     #: who runs the flow, as the history records it: the Action or the App
     surface: str = "action"
-
-
-@record(slots=False)
-class Gate:
-    blocked: bool
-    reasons: tuple[str, ...]
-    signoff_required: bool
-    signed_off_by: tuple[str, ...]
-
-    @property
-    def conclusion(self) -> str:
-        return "action_required" if self.blocked else "success"
 
 
 @record(frozen=False, slots=False)
@@ -296,42 +285,6 @@ def _approvals(
                 )
             )
     return out
-
-
-def reaches_fail_on(review: Review, fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    if review.requires_answers:
-        return True
-    if fail_on == "mismatch":
-        return review.verdict == "mismatch"
-    if fail_on == "drift":
-        return review.verdict != "aligned"
-    if fail_on == "high":
-        return level_rank(review.blast_radius.level) >= level_rank("high")
-    return False
-
-
-def decide(
-    review: Review, fail_on: str, *, signoff_required: bool, signed_off_by: tuple[str, ...]
-) -> Gate:
-    """Blocked while a review that reaches ``fail_on`` has unanswered questions, or a required
-    sign-off is missing. ``never`` never blocks."""
-    reasons: list[str] = []
-    if fail_on != "never":
-        reaches = reaches_fail_on(review, fail_on)
-        open_ = unanswered(review.questions)
-        if reaches and open_:
-            reasons.append(f"{len(open_)} of {len(review.questions)} question(s) unanswered")
-        elif reaches and not review.questions and not signed_off_by:
-            reasons.append(
-                f"the review reaches fail-on ({fail_on}) with no question to answer: a sign-off is needed"
-            )
-        if signoff_required and not signed_off_by:
-            reasons.append(
-                "AI-assisted change with a high blast radius: a senior sign-off is missing"
-            )
-    return Gate(bool(reasons), tuple(reasons), signoff_required, signed_off_by)
 
 
 def _annotate(review: Review, assistance: ai.Assistance, gate: Gate, notes: list[str]) -> Review:

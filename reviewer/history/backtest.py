@@ -85,8 +85,8 @@ def _review_summary(
     reader: git.BlobReader,
     started: float,
 ) -> dict[str, Any]:
-    from ..cli import exit_code
     from ..diff import decode, parse_diff
+    from ..gate import decide
     from ..intent import parse_intent
     from ..review import review
     from ..scope import build_scope
@@ -115,7 +115,7 @@ def _review_summary(
             "verdict": result.verdict,
             "blast_radius": result.blast_radius.level,
             "requires_answers": result.requires_answers,
-            "blocked": exit_code(result, config.fail_on) != 0,
+            "blocked": decide(result, config.fail_on).blocked,
             "rules": sorted({f.rule for f in live}),
             "max_severity": max((f.severity for f in live), key=severity_rank, default=None),
             "findings": len(result.findings),
