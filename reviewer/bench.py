@@ -170,7 +170,8 @@ def run_review(
     """The offline review of a case, as ``reviewer review`` makes it under the default policy."""
     from .diff import parse_diff
     from .intent import parse_intent
-    from .review import review
+    from .config import Config
+    from .pipeline import review_change
 
     parsed = parse_diff(case.diff if diff is None else diff)
     intent = parse_intent(
@@ -178,7 +179,7 @@ def run_review(
         source="commit",
         title=case.title if title is None else title,
     )
-    return review(parsed, intent)
+    return review_change(parsed, intent, Config())
 
 
 def review_case(case: Case) -> Outcome:

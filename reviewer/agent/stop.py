@@ -44,7 +44,7 @@ def review_worktree(
     from ..diff import decode, parse_diff
     from ..intent import parse_intent
     from ..precommit import _policy
-    from ..review import review
+    from ..pipeline import review_change
 
     started = time.perf_counter() if started is None else started
     tree = git.worktree_tree()
@@ -57,7 +57,7 @@ def review_worktree(
         config = _policy(None, None if base == git.EMPTY_TREE else base, reader)
         diff = parse_diff(decode(raw))
         intent = parse_intent(intent_text, source="prompt")
-        result = review(
+        result = review_change(
             diff, intent, config, blobs=git.GitBlobs(reader, base, tree), started=started
         )
     finally:

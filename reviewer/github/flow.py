@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import GitHubError, LLMError
+from ..errors import GitHubError
 from ..gate import Gate, decide
 from ..intent import parse_intent
 from ..models import Diff, Review, level_rank
@@ -212,7 +212,7 @@ def find_sticky(comments: list[Comment], own: frozenset[str]) -> Comment | None:
 def _review(
     pr: PullRequest, material: Material, settings: Settings, out: Outcome
 ) -> tuple[Review, Config]:
-    from ..review import review as run_review
+    from ..pipeline import LLMStep, review_change
 
     started = time.perf_counter()
     config = material.config
@@ -221,7 +221,14 @@ def _review(
     if prompts:
         text = f"{text}\n\n" + "\n".join(dict.fromkeys(prompts))
     intent = parse_intent(text, source="pr", title=pr.title)
-    result = run_review(material.diff, intent, config, blobs=material.blobs, started=started)
+    result = review_change(
+        material.diff,
+        intent,
+        config,
+        blobs=material.blobs,
+        llm=LLMStep(model=settings.model, base_url=settings.llm_base_url) if settings.llm else None,
+        started=started,
+    )
     notes = list(material.notes)
     failures = getattr(material.blobs, "failures", 0)
     if failures:
@@ -229,33 +236,7 @@ def _review(
             f"{failures} file(s) could not be read whole from GitHub and were reviewed from their hunks"
         )
     notes.append(f"diff from the {material.origin}; policy from {config.source}")
-    if settings.llm:
-        result, config = _llm(result, material.diff, config, settings, notes)
     return replace(result, notes=result.notes + tuple(notes)), config
-
-
-def _llm(
-    review: Review, diff: Diff, config: Config, settings: Settings, notes: list[str]
-) -> tuple[Review, Config]:
-    import importlib
-
-    try:
-        enrich = importlib.import_module("reviewer.llm").enrich
-    except (ImportError, AttributeError):
-        notes.append(
-            "no LLM step: the LLM extra is not installed (pip install 'intent-reviewer[llm]')"
-        )
-        return review, config
-    if settings.llm_base_url:
-        config = config.with_overrides(llm=replace(config.llm, base_url=settings.llm_base_url))
-    try:
-        enriched: Review = enrich(
-            review, diff, config, model=settings.model, on_error="degrade", verbose=False
-        )
-    except LLMError as exc:  # e.g. an unusable base URL: the deterministic review stands
-        notes.append(f"no LLM step: {exc}")
-        return review, config
-    return enriched, config
 
 
 def _approvals(

@@ -71,12 +71,12 @@ def replay(incidents: Sequence[Incident], config: Any) -> list[dict[str, Any]]:
     from ..diff import decode, parse_diff
     from ..gate import decide
     from ..intent import parse_intent
-    from ..review import review
+    from ..pipeline import review_change
 
     rows = []
     for inc in incidents:
         diff = parse_diff(decode(inc.diff))
-        result = review(
+        result = review_change(
             diff,
             parse_intent(
                 inc.intent, source="prompt" if inc.intent.lstrip().startswith("Prompt:") else "cli"
