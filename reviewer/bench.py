@@ -168,9 +168,9 @@ def run_review(
     case: Case, *, title: str | None = None, body: str | None = None, diff: str | None = None
 ) -> Review:
     """The offline review of a case, as ``reviewer review`` makes it under the default policy."""
+    from .config import Config
     from .diff import parse_diff
     from .intent import parse_intent
-    from .config import Config
     from .pipeline import review_change
 
     parsed = parse_diff(case.diff if diff is None else diff)

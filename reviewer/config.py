@@ -1,7 +1,7 @@
 """The review policy: safe defaults, overridden by ``.reviewer.toml`` or ``[tool.reviewer]``.
 
-Reviewing a git range reads the policy from the BASE revision (cli.py does that), so a change can
-never weaken the policy that reviews it. Unknown keys and wrong types are errors, not silence.
+Reviewing a git range reads the policy from the BASE revision (``commands/review.py`` and the
+hooks do that), so a change can never weaken the policy that reviews it. Unknown keys and wrong types are errors, not silence.
 """
 
 from __future__ import annotations

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 
 from .. import gate as gates
 from .. import git
+from ..commit_message import apply_answers, parse_answers
 from ..config import AgentPolicy, Config
 from ..errors import AgentError
+from ..intent_store import IntentStore
 from ..models import Question, Review, level_rank
-from ..precommit import IntentStore, apply_answers, parse_answers
 from ..record import record
 from .capture import Session, transcript_prompts
 
@@ -42,8 +43,8 @@ def review_worktree(
     changed. ``answers`` are texts whose ``Reviewer-Answer:`` lines always count (the user's
     prompts); ``agent_reply``'s count only where the policy lets the agent answer."""
     from ..diff import decode, parse_diff
+    from ..hook_review import policy_before
     from ..intent import parse_intent
-    from ..precommit import _policy
     from ..pipeline import review_change
 
     started = time.perf_counter() if started is None else started
@@ -54,7 +55,7 @@ def review_worktree(
     reader = git.BlobReader()
     try:
         # the policy from before the session: an agent cannot relax the review of its own change
-        config = _policy(None, None if base == git.EMPTY_TREE else base, reader)
+        config = policy_before(None, None if base == git.EMPTY_TREE else base, reader)
         diff = parse_diff(decode(raw))
         intent = parse_intent(intent_text, source="prompt")
         result = review_change(

@@ -17,7 +17,7 @@ from ..gate import Gate, decide
 from ..intent import parse_intent
 from ..models import Diff, Review, level_rank
 from ..record import field, record, replace
-from . import ai, commands
+from . import ai, slash
 from .answers import Ledger, apply_answers, is_bot, is_ours, reconcile
 from .api import Client
 from .event import Comment, Event, PullRequest, pull_request_from
@@ -88,7 +88,7 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
     idle = event.name == "issue_comment" and (
         event.comment is None
         or is_bot(event.comment, settings.bot_logins)
-        or not commands.parse(event.comment.body)
+        or not slash.parse(event.comment.body)
     )
     out.pr = pr = _fresh_pr(client, event)
     if pr.state != "open":
