@@ -72,8 +72,8 @@ class AgentPolicy:
     """How the agent hooks treat a change that needs answers (``[agent]``).
 
     ``mode``: ``block`` sends the agent back once with the questions, ``warn`` only tells the user.
-    ``block_at``: open questions on a change at least this blast radius block (a mismatch always
-    does). ``agent_may_answer``: the highest blast radius at which the agent's own reply may answer
+    ``block_at``: open questions on a change at least this blast radius block (a review that
+    requires answers always does: ``gate.py``). ``agent_may_answer``: the highest blast radius at which the agent's own reply may answer
     a question; above it the answer must come from the user's prompt or a human.
     """
 
