@@ -156,3 +156,23 @@ def test_a_step_that_lowers_the_review_is_discarded(
     assert _comparable(replace(got, degraded=False, notes=floor.notes)) == _comparable(floor)
     with pytest.raises(ReviewerError):
         review_change(diff, intent, Config(), llm=LLMStep(on_error="fail"))
+
+
+def test_every_surface_takes_the_one_policy(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``reviewer review --llm`` without the extra: the review and a note (exit by the gate), or
+    with ``--on-llm-error fail`` one line and exit 2."""
+    import json
+
+    from reviewer.cli import main
+
+    _fake(monkeypatch, _raise(ModuleNotFoundError("No module named 'openai'", name="openai")))
+    argv = ["review", "--diff", str(ROOT / "examples/cost-explorer-fix.diff")]
+    argv += ["--intent-file", str(ROOT / "examples/cost-explorer-fix.txt"), "--llm"]
+    assert main([*argv, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert any(n.startswith("LLM step skipped") for n in report["notes"])
+    assert main([*argv, "--on-llm-error", "fail"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'intent-reviewer[llm]'" in err
