@@ -10,12 +10,12 @@ import fnmatch
 import re
 import sys
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 from .models import LEVELS, level_rank
 from .record import field, record, replace
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from typing import Any
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..models import Diff, FileDiff, FileScope, Hunk, Scope, Side, Signal, Symbol
 from ..paths import language_of, role_of
@@ -16,7 +17,6 @@ from .registry import analyzers_for
 STRICT = os.environ.get("REVIEWER_STRICT") == "1"
 
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from typing import Protocol
 

@@ -10,6 +10,7 @@ import bisect
 import re
 import weakref
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..models import PUBLIC_API, Side, Signal, Symbol
 from ..record import field, record
@@ -29,7 +30,6 @@ from .engine import (
 )
 from .grammars import Node, QueryCursor
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from tree_sitter import Query, Tree
 
@@ -380,13 +380,13 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
             if sym.kind in _API_KINDS:
                 part.signals.append(
                     Signal(
-                        PUBLIC_API,
-                        "code.public_hidden",
-                        f"makes public {sym.kind} `{sym.name}` non-public",
-                        sym.line,
-                        "new",
-                        sym.name,
-                        "medium",
+                        kind=PUBLIC_API,
+                        code="code.public_hidden",
+                        detail=f"makes public {sym.kind} `{sym.name}` non-public",
+                        line=sym.line,
+                        side="new",
+                        symbol=sym.name,
+                        severity="medium",
                     )
                 )
             continue
@@ -394,37 +394,37 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
             if sym.change == "deleted":
                 part.signals.append(
                     Signal(
-                        PUBLIC_API,
-                        "code.public_removed",
-                        f"removes public {sym.kind} `{sym.name}`",
-                        sym.line,
-                        "old",
-                        sym.name,
-                        "medium",
+                        kind=PUBLIC_API,
+                        code="code.public_removed",
+                        detail=f"removes public {sym.kind} `{sym.name}`",
+                        line=sym.line,
+                        side="old",
+                        symbol=sym.name,
+                        severity="medium",
                     )
                 )
             elif sym.change == "signature":
                 part.signals.append(
                     Signal(
-                        PUBLIC_API,
-                        "code.public_signature",
-                        f"changes the signature of public {sym.kind} `{sym.name}`",
-                        sym.line,
-                        "new",
-                        sym.name,
-                        "medium",
+                        kind=PUBLIC_API,
+                        code="code.public_signature",
+                        detail=f"changes the signature of public {sym.kind} `{sym.name}`",
+                        line=sym.line,
+                        side="new",
+                        symbol=sym.name,
+                        severity="medium",
                     )
                 )
             elif sym.change == "renamed":
                 part.signals.append(
                     Signal(
-                        PUBLIC_API,
-                        "code.public_renamed",
-                        f"renames public {sym.kind} `{sym.old_name}` to `{sym.name}`",
-                        sym.line,
-                        "new",
-                        sym.name,
-                        "medium",
+                        kind=PUBLIC_API,
+                        code="code.public_renamed",
+                        detail=f"renames public {sym.kind} `{sym.old_name}` to `{sym.name}`",
+                        line=sym.line,
+                        side="new",
+                        symbol=sym.name,
+                        severity="medium",
                     )
                 )
 
@@ -452,13 +452,11 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
     ):
         part.signals.append(
             Signal(
-                PUBLIC_API,
-                "code.module_removed",
-                f"deletes module `{ctx.path}`",
-                None,
-                "old",
-                None,
-                "high",
+                kind=PUBLIC_API,
+                code="code.module_removed",
+                detail=f"deletes module `{ctx.path}`",
+                side="old",
+                severity="high",
             )
         )
 

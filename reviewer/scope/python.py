@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..rx import lazy
 from . import grammars
 from .code import CodeSpec, analyzer
 from .engine import REPAIRS, Definition, FileContext, Segment
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from tree_sitter import Node
 

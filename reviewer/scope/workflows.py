@@ -240,7 +240,15 @@ def _job_of(node: Node | None) -> str | None:
 
 
 def _sig(kind: str, code: str, detail: str, ch: Change, sev: Severity) -> Signal:
-    return Signal(kind, code, detail, ch.line, ch.side, _job_of(ch.node), sev)
+    return Signal(
+        kind=kind,
+        code=code,
+        detail=detail,
+        line=ch.line,
+        side=ch.side,
+        symbol=_job_of(ch.node),
+        severity=sev,
+    )
 
 
 # --- checks ---------------------------------------------------------------------------------------------
@@ -557,52 +565,52 @@ def _removed_jobs(
             # the checks it ran still run; what a required status check names may not
             out.append(
                 Signal(
-                    CI_CD,
-                    "gha.job_renamed",
-                    f"renames job `{n.key}` to `{new.removeprefix('jobs.')}`: required status "
+                    kind=CI_CD,
+                    code="gha.job_renamed",
+                    detail=f"renames job `{n.key}` to `{new.removeprefix('jobs.')}`: required status "
                     "checks that name the old job stop matching",
-                    n.line,
-                    "old",
-                    f"jobs.{n.key}",
-                    "medium",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="medium",
                 )
             )
         elif _RELEASE_NAME_RE.search(f"{n.key} {label}") or ol.child(i, "environment") is not None:
             out.append(
                 Signal(
-                    CI_CD,
-                    "gha.release_job_removed",
-                    f"removes deploy/release job `{n.key}`",
-                    n.line,
-                    "old",
-                    f"jobs.{n.key}",
-                    "high",
+                    kind=CI_CD,
+                    code="gha.release_job_removed",
+                    detail=f"removes deploy/release job `{n.key}`",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="high",
                 )
             )
         elif replaced and born:
             new = born.pop(0)
             out.append(
                 Signal(
-                    CI_CD,
-                    "gha.job_removed",
-                    f"replaces job `{n.key}` with `{new.removeprefix('jobs.')}`",
-                    n.line,
-                    "old",
-                    f"jobs.{n.key}",
-                    "low",
+                    kind=CI_CD,
+                    code="gha.job_removed",
+                    detail=f"replaces job `{n.key}` with `{new.removeprefix('jobs.')}`",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="low",
                 )
             )
         else:
             # a job of a workflow that stays: whatever it checked stops gating merges
             out.append(
                 Signal(
-                    CI_CD,
-                    "gha.job_removed",
-                    f"removes job `{n.key}`: what it checked no longer runs",
-                    n.line,
-                    "old",
-                    f"jobs.{n.key}",
-                    "high",
+                    kind=CI_CD,
+                    code="gha.job_removed",
+                    detail=f"removes job `{n.key}`: what it checked no longer runs",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="high",
                 )
             )
     return out
@@ -625,26 +633,22 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     if ctx.status == "deleted":
         part.signals.append(
             Signal(
-                CI_CD,
-                f"gha.{what}_deleted",
-                f"deletes GitHub {what} `{ctx.path}`",
-                None,
-                "old",
-                None,
-                "high",
+                kind=CI_CD,
+                code=f"gha.{what}_deleted",
+                detail=f"deletes GitHub {what} `{ctx.path}`",
+                side="old",
+                severity="high",
             )
         )
         return part
     if ctx.status == "added":
         part.signals.append(
             Signal(
-                CI_CD,
-                f"gha.{what}_added",
-                f"adds GitHub {what} `{ctx.path}`",
-                None,
-                "new",
-                None,
-                "medium",
+                kind=CI_CD,
+                code=f"gha.{what}_added",
+                detail=f"adds GitHub {what} `{ctx.path}`",
+                side="new",
+                severity="medium",
             )
         )
     elif part.cosmetic is None:
@@ -653,7 +657,9 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
             " (its triggers included)" if triggers else ""
         )
         part.signals.append(
-            Signal(CI_CD, f"gha.{what}_changed", detail, None, "new", None, "medium")
+            Signal(
+                kind=CI_CD, code=f"gha.{what}_changed", detail=detail, side="new", severity="medium"
+            )
         )
 
     removed, added = changes(ctx, old), changes(ctx, new)
