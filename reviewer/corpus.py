@@ -22,6 +22,7 @@ from typing import Any
 from . import git
 from .errors import GitError, UsageError
 from .jsonl import read_objects
+from .rx import lazy
 
 CONSTRUCTIONS = ("real-honest", "real-creep", "swap", "planted", "verbose-planted")
 VERDICTS = ("aligned", "mismatch")
@@ -39,8 +40,8 @@ PLANT_KINDS = (
     "dangerous_command",
 )
 
-_MERGE_SUBJECT = re.compile(r"^Merge pull request #(\d+) from \S+")
-_SHA = re.compile(r"^[0-9a-f]{7,40}$")
+_MERGE_SUBJECT = lazy(r"^Merge pull request #(\d+) from \S+")
+_SHA = lazy(r"^[0-9a-f]{7,40}$")
 
 
 class CorpusError(UsageError):

@@ -27,7 +27,10 @@ def _cells(repo: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    runs = [json.load(open(p)) for p in argv[1:3]]
+    runs = []
+    for path in argv[1:3]:
+        with open(path) as f:
+            runs.append(json.load(f))
     now = runs[-1]
     head = ["repository", "honest", "false mismatch", "gated", "flagged F1", "mismatch recall"]
     print("| " + " | ".join(head) + " |")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from ..record import record
+from ..rx import lazy
 
 #: identities coding assistants and agents commit, co-author or open PRs as (lower case words)
 KNOWN_ASSISTANTS = (
@@ -40,9 +41,9 @@ KNOWN_ASSISTANTS = (
 )
 DEFAULT_LABELS = ("ai-assisted", "ai-generated", "ai", "llm", "copilot", "generated-by-ai", "agent")
 
-_TRAILER_RE = re.compile(r"^(co-authored-by|assisted-by|generated-by)\s*:\s*(.+)$", re.I | re.M)
-_CHECKED_RE = re.compile(r"^\s*[-*+]\s*\[[xX]\]\s*(.+)$", re.M)
-_CHECKBOX_WORDS = re.compile(
+_TRAILER_RE = lazy(r"^(co-authored-by|assisted-by|generated-by)\s*:\s*(.+)$", re.I | re.M)
+_CHECKED_RE = lazy(r"^\s*[-*+]\s*\[[xX]\]\s*(.+)$", re.M)
+_CHECKBOX_WORDS = lazy(
     r"\b(ai|a\.i\.|llm|assistant|copilot|agent|generated|generative|chatgpt|claude|cursor)\b", re.I
 )
 

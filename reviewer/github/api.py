@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import random
-import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -26,6 +25,7 @@ from github import Auth, GithubException
 
 from ..errors import GitHubError
 from ..record import record
+from ..rx import lazy
 from .event import Comment, comment_from
 
 T = TypeVar("T")
@@ -33,7 +33,7 @@ DEFAULT_API = "https://api.github.com"
 #: seconds between requests and between writes: GitHub's advice against secondary rate limits
 THROTTLE: tuple[float, float] = (0.25, 1.0)
 MAX_PAGES = 30
-_LINK_NEXT_RE = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
+_LINK_NEXT_RE = lazy(r'<([^>]+)>\s*;\s*rel="next"')
 
 
 class Denied(GitHubError):

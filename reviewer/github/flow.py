@@ -17,6 +17,7 @@ from ..gate import Gate, decide
 from ..intent import parse_intent
 from ..models import Diff, Review, level_rank
 from ..record import field, record, replace
+from ..rx import lazy
 from . import ai, slash
 from .answers import Ledger, apply_answers, is_bot, is_ours, reconcile
 from .api import Client
@@ -26,7 +27,7 @@ from .sources import Material, gather
 from .state import SignOff, State, dump, embedded, load, remember_head, remember_run
 
 CHECK_NAME = "intent-review"
-_PROMPT_TRAILER_RE = re.compile(r"^(?:ai-prompt|prompt|assistant-prompt)\s*:.+$", re.I | re.M)
+_PROMPT_TRAILER_RE = lazy(r"^(?:ai-prompt|prompt|assistant-prompt)\s*:.+$", re.I | re.M)
 
 
 @record(slots=False)

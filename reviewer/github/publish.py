@@ -7,12 +7,12 @@ a missing permission) switches the run to read-only and is reported once; other 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from ..errors import GitHubError
 from ..models import Diff, Finding, Review, severity_rank
 from ..record import replace
+from ..rx import lazy
 from .answers import is_ours
 from .api import Client, Denied, Invalid
 from .event import Comment
@@ -21,7 +21,7 @@ from .state import dump, embedded
 
 log = logging.getLogger("intent_reviewer.publish")
 INLINE_MARKER = "intent-reviewer:inline"
-_INLINE_RE = re.compile(rf"<!-- {INLINE_MARKER} ([\w.-]+) -->")
+_INLINE_RE = lazy(rf"<!-- {INLINE_MARKER} ([\w.-]+) -->")
 MAX_CHECK_TEXT = 60_000
 MAX_CHECK_ANNOTATIONS = 50
 

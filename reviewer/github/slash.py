@@ -11,14 +11,15 @@ import re
 from typing import Literal
 
 from ..record import record
+from ..rx import lazy
 
 MAX_COMMANDS = 50
 MAX_ANSWER_CHARS = 4000
 MIN_ANSWER_WORDS = 2
 
-_COMMAND_RE = re.compile(r"^/(answer|review|signoff|sign-off)\b[ \t]*(.*)$", re.I)
-_QID_RE = re.compile(r"^(Q[0-9A-Za-z]{4,16})\b[ \t:,-]*(.*)$", re.I)
-_WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.U)
+_COMMAND_RE = lazy(r"^/(answer|review|signoff|sign-off)\b[ \t]*(.*)$", re.I)
+_QID_RE = lazy(r"^(Q[0-9A-Za-z]{4,16})\b[ \t:,-]*(.*)$", re.I)
+_WORD_RE = lazy(r"[^\W_]+(?:['’-][^\W_]+)*", re.U)
 
 
 @record

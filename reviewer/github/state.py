@@ -31,10 +31,11 @@ import re
 from typing import Any
 
 from ..record import field, record
+from ..rx import lazy
 
 PREFIX = "intent-reviewer-state:v1:"
 SUFFIX = ":end-state"
-_STATE_RE = re.compile(re.escape(PREFIX) + r"(\{.*\})" + re.escape(SUFFIX), re.S)
+_STATE_RE = lazy(re.escape(PREFIX) + r"(\{.*\})" + re.escape(SUFFIX), re.S)
 _PUBLIC_KEY = b"intent-reviewer state digest v1 (no secret configured)"
 MAX_TEXT = 500
 MAX_STATE_CHARS = 30_000

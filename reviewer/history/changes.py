@@ -3,17 +3,17 @@ the intent each one stated (its own message, the merged commits' messages, or it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from .. import git
 from ..record import record
+from ..rx import lazy
 
 #: GitHub's merge subject, and the "(#123)" a squash merge appends to the PR title
-_MERGE_PR_RE = re.compile(r"^Merge pull request #(\d+) from \S+")
-_SQUASH_PR_RE = re.compile(r"\(#(\d+)\)\s*$")
+_MERGE_PR_RE = lazy(r"^Merge pull request #(\d+) from \S+")
+_SQUASH_PR_RE = lazy(r"\(#(\d+)\)\s*$")
 #: a merge message that says nothing about the change itself
-_BARE_MERGE_RE = re.compile(
+_BARE_MERGE_RE = lazy(
     r"^(Merge (pull request #\d+ from \S+|branch '[^']*'( of \S+)?( into \S+)?|remote-tracking branch \S+( into \S+)?|(tag|commit) \S+( into \S+)?))\s*$"
 )
 _SEP, _END = "\x1f", "\x1e"

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..rx import lazy
 from .store import Dismissal
 
-_TRAILER = re.compile(r"^reviewer-dismiss[ \t]*:[ \t]*(\S+)[ \t]*(.*)$", re.I)
-_COMMAND = re.compile(r"^/dismiss[ \t]+(\S+)[ \t]*(.*)$", re.I)
-_ID = re.compile(r"^[A-Za-z0-9_.:-]{3,80}$")
+_TRAILER = lazy(r"^reviewer-dismiss[ \t]*:[ \t]*(\S+)[ \t]*(.*)$", re.I)
+_COMMAND = lazy(r"^/dismiss[ \t]+(\S+)[ \t]*(.*)$", re.I)
+_ID = lazy(r"^[A-Za-z0-9_.:-]{3,80}$")
 
 
 def parse_dismiss_trailers(messages: Iterable[str], *, by: str | None = None) -> list[Dismissal]:

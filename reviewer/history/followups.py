@@ -12,12 +12,13 @@ import re
 from collections.abc import Sequence
 
 from ..record import record
+from ..rx import lazy
 from .changes import Change, first_parent_files, later_messages, pr_number
 
-_REVERTS_SHA = re.compile(r"\bThis reverts commit ([0-9a-f]{7,40})\b")
-_REVERT_SUBJECT = re.compile(r'^Revert "(.+)"\s*(?:\(#\d+\))?\s*$')
-_REVERT_PR = re.compile(r"^Revert(?:s|ed)?\b.*?(?:PR\s*|pull request\s*|)#(\d+)\b", re.I)
-_HOTFIX = re.compile(
+_REVERTS_SHA = lazy(r"\bThis reverts commit ([0-9a-f]{7,40})\b")
+_REVERT_SUBJECT = lazy(r'^Revert "(.+)"\s*(?:\(#\d+\))?\s*$')
+_REVERT_PR = lazy(r"^Revert(?:s|ed)?\b.*?(?:PR\s*|pull request\s*|)#(\d+)\b", re.I)
+_HOTFIX = lazy(
     r"\b(hot-?fix(es|ed)?|regressions?|roll(ed|s)?[ -]?back|revert(s|ed)?|broken by|breakage"
     r"|fix(es|ed)? (the )?(build|crash|outage))\b",
     re.I,

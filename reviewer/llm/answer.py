@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..record import record
+from ..rx import lazy
 
 
 class InvalidAnswer(ValueError):
@@ -46,7 +47,7 @@ class Answer:
     summary: str = ""
 
 
-_FENCED = re.compile(r"^\s*```(?:json)?\s*\n(.*)\n\s*```\s*$", re.S)
+_FENCED = lazy(r"^\s*```(?:json)?\s*\n(.*)\n\s*```\s*$", re.S)
 
 
 def parse_answer(content: str, schema: Mapping[str, Any]) -> Answer:
@@ -77,7 +78,7 @@ def parse_answer(content: str, schema: Mapping[str, Any]) -> Answer:
     )
 
 
-_HANDLE = re.compile(r"\s*[*`\[(]*([FN]\d{1,6})\b[*`\])]*\s*(?:[:\-\u2013\u2014.,]\s*)?(.*)", re.S)
+_HANDLE = lazy(r"\s*[*`\[(]*([FN]\d{1,6})\b[*`\])]*\s*(?:[:\-\u2013\u2014.,]\s*)?(.*)", re.S)
 
 
 def split_handle(item: str) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from ..models import DESTRUCTIVE_KINDS, FileDiff, FileReview, Hunk, severity_rank
 from ..record import record
+from ..rx import lazy
 from .redact import Redactor
 
 MAX_BLOCK_LINES = 10
@@ -198,8 +199,8 @@ def _margin(rows: Sequence[_Row]) -> int:
     return n
 
 
-_COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*|--|;|<!--|rem\b)", re.I)
-_LICENCE = re.compile(r"licen[cs]e|copyright|spdx", re.I)
+_COMMENT = lazy(r"^\s*(?:#|//|/\*|\*|--|;|<!--|rem\b)", re.I)
+_LICENCE = lazy(r"licen[cs]e|copyright|spdx", re.I)
 
 
 def _boilerplate(rows: Sequence[_Row]) -> tuple[int, int] | None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from ..models import FileDiff, FileReview, Finding, Review, Symbol, severity_rank
 from ..record import record
+from ..rx import lazy
 
 MAX_SYMBOL_CHARS = 40
 #: a shared prefix is factored out when it is at least this long and ends with one of these
@@ -22,7 +23,7 @@ MIN_STEM = 5
 _SEPARATORS = "./:"
 _STATUS = {"added": "A", "deleted": "D", "renamed": "R", "copied": "C"}  # modified: no mark
 _CHANGE = {"added": "+", "deleted": "-", "modified": "~", "renamed": ">", "signature": "!"}
-_QUOTED = re.compile(r"`([^`\n]*)`")
+_QUOTED = lazy(r"`([^`\n]*)`")
 
 
 def resolvable(f: Finding) -> bool:

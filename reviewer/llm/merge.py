@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..record import record, replace
 from ..rules import fingerprint
+from ..rx import lazy
 from .answer import Answer
 from .index import resolvable
 
@@ -36,7 +37,7 @@ MAX_TITLE = 200
 MAX_QUESTION = 400
 MAX_REASON = 200
 MAX_SUMMARY = 500
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
+_CONTROL = lazy(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
 
 
 @record

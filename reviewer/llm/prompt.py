@@ -12,10 +12,11 @@ from typing import Any
 
 from ..errors import LLMError
 from ..record import record
+from ..rx import lazy
 
-_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_PLACEHOLDER = lazy(r"\{\{(\w+)\}\}")
 #: fence markers inside data are defused so data can never close (or open) a fence
-_FENCE_LIKE = re.compile(r"<<<|>>>")
+_FENCE_LIKE = lazy(r"<<<|>>>")
 
 
 @record

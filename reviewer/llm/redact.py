@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from ..rx import lazy
 from ..secrets import SHAPED as _SHAPED  # shared with the secret scanner
 
 MARK = "[REDACTED:{}]"
@@ -16,17 +17,17 @@ MARK = "[REDACTED:{}]"
 _PREFIXED: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "aws-secret-key",
-        re.compile(
+        lazy(
             r"(?i)(aws[\w.-]{0,30}?(?:secret|key)[\w.-]{0,20}[\"']?\s*(?:=|:|=>)\s*[\"']?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"
         ),
     ),
-    ("url-password", re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'\"]+:)([^\s@/'\"]+)(?=@)")),
-    ("bearer-token", re.compile(r"(?i)(\b(?:bearer|token)\s+)([A-Za-z0-9._~+/-]{24,}=*)")),
+    ("url-password", lazy(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'\"]+:)([^\s@/'\"]+)(?=@)")),
+    ("bearer-token", lazy(r"(?i)(\b(?:bearer|token)\s+)([A-Za-z0-9._~+/-]{24,}=*)")),
 )
 
-_PRIVATE_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
-_PRIVATE_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
-_PRIVATE_BLOCK = re.compile(
+_PRIVATE_BEGIN = lazy(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+_PRIVATE_END = lazy(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+_PRIVATE_BLOCK = lazy(
     r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
     re.S,
 )
@@ -36,19 +37,17 @@ _SECRET_NAME = (
     r"|private[_-]?key|client[_-]?secret|credentials?|auth[_-]?key)[A-Za-z0-9_.-]*"
 )
 #: ``password = "..."``, ``"secret": "..."``, ``API_KEY=...``, ``token: ...``
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = lazy(
     r"(?i)(?P<name>[\"']?" + _SECRET_NAME + r"[\"']?)(?P<op>\s*(?::=|=>|=|:)\s*)"
     r"(?:(?P<q>[\"'`])(?P<quoted>[^\"'`\n]*)(?P=q)|(?P<bare>[^\s\"'`,;)}\]]+))"
 )
 #: a value that names another value instead of being one: variables, templates, lookups
-_REFERENCE = re.compile(
+_REFERENCE = lazy(
     r"^(?:\$\{?|\{\{|%\(|<|os\.|env\.|process\.env|var\.|local\.|secrets\.|settings\.|config\."
     r"|getenv|None$|null$|nil$|true$|false$)"
 )
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\(.*)?$")
-_ENV_LINE = re.compile(
-    r"^(?P<head>\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=\s*)(?P<value>.*\S)\s*$"
-)
+_IDENTIFIER = lazy(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\(.*)?$")
+_ENV_LINE = lazy(r"^(?P<head>\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=\s*)(?P<value>.*\S)\s*$")
 
 
 def entropy(value: str) -> float:

@@ -209,15 +209,13 @@ _C_KINDS = {
 }
 
 _C_CONTROL = r"(?!(?:if|for|while|switch|return|else|do|case|sizeof|delete|new|throw|co_return)\b)"
-_C_HEADER = re.compile(
+_C_HEADER = lazy(
     r"(?:template\s*<.*>\s*)?(?:class|struct|union|enum|namespace|typedef)\b"
     r"|(?:public|private|protected)\s*:"
     r"|#\s*define\b"
     r"|" + _C_CONTROL + r"(?:[\w:<>,*&~]+[ \t*&]+)+\*?[~\w:]+\s*\((?!.*=).*$"
 )
-_CPP_CONTAINER = re.compile(
-    r"(?:template\s*<.*>\s*)?(?:class|struct|union)\s+[\w:]+(?![^;{]*;\s*$)"
-)
+_CPP_CONTAINER = lazy(r"(?:template\s*<.*>\s*)?(?:class|struct|union)\s+[\w:]+(?![^;{]*;\s*$)")
 
 
 def _c_syntax(cpp: bool) -> FragmentSyntax:
@@ -302,16 +300,16 @@ _CS_MODS = (
     r"async|partial|extern|unsafe|new|const|volatile|required|file)\s+)"
 )
 CS_SYNTAX = FragmentSyntax(
-    closer=re.compile(r"[})\]]"),
-    header=re.compile(
+    closer=lazy(r"[})\]]"),
+    header=lazy(
         r"\[[\w.]+(?:\(.*\))?\]\s*$"
         rf"|{_CS_MODS}*(?:class|struct|interface|enum|record|namespace|delegate)\b"
         rf"|{_CS_MODS}+[\w.<>\[\]?, ]+\s+[\w.]+\s*(?:[({{=;]|$)"
         r"|(?!(?:return|throw|new|else|case|await|yield|var|using|lock|foreach|if|while|for|switch|catch)\b)"
         r"[\w.<>\[\]?]+\s+\w+\s*\([^;]*$"
     ),
-    container=re.compile(rf"{_CS_MODS}*(?:class|struct|interface|record|namespace)\s+[\w.]+"),
-    namespace=re.compile(r"namespace\b"),
+    container=lazy(rf"{_CS_MODS}*(?:class|struct|interface|record|namespace)\s+[\w.]+"),
+    namespace=lazy(r"namespace\b"),
     function_open=f"class {SENTINEL} {{ void {SENTINEL}() {{",
     method_open=f"void {SENTINEL}() {{",
     container_open=f"class {SENTINEL} {{",

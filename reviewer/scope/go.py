@@ -67,8 +67,8 @@ def _accept(node: Node, kind: str) -> bool:
 
 
 SYNTAX = FragmentSyntax(
-    closer=re.compile(r"[})\]]"),
-    header=re.compile(r"(func|type)\b"),
+    closer=lazy(r"[})\]]"),
+    header=lazy(r"(func|type)\b"),
     container=None,
     function_open=f"func {SENTINEL}() {{",
     method_open=f"func {SENTINEL}() {{",

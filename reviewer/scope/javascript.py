@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import weakref
 from typing import TYPE_CHECKING
 
@@ -246,13 +245,13 @@ _MEMBER_RE = (
     r"|@\w+"
 )
 SYNTAX = FragmentSyntax(
-    closer=re.compile(r"[})\]]"),
-    header=re.compile(
+    closer=lazy(r"[})\]]"),
+    header=lazy(
         r"(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
         r"(?:function\b|class\b|interface\b|enum\b|namespace\b|type\s+[\w$]+\s*[=<]"
         r"|(?:const|let|var)\s+[\w$]+\s*=)|" + _MEMBER_RE
     ),
-    container=re.compile(
+    container=lazy(
         r"(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?"
         r"(?:class|interface|namespace)\s+[\w$.]+"
     ),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, parents, repair_fragment
 from .engine import FileContext, Partial, text_of
 
@@ -62,8 +62,8 @@ def _java_public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> boo
 _JAVA_MODS = r"(?:public|protected|private|static|final|abstract|sealed|non-sealed|strictfp)"
 _JAVA_ANN = r"(?:@[\w.]+(?:\([^)]*\))?\s+)*"
 JAVA_SYNTAX = FragmentSyntax(
-    closer=re.compile(r"[})\]]"),
-    header=re.compile(
+    closer=lazy(r"[})\]]"),
+    header=lazy(
         _JAVA_ANN + r"(?:"
         rf"(?:{_JAVA_MODS}\s+)*(?:class|interface|enum|record|@interface)\s+\w+"
         r"|(?:(?:public|protected|private|static|final|abstract|synchronized|native|default)\s+)*"
@@ -74,7 +74,7 @@ JAVA_SYNTAX = FragmentSyntax(
         r"[\w.<>\[\]?, ]+\s+\w+\s*[=;]"
         r"|@[\w.]+(?:\(.*\))?\s*$)"
     ),
-    container=re.compile(
+    container=lazy(
         _JAVA_ANN + rf"(?:{_JAVA_MODS}\s+)*(?:class|interface|enum|record|@interface)\s+\w+"
     ),
     function_open=f"class {SENTINEL} {{ void {SENTINEL}() {{",
@@ -190,14 +190,14 @@ _KT_MODS = (
     r"tailrec|external)\s+)*"
 )
 KOTLIN_SYNTAX = FragmentSyntax(
-    closer=re.compile(r"[})\]]"),
-    header=re.compile(
+    closer=lazy(r"[})\]]"),
+    header=lazy(
         r"(?:@[\w.]+(?:\([^)]*\))?\s+)*"
         + _KT_MODS
         + r"(?:class\b|interface\b|object\b|companion\s+object\b|fun\b|typealias\b"
         r"|(?:val|var)\b(?=.*(?:[:=]|by\b)))|@[\w.]+(?:\(.*\))?\s*$"
     ),
-    container=re.compile(
+    container=lazy(
         r"(?:@[\w.]+(?:\([^)]*\))?\s+)*" + _KT_MODS + r"(?:class|interface|object)\s+\w+"
         r"|(?:" + _KT_MODS + r")companion\s+object\b"
     ),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
 from .engine import FileContext, text_of
 
@@ -29,14 +29,12 @@ def _name(node: Node) -> str:
 
 _MODS = r"(?:(?:public|private|protected|static|abstract|final|readonly|var)\s+)"
 SYNTAX = FragmentSyntax(
-    closer=re.compile(r"[})\]]"),
-    header=re.compile(
+    closer=lazy(r"[})\]]"),
+    header=lazy(
         r"(?:(?:abstract|final|readonly)\s+)*(?:class|interface|trait|enum)\s+\w+"
         rf"|{_MODS}+|function\b|const\b|#\[|use\s+[A-Z]"
     ),
-    container=re.compile(
-        r"(?:(?:abstract|final|readonly)\s+)*(?:class|interface|trait|enum)\s+\w+"
-    ),
+    container=lazy(r"(?:(?:abstract|final|readonly)\s+)*(?:class|interface|trait|enum)\s+\w+"),
     function_open=f"function {SENTINEL}() {{",
     method_open=f"function {SENTINEL}() {{",
     container_open=f"class {SENTINEL} {{",

@@ -91,12 +91,12 @@ def _unclosed(text: str) -> str:
 
 
 SYNTAX = FragmentSyntax(
-    closer=re.compile(r"(?:end\b|[})\]])"),
-    header=re.compile(
+    closer=lazy(r"(?:end\b|[})\]])"),
+    header=lazy(
         r"(?:def|class|module)\b|(?:private|protected|public)\s*$"
         r"|attr_(?:reader|writer|accessor)\b|include\b|extend\b|[A-Z]\w*\s*="
     ),
-    container=re.compile(r"(?:class|module)\b"),
+    container=lazy(r"(?:class|module)\b"),
     function_open=f"def {SENTINEL}",
     method_open=f"def {SENTINEL}",
     container_open=f"class << {SENTINEL}",
@@ -104,7 +104,7 @@ SYNTAX = FragmentSyntax(
     comment_prefixes=("#",),
     block_comment=False,
     braces=False,
-    opens=re.compile(
+    opens=lazy(
         r"^(?:class|module|def|if|unless|while|until|case|begin|for)\b|\bdo\s*(?:\|[^|]*\|)?\s*$"
     ),
     joiner="; ",

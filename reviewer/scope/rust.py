@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from ..record import replace
@@ -65,12 +64,12 @@ def _public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | N
 
 
 SYNTAX = FragmentSyntax(
-    closer=re.compile(r"[})\]]"),
-    header=re.compile(
+    closer=lazy(r"[})\]]"),
+    header=lazy(
         r"#!?\[|(?:pub(?:\([^)]*\))?\s+)?(?:(?:async|const|unsafe|default|extern(?:\s+\"[^\"]*\")?)\s+)*"
         r"(?:fn|struct|enum|union|trait|type|const|static|impl|mod|macro_rules!)\b"
     ),
-    container=re.compile(r"(?:pub(?:\([^)]*\))?\s+)?(?:unsafe\s+)?(?:impl|trait|mod)\b"),
+    container=lazy(r"(?:pub(?:\([^)]*\))?\s+)?(?:unsafe\s+)?(?:impl|trait|mod)\b"),
     function_open=f"fn {SENTINEL}() {{",
     method_open=f"fn {SENTINEL}() {{",
     container_open=f"impl {SENTINEL} {{",

@@ -48,12 +48,12 @@ _NPM_SUBKEYS = frozenset(
         "libc",
     ]
 )
-_JSON_BLOCK = re.compile(r'^\s*"(?P<name>[^"]*)"\s*:\s*\{\s*$')
-_JSON_VERSION = re.compile(r'^\s*"version"\s*:\s*"(?P<version>[^"]+)"')
+_JSON_BLOCK = lazy(r'^\s*"(?P<name>[^"]*)"\s*:\s*\{\s*$')
+_JSON_VERSION = lazy(r'^\s*"version"\s*:\s*"(?P<version>[^"]+)"')
 _TOML_PACKAGE = _LockFormat(
-    header=re.compile(r"^\[\[package\]\]\s*$"),
-    name=re.compile(r'^name\s*=\s*"(?P<name>[^"]+)"'),
-    version=re.compile(r'^version\s*=\s*"(?P<version>[^"]+)"'),
+    header=lazy(r"^\[\[package\]\]\s*$"),
+    name=lazy(r'^name\s*=\s*"(?P<name>[^"]+)"'),
+    version=lazy(r'^version\s*=\s*"(?P<version>[^"]+)"'),
 )
 _LOCK_FORMATS: dict[str, _LockFormat] = {
     "package-lock.json": _LockFormat(header=_JSON_BLOCK, version=_JSON_VERSION, skip=_NPM_SUBKEYS),
@@ -61,12 +61,12 @@ _LOCK_FORMATS: dict[str, _LockFormat] = {
         header=_JSON_BLOCK, version=_JSON_VERSION, skip=_NPM_SUBKEYS
     ),
     "yarn.lock": _LockFormat(
-        header=re.compile(r'^(?P<name>"?[^\s#"][^\n]*?)"?:\s*$'),
-        version=re.compile(r'^\s+version:?\s+"?(?P<version>[^"\s]+)"?'),
+        header=lazy(r'^(?P<name>"?[^\s#"][^\n]*?)"?:\s*$'),
+        version=lazy(r'^\s+version:?\s+"?(?P<version>[^"\s]+)"?'),
         skip=frozenset({"__metadata"}),
     ),
     "pnpm-lock.yaml": _LockFormat(
-        single=re.compile(
+        single=lazy(
             r"^\s{2,4}['\"]?/?(?P<name>(?:@[^/@\s]+/)?[^/@:\s'\"(]+)[@/](?P<version>\d[^:'\"\s(]*)"
         )
     ),
@@ -75,47 +75,47 @@ _LOCK_FORMATS: dict[str, _LockFormat] = {
     "pdm.lock": _TOML_PACKAGE,
     "cargo.lock": _TOML_PACKAGE,
     "go.sum": _LockFormat(
-        single=re.compile(r"^(?P<name>\S+)\s+(?P<version>v[^\s/]+)(?:/go\.mod)?\s+h1:")
+        single=lazy(r"^(?P<name>\S+)\s+(?P<version>v[^\s/]+)(?:/go\.mod)?\s+h1:")
     ),
     "gemfile.lock": _LockFormat(
-        single=re.compile(r"^ {4}(?P<name>[A-Za-z0-9_.\-]+) \((?P<version>[^)]+)\)\s*$")
+        single=lazy(r"^ {4}(?P<name>[A-Za-z0-9_.\-]+) \((?P<version>[^)]+)\)\s*$")
     ),
     "composer.lock": _LockFormat(
-        header=re.compile(r'^\s*"name"\s*:\s*"(?P<name>[^"]+/[^"]+)"'),
-        version=re.compile(r'^\s*"version"\s*:\s*"(?P<version>[^"]+)"'),
+        header=lazy(r'^\s*"name"\s*:\s*"(?P<name>[^"]+/[^"]+)"'),
+        version=lazy(r'^\s*"version"\s*:\s*"(?P<version>[^"]+)"'),
     ),
     "pipfile.lock": _LockFormat(
-        header=re.compile(r'^\s{6,10}"(?P<name>[^"]+)"\s*:\s*\{\s*$'),
-        version=re.compile(r'^\s*"version"\s*:\s*"=*(?P<version>[^"]+)"'),
+        header=lazy(r'^\s{6,10}"(?P<name>[^"]+)"\s*:\s*\{\s*$'),
+        version=lazy(r'^\s*"version"\s*:\s*"=*(?P<version>[^"]+)"'),
         skip=frozenset({"hashes", "markers", "_meta", "default", "develop", "requires", "sources"}),
     ),
     "packages.lock.json": _LockFormat(
-        header=re.compile(r'^\s{6}"(?P<name>[^"]+)"\s*:\s*\{\s*$'),
-        version=re.compile(r'^\s*"resolved"\s*:\s*"(?P<version>[^"]+)"'),
+        header=lazy(r'^\s{6}"(?P<name>[^"]+)"\s*:\s*\{\s*$'),
+        version=lazy(r'^\s*"resolved"\s*:\s*"(?P<version>[^"]+)"'),
     ),
     "gradle.lockfile": _LockFormat(
-        single=re.compile(r"^(?P<name>[^:#\s]+:[^:\s]+):(?P<version>[^=\s]+)=")
+        single=lazy(r"^(?P<name>[^:#\s]+:[^:\s]+):(?P<version>[^=\s]+)=")
     ),
     "pubspec.lock": _LockFormat(
-        header=re.compile(r"^ {2}(?P<name>[\w\-]+):\s*$"),
-        version=re.compile(r'^ {4}version:\s*"?(?P<version>[^"\s]+)"?'),
+        header=lazy(r"^ {2}(?P<name>[\w\-]+):\s*$"),
+        version=lazy(r'^ {4}version:\s*"?(?P<version>[^"\s]+)"?'),
     ),
     "podfile.lock": _LockFormat(
-        single=re.compile(r'^ {2}- "?(?P<name>[^\s("]+) \((?P<version>[^)]+)\)"?:?\s*$')
+        single=lazy(r'^ {2}- "?(?P<name>[^\s("]+) \((?P<version>[^)]+)\)"?:?\s*$')
     ),
     "mix.lock": _LockFormat(
-        single=re.compile(r'^\s+"(?P<name>[^"]+)"\s*:\s*\{:\w+,\s*:[\w]+,\s*"(?P<version>[^"]+)"')
+        single=lazy(r'^\s+"(?P<name>[^"]+)"\s*:\s*\{:\w+,\s*:[\w]+,\s*"(?P<version>[^"]+)"')
     ),
     "flake.lock": _LockFormat(
-        header=re.compile(r'^ {4}"(?P<name>[^"]+)"\s*:\s*\{\s*$'),
-        version=re.compile(r'^\s*"rev"\s*:\s*"(?P<version>[0-9a-f]{7,})"'),
+        header=lazy(r'^ {4}"(?P<name>[^"]+)"\s*:\s*\{\s*$'),
+        version=lazy(r'^\s*"rev"\s*:\s*"(?P<version>[0-9a-f]{7,})"'),
     ),
     ".terraform.lock.hcl": _LockFormat(
-        header=re.compile(r'^provider\s+"(?P<name>[^"]+)"'),
-        version=re.compile(r'^\s+version\s*=\s*"(?P<version>[^"]+)"'),
+        header=lazy(r'^provider\s+"(?P<name>[^"]+)"'),
+        version=lazy(r'^\s+version\s*=\s*"(?P<version>[^"]+)"'),
     ),
     "bun.lock": _LockFormat(
-        single=re.compile(r'^\s+"(?P<name>[^"]+)"\s*:\s*\["(?:@?[^@"]+)@(?P<version>[^"]+)"')
+        single=lazy(r'^\s+"(?P<name>[^"]+)"\s*:\s*\["(?:@?[^@"]+)@(?P<version>[^"]+)"')
     ),
 }
 

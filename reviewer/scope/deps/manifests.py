@@ -308,11 +308,11 @@ _SCANNERS: dict[str, Scanner] = {
 }
 
 _NOT_LIBRARY_RE = {
-    "package.json": re.compile(r"\"private\"\s*:\s*true"),
-    "pyproject.toml": re.compile(r"package-mode\s*=\s*false"),
-    "cargo.toml": re.compile(r"publish\s*=\s*false"),
-    "composer.json": re.compile(r"\"type\"\s*:\s*\"project\""),
-    "pubspec.yaml": re.compile(r"publish_to\s*:\s*['\"]?none"),
+    "package.json": lazy(r"\"private\"\s*:\s*true"),
+    "pyproject.toml": lazy(r"package-mode\s*=\s*false"),
+    "cargo.toml": lazy(r"publish\s*=\s*false"),
+    "composer.json": lazy(r"\"type\"\s*:\s*\"project\""),
+    "pubspec.yaml": lazy(r"publish_to\s*:\s*['\"]?none"),
 }
 _LIBRARY_FILES = frozenset({"setup.py", "setup.cfg", *_NOT_LIBRARY_RE})
 

@@ -23,7 +23,7 @@ _NEGATION_RE = lazy(
 _RISKY_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to skip tests, checks or reviews",
-        re.compile(
+        lazy(
             r"\b(skip(?:ping)?|bypass(?:ing)?|disabl(?:e|ing)|ignor(?:e|ing)|omit(?:ting)?|"
             r"don'?t (?:bother to )?(?:run|write|add)|do not (?:run|write|add)|no need to (?:run|write|add)|"
             r"without (?:running|writing|adding))\b[^.\n]{0,40}?"
@@ -35,7 +35,7 @@ _RISKY_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "to act without review or approval",
-        re.compile(
+        lazy(
             r"--no-verify|--dangerously-skip-permissions|--yolo\b|\bauto[- ]?approve|"
             r"\bmerge\b[^.\n]{0,30}\bwithout\b[^.\n]{0,20}\b(review|approval)|"
             r"\b(commit|push)(?:es)? (?:directly|straight) to (?:main|master|the default branch|prod\w*|release)|"
@@ -48,7 +48,7 @@ _RISKY_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "to send out secrets",
-        re.compile(
+        lazy(
             r"\b(send|post|upload|exfiltrate|forward|transmit|leak|e-?mail|curl|paste|publish)\b[^.\n]{0,60}?"
             r"(?:\b(?:secrets?|tokens?|credentials?|api[ _-]?keys?|passwords?|private keys?|"
             r"ssh keys?|environment variables|env vars?|cookies?|session ids?)\b|\.env\b)|"
@@ -59,7 +59,7 @@ _RISKY_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "to override its instructions or hide its actions",
-        re.compile(
+        lazy(
             r"\bignore (?:all |any )?(?:previous|prior|above|earlier|other|system) "
             r"(?:instructions|rules|guidelines|prompts?)|\bdisregard (?:the |all |any )?"
             r"(?:previous|above|system|safety|security)\b|"
