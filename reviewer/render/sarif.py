@@ -15,7 +15,7 @@ from .. import __version__
 from ..models import CHANGE_KINDS, DESTRUCTIVE_KINDS, Finding, Question, Review
 from ..rules import RULES_BY_ID
 from ..rx import lazy
-from .json import pretty
+from .report_json import dumps
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -78,7 +78,7 @@ _SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def render(review: Review) -> str:
-    return pretty(_clean(to_dict(review))) + "\n"
+    return dumps(_clean(to_dict(review)))
 
 
 def to_dict(review: Review) -> dict[str, Any]:
