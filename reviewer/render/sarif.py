@@ -14,6 +14,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..models import CHANGE_KINDS, DESTRUCTIVE_KINDS, Finding, Question, Review
 from ..rules import RULES_BY_ID
+from ..rules.catalogue import code_table, codes_of_kind
 from ..rx import lazy
 from .report_json import dumps
 
@@ -135,12 +136,20 @@ def _rule(rule_id: str, findings: list[Finding]) -> dict[str, Any]:
     level = _DEFAULT_LEVEL.get(rule_id)
     if level is None:
         level = "error" if (kind in _DESTRUCTIVE or family == "policy") else "warning"
+    text = markdown = f"{full}\n\n{advice}"
+    codes = codes_of_kind(kind) if rule is not None and kind else ()
+    if codes:
+        # the catalogue's signal codes: what puts a change in this kind (the JSON report names it)
+        text += "\n\nSignal codes of this kind:\n" + "\n".join(
+            f"- {c.code}: {c.meaning}" for c in codes
+        )
+        markdown += "\n\nSignal codes of this kind:\n\n" + "\n".join(code_table(codes))
     return {
         "id": rule_id,
         "name": name,
         "shortDescription": {"text": summary},
         "fullDescription": {"text": full},
-        "help": {"text": f"{full}\n\n{advice}", "markdown": f"{full}\n\n{advice}"},
+        "help": {"text": text, "markdown": markdown},
         "defaultConfiguration": {"level": level},
         # GitHub keeps at most 20 tags and shows 10
         "properties": {"tags": ["intent-reviewer", family, *kinds][:10]},

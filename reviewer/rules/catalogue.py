@@ -345,6 +345,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def code_table(codes: Sequence[Code]) -> list[str]:
+    """Markdown table rows of signal codes: for docs/rules.md and the SARIF rule help."""
+    rows = ["| code | severity | meaning |", "| --- | --- | --- |"]
+    rows += [f"| `{c.code}` | {c.severity} | {_cell(c.meaning)} |" for c in codes]
+    return rows
+
+
 def markdown() -> str:
     """``docs/rules.md``: every rule id, every change kind and the signal codes behind it."""
     out = [
@@ -378,14 +385,8 @@ def markdown() -> str:
         codes = codes_of_kind(kind)
         if not codes:
             continue
-        out += [
-            f"### `{kind}`: {words} ({rule_of.get(kind, '')})",
-            "",
-            "| code | severity | meaning |",
-            "| --- | --- | --- |",
-        ]
-        for c in sorted(codes, key=lambda c: c.code):
-            out.append(f"| `{c.code}` | {c.severity} | {_cell(c.meaning)} |")
+        out += [f"### `{kind}`: {words} ({rule_of.get(kind, '')})", ""]
+        out += code_table(sorted(codes, key=lambda c: c.code))
         out.append("")
     out += ["## Code families", "", "| prefix | what it reads | codes |", "| --- | --- | --- |"]
     for prefix, what in FAMILIES.items():
