@@ -100,12 +100,15 @@ def _code_expressions() -> list[tuple[Path, ast.expr]]:
                 if fn.name in helpers:
                     continue
                 params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+                keywords = [a.arg for a in fn.args.kwonlyargs]
                 offset = 1 if params[:1] in (["self"], ["cls"]) else 0
                 for call in (n for n in ast.walk(fn) if isinstance(n, ast.Call)):
                     target = helpers.get(_callee(call) or "")
                     arg = target and _code_argument(call, *target)
-                    if isinstance(arg, ast.Name) and arg.id in params:
-                        helpers[fn.name] = (params.index(arg.id) - offset, arg.id)
+                    if isinstance(arg, ast.Name) and arg.id in (*params, *keywords):
+                        # a keyword-only parameter is never given by position
+                        index = params.index(arg.id) - offset if arg.id in params else 1 << 30
+                        helpers[fn.name] = (index, arg.id)
                         grew = True
                         break
         for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
