@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from ..models import CHANGE_KINDS, Severity
 from ..record import record
-from . import RULES, Rule
+from . import RULES  # the review rules (RV...) are records of the rule families
 
 
 @record
@@ -329,13 +329,6 @@ def codes_of_kind(kind: str) -> tuple[Code, ...]:
 
 def family_of(code: str) -> str:
     return code.split(".", 1)[0]
-
-
-# --- review rules (RV...): their records live with the rule families, in rules/__init__ -------
-
-
-def rules() -> tuple[Rule, ...]:
-    return RULES
 
 
 # --- docs/rules.md ----------------------------------------------------------------------------
