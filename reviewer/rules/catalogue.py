@@ -242,9 +242,9 @@ cmd.terraform_replace         high   `terraform apply -replace`/`taint`: forces 
 cmd.terraform_auto_approve    medium Terraform applies changes without review (`-auto-approve`).
 cmd.terraform_state           medium Terraform state is edited directly (`terraform state rm/mv/push`, `import`).
 cmd.terraform_workspace_delete high   `terraform workspace delete`.
-cmd.stack_destroy             high   A deployed stack is destroyed (CloudFormation, CDK, Pulumi, Serverless).
+cmd.stack_destroy             high   A deployed stack is destroyed (`pulumi destroy`, `cdk destroy`, `serverless remove`).
 cmd.kubectl_delete            high   `kubectl delete`: Kubernetes objects are deleted.
-cmd.kubectl_disrupt           medium Running Kubernetes workloads are disrupted (drain, scale to zero, rollout restart).
+cmd.kubectl_disrupt           medium Running Kubernetes workloads are disrupted (`kubectl drain`, scaling to zero).
 cmd.helm_uninstall            high   `helm uninstall`: a release is removed.
 cmd.git_force_push            high   `git push --force`: remote history is rewritten.
 cmd.git_delete_ref            medium A remote branch or tag is deleted.
