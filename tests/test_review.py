@@ -249,3 +249,27 @@ def test_a_typo_intent_explains_files_whose_every_hunk_corrects_a_few_words() ->
         )
     )
     assert review(tf, parse_intent("", title="Fix typos")).verdict == "mismatch"
+
+
+def test_a_test_of_an_unexplained_module_adds_no_finding_of_its_own() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    module = git_diff(
+        "src/billing.py", "def total(x):\n    return x\n", "def total(x):\n    return x * 2\n"
+    )
+    test = git_diff(
+        "tests/test_billing.py",
+        None,
+        "from src.billing import total\n\n\ndef test_total():\n    assert total(1) == 2\n",
+    )
+    other = git_diff("tests/test_shipping.py", None, "def test_ship():\n    assert True\n")
+    r = review(parse_diff(module + test + other), parse_intent("", title="Fix the login redirect"))
+    rv101 = {f.path for f in r.findings if f.rule == "RV101"}
+    assert "src/billing.py" in rv101 and "tests/test_billing.py" not in rv101
+    assert (
+        "tests/test_shipping.py" in rv101
+    )  # a test of nothing the change touches speaks for itself
+    assert "tests/test_billing.py" in r.out_of_scope_paths  # still out of scope, with its module

@@ -40,7 +40,7 @@ def whole_scope(
     """The scope of the whole change, from its files' scopes: what no single file can tell (a
     Terraform resource that moves between two files of its module) is settled here."""
     if any(fs.language == "hcl" for fs in files):
-        from .tf_module import relate
+        from .terraform import relate
 
         def new_text(path: str) -> str | None:
             return _decode(source.get("new", path)) if source is not None else None

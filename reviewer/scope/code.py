@@ -242,8 +242,12 @@ def _signature_and_body(node: Node, spec: CodeSpec, with_body: bool = True) -> t
     if body is None and spec.body_types:
         body = next((c for c in node.children if c.type in spec.body_types), None)
     if body is None:
-        # `val x: Int = 1`: what follows the `=` is a value, not part of the signature
-        eq = next((c for c in node.children if c.type == "="), None)
+        # `val x: Int = 1`: what follows the `=` is a value, not part of the signature (also
+        # when the definition is the statement that wraps the assignment, as in Python)
+        target = node
+        if node.named_child_count == 1 and not any(c.type == "=" for c in node.children):
+            target = node.named_children[0]
+        eq = next((c for c in target.children if c.type == "="), None)
         body = eq.next_sibling if eq is not None else None
     if body is None:
         text = text_of(node)

@@ -1,5 +1,6 @@
-"""Terraform addresses belong to a module (a directory of ``.tf`` files), not to one file.
+"""Moves: ``moved`` / ``removed`` blocks, and addresses that move between the files of a module.
 
+Terraform addresses belong to a module (a directory of ``.tf`` files), not to one file.
 Each file is analysed on its own, so a resource that leaves ``main.tf`` looks deleted even when
 the same change adds it to ``database.tf`` next to it (the usual "split main.tf" refactor), and a
 ``moved`` block in one file does not cover a deletion in another. Terraform sees neither as a
@@ -17,12 +18,15 @@ its source that its hunks do not remove, so a deletion whose line a copy keeps i
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from ..models import REPLACEMENT, FileDiff, FileScope, Signal
-from ..record import replace
-from ..rx import lazy
+from ...models import REPLACEMENT, FileDiff, FileScope, Signal
+from ...record import replace
+from ...rx import lazy
+from .definitions import Reading
+from .groups import bool_value
 
 #: the signals that say Terraform destroys an address
 _DESTROYS = frozenset({"tf.resource_deleted", "tf.module_deleted"})
@@ -107,14 +111,14 @@ def relate(
                 continue
             kept.append(
                 Signal(
-                    REPLACEMENT,
-                    "tf.moved_and_changed",
-                    f"moves `{address}` to {where}, and the block does not read the same there: "
+                    kind=REPLACEMENT,
+                    code="tf.moved_and_changed",
+                    detail=f"moves `{address}` to {where}, and the block does not read the same there: "
                     "an attribute that forces replacement still destroys and recreates it",
-                    sig.line,
-                    "old",
-                    address,
-                    "medium",
+                    line=sig.line,
+                    side="old",
+                    symbol=address,
+                    severity="medium",
                 )
             )
         cosmetic = "moved" if module in still and fs.cosmetic is None and not kept else fs.cosmetic
@@ -265,14 +269,39 @@ def _changes_module(fs: FileScope, module: str) -> FileScope:
     if before == module:
         return fs
     signal = Signal(
-        REPLACEMENT,
-        "tf.module_changed",
-        f"moves `{posixpath.basename(fs.old_path)}` from module `{before or '.'}` to "
+        kind=REPLACEMENT,
+        code="tf.module_changed",
+        detail=f"moves `{posixpath.basename(fs.old_path)}` from module `{before or '.'}` to "
         f"`{module or '.'}`: what it declares gets new addresses, so Terraform destroys it there "
         "and creates it here, unless the whole module moves or its state is moved",
-        None,
-        "new",
-        None,
-        "high",
+        line=None,
+        side="new",
+        symbol=None,
+        severity="high",
     )
     return replace(fs, signals=(*fs.signals, signal))
+
+
+def address_of(ref: str) -> str:
+    """``module.a.aws_x.b[0]`` -> ``module.a.aws_x.b``: the address without instance keys."""
+    return re.sub(r"\[[^\]]*\]", "", ref.strip().strip('"'))
+
+
+def moved_pairs(side: Reading) -> list[tuple[str, str]]:
+    """``(from, to)`` of the `moved` blocks of one side."""
+    found: dict[int, dict[str, str]] = {}
+    for _seg, _sc, a in side.attrs:
+        if a.top is not None and a.top.type == "moved" and a.path == () and a.key in ("from", "to"):
+            found.setdefault(id(a.top), {})[a.key] = a.value
+    return [(v["from"], v["to"]) for v in found.values() if "from" in v and "to" in v]
+
+
+def removed_destroys(side: Reading, name: str) -> bool:
+    """Whether the `removed` block ``name`` destroys its resource (``destroy = false`` forgets it)."""
+    for _seg, _sc, a in side.attrs:
+        top = a.top
+        if top is None or top.type != "removed" or a.key != "destroy" or a.path != ("lifecycle",):
+            continue
+        if side.block_keys.get(id(top), ("", ""))[1] == name:
+            return bool_value(a.value) is not False
+    return True
