@@ -15,18 +15,15 @@ from ..models import (
 from ..rx import lazy
 from .engine import Definition, FileContext, Partial
 from .forcing import CLOUDFORMATION
-from .yaml_outline import (
-    GAP,
+from .lex.yaml_outline import GAP, Node, Outline, flow_items
+from .yaml_view import (
     Change,
-    Node,
-    Outline,
     SideView,
     changes,
     cosmetic,
     count_by,
     dedupe,
     file_symbol,
-    flow_items,
     fresh,
     section_headers,
     symbol_changes,

@@ -5,15 +5,15 @@ from __future__ import annotations
 from ..models import DESTRUCTIVE_DATA, PERMISSION_WIDENING, RESOURCE_DELETION, Severity, Signal
 from ..rx import lazy
 from .engine import Definition, FileContext, Partial
+from .lex.yaml_outline import flow_items
 from .workflows import scan_scripts
-from .yaml_outline import (
+from .yaml_view import (
     Change,
     SideView,
     changes,
     cosmetic,
     dedupe,
     file_symbol,
-    flow_items,
     fresh,
     section_headers,
     symbol_changes,

@@ -6,8 +6,7 @@ from ..models import DEPENDENCY, GLOBAL_CONFIG, RESOURCE_DELETION, Signal, Symbo
 from ..rx import lazy
 from . import kubernetes
 from .engine import FileContext, Partial
-from .yaml import analyze_keys
-from .yaml_outline import Change, SideView, changes, dedupe, fresh
+from .yaml_view import Change, SideView, analyze_keys, changes, dedupe, fresh
 
 
 def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -> Partial:
@@ -30,13 +29,11 @@ def _template(ctx: FileContext, old: SideView, new: SideView) -> Partial:
         part.signals.insert(
             0,
             Signal(
-                RESOURCE_DELETION,
-                "helm.template_deleted",
-                f"deletes Helm template `{ctx.path}`{what}",
-                None,
-                "old",
-                None,
-                "high",
+                kind=RESOURCE_DELETION,
+                code="helm.template_deleted",
+                detail=f"deletes Helm template `{ctx.path}`{what}",
+                side="old",
+                severity="high",
             ),
         )
     else:
@@ -44,13 +41,13 @@ def _template(ctx: FileContext, old: SideView, new: SideView) -> Partial:
             if sym.kind == "object" and sym.change == "deleted":
                 part.signals.append(
                     Signal(
-                        RESOURCE_DELETION,
-                        "helm.object_deleted",
-                        f"removes `{sym.name}` from a Helm template",
-                        sym.line,
-                        "old",
-                        sym.name,
-                        "high",
+                        kind=RESOURCE_DELETION,
+                        code="helm.object_deleted",
+                        detail=f"removes `{sym.name}` from a Helm template",
+                        line=sym.line,
+                        side="old",
+                        symbol=sym.name,
+                        severity="high",
                     )
                 )
     return part
@@ -76,32 +73,30 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
         added_only = all(k.change == "added" for k in keys)
         out.append(
             Signal(
-                GLOBAL_CONFIG,
-                "helm.values",
-                (
+                kind=GLOBAL_CONFIG,
+                code="helm.values",
+                detail=(
                     f"adds Helm values under `{top}` ({', '.join(f'`{n}`' for n in names[:3])}): "
                     "installs that do not set them get the new defaults"
                     if added_only
                     else f"{verb} Helm default values under `{top}`"
                     + (f" (`{names[0]}`)" if len(names) == 1 and names[0] != top else "")
                 ),
-                keys[0].line,
-                "new",
-                symbol,
-                "low" if added_only else "medium",
+                line=keys[0].line,
+                side="new",
+                symbol=symbol,
+                severity="low" if added_only else "medium",
             )
         )
     keyed = any(sym.kind == "key" for sym in part.symbols)
     if not keyed and (ctx.added or ctx.removed):
         out.append(
             Signal(
-                GLOBAL_CONFIG,
-                "helm.values",
-                f"{verb} Helm default values",
-                None,
-                "old" if ctx.status == "deleted" else "new",
-                None,
-                "medium",
+                kind=GLOBAL_CONFIG,
+                code="helm.values",
+                detail=f"{verb} Helm default values",
+                side="old" if ctx.status == "deleted" else "new",
+                severity="medium",
             )
         )
     out.extend(kubernetes.widening_signals(fresh(added, removed), None))
@@ -140,13 +135,11 @@ def _chart_signals(ctx: FileContext, old: SideView, new: SideView) -> list[Signa
     if ctx.status == "deleted":
         return [
             Signal(
-                RESOURCE_DELETION,
-                "helm.chart_deleted",
-                f"deletes Helm chart `{ctx.path}`",
-                None,
-                "old",
-                None,
-                "high",
+                kind=RESOURCE_DELETION,
+                code="helm.chart_deleted",
+                detail=f"deletes Helm chart `{ctx.path}`",
+                side="old",
+                severity="high",
             )
         ]
     out: list[Signal] = []
@@ -154,13 +147,13 @@ def _chart_signals(ctx: FileContext, old: SideView, new: SideView) -> list[Signa
         if ctx.status != "added" and ch.node is not None and ch.path[:1] == ("dependencies",):
             out.append(
                 Signal(
-                    DEPENDENCY,
-                    "helm.dependencies",
-                    "changes the chart's dependencies",
-                    ch.line,
-                    ch.side,
-                    "dependencies",
-                    "medium",
+                    kind=DEPENDENCY,
+                    code="helm.dependencies",
+                    detail="changes the chart's dependencies",
+                    line=ch.line,
+                    side=ch.side,
+                    symbol="dependencies",
+                    severity="medium",
                 )
             )
             break

@@ -17,20 +17,17 @@ from ..record import record
 from ..rx import lazy
 from .engine import Definition, FileContext, Partial, squash
 from .forcing import KUBERNETES
-from .yaml_outline import (
-    GAP,
+from .lex.yaml_outline import GAP, Node, flow_items, unquote
+from .yaml_view import (
     Change,
-    Node,
     SideView,
     changes,
     cosmetic,
     count_by,
     dedupe,
     file_symbol,
-    flow_items,
     fresh,
     symbol_changes,
-    unquote,
 )
 
 #: deleting these loses configuration, not running workloads or endpoints

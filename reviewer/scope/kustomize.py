@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..models import REPLACEMENT, RESOURCE_DELETION, Severity, Signal
 from . import kubernetes
 from .engine import Definition, FileContext, Partial
-from .yaml_outline import (
+from .lex.yaml_outline import flow_items
+from .yaml_view import (
     Change,
     SideView,
     changes,
@@ -13,7 +14,6 @@ from .yaml_outline import (
     count_by,
     dedupe,
     file_symbol,
-    flow_items,
     fresh,
     symbol_changes,
 )

@@ -8,7 +8,7 @@ from ..models import CI_CD, Signal
 from ..rx import lazy
 from .engine import Definition, FileContext, Partial
 from .workflows import scan_scripts
-from .yaml_outline import SideView, changes, cosmetic, dedupe, file_symbol, fresh, symbol_changes
+from .yaml_view import SideView, changes, cosmetic, dedupe, file_symbol, fresh, symbol_changes
 
 _SYSTEMS = {"gitlab-ci": "GitLab CI", "circleci": "CircleCI", "ci": "CI"}
 _GITLAB_RESERVED = frozenset(

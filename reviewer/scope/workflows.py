@@ -8,22 +8,18 @@ from collections.abc import Iterable
 from ..models import CI_CD, PERMISSION_WIDENING, Severity, Signal, Symbol
 from ..rx import lazy
 from .engine import Definition, FileContext, Partial
-from .yaml_outline import (
-    GAP,
+from .lex.yaml_outline import GAP, Node, Outline, flow_items, unquote
+from .yaml_view import (
     Change,
-    Node,
-    Outline,
     SideView,
     changes,
     cosmetic,
     count_by,
     dedupe,
     file_symbol,
-    flow_items,
     fresh,
     is_comment,
     symbol_changes,
-    unquote,
 )
 
 _FIRST_PARTY = frozenset({"actions", "github"})
@@ -458,7 +454,7 @@ def scan_scripts(chs: list[Change], keys: frozenset[str] = _SCRIPT_KEYS) -> list
     if not changed:
         return []
     try:
-        from .commands import scan_commands
+        from .shell.danger import scan_commands
     except ImportError:
         return []
     lines = dict(changed)

@@ -360,8 +360,11 @@ def test_try_repo(project: Repo, pre_commit_home: Path, tmp_path: Path) -> None:
     """The manifest as users get it: pre-commit builds its own virtualenv from a checkout."""
     clone = tmp_path / "checkout"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    for path in (".pre-commit-hooks.yaml", "reviewer/precommit.py"):  # the version under test
-        (clone / path).write_bytes((ROOT / path).read_bytes())
+    # the version under test: the manifest and the package as they are in this work tree
+    for path in [".pre-commit-hooks.yaml", *((ROOT / "reviewer").rglob("*.py"))]:
+        relative = (ROOT / path).relative_to(ROOT)
+        (clone / relative).parent.mkdir(parents=True, exist_ok=True)
+        (clone / relative).write_bytes((ROOT / relative).read_bytes())
     subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
     subprocess.run(
         ["git", "commit", "-q", "--allow-empty", "-m", "under test"], cwd=clone, check=True

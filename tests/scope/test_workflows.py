@@ -28,7 +28,7 @@ def _codes(scope: FileScope) -> set[str]:
 def test_without_the_command_scanner_scripts_are_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    monkeypatch.setitem(sys.modules, "reviewer.scope.commands", None)
+    monkeypatch.setitem(sys.modules, "reviewer.scope.shell.danger", None)
     full, hunks = scope_both(
         ".github/workflows/ci.yml", WF, WF.replace("run: make", "run: rm -rf /")
     )

@@ -13,15 +13,8 @@ from collections.abc import Iterable
 
 from ..rx import lazy
 from ..terms import has_any
-from .engine import Definition, FileContext, Partial
-from .yaml_outline import (
-    SideView,
-    cosmetic,
-    file_symbol,
-    key_definitions,
-    side_view,
-    symbol_changes,
-)
+from .engine import FileContext, Partial
+from .yaml_view import SideView, analyze_keys, side_view
 
 _GHA_RE = lazy(r"(^|/)\.github/workflows/.+\.ya?ml$", re.I)
 _ACTION_RE = lazy(r"(^|/)action\.ya?ml$", re.I)
@@ -221,25 +214,3 @@ def analyze(ctx: FileContext) -> Partial:
 
         return kubernetes.analyze_views(ctx, old, new)
     return analyze_keys(ctx, old, new)
-
-
-def generic_definitions(ctx: FileContext, view: SideView) -> list[Definition]:
-    # a whole file added or deleted is named by its top-level keys only
-    levels = 1 if ctx.status in ("added", "deleted") else 2
-    return key_definitions(view, levels=levels)
-
-
-def analyze_keys(
-    ctx: FileContext, old: SideView, new: SideView, *, language: str | None = None
-) -> Partial:
-    """Unknown YAML/JSON: the changed keys as symbols, no change kinds."""
-    part = Partial(language=language)
-    changes, old_out, new_out = symbol_changes(
-        ctx, generic_definitions(ctx, old), generic_definitions(ctx, new)
-    )
-    part.symbols.extend(sym for sym, _o, _n in changes)
-    stray = file_symbol(ctx, new_out or old_out)
-    if stray is not None:
-        part.symbols.append(stray)
-    part.cosmetic = cosmetic(ctx)
-    return part

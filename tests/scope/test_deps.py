@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.scope.dependencies import MAX_SYMBOLS, compare_versions
+from reviewer.scope.deps.lockfiles import MAX_SYMBOLS
 from tests.helpers import check_severities, scope_both
 
-GOLDEN = Path(__file__).parent / "golden" / "dependencies"
+GOLDEN = Path(__file__).parent / "golden" / "deps"
 
 
 #: (code, severity) of every golden case; expected.json pins the codes, this pins severities
@@ -61,28 +61,6 @@ def _deps(path: str, old: str | None, new: str | None) -> list[tuple[str, str, s
         {(s.code, s.severity, s.symbol) for s in hunks.signals if s.code.startswith("dep.")}
     ), "modes disagree"
     return got
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "kwargs", "expected"),
-    [
-        ("^1.2.3", "^2.0.0", {}, "major"),
-        ("~1.2.3", "~1.3.0", {}, "minor"),
-        (">=1.4,<2.0", ">=2.0,<3.0", {}, "major"),
-        ("==0.103.2", "==0.109.0", {}, "major"),
-        ("v0.17.0", "v0.22.0", {"zero": False}, "minor"),
-        ("1.21", "1.22", {"significant": 2}, "major"),
-        ("3.18", "3.19", {}, "minor"),
-        ("1.21-alpine", "1.21-bookworm", {"variants": True}, "major"),
-        ("bookworm", "trixie", {"variants": True}, "major"),
-        ("1.2.3", "1.2.3", {}, None),
-        ("latest", "1.2", {}, "major"),
-    ],
-)
-def test_compare_versions(
-    old: str, new: str, kwargs: dict[str, object], expected: str | None
-) -> None:
-    assert compare_versions(old, new, **kwargs) == expected  # type: ignore[arg-type]
 
 
 def test_package_json_private_app_and_install_script() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewer.github.commands import parse
+from reviewer.github.slash import parse
 
 
 def test_answers_run_until_the_next_command() -> None:

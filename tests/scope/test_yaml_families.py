@@ -7,12 +7,11 @@ import pytest
 
 from reviewer.diff import parse_diff
 from reviewer.scope import scope_file
-from reviewer.scope import yaml as yaml_scope
-from reviewer.scope.engine import FileContext, Segment
-from reviewer.scope.yaml_outline import GAP, outline
+from reviewer.scope import yaml_families as yaml_scope
+from reviewer.scope.engine import FileContext
 from tests.helpers import git_diff, scope_both
 
-GOLDEN = Path(__file__).parent / "golden" / "yaml"
+GOLDEN = Path(__file__).parent / "golden" / "yaml_families"
 
 
 def _context(path: str, old: str | None, new: str | None, *, full: bool) -> FileContext:
@@ -58,34 +57,6 @@ def test_family_by_path_and_content(path: str, text: str, language: str) -> None
     full, hunks = scope_both(path, None, text)
     assert full.language == language
     assert hunks.language == language
-
-
-def test_outline_paths_and_gaps_in_a_fragment() -> None:
-    # a hunk under the ``jobs:`` heading that starts deep inside a job: its ancestors are unknown
-    text = "jobs:\n          exit 1\n      env:\n        A: b\n    - name: next\n"
-    ol = outline(Segment("new", text, 40, heading=True))
-    paths = {n.key: n.fullpath for n in ol.nodes}
-    assert paths["jobs"] == ("jobs",)
-    assert paths["env"] == ("jobs", GAP, "env")
-    assert paths["A"] == ("jobs", GAP, "env", "A")
-    assert [t.text for t in ol.texts] == ["exit 1"]
-    # the heading is not a line of the fragment: it stands just before it
-    assert ol.nodes[0].virtual and ol.nodes[0].line == 39
-
-
-def test_outline_under_a_heading_with_visible_children_is_exact() -> None:
-    text = "cartService:\n  resources:\n    limits:\n      memory: 128Mi\n"
-    ol = outline(Segment("new", text, 77, heading=True))
-    assert ol.nodes[-1].fullpath == ("cartService", "resources", "limits", "memory")
-    assert ol.nodes[-1].exact and ol.nodes[-1].line == 79
-
-
-def test_outline_json_items_and_scalars() -> None:
-    text = '{\n  "a": [\n    {\n      "b": "*"\n    },\n    "c"\n  ]\n}\n'
-    ol = outline(Segment("new", text, 1), json=True)
-    found = [(n.fullpath, n.scalar) for n in ol.nodes]
-    assert (("a", "-", "b"), "*") in found
-    assert (("a", "-"), "c") in found
 
 
 def test_moved_line_in_a_helm_template_is_not_cosmetic() -> None:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.scope.commands import scan_commands
+from reviewer.scope.shell.danger import scan_commands
 from tests.helpers import check_severities, scope_both
 
-GOLDEN = Path(__file__).parent / "golden" / "commands"
+GOLDEN = Path(__file__).parent / "golden" / "shell"
 
 
 #: (code, severity) of every golden case; expected.json pins the codes, this pins severities

@@ -6,7 +6,7 @@ from ..models import PERMISSION_WIDENING, Signal
 from ..secrets import ANY, find
 from .engine import FileContext, Partial
 
-#: config files get a finer reading (assignments, placeholders) from flags.py
+#: config files get a finer reading (assignments, placeholders) from config_files.py
 _SKIP_ROLES = frozenset({"config", "asset", "lockfile"})
 MAX_LINE = 20_000
 
@@ -21,14 +21,13 @@ def analyze(ctx: FileContext) -> Partial:
         for name, _start, _end in find(text[:MAX_LINE]):
             part.signals.append(
                 Signal(
-                    PERMISSION_WIDENING,
-                    "secret.committed",
-                    f"commits a credential ({name}) to `{ctx.path}`: anyone who can read the "
+                    kind=PERMISSION_WIDENING,
+                    code="secret.committed",
+                    detail=f"commits a credential ({name}) to `{ctx.path}`: anyone who can read the "
                     "repository can use it",
-                    line,
-                    "new",
-                    None,
-                    "high",
+                    line=line,
+                    side="new",
+                    severity="high",
                 )
             )
     return part
