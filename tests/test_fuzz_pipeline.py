@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from reviewer.diff import parse_diff
 from reviewer.intent import parse_intent
-from reviewer.render.json import render as render_json
+from reviewer.render.report_json import render as render_json
 from reviewer.render.text import render as render_text
 from reviewer.review import review
 

@@ -9,7 +9,6 @@ otherwise, 2 for a known error (one line).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -150,7 +149,7 @@ def _with_bot(settings: Settings, login: str) -> Settings:
 
 
 def _emit(outcome: Outcome, out_dir: Path, output_path: str | None, out: TextIO) -> None:
-    from ..render.json import to_dict
+    from ..render.report_json import dumps, to_dict
     from ..render.sarif import render as render_sarif
 
     review = outcome.review
@@ -173,7 +172,7 @@ def _emit(outcome: Outcome, out_dir: Path, output_path: str | None, out: TextIO)
             "signoff_required": outcome.gate.signoff_required,
             "signed_off_by": list(outcome.gate.signed_off_by),
         }
-        report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        report.write_text(dumps(data), "utf-8")
         sarif.write_text(render_sarif(review), "utf-8")
         values.update({"report-json": str(report), "sarif": str(sarif)})
     except OSError as exc:

@@ -11,7 +11,7 @@ FORMATS = ("text", "json", "markdown", "sarif")
 
 def renderer(name: str) -> Callable[[Review], str]:
     if name == "json":
-        from .json import render
+        from .report_json import render
     elif name == "markdown":
         from .markdown import render
     elif name == "sarif":

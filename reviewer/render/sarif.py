@@ -14,8 +14,9 @@ from urllib.parse import quote
 from .. import __version__
 from ..models import CHANGE_KINDS, DESTRUCTIVE_KINDS, Finding, Question, Review
 from ..rules import RULES_BY_ID
+from ..rules.catalogue import code_table, codes_of_kind
 from ..rx import lazy
-from .json import pretty
+from .report_json import dumps
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -78,7 +79,7 @@ _SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def render(review: Review) -> str:
-    return pretty(_clean(to_dict(review))) + "\n"
+    return dumps(_clean(to_dict(review)))
 
 
 def to_dict(review: Review) -> dict[str, Any]:
@@ -135,12 +136,20 @@ def _rule(rule_id: str, findings: list[Finding]) -> dict[str, Any]:
     level = _DEFAULT_LEVEL.get(rule_id)
     if level is None:
         level = "error" if (kind in _DESTRUCTIVE or family == "policy") else "warning"
+    text = markdown = f"{full}\n\n{advice}"
+    codes = codes_of_kind(kind) if rule is not None and kind else ()
+    if codes:
+        # the catalogue's signal codes: what puts a change in this kind (the JSON report names it)
+        text += "\n\nSignal codes of this kind:\n" + "\n".join(
+            f"- {c.code}: {c.meaning}" for c in codes
+        )
+        markdown += "\n\nSignal codes of this kind:\n\n" + "\n".join(code_table(codes))
     return {
         "id": rule_id,
         "name": name,
         "shortDescription": {"text": summary},
         "fullDescription": {"text": full},
-        "help": {"text": f"{full}\n\n{advice}", "markdown": f"{full}\n\n{advice}"},
+        "help": {"text": text, "markdown": markdown},
         "defaultConfiguration": {"level": level},
         # GitHub keeps at most 20 tags and shows 10
         "properties": {"tags": ["intent-reviewer", family, *kinds][:10]},

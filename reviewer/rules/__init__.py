@@ -27,6 +27,8 @@ class Rule:
     name: str
     summary: str
     kind: str | None = None
+    #: the severity it usually reports (RV2xx: its signal's, raised when the intent does not license it)
+    severity: Severity = "medium"
 
 
 @record
@@ -43,8 +45,18 @@ KIND_RULES: dict[str, str] = {
 }
 
 RULES: tuple[Rule, ...] = (
-    Rule("RV101", "out-of-scope-file", "A changed file that the stated intent does not explain."),
-    Rule("RV102", "intent-target-missing", "The intent names something the change never touches."),
+    Rule(
+        "RV101",
+        "out-of-scope-file",
+        "A changed file that the stated intent does not explain.",
+        severity="low",
+    ),
+    Rule(
+        "RV102",
+        "intent-target-missing",
+        "The intent names something the change never touches.",
+        severity="info",
+    ),
     *(
         Rule(
             rid,
@@ -64,14 +76,21 @@ RULES: tuple[Rule, ...] = (
         "RV401",
         "constraint-violated",
         'The intent forbids what the change does ("no infra changes").',
+        severity="high",
     ),
-    Rule("RV402", "protected-resource", "The change touches a resource the policy protects."),
+    Rule(
+        "RV402",
+        "protected-resource",
+        "The change touches a resource the policy protects.",
+        severity="high",
+    ),
     Rule("RV403", "critical-path", "The change touches a path the policy marks critical."),
     Rule("RV501", "intent-missing", "No intent was stated: nothing to compare the change with."),
     Rule(
         "RV502",
         "rollback-plan",
         "A high blast radius change needs a rollback and verification plan.",
+        severity="info",
     ),
     Rule(
         "RV900",

@@ -1,10 +1,17 @@
-"""Which analyzers read which file: by language and by path. Modules load only when needed."""
+"""Which analyzers read which file: by language, path and role, and which module reads which YAML
+family. The tables are data: module names, loaded only when a file needs them, and every entry
+is imported by ``tests/scope/test_registry.py``. A name that does not import is a bug, reported
+loudly (``RegistryError``), never an analyzer silently switched off.
+
+When a module is renamed, change its name here; nothing else names analyzers.
+"""
 
 from __future__ import annotations
 
 import importlib
 import re
 from collections.abc import Callable
+from types import ModuleType
 
 from .engine import FileContext, Partial
 
@@ -61,20 +68,73 @@ BY_ROLE: dict[str, str] = {
     "config": "reviewer.scope.config_files",
 }
 
-_loaded: dict[str, Analyzer | None] = {}
+#: YAML/JSON family -> the module whose ``analyze_views`` reads it, in the order the family test
+#: of the YAML module (``family_of``) tries them; any other YAML/JSON is read by its keys
+YAML_FAMILIES: dict[str, str] = {
+    "github-actions": "reviewer.scope.workflows",
+    "github-action": "reviewer.scope.workflows",
+    "gitlab-ci": "reviewer.scope.pipelines",
+    "circleci": "reviewer.scope.pipelines",
+    "ci": "reviewer.scope.pipelines",
+    "docker-compose": "reviewer.scope.compose",
+    "kustomize": "reviewer.scope.kustomize",
+    "helm-chart": "reviewer.scope.helm",
+    "helm-template": "reviewer.scope.helm",
+    "helm-values": "reviewer.scope.helm",
+    "cloudformation": "reviewer.scope.cloudformation",
+    "kubernetes": "reviewer.scope.kubernetes",
+}
 
 
-def _load(module: str) -> Analyzer | None:
-    if module not in _loaded:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            _loaded[module] = None
-        else:
-            _loaded[module] = getattr(mod, "analyze", None)
-    return _loaded[module]
+class RegistryError(LookupError):
+    """A table entry names a module (or a function) that does not exist: a bug, not a user error."""
+
+
+_loaded: dict[str, Analyzer] = {}
+
+
+def _import(module: str) -> ModuleType:
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or ""
+        if module != missing and not module.startswith(missing + "."):
+            raise  # the module exists; something it imports does not
+        raise RegistryError(
+            f"analyzer registry: there is no module {module} (renamed or misspelled? "
+            "fix the table in reviewer/scope/registry.py)"
+        ) from exc
+
+
+def _load(module: str) -> Analyzer:
+    fn = _loaded.get(module)
+    if fn is None:
+        fn = getattr(_import(module), "analyze", None)
+        if not callable(fn):
+            raise RegistryError(f"analyzer registry: {module} has no analyze(ctx) function")
+        _loaded[module] = fn
+    return fn
+
+
+def family_module(family: str) -> ModuleType | None:
+    """The module that reads YAML/JSON of ``family`` (its ``analyze_views``), None for plain keys."""
+    module = YAML_FAMILIES.get(family)
+    if module is None:
+        return None
+    mod = _import(module)
+    if not callable(getattr(mod, "analyze_views", None)):
+        raise RegistryError(f"analyzer registry: {module} has no analyze_views function")
+    return mod
+
+
+def modules() -> tuple[str, ...]:
+    """Every module the tables name, once each."""
+    names = [
+        *BY_LANGUAGE.values(),
+        *(module for _pattern, module in BY_PATH),
+        *BY_ROLE.values(),
+    ]
+    return tuple(dict.fromkeys(names))
 
 
 def analyzers_for(path: str, language: str, role: str) -> list[Analyzer]:
@@ -86,9 +146,4 @@ def analyzers_for(path: str, language: str, role: str) -> list[Analyzer]:
             names.append(module)
     if role in BY_ROLE:
         names.append(BY_ROLE[role])
-    out: list[Analyzer] = []
-    for name in dict.fromkeys(names):
-        fn = _load(name)
-        if fn is not None:
-            out.append(fn)
-    return out
+    return [_load(name) for name in dict.fromkeys(names)]

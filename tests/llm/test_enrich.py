@@ -14,7 +14,7 @@ from reviewer.llm.cache import AnswerCache, cache_dir
 from reviewer.llm.plan import skip_reason
 from reviewer.models import BlastRadius, Review
 from reviewer.record import replace
-from reviewer.render.json import to_dict
+from reviewer.render.report_json import to_dict
 
 from . import samples
 from .fakes import FakeClient, FakeTime, TransientError, answer_json, reply

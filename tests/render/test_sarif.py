@@ -18,11 +18,11 @@ import pytest
 
 from reviewer import __version__
 from reviewer.cli import main
-from reviewer.models import FileReview, FileScope, Finding, Review
+from reviewer.models import CHANGE_KINDS, FileReview, FileScope, Finding, Review
 from reviewer.record import replace
 from reviewer.render import renderer, sarif
 from reviewer.render.sarif import FINGERPRINT_KEY, MAX_RESULTS, render, uri
-from reviewer.rules import RULES_BY_ID
+from reviewer.rules import RULES_BY_ID, catalogue
 
 from .cases import GOLDEN, SCHEMA, big_review, case_names, check_golden, load_case, without_version
 
@@ -116,6 +116,20 @@ def test_tool_and_rule_metadata() -> None:
             assert known.kind in rule["properties"]["tags"]
     assert by_id["RV201"]["defaultConfiguration"]["level"] == "error"
     assert by_id["RV101"]["defaultConfiguration"]["level"] == "note"
+
+
+def test_rule_help_lists_the_catalogued_signal_codes_of_its_kind() -> None:
+    review, _ = load_case("incident")
+    rules = validate(render(review))["runs"][0]["tool"]["driver"]["rules"]
+    kind_rules = [r for r in rules if RULES_BY_ID[r["id"]].kind in CHANGE_KINDS]
+    assert kind_rules
+    for rule in kind_rules:
+        codes = catalogue.codes_of_kind(RULES_BY_ID[rule["id"]].kind or "")
+        for c in codes:
+            assert f"- {c.code}: {c.meaning}" in rule["help"]["text"]
+            assert f"| `{c.code}` | {c.severity} |" in rule["help"]["markdown"]
+    # rules about no change kind carry no code list
+    assert all("Signal codes" not in r["help"]["text"] for r in rules if r["id"] in ("RV101",))
 
 
 def test_levels_follow_severity() -> None:
