@@ -8,13 +8,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 import jsonschema
 import pytest
 
 from reviewer import __version__
 from reviewer.cli import main
-from reviewer.errors import UsageError
+from reviewer.errors import GitError, UsageError
 from tests.conftest import Repo
 
 ROOT = Path(__file__).parents[1]
@@ -268,9 +269,9 @@ def test_pr_range_answers_like_the_separate_steps(shop: Repo) -> None:
         git.resolve("feature", cwd=shop.path),
         git.merge_base(moved, head, cwd=shop.path),
     )
-    with pytest.raises(git.GitError, match="unknown revision 'nope'"):
+    with pytest.raises(GitError, match="unknown revision 'nope'"):
         git.pr_range("main", "nope", cwd=shop.path)
-    with pytest.raises(git.GitError, match="not a revision"):
+    with pytest.raises(GitError, match="not a revision"):
         git.pr_range("--output=x", "HEAD", cwd=shop.path)
 
 
@@ -339,11 +340,13 @@ def test_a_missing_extra_is_a_setup_error_not_a_crash(
 # --- the process exit (reviewer.cli.run) -----------------------------------------------------------
 
 
-def _module_run(*args: str, stdout: object = subprocess.PIPE) -> subprocess.CompletedProcess[bytes]:
+def _module_run(
+    *args: str, stdout: int | IO[Any] = subprocess.PIPE
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "reviewer", *args],
         cwd=ROOT,
-        stdout=stdout,  # type: ignore[arg-type]
+        stdout=stdout,
         stderr=subprocess.PIPE,
         check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

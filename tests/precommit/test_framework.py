@@ -53,7 +53,8 @@ def local_config(**overrides: Mapping[str, Any]) -> str:
         local["verbose"] = True
         local.update(overrides.get(hook["id"], {}))
         hooks.append(local)
-    return yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}, sort_keys=False)
+    config: str = yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}, sort_keys=False)
+    return config
 
 
 @pytest.fixture(scope="module")

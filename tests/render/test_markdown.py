@@ -46,7 +46,8 @@ ALLOWED_TAGS = {
 
 def to_html(md: str) -> str:
     # UNSAFE keeps raw HTML in the output, so an injection that worked would show up as a tag
-    return cmarkgfm.github_flavored_markdown_to_html(md, options=Options.CMARK_OPT_UNSAFE)
+    html: str = cmarkgfm.github_flavored_markdown_to_html(md, options=Options.CMARK_OPT_UNSAFE)
+    return html
 
 
 def assert_inert(md: str) -> str:

@@ -33,7 +33,7 @@ _RELATIVE_URI = re.compile(r"(?![^/]*:)[A-Za-z0-9\-._~!$&'()*+,;=:@/%]+")
 
 def validate(text: str) -> dict[str, Any]:
     """The parsed log, after checking it against the schema and GitHub's ingestion rules."""
-    log = json.loads(text)
+    log: dict[str, Any] = json.loads(text)
     errors = sorted(_VALIDATOR.iter_errors(log), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
     assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-schema-2.1.0.json")

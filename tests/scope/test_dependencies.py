@@ -54,7 +54,7 @@ def test_golden_severities(case: str) -> None:
 def _deps(path: str, old: str | None, new: str | None) -> list[tuple[str, str, str | None]]:
     """(code, severity, symbol) of the dependency signals, checked equal in both modes."""
     full, hunks = scope_both(path, old, new)
-    got = sorted(
+    got: list[tuple[str, str, str | None]] = sorted(
         {(s.code, s.severity, s.symbol) for s in full.signals if s.code.startswith("dep.")}
     )
     assert got == sorted(

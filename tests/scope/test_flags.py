@@ -94,7 +94,7 @@ def test_toml_and_ini_pairs() -> None:
 
 def _codes(path: str, old: str | None, new: str | None) -> list[tuple[str, str]]:
     full, hunks = scope_both(path, old, new)
-    got = sorted({(s.code, s.severity) for s in full.signals})
+    got: list[tuple[str, str]] = sorted({(s.code, s.severity) for s in full.signals})
     assert got == sorted({(s.code, s.severity) for s in hunks.signals}), "modes disagree"
     return got
 
