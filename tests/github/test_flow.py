@@ -587,6 +587,7 @@ def test_a_failure_while_publishing_is_a_note_and_the_review_is_kept(
     assert runner.outputs()["verdict"] == "mismatch"
 
 
+@pytest.mark.slow
 def test_a_pull_request_of_3000_files_is_published(fake: FakeGitHub, runner: Runner) -> None:
     """Thousands of questions: their ids do not fit in the comment, their number does."""
     pr = risky_pr(fake)

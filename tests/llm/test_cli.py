@@ -58,7 +58,11 @@ FAULTS = {
 }
 
 
-@pytest.mark.parametrize("fault", sorted(FAULTS))
+@pytest.mark.parametrize(
+    "fault",
+    # the timeout waits out the client's timeout: the slow lane
+    [pytest.param(f, marks=pytest.mark.slow) if f == "timeout" else f for f in sorted(FAULTS)],
+)
 def test_faults_degrade_with_the_offline_exit_code(
     fault: str,
     files: dict[str, Path],

@@ -34,6 +34,7 @@ def _stdlib(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(_values)
 def test_same_text_as_the_standard_library(data: object) -> None:

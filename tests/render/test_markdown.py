@@ -357,6 +357,7 @@ def test_long_strings_are_shortened_not_allowed_to_blow_the_budget() -> None:
 # --- size -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_thousand_files_stay_under_githubs_limit_with_complete_rows() -> None:
     review = big_review()
     state = '{"answers": {' + ", ".join(f'"Q{i:07X}": "answer {i}"' for i in range(300)) + "}}"
@@ -402,6 +403,7 @@ def test_ten_thousand_files_stay_under_githubs_limit_with_complete_rows() -> Non
     assert read_state(text) == state and read_fingerprint(text) == fingerprint(review)
 
 
+@pytest.mark.slow
 def test_worst_case_sizes_still_fit() -> None:
     review = big_review(files=2_000, findings=2_000, questions=2_000, long_text=2_000)
     text = render(review, state="s" * MAX_STATE_CHARS)

@@ -312,6 +312,7 @@ def test_unanalysed_files_become_notifications() -> None:
 # --- size -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_thousand_files_validate() -> None:
     review = big_review()
     log = validate(render(review))

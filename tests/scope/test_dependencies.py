@@ -264,6 +264,7 @@ def test_a_20000_line_lockfile_is_summarised() -> None:
         )
 
 
+@pytest.mark.slow
 def test_whole_lockfile_added_and_deleted_stays_summarised() -> None:
     text = _package_lock(2000, bumped=False)
     for old, new in ((None, text), (text, None)):
