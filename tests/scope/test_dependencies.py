@@ -247,7 +247,7 @@ def test_a_20000_line_lockfile_is_summarised() -> None:
     assert len(new.splitlines()) >= 20_000
     updated = sum(1 for i in range(count) if i % 9 == 0 or i % 250 == 0)
     majors = sum(1 for i in range(count) if i % 250 == 0)
-    # its speed is a benchmark's business (benchmarks/perf.py), not an assertion's
+    # its speed is a benchmark's business (benchmarks/hostile_inputs.py), not an assertion's
     full, hunks = scope_both("package-lock.json", old, new)
     for fs in (full, hunks):
         assert len(fs.symbols) == MAX_SYMBOLS
