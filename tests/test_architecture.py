@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,13 +164,17 @@ def _import_nodes(tree: ast.AST) -> Iterator[tuple[ast.Import | ast.ImportFrom, 
             pending.append((child, inside))
 
 
+@cache
+def _parse(name: str) -> ast.Module:
+    return ast.parse(MODULES[name].read_text("utf-8"), str(MODULES[name]))
+
+
 def imports(name: str, *, typing: bool = True) -> Iterator[tuple[str, int]]:
     """``(imported module, line)`` for every import in module ``name``, at any depth (inside
     functions too); ``typing=False`` leaves out the ones under ``if TYPE_CHECKING:``."""
     path = MODULES[name]
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    tree = ast.parse(path.read_text("utf-8"), str(path))
-    for node, type_only in _import_nodes(tree):
+    for node, type_only in _import_nodes(_parse(name)):
         if type_only and not typing:
             continue
         if isinstance(node, ast.Import):
