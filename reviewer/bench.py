@@ -168,9 +168,10 @@ def run_review(
     case: Case, *, title: str | None = None, body: str | None = None, diff: str | None = None
 ) -> Review:
     """The offline review of a case, as ``reviewer review`` makes it under the default policy."""
+    from .config import Config
     from .diff import parse_diff
     from .intent import parse_intent
-    from .review import review
+    from .pipeline import review_change
 
     parsed = parse_diff(case.diff if diff is None else diff)
     intent = parse_intent(
@@ -178,12 +179,12 @@ def run_review(
         source="commit",
         title=case.title if title is None else title,
     )
-    return review(parsed, intent)
+    return review_change(parsed, intent, Config())
 
 
 def review_case(case: Case) -> Outcome:
-    from .cli import exit_code
     from .config import Config
+    from .gate import decide
 
     t0 = time.perf_counter()
     try:
@@ -205,7 +206,7 @@ def review_case(case: Case) -> Outcome:
         frozenset(result.out_of_scope_paths),
         time.perf_counter() - t0,
         result,
-        gated=exit_code(result, Config().fail_on) != 0,
+        gated=decide(result, Config().fail_on).blocked,
     )
 
 

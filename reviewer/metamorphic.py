@@ -99,27 +99,29 @@ def verbosity(outcomes: Iterable[Outcome]) -> dict[str, Any]:
 
 
 _TESTS = {
-    ".py": lambda d, s: (
+    ".py": lambda d, s, raw: (
         f"tests/test_{s}_bench.py",
         f"from {s} import *  # noqa\n\n\ndef test_{s}_imports():\n    assert True\n",
     ),
-    ".go": lambda d, s: (
+    ".go": lambda d, s, raw: (
         posixpath.join(d, f"{s}_bench_test.go"),
         f'package {posixpath.basename(d) or "main"}\n\nimport "testing"\n\nfunc TestBench{s.title().replace("_", "")}(t *testing.T) {{}}\n',
     ),
-    ".ts": lambda d, s: (
-        posixpath.join(d, f"{s}.bench.test.ts"),
-        f"import * as m from './{s}';\n\ntest('{s} loads', () => {{\n  expect(m).toBeDefined();\n}});\n",
+    # a TypeScript or JavaScript test sits next to its module under the module's own file name
+    # (`git-command-manager.ts` -> `git-command-manager.bench.test.ts`)
+    ".ts": lambda d, s, raw: (
+        posixpath.join(d, f"{raw}.bench.test.ts"),
+        f"import * as m from './{raw}';\n\ntest('{s} loads', () => {{\n  expect(m).toBeDefined();\n}});\n",
     ),
-    ".js": lambda d, s: (
-        posixpath.join(d, f"{s}.bench.test.js"),
-        f"const m = require('./{s}');\n\ntest('{s} loads', () => {{\n  expect(m).toBeDefined();\n}});\n",
+    ".js": lambda d, s, raw: (
+        posixpath.join(d, f"{raw}.bench.test.js"),
+        f"const m = require('./{raw}');\n\ntest('{s} loads', () => {{\n  expect(m).toBeDefined();\n}});\n",
     ),
-    ".rb": lambda d, s: (
+    ".rb": lambda d, s, raw: (
         f"spec/{s}_bench_spec.rb",
         f"RSpec.describe '{s}' do\n  it 'loads' do\n    expect(true).to be(true)\n  end\nend\n",
     ),
-    ".rs": lambda d, s: (
+    ".rs": lambda d, s, raw: (
         f"tests/{s}_bench.rs",
         f"#[test]\nfn {s}_loads() {{\n    assert!(true);\n}}\n",
     ),
@@ -134,7 +136,7 @@ def _test_file_for(review: Review) -> tuple[str, str] | None:
         if make is None or fr.scope.status == "deleted" or fr.scope.role != "code":
             continue
         name = "".join(ch if ch.isalnum() else "_" for ch in stem).lower() or "module"
-        return make(posixpath.dirname(path), name)
+        return make(posixpath.dirname(path), name, stem)
     return None
 
 

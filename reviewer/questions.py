@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from .config import QuestionTemplate
 from .models import POLICY_SYMBOL, BlastRadius, Finding, Question, severity_rank
 from .rules import fingerprint
 from .rx import lazy
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from typing import TypeVar
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .blast import blast_radius
 from .config import Config
@@ -24,7 +25,6 @@ from .questions import make_questions
 from .rules import Context, finding, run_rules
 from .scope import build_scope
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from .scope import BlobSource
 

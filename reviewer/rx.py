@@ -11,8 +11,8 @@ real :class:`re.Pattern` is needed (``re.sub(pattern, ...)``, ``isinstance``), u
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from typing import Any
 

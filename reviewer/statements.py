@@ -37,10 +37,10 @@ def _stem(word: str) -> str:
 
 # --- what each kind of risky change needs a clause to say ------------------------------------------
 
-# "replace the archived action" says the old one goes
+# "replace the archived action", "migrate the labels to Latest Changes" say the old one goes
 _DELETE = (
     "remove delete drop destroy decommission retire eliminate purge teardown tear rid deprovision "
-    "replace"
+    "replace migrate"
 )
 _REPLACE = (
     "rename recreate replace rekey re-key move migrate switch convert split merge consolidate swap"
@@ -51,14 +51,16 @@ _DISABLE = (
 )
 # no "make": "where it makes sense ... the usual policy" states nothing about a policy
 _GRANT = (
-    "grant allow widen open expose give permit add create enable publish extend broaden introduce"
+    "grant allow widen open expose give permit add create enable publish extend broaden introduce "
+    "integrate"
 )
 _CHANGE = (
-    "change update set switch move migrate use convert rekey re-key replace add enable disable "
-    "introduce remove delete drop fix support rename adjust configure"
+    "change update set switch move migrate use convert rekey re-key replace add create enable "
+    "disable introduce remove delete drop fix support rename adjust configure"
 )
 _EDIT = (
-    "add update edit change rewrite write create revise remove delete drop replace extend adjust"
+    "add update edit change rewrite write create revise remove delete drop replace extend adjust "
+    "integrate"
 )
 
 _ACTIONS: dict[str, frozenset[str]] = {

@@ -398,6 +398,63 @@ def test_a_reader_that_goes_away_is_not_an_error() -> None:
     assert b"Traceback" not in err and b"Exception ignored" not in err
 
 
+def _run_console(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``reviewer ARGS`` as the console script runs it, with an atexit handler that speaks."""
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('atexit ran\\n'))\n"
+        f"sys.argv = ['reviewer', *{list(args)!r}]\n"
+        "from reviewer.cli import run\n"
+        "run()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+    )
+
+
+def test_the_quick_exit_skips_the_teardown_unless_opted_out() -> None:
+    args = (*INCIDENT, "examples/cost-explorer-fix.txt", "--format", "json")
+    quick = _run_console(*args, env={})
+    normal = _run_console(*args, env={"REVIEWER_NO_FAST_EXIT": "1"})
+    assert quick.returncode == normal.returncode == 1
+    reports = [json.loads(p.stdout) for p in (quick, normal)]
+    for report in reports:
+        report["stats"].pop("elapsed_ms")
+    assert reports[0] == reports[1]
+    assert quick.stderr == "" and normal.stderr == "atexit ran\n"
+    # other commands always exit normally
+    assert _run_console("--version", env={}).stderr == "atexit ran\n"
+
+
+def test_the_collector_is_tuned_by_run_not_by_importing_the_cli(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from reviewer import cli
+
+    proc = subprocess.run(
+        [sys.executable, "-c", "import gc, reviewer.cli; print(gc.get_threshold()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.stdout.strip() == str(gc.get_threshold()[0]) != "20000"
+    calls: list[tuple[int, ...]] = []
+    monkeypatch.setattr(gc, "set_threshold", lambda *a: calls.append(a))
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    monkeypatch.setattr(sys, "argv", ["reviewer", "--version"])
+    with pytest.raises(SystemExit):
+        cli.run()
+    assert calls == [(20_000, 10, 10)]
+
+
 def test_an_offline_review_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
     """Each of these is milliseconds of every cold start, and none is needed offline."""
     from tests.helpers import git_diff
@@ -419,7 +476,7 @@ def test_an_offline_review_imports_nothing_it_does_not_need(tmp_path: Path) -> N
     }
     patch = tmp_path / "change.diff"
     patch.write_text("".join(git_diff(path, old, new) for path, (old, new) in files.items()))
-    # typing is no longer on the list: the code imports it plainly (issue 15, move 6), a few ms
+    # typing is imported: type-only imports are plain ``typing.TYPE_CHECKING`` blocks (issue 15)
     unwanted = [
         "tree_sitter",
         "dataclasses",

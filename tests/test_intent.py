@@ -108,3 +108,21 @@ def test_a_pattern_is_skipped_only_when_its_words_are_absent(
     if rx.search(text):  # flags (re.I, re.M) apply to the real pattern
         folded = text.casefold()
         assert has_any(folded, needs, folded=True), (name, text)
+
+
+@pytest.mark.parametrize(
+    ("title", "size"),
+    [
+        ("Bump the minor-npm-dependencies group across 1 directory", ()),
+        ("minor fix to the parser", ("minor",)),
+        ("chore: require comments to be lowercase fragments", ()),
+        ("Address review comments", ()),
+        ("Fix comments in the parser", ("comments",)),
+        ("Update the inline comments", ("comments",)),
+        ("Fix typos and grammar issues", ("typo",)),
+    ],
+)
+def test_a_size_word_is_a_claim_about_the_change_not_a_name_or_a_topic(
+    title: str, size: tuple[str, ...]
+) -> None:
+    assert parse_intent("", title=title).size_words == size

@@ -294,3 +294,54 @@ def test_strong_evidence_below_the_threshold_does_not_explain_a_file() -> None:
     assert (
         match(parse_intent("Fix the VPC module"), scope, diff).files["vpc-flow-logs.tf"].explained
     )
+
+
+def test_a_ci_type_explains_ci_files_and_licenses_their_ordinary_edits() -> None:
+    # `ci:` explains the workflows it edits; it does not state a deleted job, and a `docs:`
+    # type explains no workflow
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = "name: e2e\non: [push]\njobs:\n  kind:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make e2e\n"
+    new = old.replace("make e2e", "make e2e CATALOG=ecosystem")
+    diff = parse_diff(git_diff(".github/workflows/e2e.yml", old, new))
+    title = "ci: Use the ecosystem catalog for manifests validation"
+    assert review(diff, parse_intent("", title=title)).verdict == "aligned"
+    assert review(diff, parse_intent("", title="docs: explain the catalog")).verdict != "aligned"
+    gone = parse_diff(git_diff(".github/workflows/e2e.yml", old, None))
+    assert review(gone, parse_intent("", title=title)).verdict == "mismatch"
+
+
+def test_conventional_roles_read_type_and_deps_scope() -> None:
+    from reviewer.match import _conventional_roles
+
+    assert set(_conventional_roles("ci: pin actions")) == {"ci"}
+    assert set(_conventional_roles("build(deps): bump x")) == {"dependency", "lockfile"}
+    assert set(_conventional_roles("chore(deps-dev): bump y")) == {"dependency", "lockfile"}
+    assert _conventional_roles("fix: the parser") == {}
+    assert _conventional_roles("Fix ci: things") == {}
+
+
+def test_a_spelling_fix_is_told_from_removing_mentions() -> None:
+    from reviewer.match import _spelling_fix
+    from reviewer.models import Hunk
+
+    def hunk(*lines: str) -> Hunk:
+        return Hunk(1, len(lines), 1, len(lines), "", lines)
+
+    assert _spelling_fix((hunk("-This behaviour is kept.", "+This behavior is kept."),))
+    assert _spelling_fix((hunk("-Reads Json data", "+Reads JSON data"),))
+    assert _spelling_fix((hunk("-construct the the thing", "+construct the thing"),))
+    assert _spelling_fix((hunk("-allows for a creating a tree", "+allows for creating a tree"),))
+    # taking a library's name out of the docs is a few words, not a typo
+    assert not _spelling_fix(
+        (hunk("-Traces go to OpenCensus and Jaeger.", "+Traces go to Jaeger."),)
+    )
+    assert not _spelling_fix(
+        (
+            hunk("-This behaviour is kept.", "+This behavior is kept."),
+            hunk("-Export with OpenCensus.", "+Export."),
+        )
+    )

@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import git
 from ..errors import AgentError, UsageError
-from ..precommit import MAX_INTENT_CHARS, IntentStore, _git_paths
+from ..intent_store import MAX_INTENT_CHARS, IntentStore
 
 STATE_DIR = "reviewer-agent"
 MAX_PROMPTS = 200
@@ -38,7 +38,7 @@ class Session:
 
     @classmethod
     def load(cls, agent: str, session_id: str) -> Session:
-        (folder,) = _git_paths(STATE_DIR)
+        (folder,) = git.git_paths(STATE_DIR)
         path = folder / f"{agent}-{digest(session_id)}.json"
         try:
             data = json.loads(path.read_text("utf-8"))

@@ -116,9 +116,9 @@ def _on_stop(protocol: Protocol, event: Event) -> Reply:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, ReviewerError):
         return str(exc)
-    from ..cli import _write_crash_log
+    from ..crash import write_crash_log
 
-    return f"internal error ({type(exc).__name__}: {str(exc)[:200]}); details in {_write_crash_log(exc)}"
+    return f"internal error ({type(exc).__name__}: {str(exc)[:200]}); details in {write_crash_log(exc)}"
 
 
 def read_stdin() -> bytes:

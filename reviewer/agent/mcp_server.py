@@ -41,7 +41,7 @@ def _sdk() -> tuple[Any, type[Exception]]:
 def report(intent: str, base: str) -> dict[str, Any]:
     """The review of the work tree against ``base`` as the JSON report (schema_version 1)."""
     from .. import git
-    from ..precommit import IntentStore
+    from ..intent_store import IntentStore
     from ..render import renderer
     from .stop import review_worktree
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from .. import gate as gates
 from .. import git
+from ..commit_message import apply_answers, parse_answers
 from ..config import AgentPolicy, Config
 from ..errors import AgentError
+from ..intent_store import IntentStore
 from ..models import Question, Review, level_rank
-from ..precommit import IntentStore, apply_answers, parse_answers
 from ..record import record
 from .capture import Session, transcript_prompts
 
@@ -41,9 +43,9 @@ def review_worktree(
     changed. ``answers`` are texts whose ``Reviewer-Answer:`` lines always count (the user's
     prompts); ``agent_reply``'s count only where the policy lets the agent answer."""
     from ..diff import decode, parse_diff
+    from ..hook_review import policy_before
     from ..intent import parse_intent
-    from ..precommit import _policy
-    from ..review import review
+    from ..pipeline import review_change
 
     started = time.perf_counter() if started is None else started
     tree = git.worktree_tree()
@@ -53,10 +55,10 @@ def review_worktree(
     reader = git.BlobReader()
     try:
         # the policy from before the session: an agent cannot relax the review of its own change
-        config = _policy(None, None if base == git.EMPTY_TREE else base, reader)
+        config = policy_before(None, None if base == git.EMPTY_TREE else base, reader)
         diff = parse_diff(decode(raw))
         intent = parse_intent(intent_text, source="prompt")
-        result = review(
+        result = review_change(
             diff, intent, config, blobs=git.GitBlobs(reader, base, tree), started=started
         )
     finally:
@@ -76,16 +78,15 @@ def may_answer(review: Review, policy: AgentPolicy) -> bool:
 def decide(
     review: Review, policy: AgentPolicy, *, again: bool, already: set[str]
 ) -> tuple[str, tuple[Question, ...]]:
-    """ALLOW (nothing open), BLOCK (send the agent back once) or REPORT (tell the user)."""
-    llm = {f.id for f in review.findings if f.source == "llm"}
-    open_ = tuple(q for q in review.questions if not q.answered and q.finding not in llm)
+    """ALLOW (nothing open), BLOCK (send the agent back once) or REPORT (tell the user).
+
+    Whether the review blocks is ``gate.decide`` under ``fail_on = "mismatch"`` and the policy's
+    ``block_at``; the agent is sent back only with open questions."""
+    gate = gates.decide(review, "mismatch", block_at=policy.block_at)
+    open_ = gate.open
     if not open_:
         return ALLOW, ()
-    gating = review.verdict == "mismatch" or (
-        policy.block_at != "never"
-        and level_rank(review.blast_radius.level) >= level_rank(policy.block_at)
-    )
-    if not gating or policy.mode != "block":
+    if not gate.blocked or policy.mode != "block":
         return REPORT, open_
     # one round only: a question already sent back goes to the user, never back to the agent
     if again or {q.id for q in open_} <= already:

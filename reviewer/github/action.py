@@ -2,7 +2,7 @@
 
 Order matters for "never lose the review": the report files, outputs and annotations are written as
 soon as the review exists, before anything is posted; the step summary is written last, in a
-``finally``, with what publishing did. Exit code: 1 while the gate blocks (see flow.decide), 0
+``finally``, with what publishing did. Exit code: 1 while the gate blocks (see gate.decide), 0
 otherwise, 2 for a known error (one line).
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..models import Question, Review
 from ..record import field, record, replace
-from . import commands
+from . import slash
 from .event import Comment
 from .people import People
 from .state import Answer, SignOff, State
@@ -60,15 +60,13 @@ def reconcile(
     older than the comment, or the comment may be gone.
     """
     by_id = {c.id: c for c in comments}
-    parsed = {
-        c.id: commands.parse(c.body) for c in comments if "/" in c.body and not is_bot(c, bots)
-    }
+    parsed = {c.id: slash.parse(c.body) for c in comments if "/" in c.body and not is_bot(c, bots)}
     ledger = Ledger(answers={}, signoffs=[])
     if trigger is not None and trigger.id not in by_id:
         ledger.log.append(f"the comment {trigger.id} that started this run is gone: ignored")
         trigger = None
     if trigger is not None and not is_bot(by_id[trigger.id], bots):
-        parsed[trigger.id] = commands.parse(by_id[trigger.id].body)
+        parsed[trigger.id] = slash.parse(by_id[trigger.id].body)
 
     # 1. what the prior state says, kept only where the source record still says the same
     for a in prior.answers if prior else ():
@@ -119,7 +117,7 @@ def reconcile(
 
 def _apply(
     ledger: Ledger,
-    cmd: commands.Command,
+    cmd: slash.Command,
     comment: Comment,
     *,
     mine: bool,

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import GitHubError, LLMError
+from ..errors import GitHubError
+from ..gate import Gate, decide
 from ..intent import parse_intent
 from ..models import Diff, Review, level_rank
 from ..record import field, record, replace
-from . import ai, commands
-from .answers import Ledger, apply_answers, is_bot, is_ours, reconcile, unanswered
+from . import ai, slash
+from .answers import Ledger, apply_answers, is_bot, is_ours, reconcile
 from .api import Client
 from .event import Comment, Event, PullRequest, pull_request_from
 from .people import People
@@ -55,18 +56,6 @@ class Settings:
     surface: str = "action"
 
 
-@record(slots=False)
-class Gate:
-    blocked: bool
-    reasons: tuple[str, ...]
-    signoff_required: bool
-    signed_off_by: tuple[str, ...]
-
-    @property
-    def conclusion(self) -> str:
-        return "action_required" if self.blocked else "success"
-
-
 @record(frozen=False, slots=False)
 class Outcome:
     event: Event
@@ -99,7 +88,7 @@ def run(client: Client, event: Event, settings: Settings) -> Outcome:
     idle = event.name == "issue_comment" and (
         event.comment is None
         or is_bot(event.comment, settings.bot_logins)
-        or not commands.parse(event.comment.body)
+        or not slash.parse(event.comment.body)
     )
     out.pr = pr = _fresh_pr(client, event)
     if pr.state != "open":
@@ -223,7 +212,7 @@ def find_sticky(comments: list[Comment], own: frozenset[str]) -> Comment | None:
 def _review(
     pr: PullRequest, material: Material, settings: Settings, out: Outcome
 ) -> tuple[Review, Config]:
-    from ..review import review as run_review
+    from ..pipeline import LLMStep, review_change
 
     started = time.perf_counter()
     config = material.config
@@ -232,7 +221,14 @@ def _review(
     if prompts:
         text = f"{text}\n\n" + "\n".join(dict.fromkeys(prompts))
     intent = parse_intent(text, source="pr", title=pr.title)
-    result = run_review(material.diff, intent, config, blobs=material.blobs, started=started)
+    result = review_change(
+        material.diff,
+        intent,
+        config,
+        blobs=material.blobs,
+        llm=LLMStep(model=settings.model, base_url=settings.llm_base_url) if settings.llm else None,
+        started=started,
+    )
     notes = list(material.notes)
     failures = getattr(material.blobs, "failures", 0)
     if failures:
@@ -240,33 +236,7 @@ def _review(
             f"{failures} file(s) could not be read whole from GitHub and were reviewed from their hunks"
         )
     notes.append(f"diff from the {material.origin}; policy from {config.source}")
-    if settings.llm:
-        result, config = _llm(result, material.diff, config, settings, notes)
     return replace(result, notes=result.notes + tuple(notes)), config
-
-
-def _llm(
-    review: Review, diff: Diff, config: Config, settings: Settings, notes: list[str]
-) -> tuple[Review, Config]:
-    import importlib
-
-    try:
-        enrich = importlib.import_module("reviewer.llm").enrich
-    except (ImportError, AttributeError):
-        notes.append(
-            "no LLM step: the LLM extra is not installed (pip install 'intent-reviewer[llm]')"
-        )
-        return review, config
-    if settings.llm_base_url:
-        config = config.with_overrides(llm=replace(config.llm, base_url=settings.llm_base_url))
-    try:
-        enriched: Review = enrich(
-            review, diff, config, model=settings.model, on_error="degrade", verbose=False
-        )
-    except LLMError as exc:  # e.g. an unusable base URL: the deterministic review stands
-        notes.append(f"no LLM step: {exc}")
-        return review, config
-    return enriched, config
 
 
 def _approvals(
@@ -296,42 +266,6 @@ def _approvals(
                 )
             )
     return out
-
-
-def reaches_fail_on(review: Review, fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    if review.requires_answers:
-        return True
-    if fail_on == "mismatch":
-        return review.verdict == "mismatch"
-    if fail_on == "drift":
-        return review.verdict != "aligned"
-    if fail_on == "high":
-        return level_rank(review.blast_radius.level) >= level_rank("high")
-    return False
-
-
-def decide(
-    review: Review, fail_on: str, *, signoff_required: bool, signed_off_by: tuple[str, ...]
-) -> Gate:
-    """Blocked while a review that reaches ``fail_on`` has unanswered questions, or a required
-    sign-off is missing. ``never`` never blocks."""
-    reasons: list[str] = []
-    if fail_on != "never":
-        reaches = reaches_fail_on(review, fail_on)
-        open_ = unanswered(review.questions)
-        if reaches and open_:
-            reasons.append(f"{len(open_)} of {len(review.questions)} question(s) unanswered")
-        elif reaches and not review.questions and not signed_off_by:
-            reasons.append(
-                f"the review reaches fail-on ({fail_on}) with no question to answer: a sign-off is needed"
-            )
-        if signoff_required and not signed_off_by:
-            reasons.append(
-                "AI-assisted change with a high blast radius: a senior sign-off is missing"
-            )
-    return Gate(bool(reasons), tuple(reasons), signoff_required, signed_off_by)
 
 
 def _annotate(review: Review, assistance: ai.Assistance, gate: Gate, notes: list[str]) -> Review:

@@ -27,8 +27,8 @@ from typing import Any, Literal, Protocol
 
 from ..errors import GitHubError, ReviewerError
 from ..record import record
-from . import commands
 from . import event as events
+from . import slash
 from .api import Client, Denied, Invalid, NotFound, RateLimited, RetryPolicy
 
 log = logging.getLogger("intent_reviewer.app")
@@ -176,7 +176,7 @@ class Installations:
 def coalescible(ev: events.Event) -> bool:
     """Whether a review started after this event was accepted covers it: everything but a
     comment with commands, whose sign-off counts only in the run it triggers."""
-    return ev.name != "issue_comment" or ev.comment is None or not commands.parse(ev.comment.body)
+    return ev.name != "issue_comment" or ev.comment is None or not slash.parse(ev.comment.body)
 
 
 class Reviewer:

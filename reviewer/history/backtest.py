@@ -85,11 +85,10 @@ def _review_summary(
     reader: git.BlobReader,
     started: float,
 ) -> dict[str, Any]:
-    from ..cli import exit_code
     from ..diff import decode, parse_diff
+    from ..gate import decide
     from ..intent import parse_intent
-    from ..review import review
-    from ..scope import build_scope
+    from ..pipeline import review_change
 
     base = change.parents[0] if change.parents else git.EMPTY_TREE
     config = _config(policy, base if change.parents else None, reader)
@@ -98,9 +97,10 @@ def _review_summary(
         intent = parse_intent(intent_text, source="pr")
     else:
         intent = parse_intent(stated_intent(repo, change), source="commit")
-    # build_scope stays in this process: the backtest's own pool is the parallelism
-    scope = build_scope(diff, blobs=git.GitBlobs(reader, base, change.sha))
-    result = review(diff, intent, config, scope=scope, started=started)
+    # the scope is built in this process: the backtest's own pool is the parallelism
+    result = review_change(
+        diff, intent, config, blobs=git.GitBlobs(reader, base, change.sha), started=started
+    )
     live = [
         f
         for f in result.findings
@@ -115,7 +115,7 @@ def _review_summary(
             "verdict": result.verdict,
             "blast_radius": result.blast_radius.level,
             "requires_answers": result.requires_answers,
-            "blocked": exit_code(result, config.fail_on) != 0,
+            "blocked": decide(result, config.fail_on).blocked,
             "rules": sorted({f.rule for f in live}),
             "max_severity": max((f.severity for f in live), key=severity_rank, default=None),
             "findings": len(result.findings),

@@ -241,9 +241,9 @@ def replay_command(args: argparse.Namespace) -> int:
     if args.config:
         config = cfg.load_file(args.config)
     else:
-        from ..cli import _maybe_read
+        from ..commands.review import read_if_exists
 
-        config = cfg.load_at(lambda name: _maybe_read(os.path.join(os.getcwd(), name)))
+        config = cfg.load_at(lambda name: read_if_exists(os.path.join(os.getcwd(), name)))
     from pathlib import Path
 
     rows = replay(load_incidents(Path(args.dir) if args.dir else None), config)

@@ -68,15 +68,15 @@ def load_incidents(folder: Path | None = None) -> list[Incident]:
 
 def replay(incidents: Sequence[Incident], config: Any) -> list[dict[str, Any]]:
     """Each incident's review under ``config``: stopped or not, and with which questions."""
-    from ..cli import exit_code
     from ..diff import decode, parse_diff
+    from ..gate import decide
     from ..intent import parse_intent
-    from ..review import review
+    from ..pipeline import review_change
 
     rows = []
     for inc in incidents:
         diff = parse_diff(decode(inc.diff))
-        result = review(
+        result = review_change(
             diff,
             parse_intent(
                 inc.intent, source="prompt" if inc.intent.lstrip().startswith("Prompt:") else "cli"
@@ -88,7 +88,7 @@ def replay(incidents: Sequence[Incident], config: Any) -> list[dict[str, Any]]:
                 "incident": inc.slug,
                 "title": inc.title,
                 "sources": list(inc.sources),
-                "stopped": exit_code(result, config.fail_on) != 0,
+                "stopped": decide(result, config.fail_on).blocked,
                 "verdict": result.verdict,
                 "blast_radius": result.blast_radius.level,
                 "rules": sorted(

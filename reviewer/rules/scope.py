@@ -17,9 +17,11 @@ def check(ctx: Context) -> list[Finding]:
                 key="intent-missing",
             )
         )
+    covered = _tests_of_unexplained(ctx)
+    folded = {t for tests in covered.values() for t in tests}
     for fs in ctx.scope.files:
         fm = ctx.match.files[fs.path]
-        if fm.explained:
+        if fm.explained or fs.path in folded:
             continue
         severity: Severity = "low"
         unlicensed = [s for s in fs.signals if not ctx.match.licensed.get(s, False)]
@@ -29,11 +31,20 @@ def check(ctx: Context) -> list[Finding]:
         if severity == "critical":
             severity = "high"
         what = _describe(fs.status, fs.role, fs.old_path)
+        tests = covered.get(fs.path, [])
+        also = (
+            f" (nor its test{'s' if len(tests) > 1 else ''} "
+            + ", ".join(f"`{t}`" for t in tests[:3])
+            + (" ..." if len(tests) > 3 else "")
+            + ")"
+            if tests
+            else ""
+        )
         out.append(
             finding(
                 "RV101",
                 severity,
-                f"{what} `{fs.path}` is not explained by the intent",
+                f"{what} `{fs.path}` is not explained by the intent{also}",
                 path=fs.path,
                 line=_first_line(fs),
                 side="old" if fs.status == "deleted" else "new",
@@ -61,15 +72,45 @@ def check(ctx: Context) -> list[Finding]:
     return out
 
 
+def _tests_of_unexplained(ctx: Context) -> dict[str, list[str]]:
+    """Tests of a module the change also edits without explaining it, by module: the module's
+    finding names them (a test never adds a concern of its own), and they stay out of scope."""
+    from ..match import stem_of, tests_one_of
+
+    modules: dict[str, str] = {}
+    for fs in ctx.scope.files:
+        if fs.role == "code" and not ctx.match.files[fs.path].explained:
+            modules.setdefault(stem_of(fs.path), fs.path)
+    out: dict[str, list[str]] = {}
+    if not modules:
+        return out
+    for fs in ctx.scope.files:
+        if fs.role != "test" or ctx.match.files[fs.path].explained:
+            continue
+        if any(s.severity not in ("info", "low") for s in fs.signals):
+            continue
+        stem = stem_of(fs.path)
+        for module_stem, module in modules.items():
+            if tests_one_of(stem, {module_stem}):
+                out.setdefault(module, []).append(fs.path)
+                break
+    return out
+
+
 _TRIVIAL = frozenset({"docs", "changelog", "lockfile", "asset", "generated"})
 
 
 def _names_nothing_here(ctx: Context) -> bool:
     """Every specific thing the intent names is missing from the change."""
+    from ..statements import stating_text
+
     missing = set(ctx.match.missing_targets)
+    # what the intent says the change does, not a tool named in passing ("found with IntelliJ")
+    said = stating_text(ctx.intent).lower()
     named = {
         t
         for t in ctx.intent.targets
+        if t.lower() in said
         # paths, dotted, snake_case and CamelCase names (a brand such as "GitHub" reads as one too)
         if len(t) > 3 and ("/" in t or "." in t or "_" in t or any(c.isupper() for c in t[1:]))
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..models import Diff, FileDiff, FileScope, Hunk, Scope, Side, Signal, Symbol
 from ..paths import language_of, role_of
@@ -16,7 +17,6 @@ from .registry import analyzers_for
 STRICT = os.environ.get("REVIEWER_STRICT") == "1"
 
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from typing import Protocol
 
@@ -40,7 +40,7 @@ def whole_scope(
     """The scope of the whole change, from its files' scopes: what no single file can tell (a
     Terraform resource that moves between two files of its module) is settled here."""
     if any(fs.language == "hcl" for fs in files):
-        from .tf_module import relate
+        from .terraform import relate
 
         def new_text(path: str) -> str | None:
             return _decode(source.get("new", path)) if source is not None else None

@@ -14,18 +14,16 @@ from ..models import (
 )
 from ..rx import lazy
 from .engine import Definition, FileContext, Partial
-from .yaml_outline import (
-    GAP,
+from .forcing import CLOUDFORMATION
+from .lex.yaml_outline import GAP, Node, Outline, flow_items
+from .yaml_view import (
     Change,
-    Node,
-    Outline,
     SideView,
     changes,
     cosmetic,
     count_by,
     dedupe,
     file_symbol,
-    flow_items,
     fresh,
     section_headers,
     symbol_changes,
@@ -48,109 +46,6 @@ _STATEFUL_RE = lazy(
 _PROTECTIVE = frozenset({"retain", "snapshot", "retainexceptoncreate"})
 _POLICY_KEYS = ("DeletionPolicy", "UpdateReplacePolicy")
 
-#: properties whose change replaces the resource, by type (AWS documentation, "Update requires: Replacement")
-_REPLACING: dict[str, frozenset[str]] = {
-    k: frozenset(v.split())
-    for k, v in {
-        "AWS::S3::Bucket": "BucketName ObjectLockEnabled",
-        "AWS::RDS::DBInstance": "DBInstanceIdentifier Engine DBName MasterUsername StorageEncrypted KmsKeyId "
-        "DBSubnetGroupName CharacterSetName DBClusterIdentifier SourceDBInstanceIdentifier Timezone "
-        "NcharCharacterSetName",
-        "AWS::RDS::DBCluster": "DBClusterIdentifier Engine EngineMode DatabaseName MasterUsername "
-        "StorageEncrypted KmsKeyId DBSubnetGroupName AvailabilityZones SnapshotIdentifier "
-        "SourceDBClusterIdentifier",
-        "AWS::RDS::DBSubnetGroup": "DBSubnetGroupName",
-        "AWS::RDS::DBParameterGroup": "Family Description DBParameterGroupName",
-        "AWS::RDS::DBClusterParameterGroup": "Family Description DBClusterParameterGroupName",
-        "AWS::RDS::OptionGroup": "EngineName MajorEngineVersion OptionGroupName OptionGroupDescription",
-        "AWS::DynamoDB::Table": "TableName KeySchema LocalSecondaryIndexes",
-        "AWS::DynamoDB::GlobalTable": "TableName KeySchema LocalSecondaryIndexes",
-        "AWS::EC2::VPC": "CidrBlock InstanceTenancy Ipv4IpamPoolId Ipv4NetmaskLength",
-        "AWS::EC2::Subnet": "CidrBlock AvailabilityZone AvailabilityZoneId VpcId OutpostArn Ipv4IpamPoolId",
-        "AWS::EC2::SecurityGroup": "GroupName GroupDescription VpcId",
-        "AWS::EC2::RouteTable": "VpcId",
-        "AWS::EC2::Route": "RouteTableId DestinationCidrBlock DestinationIpv6CidrBlock",
-        "AWS::EC2::NatGateway": "SubnetId AllocationId ConnectivityType PrivateIpAddress",
-        "AWS::EC2::Instance": "AvailabilityZone ImageId KeyName SubnetId PrivateIpAddress HostId "
-        "Tenancy NetworkInterfaces LaunchTemplate",
-        "AWS::EC2::Volume": "AvailabilityZone SnapshotId Encrypted KmsKeyId",
-        "AWS::EC2::VPCEndpoint": "VpcId ServiceName VpcEndpointType",
-        "AWS::EC2::NetworkAclEntry": "NetworkAclId RuleNumber Egress",
-        "AWS::EC2::VPCCidrBlock": "VpcId CidrBlock Ipv6CidrBlock",
-        "AWS::EC2::TransitGateway": "AmazonSideAsn",
-        "AWS::ElastiCache::CacheCluster": "ClusterName Engine CacheSubnetGroupName Port NetworkType",
-        "AWS::ElastiCache::ReplicationGroup": "ReplicationGroupId CacheSubnetGroupName "
-        "AtRestEncryptionEnabled KmsKeyId GlobalReplicationGroupId",
-        "AWS::ElastiCache::SubnetGroup": "CacheSubnetGroupName",
-        "AWS::EKS::Cluster": "Name RoleArn KubernetesNetworkConfig EncryptionConfig",
-        "AWS::EKS::Nodegroup": "NodegroupName ClusterName NodeRole Subnets AmiType InstanceTypes DiskSize "
-        "RemoteAccess CapacityType",
-        "AWS::ECS::Cluster": "ClusterName",
-        "AWS::ECS::Service": "ServiceName Cluster LaunchType Role SchedulingStrategy",
-        "AWS::Lambda::Function": "FunctionName",
-        "AWS::Serverless::Function": "FunctionName",
-        "AWS::Serverless::SimpleTable": "TableName PrimaryKey",
-        "AWS::SQS::Queue": "QueueName FifoQueue",
-        "AWS::SNS::Topic": "TopicName FifoTopic",
-        "AWS::IAM::Role": "RoleName Path",
-        "AWS::IAM::ManagedPolicy": "ManagedPolicyName Path Description",
-        "AWS::IAM::InstanceProfile": "InstanceProfileName Path",
-        "AWS::KMS::Key": "KeySpec KeyUsage",
-        "AWS::KMS::Alias": "AliasName",
-        "AWS::Kinesis::Stream": "Name",
-        "AWS::ElasticLoadBalancingV2::LoadBalancer": "Name Scheme",
-        "AWS::ElasticLoadBalancingV2::TargetGroup": "Name Port Protocol VpcId TargetType ProtocolVersion",
-        "AWS::OpenSearchService::Domain": "DomainName",
-        "AWS::Elasticsearch::Domain": "DomainName",
-        "AWS::EFS::FileSystem": "PerformanceMode Encrypted KmsKeyId AvailabilityZoneName",
-        "AWS::EFS::MountTarget": "FileSystemId SubnetId IpAddress",
-        "AWS::Route53::HostedZone": "Name",
-        "AWS::Route53::RecordSet": "Name Type HostedZoneId HostedZoneName",
-        "AWS::Logs::LogGroup": "LogGroupName",
-        "AWS::ECR::Repository": "RepositoryName",
-        "AWS::SecretsManager::Secret": "Name",
-        "AWS::StepFunctions::StateMachine": "StateMachineName StateMachineType",
-        "AWS::Redshift::Cluster": "ClusterIdentifier DBName MasterUsername ClusterSubnetGroupName",
-        "AWS::DocDB::DBCluster": "DBClusterIdentifier MasterUsername StorageEncrypted KmsKeyId "
-        "DBSubnetGroupName AvailabilityZones SnapshotIdentifier",
-        "AWS::Neptune::DBCluster": "DBClusterIdentifier StorageEncrypted KmsKeyId DBSubnetGroupName "
-        "AvailabilityZones SnapshotIdentifier",
-        "AWS::MSK::Cluster": "ClusterName EncryptionInfo",
-        "AWS::AutoScaling::AutoScalingGroup": "AutoScalingGroupName",
-        "AWS::CertificateManager::Certificate": "DomainName SubjectAlternativeNames ValidationMethod",
-    }.items()
-}
-#: names that force replacement wherever they appear, for resources whose type the hunk does not show
-_REPLACING_ANY = frozenset(
-    [
-        "BucketName",
-        "TableName",
-        "DBInstanceIdentifier",
-        "DBClusterIdentifier",
-        "KeySchema",
-        "DBSubnetGroupName",
-        "CacheSubnetGroupName",
-        "ReplicationGroupId",
-        "QueueName",
-        "TopicName",
-        "RoleName",
-        "ManagedPolicyName",
-        "InstanceProfileName",
-        "RepositoryName",
-        "LogGroupName",
-        "StateMachineName",
-        "AliasName",
-        "FunctionName",
-        "CidrBlock",
-        "AvailabilityZone",
-        "VpcId",
-        "Engine",
-        "EngineMode",
-        "StorageEncrypted",
-        "MasterUsername",
-        "ClusterIdentifier",
-    ]
-)
 _ADMIN_POLICY_RE = lazy(r":policy/(AdministratorAccess|PowerUserAccess|IAMFullAccess)\b")
 _OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 _PUBLIC_BLOCK_KEYS = frozenset(
@@ -257,37 +152,37 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView) -> Partial:
             shown = f" ({t})" if t else ""
             part.signals.append(
                 Signal(
-                    RESOURCE_DELETION,
-                    "cfn.resource_deleted",
-                    f"deletes CloudFormation resource `{sym.name}`{shown}",
-                    sym.line,
-                    "old",
-                    sym.name,
-                    sev,
+                    kind=RESOURCE_DELETION,
+                    code="cfn.resource_deleted",
+                    detail=f"deletes CloudFormation resource `{sym.name}`{shown}",
+                    line=sym.line,
+                    side="old",
+                    symbol=sym.name,
+                    severity=sev,
                 )
             )
         elif sym.kind == "output" and sym.change == "deleted" and _exported(old, sym.name):
             part.signals.append(
                 Signal(
-                    PUBLIC_API,
-                    "cfn.export_removed",
-                    f"removes exported output `{sym.name}` (stacks importing it break)",
-                    sym.line,
-                    "old",
-                    sym.name,
-                    "medium",
+                    kind=PUBLIC_API,
+                    code="cfn.export_removed",
+                    detail=f"removes exported output `{sym.name}` (stacks importing it break)",
+                    line=sym.line,
+                    side="old",
+                    symbol=sym.name,
+                    severity="medium",
                 )
             )
         elif sym.kind == "key" and sym.name == "Globals" and sym.change != "added":
             part.signals.append(
                 Signal(
-                    GLOBAL_CONFIG,
-                    "cfn.globals",
-                    "changes SAM `Globals` (every function and API inherits them)",
-                    sym.line,
-                    "new",
-                    sym.name,
-                    "medium",
+                    kind=GLOBAL_CONFIG,
+                    code="cfn.globals",
+                    detail="changes SAM `Globals` (every function and API inherits them)",
+                    line=sym.line,
+                    side="new",
+                    symbol=sym.name,
+                    severity="medium",
                 )
             )
 
@@ -314,7 +209,9 @@ def _exported(view: SideView, name: str) -> bool:
 
 
 def _sig(kind: str, code: str, detail: str, ch: Change, res: str | None, sev: Severity) -> Signal:
-    return Signal(kind, code, detail, ch.line, ch.side, res, sev)
+    return Signal(
+        kind=kind, code=code, detail=detail, line=ch.line, side=ch.side, symbol=res, severity=sev
+    )
 
 
 def _owner(ch: Change) -> str | None:
@@ -490,8 +387,7 @@ def _replacements(
                     )
                 )
             continue
-        table = _REPLACING.get(t, _REPLACING_ANY)
-        if prop in table:
+        if prop in CLOUDFORMATION.attributes(t):
             where = f" of `{res}`" + (f" ({t})" if t else "") if res else ""
             out.append(
                 _sig(

@@ -10,6 +10,7 @@ import bisect
 import re
 import weakref
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..models import PUBLIC_API, Side, Signal, Symbol
 from ..record import field, record
@@ -29,7 +30,6 @@ from .engine import (
 )
 from .grammars import Node, QueryCursor
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from tree_sitter import Query, Tree
 
@@ -242,8 +242,12 @@ def _signature_and_body(node: Node, spec: CodeSpec, with_body: bool = True) -> t
     if body is None and spec.body_types:
         body = next((c for c in node.children if c.type in spec.body_types), None)
     if body is None:
-        # `val x: Int = 1`: what follows the `=` is a value, not part of the signature
-        eq = next((c for c in node.children if c.type == "="), None)
+        # `val x: Int = 1`: what follows the `=` is a value, not part of the signature (also
+        # when the definition is the statement that wraps the assignment, as in Python)
+        target = node
+        if node.named_child_count == 1 and not any(c.type == "=" for c in node.children):
+            target = node.named_children[0]
+        eq = next((c for c in target.children if c.type == "="), None)
         body = eq.next_sibling if eq is not None else None
     if body is None:
         text = text_of(node)
@@ -376,13 +380,13 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
             if sym.kind in _API_KINDS:
                 part.signals.append(
                     Signal(
-                        PUBLIC_API,
-                        "code.public_hidden",
-                        f"makes public {sym.kind} `{sym.name}` non-public",
-                        sym.line,
-                        "new",
-                        sym.name,
-                        "medium",
+                        kind=PUBLIC_API,
+                        code="code.public_hidden",
+                        detail=f"makes public {sym.kind} `{sym.name}` non-public",
+                        line=sym.line,
+                        side="new",
+                        symbol=sym.name,
+                        severity="medium",
                     )
                 )
             continue
@@ -390,37 +394,37 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
             if sym.change == "deleted":
                 part.signals.append(
                     Signal(
-                        PUBLIC_API,
-                        "code.public_removed",
-                        f"removes public {sym.kind} `{sym.name}`",
-                        sym.line,
-                        "old",
-                        sym.name,
-                        "medium",
+                        kind=PUBLIC_API,
+                        code="code.public_removed",
+                        detail=f"removes public {sym.kind} `{sym.name}`",
+                        line=sym.line,
+                        side="old",
+                        symbol=sym.name,
+                        severity="medium",
                     )
                 )
             elif sym.change == "signature":
                 part.signals.append(
                     Signal(
-                        PUBLIC_API,
-                        "code.public_signature",
-                        f"changes the signature of public {sym.kind} `{sym.name}`",
-                        sym.line,
-                        "new",
-                        sym.name,
-                        "medium",
+                        kind=PUBLIC_API,
+                        code="code.public_signature",
+                        detail=f"changes the signature of public {sym.kind} `{sym.name}`",
+                        line=sym.line,
+                        side="new",
+                        symbol=sym.name,
+                        severity="medium",
                     )
                 )
             elif sym.change == "renamed":
                 part.signals.append(
                     Signal(
-                        PUBLIC_API,
-                        "code.public_renamed",
-                        f"renames public {sym.kind} `{sym.old_name}` to `{sym.name}`",
-                        sym.line,
-                        "new",
-                        sym.name,
-                        "medium",
+                        kind=PUBLIC_API,
+                        code="code.public_renamed",
+                        detail=f"renames public {sym.kind} `{sym.old_name}` to `{sym.name}`",
+                        line=sym.line,
+                        side="new",
+                        symbol=sym.name,
+                        severity="medium",
                     )
                 )
 
@@ -448,13 +452,11 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
     ):
         part.signals.append(
             Signal(
-                PUBLIC_API,
-                "code.module_removed",
-                f"deletes module `{ctx.path}`",
-                None,
-                "old",
-                None,
-                "high",
+                kind=PUBLIC_API,
+                code="code.module_removed",
+                detail=f"deletes module `{ctx.path}`",
+                side="old",
+                severity="high",
             )
         )
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from ..models import DESTRUCTIVE_DATA, PERMISSION_WIDENING, RESOURCE_DELETION, Severity, Signal
 from ..rx import lazy
 from .engine import Definition, FileContext, Partial
+from .lex.yaml_outline import flow_items
 from .workflows import scan_scripts
-from .yaml_outline import (
+from .yaml_view import (
     Change,
     SideView,
     changes,
     cosmetic,
     dedupe,
     file_symbol,
-    flow_items,
     fresh,
     section_headers,
     symbol_changes,
@@ -105,25 +105,25 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView) -> Partial:
         if sym.kind == "service":
             part.signals.append(
                 Signal(
-                    RESOURCE_DELETION,
-                    "compose.service_removed",
-                    f"removes compose service `{sym.name}`",
-                    sym.line,
-                    "old",
-                    sym.name,
-                    "medium",
+                    kind=RESOURCE_DELETION,
+                    code="compose.service_removed",
+                    detail=f"removes compose service `{sym.name}`",
+                    line=sym.line,
+                    side="old",
+                    symbol=sym.name,
+                    severity="medium",
                 )
             )
         elif sym.kind == "volume":
             part.signals.append(
                 Signal(
-                    DESTRUCTIVE_DATA,
-                    "compose.volume_removed",
-                    f"removes named volume `{sym.name}` (its data is dropped with it)",
-                    sym.line,
-                    "old",
-                    sym.name,
-                    "high",
+                    kind=DESTRUCTIVE_DATA,
+                    code="compose.volume_removed",
+                    detail=f"removes named volume `{sym.name}` (its data is dropped with it)",
+                    line=sym.line,
+                    side="old",
+                    symbol=sym.name,
+                    severity="high",
                 )
             )
     added = fresh(changes(ctx, new), changes(ctx, old))
@@ -144,7 +144,17 @@ def _widening(added: list[Change]) -> list[Signal]:
     def sig(code: str, detail: str, ch: Change, sev: Severity) -> None:
         svc = _service(ch)
         where = f" in service `{svc}`" if svc else ""
-        out.append(Signal(PERMISSION_WIDENING, code, detail + where, ch.line, "new", svc, sev))
+        out.append(
+            Signal(
+                kind=PERMISSION_WIDENING,
+                code=code,
+                detail=detail + where,
+                line=ch.line,
+                side="new",
+                symbol=svc,
+                severity=sev,
+            )
+        )
 
     for ch in added:
         node = ch.node

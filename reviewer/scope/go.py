@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import weakref
+from typing import TYPE_CHECKING
 
 from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
 from .engine import FileContext, Segment, text_of
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from tree_sitter import Node
 

@@ -8,8 +8,8 @@ import threading
 import warnings
 from importlib.machinery import ExtensionFileLoader, PathFinder
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from typing import Any
 

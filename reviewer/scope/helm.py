@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..models import DEPENDENCY, GLOBAL_CONFIG, RESOURCE_DELETION, Signal, Symbol
+from ..rx import lazy
 from . import kubernetes
 from .engine import FileContext, Partial
-from .yaml import analyze_keys
-from .yaml_outline import SideView, changes, dedupe, fresh
+from .yaml_view import Change, SideView, analyze_keys, changes, dedupe, fresh
 
 
 def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -> Partial:
@@ -29,13 +29,11 @@ def _template(ctx: FileContext, old: SideView, new: SideView) -> Partial:
         part.signals.insert(
             0,
             Signal(
-                RESOURCE_DELETION,
-                "helm.template_deleted",
-                f"deletes Helm template `{ctx.path}`{what}",
-                None,
-                "old",
-                None,
-                "high",
+                kind=RESOURCE_DELETION,
+                code="helm.template_deleted",
+                detail=f"deletes Helm template `{ctx.path}`{what}",
+                side="old",
+                severity="high",
             ),
         )
     else:
@@ -43,13 +41,13 @@ def _template(ctx: FileContext, old: SideView, new: SideView) -> Partial:
             if sym.kind == "object" and sym.change == "deleted":
                 part.signals.append(
                     Signal(
-                        RESOURCE_DELETION,
-                        "helm.object_deleted",
-                        f"removes `{sym.name}` from a Helm template",
-                        sym.line,
-                        "old",
-                        sym.name,
-                        "high",
+                        kind=RESOURCE_DELETION,
+                        code="helm.object_deleted",
+                        detail=f"removes `{sym.name}` from a Helm template",
+                        line=sym.line,
+                        side="old",
+                        symbol=sym.name,
+                        severity="high",
                     )
                 )
     return part
@@ -61,9 +59,11 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
     # a new chart's values are new; a removed chart's go with it (its removal is the change)
     if ctx.status in ("added", "deleted") or part.cosmetic is not None:
         return out
+    added, removed = changes(ctx, new), changes(ctx, old)
+    moved = _moved_keys(removed, added)
     tops: dict[str, list[Symbol]] = {}
     for sym in part.symbols:
-        if sym.kind == "key":
+        if sym.kind == "key" and sym.name not in moved:
             tops.setdefault(sym.name.split(".", 1)[0], []).append(sym)
     verb = "changes"
     for top, keys in list(tops.items())[:20]:
@@ -73,50 +73,73 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
         added_only = all(k.change == "added" for k in keys)
         out.append(
             Signal(
-                GLOBAL_CONFIG,
-                "helm.values",
-                (
+                kind=GLOBAL_CONFIG,
+                code="helm.values",
+                detail=(
                     f"adds Helm values under `{top}` ({', '.join(f'`{n}`' for n in names[:3])}): "
                     "installs that do not set them get the new defaults"
                     if added_only
                     else f"{verb} Helm default values under `{top}`"
                     + (f" (`{names[0]}`)" if len(names) == 1 and names[0] != top else "")
                 ),
-                keys[0].line,
-                "new",
-                symbol,
-                "low" if added_only else "medium",
+                line=keys[0].line,
+                side="new",
+                symbol=symbol,
+                severity="low" if added_only else "medium",
             )
         )
-    if not tops and (ctx.added or ctx.removed):
+    keyed = any(sym.kind == "key" for sym in part.symbols)
+    if not keyed and (ctx.added or ctx.removed):
         out.append(
             Signal(
-                GLOBAL_CONFIG,
-                "helm.values",
-                f"{verb} Helm default values",
-                None,
-                "old" if ctx.status == "deleted" else "new",
-                None,
-                "medium",
+                kind=GLOBAL_CONFIG,
+                code="helm.values",
+                detail=f"{verb} Helm default values",
+                side="old" if ctx.status == "deleted" else "new",
+                severity="medium",
             )
         )
-    added, removed = changes(ctx, new), changes(ctx, old)
     out.extend(kubernetes.widening_signals(fresh(added, removed), None))
     out.extend(kubernetes.hardening_signals(removed, added, None))
     return out
+
+
+def _leaf_value(text: str) -> str:
+    """`  additionalLabels: { }  # note` -> `{}`: a key's value as YAML reads it, spacing aside."""
+    value = text.split(":", 1)[1] if ":" in text else ""
+    value = _COMMENT_RE.sub("", value).strip()
+    if value[:1] in "{[":
+        value = "".join(value.split())
+    return value.strip("\"'") if value[:1] in "\"'" and value[-1:] == value[:1] else value
+
+
+def _moved_keys(removed: list[Change], added: list[Change]) -> set[str]:
+    """Keys that leave one place and come back in another with the same value: a reordering
+    changes no default."""
+
+    def leaves(chs: list[Change]) -> dict[str, str]:
+        return {
+            ".".join(ch.path): _leaf_value(ch.text)
+            for ch in chs
+            if ch.node is not None and not ch.is_text and ch.node.key
+        }
+
+    old, new = leaves(removed), leaves(added)
+    return {k for k, v in old.items() if k in new and new[k] == v}
+
+
+_COMMENT_RE = lazy(r"\s+#.*$")
 
 
 def _chart_signals(ctx: FileContext, old: SideView, new: SideView) -> list[Signal]:
     if ctx.status == "deleted":
         return [
             Signal(
-                RESOURCE_DELETION,
-                "helm.chart_deleted",
-                f"deletes Helm chart `{ctx.path}`",
-                None,
-                "old",
-                None,
-                "high",
+                kind=RESOURCE_DELETION,
+                code="helm.chart_deleted",
+                detail=f"deletes Helm chart `{ctx.path}`",
+                side="old",
+                severity="high",
             )
         ]
     out: list[Signal] = []
@@ -124,13 +147,13 @@ def _chart_signals(ctx: FileContext, old: SideView, new: SideView) -> list[Signa
         if ctx.status != "added" and ch.node is not None and ch.path[:1] == ("dependencies",):
             out.append(
                 Signal(
-                    DEPENDENCY,
-                    "helm.dependencies",
-                    "changes the chart's dependencies",
-                    ch.line,
-                    ch.side,
-                    "dependencies",
-                    "medium",
+                    kind=DEPENDENCY,
+                    code="helm.dependencies",
+                    detail="changes the chart's dependencies",
+                    line=ch.line,
+                    side=ch.side,
+                    symbol="dependencies",
+                    severity="medium",
                 )
             )
             break

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from typing import TYPE_CHECKING
 
 from ..models import PUBLIC_API, Side, Signal, Symbol
 from ..rx import lazy
@@ -20,7 +21,6 @@ from .code import (
 from .engine import FileContext, Partial, Segment, text_of
 from .grammars import QueryCursor
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from tree_sitter import Node
 
@@ -345,13 +345,12 @@ def analyze(ctx: FileContext) -> Partial:
             part.symbols.append(Symbol("export", name, "deleted"))
             part.signals.append(
                 Signal(
-                    PUBLIC_API,
-                    "js.export_removed",
-                    f"stops exporting `{name}`",
-                    None,
-                    "old",
-                    name,
-                    "medium",
+                    kind=PUBLIC_API,
+                    code="js.export_removed",
+                    detail=f"stops exporting `{name}`",
+                    side="old",
+                    symbol=name,
+                    severity="medium",
                 )
             )
     return part

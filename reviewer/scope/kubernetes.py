@@ -16,20 +16,18 @@ from ..models import (
 from ..record import record
 from ..rx import lazy
 from .engine import Definition, FileContext, Partial, squash
-from .yaml_outline import (
-    GAP,
+from .forcing import KUBERNETES
+from .lex.yaml_outline import GAP, Node, flow_items, unquote
+from .yaml_view import (
     Change,
-    Node,
     SideView,
     changes,
     cosmetic,
     count_by,
     dedupe,
     file_symbol,
-    flow_items,
     fresh,
     symbol_changes,
-    unquote,
 )
 
 #: deleting these loses configuration, not running workloads or endpoints
@@ -72,13 +70,9 @@ _HARDENING = frozenset(
     }
 )
 _RBAC_LISTS = frozenset({"verbs", "resources", "apiGroups", "nonResourceURLs"})
-#: fields of workloads that cannot be changed in place: the object must be deleted and recreated
-_IMMUTABLE_PREFIXES: tuple[tuple[str, ...], ...] = (
-    ("spec", "selector", "matchLabels"),
-    ("spec", "selector", "matchExpressions"),
-    ("spec", "volumeClaimTemplates"),
-    ("spec", "serviceName"),
-)
+#: fields of workloads that cannot be changed in place, as paths: the object must be deleted and
+#: recreated (the table holds them for any kind; the paths do not overlap, so order does not matter)
+_IMMUTABLE_PREFIXES = tuple(tuple(p.split(".")) for p in sorted(KUBERNETES.unlisted))
 
 
 @record(frozen=False)
@@ -193,7 +187,15 @@ class _Locator:
 def _sig(
     kind: str, code: str, detail: str, ch: Change, obj: K8sObject | None, sev: Severity
 ) -> Signal:
-    return Signal(kind, code, detail, ch.line, ch.side, obj.key if obj else None, sev)
+    return Signal(
+        kind=kind,
+        code=code,
+        detail=detail,
+        line=ch.line,
+        side=ch.side,
+        symbol=obj.key if obj else None,
+        severity=sev,
+    )
 
 
 Finding = tuple[str, str, str, Severity]  # (change kind, code, detail, severity)
@@ -382,27 +384,39 @@ def _symbol_signals(symbols: list[Symbol], kinds: dict[str, str], template: bool
             detail = f"deletes Kubernetes object `{sym.name}`"
             out.append(
                 Signal(
-                    RESOURCE_DELETION, "k8s.object_deleted", detail, sym.line, "old", sym.name, sev
+                    kind=RESOURCE_DELETION,
+                    code="k8s.object_deleted",
+                    detail=detail,
+                    line=sym.line,
+                    side="old",
+                    symbol=sym.name,
+                    severity=sev,
                 )
             )
         elif sym.change == "renamed":
             detail = f"renames `{sym.old_name}` to `{sym.name}`: the old object is deleted and a new one created"
             out.append(
                 Signal(
-                    REPLACEMENT, "k8s.object_replaced", detail, sym.line, "new", sym.name, "high"
+                    kind=REPLACEMENT,
+                    code="k8s.object_replaced",
+                    detail=detail,
+                    line=sym.line,
+                    side="new",
+                    symbol=sym.name,
+                    severity="high",
                 )
             )
         elif sym.change == "added" and kinds.get(sym.name) in _INGRESS_KINDS:
             detail = f"adds `{sym.name}`, exposing services outside the cluster"
             out.append(
                 Signal(
-                    PERMISSION_WIDENING,
-                    "k8s.ingress_added",
-                    detail,
-                    sym.line,
-                    "new",
-                    sym.name,
-                    "medium",
+                    kind=PERMISSION_WIDENING,
+                    code="k8s.ingress_added",
+                    detail=detail,
+                    line=sym.line,
+                    side="new",
+                    symbol=sym.name,
+                    severity="medium",
                 )
             )
     return out

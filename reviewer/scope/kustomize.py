@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..models import REPLACEMENT, RESOURCE_DELETION, Severity, Signal
 from . import kubernetes
 from .engine import Definition, FileContext, Partial
-from .yaml_outline import (
+from .lex.yaml_outline import flow_items
+from .yaml_view import (
     Change,
     SideView,
     changes,
@@ -13,7 +14,6 @@ from .yaml_outline import (
     count_by,
     dedupe,
     file_symbol,
-    flow_items,
     fresh,
     symbol_changes,
 )
@@ -81,14 +81,12 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView) -> Partial:
     if ctx.status == "deleted":
         part.signals.append(
             Signal(
-                RESOURCE_DELETION,
-                "kustomize.deleted",
-                f"deletes kustomization `{ctx.path}`: nothing it renders is deployed from "
+                kind=RESOURCE_DELETION,
+                code="kustomize.deleted",
+                detail=f"deletes kustomization `{ctx.path}`: nothing it renders is deployed from "
                 "it any more",
-                None,
-                "old",
-                None,
-                "high",
+                side="old",
+                severity="high",
             )
         )
     else:
@@ -113,13 +111,13 @@ def _removed_entries(removed: list[Change], added: list[Change]) -> list[Signal]
             sev = _LISTS[key][1]
             out.append(
                 Signal(
-                    RESOURCE_DELETION,
-                    f"kustomize.{_LISTS[key][0]}_removed",
-                    f"removes `{text}` from `{key}`: the objects it renders are no longer deployed",
-                    ch.line,
-                    "old",
-                    text,
-                    sev,
+                    kind=RESOURCE_DELETION,
+                    code=f"kustomize.{_LISTS[key][0]}_removed",
+                    detail=f"removes `{text}` from `{key}`: the objects it renders are no longer deployed",
+                    line=ch.line,
+                    side="old",
+                    symbol=text,
+                    severity=sev,
                 )
             )
     return out
@@ -136,14 +134,14 @@ def _renames(removed: list[Change], added: list[Change]) -> list[Signal]:
             what = "relabels (selectors included)" if top == "commonLabels" else "renames"
             out.append(
                 Signal(
-                    REPLACEMENT,
-                    "kustomize.rename",
-                    f"changes `{top}`: {what} every object the kustomization renders, so they "
+                    kind=REPLACEMENT,
+                    code="kustomize.rename",
+                    detail=f"changes `{top}`: {what} every object the kustomization renders, so they "
                     "are re-created",
-                    ch.line,
-                    ch.side,
-                    top,
-                    "high",
+                    line=ch.line,
+                    side=ch.side,
+                    symbol=top,
+                    severity="high",
                 )
             )
     return out

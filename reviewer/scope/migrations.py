@@ -223,23 +223,19 @@ def analyze(ctx: FileContext) -> Partial:
 def _history_signals(ctx: FileContext) -> Iterator[Signal]:
     if ctx.status == "deleted":
         yield Signal(
-            DESTRUCTIVE_DATA,
-            "mig.deleted",
-            f"deletes migration `{ctx.path}`: migration history is rewritten",
-            None,
-            "old",
-            None,
-            "high",
+            kind=DESTRUCTIVE_DATA,
+            code="mig.deleted",
+            detail=f"deletes migration `{ctx.path}`: migration history is rewritten",
+            side="old",
+            severity="high",
         )
     elif ctx.status == "renamed":
         yield Signal(
-            DESTRUCTIVE_DATA,
-            "mig.renamed",
-            f"renames migration `{ctx.old_path}` to `{ctx.path}`: its identity in the history changes",
-            None,
-            "new",
-            None,
-            "high",
+            kind=DESTRUCTIVE_DATA,
+            code="mig.renamed",
+            detail=f"renames migration `{ctx.old_path}` to `{ctx.path}`: its identity in the history changes",
+            side="new",
+            severity="high",
         )
 
 
@@ -291,13 +287,13 @@ def _scan_segment(ctx: FileContext, seg: Segment, part: Partial) -> None:
         what = f"`{target}`" if target else "an object"
         part.signals.append(
             Signal(
-                DESTRUCTIVE_DATA,
-                op.code,
-                f"{op.verb} {what}",
-                line,
-                "new",
-                target or None,
-                op.severity,
+                kind=DESTRUCTIVE_DATA,
+                code=op.code,
+                detail=f"{op.verb} {what}",
+                line=line,
+                side="new",
+                symbol=target or None,
+                severity=op.severity,
             )
         )
         if fn == "change" and _rails_irreversible(name, args, t.text, m.end()):
@@ -341,13 +337,13 @@ def _embedded_sql(ctx: FileContext, t: _Text, symbols: list[Symbol]) -> Iterator
                 if action.code is None or action.kind is None:
                     continue
                 yield Signal(
-                    action.kind,
-                    "mig.run_sql",
-                    f"runs SQL that {action.detail}",
-                    line,
-                    "new",
-                    action.obj_name,
-                    action.severity,
+                    kind=action.kind,
+                    code="mig.run_sql",
+                    detail=f"runs SQL that {action.detail}",
+                    line=line,
+                    side="new",
+                    symbol=action.obj_name,
+                    severity=action.severity,
                 )
         if fn == "change":
             before = t.text[max(0, m.start() - 20) : m.start()]
@@ -385,7 +381,15 @@ def _irreversible_signals(ctx: FileContext, t: _Text) -> Iterator[Signal]:
 
 
 def _irreversible(line: int | None, target: str | None, detail: str) -> Signal:
-    return Signal(DESTRUCTIVE_DATA, "mig.irreversible", detail, line, "new", target, "medium")
+    return Signal(
+        kind=DESTRUCTIVE_DATA,
+        code="mig.irreversible",
+        detail=detail,
+        line=line,
+        side="new",
+        symbol=target,
+        severity="medium",
+    )
 
 
 def _is_reverse_sql(text: str, pos: int) -> bool:

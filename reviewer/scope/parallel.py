@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from ..models import Diff, FileDiff, FileScope, Scope
 from . import build_scope, prefetch, scope_file, whole_scope
 
-TYPE_CHECKING = False  # as in scope/__init__: no typing import on the offline path
 if TYPE_CHECKING:
     from . import BlobSource
 

@@ -8,7 +8,7 @@ from ..models import CI_CD, Signal
 from ..rx import lazy
 from .engine import Definition, FileContext, Partial
 from .workflows import scan_scripts
-from .yaml_outline import SideView, changes, cosmetic, dedupe, file_symbol, fresh, symbol_changes
+from .yaml_view import SideView, changes, cosmetic, dedupe, file_symbol, fresh, symbol_changes
 
 _SYSTEMS = {"gitlab-ci": "GitLab CI", "circleci": "CircleCI", "ci": "CI"}
 _GITLAB_RESERVED = frozenset(
@@ -117,38 +117,32 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     if ctx.status == "deleted":
         part.signals.append(
             Signal(
-                CI_CD,
-                "ci.config_deleted",
-                f"deletes {system} configuration `{ctx.path}`",
-                None,
-                "old",
-                None,
-                "high",
+                kind=CI_CD,
+                code="ci.config_deleted",
+                detail=f"deletes {system} configuration `{ctx.path}`",
+                side="old",
+                severity="high",
             )
         )
         return part
     if ctx.status == "added":
         part.signals.append(
             Signal(
-                CI_CD,
-                "ci.config_added",
-                f"adds {system} configuration `{ctx.path}`",
-                None,
-                "new",
-                None,
-                "medium",
+                kind=CI_CD,
+                code="ci.config_added",
+                detail=f"adds {system} configuration `{ctx.path}`",
+                side="new",
+                severity="medium",
             )
         )
     elif part.cosmetic is None:
         part.signals.append(
             Signal(
-                CI_CD,
-                "ci.config_changed",
-                f"changes {system} configuration `{ctx.path}`",
-                None,
-                "new",
-                None,
-                "medium",
+                kind=CI_CD,
+                code="ci.config_changed",
+                detail=f"changes {system} configuration `{ctx.path}`",
+                side="new",
+                severity="medium",
             )
         )
     added = fresh(changes(ctx, new), changes(ctx, old))
@@ -159,13 +153,12 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
         ):
             part.signals.append(
                 Signal(
-                    CI_CD,
-                    "ci.allow_failure",
-                    f"lets a job's failures pass (`{ch.key}`)",
-                    ch.line,
-                    "new",
-                    None,
-                    "medium",
+                    kind=CI_CD,
+                    code="ci.allow_failure",
+                    detail=f"lets a job's failures pass (`{ch.key}`)",
+                    line=ch.line,
+                    side="new",
+                    severity="medium",
                 )
             )
     for sym in symbols:
@@ -176,13 +169,13 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
         ):
             part.signals.append(
                 Signal(
-                    CI_CD,
-                    "ci.release_job_removed",
-                    f"removes deploy/release {sym.kind} `{sym.name}`",
-                    sym.line,
-                    "old",
-                    sym.name,
-                    "high",
+                    kind=CI_CD,
+                    code="ci.release_job_removed",
+                    detail=f"removes deploy/release {sym.kind} `{sym.name}`",
+                    line=sym.line,
+                    side="old",
+                    symbol=sym.name,
+                    severity="high",
                 )
             )
     part.signals.extend(scan_scripts(added, SCRIPT_KEYS))

@@ -43,7 +43,19 @@ def analyze(ctx: FileContext) -> Partial:
         detail = f"changes the reviewer's own policy in `{ctx.path}` ({what})"
         severity = "medium"
     code = "policy.loosened" if loosens else "policy.changed"
-    return Partial(signals=[Signal(CI_CD, code, detail, line, side, POLICY_SYMBOL, severity)])
+    return Partial(
+        signals=[
+            Signal(
+                kind=CI_CD,
+                code=code,
+                detail=detail,
+                line=line,
+                side=side,
+                symbol=POLICY_SYMBOL,
+                severity=severity,
+            )
+        ]
+    )
 
 
 def _load(text: str | None, pyproject: bool) -> object | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..rx import lazy
 from . import grammars
 from .code import CodeSpec, analyzer
 from .engine import REPAIRS, Definition, FileContext, Segment
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from tree_sitter import Node
 
@@ -60,6 +61,11 @@ def _ancestors(node: Node) -> list[Node]:
 _HEADER_RE = lazy(r"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)")
 
 
+def _one_level(line: str) -> int:
+    """One indentation level as the line writes it: a tab, or four spaces."""
+    return 1 if line[:1] == "\t" else 4
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
@@ -109,7 +115,17 @@ def _refine(seg: Segment, defs: list[Definition]) -> list[Definition]:
             kind = "method"
         line = seg.clamp_line(r)
         end = seg.clamp_line(block_end(r, ind))
+        # `def` more than one level below its class: the function it sits in is outside the hunk,
+        # so it is local to that function (`async def body_stream()` inside `__call__`), not API
+        hidden_host = (
+            parent is not None and parent[1] == "class" and ind - parent[0] > _one_level(text)
+        )
         d = by_head.get(line)
+        if d is not None and hidden_host:
+            d.public = False
+            d.kind = "function"
+            stack.append((ind, "function", d.name))
+            continue
         if d is not None:
             d.end = max(d.end, end)
             if qual != d.name and qual.endswith("." + d.name):
@@ -117,7 +133,9 @@ def _refine(seg: Segment, defs: list[Definition]) -> list[Definition]:
                 d.name, d.kind = qual, kind
             stack.append((ind, d.kind if d.kind != "method" else "function", d.name))
             continue
-        local = parent is not None and parent[1] == "function"
+        local = (parent is not None and parent[1] == "function") or hidden_host
+        if hidden_host:
+            kind = "function"
         public = not local and not any(
             p.startswith("_") and not (p.startswith("__") and p.endswith("__"))
             for p in qual.split(".")

@@ -26,12 +26,12 @@ BY_LANGUAGE: dict[str, str] = {
     "ruby": "reviewer.scope.ruby",
     "php": "reviewer.scope.php",
     "hcl": "reviewer.scope.terraform",
-    "yaml": "reviewer.scope.yaml",
-    "json": "reviewer.scope.yaml",
+    "yaml": "reviewer.scope.yaml_families",
+    "json": "reviewer.scope.yaml_families",
     "sql": "reviewer.scope.sql",
-    "bash": "reviewer.scope.commands",
-    "dockerfile": "reviewer.scope.commands",
-    "make": "reviewer.scope.commands",
+    "bash": "reviewer.scope.shell.scripts",
+    "dockerfile": "reviewer.scope.shell.dockerfile",
+    "make": "reviewer.scope.shell.makefile",
 }
 
 #: (path pattern, module): analyzers chosen by path, in addition to the language's
@@ -41,7 +41,7 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
         "reviewer.scope.migrations",
     ),
     # credentials can be committed in any text file
-    (re.compile(r""), "reviewer.scope.secrets"),
+    (re.compile(r""), "reviewer.scope.credentials"),
     # the reviewer's own policy: a governance change whatever the file's role
     (re.compile(r"^(\.reviewer\.toml|pyproject\.toml)$"), "reviewer.scope.policy"),
     # state and lock files are not HCL to the extension table, but they are Terraform's business
@@ -53,12 +53,12 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
 
 #: role -> module, in addition to the language's
 BY_ROLE: dict[str, str] = {
-    "dependency": "reviewer.scope.dependencies",
-    "lockfile": "reviewer.scope.dependencies",
+    "dependency": "reviewer.scope.deps",
+    "lockfile": "reviewer.scope.deps",
     "ci": "reviewer.scope.governance",
     "governance": "reviewer.scope.governance",
     "agent": "reviewer.scope.governance",
-    "config": "reviewer.scope.flags",
+    "config": "reviewer.scope.config_files",
 }
 
 _loaded: dict[str, Analyzer | None] = {}

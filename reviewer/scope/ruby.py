@@ -5,12 +5,12 @@ from __future__ import annotations
 import bisect
 import re
 import weakref
+from typing import TYPE_CHECKING
 
 from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, repair_fragment
 from .engine import FileContext, text_of
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from tree_sitter import Node
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..record import replace
 from ..rx import lazy
 from .code import SENTINEL, CodeSpec, FragmentSyntax, analyzer, parents, repair_fragment
 from .engine import FileContext, Partial, text_of
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from tree_sitter import Node
 

@@ -512,13 +512,13 @@ def analyze(ctx: FileContext) -> Partial:
                 continue
             part.signals.append(
                 Signal(
-                    action.kind,
-                    action.code,
-                    action.detail,
-                    st.head,
-                    "new",
-                    action.obj_name,
-                    action.severity,
+                    kind=action.kind,
+                    code=action.code,
+                    detail=action.detail,
+                    line=st.head,
+                    side="new",
+                    symbol=action.obj_name,
+                    severity=action.severity,
                 )
             )
     part.cosmetic = _cosmetic(ctx)

@@ -8,22 +8,18 @@ from collections.abc import Iterable
 from ..models import CI_CD, PERMISSION_WIDENING, Severity, Signal, Symbol
 from ..rx import lazy
 from .engine import Definition, FileContext, Partial
-from .yaml_outline import (
-    GAP,
+from .lex.yaml_outline import GAP, Node, Outline, flow_items, unquote
+from .yaml_view import (
     Change,
-    Node,
-    Outline,
     SideView,
     changes,
     cosmetic,
     count_by,
     dedupe,
     file_symbol,
-    flow_items,
     fresh,
     is_comment,
     symbol_changes,
-    unquote,
 )
 
 _FIRST_PARTY = frozenset({"actions", "github"})
@@ -244,7 +240,15 @@ def _job_of(node: Node | None) -> str | None:
 
 
 def _sig(kind: str, code: str, detail: str, ch: Change, sev: Severity) -> Signal:
-    return Signal(kind, code, detail, ch.line, ch.side, _job_of(ch.node), sev)
+    return Signal(
+        kind=kind,
+        code=code,
+        detail=detail,
+        line=ch.line,
+        side=ch.side,
+        symbol=_job_of(ch.node),
+        severity=sev,
+    )
 
 
 # --- checks ---------------------------------------------------------------------------------------------
@@ -458,7 +462,7 @@ def scan_scripts(chs: list[Change], keys: frozenset[str] = _SCRIPT_KEYS) -> list
     if not changed:
         return []
     try:
-        from .commands import scan_commands
+        from .shell.danger import scan_commands
     except ImportError:
         return []
     lines = dict(changed)
@@ -533,7 +537,9 @@ def _removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Sig
     return out, netted
 
 
-def _removed_jobs(old: SideView, symbols: Iterable[Symbol], *, replaced: bool) -> list[Signal]:
+def _removed_jobs(
+    old: SideView, symbols: Iterable[Symbol], removed: list[Change], *, replaced: bool
+) -> list[Signal]:
     """Jobs the workflow loses. ``replaced``: every check, scan or release step the removed jobs
     ran comes back in the change, so a job added in their place (`trivy` -> `govulncheck`) is a
     replacement, not a check that stops running."""
@@ -543,48 +549,68 @@ def _removed_jobs(old: SideView, symbols: Iterable[Symbol], *, replaced: bool) -
     if not dead:
         return out
     born = sorted(s.name for s in symbols if s.kind == "job" and s.change == "added")
+    # lines the change takes out of each job besides its key: none means the body stays, under
+    # the job id the change gives it (a rename)
+    gutted = count_by(
+        j for ch in removed if ch.node and (j := _job_of(ch.node)) and ch.node.key != j[5:]
+    )
     for ol, i, n in old.nodes():
         if n.path != ("jobs",) or f"jobs.{n.key}" not in dead:
             continue
         name_node = ol.child(i, "name")
         uses_node = ol.child(i, "uses")
         label = " ".join(x.scalar for x in (name_node, uses_node) if x is not None)
-        if _RELEASE_NAME_RE.search(f"{n.key} {label}") or ol.child(i, "environment") is not None:
+        if born and not gutted.get(f"jobs.{n.key}"):
+            new = born.pop(0)
+            # the checks it ran still run; what a required status check names may not
             out.append(
                 Signal(
-                    CI_CD,
-                    "gha.release_job_removed",
-                    f"removes deploy/release job `{n.key}`",
-                    n.line,
-                    "old",
-                    f"jobs.{n.key}",
-                    "high",
+                    kind=CI_CD,
+                    code="gha.job_renamed",
+                    detail=f"renames job `{n.key}` to `{new.removeprefix('jobs.')}`: required status "
+                    "checks that name the old job stop matching",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="medium",
+                )
+            )
+        elif _RELEASE_NAME_RE.search(f"{n.key} {label}") or ol.child(i, "environment") is not None:
+            out.append(
+                Signal(
+                    kind=CI_CD,
+                    code="gha.release_job_removed",
+                    detail=f"removes deploy/release job `{n.key}`",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="high",
                 )
             )
         elif replaced and born:
             new = born.pop(0)
             out.append(
                 Signal(
-                    CI_CD,
-                    "gha.job_removed",
-                    f"replaces job `{n.key}` with `{new.removeprefix('jobs.')}`",
-                    n.line,
-                    "old",
-                    f"jobs.{n.key}",
-                    "low",
+                    kind=CI_CD,
+                    code="gha.job_removed",
+                    detail=f"replaces job `{n.key}` with `{new.removeprefix('jobs.')}`",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="low",
                 )
             )
         else:
             # a job of a workflow that stays: whatever it checked stops gating merges
             out.append(
                 Signal(
-                    CI_CD,
-                    "gha.job_removed",
-                    f"removes job `{n.key}`: what it checked no longer runs",
-                    n.line,
-                    "old",
-                    f"jobs.{n.key}",
-                    "high",
+                    kind=CI_CD,
+                    code="gha.job_removed",
+                    detail=f"removes job `{n.key}`: what it checked no longer runs",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="high",
                 )
             )
     return out
@@ -607,26 +633,22 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     if ctx.status == "deleted":
         part.signals.append(
             Signal(
-                CI_CD,
-                f"gha.{what}_deleted",
-                f"deletes GitHub {what} `{ctx.path}`",
-                None,
-                "old",
-                None,
-                "high",
+                kind=CI_CD,
+                code=f"gha.{what}_deleted",
+                detail=f"deletes GitHub {what} `{ctx.path}`",
+                side="old",
+                severity="high",
             )
         )
         return part
     if ctx.status == "added":
         part.signals.append(
             Signal(
-                CI_CD,
-                f"gha.{what}_added",
-                f"adds GitHub {what} `{ctx.path}`",
-                None,
-                "new",
-                None,
-                "medium",
+                kind=CI_CD,
+                code=f"gha.{what}_added",
+                detail=f"adds GitHub {what} `{ctx.path}`",
+                side="new",
+                severity="medium",
             )
         )
     elif part.cosmetic is None:
@@ -635,7 +657,9 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
             " (its triggers included)" if triggers else ""
         )
         part.signals.append(
-            Signal(CI_CD, f"gha.{what}_changed", detail, None, "new", None, "medium")
+            Signal(
+                kind=CI_CD, code=f"gha.{what}_changed", detail=detail, side="new", severity="medium"
+            )
         )
 
     removed, added = changes(ctx, old), changes(ctx, new)
@@ -649,6 +673,6 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     signals.extend(_script_checks(new_lines))
     steps, netted = _removed_steps(removed, added)
     signals.extend(steps)
-    signals.extend(_removed_jobs(old, symbols, replaced=netted > 0 and not steps))
+    signals.extend(_removed_jobs(old, symbols, removed, replaced=netted > 0 and not steps))
     part.signals.extend(dedupe(signals))
     return part

@@ -152,7 +152,7 @@ def test_a_burst_is_accepted_whole_and_coalesced(
     risky_pr(app_fake, number=3)
     release = threading.Event()
     app_fake.before = lambda method, path: (
-        release.wait(20) if path.endswith(("/pulls/2", "/pulls/3")) else None
+        release.wait(300) if path.endswith(("/pulls/2", "/pulls/3")) else None
     )
     app = _app(app_fake, app_key[0], workers=2)
     payloads = [pr_event(app_fake), pr_event(app_fake, number=3)]
@@ -164,7 +164,7 @@ def test_a_burst_is_accepted_whole_and_coalesced(
             ]
             assert codes == [202] * 200
             release.set()
-            wait_idle(app)
+            wait_idle(app, 120)
             counts = app.state.queue.counts()
     finally:
         release.set()

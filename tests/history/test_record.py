@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import reviewer.precommit as precommit
+import reviewer.commands.commit_msg as commit_msg_command
 from reviewer.cli import main
 from reviewer.history.store import Store
 from tests.conftest import Repo
@@ -20,7 +20,7 @@ def project(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
     repo.write("README.md", README)
     repo.commit("Initial import")
     monkeypatch.chdir(repo.path)
-    monkeypatch.setattr(precommit, "commit_call", lambda: None)
+    monkeypatch.setattr(commit_msg_command, "commit_call", lambda: None)
     return repo
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import reviewer.precommit as precommit
+import reviewer.commands.commit_msg as commit_msg_command
 from reviewer.cli import main
 from tests.conftest import Repo
 
@@ -17,7 +17,7 @@ from .conftest import GOOD_ANSWER, destroy, fix_typo, open_questions
 def here(project: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
     """Inside the project, and not under any real ``git commit`` (in case the suite runs in a hook)."""
     monkeypatch.chdir(project.path)
-    monkeypatch.setattr(precommit, "commit_call", lambda: None)
+    monkeypatch.setattr(commit_msg_command, "commit_call", lambda: None)
     return project
 
 
@@ -174,7 +174,7 @@ def test_first_commit_of_a_repository(
     repo: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(repo.path)
-    monkeypatch.setattr(precommit, "commit_call", lambda: None)
+    monkeypatch.setattr(commit_msg_command, "commit_call", lambda: None)
     repo.write("README.md", "# New project\n")
     repo.write("src/app.py", "def main() -> None:\n    print('hello')\n")
     repo.git("add", "-A")

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from reviewer.commit_call import git_commit_args, parse_commit_args
+from reviewer.commit_message import apply_answers, clean_message, parse_answers, triviality
+from reviewer.gate import decide
 from reviewer.models import BlastRadius, Finding, Intent, Question, Review
-from reviewer.precommit import (
-    apply_answers,
-    blocked,
-    clean_message,
-    git_commit_args,
-    parse_answers,
-    parse_commit_args,
-    triviality,
-)
 from reviewer.record import replace
+
+
+def blocked(review: Review, fail_on: str) -> bool:
+    return decide(review, fail_on).blocked
+
 
 SCISSORS = "------------------------ >8 ------------------------"
 

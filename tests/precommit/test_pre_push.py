@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import reviewer.precommit as precommit
+import reviewer.commands.pre_push as pre_push_command
 from reviewer.cli import main
 from tests.conftest import Repo
 
@@ -169,7 +169,7 @@ def test_merge_commits_in_the_range_are_noted(
 def test_long_ranges_are_reviewed_as_one_change(
     pushed: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(precommit, "MAX_PUSH_COMMITS", 1)
+    monkeypatch.setattr(pre_push_command, "MAX_PUSH_COMMITS", 1)
     code, out = run(capsys, "--from-ref", "origin/main", "--to-ref", "HEAD")
     assert code == 1
     assert "2 commits: reviewed as one change" in out

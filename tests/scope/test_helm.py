@@ -27,3 +27,15 @@ def test_templated_namespace_is_left_out_of_the_name() -> None:
     assert (
         {s.code for s in full.signals} == {s.code for s in hunks.signals} == {"k8s.service_exposed"}
     )
+
+
+def test_a_values_key_moved_with_the_same_value_changes_no_default() -> None:
+    from tests.helpers import scope_both
+
+    old = "service:\n  enabled: true\n  annotations: {}\n  type: ClusterIP\n  additionalLabels: {}\n  port: 80\n"
+    new = "service:\n  enabled: true\n  annotations: {}\n  additionalLabels: { }\n  type: ClusterIP\n  port: 80\n"
+    for scope in scope_both("charts/app/values.yaml", old, new):
+        assert not [s for s in scope.signals if s.code == "helm.values"], scope.signals
+    changed = new.replace("additionalLabels: { }", "additionalLabels: {team: a}")
+    for scope in scope_both("charts/app/values.yaml", old, changed):
+        assert [s.severity for s in scope.signals if s.code == "helm.values"] == ["medium"]

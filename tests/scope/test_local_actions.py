@@ -51,9 +51,7 @@ def test_an_action_deleted_alone_stays_high() -> None:
 
 def test_a_ci_intent_that_swaps_the_tool_is_aligned() -> None:
     text = _diff(WF_NEW)
-    r = review(
-        parse_diff(text), parse_intent("", title="ci: Validate manifests with Flux Schema CLI")
-    )
+    r = review(parse_diff(text), parse_intent("", title="Validate manifests with Flux Schema CLI"))
     assert r.verdict == "aligned"
     fr = next(f for f in r.files if f.scope.path.endswith("action.yml"))
     assert fr.explained and any("last use" in e for e in fr.explained_by)

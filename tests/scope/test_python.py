@@ -35,3 +35,41 @@ def test_deleting_a_test_is_not_public_api() -> None:
     full, hunks = scope_both("tests/test_mod.py", old, new)
     assert [(s.name, s.change) for s in full.symbols] == [("test_b", "deleted")]
     assert full.change_kinds == () and hunks.change_kinds == ()
+
+
+def test_a_def_nested_in_a_method_outside_the_hunk_is_local_not_api() -> None:
+    # the hunk shows the class in its header and a function two levels below it: the method
+    # that holds it lies outside the hunk, so the function is local
+    from reviewer.diff import parse_diff
+    from reviewer.scope import build_scope
+
+    text = (
+        "diff --git a/app/base.py b/app/base.py\n--- a/app/base.py\n+++ b/app/base.py\n"
+        "@@ -159,4 +159,4 @@ class Middleware:\n"
+        "             assert message\n"
+        "-            async def body_stream() -> Gen:\n"
+        "+            async def body_stream() -> BodyGen:\n"
+        "                 async for message in recv:\n"
+        "                     yield message\n"
+        "@@ -300,3 +300,3 @@ class Middleware:\n"
+        "-    def dispatch(self, request):\n"
+        "+    def dispatch(self, request, call_next):\n"
+        "         return request\n"
+    )
+    (fs,) = build_scope(parse_diff(text)).files
+    by_name = {s.name.rsplit(".", 1)[-1]: s for s in fs.symbols}
+    assert not by_name["body_stream"].public
+    assert by_name["dispatch"].public and by_name["dispatch"].kind == "method"
+
+
+def test_a_module_variable_given_another_value_keeps_its_signature() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.scope import build_scope
+    from tests.helpers import git_diff
+
+    old = "engine = create_engine(str(settings.SQLALCHEMY_DATABASE_URI))\n"
+    new = "engine = create_engine(str(settings.DATABASE_URL))\n"
+    (fs,) = build_scope(parse_diff(git_diff("app/db.py", old, new))).files
+    assert not [s for s in fs.signals if s.code == "code.public_signature"]
+    typed = build_scope(parse_diff(git_diff("app/db.py", "limit: int = 3\n", "limit: str = '3'\n")))
+    assert [s.code for s in typed.files[0].signals if s.code == "code.public_signature"]

@@ -9,6 +9,8 @@ from reviewer.diff import parse_diff
 from reviewer.models import FileScope, Signal
 from reviewer.scope import scope_file, terraform
 from reviewer.scope.engine import FileContext
+from reviewer.scope.lex.hcl import scan
+from reviewer.scope.terraform import definitions
 from tests.helpers import DictBlobs, git_diff, scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "terraform"
@@ -272,8 +274,8 @@ def test_fragments_never_raise(index: int) -> None:
             continue
         _both("f.tf", old, new)
     # and straight from the scanner, with and without a section heading
-    terraform.scan(text, heading=True, fragment=True)
-    terraform.scan(text, heading=False, fragment=False)
+    scan(text, heading=True, fragment=True)
+    scan(text, heading=False, fragment=False)
 
 
 def test_a_hand_made_diff_with_odd_hunks() -> None:
@@ -332,7 +334,7 @@ def test_whole_files_cut_into_blocks_read_the_same(monkeypatch: pytest.MonkeyPat
     fd = parse_diff(git_diff("main.tf", old, new)).files[0]
     blobs = DictBlobs({"main.tf": old}, {"main.tf": new})
     cut = scope_file(fd, blobs)
-    monkeypatch.setattr(terraform, "_SMALL_FILE", 10**9)
+    monkeypatch.setattr(definitions, "_SMALL_FILE", 10**9)
     whole = scope_file(fd, blobs)
     assert cut == whole
     assert _codes(cut) == {

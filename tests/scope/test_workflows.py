@@ -28,7 +28,7 @@ def _codes(scope: FileScope) -> set[str]:
 def test_without_the_command_scanner_scripts_are_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    monkeypatch.setitem(sys.modules, "reviewer.scope.commands", None)
+    monkeypatch.setitem(sys.modules, "reviewer.scope.shell.danger", None)
     full, hunks = scope_both(
         ".github/workflows/ci.yml", WF, WF.replace("run: make", "run: rm -rf /")
     )
@@ -149,3 +149,17 @@ def test_a_job_without_known_checks_replaced_by_another_is_still_a_removed_job()
     new = WF.replace("build:", "docs:").replace("run: make", "run: make docs")
     for scope in scope_both(".github/workflows/ci.yml", old, new):
         assert _by_code(scope).get("gha.job_removed") == ["high"]
+
+
+def test_a_job_whose_body_stays_under_a_new_id_is_renamed_not_removed() -> None:
+    body = "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: go test ./...\n"
+    old = "name: CI\non: [push]\njobs:\n  build:\n" + body
+    new = "name: CI\non: [push]\njobs:\n  unit-tests:\n" + body
+    for scope in scope_both(".github/workflows/ci.yml", old, new):
+        codes = _by_code(scope)
+        assert "gha.job_removed" not in codes
+        assert codes.get("gha.job_renamed") == ["medium"]
+    # a new id and a changed body: the old checks may not run any more
+    gutted = new.replace("      - run: go test ./...\n", "      - run: make docs\n")
+    for scope in scope_both(".github/workflows/ci.yml", old, gutted):
+        assert "gha.job_renamed" not in _by_code(scope)

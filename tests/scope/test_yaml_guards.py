@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewer.scope import yaml as y
+from reviewer.scope import yaml_families as y
 from reviewer.terms import has_any
 
 GUARDED = [

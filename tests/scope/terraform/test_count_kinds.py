@@ -1,0 +1,61 @@
+"""`count` edits that change nothing or only gate: a local renamed with its value, a condition
+added anywhere in a chain of `&&`."""
+
+from __future__ import annotations
+
+from reviewer.models import FileScope
+from tests.helpers import scope_both
+
+
+def _codes(scope: FileScope) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for s in scope.signals:
+        out.setdefault(s.code, []).append(s.severity)
+    return out
+
+
+RENAMED = (
+    "locals {\n  create_role_policy = var.create && var.create_policy\n}\n\n"
+    'resource "aws_iam_role_policy" "inline" {\n  count = local.create_role_policy ? 1 : 0\n'
+    "  role  = var.role\n}\n"
+)
+
+
+def test_a_local_renamed_with_its_value_and_its_readers_changes_no_count() -> None:
+    new = RENAMED.replace("create_role_policy", "create_policy_x")
+    for scope in scope_both("main.tf", RENAMED, new):
+        codes = _codes(scope)
+        assert "tf.count_input" not in codes and "tf.count_for_each" not in codes, codes
+
+
+def test_a_local_renamed_and_given_another_value_still_decides_the_count() -> None:
+    new = RENAMED.replace("create_role_policy", "create_policy_x").replace(
+        "var.create && var.create_policy", "var.create"
+    )
+    for scope in scope_both("main.tf", RENAMED, new):
+        assert "tf.count_for_each" in _codes(scope) or "tf.count_input" in _codes(scope)
+
+
+GATED = (
+    'resource "aws_security_group" "this" {\n'
+    "  count = var.create && false == var.use_name_prefix ? 1 : 0\n  name  = var.name\n}\n"
+)
+
+
+def test_a_condition_added_inside_the_chain_is_a_gate() -> None:
+    new = GATED.replace(
+        "var.create && false == var.use_name_prefix",
+        "var.create && var.create_sg && !var.use_name_prefix",
+    )
+    for scope in scope_both("main.tf", GATED, new):
+        codes = _codes(scope)
+        assert codes.get("tf.count_condition") == ["low"], codes
+        (sig,) = [s for s in scope.signals if s.code == "tf.count_condition"]
+        assert "`var.create_sg`" in sig.detail
+
+
+def test_a_condition_dropped_or_swapped_is_not_a_gate() -> None:
+    for cond in ("var.create_sg && !var.use_name_prefix", "var.create || var.create_sg"):
+        new = GATED.replace("var.create && false == var.use_name_prefix", cond)
+        for scope in scope_both("main.tf", GATED, new):
+            assert "tf.count_condition" not in _codes(scope), cond
