@@ -264,3 +264,13 @@ def test_hostile_manifest_text_never_raises() -> None:
     ):
         scope_both(path, junk, junk + "\n" + junk[::-1])
         scope_both(path, "", "\r\n\r\n")
+
+
+def test_an_indirect_go_module_made_direct_by_tidy_is_only_noted() -> None:
+    from tests.helpers import scope_both
+
+    old = "module example.com/app\n\ngo 1.25\n\nrequire (\n\tgolang.org/x/net v0.30.0\n\tgolang.org/x/text v0.20.0 // indirect\n)\n"
+    new = old.replace("golang.org/x/text v0.20.0 // indirect", "golang.org/x/text v0.20.0")
+    for scope in scope_both("go.mod", old, new):
+        (sig,) = [s for s in scope.signals if s.symbol == "golang.org/x/text"]
+        assert sig.severity == "info" and "reclassifies" in sig.detail

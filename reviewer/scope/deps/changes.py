@@ -199,9 +199,14 @@ def _dep_signals(
             )
         )
     else:
+        severity = "low"
         if o.spec == n.spec:
             before = _SECTION_WORDS.get(o.section, "dependency")
             detail = f"reclassifies `{n.name}` as {words} (was {before})"
+            if {o.section, n.section} == {"indirect", "runtime"}:
+                # `// indirect` comes and goes with `go mod tidy`: the module graph and the build
+                # stay the same (a dev dependency turned runtime, by contrast, ships to users)
+                severity = "info"
         else:
             detail = f"updates {words} `{n.name}` from `{o.spec or 'any'}` to `{n.spec or 'any'}`"
         part.signals.append(
@@ -211,7 +216,7 @@ def _dep_signals(
                 line=line,
                 side="new",
                 symbol=n.name,
-                severity="low",
+                severity=severity,
             )
         )
 
