@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -27,7 +28,7 @@ def _cells(repo: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    runs = [json.load(open(p)) for p in argv[1:3]]
+    runs = [json.loads(Path(p).read_text("utf-8")) for p in argv[1:3]]
     now = runs[-1]
     head = ["repository", "honest", "false mismatch", "gated", "flagged F1", "mismatch recall"]
     print("| " + " | ".join(head) + " |")
