@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 RUNS = 15
@@ -44,7 +45,7 @@ def build(root: Path) -> None:
     git(root, "commit", "-qm", "init")
 
 
-def hook(root: Path, payload: dict[str, object]) -> float:
+def hook(root: Path, payload: Mapping[str, object]) -> float:
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "reviewer", "agent", "hook", "claude"],

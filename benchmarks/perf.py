@@ -152,8 +152,9 @@ def big_diff(bench: Path, files_goal: int) -> tuple[str, int, int]:
     while files < files_goal:
         for c in cases:
             d = c["diff"]
-            d = header.sub(lambda m, r=rnd: f"{m.group(1)}r{r}/{m.group(2)} b/r{r}/{m.group(3)}", d)
-            d = marker.sub(lambda m, r=rnd: f"{m.group(1)}r{r}/{m.group(2)}", d)
+            pre = f"r{rnd}/"
+            d = header.sub(rf"\g<1>{pre}\g<2> b/{pre}\g<3>", d)
+            d = marker.sub(rf"\g<1>{pre}\g<2>", d)
             parts.append(d if d.endswith("\n") else d + "\n")
             files += d.count("\ndiff --git ") + (1 if d.startswith("diff --git ") else 0)
             lines += sum(
@@ -206,7 +207,7 @@ def treesitter_only(diff_text: str) -> float:
             continue
         ctx = FileContext(fd, language=lang, role="code")
         for side in ("old", "new"):
-            for seg in ctx.segments(side):  # type: ignore[arg-type]
+            for seg in ctx.segments(side):
                 texts.append((lang, seg.text.encode("utf-8", "replace")))
     for lang in {lang for lang, _ in texts}:
         grammars.parser(lang)  # load grammars outside the timing

@@ -274,7 +274,7 @@ def run_bench(args: argparse.Namespace) -> int:
 
         result["metamorphic"] = metamorphic(outcomes)
     if args.tokens:
-        from .llm.bench import token_report
+        from .llm.token_bench import token_report
 
         result["tokens"] = token_report(cases, model=args.model)
     if args.format == "json":

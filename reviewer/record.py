@@ -1,11 +1,10 @@
 """Record classes: what ``@dataclass(frozen=True, slots=True)`` gives, at a tenth of the start-up cost.
 
-The standard library's dataclasses compile five or six functions per class (one ``exec`` each) and
-import ``inspect``; with about 30 classes on the path of an offline review that was a fifth of a
-cold ``reviewer review``. A record compiles nothing until a class has made ``COMPILE_AFTER``
-instances: until then its ``__init__`` binds the arguments in Python (about 1 µs more an instance),
-then it compiles a hand-written-fast one (about 0.2 ms). Most classes of a run make a few instances,
-a handful make thousands. Equality, hashing, ``repr`` and pickling are closures over an
+The standard library's dataclasses compile five or six functions per class when the class is
+defined (one ``exec`` each) and import ``inspect``; with about 30 classes on the path of an offline
+review that was a fifth of a cold ``reviewer review``. A record compiles one function, its
+``__init__``, and only when the class makes its first instance (many classes of a module are never
+instantiated in a given run). Equality, hashing, ``repr`` and pickling are closures over an
 :func:`operator.attrgetter`, which are built without compiling.
 
     @record
@@ -24,22 +23,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
-    from typing import Any, TypeVar, overload
-
     from typing_extensions import dataclass_transform
-
-    T = TypeVar("T")
-    C = TypeVar("C", bound=type)
 else:
 
     def dataclass_transform(**_kwargs: object) -> Callable[[object], object]:
-        return lambda decorated: decorated
+        return lambda decorated: decorated  # typing's own is 3.11+; it only informs type checkers
 
-    def overload(func: Callable[..., object]) -> Callable[..., object]:
-        return func  # the definition after the overloads replaces them, as with typing.overload
+
+T = TypeVar("T")
+C = TypeVar("C", bound=type)
 
 
 __all__ = ["FrozenError", "field", "fields", "record", "replace"]
@@ -75,10 +70,10 @@ class Field:
 @overload
 def field(*, default: T, repr: bool = True, compare: bool = True) -> T: ...
 @overload
-def field(*, default_factory: Callable[[], T], repr: bool = True, compare: bool = True) -> T: ...  # noqa: F811
+def field(*, default_factory: Callable[[], T], repr: bool = True, compare: bool = True) -> T: ...
 @overload
-def field(*, repr: bool = True, compare: bool = True) -> Any: ...  # noqa: F811
-def field(  # noqa: F811 (the local ``overload`` is not typing's to ruff)
+def field(*, repr: bool = True, compare: bool = True) -> Any: ...
+def field(
     *,
     default: Any = MISSING,
     default_factory: Callable[[], Any] | None = None,
@@ -94,9 +89,9 @@ def field(  # noqa: F811 (the local ``overload`` is not typing's to ruff)
 @overload
 def record(cls: C, /) -> C: ...
 @overload
-def record(*, frozen: bool = True, eq: bool = True, slots: bool = True) -> Callable[[C], C]: ...  # noqa: F811
+def record(*, frozen: bool = True, eq: bool = True, slots: bool = True) -> Callable[[C], C]: ...
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
-def record(  # noqa: F811
+def record(
     cls: C | None = None, /, *, frozen: bool = True, eq: bool = True, slots: bool = True
 ) -> C | Callable[[C], C]:
     """Make ``cls`` a record class (see the module docstring)."""
@@ -160,8 +155,7 @@ def _build(cls: C, *, frozen: bool, eq: bool, slots: bool) -> C:
         names.append(name)
         specs.append(spec)
 
-    # the field order rule is checked now; __init__ is compiled on first use (many classes of a
-    # module are never instantiated in a given run)
+    # the field order rule is checked now; __init__ is compiled at the first instance
     seen_default = False
     for spec in specs:
         has_default = spec.factory is not None or spec.default is not MISSING
@@ -172,20 +166,11 @@ def _build(cls: C, *, frozen: bool, eq: bool, slots: bool) -> C:
         seen_default = seen_default or has_default
     post_init = "__post_init__" in ns
 
-    bind = _binder(cls.__qualname__, specs)
-    setter = object.__setattr__ if frozen else setattr
-    calls = 0
-
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        # interpreted for the first instances; a class that makes many gets a compiled one
-        nonlocal calls
-        calls += 1
-        if calls == COMPILE_AFTER:
-            new.__init__ = _compile_init(new, specs, frozen=frozen, post_init=post_init)  # type: ignore[misc]
-        for name, value in zip(names, bind(args, kwargs), strict=True):
-            setter(self, name, value)
-        if post_init:
-            self.__post_init__()
+        # stands in until the first instance: the class's own __init__ replaces it for good
+        init = _compile_init(new, specs, frozen=frozen, post_init=post_init)
+        new.__init__ = init  # type: ignore[misc]
+        init(self, *args, **kwargs)
 
     body_ns = {k: v for k, v in ns.items() if k not in ("__dict__", "__weakref__")}
     for name in names:
@@ -237,62 +222,6 @@ def _build(cls: C, *, frozen: bool, eq: bool, slots: bool) -> C:
         if fn is not None:
             fn.__qualname__ = f"{qualname}.{fn.__name__}"
     return new
-
-
-#: instances a record class makes through the interpreted ``__init__`` before its own is compiled:
-#: compiling costs about 0.2 ms, the interpreted one about 1 µs more per instance than compiled
-COMPILE_AFTER = 100
-
-
-def _binder(
-    qualname: str, specs: list[Field]
-) -> Callable[[tuple[Any, ...], dict[str, Any]], list[Any]]:
-    """Bind ``__init__``'s arguments to the fields like Python binds a function's, with its errors."""
-    names = tuple(spec.name for spec in specs)
-    count = len(names)
-    required = sum(1 for spec in specs if spec.factory is None and spec.default is MISSING)
-    where = f"{qualname}.__init__()"
-
-    def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
-        if len(args) > count:
-            takes = f"from {required + 1} to {count + 1}" if required < count else f"{count + 1}"
-            noun = "argument" if takes == "1" else "arguments"
-            raise TypeError(
-                f"{where} takes {takes} positional {noun} but {len(args) + 1} were given"
-            )
-        values = list(args)
-        missing: list[str] = []
-        used = 0
-        for spec in specs[len(args) :]:
-            name = spec.name
-            if name in kwargs:
-                values.append(kwargs[name])
-                used += 1
-            elif spec.factory is not None:
-                values.append(spec.factory())
-            elif spec.default is not MISSING:
-                values.append(spec.default)
-            else:
-                missing.append(name)
-                values.append(MISSING)
-        if used != len(kwargs):
-            for name in kwargs:
-                if name not in names:
-                    raise TypeError(f"{where} got an unexpected keyword argument {name!r}")
-                if names.index(name) < len(args):
-                    raise TypeError(f"{where} got multiple values for argument {name!r}")
-        if missing:
-            quoted = [repr(m) for m in missing]
-            listed = (
-                quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-            )
-            plural = "argument" if len(missing) == 1 else "arguments"
-            raise TypeError(
-                f"{where} missing {len(missing)} required positional {plural}: {listed}"
-            )
-        return values
-
-    return bind
 
 
 def _compile_init(cls: type, specs: list[Field], *, frozen: bool, post_init: bool) -> Any:

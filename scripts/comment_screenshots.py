@@ -67,7 +67,10 @@ input[type=checkbox] { margin: 0 .3em 0 -1.4em; } li.task-list-item { list-style
 
 def gfm_html(markdown: str) -> str:
     """The comment as GitHub renders it (GFM; raw HTML kept, as GitHub keeps <details>)."""
-    return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    html: str = cmarkgfm.github_flavored_markdown_to_html(
+        markdown, options=Options.CMARK_OPT_UNSAFE
+    )
+    return html
 
 
 def page(markdown: str) -> str:

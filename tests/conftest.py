@@ -29,6 +29,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite golden files from the current output instead of comparing",
     )
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        default=False,
+        help="also run the slow lane (tests marked slow); on by default when CI is set",
+    )
+
+
+def _runs_slow(config: pytest.Config) -> bool:
+    """The slow lane runs in CI (CI=true, as .ci/run sets), with --run-slow, with an explicit -m, or
+    when a test file or test id is named: deselecting what was asked for by name helps no one."""
+    if config.getoption("--run-slow") or config.getoption("markexpr"):
+        return True
+    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+        return True
+    return any("::" in arg or arg.endswith(".py") for arg in config.args)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _runs_slow(config):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _runs_slow(config):
+        return "slow lane: on"
+    return "slow lane: off (tests marked slow are deselected; --run-slow or CI=true runs them)"
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import unidiff
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from unidiff.patch import PatchSet
 
 from reviewer.diff import decode, parse_diff, unquote_path
 from reviewer.errors import DiffError
@@ -187,8 +187,8 @@ def test_huge_single_line_and_many_files() -> None:
 
 _line = st.text(
     alphabet=st.characters(
-        blacklist_categories=("Cs",),
-        blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+        exclude_categories=["Cs"],
+        exclude_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
     ),
     max_size=30,
 )
@@ -217,7 +217,7 @@ def _diffs(draw: st.DrawFn) -> str:
 @given(_diffs())
 def test_agrees_with_unidiff(text: str) -> None:
     ours = parse_diff(text)
-    theirs = unidiff.PatchSet(text)
+    theirs = PatchSet(text)
     assert [f.path for f in ours.files] == [f.path for f in theirs]
     for a, b in zip(ours.files, theirs, strict=False):
         assert (a.additions, a.deletions) == (b.added, b.removed)
@@ -251,7 +251,7 @@ def test_arbitrary_bytes_are_a_diff_or_one_clear_error(data: bytes) -> None:
 def test_git_diff_of_the_real_bench_shapes_matches_unidiff(repo: Repo) -> None:
     text = _edge_repo(repo)
     ours = {f.path: (f.additions, f.deletions) for f in parse_diff(text).files}
-    theirs = {f.path: (f.added, f.removed) for f in unidiff.PatchSet(text)}
+    theirs = {f.path: (f.added, f.removed) for f in PatchSet(text)}
     # unidiff keeps git's quoting for non-ASCII names; compare on the files both name the same
     common = set(ours) & set(theirs)
     assert len(common) >= 7

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reviewer import git
+from reviewer.errors import GitError
 from tests.conftest import Repo
 
 
@@ -63,9 +64,9 @@ def test_pr_change_is_pr_range_and_its_diff_side_by_side(repo: Repo, tmp_path: P
     assert raw == git.diff_range(revs[0], revs[1], cwd=repo.path)
     assert b"b/b.txt" in raw and b"c.txt" not in raw  # three dots: not what main did since
 
-    with pytest.raises(git.GitError, match="unknown revision 'nope'"):
+    with pytest.raises(GitError, match="unknown revision 'nope'"):
         git.pr_change("main", "nope", cwd=repo.path)
-    with pytest.raises(git.GitError, match="not a revision"):
+    with pytest.raises(GitError, match="not a revision"):
         git.pr_change("--output=written", "HEAD", cwd=repo.path)
     assert not (repo.path / "written").exists()  # never handed to git as an option
     outside = tmp_path / "plain"
@@ -83,7 +84,7 @@ def test_without_git_every_entry_point_is_one_clear_error(
         lambda: git.BlobReader(repo.path),
         lambda: git.pr_change("main", "HEAD", cwd=repo.path),
     ):
-        with pytest.raises(git.GitError, match="git is not installed or not on PATH"):
+        with pytest.raises(GitError, match="git is not installed or not on PATH"):
             call()
 
 

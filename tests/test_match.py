@@ -278,6 +278,24 @@ def test_a_grouped_bump_that_also_drops_a_pin_moves_versions_and_flags_the_drop(
     assert not any(f.licensed for f in r2.findings if f.rule == "RV212" and f.symbol != "mypy")
 
 
+def test_strong_evidence_below_the_threshold_does_not_explain_a_file() -> None:
+    """Both are needed: a score at the threshold and strong evidence. Here the path names the file
+    (`vpc`: strong), but the intent's own target is nowhere in the change, so the threshold is the
+    strict one and one path word does not reach it."""
+    diff = _diff({"vpc-flow-logs.tf": ("log_destination = null", 'log_destination = "arn"')})
+    scope = build_scope(diff)
+    m = match(parse_intent("Fix `service_region` in the VPC module"), scope, diff)
+    fm = m.files["vpc-flow-logs.tf"]
+    assert m.missing_targets == ("service_region",)
+    # strong (a path word), but under the strict threshold
+    assert "path: vpc" in fm.explained_by and 0 < fm.score < 1.6
+    assert not fm.explained
+    # the same words without a target the change lacks: the usual threshold, reached
+    assert (
+        match(parse_intent("Fix the VPC module"), scope, diff).files["vpc-flow-logs.tf"].explained
+    )
+
+
 def test_a_ci_type_explains_ci_files_and_licenses_their_ordinary_edits() -> None:
     # `ci:` explains the workflows it edits; it does not state a deleted job, and a `docs:`
     # type explains no workflow

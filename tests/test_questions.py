@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reviewer.config import Config
 from reviewer.diff import parse_diff
 from reviewer.intent import parse_intent
-from reviewer.models import BlastRadius, Finding, Question
+from reviewer.models import BlastRadius, Finding, Question, Review
 from reviewer.questions import _qid, answer_for, make_questions
+from reviewer.record import fields
 from reviewer.review import review
+
+if TYPE_CHECKING:
+    from reviewer.models import Severity
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def _incident(config: Config | None = None):  # type: ignore[no-untyped-def]
+def _incident(config: Config | None = None) -> Review:
     diff = parse_diff((EXAMPLES / "cost-explorer-fix.diff").read_text("utf-8"))
     intent = parse_intent((EXAMPLES / "cost-explorer-fix.txt").read_text("utf-8"), source="cli")
     return review(diff, intent, config)
 
 
 def _f(
-    rule: str, kind: str | None, symbol: str | None, path: str, sev: str = "critical"
+    rule: str, kind: str | None, symbol: str | None, path: str, sev: Severity = "critical"
 ) -> Finding:
     return Finding(
         id=f"{rule}-{symbol or path}", rule=rule, severity=sev, title="t", path=path,
@@ -75,8 +80,8 @@ def test_max_questions_folds_the_rest_by_risk_and_the_gate_counts_the_asked() ->
     assert not decide(r, "never").blocked and not decide(r, "mismatch").blocked
 
 
-def _fields(r):  # type: ignore[no-untyped-def]
-    return {name: getattr(r, name) for name in r.__slots__}  # type: ignore[attr-defined]
+def _fields(r: Review) -> dict[str, Any]:
+    return {name: getattr(r, name) for name in fields(r)}
 
 
 def test_an_out_of_scope_file_is_asked_about_once() -> None:

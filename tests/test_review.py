@@ -5,7 +5,7 @@ from __future__ import annotations
 from reviewer.config import Config, CriticalPath, QuestionTemplate
 from reviewer.diff import parse_diff
 from reviewer.intent import parse_intent
-from reviewer.models import FileScope, Scope, Signal, Symbol
+from reviewer.models import Diff, FileScope, Scope, Signal, Symbol
 from reviewer.record import replace
 from reviewer.review import decide, review
 
@@ -14,7 +14,7 @@ def _case(
     paths_lines: dict[str, tuple[str, str]],
     signals: dict[str, list[Signal]] | None = None,
     symbols: dict[str, list[Symbol]] | None = None,
-) -> tuple[object, Scope]:
+) -> tuple[Diff, Scope]:
     text = "".join(
         f"diff --git a/{p} b/{p}\n--- a/{p}\n+++ b/{p}\n@@ -1,1 +1,1 @@\n-{a}\n+{b}\n"
         for p, (a, b) in paths_lines.items()
@@ -62,7 +62,7 @@ def test_incident_shape_is_a_critical_mismatch_with_questions() -> None:
         diff,
         parse_intent("Fix a minor Cost Explorer bug: the cost report shows the wrong currency"),
         scope=scope,
-    )  # type: ignore[arg-type]
+    )
     assert r.verdict == "mismatch"
     assert r.blast_radius.level == "critical"
     assert r.requires_answers
@@ -85,7 +85,7 @@ def test_honest_deletion_is_aligned_but_high_and_still_asks() -> None:
     )
     r = review(
         diff, parse_intent("Remove the unused prod DB instance `aws_db_instance.main`"), scope=scope
-    )  # type: ignore[arg-type]
+    )
     assert r.verdict == "aligned"
     assert r.blast_radius.level == "high"
     deletion = next(f for f in r.findings if f.rule == "RV201")
@@ -102,7 +102,7 @@ def test_low_risk_unexplained_file_is_drift() -> None:
     diff, scope = _case(
         {"src/app/cart.py": ("a = 1", "a = 2"), "src/app/other_thing.py": ("b = 1", "b = 2")}
     )
-    r = review(diff, parse_intent("Fix rounding in the cart total"), scope=scope)  # type: ignore[arg-type]
+    r = review(diff, parse_intent("Fix rounding in the cart total"), scope=scope)
     assert r.verdict == "drift"
     assert r.out_of_scope_paths == ("src/app/other_thing.py",)
     assert not r.requires_answers or r.questions
@@ -117,8 +117,8 @@ def test_question_and_finding_ids_are_stable_across_line_shifts() -> None:
         {"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [shifted]}
     )
     intent = parse_intent("Fix the report")
-    a = review(diff, intent, scope=scope)  # type: ignore[arg-type]
-    b = review(diff2, intent, scope=scope2)  # type: ignore[arg-type]
+    a = review(diff, intent, scope=scope)
+    b = review(diff2, intent, scope=scope2)
     assert [f.id for f in a.findings] == [f.id for f in b.findings]
     assert [q.id for q in a.questions] == [q.id for q in b.questions]
 
@@ -126,14 +126,14 @@ def test_question_and_finding_ids_are_stable_across_line_shifts() -> None:
 def test_size_vs_intent() -> None:
     lines = {f"src/mod{i}/file.py": ("a = 1", "a = 2") for i in range(20)}
     diff, scope = _case(lines)
-    r = review(diff, parse_intent("One-line typo fix"), scope=scope)  # type: ignore[arg-type]
+    r = review(diff, parse_intent("One-line typo fix"), scope=scope)
     assert any(f.rule == "RV301" for f in r.findings)
     assert r.verdict == "mismatch"
 
 
 def test_empty_intent_asks_for_it() -> None:
     diff, scope = _case({"src/a.py": ("a = 1", "a = 2")})
-    r = review(diff, parse_intent(""), scope=scope)  # type: ignore[arg-type]
+    r = review(diff, parse_intent(""), scope=scope)
     assert any(f.rule == "RV501" for f in r.findings)
     assert any("What is this change supposed to do" in q.text for q in r.questions)
     assert r.verdict == "mismatch"
@@ -149,7 +149,7 @@ def test_policy_critical_paths_protected_and_rule_selection() -> None:
         protected=("post_*",),
         questions=(QuestionTemplate("RV403", "Did finance sign off on {path}?"),),
     )
-    r = review(diff, parse_intent("Fix rounding in the ledger posting"), cfg, scope=scope)  # type: ignore[arg-type]
+    r = review(diff, parse_intent("Fix rounding in the ledger posting"), cfg, scope=scope)
     assert r.blast_radius.level == "high"
     assert {"RV402", "RV403"} <= {f.rule for f in r.findings}
     assert any(q.text == "Did finance sign off on `payments/ledger.py`?" for q in r.questions)
@@ -158,13 +158,13 @@ def test_policy_critical_paths_protected_and_rule_selection() -> None:
         parse_intent("Fix rounding in the ledger posting"),
         Config(critical_paths=cfg.critical_paths, protected=cfg.protected, disable=("RV4",)),
         scope=scope,
-    )  # type: ignore[arg-type]
+    )
     assert not any(f.rule.startswith("RV4") for f in quiet.findings)
 
 
 def test_constraints_in_the_intent_are_enforced() -> None:
     diff, scope = _case({"reports/a.py": ("a", "b"), "infra/main.tf": ("c", "d")})
-    r = review(diff, parse_intent("Fix the report format. No infra changes."), scope=scope)  # type: ignore[arg-type]
+    r = review(diff, parse_intent("Fix the report format. No infra changes."), scope=scope)
     assert any(f.rule == "RV401" and f.path == "infra/main.tf" for f in r.findings)
 
 
@@ -185,13 +185,13 @@ def test_production_paths_raise_the_blast_radius() -> None:
     diff, scope = _case(
         {"environments/prod/app.yaml": ("a", "b")}, signals={"environments/prod/app.yaml": [sig]}
     )
-    r = review(diff, parse_intent("Raise the timeout default"), scope=scope)  # type: ignore[arg-type]
+    r = review(diff, parse_intent("Raise the timeout default"), scope=scope)
     assert r.blast_radius.level == "high"
     diff2, scope2 = _case(
         {"environments/staging/app.yaml": ("a", "b")},
         signals={"environments/staging/app.yaml": [sig]},
     )
-    r2 = review(diff2, parse_intent("Raise the timeout default"), scope=scope2)  # type: ignore[arg-type]
+    r2 = review(diff2, parse_intent("Raise the timeout default"), scope=scope2)
     assert r2.blast_radius.level == "medium"
 
 
@@ -206,8 +206,8 @@ def test_finding_ids_survive_a_reworded_message() -> None:
         {"environments/prod/db.tf": ("x", "")}, signals={"environments/prod/db.tf": [reworded]}
     )
     intent = parse_intent("Fix the report")
-    a = review(diff, intent, scope=scope)  # type: ignore[arg-type]
-    b = review(diff2, intent, scope=scope2)  # type: ignore[arg-type]
+    a = review(diff, intent, scope=scope)
+    b = review(diff2, intent, scope=scope2)
     assert [q.id for q in a.questions] == [q.id for q in b.questions]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_install_keeps_existing_settings_and_hooks(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(repo.path)
-    existing = {
+    existing: dict[str, Any] = {
         "permissions": {"allow": ["Bash(npm test)"]},
         "hooks": {
             "Stop": [{"hooks": [{"type": "command", "command": "npm test"}]}],

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 import io
-import itertools
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import redirect_stdout
 from dataclasses import dataclass
@@ -189,9 +189,6 @@ def risky_pr(fake: FakeGitHub, *, number: int = 2, head: str = HEAD, **kw: Any) 
     return pr
 
 
-_EVENT_NUMBERS = itertools.count()
-
-
 @dataclass
 class Runner:
     """An Actions runner's environment around ``reviewer github``."""
@@ -207,9 +204,12 @@ class Runner:
         *args: str,
         env: dict[str, str] | None = None,
     ) -> tuple[int, str]:
-        # a unique name: two runs racing in threads must not share (and truncate) one event file
-        event = self.tmp / f"event-{next(_EVENT_NUMBERS)}.json"
-        event.write_text(json.dumps(payload))
+        # a name the OS guarantees unique (O_EXCL): runs racing in threads never share, truncate or
+        # read half of one event file, whatever the interpreter's threading
+        fd, name = tempfile.mkstemp(prefix="event-", suffix=".json", dir=self.tmp)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(json.dumps(payload))
+        event = Path(name)
         values = {
             "GITHUB_EVENT_NAME": event_name,
             "GITHUB_EVENT_PATH": str(event),

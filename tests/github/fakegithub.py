@@ -93,7 +93,7 @@ class FakeGitHub:
         self.faults: list[Fault] = []
         self.log: list[Seen] = []
         self.errors: list[str] = []
-        self.before: Callable[[str, str], None] | None = None
+        self.before: Callable[[str, str], object] | None = None
         self.page_size_cap = 100
         self._ids = 1000
         self._clock = 0
@@ -135,6 +135,7 @@ class FakeGitHub:
     def url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)
         return f"http://{host}:{port}"
 
     # --- helpers for tests ----------------------------------------------------------------------
@@ -173,9 +174,9 @@ class FakeGitHub:
 
     def add_review(self, number: int, login: str, state: str, commit_id: str) -> dict[str, Any]:
         with self.lock:
-            r = self.spec.example("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", 200)[
-                0
-            ]
+            r: dict[str, Any] = self.spec.example(
+                "GET", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", 200
+            )[0]
             r.update(
                 id=self.next_id(),
                 user=self.user_json(login),
@@ -282,7 +283,7 @@ class FakeGitHub:
             m = re.fullmatch(rx, path)
             if m and verb == method:
                 with self.lock:
-                    return fn(*m.groups(), query=query, data=data)  # type: ignore[no-any-return]
+                    return fn(*m.groups(), query=query, data=data)
         return self._error(404, "Not Found")
 
     def _routes(self) -> list[tuple[str, str, Callable[..., tuple[int, dict[str, str], Any]]]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from reviewer.diff import parse_diff
@@ -56,7 +58,7 @@ def test_unreachable_server_is_a_known_error(sleeps: list[float]) -> None:
 
 
 def test_diff_from_files_keeps_every_file() -> None:
-    files = [
+    files: list[dict[str, Any]] = [
         {"filename": "a.py", "status": "modified", "patch": "@@ -1 +1 @@\n-x\n+y"},
         {
             "filename": "new name.py",

@@ -67,11 +67,11 @@ def test_a_good_answer_enriches_the_review() -> None:
     assert llm is not None
     assert llm["model"] == "gpt-4o-mini" and str(llm["prompt_version"]).startswith("review-2/")
     assert len(str(llm["cache_key"])) == 64
-    assert set(llm["seen"]) == {"full", "part", "name"}  # type: ignore[arg-type]
+    assert set(llm["seen"]) == {"full", "part", "name"}
     seen = llm["seen"]
     assert sorted(p for paths in seen.values() for p in paths) == sorted(
         fd.path for fd in samples.diff().files
-    )  # type: ignore[union-attr]
+    )
     report = to_dict(out)
     assert report["llm"]["cache_key"] == llm["cache_key"] and report["summary"] == out.summary
     json.dumps(report)
@@ -231,7 +231,7 @@ def test_a_review_with_nothing_to_judge_or_sharpen_makes_no_call(
     ],
 )
 def test_anything_to_judge_or_sharpen_is_sent(change: dict[str, object]) -> None:
-    review = replace(_quiet(), **change)  # type: ignore[arg-type]
+    review = replace(_quiet(), **change)
     assert skip_reason(review) is None
     client = FakeClient([reply(GOOD)])
     enrich(review, samples.diff(), Config(), client=client, cache=None)

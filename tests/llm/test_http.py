@@ -33,7 +33,8 @@ VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
 def _cassette(name: str) -> dict[str, Any]:
-    return yaml.safe_load((CASSETTES / f"{name}.yaml").read_text())
+    cassette: dict[str, Any] = yaml.safe_load((CASSETTES / f"{name}.yaml").read_text())
+    return cassette
 
 
 def _replay_client(name: str) -> OpenAIClient:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,6 +94,7 @@ def _handles(review: Review) -> dict[str, str]:
     return {f"F{i}": f.id for i, f in enumerate(review.findings, 1)}
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(reviews(), st.lists(answers_st, min_size=1, max_size=3))
 def test_merge_never_lowers_anything(review: Review, answers: list[Answer]) -> None:

@@ -4,8 +4,8 @@ and ``git push`` in temporary repositories.
 The hooks come from the project's ``.pre-commit-hooks.yaml``, turned into ``repo: local`` hooks that
 run this checkout with the test interpreter (``language: unsupported``): no virtualenv to build and
 no package index, so the tests run offline. ``test_try_repo`` installs the project the way users get
-it (a pre-commit virtualenv built from the checkout); it needs the package index for the
-dependencies, so it runs only when REVIEWER_TEST_TRY_REPO=1.
+it (a pre-commit virtualenv built from the checkout): it needs a package index (or a mirror, as pip
+is configured) for the dependencies. The whole module is the slow lane, which CI runs.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def local_config(**overrides: Mapping[str, Any]) -> str:
         local["verbose"] = True
         local.update(overrides.get(hook["id"], {}))
         hooks.append(local)
-    return yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}, sort_keys=False)
+    config: str = yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}, sort_keys=False)
+    return config
 
 
 @pytest.fixture(scope="module")
@@ -352,20 +353,29 @@ def test_branch_intent_reaches_the_hook(fw: Framework) -> None:
     assert "intent-review: ALIGNED" in flat  # the prompt states the deletion: no mismatch
 
 
-@pytest.mark.skipif(
-    os.environ.get("REVIEWER_TEST_TRY_REPO") != "1",
-    reason="needs the package index: REVIEWER_TEST_TRY_REPO=1",
-)
+def _snapshot(dest: Path) -> None:
+    """A clone of this checkout with its working tree as it is now (edits not yet committed too)."""
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(dest)], check=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for rel in filter(None, listed.split("\0")):
+        source, target = ROOT / rel, dest / rel
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+        elif target.is_file():  # deleted in the working tree
+            target.unlink()
+    subprocess.run(["git", "add", "-A"], cwd=dest, check=True)
+
+
 def test_try_repo(project: Repo, pre_commit_home: Path, tmp_path: Path) -> None:
     """The manifest as users get it: pre-commit builds its own virtualenv from a checkout."""
     clone = tmp_path / "checkout"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    # the version under test: the manifest and the package as they are in this work tree
-    for path in [".pre-commit-hooks.yaml", *((ROOT / "reviewer").rglob("*.py"))]:
-        relative = (ROOT / path).relative_to(ROOT)
-        (clone / relative).parent.mkdir(parents=True, exist_ok=True)
-        (clone / relative).write_bytes((ROOT / relative).read_bytes())
-    subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
+    _snapshot(clone)
     subprocess.run(
         ["git", "commit", "-q", "--allow-empty", "-m", "under test"], cwd=clone, check=True
     )

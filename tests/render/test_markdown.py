@@ -46,7 +46,8 @@ ALLOWED_TAGS = {
 
 def to_html(md: str) -> str:
     # UNSAFE keeps raw HTML in the output, so an injection that worked would show up as a tag
-    return cmarkgfm.github_flavored_markdown_to_html(md, options=Options.CMARK_OPT_UNSAFE)
+    html: str = cmarkgfm.github_flavored_markdown_to_html(md, options=Options.CMARK_OPT_UNSAFE)
+    return html
 
 
 def assert_inert(md: str) -> str:
@@ -356,6 +357,7 @@ def test_long_strings_are_shortened_not_allowed_to_blow_the_budget() -> None:
 # --- size -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_thousand_files_stay_under_githubs_limit_with_complete_rows() -> None:
     review = big_review()
     state = '{"answers": {' + ", ".join(f'"Q{i:07X}": "answer {i}"' for i in range(300)) + "}}"
@@ -401,6 +403,7 @@ def test_ten_thousand_files_stay_under_githubs_limit_with_complete_rows() -> Non
     assert read_state(text) == state and read_fingerprint(text) == fingerprint(review)
 
 
+@pytest.mark.slow
 def test_worst_case_sizes_still_fit() -> None:
     review = big_review(files=2_000, findings=2_000, questions=2_000, long_text=2_000)
     text = render(review, state="s" * MAX_STATE_CHARS)

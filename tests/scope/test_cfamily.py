@@ -85,8 +85,18 @@ def test_cpp_header_with_c_extension_is_read_as_cpp() -> None:
     assert _names(full) == [("method", "Cart.add", "signature")]
 
 
-@pytest.mark.parametrize("path", ["src/x.c", "src/x.cc", "include/x.h", "src/X.cs"])
-def test_broken_fragments_do_not_raise(path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "language", "sections"),
+    [
+        ("src/x.c", "c", [("function", "Broken", "modified")]),
+        ("src/x.cc", "cpp", [("namespace", "Broken", "modified")]),
+        ("include/x.h", "c", [("function", "Broken", "modified")]),
+        ("src/X.cs", "c_sharp", [("namespace", "Broken", "modified")]),
+    ],
+)
+def test_broken_fragments_do_not_raise(
+    path: str, language: str, sections: list[tuple[str, str, str]]
+) -> None:
     diff = (
         f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
         "@@ -10,6 +10,7 @@ template <typename T, typename U = std::map<int, std::vector<\n"
@@ -95,7 +105,14 @@ def test_broken_fragments_do_not_raise(path: str) -> None:
         "@@ -40,3 +41,3 @@ namespace Broken\n-}\n+{\n   )\n"
         "@@ -90,2 +91,2 @@\n-" + "{" * 10000 + "\n+" + "(" * 10000 + "\n"
     )
-    for fd in parse_diff(diff).files:
-        fs = scope_file(fd, None)
-        # what is readable still gives the file's scope: its path and its hunks' sections
-        assert fs.path == fd.path and fs.mode == "hunks" and fs.symbols
+    (fd,) = parse_diff(diff).files
+    fs = scope_file(fd, None)
+    # what is readable still gives the file's scope: its path, its lines and its hunks' sections;
+    # the broken text itself yields no symbol and no signal
+    assert (fs.path, fs.language, fs.mode) == (path, language, "hunks")
+    assert (fs.additions, fs.deletions) == (fd.additions, fd.deletions) == (4, 3)
+    assert [(s.kind, s.name, s.change) for s in fs.symbols] == [
+        *sections,
+        ("statement", "(module level)", "modified"),
+    ]
+    assert fs.signals == () and fs.change_kinds == ()

@@ -33,7 +33,7 @@ def test_golden_severities(case: str) -> None:
 
 def _codes(path: str, old: str | None, new: str | None) -> list[tuple[str, str]]:
     full, hunks = scope_both(path, old, new)
-    got = sorted({(s.code, s.severity) for s in full.signals})
+    got: list[tuple[str, str]] = sorted({(s.code, s.severity) for s in full.signals})
     assert got == sorted({(s.code, s.severity) for s in hunks.signals}), "modes disagree"
     return got
 

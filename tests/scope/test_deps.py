@@ -54,7 +54,7 @@ def test_golden_severities(case: str) -> None:
 def _deps(path: str, old: str | None, new: str | None) -> list[tuple[str, str, str | None]]:
     """(code, severity, symbol) of the dependency signals, checked equal in both modes."""
     full, hunks = scope_both(path, old, new)
-    got = sorted(
+    got: list[tuple[str, str, str | None]] = sorted(
         {(s.code, s.severity, s.symbol) for s in full.signals if s.code.startswith("dep.")}
     )
     assert got == sorted(
@@ -225,7 +225,7 @@ def test_a_20000_line_lockfile_is_summarised() -> None:
     assert len(new.splitlines()) >= 20_000
     updated = sum(1 for i in range(count) if i % 9 == 0 or i % 250 == 0)
     majors = sum(1 for i in range(count) if i % 250 == 0)
-    # its speed is a benchmark's business (benchmarks/perf.py), not an assertion's
+    # its speed is a benchmark's business (benchmarks/hostile_inputs.py), not an assertion's
     full, hunks = scope_both("package-lock.json", old, new)
     for fs in (full, hunks):
         assert len(fs.symbols) == MAX_SYMBOLS
@@ -242,6 +242,7 @@ def test_a_20000_line_lockfile_is_summarised() -> None:
         )
 
 
+@pytest.mark.slow
 def test_whole_lockfile_added_and_deleted_stays_summarised() -> None:
     text = _package_lock(2000, bumped=False)
     for old, new in ((None, text), (text, None)):

@@ -63,8 +63,17 @@ def test_require_is_an_import_not_a_variable() -> None:
     assert _names(hunks) == _names(full)
 
 
-@pytest.mark.parametrize("path", ["src/x.js", "src/x.ts", "src/x.tsx"])
-def test_broken_fragments_do_not_raise(path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "language", "sections"),
+    [
+        ("src/x.js", "javascript", []),
+        ("src/x.ts", "typescript", []),
+        ("src/x.tsx", "tsx", []),
+    ],
+)
+def test_broken_fragments_do_not_raise(
+    path: str, language: str, sections: list[tuple[str, str, str]]
+) -> None:
     diff = (
         f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
         "@@ -10,6 +10,7 @@ export class Broken<T extends Map<string, Array<\n"
@@ -73,7 +82,14 @@ def test_broken_fragments_do_not_raise(path: str) -> None:
         "@@ -40,3 +41,3 @@ describe('x', () => {\n-  it('y', () => {\n+  it('z', () => {\n   })\n"
         "@@ -90,2 +91,2 @@\n-" + "{" * 10000 + "\n+" + "[" * 10000 + "\n"
     )
-    for fd in parse_diff(diff).files:
-        fs = scope_file(fd, None)
-        # what is readable still gives the file's scope: its path and its hunks' sections
-        assert fs.path == fd.path and fs.mode == "hunks" and fs.symbols
+    (fd,) = parse_diff(diff).files
+    fs = scope_file(fd, None)
+    # what is readable still gives the file's scope: its path, its lines and its hunks' sections;
+    # the broken text itself yields no symbol and no signal
+    assert (fs.path, fs.language, fs.mode) == (path, language, "hunks")
+    assert (fs.additions, fs.deletions) == (fd.additions, fd.deletions) == (4, 3)
+    assert [(s.kind, s.name, s.change) for s in fs.symbols] == [
+        *sections,
+        ("statement", "(module level)", "modified"),
+    ]
+    assert fs.signals == () and fs.change_kinds == ()

@@ -91,8 +91,16 @@ def test_kotlin_visibility(source: str, name: str, public: bool) -> None:
     assert {s.name: s.public for s in full.symbols}[name] is public
 
 
-@pytest.mark.parametrize("path", ["src/X.java", "src/X.kt"])
-def test_broken_fragments_do_not_raise(path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "language", "sections"),
+    [
+        ("src/X.java", "java", []),
+        ("src/X.kt", "kotlin", []),
+    ],
+)
+def test_broken_fragments_do_not_raise(
+    path: str, language: str, sections: list[tuple[str, str, str]]
+) -> None:
     diff = (
         f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
         "@@ -10,6 +10,7 @@ public final class Broken<K, V extends Map<String, List<\n"
@@ -101,7 +109,14 @@ def test_broken_fragments_do_not_raise(path: str) -> None:
         "@@ -40,3 +41,3 @@ import java.util.List;\n-}\n+{\n   )\n"
         "@@ -90,2 +91,2 @@\n-" + "{" * 10000 + "\n+" + "(" * 10000 + "\n"
     )
-    for fd in parse_diff(diff).files:
-        fs = scope_file(fd, None)
-        # what is readable still gives the file's scope: its path and its hunks' sections
-        assert fs.path == fd.path and fs.mode == "hunks" and fs.symbols
+    (fd,) = parse_diff(diff).files
+    fs = scope_file(fd, None)
+    # what is readable still gives the file's scope: its path, its lines and its hunks' sections;
+    # the broken text itself yields no symbol and no signal
+    assert (fs.path, fs.language, fs.mode) == (path, language, "hunks")
+    assert (fs.additions, fs.deletions) == (fd.additions, fd.deletions) == (4, 3)
+    assert [(s.kind, s.name, s.change) for s in fs.symbols] == [
+        *sections,
+        ("statement", "(module level)", "modified"),
+    ]
+    assert fs.signals == () and fs.change_kinds == ()

@@ -39,10 +39,15 @@ def test_the_pool_gives_what_one_process_gives() -> None:
 
 def test_small_diffs_and_threads_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parallel.workers_for(10) == 1
-    monkeypatch.setattr(parallel.sys, "platform", "linux")
+    monkeypatch.setattr("sys.platform", "linux")  # the same sys as parallel's
     started = threading.Event()
     stop = threading.Event()
-    t = threading.Thread(target=lambda: (started.set(), stop.wait(10)))
+
+    def busy() -> None:
+        started.set()
+        stop.wait(10)
+
+    t = threading.Thread(target=busy)
     t.start()
     try:
         started.wait(5)

@@ -58,7 +58,13 @@ def test_broken_fragments_do_not_raise() -> None:
         "@@ -40,3 +41,3 @@ end\n-end\n+do\n   )\n"
         "@@ -90,2 +91,2 @@\n-" + "[" * 10000 + "\n+" + "(" * 10000 + "\n"
     )
-    for fd in parse_diff(diff).files:
-        fs = scope_file(fd, None)
-        # what is readable still gives the file's scope: its path and its hunks' sections
-        assert fs.path == fd.path and fs.mode == "hunks" and fs.symbols
+    (fd,) = parse_diff(diff).files
+    fs = scope_file(fd, None)
+    # what is readable still gives the file's scope: its path, its lines and its hunks' sections;
+    # the broken text itself yields no symbol and no signal
+    assert (fs.path, fs.language, fs.mode) == ("lib/x.rb", "ruby", "hunks")
+    assert (fs.additions, fs.deletions) == (fd.additions, fd.deletions) == (4, 3)
+    assert [(s.kind, s.name, s.change) for s in fs.symbols] == [
+        ("statement", "(module level)", "modified"),
+    ]
+    assert fs.signals == () and fs.change_kinds == ()

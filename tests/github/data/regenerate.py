@@ -162,13 +162,16 @@ def main() -> int:
         }
         (HERE / "webhooks").mkdir(exist_ok=True)
         for event, action in WEBHOOKS:
-            root = {"$ref": f"#/definitions/{event}${action}", "definitions": schema["definitions"]}
+            wanted_schema = {
+                "$ref": f"#/definitions/{event}${action}",
+                "definitions": schema["definitions"],
+            }
             chosen = next(
                 x
                 for x in index[event]["examples"]
                 if x.get("action") == action
                 and "installation" in x
-                and jsonschema.Draft7Validator(root).is_valid(x)
+                and jsonschema.Draft7Validator(wanted_schema).is_valid(x)
             )
             (HERE / "webhooks" / f"{event}.{action}.json").write_text(
                 json.dumps(chosen, indent=1) + "\n"

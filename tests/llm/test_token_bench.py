@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewer.bench import Case
-from reviewer.llm.bench import token_report
+from reviewer.llm.token_bench import token_report
 
 from . import samples
 from .test_plan import big_change
