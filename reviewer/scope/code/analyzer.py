@@ -1,4 +1,4 @@
-"""One file of code: the symbols its change touches, its imports and module statements, its signals."""
+"""One file of code: the symbols its change touches, imports and module statements, signals."""
 
 from __future__ import annotations
 

@@ -143,6 +143,7 @@ def _signature_and_body(node: Node, spec: CodeSpec, with_body: bool = True) -> t
 
 
 def definitions(ctx: FileContext, side: Side, spec: CodeSpec) -> list[Definition]:
+    """The definitions on ``side`` of the file, as the language ``spec`` finds them."""
     out: list[Definition] = []
     changed = ctx.changed(side)
     for seg, tree in spec_trees(ctx, side, spec):

@@ -1,4 +1,4 @@
-"""Hunk fragments of block languages: reopen, on the heading row, the blocks a hunk is cut out of."""
+"""Hunk fragments of block languages: reopen on the heading row the blocks a hunk is cut from."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def wants_cosmetic(ctx: FileContext) -> bool:
-    """Whether the file's change can be cosmetic (the query then also finds comments and strings)."""
+    """Whether the change can be cosmetic (then the query also finds comments and strings)."""
     return ctx.status == "modified" or ctx.status == "renamed"
 
 

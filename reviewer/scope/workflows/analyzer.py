@@ -1,0 +1,105 @@
+"""One workflow or action file: its triggers, permissions and jobs as symbols, and its signals."""
+
+from __future__ import annotations
+
+from ...models import CI_CD, Signal
+from ..engine import Definition, FileContext, Partial
+from ..yaml_view import SideView, changes, cosmetic, dedupe, file_symbol, fresh, symbol_changes
+from .jobs import removed_jobs
+from .keys import key_value_checks
+from .permissions import permissions
+from .scripts import script_checks
+from .steps import removed_steps
+from .triggers import pull_request_target, untrusted_checkout
+
+
+def _definitions(view: SideView, action: bool) -> list[Definition]:
+    out: list[Definition] = []
+    for _ol, _i, n in view.nodes():
+        if n.key == "-" or not n.exact:
+            continue
+        end = max(n.end, n.line)
+        if n.path == ():
+            kind = {"on": "trigger", "permissions": "permissions"}.get(n.key, "key")
+            out.append(
+                Definition(
+                    kind,
+                    "on" if kind == "trigger" else n.key,
+                    n.start,
+                    end,
+                    n.line,
+                    virtual=n.virtual,
+                )
+            )
+        elif n.path == ("jobs",) and not action:
+            out.append(Definition("job", f"jobs.{n.key}", n.start, end, n.line, virtual=n.virtual))
+        elif action and n.path in (("inputs",), ("outputs",)):
+            out.append(
+                Definition(
+                    n.path[0][:-1], f"{n.path[0]}.{n.key}", n.start, end, n.line, virtual=n.virtual
+                )
+            )
+    return out
+
+
+def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -> Partial:
+    """The scope of one workflow (or, for ``github-action``, one action) file."""
+    action = family == "github-action"
+    part = Partial(language="github-actions")
+    results, old_out, new_out = symbol_changes(
+        ctx, _definitions(old, action), _definitions(new, action)
+    )
+    symbols = [sym for sym, _o, _n in results]
+    part.symbols.extend(symbols)
+    stray = file_symbol(ctx, new_out or old_out)
+    if stray is not None:
+        part.symbols.append(stray)
+    part.cosmetic = cosmetic(ctx)
+
+    what = "action" if action else "workflow"
+    if ctx.status == "deleted":
+        part.signals.append(
+            Signal(
+                kind=CI_CD,
+                code=f"gha.{what}_deleted",
+                detail=f"deletes GitHub {what} `{ctx.path}`",
+                side="old",
+                severity="high",
+            )
+        )
+        return part
+    if ctx.status == "added":
+        part.signals.append(
+            Signal(
+                kind=CI_CD,
+                code=f"gha.{what}_added",
+                detail=f"adds GitHub {what} `{ctx.path}`",
+                side="new",
+                severity="medium",
+            )
+        )
+    elif part.cosmetic is None:
+        triggers = any(s.kind == "trigger" for s in symbols)
+        detail = f"changes GitHub {what} `{ctx.path}`" + (
+            " (its triggers included)" if triggers else ""
+        )
+        part.signals.append(
+            Signal(
+                kind=CI_CD, code=f"gha.{what}_changed", detail=detail, side="new", severity="medium"
+            )
+        )
+
+    removed, added = changes(ctx, old), changes(ctx, new)
+    dead_jobs = {s.name for s in symbols if s.kind == "job" and s.change == "deleted"}
+    signals: list[Signal] = []
+    signals.extend(pull_request_target(removed, added, new))
+    signals.extend(untrusted_checkout(added, new))
+    signals.extend(permissions(removed, added, dead_jobs))
+    new_lines = fresh(added, removed)
+    signals.extend(key_value_checks(removed, new_lines))
+    signals.extend(script_checks(new_lines))
+    steps, netted = removed_steps(removed, added)
+    signals.extend(steps)
+    signals.extend(removed_jobs(old, symbols, removed, replaced=netted > 0 and not steps))
+    part.signals.extend(dedupe(signals))
+    return part

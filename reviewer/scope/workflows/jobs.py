@@ -1,0 +1,92 @@
+"""Jobs a workflow loses: renamed, replaced, or removed with what they checked or released."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ...models import CI_CD, Signal, Symbol
+from ...rx import lazy
+from ..yaml_view import Change, SideView, count_by
+from .lines import job_of
+
+_RELEASE_NAME_RE = lazy(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
+
+
+def removed_jobs(
+    old: SideView, symbols: Iterable[Symbol], removed: list[Change], *, replaced: bool
+) -> list[Signal]:
+    """Jobs the workflow loses. ``replaced``: every check, scan or release step the removed jobs
+    ran comes back in the change, so a job added in their place (`trivy` -> `govulncheck`) is a
+    replacement, not a check that stops running."""
+    out: list[Signal] = []
+    symbols = list(symbols)
+    dead = {s.name for s in symbols if s.kind == "job" and s.change == "deleted"}
+    if not dead:
+        return out
+    born = sorted(s.name for s in symbols if s.kind == "job" and s.change == "added")
+    # lines the change takes out of each job besides its key: none means the body stays, under
+    # the job id the change gives it (a rename)
+    gutted = count_by(
+        j for ch in removed if ch.node and (j := job_of(ch.node)) and ch.node.key != j[5:]
+    )
+    for ol, i, n in old.nodes():
+        if n.path != ("jobs",) or f"jobs.{n.key}" not in dead:
+            continue
+        name_node = ol.child(i, "name")
+        uses_node = ol.child(i, "uses")
+        label = " ".join(x.scalar for x in (name_node, uses_node) if x is not None)
+        if born and not gutted.get(f"jobs.{n.key}"):
+            new = born.pop(0)
+            # the checks it ran still run; what a required status check names may not
+            out.append(
+                Signal(
+                    kind=CI_CD,
+                    code="gha.job_renamed",
+                    detail=f"renames job `{n.key}` to `{new.removeprefix('jobs.')}`: required status "
+                    "checks that name the old job stop matching",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="medium",
+                )
+            )
+        elif _RELEASE_NAME_RE.search(f"{n.key} {label}") or ol.child(i, "environment") is not None:
+            out.append(
+                Signal(
+                    kind=CI_CD,
+                    code="gha.release_job_removed",
+                    detail=f"removes deploy/release job `{n.key}`",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="high",
+                )
+            )
+        elif replaced and born:
+            new = born.pop(0)
+            out.append(
+                Signal(
+                    kind=CI_CD,
+                    code="gha.job_removed",
+                    detail=f"replaces job `{n.key}` with `{new.removeprefix('jobs.')}`",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="low",
+                )
+            )
+        else:
+            # a job of a workflow that stays: whatever it checked stops gating merges
+            out.append(
+                Signal(
+                    kind=CI_CD,
+                    code="gha.job_removed",
+                    detail=f"removes job `{n.key}`: what it checked no longer runs",
+                    line=n.line,
+                    side="old",
+                    symbol=f"jobs.{n.key}",
+                    severity="high",
+                )
+            )
+    return out

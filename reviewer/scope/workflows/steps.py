@@ -1,0 +1,125 @@
+"""Steps whose removal weakens a pipeline: checks, security scans, provenance, releases."""
+
+from __future__ import annotations
+
+import re
+
+from ...models import CI_CD, Signal
+from ...rx import lazy
+from ..yaml_view import Change, count_by
+from .lines import signal_at, step_name, uses_of
+from .scripts import script_lines
+
+#: steps whose net removal weakens the pipeline (high): code -> (``uses:`` pattern, ``run:`` pattern, what)
+_STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = {
+    "gha.provenance_removed": (
+        re.compile(r"slsa|attest|sigstore|cosign|in-toto|witness|provenance", re.I),
+        re.compile(r"\bcosign\s+(sign|attest)|\bgh\s+attestation|\bslsa-|\bsigstore\b", re.I),
+        "provenance, signing or attestation",
+    ),
+    "gha.security_step_removed": (
+        re.compile(
+            r"codeql|zizmor|dependency-review|trivy|snyk|gitleaks|trufflehog|semgrep|scorecard"
+            r"|anchore|grype|bandit|osv-scanner|checkov|tfsec|kics|harden-runner|govulncheck",
+            re.I,
+        ),
+        None,
+        "security scanning",
+    ),
+    "gha.check_removed": (
+        re.compile(r"golangci-lint|pre-commit|super-linter|ruff|eslint|typos|mypy|pylint", re.I),
+        re.compile(
+            r"\b(pytest|tox|nox|mypy|ruff|flake8|pylint|pyright|eslint|tsc|golangci-lint|rspec|phpunit"
+            r"|(npm|yarn|pnpm|bun)\s+(run\s+)?(test|lint|typecheck|type-check|check)"
+            r"|go\s+(test|vet)|cargo\s+(test|clippy)|make\s+(test|lint|check)|pre-commit\s+run"
+            r"|(gradle\w*|\./gradlew)\s+(test|check)|mvn\s+(test|verify)|dotnet\s+test)\b",
+            re.I,
+        ),
+        "a test, lint or type-check step that gates merges",
+    ),
+    "gha.release_step_removed": (
+        re.compile(
+            r"publish|deploy|release|build-push|push-action|gh-pages|upload-artifact-to", re.I
+        ),
+        re.compile(
+            r"\b(twine\s+upload|(npm|yarn|pnpm|cargo|poetry|uv|flit|hatch|gem|dotnet\s+nuget)\s+(publish|push)"
+            r"|gh\s+release\s+(create|upload)|docker\s+push|helm\s+(push|upgrade|install)|mvn\s+deploy"
+            r"|gradle\w*\s+publish|kubectl\s+apply|terraform\s+apply|skaffold\s+(run|deploy)"
+            r"|gcloud\s+(\S+\s+)*deploy|(sam|serverless|sls|firebase|cdk)\s+deploy|aws\s+s3\s+sync)\b",
+            re.I,
+        ),
+        "a release, publish or deploy step",
+    ),
+}
+_INSTALL_RE = lazy(r"\b(install|add|setup)\b", re.I)
+_CHECK_NAME_RE = lazy(
+    r"\b(lint|linting|linters?|tests?|testing|type[- ]?check(s|ing)?|typing|static analysis|mypy"
+    r"|ruff|eslint|vet|pre-commit|unit|integration|e2e)\b",
+    re.I,
+)
+
+
+#: a step named for a security scan, whatever runs it
+_SCAN_NAME_RE = lazy(
+    r"\b(vulnerabilit(y|ies)|cve|sast|security|secrets?)\b.*\bscan(s|ning|ner)?\b"
+    r"|\bscan(s|ning)?\b.*\b(vulnerabilit(y|ies)|cves?)\b",
+    re.I,
+)
+#: step classes where another step of the class takes the removed one's place
+_NET_BY_CLASS = frozenset({"gha.check_removed", "gha.security_step_removed"})
+
+
+def removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Signal], int]:
+    """Provenance, security or release steps the change takes out without putting them back, and
+    how many it took out and put back."""
+    out: list[Signal] = []
+    netted = 0
+
+    def tokens(chs: list[Change]) -> list[tuple[str, str, Change]]:
+        found: list[tuple[str, str, Change]] = []
+        for ch in chs:
+            step = step_name(ch)
+            if step and _SCAN_NAME_RE.search(step):
+                # `- name: Vulnerability scan`: what the step is for, whichever tool runs it
+                found.append(("gha.security_step_removed", step.lower(), ch))
+                continue
+            if step and _CHECK_NAME_RE.search(step):
+                # `- name: Run linting checks` / `run: scripts/check`: what the step is for
+                found.append(("gha.check_removed", step.lower(), ch))
+                continue
+            uses = uses_of(ch)
+            if uses:
+                name = uses.partition("@")[0].lower()
+                for code, (pattern, _run, _what) in _STEP_CLASSES.items():
+                    if pattern.search(name):
+                        found.append((code, name, ch))
+                        break
+        by_line = {c.line: c for c in chs}
+        for line, text in script_lines(chs):
+            if _INSTALL_RE.search(text):
+                continue  # `pip install ruff` installs a check; it does not run one
+            for code, (_pattern, run, _what) in _STEP_CLASSES.items():
+                m = run.search(text) if run is not None else None
+                if m is not None:
+                    found.append((code, re.sub(r"\s+", " ", m.group(0).lower()), by_line[line]))
+                    break
+        return found
+
+    # a check replaced by another check (`ruff check .` -> `ruff-action`), a scanner by another
+    # scanner (trivy -> govulncheck), still gates merges
+    def tag_of(code: str, name: str) -> str:
+        return code if code in _NET_BY_CLASS else f"{code}:{name}"
+
+    back = count_by(tag_of(code, name) for code, name, _ in tokens(added))
+    for code, name, ch in tokens(removed):
+        tag = tag_of(code, name)
+        if back.get(tag, 0) > 0:
+            back[tag] -= 1
+            netted += 1
+            continue
+        what = _STEP_CLASSES[code][2]
+        sig = signal_at(CI_CD, code, f"removes {what} (`{name}`)", ch, "high")
+        # a step's name and its `uses:` both tell what it is: one finding a job and kind
+        if not any(o.code == sig.code and o.symbol == sig.symbol for o in out):
+            out.append(sig)
+    return out, netted
