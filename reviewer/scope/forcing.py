@@ -3,7 +3,7 @@
 Changing one of these attributes does not update a resource in place: the platform destroys it and
 creates a new one (new identifiers, data lost unless restored, dependents cut off meanwhile).
 Adding what a resource type forces is a line in the table of its platform, here; the analyzers
-(``terraform/``, ``cloudformation.py``, ``kubernetes.py``) only read these tables.
+(``terraform/``, ``cloudformation/``, ``kubernetes.py``) only read these tables.
 """
 
 from __future__ import annotations
