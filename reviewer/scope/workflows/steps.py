@@ -13,12 +13,12 @@ from .scripts import script_lines
 #: steps whose net removal weakens the pipeline (high): code -> (``uses:`` pattern, ``run:`` pattern, what)
 _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = {
     "gha.provenance_removed": (
-        re.compile(r"slsa|attest|sigstore|cosign|in-toto|witness|provenance", re.I),
-        re.compile(r"\bcosign\s+(sign|attest)|\bgh\s+attestation|\bslsa-|\bsigstore\b", re.I),
+        lazy(r"slsa|attest|sigstore|cosign|in-toto|witness|provenance", re.I),
+        lazy(r"\bcosign\s+(sign|attest)|\bgh\s+attestation|\bslsa-|\bsigstore\b", re.I),
         "provenance, signing or attestation",
     ),
     "gha.security_step_removed": (
-        re.compile(
+        lazy(
             r"codeql|zizmor|dependency-review|trivy|snyk|gitleaks|trufflehog|semgrep|scorecard"
             r"|anchore|grype|bandit|osv-scanner|checkov|tfsec|kics|harden-runner|govulncheck",
             re.I,
@@ -27,8 +27,8 @@ _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = 
         "security scanning",
     ),
     "gha.check_removed": (
-        re.compile(r"golangci-lint|pre-commit|super-linter|ruff|eslint|typos|mypy|pylint", re.I),
-        re.compile(
+        lazy(r"golangci-lint|pre-commit|super-linter|ruff|eslint|typos|mypy|pylint", re.I),
+        lazy(
             r"\b(pytest|tox|nox|mypy|ruff|flake8|pylint|pyright|eslint|tsc|golangci-lint|rspec|phpunit"
             r"|(npm|yarn|pnpm|bun)\s+(run\s+)?(test|lint|typecheck|type-check|check)"
             r"|go\s+(test|vet)|cargo\s+(test|clippy)|make\s+(test|lint|check)|pre-commit\s+run"
@@ -38,10 +38,8 @@ _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = 
         "a test, lint or type-check step that gates merges",
     ),
     "gha.release_step_removed": (
-        re.compile(
-            r"publish|deploy|release|build-push|push-action|gh-pages|upload-artifact-to", re.I
-        ),
-        re.compile(
+        lazy(r"publish|deploy|release|build-push|push-action|gh-pages|upload-artifact-to", re.I),
+        lazy(
             r"\b(twine\s+upload|(npm|yarn|pnpm|cargo|poetry|uv|flit|hatch|gem|dotnet\s+nuget)\s+(publish|push)"
             r"|gh\s+release\s+(create|upload)|docker\s+push|helm\s+(push|upgrade|install)|mvn\s+deploy"
             r"|gradle\w*\s+publish|kubectl\s+apply|terraform\s+apply|skaffold\s+(run|deploy)"
