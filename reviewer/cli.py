@@ -460,6 +460,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "bench":
         from .bench import run_bench
 
+        if args.metamorphic:
+            from .metamorphic import metamorphic
+
+            return run_bench(args, metamorphic)
         return run_bench(args)
     if args.command == "intent":
         return _intent(args)
