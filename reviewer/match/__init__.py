@@ -16,15 +16,15 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from . import models as m
-from .models import Diff, FileDiff, FileScope, Hunk, Intent, Scope, Signal
-from .paths import EXT_RE as _EXT_RE
-from .paths import GENERIC_DIRS as _GENERIC_DIRS
-from .paths import component
-from .record import field, record
-from .rx import lazy
-from .statements import Reading, clauses, needs_statement, read, stating_text
-from .terms import (
+from .. import models as m
+from ..models import Diff, FileDiff, FileScope, Hunk, Intent, Scope, Signal
+from ..paths import EXT_RE as _EXT_RE
+from ..paths import GENERIC_DIRS as _GENERIC_DIRS
+from ..paths import component
+from ..record import field, record
+from ..rx import lazy
+from ..statements import Reading, clauses, needs_statement, read, stating_text
+from ..terms import (
     GENERIC,
     is_identifier_like,
     stem,
@@ -256,7 +256,7 @@ _FLAG_RE = lazy(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)(?![\w-])")
 
 
 def _is_stop(word: str) -> bool:
-    from .terms import is_stop
+    from ..terms import is_stop
 
     return is_stop(word)
 
@@ -750,7 +750,7 @@ def _retired_action_caller(
     fs: FileScope, explained: list[FileScope], evs: dict[str, Evidence]
 ) -> str | None:
     """A deleted local action whose `uses:` an explained workflow change removes."""
-    from .scope.local_actions import ACTION_FILE, uses
+    from ..scope.local_actions import ACTION_FILE, uses
 
     m_ = ACTION_FILE.match(fs.path)
     if m_ is None or any(s.severity not in ("info", "low") for s in fs.signals):

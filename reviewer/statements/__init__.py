@@ -21,12 +21,12 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from . import models as m
-from .intent import VERBS
-from .models import Intent, Signal, Span
-from .record import record
-from .rx import lazy
-from .terms import stem, subwords, tokens, words
+from .. import models as m
+from ..intent import VERBS
+from ..models import Intent, Signal, Span
+from ..record import record
+from ..rx import lazy
+from ..terms import stem, subwords, tokens, words
 
 
 def _stem(word: str) -> str:
