@@ -315,7 +315,7 @@ def test_a_ci_type_explains_ci_files_and_licenses_their_ordinary_edits() -> None
 
 
 def test_conventional_roles_read_type_and_deps_scope() -> None:
-    from reviewer.match import _conventional_roles
+    from reviewer.match.conventional import _conventional_roles
 
     assert set(_conventional_roles("ci: pin actions")) == {"ci"}
     assert set(_conventional_roles("build(deps): bump x")) == {"dependency", "lockfile"}
@@ -325,7 +325,7 @@ def test_conventional_roles_read_type_and_deps_scope() -> None:
 
 
 def test_a_spelling_fix_is_told_from_removing_mentions() -> None:
-    from reviewer.match import _spelling_fix
+    from reviewer.match.evidence import _spelling_fix
     from reviewer.models import Hunk
 
     def hunk(*lines: str) -> Hunk:
