@@ -19,11 +19,11 @@ from ..models import Diff, Intent, Scope, Signal
 from ..paths import component
 from ..record import field, record
 from ..statements import Reading
-from .companions import _followers, _neighbours, stem_of, tests_one_of
-from .evidence import Evidence, _missing_targets, _path_terms, _specific_targets, evidence
-from .explain import FileMatch, _area_of, _explain_file, _path_hits
+from .companions import explain_followers, explain_neighbours, stem_of, tests_one_of
+from .evidence import Evidence, evidence, missing_targets, specific_targets, terms_of_path
+from .explain import FileMatch, area_of, explain_file, hits_in_path
 from .intent_words import IntentTerms, intent_terms
-from .licensing import _license
+from .licensing import license_signals
 
 __all__ = ["FileMatch", "IntentTerms", "Match", "match", "stem_of", "tests_one_of"]
 
@@ -45,21 +45,21 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
     for fs in scope.files:
         fd = by_path.get(fs.path)
         evs[fs.path] = (
-            evidence(fd, fs) if fd is not None else Evidence(path_terms=_path_terms(fs.path))
+            evidence(fd, fs) if fd is not None else Evidence(path_terms=terms_of_path(fs.path))
         )
 
-    missing = _missing_targets(intent, it, evs)
+    missing = missing_targets(intent, it, evs)
     # when the intent names specific things and the change contains none of them, only strong
     # evidence explains a file (a message paired with somebody else's diff still shares words)
-    specific = _specific_targets(it)
+    specific = specific_targets(it)
     strict = bool(specific) and len(missing) == len(specific)
 
     # components the intent names by path: a sibling component needs evidence of its own
-    path_hits = {fs.path: _path_hits(it, evs[fs.path].path_terms) for fs in scope.files}
+    path_hits = {fs.path: hits_in_path(it, evs[fs.path].path_terms) for fs in scope.files}
     anchored = {
         component(p) for p, hits in path_hits.items() if component(p) and component(p) in hits
     }
-    anchored_areas = {_area_of(p) for p in path_hits if component(p) in anchored}
+    anchored_areas = {area_of(p) for p in path_hits if component(p) in anchored}
 
     results: dict[str, FileMatch] = {}
     for fs in scope.files:
@@ -67,11 +67,11 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
         if ignored and fs.path in ignored:
             results[fs.path] = FileMatch(True, ("ignored by policy",), 0.0)
             continue
-        results[fs.path] = _explain_file(
+        results[fs.path] = explain_file(
             fs, ev, it, intent, path_hits[fs.path], anchored, anchored_areas, strict
         )
-    _neighbours(scope, evs, results, it, anchored)
-    _followers(scope, evs, results, it)
+    explain_neighbours(scope, evs, results, it, anchored)
+    explain_followers(scope, evs, results, it)
     readings: dict[Signal, Reading] = {}
-    licensed = _license(scope, evs, results, it, intent, readings)
+    licensed = license_signals(scope, evs, results, it, intent, readings)
     return Match(results, licensed, it, missing, readings)

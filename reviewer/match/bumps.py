@@ -26,7 +26,7 @@ _BUMP_TITLE = lazy(
     re.I,
 )
 _TRAILING_COMMENT = lazy(r"\s+#\s.*$")
-_VERSION_REASONS = ("changed lines: version", "only versions change")
+VERSION_REASONS = ("changed lines: version", "only versions change")
 
 
 def _intent_versions(intent: Intent) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
@@ -36,7 +36,7 @@ def _intent_versions(intent: Intent) -> tuple[frozenset[str], frozenset[tuple[st
     return dotted, majors
 
 
-def _version_evidence(ev: Evidence, intent: Intent) -> str | None:
+def version_evidence(ev: Evidence, intent: Intent) -> str | None:
     """A file whose changed lines carry a version the intent names, or that only bumps versions
     under an intent that says it bumps them."""
     changed = [ln[1:] for h in ev.hunks for ln in h.lines if ln[:1] in "+-"]

@@ -13,7 +13,7 @@ from .explain import FileMatch
 from .intent_words import IntentTerms
 
 
-def _neighbours(
+def explain_neighbours(
     scope: Scope,
     evs: dict[str, Evidence],
     results: dict[str, FileMatch],
@@ -37,7 +37,7 @@ def _neighbours(
             )
 
 
-def _followers(
+def explain_followers(
     scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMatch], it: IntentTerms
 ) -> None:
     """Tests, docs, changelogs, examples and lockfiles that follow an explained change."""
@@ -54,7 +54,7 @@ def _followers(
         stems |= {stem_of(f.path)}
         dirs.add(posixpath.dirname(f.path))
         if f.role not in ("changelog", "docs"):
-            topics |= {stem_of(f.path)} - _GENERIC_FILE_STEMS
+            topics |= {stem_of(f.path)} - GENERIC_FILE_STEMS
             topics |= {t for names in ev.symbol_names for t in names}
     explained_roles = {f.role for f in explained}
     for fs in scope.files:
@@ -122,7 +122,7 @@ def stem_of(path: str) -> str:
     return base
 
 
-_GENERIC_FILE_STEMS = words(
+GENERIC_FILE_STEMS = words(
     "main variables outputs output versions providers provider locals data values index app init "
     "readme changes changelog settings config utils helpers types models views urls server client"
 )

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ..rx import lazy
 
-_CONVENTIONAL_REASON = "conventional type"
+CONVENTIONAL_REASON = "conventional type"
 _CONVENTIONAL = lazy(r"^\s*([a-z]+)(?:\(([^)]*)\))?!?:\s", re.I)
 #: conventional-commit types and the file roles such a change is made of
 _TYPE_ROLES: dict[str, tuple[str, ...]] = {
@@ -22,7 +22,7 @@ _DEPS_SCOPE = lazy(r"^deps(?:[-_]dev)?$", re.I)
 
 
 @lru_cache(maxsize=1024)
-def _conventional_roles(title: str) -> dict[str, str]:
+def conventional_roles(title: str) -> dict[str, str]:
     """File roles the title's conventional-commit type (and scope) is made of: role -> prefix."""
     m_ = _CONVENTIONAL.match(title)
     if m_ is None:

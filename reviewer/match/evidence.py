@@ -12,7 +12,7 @@ from ..paths import EXT_RE as _EXT_RE
 from ..paths import GENERIC_DIRS as _GENERIC_DIRS
 from ..rx import lazy
 from ..terms import GENERIC, is_identifier_like, is_stop, stem, subwords, term_set, terms_of, tokens
-from .intent_words import _FLAG_RE, IntentTerms
+from .intent_words import FLAG_RE, IntentTerms
 
 #: changed lines read per file for content terms (keeps huge files cheap)
 MAX_CONTENT_LINES = 600
@@ -65,7 +65,7 @@ def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
     ev = Evidence()
     for p in {fs.path, fs.old_path} - {None}:
         assert p is not None
-        ev.path_terms |= _path_terms(p)
+        ev.path_terms |= terms_of_path(p)
     for sym in fs.symbols[:200]:
         terms, specific = _name_terms(sym.name)
         ev.symbol_terms |= terms
@@ -88,7 +88,7 @@ def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
     ev.content_terms = terms_of(changed_tokens)
     ev.context_terms = term_set("\n".join(context))
     ev.identifiers = {t.lower() for t in changed_tokens if is_identifier_like(t)}
-    ev.flags = set(_FLAG_RE.findall("\n".join(changed)))
+    ev.flags = set(FLAG_RE.findall("\n".join(changed)))
     ev.hunks = fd.hunks
     return ev
 
@@ -118,7 +118,7 @@ def _typo_hunk(lines: tuple[str, ...]) -> bool:
     return inserted <= 3
 
 
-def _spelling_fix(hunks: tuple[Hunk, ...]) -> bool:
+def spelling_fix(hunks: tuple[Hunk, ...]) -> bool:
     """Some hunk corrects a word's spelling or case (`behaviour` -> `behavior`, `Json` -> `JSON`)
     or drops a doubled word or a stray article, and no hunk only takes other words out: removing mentions of a library from
     the docs is a few words too, but it is not a typo fix."""
@@ -153,7 +153,7 @@ def _spelling_fix(hunks: tuple[Hunk, ...]) -> bool:
     return fixed
 
 
-def _path_terms(path: str) -> set[str]:
+def terms_of_path(path: str) -> set[str]:
     out: set[str] = set()
     for comp in path.split("/"):
         base = _EXT_RE.sub("", comp).lower()
@@ -178,11 +178,11 @@ def _path_terms(path: str) -> set[str]:
     return out
 
 
-def _specific_targets(it: IntentTerms) -> frozenset[str]:
+def specific_targets(it: IntentTerms) -> frozenset[str]:
     return frozenset(t for t in it.targets if len(t) > 3)
 
 
-def _missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) -> tuple[str, ...]:
+def missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) -> tuple[str, ...]:
     every: set[str] = set()
     for ev in evs.values():
         every |= (
@@ -191,7 +191,7 @@ def _missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) 
     # `github.com/org/hooks`, `aws_db_instance.main`: a dotted name touches each of its words
     every |= {stem(s) for t in every if "." in t or "/" in t for s in subwords(t)}
     out: list[str] = []
-    for t in sorted(_specific_targets(it)):
+    for t in sorted(specific_targets(it)):
         parts = [stem(s) for s in subwords(t) if not is_stop(s)]
         if t in every or posixpath.basename(t) in every:
             continue

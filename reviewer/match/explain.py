@@ -10,9 +10,9 @@ from ..models import FileScope, Intent
 from ..paths import component
 from ..record import record
 from ..terms import GENERIC
-from .bumps import _version_evidence
-from .conventional import _CONVENTIONAL_REASON, _conventional_roles
-from .evidence import Evidence, _spelling_fix
+from .bumps import version_evidence
+from .conventional import CONVENTIONAL_REASON, conventional_roles
+from .evidence import Evidence, spelling_fix
 from .intent_words import IntentTerms
 
 #: how much evidence (sum of term weights) explains a file directly
@@ -30,12 +30,12 @@ def _names_component(term: str, anchored: set[str]) -> bool:
     return any(term == c or (len(term) >= 5 and c.startswith(term)) for c in anchored)
 
 
-def _area_of(path: str) -> str:
+def area_of(path: str) -> str:
     parts = path.split("/")
     return parts[0] if len(parts) > 1 else ""
 
 
-def _path_hits(it: IntentTerms, path_terms: set[str]) -> list[str]:
+def hits_in_path(it: IntentTerms, path_terms: set[str]) -> list[str]:
     """Intent terms found in the path: exactly, or as a prefix of a component name
     ("productcatalog" names ``productcatalogservice``)."""
     hits = [t for t in path_terms if t in it.weights]
@@ -51,7 +51,7 @@ def _path_hits(it: IntentTerms, path_terms: set[str]) -> list[str]:
     return hits
 
 
-def _explain_file(
+def explain_file(
     fs: FileScope,
     ev: Evidence,
     it: IntentTerms,
@@ -92,7 +92,7 @@ def _explain_file(
     foreign = bool(
         anchored
         and not comp
-        and _area_of(fs.path) not in anchored_areas
+        and area_of(fs.path) not in anchored_areas
         and fs.role in ("code", "infra", "config", "dependency", "example", "ci")
     )
     if foreign and not sibling:
@@ -186,19 +186,19 @@ def _explain_file(
         not explained
         and "typo" in intent.size_words
         and ev.typo_like
-        and _spelling_fix(ev.hunks)
+        and spelling_fix(ev.hunks)
         # a typo-sized edit that flips what the code does (`true` -> `false`) is not a typo fix
         and not any(s.severity in ("medium", "high", "critical") for s in fs.signals)
     ):
         # "Fix typos": every hunk corrects a few words, in prose, comments or test names alike
         explained = True
         reasons.append("every hunk corrects a few words, under a typo intent")
-    conventional = _conventional_roles(intent.title)
+    conventional = conventional_roles(intent.title)
     if not explained and fs.role in conventional:
         # "ci: use the ecosystem catalog": a `ci` change is made of CI files
         explained = True
-        reasons.append(f"{_CONVENTIONAL_REASON} `{conventional[fs.role]}`: {fs.role} files")
-    version = None if sibling else _version_evidence(ev, intent)
+        reasons.append(f"{CONVENTIONAL_REASON} `{conventional[fs.role]}`: {fs.role} files")
+    version = None if sibling else version_evidence(ev, intent)
     if version:
         explained = True
         reasons.append(version)

@@ -112,9 +112,9 @@ def intent_terms(intent: Intent) -> IntentTerms:
     targets = frozenset(
         t.lower() for t in intent.targets if is_identifier_like(t) or "/" in t or "." in t
     )
-    flags = frozenset(_FLAG_RE.findall(stating_text(intent) + "\n" + (intent.prompt or "")))
+    flags = frozenset(FLAG_RE.findall(stating_text(intent) + "\n" + (intent.prompt or "")))
     return IntentTerms(weights, roles, words, targets, frozenset(firm), flags)
 
 
 #: a command-line option standing on its own: `-v`, `--force-with-lease` (not "re-run", not "-1")
-_FLAG_RE = lazy(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)(?![\w-])")
+FLAG_RE = lazy(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)(?![\w-])")

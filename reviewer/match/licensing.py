@@ -13,9 +13,9 @@ from ..paths import GENERIC_DIRS as _GENERIC_DIRS
 from ..rx import lazy
 from ..statements import Reading, needs_statement, read
 from ..terms import GENERIC, stem, stems, term_set, tokens
-from .bumps import _VERSION_REASONS
-from .companions import _GENERIC_FILE_STEMS
-from .conventional import _CONVENTIONAL_REASON
+from .bumps import VERSION_REASONS
+from .companions import GENERIC_FILE_STEMS
+from .conventional import CONVENTIONAL_REASON
 from .evidence import Evidence
 from .explain import EXPLAIN_THRESHOLD, FileMatch
 from .intent_words import IntentTerms
@@ -73,7 +73,7 @@ KIND_WORDS: dict[str, frozenset[str]] = {
 _UNDO = stems("revert rollback undo restore")
 
 
-def _license(
+def license_signals(
     scope: Scope,
     evs: dict[str, Evidence],
     results: dict[str, FileMatch],
@@ -133,7 +133,7 @@ def _names_file(path: str, it: IntentTerms) -> bool:
         return True  # named with its extension: "values.yaml"
     return (
         stem_ not in _GENERIC_DIRS
-        and stem_ not in _GENERIC_FILE_STEMS
+        and stem_ not in GENERIC_FILE_STEMS
         and len(stem_) >= 5
         and stem_ in it.weights
     )
@@ -159,7 +159,7 @@ def _signal_licensed(
     if (
         sig.kind in (m.CI_CD, m.DEPENDENCY, m.GLOBAL_CONFIG)
         and sig.severity in ("info", "low", "medium")
-        and any(r.startswith(_VERSION_REASONS) for r in fm.explained_by)
+        and any(r.startswith(VERSION_REASONS) for r in fm.explained_by)
         # a pin a bump drops or adds is not one of the versions it moves
         and not sig.code.endswith(("_removed", ".removed", "_added", ".added"))
     ):
@@ -169,7 +169,7 @@ def _signal_licensed(
     if (
         sig.kind in (m.CI_CD, m.DEPENDENCY)
         and sig.severity in ("info", "low", "medium")
-        and any(r.startswith(_CONVENTIONAL_REASON) for r in fm.explained_by)
+        and any(r.startswith(CONVENTIONAL_REASON) for r in fm.explained_by)
     ):
         # `ci:` and a workflow edit, `build(deps):` and a version moved: the type says what it is
         return True

@@ -10,7 +10,7 @@ from ..models import Intent
 from ..record import record
 from ..rx import lazy
 from ..terms import subwords, tokens, words
-from .verbs import _VERB_FORMS, _stem
+from .verbs import VERB_FORMS, stem_loosely
 
 _NEGATION = frozenset(
     [
@@ -93,7 +93,7 @@ def _stating(seq: list[str]) -> bool:
         seq = seq[1:]
     if not seq:
         return False
-    if seq[0] in _VERB_FORMS:
+    if seq[0] in VERB_FORMS:
         return True
     # "This fixes ...", "This PR adds ...", "... this change will make sure ..."; a wish ("we want
     # to update ... where it makes sense") says what someone would like, not what the change does
@@ -103,7 +103,7 @@ def _stating(seq: list[str]) -> bool:
         for v in seq[i + 1 : i + 4]:
             if v in _WISH:
                 break
-            if v in _VERB_FORMS:
+            if v in VERB_FORMS:
                 return True
     return False
 
@@ -124,7 +124,7 @@ def clauses(text: str) -> tuple[Clause, ...]:
                 body = _BULLET.sub("", flat).lstrip("*_ ")
                 seq = re.findall(r"[a-z][a-z'_-]*", body.lower())
                 negated = {
-                    _stem(w)
+                    stem_loosely(w)
                     for i, w in enumerate(seq)
                     if any(n in _NEGATION or n.endswith("n't") for n in seq[max(0, i - 3) : i])
                 }
@@ -149,7 +149,7 @@ def _stems_of(text: str) -> set[str]:
         low = tok.lower()
         out.add(low)
         for part in subwords(tok):
-            out.add(_stem(part))
+            out.add(stem_loosely(part))
     return out
 
 

@@ -13,7 +13,7 @@ from .. import models as m
 from ..models import Signal
 from ..rx import lazy
 from ..terms import subwords, words
-from .verbs import _stem
+from .verbs import stem_loosely
 
 #: words people use for the parts of resource types and attributes
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -81,18 +81,19 @@ _GENERIC_NAMES = frozenset(
     ]
 )
 _TYPE_FILLER = frozenset(
-    _stem(w) for w in words("instance resource object attachment association configuration config")
+    stem_loosely(w)
+    for w in words("instance resource object attachment association configuration config")
 )
 _QUANTITY = frozenset(
-    _stem(w)
+    stem_loosely(w)
     for w in words("max min count length number num enable enabled create list total size id ids")
 )
-_BACKTICK = lazy(r"`([^`]+)`")
-_RESOURCE = _stem("resources")
+BACKTICK = lazy(r"`([^`]+)`")
+_RESOURCE = stem_loosely("resources")
 
 
 def _words(name: str) -> tuple[str, ...]:
-    parts = [_stem(p) for p in subwords(name) if p]
+    parts = [stem_loosely(p) for p in subwords(name) if p]
     return tuple(p for p in parts if p and p not in _PROVIDERS)
 
 
@@ -107,7 +108,7 @@ def object_names(sig: Signal, path: str) -> tuple[tuple[str, ...], ...]:
             names.append(t)
 
     # `deletion_protection = false` names the attribute, not its value
-    quoted = [q.split("=")[0].strip() for q in _BACKTICK.findall(sig.detail)]
+    quoted = [q.split("=")[0].strip() for q in BACKTICK.findall(sig.detail)]
     subjects = [sig.symbol] if sig.symbol else []
     subjects += quoted
     for subject in subjects:
@@ -173,10 +174,10 @@ def object_names(sig: Signal, path: str) -> tuple[tuple[str, ...], ...]:
     return tuple(names)
 
 
-def _attributes(sig: Signal) -> tuple[tuple[str, ...], ...]:
+def forcing_attributes(sig: Signal) -> tuple[tuple[str, ...], ...]:
     """The attributes a replacement is forced by (`AvailabilityZone`, `cidr_block`), as names."""
     out: list[tuple[str, ...]] = []
-    for q in _BACKTICK.findall(sig.detail):
+    for q in BACKTICK.findall(sig.detail):
         q = q.split("=")[0].strip()
         if q == sig.symbol or any(c in q for c in "./: "):
             continue

@@ -9,8 +9,8 @@ from .. import models as m
 from ..models import Intent, Signal, Span
 from ..record import record
 from .clauses import Clause, clauses
-from .objects import _BACKTICK, _attributes, object_names
-from .verbs import _ACTIONS, _EXAMPLE, _VAGUE, action_of
+from .objects import BACKTICK, forcing_attributes, object_names
+from .verbs import ACTIONS, SUGGESTED_VERB, VAGUE, action_of
 
 
 @record
@@ -60,12 +60,12 @@ def _states(
 
 def read(sig: Signal, path: str, intent: Intent) -> Reading:
     names = object_names(sig, path)
-    verbs = _ACTIONS[action_of(sig)]
-    attrs = _attributes(sig) if sig.kind == m.REPLACEMENT else ()
+    verbs = ACTIONS[action_of(sig)]
+    attrs = forcing_attributes(sig) if sig.kind == m.REPLACEMENT else ()
     if sig.severity == "medium":
         # a change the extractor rates medium (a route recreated, a count input changed) is stated
         # by any change verb about it; destroying or exposing something needs its own verb
-        verbs = verbs | _ACTIONS["change"]
+        verbs = verbs | ACTIONS["change"]
     near: Clause | None = None
     for c in clauses(intent.text):
         if not any(all(w in c.terms for w in name) for name in names):
@@ -74,15 +74,15 @@ def read(sig: Signal, path: str, intent: Intent) -> Reading:
             return Reading(stated=_span(c))
         # "fix the availability zone value": the author states changing the very attribute that
         # forces the replacement
-        if attrs and _states(c, attrs, _ACTIONS["change"]):
+        if attrs and _states(c, attrs, ACTIONS["change"]):
             return Reading(stated=_span(c))
-        if near is None and _states(c, names, _VAGUE | verbs, negation=False):
+        if near is None and _states(c, names, VAGUE | verbs, negation=False):
             near = c
     if near is None:
         return Reading()
     what = f"`{sig.symbol or posixpath.basename(path)}`"
     if sig.kind == m.PROTECTION_TOGGLE:
-        guards = [q for q in _BACKTICK.findall(sig.detail) if q != sig.symbol and " " not in q]
+        guards = [q for q in BACKTICK.findall(sig.detail) if q != sig.symbol and " " not in q]
         if guards:
             what = f"`{guards[0].split('=')[0].strip()}` on {what}"
-    return Reading(near=_span(near), suggestion=f"{_EXAMPLE[action_of(sig)]} {what}")
+    return Reading(near=_span(near), suggestion=f"{SUGGESTED_VERB[action_of(sig)]} {what}")

@@ -11,7 +11,7 @@ from ..rx import lazy
 from ..terms import stem, words
 
 
-def _stem(word: str) -> str:
+def stem_loosely(word: str) -> str:
     """The terms' stemmer, with a final "e" dropped so that "rule" and "rules" meet ("rul")."""
     s = stem(word)
     return s[:-1] if len(s) > 3 and s.endswith("e") else s
@@ -43,8 +43,9 @@ _EDIT = (
     "integrate"
 )
 
-_ACTIONS: dict[str, frozenset[str]] = {
-    name: frozenset(_stem(w) for w in text.split())
+#: each family of verbs, stemmed: what a clause must use to state a change of that kind
+ACTIONS: dict[str, frozenset[str]] = {
+    name: frozenset(stem_loosely(w) for w in text.split())
     for name, text in {
         "delete": _DELETE,
         "replace": _REPLACE,
@@ -75,10 +76,10 @@ def _forms(verb: str) -> set[str]:
 
 #: every verb a clause that says what the change does may start with, in its written forms (a noun
 #: such as "Configuration" is not "configure")
-_VERB_FORMS = frozenset(f for v in _BASE_VERBS for f in _forms(v))
+VERB_FORMS = frozenset(f for v in _BASE_VERBS for f in _forms(v))
 #: a verb that comes close without saying what happens: the near-miss words
-_VAGUE = frozenset(
-    _stem(w)
+VAGUE = frozenset(
+    stem_loosely(w)
     for w in [
         "update",
         "tidy",
@@ -148,7 +149,8 @@ def action_of(sig: Signal) -> str:
     return "delete"
 
 
-_EXAMPLE = {
+#: the verb a near miss is told to use, per family ("remove `aws_vpc.main`")
+SUGGESTED_VERB = {
     "delete": "remove",
     "replace": "replace",
     "disable": "turn off",
