@@ -94,6 +94,7 @@ def _retired_action_caller(
     fs: FileScope, explained: list[FileScope], evs: dict[str, Evidence]
 ) -> str | None:
     """A deleted local action whose `uses:` an explained workflow change removes."""
+    # imported here: only an unexplained deleted file needs it, and most reviews have none
     from ..scope.local_actions import ACTION_FILE, uses
 
     m_ = ACTION_FILE.match(fs.path)
@@ -122,6 +123,7 @@ def stem_of(path: str) -> str:
     return base
 
 
+#: file names that say nothing about which file or topic is meant (`main.tf`, `utils.py`)
 GENERIC_FILE_STEMS = words(
     "main variables outputs output versions providers provider locals data values index app init "
     "readme changes changelog settings config utils helpers types models views urls server client"
