@@ -286,3 +286,24 @@ def test_the_graph_reader_resolves_what_python_resolves() -> None:
         frozenset("abc")
     ]
     assert cycles({"a": {"b": 1}, "b": {}}) == []
+
+
+def test_every_package_is_in_the_wheel() -> None:
+    """pyproject.toml lists the packages by name: a new subpackage left out installs nowhere."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(
+        tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    on_disk = {
+        ".".join(p.parent.relative_to(root).parts)
+        for p in (root / "reviewer").rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
+    assert sorted(on_disk - listed) == []
