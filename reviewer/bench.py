@@ -7,6 +7,7 @@ import json
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from .errors import UsageError
@@ -251,7 +252,12 @@ def select(cases: list[Case], args: argparse.Namespace) -> list[Case]:
     return cases
 
 
-def run_bench(args: argparse.Namespace) -> int:
+def run_bench(
+    args: argparse.Namespace,
+    checks: Callable[[list[Outcome]], dict[str, Any]] | None = None,
+) -> int:
+    """Score the bench file of ``args``; ``checks`` adds a section computed from the outcomes
+    (the CLI passes the metamorphic checks for ``--metamorphic``)."""
     cases = select(load_cases(args.file), args)
     outcomes = [review_case(c) for c in cases]
     total, per = score(outcomes)
@@ -269,10 +275,8 @@ def run_bench(args: argparse.Namespace) -> int:
         "median_ms": statistics.median(times) * 1000 if times else 0.0,
         "errors": [{"id": o.case.id, "error": o.error} for o in outcomes if o.error],
     }
-    if getattr(args, "metamorphic", False):
-        from .metamorphic import metamorphic
-
-        result["metamorphic"] = metamorphic(outcomes)
+    if checks is not None:
+        result["metamorphic"] = checks(outcomes)
     if args.tokens:
         from .llm.token_bench import token_report
 

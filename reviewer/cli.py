@@ -24,7 +24,7 @@ EXIT_OK, EXIT_ANSWERS, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """argparse's formatter with the width found without ``shutil``, which argparse imports for
-    ``get_terminal_size`` on every ``add_argument`` (with zlib, bz2 and lzma: 3 ms of a cold start)."""
+    ``get_terminal_size`` on every ``add_argument`` (with zlib, bz2 and lzma, on every cold start)."""
 
     def __init__(self, prog: str) -> None:
         super().__init__(prog, width=columns() - 2)
@@ -428,7 +428,7 @@ def _may_exit_quickly(argv: Sequence[str]) -> bool:
 def _exit_quickly(code: int) -> None:
     """Flush the standard streams and leave with ``os._exit``, skipping the interpreter's teardown.
 
-    Why: after a review, tearing the interpreter down frees its objects one by one, about 5 ms of a
+    Why: after a review, tearing the interpreter down frees its objects one by one, a cost of every
     cold run (what a pre-commit hook adds to every commit) for memory the operating system takes
     back at once; mypy does the same. What is skipped: ``atexit`` handlers, finalizers and the
     flushing of any file object other than stdout and stderr, which is why only commands that leave
@@ -460,6 +460,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "bench":
         from .bench import run_bench
 
+        if args.metamorphic:
+            from .metamorphic import metamorphic
+
+            return run_bench(args, metamorphic)
         return run_bench(args)
     if args.command == "intent":
         return _intent(args)

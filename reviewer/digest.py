@@ -1,6 +1,6 @@
 """Short stable digests (finding ids, cache keys) without loading OpenSSL.
 
-``hashlib`` imports ``_hashlib``, which loads libcrypto: about 3 ms of every cold start. BLAKE2 is
+``hashlib`` imports ``_hashlib``, which loads libcrypto on every cold start. BLAKE2 is
 built into CPython as ``_blake2``; ``hashlib`` is the fallback where it is not.
 """
 

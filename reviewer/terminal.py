@@ -1,4 +1,4 @@
-"""The terminal's width, found without ``shutil`` (argparse's import of it costs a cold start 3 ms)."""
+"""The terminal's width, found without ``shutil`` (argparse imports it on every cold start, with the compression modules)."""
 
 from __future__ import annotations
 

@@ -476,7 +476,8 @@ def test_an_offline_review_imports_nothing_it_does_not_need(tmp_path: Path) -> N
     }
     patch = tmp_path / "change.diff"
     patch.write_text("".join(git_diff(path, old, new) for path, (old, new) in files.items()))
-    # typing is imported: type-only imports are plain ``typing.TYPE_CHECKING`` blocks (issue 15)
+    # typing is imported: type-only imports are plain ``typing.TYPE_CHECKING`` blocks (issue 15).
+    # The text report (what hooks print) needs no json: ``--format json`` prints with json.dumps.
     unwanted = [
         "tree_sitter",
         "dataclasses",
@@ -513,7 +514,7 @@ def test_an_offline_review_imports_nothing_it_does_not_need(tmp_path: Path) -> N
         "import sys, io\n"
         "from reviewer.cli import main\n"
         "real, sys.stdout = sys.stdout, io.StringIO()\n"
-        f"code = main(['review', '--diff', {str(patch)!r}, '--intent', 'x', '--format', 'json'])\n"
+        f"code = main(['review', '--diff', {str(patch)!r}, '--intent', 'x'])\n"
         "sys.stdout = real\n"
         "print(code, ' '.join(sorted(sys.modules)))\n"
     )

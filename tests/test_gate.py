@@ -219,11 +219,11 @@ def test_answering_or_signing_off_never_blocks_more() -> None:
 def test_every_surface_asks_the_gate() -> None:
     from reviewer.commands import commit_msg, pre_push, review
     from reviewer.github import flow
-    from reviewer.history import backtest, replay
+    from reviewer.history import change_review, replay
 
     for surface in (flow, commit_msg, pre_push, review):
         assert surface.decide is gate.decide, surface
-    for module in (backtest, replay):
+    for module in (change_review, replay):
         assert "from ..gate import decide" in Path(module.__file__ or "").read_text()
 
 

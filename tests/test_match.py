@@ -315,31 +315,31 @@ def test_a_ci_type_explains_ci_files_and_licenses_their_ordinary_edits() -> None
 
 
 def test_conventional_roles_read_type_and_deps_scope() -> None:
-    from reviewer.match import _conventional_roles
+    from reviewer.match.conventional import conventional_roles
 
-    assert set(_conventional_roles("ci: pin actions")) == {"ci"}
-    assert set(_conventional_roles("build(deps): bump x")) == {"dependency", "lockfile"}
-    assert set(_conventional_roles("chore(deps-dev): bump y")) == {"dependency", "lockfile"}
-    assert _conventional_roles("fix: the parser") == {}
-    assert _conventional_roles("Fix ci: things") == {}
+    assert set(conventional_roles("ci: pin actions")) == {"ci"}
+    assert set(conventional_roles("build(deps): bump x")) == {"dependency", "lockfile"}
+    assert set(conventional_roles("chore(deps-dev): bump y")) == {"dependency", "lockfile"}
+    assert conventional_roles("fix: the parser") == {}
+    assert conventional_roles("Fix ci: things") == {}
 
 
 def test_a_spelling_fix_is_told_from_removing_mentions() -> None:
-    from reviewer.match import _spelling_fix
+    from reviewer.match.evidence import spelling_fix
     from reviewer.models import Hunk
 
     def hunk(*lines: str) -> Hunk:
         return Hunk(1, len(lines), 1, len(lines), "", lines)
 
-    assert _spelling_fix((hunk("-This behaviour is kept.", "+This behavior is kept."),))
-    assert _spelling_fix((hunk("-Reads Json data", "+Reads JSON data"),))
-    assert _spelling_fix((hunk("-construct the the thing", "+construct the thing"),))
-    assert _spelling_fix((hunk("-allows for a creating a tree", "+allows for creating a tree"),))
+    assert spelling_fix((hunk("-This behaviour is kept.", "+This behavior is kept."),))
+    assert spelling_fix((hunk("-Reads Json data", "+Reads JSON data"),))
+    assert spelling_fix((hunk("-construct the the thing", "+construct the thing"),))
+    assert spelling_fix((hunk("-allows for a creating a tree", "+allows for creating a tree"),))
     # taking a library's name out of the docs is a few words, not a typo
-    assert not _spelling_fix(
+    assert not spelling_fix(
         (hunk("-Traces go to OpenCensus and Jaeger.", "+Traces go to Jaeger."),)
     )
-    assert not _spelling_fix(
+    assert not spelling_fix(
         (
             hunk("-This behaviour is kept.", "+This behavior is kept."),
             hunk("-Export with OpenCensus.", "+Export."),

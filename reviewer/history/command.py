@@ -115,7 +115,8 @@ def backtest_command(args: argparse.Namespace) -> int:
 
 
 def _policy_spec(value: str) -> Any:
-    from .backtest import BASE_POLICY, PolicySpec, policy_from_text
+    from .backtest import BASE_POLICY, PolicySpec
+    from .change_review import policy_from_text
 
     if value == "base":
         return BASE_POLICY

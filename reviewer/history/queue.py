@@ -32,7 +32,7 @@ def register(broker: Any, client: Any) -> None:
     """Make this worker run backtest jobs too (called by ``reviewer worker``)."""
     import dramatiq
 
-    from .backtest import backtest_change
+    from .change_review import backtest_change
 
     def run_backtest(
         run: str, index: int, repo: str, commit: str, policy: str | None, intent: str | None

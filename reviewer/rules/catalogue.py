@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from ..models import CHANGE_KINDS, Severity
 from ..record import record
-from . import RULES  # the review rules (RV...) are records of the rule families
+from .base import RULES  # the review rules (RV...) are records of the rule families
 
 
 @record

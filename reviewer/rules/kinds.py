@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..models import DANGEROUS_COMMAND, DESTRUCTIVE_KINDS, Finding, Severity, Signal
 from ..rx import lazy
 from ..statements import Reading, quote
-from . import KIND_RULES, Context, finding
+from .base import KIND_RULES, Context, finding
 
 _RAISE: dict[str, Severity] = {
     "info": "low",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..models import Finding, Severity
-from . import Context, finding
+from .base import Context, finding
 
 _CONSTRAINT_TOPICS: tuple[tuple[re.Pattern[str], frozenset[str], str], ...] = (
     (re.compile(r"infra|terraform|deploy", re.I), frozenset({"infra"}), "infrastructure"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import Finding, Severity, severity_rank
-from . import Context, finding
+from .base import Context, finding
 
 
 def check(ctx: Context) -> list[Finding]:

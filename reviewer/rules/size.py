@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..models import Finding, Severity
 from ..paths import area
-from . import Context, finding
+from .base import Context, finding
 
 _COSMETIC_WORDS = ("typo", "formatting", "comments")
 _SMALL_WORDS = ("minor", "small", "trivial")

@@ -220,7 +220,7 @@ def spelling_only(fd: FileDiff) -> bool:
 
 
 def _similarity(a: str, b: str) -> float:
-    import difflib  # only for changes that look like spelling fixes: 2 ms off every cold start
+    import difflib  # only for changes that look like spelling fixes, not on every cold start
 
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 

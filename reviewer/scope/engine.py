@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ..digest import short_hash
 from ..models import FileDiff, FileStatus, Side, Signal, Symbol
@@ -21,7 +22,6 @@ from ..rx import lazy
 from . import grammars
 from .grammars import QueryCursor
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the offline path
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
 

@@ -67,7 +67,7 @@ def language(name: str) -> Language:
 def _binding(package: str) -> ModuleType | None:
     """The grammar wheel's compiled ``_binding`` module, loaded without the package's
     ``__init__``: that imports ``importlib.resources`` (and through it tempfile, random, shutil)
-    for the wheel's query files, which we do not use; about 5 ms of a cold start.
+    for the wheel's query files, which we do not use, on every cold start.
     None when the wheel is laid out differently; the caller then imports the package."""
     full = f"{package}._binding"
     loaded = sys.modules.get(full)
@@ -97,7 +97,7 @@ if TYPE_CHECKING:
     from tree_sitter import Tree as Tree
 else:
     # tree-sitter's own classes from its compiled binding: the package's ``__init__`` imports
-    # ``typing`` for one Protocol (3 ms of a cold start); they are the same classes either way
+    # ``typing`` for one Protocol; they are the same classes either way
     _core = _binding("tree_sitter") or importlib.import_module("tree_sitter")
     Language, Parser, Query = _core.Language, _core.Parser, _core.Query
     QueryCursor, Node, Tree = _core.QueryCursor, _core.Node, _core.Tree

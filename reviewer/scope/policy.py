@@ -2,8 +2,8 @@
 is a governance change that names what it loosens.
 
 The policy that reviews a change is read from the base, so an edit cannot weaken its own review; it
-weakens every later one. Nothing the file says explains it (match.py never licenses ``policy.*``
-signals) and it always asks who approved it (questions.py, by ``POLICY_SYMBOL``).
+weakens every later one. Nothing the file says explains it (match/licensing.py never licenses
+``policy.*`` signals) and it always asks who approved it (questions.py, by ``POLICY_SYMBOL``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reviewer.cli import main
-from reviewer.history.backtest import BASE_POLICY, PolicySpec, backtest, backtest_change
+from reviewer.history.backtest import BASE_POLICY, PolicySpec, backtest
+from reviewer.history.change_review import backtest_change
 from reviewer.history.changes import list_changes, pr_number, read_change, stated_intent
 
 from .conftest import History

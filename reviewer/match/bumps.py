@@ -1,0 +1,77 @@
+"""Version evidence ("Drop Node 16", "bump Go to v1.26", "Bump the actions group"): a file whose
+changed lines carry a version the intent names, or that only moves versions under an intent that
+says it bumps them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..models import Intent
+from ..rx import lazy
+from .evidence import Evidence
+
+_DOTTED = lazy(r"(?<![\w.#/])v?(\d+(?:\.\d+)+)(?![\w])")
+_RUNTIMES = (
+    "node|nodejs|python|go|golang|java|jdk|ruby|rust|php|postgres|postgresql|mysql|redis|alpine|"
+    "ubuntu|debian|kubernetes|k8s|helm|terraform|dotnet"
+)
+_NAMED_MAJOR = lazy(rf"\b({_RUNTIMES})\s*v?(\d+)\b", re.I)
+_ANY_NUMBER = lazy(r"(?<![\w.])v?(\d+(?:\.\d+)*)")
+_BUMPY = lazy(r"[vV]?\d+(?:\.\d+)*[\w.+-]*|\b[0-9a-f]{7,40}\b")
+_BUMP_TITLE = lazy(
+    r"\b(bump|bumps|bumped|upgrade[sd]?|downgrade[sd]?|pin|pins|pinned|pinning|unpin)\b"
+    r"|\b(shas?|digests?|release tags?)\b"
+    r"|\bupdate[sd]?\b.*\b(versions?|dependenc(y|ies)|deps|actions|hooks|packages|lock)",
+    re.I,
+)
+_TRAILING_COMMENT = lazy(r"\s+#\s.*$")
+VERSION_REASONS = ("changed lines: version", "only versions change")
+
+
+def _intent_versions(intent: Intent) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """Dotted versions (``3.8``, ``v1.26``) and runtime majors (``Node 16``, ``Java 8``) named."""
+    dotted = frozenset(_DOTTED.findall(intent.text))
+    majors = frozenset((r.lower(), n) for r, n in _NAMED_MAJOR.findall(intent.text))
+    return dotted, majors
+
+
+def version_evidence(ev: Evidence, intent: Intent) -> str | None:
+    """A file whose changed lines carry a version the intent names, or that only bumps versions
+    under an intent that says it bumps them."""
+    changed = [ln[1:] for h in ev.hunks for ln in h.lines if ln[:1] in "+-"]
+    if not changed:
+        return None
+    dotted, majors = _intent_versions(intent)
+    hit: set[str] = set()
+    if dotted:
+        seen = {v for ln in changed for v in _ANY_NUMBER.findall(ln)}
+        hit |= {w for w in dotted if any(v == w or v.startswith(w + ".") for v in seen)}
+    for runtime, major in majors:
+        # `node-version: 16`, `FROM python:3.9`, `<maven.compiler.release>8`: the runtime's own key
+        near = re.compile(
+            rf"({runtime}|version|release|target|source)\W{{0,20}}v?{major}(?![\d])", re.I
+        )
+        if any(near.search(ln) for ln in changed):
+            hit.add(f"{runtime} {major}")
+    if hit:
+        return f"changed lines: version {', '.join(sorted(hit)[:3])} the intent names"
+    if _BUMP_TITLE.search(intent.title):
+
+        def shape(side: str) -> list[str]:
+            # `uses: x@v4` -> `uses: x@<sha> # v4`: the version and its comment are the bump
+            return sorted(
+                _BUMPY.sub("#", _TRAILING_COMMENT.sub("", ln[1:])).strip()
+                for h in ev.hunks
+                for ln in h.lines
+                if ln[:1] == side
+            )
+
+        old, new = Counter(shape("-")), Counter(shape("+"))
+        shared = sum((old & new).values())
+        # a grouped bump may also drop or add a pin (dependabot removing `typing_extensions`):
+        # each such line is its own signal, judged on its own
+        surplus = sum((old - new).values()) + sum((new - old).values())
+        if shared and (old <= new or new <= old) and surplus <= shared:
+            return "only versions change, under an intent that bumps them"
+    return None

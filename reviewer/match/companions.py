@@ -1,0 +1,130 @@
+"""Files explained by the company they keep: the neighbours of an explained file, and the tests, docs,
+changelogs, lockfiles and retired local actions that follow an explained change."""
+
+from __future__ import annotations
+
+import posixpath
+
+from ..models import FileScope, Scope
+from ..paths import component
+from ..terms import words
+from .evidence import Evidence
+from .explain import FileMatch
+from .intent_words import IntentTerms
+
+
+def explain_neighbours(
+    scope: Scope,
+    evs: dict[str, Evidence],
+    results: dict[str, FileMatch],
+    it: IntentTerms,
+    anchored: set[str],
+) -> None:
+    """A file next to an explained one needs less evidence: the intent already points there."""
+    dirs = {posixpath.dirname(p) for p, fm in results.items() if fm.explained}
+    comps = {component(p) for p, fm in results.items() if fm.explained and component(p)}
+    for fs in scope.files:
+        fm = results[fs.path]
+        if fm.explained or fm.score < 0.5:
+            continue
+        comp = component(fs.path)
+        folder = posixpath.dirname(fs.path)
+        # the top of the repository is everybody's neighbour: it says nothing
+        near = (folder != "" and folder in dirs) or (comp and comp in comps)
+        if near and fs.role not in ("ci", "governance", "agent"):
+            results[fs.path] = FileMatch(
+                True, (*fm.explained_by, "next to an explained change"), fm.score
+            )
+
+
+def explain_followers(
+    scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMatch], it: IntentTerms
+) -> None:
+    """Tests, docs, changelogs, examples and lockfiles that follow an explained change."""
+    explained = [f for f in scope.files if results[f.path].explained]
+    if not explained:
+        return
+    vocab: set[str] = set()
+    stems: set[str] = set()
+    dirs: set[str] = set()
+    topics: set[str] = set()  # what the explained files are about: their names and symbols
+    for f in explained:
+        ev = evs[f.path]
+        vocab |= {i for i in ev.identifiers if len(i) > 4}
+        stems |= {stem_of(f.path)}
+        dirs.add(posixpath.dirname(f.path))
+        if f.role not in ("changelog", "docs"):
+            topics |= {stem_of(f.path)} - GENERIC_FILE_STEMS
+            topics |= {t for names in ev.symbol_names for t in names}
+    explained_roles = {f.role for f in explained}
+    for fs in scope.files:
+        fm = results[fs.path]
+        if fm.explained:
+            continue
+        ev = evs[fs.path]
+        reason = None
+        if fs.role == "test" and (tests_one_of(stem_of(fs.path), stems) or ev.identifiers & vocab):
+            reason = "tests an explained change"
+        elif (
+            fs.role == "changelog"
+            and (explained_roles - {"changelog"})
+            and (fm.score > 0 or ev.identifiers & vocab or ev.content_terms & topics)
+        ):
+            reason = "changelog entry of an explained change"
+        elif (
+            fs.role in ("docs", "example", "test", "generated") and len(ev.identifiers & vocab) >= 1
+        ):
+            shared = sorted(ev.identifiers & vocab)[:3]
+            reason = f"{fs.role} follows an explained change ({', '.join(shared)})"
+        elif fs.status == "deleted" and (caller := _retired_action_caller(fs, explained, evs)):
+            reason = f"its last use leaves {caller}"
+        elif fs.role == "lockfile" and explained_roles & {"dependency"}:
+            reason = "lockfile of an explained manifest change"
+        elif (
+            fs.role == "docs"
+            and posixpath.dirname(fs.path) in dirs - {""}
+            and fs.path.lower().endswith(("readme.md", "readme.rst"))
+        ):
+            reason = "README next to an explained change"
+        if reason:
+            results[fs.path] = FileMatch(True, (*fm.explained_by, reason), fm.score)
+
+
+def _retired_action_caller(
+    fs: FileScope, explained: list[FileScope], evs: dict[str, Evidence]
+) -> str | None:
+    """A deleted local action whose `uses:` an explained workflow change removes."""
+    # imported here: only an unexplained deleted file needs it, and most reviews have none
+    from ..scope.local_actions import ACTION_FILE, uses
+
+    m_ = ACTION_FILE.match(fs.path)
+    if m_ is None or any(s.severity not in ("info", "low") for s in fs.signals):
+        return None
+    for f in explained:
+        for h in evs[f.path].hunks:
+            if any(line[:1] == "-" and uses(line, m_.group(1)) for line in h.lines):
+                return f"`{f.path}`"
+    return None
+
+
+def tests_one_of(test_stem: str, stems: set[str]) -> bool:
+    """``test_cli`` and ``test_cli_errors`` test ``cli.py``; ``test_client`` does not."""
+    return test_stem in stems or any(
+        len(s) >= 3 and test_stem.startswith(s) and test_stem[len(s)] in "_-." for s in stems
+    )
+
+
+def stem_of(path: str) -> str:
+    base = posixpath.splitext(posixpath.basename(path))[0].lower()
+    for pre in ("test_", "tests_"):
+        base = base.removeprefix(pre)
+    for suf in ("_test", "_tests", ".test", ".spec", "_spec", "test", "tests"):
+        base = base.removesuffix(suf)
+    return base
+
+
+#: file names that say nothing about which file or topic is meant (`main.tf`, `utils.py`)
+GENERIC_FILE_STEMS = words(
+    "main variables outputs output versions providers provider locals data values index app init "
+    "readme changes changelog settings config utils helpers types models views urls server client"
+)

@@ -1,0 +1,35 @@
+"""Conventional-commit titles (``ci:``, ``docs:``, ``build(deps):``): the file roles a change of that
+type is made of."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..rx import lazy
+
+CONVENTIONAL_REASON = "conventional type"
+_CONVENTIONAL = lazy(r"^\s*([a-z]+)(?:\(([^)]*)\))?!?:\s", re.I)
+#: conventional-commit types and the file roles such a change is made of
+_TYPE_ROLES: dict[str, tuple[str, ...]] = {
+    "ci": ("ci",),
+    "docs": ("docs", "changelog"),
+    "test": ("test",),
+    "tests": ("test",),
+}
+#: `build(deps):`, `chore(deps-dev):`: the scope that says the change is dependency updates
+_DEPS_SCOPE = lazy(r"^deps(?:[-_]dev)?$", re.I)
+
+
+@lru_cache(maxsize=1024)
+def conventional_roles(title: str) -> dict[str, str]:
+    """File roles the title's conventional-commit type (and scope) is made of: role -> prefix."""
+    m_ = _CONVENTIONAL.match(title)
+    if m_ is None:
+        return {}
+    kind, scope = m_.group(1).lower(), m_.group(2) or ""
+    prefix = f"{kind}({scope})" if scope else kind
+    roles = list(_TYPE_ROLES.get(kind, ()))
+    if kind == "deps" or _DEPS_SCOPE.match(scope.strip()):
+        roles += ["dependency", "lockfile"]
+    return dict.fromkeys(roles, prefix)

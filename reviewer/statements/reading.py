@@ -1,0 +1,88 @@
+"""How the intent reads one risky signal: the clause that states it (object and action close
+together, not negated), or the clause that came close, and what it would have had to say."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .. import models as m
+from ..models import Intent, Signal, Span
+from ..record import record
+from .clauses import Clause, clauses
+from .objects import BACKTICK, forcing_attributes, object_names
+from .verbs import ACTIONS, SUGGESTED_VERB, VAGUE, action_of
+
+
+@record
+class Reading:
+    """How the intent reads a risky signal: the clause that states it, or the one that came close."""
+
+    stated: Span | None = None
+    near: Span | None = None
+    suggestion: str | None = None
+
+
+def quote(span: Span, limit: int = 100) -> str:
+    """«the clause», shortened for a one-line report."""
+    text = span.text if len(span.text) <= limit else span.text[: limit - 1] + "…"
+    return f"«{text}»"
+
+
+def _span(c: Clause) -> Span:
+    return Span(text=c.text[:300], start=c.start, end=c.end)
+
+
+#: how far (in words) an object may stand after its verb ("remove the two unused NAT gateways"),
+#: or before it ("the NAT gateway is removed")
+_AFTER = 6
+_BEFORE = 4
+
+
+def _states(
+    c: Clause,
+    names: tuple[tuple[str, ...], ...],
+    verbs: frozenset[str],
+    *,
+    negation: bool = True,
+) -> bool:
+    """One action of the right kind, not negated, with the object named next to it."""
+    for i, terms in enumerate(c.toks):
+        hit = terms & verbs
+        if not hit or (negation and not (hit - c.negated)):
+            continue
+        window: set[str] = set()
+        for t in c.toks[max(0, i - _BEFORE) : i + _AFTER + 1]:
+            window |= t
+        if any(all(w in window for w in name) for name in names):
+            return True
+    return False
+
+
+def read(sig: Signal, path: str, intent: Intent) -> Reading:
+    names = object_names(sig, path)
+    verbs = ACTIONS[action_of(sig)]
+    attrs = forcing_attributes(sig) if sig.kind == m.REPLACEMENT else ()
+    if sig.severity == "medium":
+        # a change the extractor rates medium (a route recreated, a count input changed) is stated
+        # by any change verb about it; destroying or exposing something needs its own verb
+        verbs = verbs | ACTIONS["change"]
+    near: Clause | None = None
+    for c in clauses(intent.text):
+        if not any(all(w in c.terms for w in name) for name in names):
+            continue
+        if _states(c, names, verbs):
+            return Reading(stated=_span(c))
+        # "fix the availability zone value": the author states changing the very attribute that
+        # forces the replacement
+        if attrs and _states(c, attrs, ACTIONS["change"]):
+            return Reading(stated=_span(c))
+        if near is None and _states(c, names, VAGUE | verbs, negation=False):
+            near = c
+    if near is None:
+        return Reading()
+    what = f"`{sig.symbol or posixpath.basename(path)}`"
+    if sig.kind == m.PROTECTION_TOGGLE:
+        guards = [q for q in BACKTICK.findall(sig.detail) if q != sig.symbol and " " not in q]
+        if guards:
+            what = f"`{guards[0].split('=')[0].strip()}` on {what}"
+    return Reading(near=_span(near), suggestion=f"{SUGGESTED_VERB[action_of(sig)]} {what}")
