@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from reviewer.models import FileScope
 from tests.helpers import scope_both
 
@@ -23,16 +21,6 @@ jobs:
 
 def _codes(scope: FileScope) -> set[str]:
     return {s.code for s in scope.signals}
-
-
-def test_without_the_command_scanner_scripts_are_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-
-    monkeypatch.setitem(sys.modules, "reviewer.scope.shell.danger", None)
-    full, hunks = scope_both(
-        ".github/workflows/ci.yml", WF, WF.replace("run: make", "run: rm -rf /")
-    )
-    assert _codes(full) == _codes(hunks) == {"gha.workflow_changed"}
 
 
 def test_the_command_scanner_reads_run_blocks() -> None:

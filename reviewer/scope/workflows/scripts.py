@@ -83,17 +83,13 @@ def script_checks(added: list[Change]) -> list[Signal]:
 
 
 def scan_scripts(chs: list[Change], keys: frozenset[str] = _SCRIPT_KEYS) -> list[Signal]:
-    """Dangerous commands on changed script lines, read with the rest of their script as context.
-
-    Goes through the shared command scanner; without it (an older checkout) finds nothing.
-    """
+    """Dangerous commands on changed script lines, read with the rest of their script as context,
+    through the shared command scanner (imported here: most workflow edits change no script)."""
     changed = script_lines(chs, keys)
     if not changed:
         return []
-    try:
-        from ..shell.danger import scan_commands
-    except ImportError:
-        return []
+    from ..shell.danger import scan_commands
+
     lines = dict(changed)
     owners: dict[int, set[int]] = {}  # outline id -> owners of changed script lines
     outlines: dict[int, Outline] = {}
