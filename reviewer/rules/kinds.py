@@ -64,7 +64,7 @@ def _severity(sig: Signal, *, licensed: bool, file_explained: bool) -> Severity:
     sev: Severity = sig.severity
     if licensed:
         return sev
-    if sig.kind in DESTRUCTIVE and sev in ("info", "low"):
+    if sig.kind in DESTRUCTIVE and sev == "low":
         sev = "medium"
     # a destructive command nobody stated (`rm -rf`, a force push) runs wherever the script runs
     if sig.kind == DANGEROUS_COMMAND and sev == "medium":

@@ -40,12 +40,12 @@ def whole_scope(
     """The scope of the whole change, from its files' scopes: what no single file can tell (a
     Terraform resource that moves between two files of its module) is settled here."""
     if any(fs.language == "hcl" for fs in files):
-        from .terraform import relate
+        from .terraform import open_gates, relate
 
         def new_text(path: str) -> str | None:
             return _decode(source.get("new", path)) if source is not None else None
 
-        files = relate(files, diffs, new_text)
+        files = open_gates(relate(files, diffs, new_text), diffs)
     if any(fs.status == "deleted" and fs.path.startswith(".github/actions/") for fs in files):
         from .local_actions import settle
 

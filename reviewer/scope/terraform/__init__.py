@@ -11,12 +11,14 @@ order a file goes through them:
   (guards, public access), ``settings`` (providers, versions, inputs) and ``count``
   (``count`` / ``for_each`` and what feeds them);
 - ``permissions``: changed lines that grant access or read ``terraform.workspace``;
-- ``moves``: ``moved`` / ``removed`` blocks, and addresses that move between the files of a module.
+- ``moves``: ``moved`` / ``removed`` blocks, and addresses that move between the files of a module;
+- ``count.open_gates``: a condition added to a ``count`` whose variables' new defaults hold it open.
 
 Which arguments force replacement is a table of ``scope/forcing.py``.
 """
 
 from .analyzer import analyze
+from .count import open_gates
 from .moves import relate
 
-__all__ = ["analyze", "relate"]
+__all__ = ["analyze", "open_gates", "relate"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
-from ...models import ENVIRONMENT_DEFINITION, Side, Signal, Symbol
+from ...models import ENVIRONMENT_DEFINITION, FileDiff, FileScope, Side, Signal, Symbol
+from ...record import replace
 from ...rx import lazy
 from ..engine import Definition, FileContext
 from .definitions import REF_NAME_RE, Reading
@@ -230,3 +232,49 @@ def _default_changed(ctx: FileContext, sides: dict[Side, Reading], name: str) ->
             ):
                 return True
     return False
+
+
+#: a variable's default, in the new text of a module (`variable "x" { ... default = true ... }`)
+_VARIABLE_DEFAULT = lazy(
+    r'variable\s+"([\w-]+)"\s*\{(?:[^{}]|\{[^{}]*\})*?\bdefault\s*=\s*(true|false)\b', re.S
+)
+_GATE_TERM = lazy(r"^(!?)var\.([\w-]+)$")
+_GATE_IN_DETAIL = lazy(r"adds the condition `([^`]+)`")
+
+
+def open_gates(files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...]) -> tuple[FileScope, ...]:
+    """A condition added to a `count` that holds by default (`var.create_sg` whose new variable
+    defaults to `true`, in any file of the module the change shows) destroys nothing unless a
+    caller turns it off: noted (info), not a destruction."""
+    if not any(s.code == "tf.count_condition" for fs in files for s in fs.signals):
+        return files
+    defaults: dict[tuple[str, str], bool] = {}  # (module dir, variable) -> default
+    for fd in diffs:
+        if not fd.path.endswith(".tf"):
+            continue
+        text = "\n".join(ln[1:] for h in fd.hunks for ln in h.lines if ln[:1] in "+ ")
+        for m in _VARIABLE_DEFAULT.finditer(text):
+            defaults[(posixpath.dirname(fd.path), m.group(1))] = m.group(2) == "true"
+    out: list[FileScope] = []
+    for fs in files:
+        module = posixpath.dirname(fs.path)
+        signals = tuple(_opened(s, module, defaults) for s in fs.signals)
+        out.append(fs if signals == fs.signals else replace(fs, signals=signals))
+    return tuple(out)
+
+
+def _opened(sig: Signal, module: str, defaults: dict[tuple[str, str], bool]) -> Signal:
+    m = _GATE_IN_DETAIL.search(sig.detail) if sig.code == "tf.count_condition" else None
+    if m is None:
+        return sig
+    terms = [t.strip() for t in m.group(1).split("&&")]
+    for term in terms:
+        t = _GATE_TERM.match(term)
+        if t is None or defaults.get((module, t.group(2))) is not (t.group(1) == ""):
+            return sig
+    return replace(
+        sig,
+        severity="info",
+        detail=f"{sig.detail}; it holds by default (its variables' defaults), so no instance goes "
+        "unless a caller turns it off",
+    )

@@ -59,3 +59,31 @@ def test_a_condition_dropped_or_swapped_is_not_a_gate() -> None:
         new = GATED.replace("var.create && false == var.use_name_prefix", cond)
         for scope in scope_both("main.tf", GATED, new):
             assert "tf.count_condition" not in _codes(scope), cond
+
+
+def test_a_gate_whose_new_variable_defaults_to_true_destroys_nothing_by_default() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.scope import build_scope
+    from tests.helpers import git_diff
+
+    gated = GATED.replace(
+        "var.create && false == var.use_name_prefix",
+        "var.create && var.create_sg && !var.use_name_prefix",
+    )
+    variables = 'variable "name" {\n  type = string\n}\n'
+    for default, severity in (("true", "info"), ("false", "low")):
+        declared = (
+            variables + f'\nvariable "create_sg" {{\n  type    = bool\n  default = {default}\n}}\n'
+        )
+        text = git_diff("modules/sg/main.tf", GATED, gated) + git_diff(
+            "modules/sg/variables.tf", variables, declared
+        )
+        scope = build_scope(parse_diff(text))
+        main = next(f for f in scope.files if f.path.endswith("main.tf"))
+        assert [s.severity for s in main.signals if s.code == "tf.count_condition"] == [severity]
+    # a variable of another module says nothing about this one
+    text = git_diff("modules/sg/main.tf", GATED, gated) + git_diff(
+        "modules/other/variables.tf", None, 'variable "create_sg" {\n  default = true\n}\n'
+    )
+    main = build_scope(parse_diff(text)).files[0]
+    assert [s.severity for s in main.signals if s.code == "tf.count_condition"] == ["low"]
