@@ -273,3 +273,18 @@ def test_a_test_of_an_unexplained_module_adds_no_finding_of_its_own() -> None:
         "tests/test_shipping.py" in rv101
     )  # a test of nothing the change touches speaks for itself
     assert "tests/test_billing.py" in r.out_of_scope_paths  # still out of scope, with its module
+
+
+def test_a_gitignore_edit_nobody_mentions_is_only_noted() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    diff = parse_diff(git_diff(".gitignore", "dist/\n", "dist/\n.venv/\n"))
+    r = review(diff, parse_intent("", title="Fix the login redirect"))
+    (f,) = [f for f in r.findings if f.rule == "RV101"]
+    assert f.severity == "info" and r.verdict == "aligned"
+    assert ".gitignore" in r.out_of_scope_paths  # still listed as outside the intent
+    image = parse_diff(git_diff(".dockerignore", ".env\n", ""))
+    assert review(image, parse_intent("", title="Fix the login redirect")).verdict != "aligned"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from ..models import Finding, Severity, severity_rank
 from .base import Context, finding
 
@@ -23,7 +25,8 @@ def check(ctx: Context) -> list[Finding]:
         fm = ctx.match.files[fs.path]
         if fm.explained or fs.path in folded:
             continue
-        severity: Severity = "low"
+        # what git tracks or how an editor formats never reaches a build or a user: noted only
+        severity: Severity = "info" if posixpath.basename(fs.path) in _HOUSEKEEPING else "low"
         unlicensed = [s for s in fs.signals if not ctx.match.licensed.get(s, False)]
         for s in unlicensed:
             if severity_rank(s.severity) > severity_rank(severity):
@@ -97,6 +100,8 @@ def _tests_of_unexplained(ctx: Context) -> dict[str, list[str]]:
     return out
 
 
+#: repository housekeeping files (not `.dockerignore`: it decides what an image may contain)
+_HOUSEKEEPING = frozenset({".gitignore", ".gitattributes", ".editorconfig", ".mailmap"})
 _TRIVIAL = frozenset({"docs", "changelog", "lockfile", "asset", "generated"})
 
 
