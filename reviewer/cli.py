@@ -17,7 +17,7 @@ from typing import Any
 from . import __version__
 from .errors import ReviewerError, UsageError
 from .helptext import FAIL_ON
-from .terminal import columns
+from .terminal import columns, say
 
 EXIT_OK, EXIT_ANSWERS, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -375,10 +375,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _quiet_interrupts()
         return _dispatch(args)
     except ReviewerError as exc:
-        _err(f"reviewer: error: {exc}")
+        say(f"reviewer: error: {exc}")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        _err("reviewer: interrupted")
+        say("reviewer: interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (| head): not an error of ours
@@ -391,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .crash import write_crash_log
 
         log = write_crash_log(exc)
-        _err(
+        say(
             f"reviewer: internal error ({type(exc).__name__}: {str(exc)[:200]}); this is a bug. Details: {log}"
         )
         return EXIT_BUG
@@ -592,14 +592,6 @@ def _extra(name: str) -> Iterator[None]:
                 f"pip install 'intent-reviewer[{name}]'"
             ) from exc
         raise
-
-
-def _err(text: str) -> None:
-    try:
-        sys.stderr.write(text.replace("\n", " ") + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

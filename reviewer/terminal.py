@@ -1,4 +1,5 @@
-"""The terminal's width, found without ``shutil`` (argparse imports it on every cold start, with the compression modules)."""
+"""The terminal: its width, found without ``shutil`` (argparse imports it on every cold start, with
+the compression modules), and one-line messages on standard error."""
 
 from __future__ import annotations
 
@@ -23,3 +24,12 @@ def columns() -> int:
 def width() -> int:
     """The width a text report is wrapped at."""
     return max(60, min(120, columns()))
+
+
+def say(text: str) -> None:
+    """One line on standard error; a closed or broken stream loses the line, never the exit code."""
+    try:
+        sys.stderr.write(text.replace("\n", " ") + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

@@ -13,7 +13,7 @@ from ..errors import ReviewerError, UsageError
 from ..gate import decide
 from ..models import Review
 from ..record import record
-from ..terminal import width
+from ..terminal import say, width
 
 MAX_DIFF_BYTES = 512 * 1024 * 1024
 
@@ -125,7 +125,7 @@ def review(o: ReviewOptions) -> bool:
                 if o.staged
                 else (o.diff or "stdin")
             )
-            _err(f"reviewer: diff from {where}; policy from {config.source}; intent from {source}")
+            say(f"reviewer: diff from {where}; policy from {config.source}; intent from {source}")
         from ..pipeline import LLMStep, review_change
 
         result = review_change(
@@ -285,11 +285,3 @@ def _emit(o: ReviewOptions, result: Review) -> None:
             raise
         except OSError as exc:  # a full disk behind `> report.json`
             raise ReviewerError(f"cannot write the output ({exc.strerror or exc})") from exc
-
-
-def _err(text: str) -> None:
-    try:
-        sys.stderr.write(text.replace("\n", " ") + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
