@@ -266,6 +266,17 @@ def iter_ancestors(node: Node) -> Iterator[Node]:
         parent = parent.parent
 
 
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line of ``text`` starts."""
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
 def lines_in(sorted_lines: Sequence[int], start: int, end: int) -> list[int]:
     lo = bisect.bisect_left(sorted_lines, start)
     hi = bisect.bisect_right(sorted_lines, end)

@@ -6,7 +6,7 @@ import bisect
 import re
 
 from ...rx import lazy
-from ..engine import Segment
+from ..engine import Segment, line_starts
 
 _FUNC_RE = lazy(
     r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)"  # Python, Ruby
@@ -48,13 +48,3 @@ class Text:
     def in_comment(self, pos: int) -> bool:
         row_start = self.starts[bisect.bisect_right(self.starts, pos) - 1]
         return bool(_COMMENT_START_RE.search(self.text[row_start:pos]))
-
-
-def line_starts(text: str) -> list[int]:
-    """The offset of each line of ``text``."""
-    starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts

@@ -20,6 +20,7 @@ from ..engine import (
     cosmetic_level,
     diff_definitions,
     digest,
+    line_starts,
 )
 from .classify import classify, create_target
 from .split import Statement, comment_spans, split_statements
@@ -46,7 +47,7 @@ def _statements(ctx: FileContext, side: Side) -> list[_Stmt]:
     )
     for seg, clean in _spans(ctx, side):
         text = seg.text
-        starts = _line_starts(text)
+        starts = line_starts(text)
         down_at = _down_sections(text)
         for st in clean:
             row0 = bisect.bisect_right(starts, st.start) - 1
@@ -82,15 +83,6 @@ def _spans(ctx: FileContext, side: Side) -> Iterator[tuple[Segment, list[Stateme
             )
         stmts.sort(key=lambda s: s.start)
         yield seg, stmts
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
 
 
 def _down_sections(text: str) -> list[tuple[int, int]]:
@@ -187,7 +179,7 @@ def _cosmetic(ctx: FileContext) -> str | None:
         found: dict[int, list[tuple[int, int]]] = {}
         for seg in ctx.segments(side):
             rows = seg.text.split("\n")
-            starts = _line_starts(seg.text)
+            starts = line_starts(seg.text)
             for a, b in comment_spans(seg.text):
                 r0 = bisect.bisect_right(starts, a) - 1
                 r1 = bisect.bisect_right(starts, max(a, b - 1)) - 1

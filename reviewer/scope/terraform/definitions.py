@@ -8,7 +8,7 @@ import re
 from ...models import Side
 from ...record import field, record
 from ...rx import lazy
-from ..engine import Definition, FileContext, Segment, any_in, digest, squash
+from ..engine import Definition, FileContext, Segment, any_in, digest, line_starts, squash
 from ..lex.hcl import Attr, Block, Scan, scan
 from ..lex.hcl_rows import indent_of
 
@@ -171,7 +171,7 @@ def _chunks(ctx: FileContext, seg: Segment, out: Reading) -> list[tuple[Segment,
     text = seg.text
     if text.count("\n") < _SMALL_FILE:
         return [(seg, text)]
-    starts = _line_starts(text)
+    starts = line_starts(text)
     blocked: list[tuple[int, int]] = [(m.start(), m.end()) for m in _HEREDOC_SPAN_RE.finditer(text)]
     cuts: list[tuple[int, str]] = []  # (row, block type)
     for m in _TOP_HEADER_RE.finditer(text):
@@ -204,16 +204,6 @@ def _chunks(ctx: FileContext, seg: Segment, out: Reading) -> list[tuple[Segment,
                     f"{r.group(1)}.{r.group(2)}" for r in REF_NAME_RE.finditer(m.group(2))
                 )
     return result
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    find = text.find
-    pos = find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
-    return starts
 
 
 def toplevel(sc: Scan, a: Attr) -> bool:
