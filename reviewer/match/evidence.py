@@ -96,22 +96,36 @@ def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
 _WORDS_RE = lazy(r"[A-Za-z][A-Za-z0-9_']*|[0-9]+")
 
 
-def _typo_hunk(lines: tuple[str, ...]) -> bool:
+def _word_edits(
+    lines: tuple[str, ...],
+) -> tuple[list[str], list[str], list[tuple[str, int, int, int, int]]]:
+    """A hunk's removed and added words, and the edits (not the equal runs) between them."""
     import difflib
 
     old = [w for ln in lines if ln[:1] == "-" for w in _WORDS_RE.findall(ln[1:])]
     new = [w for ln in lines if ln[:1] == "+" for w in _WORDS_RE.findall(ln[1:])]
+    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    return old, new, [op for op in ops if op[0] != "equal"]
+
+
+def _similar(a: str, b: str) -> bool:
+    """One word written two ways (`behaviour` / `behavior`, `Json` / `JSON`)."""
+    import difflib
+
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.6
+
+
+def _typo_hunk(lines: tuple[str, ...]) -> bool:
+    old, new, edits = _word_edits(lines)
     if not old or not new:
         return False
     inserted = 0
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
+    for op, i1, i2, j1, j2 in edits:
         if op == "replace" and i2 - i1 == j2 - j1:
             for a, b in zip(old[i1:i2], new[j1:j2], strict=False):
                 if a.isdigit() or b.isdigit():
                     return False  # "302" -> "303" is a behaviour change, not a typo
-                if difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() < 0.6:
+                if not _similar(a, b):
                     inserted += 1
             continue
         inserted += max(i2 - i1, j2 - j1)
@@ -120,23 +134,15 @@ def _typo_hunk(lines: tuple[str, ...]) -> bool:
 
 def spelling_fix(hunks: tuple[Hunk, ...]) -> bool:
     """Some hunk corrects a word's spelling or case (`behaviour` -> `behavior`, `Json` -> `JSON`)
-    or drops a doubled word or a stray article, and no hunk only takes other words out: removing mentions of a library from
-    the docs is a few words too, but it is not a typo fix."""
-    import difflib
-
+    or drops a doubled word or a stray article, and no hunk only takes other words out: removing
+    mentions of a library from the docs is a few words too, but it is not a typo fix."""
     fixed = False
     for h in hunks:
-        old = [w for ln in h.lines if ln[:1] == "-" for w in _WORDS_RE.findall(ln[1:])]
-        new = [w for ln in h.lines if ln[:1] == "+" for w in _WORDS_RE.findall(ln[1:])]
-        ops = [
-            op
-            for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-            if op[0] != "equal"
-        ]
-        if ops and all(op[0] == "delete" for op in ops):
-            gone = [w for _o, i1, i2, _j1, _j2 in ops for w in old[i1:i2]]
+        old, new, edits = _word_edits(h.lines)
+        if edits and all(op[0] == "delete" for op in edits):
+            gone = [w for _o, i1, i2, _j1, _j2 in edits for w in old[i1:i2]]
             doubled = all(
-                i1 > 0 and old[i1 - 1].lower() == old[i1].lower() for _o, i1, _i2, _j1, _j2 in ops
+                i1 > 0 and old[i1 - 1].lower() == old[i1].lower() for _o, i1, _i2, _j1, _j2 in edits
             )
             # "allows for a creating" -> "allows for creating": a stray article, not a mention
             stray = len(gone) <= 2 and all(len(w) <= 3 and w.isalpha() for w in gone)
@@ -144,12 +150,12 @@ def spelling_fix(hunks: tuple[Hunk, ...]) -> bool:
                 return False
             fixed = True
             continue
-        for op, i1, i2, j1, j2 in ops:
-            if op != "replace":
-                continue
-            for a, b in zip(old[i1:i2], new[j1:j2], strict=False):
-                if a != b and difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.6:
-                    fixed = True
+        fixed = fixed or any(
+            a != b and _similar(a, b)
+            for op, i1, i2, j1, j2 in edits
+            if op == "replace"
+            for a, b in zip(old[i1:i2], new[j1:j2], strict=False)
+        )
     return fixed
 
 
