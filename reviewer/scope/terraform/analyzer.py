@@ -73,7 +73,7 @@ def analyze(ctx: FileContext) -> Partial:
             continue
         signals.extend(attr_signals(g, moved))
     signals.extend(line_signals(ctx, sides, owners))
-    signals.extend(count_input_signals(ctx, changes, sides))
+    signals.extend(count_input_signals(ctx, changes, sides, renames))
     part.signals.extend(merge_switches(signals))
     part.cosmetic = _cosmetic(ctx, sides)
     return part

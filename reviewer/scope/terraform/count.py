@@ -190,14 +190,16 @@ def count_input_signals(
     ctx: FileContext,
     changes: list[tuple[Symbol, Definition | None, Definition | None]],
     sides: dict[Side, Reading],
+    renamed: dict[str, str],
 ) -> Iterator[Signal]:
+    """Locals and variables that feed a count; ``renamed`` (from :func:`renamed_locals`) are the
+    locals the change only renames, which change nothing."""
     interesting = [
         s for s, _o, _n in changes if s.kind in ("local", "variable") and s.change != "added"
     ]
     if not interesting:
         return
     refs, values = _count_inputs(sides)
-    renamed = renamed_locals(sides)
     for sym in interesting:
         if sym.name in renamed or sym.name in renamed.values():
             continue  # the same value under a new name: every reader is judged on its own
