@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ...models import CI_CD, Signal, Symbol
+from ...models import CI_CD, Severity, Signal, Symbol
 from ...rx import lazy
 from ..yaml_view import Change, SideView, count_by
 from .lines import job_of
@@ -36,57 +36,32 @@ def removed_jobs(
         name_node = ol.child(i, "name")
         uses_node = ol.child(i, "uses")
         label = " ".join(x.scalar for x in (name_node, uses_node) if x is not None)
+        code = "gha.job_removed"
+        severity: Severity = "high"
         if born and not gutted.get(f"jobs.{n.key}"):
-            new = born.pop(0)
             # the checks it ran still run; what a required status check names may not
-            out.append(
-                Signal(
-                    kind=CI_CD,
-                    code="gha.job_renamed",
-                    detail=f"renames job `{n.key}` to `{new.removeprefix('jobs.')}`: required status "
-                    "checks that name the old job stop matching",
-                    line=n.line,
-                    side="old",
-                    symbol=f"jobs.{n.key}",
-                    severity="medium",
-                )
+            code, severity = "gha.job_renamed", "medium"
+            detail = (
+                f"renames job `{n.key}` to `{born.pop(0).removeprefix('jobs.')}`: required "
+                "status checks that name the old job stop matching"
             )
         elif _RELEASE_NAME_RE.search(f"{n.key} {label}") or ol.child(i, "environment") is not None:
-            out.append(
-                Signal(
-                    kind=CI_CD,
-                    code="gha.release_job_removed",
-                    detail=f"removes deploy/release job `{n.key}`",
-                    line=n.line,
-                    side="old",
-                    symbol=f"jobs.{n.key}",
-                    severity="high",
-                )
-            )
+            code, detail = "gha.release_job_removed", f"removes deploy/release job `{n.key}`"
         elif replaced and born:
-            new = born.pop(0)
-            out.append(
-                Signal(
-                    kind=CI_CD,
-                    code="gha.job_removed",
-                    detail=f"replaces job `{n.key}` with `{new.removeprefix('jobs.')}`",
-                    line=n.line,
-                    side="old",
-                    symbol=f"jobs.{n.key}",
-                    severity="low",
-                )
-            )
+            severity = "low"
+            detail = f"replaces job `{n.key}` with `{born.pop(0).removeprefix('jobs.')}`"
         else:
             # a job of a workflow that stays: whatever it checked stops gating merges
-            out.append(
-                Signal(
-                    kind=CI_CD,
-                    code="gha.job_removed",
-                    detail=f"removes job `{n.key}`: what it checked no longer runs",
-                    line=n.line,
-                    side="old",
-                    symbol=f"jobs.{n.key}",
-                    severity="high",
-                )
+            detail = f"removes job `{n.key}`: what it checked no longer runs"
+        out.append(
+            Signal(
+                kind=CI_CD,
+                code=code,
+                detail=detail,
+                line=n.line,
+                side="old",
+                symbol=f"jobs.{n.key}",
+                severity=severity,
             )
+        )
     return out
