@@ -12,6 +12,9 @@ from .evidence import Evidence
 from .explain import FileMatch
 from .intent_words import IntentTerms
 
+#: the reason a deleted local action is explained: the workflow change that dropped its last use
+RETIRED_REASON = "its last use leaves"
+
 
 def explain_neighbours(
     scope: Scope,
@@ -77,7 +80,7 @@ def explain_followers(
             shared = sorted(ev.identifiers & vocab)[:3]
             reason = f"{fs.role} follows an explained change ({', '.join(shared)})"
         elif fs.status == "deleted" and (caller := _retired_action_caller(fs, explained, evs)):
-            reason = f"its last use leaves {caller}"
+            reason = f"{RETIRED_REASON} {caller}"
         elif fs.role == "lockfile" and explained_roles & {"dependency"}:
             reason = "lockfile of an explained manifest change"
         elif (

@@ -14,7 +14,7 @@ from ..rx import lazy
 from ..statements import Reading, needs_statement, read
 from ..terms import GENERIC, stem, stems, term_set, tokens
 from .bumps import VERSION_REASONS
-from .companions import GENERIC_FILE_STEMS
+from .companions import GENERIC_FILE_STEMS, RETIRED_REASON
 from .conventional import CONVENTIONAL_REASON
 from .evidence import Evidence
 from .explain import EXPLAIN_THRESHOLD, FileMatch
@@ -153,7 +153,7 @@ def _signal_licensed(
     if "ignored by policy" in fm.explained_by:
         return True
     if sig.severity in ("info", "low") and any(
-        r.startswith("its last use leaves") for r in fm.explained_by
+        r.startswith(RETIRED_REASON) for r in fm.explained_by
     ):
         return True  # a local action the explained workflow change stopped using
     if (
