@@ -14,11 +14,8 @@ Nothing is asserted: numbers, not a test.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
@@ -37,61 +34,12 @@ HOSTILE = {
 }
 
 
-class Blobs:
-    """The two sides of one file, as ``reviewer.scope`` reads blobs."""
-
-    def __init__(self, path: str, old: str | None, new: str | None) -> None:
-        self._sides = {"old": old, "new": new}
-        self._path = path
-
-    def get(self, side: str, path: str) -> bytes | None:
-        text = self._sides[side] if path == self._path else None
-        return None if text is None else text.encode("utf-8")
-
-
 def added_script(path: str, lines: list[str]) -> str:
     body = "".join(f"+{line}\n" for line in lines)
     return (
         f"diff --git a/{path} b/{path}\nnew file mode 100644\n--- /dev/null\n+++ b/{path}\n"
         f"@@ -0,0 +1,{len(lines)} @@\n{body}"
     )
-
-
-def git_diff(path: str, old: str, new: str) -> str:
-    """The diff git prints for ``path`` going from ``old`` to ``new``."""
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        for side, text in (("a", old), ("b", new)):
-            (root / side).mkdir()
-            (root / side / path).write_text(text)
-        proc = subprocess.run(
-            ["git", "diff", "--no-index", "--no-prefix", "--no-color", f"a/{path}", f"b/{path}"],
-            cwd=root,
-            capture_output=True,
-            check=False,
-        )
-    return proc.stdout.decode("utf-8")
-
-
-def package_lock(count: int, *, bumped: bool) -> str:
-    """The lockfile of test_a_20000_line_lockfile_is_summarised (2,000 packages, 20,000+ lines)."""
-    packages: dict[str, object] = {"": {"name": "app", "version": "1.0.0"}}
-    for i in range(count):
-        major = 2 if bumped and i % 250 == 0 else 1
-        minor = 5 if bumped and i % 9 == 0 else 4
-        version = f"{major}.{minor}.0"
-        packages[f"node_modules/pkg-{i}"] = {
-            "version": version,
-            "resolved": f"https://registry.npmjs.org/pkg-{i}/-/pkg-{i}-{version}.tgz",
-            "integrity": f"sha512-{i:064d}",
-            "license": "MIT",
-            "dependencies": {
-                f"pkg-{(i + 1) % count}": "^1.0.0",
-                f"pkg-{(i + 2) % count}": "^1.0.0",
-            },
-        }
-    doc = {"name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": True}
-    return json.dumps({**doc, "packages": packages}, indent=2) + "\n"
 
 
 def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -110,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from reviewer.diff import parse_diff
     from reviewer.scope import scope_file
+    from tests.helpers import DictBlobs, git_diff, package_lock
 
     cases: list[tuple[str, Callable[[], object]]] = []
     for name, text in HOSTILE.items():
@@ -118,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         cases.append((label, partial(scope_file, fd, None)))
     old, new = package_lock(2000, bumped=False), package_lock(2000, bumped=True)
     (lock,) = parse_diff(git_diff("package-lock.json", old, new)).files
-    blobs = Blobs("package-lock.json", old, new)
+    blobs = DictBlobs({"package-lock.json": old}, {"package-lock.json": new})
     lines = len(new.splitlines())
     cases.append((f"package-lock.json ({lines:,} lines), full", lambda: scope_file(lock, blobs)))
     cases.append((f"package-lock.json ({lines:,} lines), hunks", lambda: scope_file(lock, None)))

@@ -121,3 +121,31 @@ def check_severities(case_dir: Path, expected: set[tuple[str, str]]) -> None:
     full, hunks = scope_both(meta["path"], old, new, context=meta.get("context", 3))
     assert {(s.code, s.severity) for s in full.signals} == expected
     assert {(s.code, s.severity) for s in hunks.signals} == expected
+
+
+def package_lock(count: int, *, bumped: bool) -> str:
+    """An npm lockfile of ``count`` packages (2,000 make 20,000+ lines); ``bumped`` moves every
+    ninth package a minor version and every 250th a major one."""
+    packages: dict[str, object] = {"": {"name": "app", "version": "1.0.0"}}
+    for i in range(count):
+        major = 2 if bumped and i % 250 == 0 else 1
+        minor = 5 if bumped and i % 9 == 0 else 4
+        version = f"{major}.{minor}.0"
+        packages[f"node_modules/pkg-{i}"] = {
+            "version": version,
+            "resolved": f"https://registry.npmjs.org/pkg-{i}/-/pkg-{i}-{version}.tgz",
+            "integrity": f"sha512-{i:064d}",
+            "license": "MIT",
+            "dependencies": {
+                f"pkg-{(i + 1) % count}": "^1.0.0",
+                f"pkg-{(i + 2) % count}": "^1.0.0",
+            },
+        }
+    doc = {
+        "name": "app",
+        "version": "1.0.0",
+        "lockfileVersion": 3,
+        "requires": True,
+        "packages": packages,
+    }
+    return json.dumps(doc, indent=2) + "\n"

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from reviewer.scope.deps.lockfiles import MAX_SYMBOLS
-from tests.helpers import check_severities, scope_both
+from tests.helpers import check_severities, package_lock, scope_both
 
 GOLDEN = Path(__file__).parent / "golden" / "deps"
 
@@ -193,35 +192,9 @@ def test_terraform_provider_lock_major() -> None:
         ]
 
 
-def _package_lock(count: int, *, bumped: bool) -> str:
-    packages: dict[str, object] = {"": {"name": "app", "version": "1.0.0"}}
-    for i in range(count):
-        major = 2 if bumped and i % 250 == 0 else 1
-        minor = 5 if bumped and i % 9 == 0 else 4
-        version = f"{major}.{minor}.0"
-        packages[f"node_modules/pkg-{i}"] = {
-            "version": version,
-            "resolved": f"https://registry.npmjs.org/pkg-{i}/-/pkg-{i}-{version}.tgz",
-            "integrity": f"sha512-{i:064d}",
-            "license": "MIT",
-            "dependencies": {
-                f"pkg-{(i + 1) % count}": "^1.0.0",
-                f"pkg-{(i + 2) % count}": "^1.0.0",
-            },
-        }
-    doc = {
-        "name": "app",
-        "version": "1.0.0",
-        "lockfileVersion": 3,
-        "requires": True,
-        "packages": packages,
-    }
-    return json.dumps(doc, indent=2) + "\n"
-
-
 def test_a_20000_line_lockfile_is_summarised() -> None:
     count = 2000
-    old, new = _package_lock(count, bumped=False), _package_lock(count, bumped=True)
+    old, new = package_lock(count, bumped=False), package_lock(count, bumped=True)
     assert len(new.splitlines()) >= 20_000
     updated = sum(1 for i in range(count) if i % 9 == 0 or i % 250 == 0)
     majors = sum(1 for i in range(count) if i % 250 == 0)
@@ -244,7 +217,7 @@ def test_a_20000_line_lockfile_is_summarised() -> None:
 
 @pytest.mark.slow
 def test_whole_lockfile_added_and_deleted_stays_summarised() -> None:
-    text = _package_lock(2000, bumped=False)
+    text = package_lock(2000, bumped=False)
     for old, new in ((None, text), (text, None)):
         full, hunks = scope_both("package-lock.json", old, new)
         for fs in (full, hunks):
