@@ -300,10 +300,6 @@ def role_of(path: str) -> str:
     return "code"
 
 
-def is_docs_like(role: str) -> bool:
-    return role in ("docs", "changelog")
-
-
 EXT_RE = lazy(r"\.[A-Za-z0-9]{1,8}$")
 #: directory names that group components rather than name one
 GENERIC_DIRS = words(

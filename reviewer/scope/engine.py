@@ -11,7 +11,7 @@ definitions and changed lines, both modes agree wherever the hunk text shows the
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -257,13 +257,6 @@ def squash(text: str) -> str:
 
 def digest(text: str) -> str:
     return short_hash(squash(text).encode("utf-8", "replace"), 8)
-
-
-def iter_ancestors(node: Node) -> Iterator[Node]:
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
 
 
 def line_starts(text: str) -> list[int]:
