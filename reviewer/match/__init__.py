@@ -45,7 +45,9 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
     for fs in scope.files:
         fd = by_path.get(fs.path)
         evs[fs.path] = (
-            evidence(fd, fs) if fd is not None else Evidence(path_terms=terms_of_path(fs.path))
+            evidence(fd, fs, flags=bool(it.flags))
+            if fd is not None
+            else Evidence(path_terms=terms_of_path(fs.path))
         )
 
     missing = missing_targets(intent, it, evs)

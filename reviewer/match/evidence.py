@@ -61,7 +61,9 @@ def _name_terms(name: str) -> tuple[frozenset[str], frozenset[str]]:
     return terms, frozenset(t for t in terms if t not in GENERIC and "." not in t and len(t) > 2)
 
 
-def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
+def evidence(fd: FileDiff, fs: FileScope, *, flags: bool = False) -> Evidence:
+    """What ``fd`` offers; ``flags``: also the command-line options its changed lines name (only
+    wanted when the intent names one)."""
     ev = Evidence()
     for p in {fs.path, fs.old_path} - {None}:
         assert p is not None
@@ -84,11 +86,13 @@ def evidence(fd: FileDiff, fs: FileScope) -> Evidence:
                     changed.append(line[1:])
             elif len(context) < MAX_CONTEXT_LINES:
                 context.append(line[1:])
-    changed_tokens = set(tokens("\n".join(changed)))
+    text = "\n".join(changed)
+    changed_tokens = set(tokens(text))
     ev.content_terms = terms_of(changed_tokens)
     ev.context_terms = term_set("\n".join(context))
     ev.identifiers = {t.lower() for t in changed_tokens if is_identifier_like(t)}
-    ev.flags = set(FLAG_RE.findall("\n".join(changed)))
+    if flags:
+        ev.flags = set(FLAG_RE.findall(text))
     ev.hunks = fd.hunks
     return ev
 
