@@ -96,12 +96,14 @@ def stem(word: str) -> str:
                 and base[-1] not in "lsz"
             ):
                 base = base[:-1]  # "mapped" -> "map", but "installed" -> "install"
-            elif suf in ("ed", "ing", "es") and base.endswith(
-                ("at", "iz", "ur", "ov", "rc", "ag", "ir", "as", "us", "ud", "ok")
-            ):
-                base += "e"  # "created" -> "create", "moved" -> "move"
-            return base
-    return w
+            return _silent_e(base)
+    return _silent_e(w)
+
+
+def _silent_e(base: str) -> str:
+    # a silent final "e" goes, so that every form meets: "rule"/"rules", "create"/"created",
+    # "cache"/"cached" -> "rul", "creat", "cach"
+    return base[:-1] if len(base) >= 4 and base.endswith("e") else base
 
 
 def tokens(text: str) -> list[str]:

@@ -178,7 +178,8 @@ def _signal_licensed(
         return True
     # does the intent point at the thing the signal is about?
     if sig.symbol and not (sig.kind == m.CI_CD and sig.symbol.startswith("jobs.")):
-        sym_terms = term_set(sig.symbol) - _GENERIC_STEMS
+        # a symbol named by common words only (`Serve`, `Config`) is still named by them
+        sym_terms = term_set(sig.symbol) - _GENERIC_STEMS or term_set(sig.symbol)
         pointed = bool(sym_terms & it.firm) or sig.symbol.lower() in it.targets
     else:
         # a workflow's job is where a CI signal sits, not what the intent must name: "update the
@@ -232,6 +233,8 @@ def _strongly_named(symbol: str, it: IntentTerms) -> bool:
     low = symbol.lower()
     if low in it.weights or low.rsplit(".", 1)[-1] in it.weights:
         return True
+    if low.isalpha() and stem(low) in it.firm:
+        return True  # a one-word name the intent states: "Serve::with_executor" names `Serve`
     terms = term_set(symbol) - _GENERIC_STEMS
     return sum(it.weights.get(t, 0.0) for t in terms) >= 1.3
 

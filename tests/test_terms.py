@@ -1,0 +1,40 @@
+"""Words as the reviewer compares them: every form of a word meets at one stem."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewer.terms import stem
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("rule", "rules"),
+        ("name", "names", "named"),
+        ("create", "creates", "created", "creating"),
+        ("cache", "caches", "cached", "caching"),
+        ("route", "routes", "routing"),
+        ("image", "images"),
+        ("move", "moves", "moved"),
+        ("gateway", "gateways"),
+        ("policy", "policies"),
+        ("map", "maps", "mapped", "mapping"),
+        ("install", "installs", "installed"),
+    ],
+)
+def test_every_form_of_a_word_meets_at_one_stem(forms: tuple[str, ...]) -> None:
+    assert len({stem(f) for f in forms}) == 1, {f: stem(f) for f in forms}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("rule", "run"), ("node", "not"), ("state", "stable"), ("use", "us")]
+)
+def test_different_words_keep_different_stems(a: str, b: str) -> None:
+    assert stem(a) != stem(b)
+
+
+def test_short_words_and_identifiers_are_left_alone() -> None:
+    assert stem("ssh") == "ssh"
+    assert stem("s3") == "s3"
+    assert stem("for_each") == "for_each"
