@@ -9,8 +9,8 @@ from functools import lru_cache
 from ..models import Intent
 from ..record import record
 from ..rx import lazy
-from ..terms import subwords, tokens, words
-from .verbs import VERB_FORMS, stem_loosely
+from ..terms import stem, subwords, tokens, words
+from .verbs import VERB_FORMS
 
 _NEGATION = frozenset(
     [
@@ -124,7 +124,7 @@ def clauses(text: str) -> tuple[Clause, ...]:
                 body = _BULLET.sub("", flat).lstrip("*_ ")
                 seq = re.findall(r"[a-z][a-z'_-]*", body.lower())
                 negated = {
-                    stem_loosely(w)
+                    stem(w)
                     for i, w in enumerate(seq)
                     if any(n in _NEGATION or n.endswith("n't") for n in seq[max(0, i - 3) : i])
                 }
@@ -149,7 +149,7 @@ def _stems_of(text: str) -> set[str]:
         low = tok.lower()
         out.add(low)
         for part in subwords(tok):
-            out.add(stem_loosely(part))
+            out.add(stem(part))
     return out
 
 

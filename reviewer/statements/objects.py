@@ -12,8 +12,7 @@ from functools import lru_cache
 from .. import models as m
 from ..models import Signal
 from ..rx import lazy
-from ..terms import subwords, words
-from .verbs import stem_loosely
+from ..terms import stem, subwords, words
 
 #: words people use for the parts of resource types and attributes
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -81,19 +80,18 @@ _GENERIC_NAMES = frozenset(
     ]
 )
 _TYPE_FILLER = frozenset(
-    stem_loosely(w)
-    for w in words("instance resource object attachment association configuration config")
+    stem(w) for w in words("instance resource object attachment association configuration config")
 )
 _QUANTITY = frozenset(
-    stem_loosely(w)
+    stem(w)
     for w in words("max min count length number num enable enabled create list total size id ids")
 )
 BACKTICK = lazy(r"`([^`]+)`")
-_RESOURCE = stem_loosely("resources")
+_RESOURCE = stem("resources")
 
 
 def _words(name: str) -> tuple[str, ...]:
-    parts = [stem_loosely(p) for p in subwords(name) if p]
+    parts = [stem(p) for p in subwords(name) if p]
     return tuple(p for p in parts if p and p not in _PROVIDERS)
 
 

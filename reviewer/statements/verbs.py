@@ -10,13 +10,6 @@ from ..models import Signal
 from ..rx import lazy
 from ..terms import stem, words
 
-
-def stem_loosely(word: str) -> str:
-    """The terms' stemmer, with a final "e" dropped so that "rule" and "rules" meet ("rul")."""
-    s = stem(word)
-    return s[:-1] if len(s) > 3 and s.endswith("e") else s
-
-
 # "replace the archived action", "migrate the labels to Latest Changes" say the old one goes
 _DELETE = (
     "remove delete drop destroy decommission retire eliminate purge teardown tear rid deprovision "
@@ -45,7 +38,7 @@ _EDIT = (
 
 #: each family of verbs, stemmed: what a clause must use to state a change of that kind
 ACTIONS: dict[str, frozenset[str]] = {
-    name: frozenset(stem_loosely(w) for w in text.split())
+    name: frozenset(stem(w) for w in text.split())
     for name, text in {
         "delete": _DELETE,
         "replace": _REPLACE,
@@ -79,7 +72,7 @@ def _forms(verb: str) -> set[str]:
 VERB_FORMS = frozenset(f for v in _BASE_VERBS for f in _forms(v))
 #: a verb that comes close without saying what happens: the near-miss words
 VAGUE = frozenset(
-    stem_loosely(w)
+    stem(w)
     for w in [
         "update",
         "tidy",

@@ -110,3 +110,82 @@ def test_deleting_a_cheap_resource_is_medium() -> None:
     old = "Resources:\n  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Threshold: 1\n  Q:\n    Type: AWS::SQS::Queue\n"
     full, hunks = scope_both("stacks/a.yaml", old, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")
     assert _codes(full) == _codes(hunks) == {"cfn.resource_deleted": "medium"}
+
+
+_BUS_POLICY = """Resources:
+  BusPolicy:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      StatementId: Central
+      Statement:
+        Effect: Allow
+        Principal: {principal}
+        Action: events:PutEvents
+        Resource: "*"
+{condition}"""
+
+
+def _principal_signal(
+    new: str, path: str = "stacks/bus.yaml", old: str = "Resources: {}\n"
+) -> list[tuple[str, str]]:
+    full, hunks = scope_both(path, old, new)
+    out = {(s.severity, s.detail) for s in full.signals if s.code == "cfn.iam_wildcard"}
+    assert out == {(s.severity, s.detail) for s in hunks.signals if s.code == "cfn.iam_wildcard"}
+    return sorted(out)
+
+
+def test_a_wildcard_principal_pinned_to_an_organisation_is_not_anybody() -> None:
+    pinned = _BUS_POLICY.format(
+        principal="'*'",
+        condition="        Condition:\n          StringEquals:\n"
+        "            aws:PrincipalOrgID: o-example\n",
+    )
+    assert _principal_signal(pinned) == [
+        ("low", "allows any principal (`*`) that matches `aws:PrincipalOrgID`")
+    ]
+    # `Principal: {AWS: "*"}` with the caller's account pinned reads the same
+    nested = _BUS_POLICY.format(
+        principal="\n          AWS: '*'",
+        condition="        Condition:\n          ArnLike:\n            aws:SourceArn: arn:x\n",
+    )
+    assert _principal_signal(nested) == [
+        ("low", "allows any principal (`*`) that matches `aws:SourceArn`")
+    ]
+
+
+def test_a_wildcard_principal_with_a_condition_that_pins_nobody_stays_high() -> None:
+    loose = _BUS_POLICY.format(
+        principal="'*'",
+        condition="        Condition:\n          Bool:\n            aws:SecureTransport: 'true'\n",
+    )
+    assert _principal_signal(loose) == [("high", "allows any principal (`*`)")]
+    bare = _BUS_POLICY.format(principal="'*'", condition="")
+    assert _principal_signal(bare) == [("high", "allows any principal (`*`)")]
+
+
+def test_a_json_template_pins_its_principal_the_same_way() -> None:
+    new = """{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "BusPolicy": {
+      "Type": "AWS::Events::EventBusPolicy",
+      "Properties": {
+        "Statement": {
+          "Effect": "Allow",
+          "Principal": "*",
+          "Action": "events:PutEvents",
+          "Condition": {
+            "StringEquals": {
+              "aws:PrincipalOrgID": "o-example"
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""
+    old = '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {}\n}\n'
+    assert _principal_signal(new, "stacks/bus.json", old) == [
+        ("low", "allows any principal (`*`) that matches `aws:PrincipalOrgID`")
+    ]

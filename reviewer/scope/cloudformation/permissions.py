@@ -15,6 +15,50 @@ _PUBLIC_BLOCK_KEYS = frozenset(
 )
 
 
+#: condition keys that pin a wildcard principal to one organisation, account or source: the
+#: statement then grants to those callers only, not to anybody
+PRINCIPAL_PINS = frozenset(
+    k.lower()
+    for k in (
+        "aws:PrincipalOrgID",
+        "aws:PrincipalOrgPaths",
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+        "aws:SourceAccount",
+        "aws:SourceArn",
+        "aws:SourceOrgID",
+        "aws:SourceOrgPaths",
+        "aws:SourceOwner",
+        "aws:SourceVpc",
+        "aws:SourceVpce",
+    )
+)
+
+
+def _pinned_by(ch: Change) -> str | None:
+    """The condition key that pins the wildcard principal on ``ch`` to known callers, if its
+    statement has one (``Condition: {StringEquals: {aws:PrincipalOrgID: ...}}``)."""
+    ol, idx = ch.outline, ch.index
+    if ol is None or idx < 0:
+        return None
+    chain = [idx]
+    while ol.nodes[chain[-1]].parent >= 0:
+        chain.append(ol.nodes[chain[-1]].parent)
+    # the statement holds `Principal`: one level up from `Principal: "*"`, two from `AWS: "*"`
+    keys = [ol.nodes[i].key for i in chain]
+    if "Principal" not in keys[:-1]:
+        return None
+    statement = chain[keys.index("Principal") + 1]
+    for cond in ol.children(statement):
+        if ol.nodes[cond].key != "Condition":
+            continue
+        for op in ol.children(cond):
+            for k in ol.children(op):
+                if ol.nodes[k].key.lower() in PRINCIPAL_PINS:
+                    return ol.nodes[k].key
+    return None
+
+
 def _values(node: Node) -> list[str]:
     return flow_items(node.value) if node.value.startswith("[") else [node.scalar]
 
@@ -52,14 +96,17 @@ def widening(
             and "*" in vals
             and (key == "Principal" or parent == "Principal")
         ):
+            pin = _pinned_by(ch)
             out.append(
                 signal_at(
                     PERMISSION_WIDENING,
                     "cfn.iam_wildcard",
-                    "allows any principal (`*`)",
+                    f"allows any principal (`*`) that matches `{pin}`"
+                    if pin
+                    else "allows any principal (`*`)",
                     ch,
                     res,
-                    "high",
+                    "low" if pin else "high",
                 )
             )
         elif key in ("Resource", "NotResource") and "*" in vals:
