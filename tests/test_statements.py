@@ -54,6 +54,21 @@ diff --git a/deploy/rbac.yaml b/deploy/rbac.yaml
 +    verbs: ["*"]
 """
 
+RETYPE = """\
+diff --git a/stacks/hosts.yaml b/stacks/hosts.yaml
+--- a/stacks/hosts.yaml
++++ b/stacks/hosts.yaml
+@@ -1,5 +1,6 @@
+ Resources:
+   Hosts:
+-    Type: AWS::AutoScaling::LaunchConfiguration
++    Type: AWS::EC2::LaunchTemplate
+     Properties:
+-      ImageId: ami-1
++      LaunchTemplateData:
++        ImageId: ami-1
+"""
+
 RENAME = """\
 diff --git a/infra/vpc.tf b/infra/vpc.tf
 --- a/infra/vpc.tf
@@ -116,6 +131,8 @@ def risky(r: Review) -> list:  # type: ignore[type-arg]
         (RENAME, "Rename the VPC to primary; it will be recreated in the maintenance window"),
         (WORKFLOW, "Delete the release workflow: releases are cut by hand now"),
         (RBAC_HEAD, "Grant the reader ClusterRole access to every resource"),
+        # moving off a deprecated kind of thing is replacing it
+        (RETYPE, 'Fix the "launch configurations deprecated" problem of the hosts stack'),
     ],
 )
 def test_a_clause_naming_object_and_action_licenses_and_is_quoted(diff: str, text: str) -> None:
@@ -138,6 +155,7 @@ def test_a_clause_naming_object_and_action_licenses_and_is_quoted(diff: str, tex
         (RBAC_HEAD, "Fix the secret name used by the reader"),
         (WORKFLOW, "We do not remove the release workflow; this only fixes a typo"),
         (NAT, "Please remove any doubts about the budget: the gateway bill is fine"),
+        (RETYPE, "Fix the launch configuration problem"),
     ],
 )
 def test_vague_or_split_wording_licenses_nothing(diff: str, text: str) -> None:

@@ -15,8 +15,11 @@ _DELETE = (
     "remove delete drop destroy decommission retire eliminate purge teardown tear rid deprovision "
     "replace migrate"
 )
+# "fix the 'launch configurations deprecated' problem": moving off a deprecated kind of thing is
+# replacing it with its successor
 _REPLACE = (
-    "rename recreate replace rekey re-key move migrate switch convert split merge consolidate swap"
+    "rename recreate replace rekey re-key move migrate switch convert split merge consolidate swap "
+    "deprecate"
 )
 _DISABLE = (
     "disable turn switch remove drop skip allow enable relax lower reduce unprotect unset loosen "

@@ -189,3 +189,23 @@ def test_a_json_template_pins_its_principal_the_same_way() -> None:
     assert _principal_signal(new, "stacks/bus.json", old) == [
         ("low", "allows any principal (`*`) that matches `aws:PrincipalOrgID`")
     ]
+
+
+def test_a_changed_resource_type_names_both_types() -> None:
+    old = (
+        "Resources:\n  Hosts:\n    Type: AWS::AutoScaling::LaunchConfiguration\n"
+        "    Properties:\n      ImageId: ami-1\n"
+    )
+    new = (
+        "Resources:\n  Hosts:\n    Type: AWS::EC2::LaunchTemplate\n"
+        "    Properties:\n      LaunchTemplateData:\n        ImageId: ami-1\n"
+    )
+    for scope in scope_both("stacks/hosts.yaml", old, new):
+        got = [(s.severity, s.detail) for s in scope.signals if s.code == "cfn.replacement"]
+        assert got == [
+            (
+                "high",
+                "changes the type of `Hosts` from `AWS::AutoScaling::LaunchConfiguration` "
+                "to `AWS::EC2::LaunchTemplate`",
+            )
+        ]

@@ -16,7 +16,7 @@ from ..yaml_view import (
 )
 from .permissions import widening
 from .protection import policies, protections
-from .resources import STATEFUL_RE, replacements
+from .resources import STATEFUL_RE, replacements, retyped
 from .template import SECTIONS, definitions, exported, owner_of
 
 
@@ -93,6 +93,7 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView) -> Partial:
     if ctx.status not in ("added", "deleted"):
         signals.extend(replacements(removed, old_types, whole, json))
         signals.extend(replacements(added, new_types, whole, json))
+        signals.extend(retyped(added, old_types, new_types))
     signals.extend(widening(removed, fresh(added, removed), new_types, json))
     part.signals.extend(dedupe(signals))
     return part

@@ -37,17 +37,6 @@ def replacements(
             continue
         t = types.get(res, "") if res else ""
         if prop is None:
-            if res is not None and ch.key == "Type" and ch.node.path == ("Resources", res):
-                out.append(
-                    signal_at(
-                        REPLACEMENT,
-                        "cfn.replacement",
-                        f"changes the type of `{res}`",
-                        ch,
-                        res,
-                        "high",
-                    )
-                )
             continue
         if prop in CLOUDFORMATION.attributes(t):
             where = f" of `{res}`" + (f" ({t})" if t else "") if res else ""
@@ -61,4 +50,21 @@ def replacements(
                     "high",
                 )
             )
+    return out
+
+
+def retyped(
+    added: list[Change], old_types: dict[str, str], new_types: dict[str, str]
+) -> list[Signal]:
+    """Resources whose `Type` changes: CloudFormation deletes the old one and creates the new."""
+    out: list[Signal] = []
+    for ch in added:
+        if ch.node is None or ch.is_text or ch.key != "Type" or len(ch.node.path) != 2:
+            continue
+        section, res = ch.node.path
+        was, now = old_types.get(res), new_types.get(res)
+        if section != "Resources" or not was or not now or was == now:
+            continue
+        detail = f"changes the type of `{res}` from `{was}` to `{now}`"
+        out.append(signal_at(REPLACEMENT, "cfn.replacement", detail, ch, res, "high"))
     return out
