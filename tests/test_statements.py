@@ -394,3 +394,55 @@ def test_the_resources_named_by_a_word_of_their_name_are_stated() -> None:
     assert read(sig, path, parse_intent("", title="Removing Network Firewall resources")).stated
     assert not read(sig, path, parse_intent("", title="Removing Network resources")).stated
     assert not read(sig, path, parse_intent("", title="Firewall resources were reviewed")).stated
+
+
+AGENTS_EDIT = """\
+diff --git a/AGENTS.md b/AGENTS.md
+--- a/AGENTS.md
++++ b/AGENTS.md
+@@ -1,3 +1,4 @@
+ # Rules
+ - No log statements in tests or production code
++- Keep comments short and tight: one lowercase fragment, no trailing period.
+ - Ask before generating new files
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "stated"),
+    [
+        # the title restates the instruction the change adds, with a verb that gives a rule
+        ("chore: require comments to be short and tight", True),
+        ("Require lowercase comment fragments", True),
+        # the same words describing code are not a rule for an agent
+        ("perf: keep comments short and tight in the parser", False),
+        # a directive about something else restates nothing
+        ("chore: require reviews for the release workflow", False),
+    ],
+)
+def test_an_instruction_edit_is_stated_by_restating_the_rule_it_adds(
+    title: str, stated: bool
+) -> None:
+    r = review(parse_diff(AGENTS_EDIT), parse_intent("", title=title, source="commit"))
+    f = next(f for f in r.findings if f.kind == "agent_instructions")
+    assert f.licensed is stated
+    assert (f.stated is not None) is stated
+    assert r.verdict == ("aligned" if stated else "mismatch")
+
+
+def test_restating_a_rule_never_licenses_deleting_the_instructions() -> None:
+    deleted = """\
+diff --git a/AGENTS.md b/AGENTS.md
+deleted file mode 100644
+--- a/AGENTS.md
++++ /dev/null
+@@ -1,2 +0,0 @@
+-# Rules
+-- Keep comments short and tight: one lowercase fragment, no trailing period.
+"""
+    r = review(
+        parse_diff(deleted),
+        parse_intent("", title="chore: require comments to be short and tight", source="commit"),
+    )
+    f = next(f for f in r.findings if f.kind == "agent_instructions")
+    assert not f.licensed and r.verdict == "mismatch"

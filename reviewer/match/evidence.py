@@ -97,6 +97,19 @@ def evidence(fd: FileDiff, fs: FileScope, *, flags: bool = False) -> Evidence:
     return ev
 
 
+def added_terms(ev: Evidence) -> frozenset[str]:
+    """Terms of the lines the change adds that its removed lines do not have: what a file gains."""
+    plus: list[str] = []
+    minus: list[str] = []
+    for h in ev.hunks:
+        for line in h.lines:
+            if line[:1] == "+" and len(plus) < MAX_CONTENT_LINES:
+                plus.append(line[1:])
+            elif line[:1] == "-" and len(minus) < MAX_CONTENT_LINES:
+                minus.append(line[1:])
+    return frozenset(term_set("\n".join(plus)) - term_set("\n".join(minus)))
+
+
 _WORDS_RE = lazy(r"[A-Za-z][A-Za-z0-9_']*|[0-9]+")
 
 

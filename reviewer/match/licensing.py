@@ -16,7 +16,7 @@ from ..terms import GENERIC, stem, stems, term_set, tokens
 from .bumps import VERSION_REASONS
 from .companions import GENERIC_FILE_STEMS, RETIRED_REASON
 from .conventional import CONVENTIONAL_REASON
-from .evidence import Evidence
+from .evidence import Evidence, added_terms
 from .explain import EXPLAIN_THRESHOLD, FileMatch
 from .intent_words import IntentTerms
 
@@ -90,7 +90,8 @@ def license_signals(
         named_file = _names_file(fs.path, it)
         for sig in fs.signals:
             if needs_statement(sig) and "ignored by policy" not in fm.explained_by:
-                reading = read(sig, fs.path, intent)
+                gained = added_terms(ev) if sig.code == "agent.instructions" else frozenset()
+                reading = read(sig, fs.path, intent, added=gained)
                 readings[sig] = reading
                 out[sig] = reading.stated is not None or (undo and fm.score >= EXPLAIN_THRESHOLD)
                 continue

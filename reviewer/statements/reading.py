@@ -8,6 +8,8 @@ import posixpath
 from .. import models as m
 from ..models import Intent, Signal, Span
 from ..record import record
+from ..rx import lazy
+from ..terms import GENERIC, STOPWORDS, stem, term_set, weight, words
 from .clauses import Clause, clauses
 from .objects import BACKTICK, forcing_attributes, object_names
 from .verbs import ACTIONS, SUGGESTED_VERB, VAGUE, action_of
@@ -31,6 +33,21 @@ def quote(span: Span, limit: int = 100) -> str:
 def _span(c: Clause) -> Span:
     return Span(text=c.text[:300], start=c.start, end=c.end)
 
+
+#: the verbs that give an agent a rule: a clause restating an instruction uses one
+_DIRECTIVES = frozenset(
+    stem(w)
+    for w in words(
+        "require requires forbid forbids bar bars ban bans prefer prefers instruct instructs "
+        "enforce enforces mandate mandates disallow disallows prohibit prohibits tell tells teach "
+        "teaches"
+    )
+)
+_GENERIC_STEMS_AND_VERBS = (
+    frozenset(stem(w) for w in GENERIC | STOPWORDS)
+    | _DIRECTIVES
+    | frozenset(stem(w) for w in ("make", "keep", "tighten", "loosen", "ensure"))
+)
 
 #: how far (in words) an object may stand after its verb ("remove the two unused NAT gateways"),
 #: or before it ("the NAT gateway is removed")
@@ -58,7 +75,27 @@ def _states(
     return False
 
 
-def read(sig: Signal, path: str, intent: Intent) -> Reading:
+#: a conventional-commit prefix ("chore:", "docs(agents):") is the kind of change, not its words
+_PREFIX = lazy(r"^\s*[a-zA-Z]+(?:\([^)]{0,80}\))?!?:\s+")
+
+
+def _restates(c: Clause, added: frozenset[str]) -> bool:
+    """The clause restates an instruction the change adds: most of its words are the added
+    instruction's words, at least two of them and one specific ("require comments to be
+    lowercase fragments" for "one lowercase sentence fragment ...")."""
+    if not (c.terms & _DIRECTIVES):
+        return False  # "cut memory by moving methods" describes code, not a rule for an agent
+    said = {
+        t for t in term_set(_PREFIX.sub("", c.text)) if t.isalpha() and len(t) >= 3
+    } - _GENERIC_STEMS_AND_VERBS
+    shared = said & added
+    specific = {t for t in shared if weight(t) >= 1.0}
+    return len(shared) >= 2 and bool(specific) and 2 * len(shared) >= len(said)
+
+
+def read(sig: Signal, path: str, intent: Intent, *, added: frozenset[str] = frozenset()) -> Reading:
+    """How the intent reads ``sig`` (in the file at ``path``); ``added``: the terms of the lines
+    the change adds to that file that it does not also remove (what an instruction file gains)."""
     names = object_names(sig, path)
     verbs = ACTIONS[action_of(sig)]
     attrs = forcing_attributes(sig) if sig.kind == m.REPLACEMENT else ()
@@ -78,6 +115,13 @@ def read(sig: Signal, path: str, intent: Intent) -> Reading:
             return Reading(stated=_span(c))
         if near is None and _states(c, names, VAGUE | verbs, negation=False):
             near = c
+    if sig.code == "agent.instructions" and sig.severity == "medium" and added:
+        # an instruction file is edited by stating the instruction: "require comments to be short
+        # and tight" is the line the change adds to AGENTS.md (a deleted file, a risky or hidden
+        # instruction are high and need their own statement)
+        for c in clauses(intent.text):
+            if _restates(c, added):
+                return Reading(stated=_span(c))
     if near is None:
         return Reading()
     what = f"`{sig.symbol or posixpath.basename(path)}`"
