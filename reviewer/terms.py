@@ -150,13 +150,14 @@ def weight(term: str) -> float:
 
 
 _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
-_STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
+#: the stems of the stopwords
+STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 
 
 @lru_cache(maxsize=200_000)
 def is_stop(word: str) -> bool:
     w = word.lower()
-    return w in STOPWORDS or stem(w) in _STOP_STEMS or len(w) < 2 or w.isdigit()
+    return w in STOPWORDS or stem(w) in STOP_STEMS or len(w) < 2 or w.isdigit()
 
 
 @lru_cache(maxsize=200_000)

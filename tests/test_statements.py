@@ -69,6 +69,21 @@ diff --git a/stacks/hosts.yaml b/stacks/hosts.yaml
 +        ImageId: ami-1
 """
 
+RENUMBER = """\
+diff --git a/infra/nacl.tf b/infra/nacl.tf
+--- a/infra/nacl.tf
++++ b/infra/nacl.tf
+@@ -1,6 +1,6 @@
+-resource "aws_network_acl_rule" "deny_inbound_2" {
++resource "aws_network_acl_rule" "deny_inbound_14" {
+   network_acl_id = aws_network_acl.public.id
+-  rule_number    = 10
++  rule_number    = 14
+   egress         = false
+   rule_action    = "deny"
+ }
+"""
+
 RENAME = """\
 diff --git a/infra/vpc.tf b/infra/vpc.tf
 --- a/infra/vpc.tf
@@ -133,6 +148,8 @@ def risky(r: Review) -> list:  # type: ignore[type-arg]
         (RBAC_HEAD, "Grant the reader ClusterRole access to every resource"),
         # moving off a deprecated kind of thing is replacing it
         (RETYPE, 'Fix the "launch configurations deprecated" problem of the hosts stack'),
+        # the rule number forces the replacement: stating that change states it
+        (RENUMBER, "Update network ACL rules to new rule numbers"),
     ],
 )
 def test_a_clause_naming_object_and_action_licenses_and_is_quoted(diff: str, text: str) -> None:
@@ -156,6 +173,7 @@ def test_a_clause_naming_object_and_action_licenses_and_is_quoted(diff: str, tex
         (WORKFLOW, "We do not remove the release workflow; this only fixes a typo"),
         (NAT, "Please remove any doubts about the budget: the gateway bill is fine"),
         (RETYPE, "Fix the launch configuration problem"),
+        (RENUMBER, "Update the network ACL rules"),
     ],
 )
 def test_vague_or_split_wording_licenses_nothing(diff: str, text: str) -> None:

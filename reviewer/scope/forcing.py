@@ -60,6 +60,8 @@ TERRAFORM = _table(
         "aws_route_table_association": "subnet_id gateway_id",
         "aws_security_group": "name name_prefix description vpc_id",
         "aws_network_acl": "vpc_id",
+        "aws_network_acl_rule": "network_acl_id rule_number egress protocol rule_action cidr_block "
+        "ipv6_cidr_block from_port to_port icmp_type icmp_code",
         "aws_vpc_endpoint": "vpc_id service_name vpc_endpoint_type",
         "aws_vpn_gateway": "amazon_side_asn availability_zone",
         "aws_vpc_peering_connection": "vpc_id peer_vpc_id peer_owner_id peer_region",

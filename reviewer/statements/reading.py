@@ -9,7 +9,7 @@ from .. import models as m
 from ..models import Intent, Signal, Span
 from ..record import record
 from ..rx import lazy
-from ..terms import GENERIC, STOPWORDS, stem, term_set, weight, words
+from ..terms import GENERIC, STOP_STEMS, STOPWORDS, stem, term_set, weight, words
 from .clauses import Clause, clauses
 from .objects import BACKTICK, forcing_attributes, object_names
 from .verbs import ACTIONS, SUGGESTED_VERB, VAGUE, action_of
@@ -61,14 +61,21 @@ def _states(
     verbs: frozenset[str],
     *,
     negation: bool = True,
+    compact: bool = False,
 ) -> bool:
-    """One action of the right kind, not negated, with the object named next to it."""
-    for i, terms in enumerate(c.toks):
+    """One action of the right kind, not negated, with the object named next to it. ``compact``:
+    distances count only the words that say something, for an attribute named in full ("update
+    the ACL rules to the new rule numbers" keeps "numbers" close to "update")."""
+    toks = list(c.toks)
+    if compact:
+        named = {w for name in names for w in name}
+        toks = [t for t in toks if (t & verbs) or (t & named) or not t <= STOP_STEMS]
+    for i, terms in enumerate(toks):
         hit = terms & verbs
         if not hit or (negation and not (hit - c.negated)):
             continue
         window: set[str] = set()
-        for t in c.toks[max(0, i - _BEFORE) : i + _AFTER + 1]:
+        for t in toks[max(0, i - _BEFORE) : i + _AFTER + 1]:
             window |= t
         if any(all(w in window for w in name) for name in names):
             return True
@@ -111,7 +118,7 @@ def read(sig: Signal, path: str, intent: Intent, *, added: frozenset[str] = froz
             return Reading(stated=_span(c))
         # "fix the availability zone value": the author states changing the very attribute that
         # forces the replacement
-        if attrs and _states(c, attrs, ACTIONS["change"]):
+        if attrs and _states(c, attrs, ACTIONS["change"], compact=True):
             return Reading(stated=_span(c))
         if near is None and _states(c, names, VAGUE | verbs, negation=False):
             near = c

@@ -59,12 +59,14 @@ def test_stale_section_heading_after_a_rename_in_an_earlier_hunk() -> None:
     new = old.replace('"old_name"', '"new_name"').replace("  arg_0 = 0\n", "  arg_0 = 1\n")
     new = new.replace("force_destroy = false", "force_destroy = true")
     full, hunks = _both("main.tf", old, new)
-    # without the fix the second hunk would keep `old_name` alive on the new side
-    assert [(s.name, s.change) for s in hunks.symbols] == [
-        ("aws_s3_bucket.new_name", "added"),
-        ("aws_s3_bucket.old_name", "deleted"),
+    # without the fix the second hunk would keep `old_name` alive on the new side; the header
+    # edited in place is the same bucket under a new name
+    assert [(s.name, s.old_name, s.change) for s in hunks.symbols] == [
+        ("aws_s3_bucket.new_name", "aws_s3_bucket.old_name", "renamed")
     ]
     assert hunks.symbols == full.symbols and hunks.signals == full.signals
+    # what changed inside the renamed block is still read against its old values
+    assert {s.code for s in hunks.signals} == {"tf.address_changed", "tf.force_destroy"}
 
 
 def test_fragment_starting_inside_a_heredoc_policy() -> None:
@@ -388,3 +390,53 @@ def test_bundled_honest_example_has_no_risky_scope() -> None:
     ]
     assert all(fs.change_kinds == () for fs in scope.files)
     assert "regression test" in (EXAMPLES / "honest-fix.txt").read_text()
+
+
+_ACL = """resource "aws_network_acl_rule" "{name}" {{
+  network_acl_id = aws_network_acl.public.id
+  rule_number    = {number}
+  egress         = false
+  protocol       = "-1"
+  rule_action    = "deny"
+  cidr_block     = "10.0.0.0/8"
+}}
+"""
+
+
+def test_a_header_renamed_in_place_is_a_rename_and_names_what_forces_replacement() -> None:
+    old = _ACL.format(name="deny_2", number=10) + "\n" + _ACL.format(name="deny_3", number=11)
+    renumbered = (
+        _ACL.format(name="deny_14", number=14) + "\n" + _ACL.format(name="deny_15", number=15)
+    )
+    for scope in scope_both("nacl.tf", old, renumbered):
+        got = {(s.code, s.symbol, s.detail) for s in scope.signals}
+        assert got == {
+            (
+                "tf.address_changed",
+                f"aws_network_acl_rule.deny_{new}",
+                f"renames `aws_network_acl_rule.deny_{was}` to `aws_network_acl_rule.deny_{new}` "
+                "and changes `rule_number`, which forces replacement: Terraform destroys and "
+                "recreates it",
+            )
+            for was, new in ((2, 14), (3, 15))
+        }
+        assert {(s.name, s.old_name, s.change) for s in scope.symbols} == {
+            ("aws_network_acl_rule.deny_14", "aws_network_acl_rule.deny_2", "renamed"),
+            ("aws_network_acl_rule.deny_15", "aws_network_acl_rule.deny_3", "renamed"),
+        }
+    # renamed only: the usual rename without a `moved` block
+    renamed = _ACL.format(name="deny_all", number=10) + "\n" + _ACL.format(name="deny_3", number=11)
+    full, _ = scope_both("nacl.tf", old, renamed)
+    assert [s.detail for s in full.signals] == [
+        "renames `aws_network_acl_rule.deny_2` to `aws_network_acl_rule.deny_all` without a "
+        "`moved` block: Terraform destroys and recreates it"
+    ]
+
+
+def test_a_deleted_block_next_to_an_added_one_of_another_type_stays_a_deletion() -> None:
+    old = 'resource "aws_eip" "nat" {\n  domain = "vpc"\n}\n'
+    new = 'resource "aws_eip_association" "nat" {\n  allocation_id = "x"\n}\n'
+    full, hunks = scope_both("eip.tf", old, new)
+    for scope in (full, hunks):
+        assert {s.code for s in scope.signals} >= {"tf.resource_deleted"}
+        assert "tf.address_changed" not in {s.code for s in scope.signals}

@@ -15,6 +15,8 @@ from .definitions import Reading, read_side, unquote
 from .groups import collect_groups, major_version
 from .moves import moved_pairs
 from .permissions import line_signals
+from .resources import force_new
+from .retitled import pair_retitled
 
 _STATE_RE = lazy(r"\.tfstate(\.backup|\.\d+\.backup)?$")
 _LOCKFILE = ".terraform.lock.hcl"
@@ -39,6 +41,7 @@ def analyze(ctx: FileContext) -> Partial:
         removed_set=ctx.removed,
         added_set=ctx.added,
     )
+    changes = pair_retitled(ctx, changes)
     part = Partial()
     if name == _LOCKFILE:
         part.symbols.extend(
@@ -67,9 +70,15 @@ def analyze(ctx: FileContext) -> Partial:
     signals.extend(symbol_signals(ctx, changes, sides, moved, backend_file="backend" in name))
     # arguments of blocks added or deleted whole are part of that addition or deletion
     whole = {n for n, ch in status.items() if ch in ("added", "deleted")}
+    # a renamed block's arguments are compared with its old ones; those that force replacement
+    # are already named by its rename signal
+    retitled = {s.old_name: s.name for s, _o, _n in changes if s.change == "renamed" and s.old_name}
     renames = renamed_locals(sides)
-    for g in collect_groups(ctx, sides, owners, tfvars=tfvars, skip=whole).values():
+    groups = collect_groups(ctx, sides, owners, tfvars=tfvars, skip=whole, renamed=retitled)
+    for g in groups.values():
         if g.old == g.new or only_renamed(g, renames):
+            continue
+        if g.owner in retitled.values() and force_new(g.rtype, g.path, g.key):
             continue
         signals.extend(attr_signals(g, moved))
     signals.extend(line_signals(ctx, sides, owners))

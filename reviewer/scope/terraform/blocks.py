@@ -16,7 +16,8 @@ from ...models import (
 from ..engine import Definition, FileContext
 from .definitions import Reading
 from .moves import address_of, removed_destroys
-from .resources import STATEFUL_RE, deletion_severity
+from .resources import STATEFUL_RE, deletion_severity, force_new
+from .retitled import changed_arguments
 
 
 def symbol_signals(
@@ -54,14 +55,31 @@ def symbol_signals(
                 symbol=name,
                 severity="high",
             )
-        elif k in ("resource", "module") and ch == "renamed":
-            if any(address_of(f) == sym.old_name and address_of(t) == name for f, t in moved):
+        elif k in ("resource", "module") and ch == "renamed" and sym.old_name:
+            rtype = name.split(".", 1)[0] if k == "resource" else ""
+            forcing = [
+                a
+                for a in changed_arguments(sides, sym.old_name, name)
+                if rtype and force_new(rtype, (), a)
+            ]
+            if forcing:
+                # the argument replaces it anyway: a `moved` block would not save it
+                args = ", ".join(f"`{a}`" for a in forcing[:3])
+                detail = (
+                    f"renames `{sym.old_name}` to `{name}` and changes {args}, which forces "
+                    "replacement: Terraform destroys and recreates it"
+                )
+            elif any(address_of(f) == sym.old_name and address_of(t) == name for f, t in moved):
                 continue
+            else:
+                detail = (
+                    f"renames `{sym.old_name}` to `{name}` without a `moved` block: Terraform "
+                    "destroys and recreates it"
+                )
             yield Signal(
                 kind=REPLACEMENT,
                 code="tf.address_changed",
-                detail=f"renames `{sym.old_name}` to `{name}` without a `moved` block: Terraform destroys and "
-                "recreates it",
+                detail=detail,
                 line=sym.line,
                 side="new",
                 symbol=name,

@@ -115,7 +115,10 @@ def collect_groups(
     *,
     tfvars: bool,
     skip: set[str],
+    renamed: dict[str, str] | None = None,
 ) -> dict[tuple[str, tuple[str, ...], str], Group]:
+    """Changed arguments grouped by (owner, path, key), old and new values side by side;
+    ``renamed``: old block name -> new, so that a renamed block's arguments meet their old values."""
     groups: dict[tuple[str, tuple[str, ...], str], Group] = {}
     for side in ("old", "new"):
         changed = ctx.changed_sorted(side)
@@ -130,6 +133,8 @@ def collect_groups(
                 continue
             top = a.top
             owner = owner_names[side].get(id(top)) if top is not None else None
+            if owner is not None and side == "old" and renamed:
+                owner = renamed.get(owner, owner)
             if owner is not None and owner in skip:
                 continue
             kind = top.type if top is not None else ""
