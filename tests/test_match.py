@@ -345,3 +345,36 @@ def test_a_spelling_fix_is_told_from_removing_mentions() -> None:
             hunk("-Export with OpenCensus.", "+Export."),
         )
     )
+
+
+def test_what_a_named_newcomer_replaces_in_its_place_goes_with_it() -> None:
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = (
+        "SMTP_PORT=1025\n\n# Postgres\nPOSTGRES_SERVER=localhost\nPOSTGRES_DB=app\n"
+        + "".join(f"OTHER_{i}=x\n" for i in range(12))
+        + "LOG_LEVEL=info\n"
+    )
+    new = "SMTP_PORT=1025\n\n# Postgres\nDATABASE_URL=postgresql://localhost/app\n" + "".join(
+        f"OTHER_{i}=x\n" for i in range(12)
+    )
+    diff = parse_diff(git_diff(".env", old, new))
+
+    def removed(title: str) -> dict[str, bool]:
+        r = review(diff, parse_intent("", title=title, source="commit"))
+        return {f.symbol: f.licensed for f in r.findings if f.symbol and f.symbol != "DATABASE_URL"}
+
+    # the settings removed where `DATABASE_URL` now stands go with the migration; `LOG_LEVEL`,
+    # removed elsewhere in the file, is not part of it
+    assert removed("Migrate to `DATABASE_URL` instead of separate variables") == {
+        "POSTGRES_SERVER": True,
+        "POSTGRES_DB": True,
+        "LOG_LEVEL": False,
+    }
+    # naming the newcomer without saying it replaces anything licenses no removal
+    assert removed("Add `DATABASE_URL` to the settings") == {
+        "POSTGRES_SERVER": False,
+        "POSTGRES_DB": False,
+        "LOG_LEVEL": False,
+    }

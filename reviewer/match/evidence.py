@@ -110,6 +110,24 @@ def added_terms(ev: Evidence) -> frozenset[str]:
     return frozenset(term_set("\n".join(plus)) - term_set("\n".join(minus)))
 
 
+def superseded_lines(ev: Evidence, targets: frozenset[str]) -> frozenset[int]:
+    """Old lines removed in a hunk that adds one of ``targets`` (an identifier the intent names):
+    what the newcomer takes the place of."""
+    out: set[int] = set()
+    for h in ev.hunks:
+        removed: list[int] = []
+        names_target = False
+        for prefix, old, _new, text in h.numbered():
+            if prefix == "-" and old is not None:
+                removed.append(old)
+            elif prefix == "+" and not names_target:
+                low = text.lower()
+                names_target = any(t in low for t in targets)
+        if names_target:
+            out.update(removed)
+    return frozenset(out)
+
+
 _WORDS_RE = lazy(r"[A-Za-z][A-Za-z0-9_']*|[0-9]+")
 
 

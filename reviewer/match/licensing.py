@@ -16,7 +16,7 @@ from ..terms import GENERIC, stem, stems, term_set, tokens
 from .bumps import VERSION_REASONS
 from .companions import GENERIC_FILE_STEMS, RETIRED_REASON
 from .conventional import CONVENTIONAL_REASON
-from .evidence import Evidence, added_terms
+from .evidence import Evidence, added_terms, superseded_lines
 from .explain import EXPLAIN_THRESHOLD, FileMatch
 from .intent_words import IntentTerms
 
@@ -71,6 +71,8 @@ KIND_WORDS: dict[str, frozenset[str]] = {
 }
 #: intents that undo earlier work license whatever they touch in the area they name
 _UNDO = stems("revert rollback undo restore")
+#: intents that put one thing in the place of others
+_MIGRATE = stems("migrate replace instead switch consolidate supersede")
 
 
 def license_signals(
@@ -84,6 +86,7 @@ def license_signals(
     out: dict[Signal, bool] = {}
     # an intent that undoes earlier work says so in its title ("Revert ..."), not in passing
     undo = bool(words_of_title(intent) & _UNDO)
+    migrating = bool(it.words & _MIGRATE)
     for fs in scope.files:
         fm = results[fs.path]
         ev = evs[fs.path]
@@ -108,6 +111,19 @@ def license_signals(
             if owner is not None and not out[sig] and sig.kind != m.RESOURCE_DELETION:
                 out[sig] = True
                 readings[sig] = Reading(stated=readings[owner].stated)
+        # "migrate to `DATABASE_URL` instead of separate variables": what the named newcomer
+        # replaces where it stands (the settings and accessor removed in its place) goes with it
+        if migrating and it.targets:
+            runs = superseded_lines(ev, it.targets)
+            for sig in fs.signals:
+                if (
+                    not out[sig]
+                    and sig.side == "old"
+                    and sig.line in runs
+                    and sig.kind in (m.GLOBAL_CONFIG, m.PUBLIC_API)
+                    and sig.severity in ("low", "medium")
+                ):
+                    out[sig] = True
         # once the intent covers a change to a symbol, its medium side effects come with it
         covered = {s.symbol for s in fs.signals if s.symbol and out[s]}
         for sig in fs.signals:
