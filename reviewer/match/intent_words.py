@@ -88,7 +88,8 @@ def intent_terms(intent: Intent) -> IntentTerms:
                     firm.add(s)
 
     title = intent.title
-    add(title, 1.0)
+    # "chore:", "feat(tf):": the kind of change, not a word of what it is about (its scope is)
+    add(_KIND_PREFIX.sub("", title, count=1), 1.0)
     # the body speaks where it says what the change does or names something specific; prose in
     # passing ("thanks to everyone who reviewed the infrastructure docs") weighs little, so that
     # more words never explain more files
@@ -115,6 +116,9 @@ def intent_terms(intent: Intent) -> IntentTerms:
     flags = frozenset(FLAG_RE.findall(stating_text(intent) + "\n" + (intent.prompt or "")))
     return IntentTerms(weights, roles, words, targets, frozenset(firm), flags)
 
+
+#: a conventional-commit type that names no file role (``docs:``, ``ci:``, ``test:`` do)
+_KIND_PREFIX = lazy(r"^\s*(?i:feat|feature|chore|refactor|perf|style)(?=(?:\([^)]{0,80}\))?!?:\s)")
 
 #: a command-line option standing on its own: `-v`, `--force-with-lease` (not "re-run", not "-1")
 FLAG_RE = lazy(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)(?![\w-])")
