@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 #: the order concerns of equal severity are asked in: what destroys first, what explains last
 _FAMILIES = (
     "RV501",
+    "RV103",
     "destroy",
     "state",
     "protection_toggle",
@@ -340,6 +341,10 @@ _BY_RULE: dict[str, tuple[str, ...]] = {
         "{title}: who approved touching a protected resource, and what is the recovery plan?",
     ),
     "RV403": ("{title}: what was verified before changing it, and who owns it?",),
+    "RV103": (
+        "The description shares nothing with this change: is it the description of another change? "
+        "Say what this change does.",
+    ),
     "RV501": (
         "What is this change supposed to do? State the intent (PR description, commit message or the "
         "prompt given to the assistant).",

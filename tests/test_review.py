@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reviewer.config import Config, CriticalPath, QuestionTemplate
 from reviewer.diff import parse_diff
 from reviewer.intent import parse_intent
@@ -288,3 +290,59 @@ def test_a_gitignore_edit_nobody_mentions_is_only_noted() -> None:
     assert ".gitignore" in r.out_of_scope_paths  # still listed as outside the intent
     image = parse_diff(git_diff(".dockerignore", ".env\n", ""))
     assert review(image, parse_intent("", title="Fix the login redirect")).verdict != "aligned"
+
+
+def _java_change() -> str:
+    from tests.helpers import git_diff
+
+    return git_diff(
+        "src/main/java/com/acme/Cache.java",
+        "class Cache {\n  int size = 10;\n}\n",
+        "class Cache {\n  int size = 20;\n}\n",
+    )
+
+
+def test_an_intent_that_shares_nothing_with_the_change_is_a_mismatch() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+
+    r = review(
+        parse_diff(_java_change()),
+        parse_intent("To reduce supply-chain risk.", title="Add cooldown to Dependabot config"),
+    )
+    assert [f.severity for f in r.findings if f.rule == "RV103"] == ["medium"]
+    assert r.verdict == "mismatch"
+    assert any("another change" in q.text for q in r.questions)
+
+
+@pytest.mark.parametrize(
+    ("title", "diff"),
+    [
+        # one shared word is enough: the intent is about this change, if loosely
+        ("Raise the cache size", "java"),
+        # a vague intent says nothing to compare
+        ("Update", "java"),
+        # what the intent names as a role is what changed
+        ("Fix the markdown link", "readme"),
+        # "remove these ex-devs" over a change that only removes lines
+        ("chore: remove these ex-devs", "removal"),
+    ],
+)
+def test_an_intent_about_the_change_or_too_vague_to_compare_is_not_unrelated(
+    title: str, diff: str
+) -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    text = {
+        "java": _java_change(),
+        "readme": git_diff("README.md", "See [docs](htp://x).\n", "See [docs](http://x).\n"),
+        "removal": git_diff(
+            "access.tf", 'users = [\n  "alice",\n  "bob",\n]\n', 'users = [\n  "alice",\n]\n'
+        ),
+    }[diff]
+    r = review(parse_diff(text), parse_intent("", title=title, source="commit"))
+    assert not any(f.rule == "RV103" for f in r.findings)

@@ -46,6 +46,12 @@ RULES: tuple[Rule, ...] = (
         "The intent names something the change never touches.",
         severity="info",
     ),
+    Rule(
+        "RV103",
+        "intent-unrelated",
+        "The intent shares nothing with the change: no file, symbol or changed line of it.",
+        severity="medium",
+    ),
     *(
         Rule(
             rid,

@@ -54,6 +54,16 @@ def check(ctx: Context) -> list[Finding]:
                 key="file",
             )
         )
+    if _shares_nothing(ctx):
+        out.append(
+            finding(
+                "RV103",
+                "medium",
+                "The intent shares nothing with this change: no file, symbol or changed line of "
+                "it says what the intent says (is it the description of another change?)",
+                key="intent-unrelated",
+            )
+        )
     unexplained = [
         fs
         for fs in ctx.scope.files
@@ -103,6 +113,37 @@ def _tests_of_unexplained(ctx: Context) -> dict[str, list[str]]:
 #: repository housekeeping files (not `.dockerignore`: it decides what an image may contain)
 _HOUSEKEEPING = frozenset({".gitignore", ".gitattributes", ".editorconfig", ".mailmap"})
 _TRIVIAL = frozenset({"docs", "changelog", "lockfile", "asset", "generated"})
+
+
+def _shares_nothing(ctx: Context) -> bool:
+    """A specific intent of which no word reaches any file of the change, by path, symbol,
+    changed line or the code around it, and no file of a role it names: a description of another
+    change. A vague intent ("Update") or one that only says what goes ("remove the ex-devs" over
+    a change that only removes lines) is not."""
+    if ctx.intent.empty or not ctx.scope.files:
+        return False
+    it = ctx.match.intent_terms
+    if not any(it.weights[t] >= 1.0 for t in it.firm) and not it.flags:
+        return False
+    for fs in ctx.scope.files:
+        fm = ctx.match.files[fs.path]
+        if fm.explained or fm.score > 0 or fs.role in it.roles:
+            return False
+    if all(
+        fs.role in _TRIVIAL or posixpath.basename(fs.path) in _HOUSEKEEPING
+        for fs in ctx.scope.files
+    ):
+        return False  # docs, locks, `.gitignore` ... alone say too little to call a swap
+    return not _removal_only(ctx)
+
+
+def _removal_only(ctx: Context) -> bool:
+    """The title says something goes and the change only takes lines away."""
+    from ..statements.verbs import ACTIONS
+    from ..terms import stem, tokens
+
+    said = {stem(t.lower()) for t in tokens(ctx.intent.title)}
+    return bool(said & ACTIONS["delete"]) and all(fs.additions == 0 for fs in ctx.scope.files)
 
 
 def _names_nothing_here(ctx: Context) -> bool:

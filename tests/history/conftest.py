@@ -84,7 +84,7 @@ def history(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> History:
 
     # from here on the repository's own policy ignores deletions
     at(monkeypatch, "2025-04-01T10:00:00Z")
-    repo.write(".reviewer.toml", '[rules]\nignore = ["RV2", "RV101", "RV301", "RV5"]\n')
+    repo.write(".reviewer.toml", '[rules]\nignore = ["RV1", "RV2", "RV301", "RV5"]\n')
     h.shas["policy"] = repo.commit("ci: add the reviewer policy (#6)")
 
     at(monkeypatch, "2025-04-02T10:00:00Z")
