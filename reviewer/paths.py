@@ -257,7 +257,14 @@ def role_of(path: str) -> str:
         or name.startswith("jenkinsfile.")
     ):
         return "ci"
-    if lower in _GOVERNANCE_NAMES or name == "codeowners" or lower.startswith(".github/rulesets/"):
+    if (
+        lower in _GOVERNANCE_NAMES
+        or name == "codeowners"
+        or lower.startswith((".github/rulesets/", ".github/issue_template/"))
+        # the checklist every pull request is held to is how the repository is run, not docs
+        or name.startswith("pull_request_template")
+        or lower.startswith(".github/pull_request_template/")
+    ):
         return "governance"
     if name in LOCKFILES:
         return "lockfile"

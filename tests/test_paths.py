@@ -109,3 +109,16 @@ def test_guards_agree_with_the_patterns_they_guard(parts: list[str]) -> None:
 )
 def test_roles(path: str, role: str) -> None:
     assert role_of(path) == role
+
+
+def test_pull_request_and_issue_templates_are_how_the_repository_is_run() -> None:
+    from reviewer.paths import role_of
+
+    for path in (
+        ".github/pull_request_template.md",
+        ".github/PULL_REQUEST_TEMPLATE.md",
+        ".github/PULL_REQUEST_TEMPLATE/release.md",
+        ".github/ISSUE_TEMPLATE/bug_report.md",
+    ):
+        assert role_of(path) == "governance", path
+    assert role_of("docs/pull-requests.md") == "docs"

@@ -346,3 +346,27 @@ def test_an_intent_about_the_change_or_too_vague_to_compare_is_not_unrelated(
     }[diff]
     r = review(parse_diff(text), parse_intent("", title=title, source="commit"))
     assert not any(f.rule == "RV103" for f in r.findings)
+
+
+def test_documentation_riding_along_with_an_explained_change_is_noted_not_drift() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    workflow = git_diff(
+        ".github/workflows/ci.yml",
+        "jobs:\n  test:\n    steps:\n      - uses: actions/checkout@v3\n",
+        "jobs:\n  test:\n    steps:\n      - uses: actions/checkout@v4\n",
+    )
+    readme = git_diff("modules/web/README.md", "# Web\n\nOld text.\n", "# Web\n\nNew text.\n")
+    intent = parse_intent("", title="Update CI workflow versions to latest", source="commit")
+    both = review(parse_diff(workflow + readme), intent)
+    (f,) = [f for f in both.findings if f.rule == "RV101"]
+    assert f.severity == "info" and "noted" in f.title
+    assert both.verdict == "aligned"
+    # it stays out of scope: a reader sees it was not explained
+    assert both.out_of_scope_paths == ("modules/web/README.md",)
+    # alone, the unexplained docs change is drift as before
+    alone = review(parse_diff(readme), intent)
+    assert alone.verdict == "drift"

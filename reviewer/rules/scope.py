@@ -21,12 +21,19 @@ def check(ctx: Context) -> list[Finding]:
         )
     covered = _tests_of_unexplained(ctx)
     folded = {t for tests in covered.values() for t in tests}
+    # documentation riding along with an explained change (the README tables a hook regenerates,
+    # an upgrade note) reaches no build and no user of the code: it stays out of scope, noted
+    explained_roles = {fs.role for fs in ctx.scope.files if ctx.match.files[fs.path].explained}
+    docs_ride_along = bool(explained_roles - {"docs", "changelog"})
     for fs in ctx.scope.files:
         fm = ctx.match.files[fs.path]
         if fm.explained or fs.path in folded:
             continue
         # what git tracks or how an editor formats never reaches a build or a user: noted only
-        severity: Severity = "info" if posixpath.basename(fs.path) in _HOUSEKEEPING else "low"
+        noted = posixpath.basename(fs.path) in _HOUSEKEEPING or (
+            fs.role == "docs" and docs_ride_along
+        )
+        severity: Severity = "info" if noted else "low"
         unlicensed = [s for s in fs.signals if not ctx.match.licensed.get(s, False)]
         for s in unlicensed:
             if severity_rank(s.severity) > severity_rank(severity):
@@ -43,6 +50,8 @@ def check(ctx: Context) -> list[Finding]:
             if tests
             else ""
         )
+        if fs.role == "docs" and severity == "info":
+            also += " (noted: documentation that comes with an explained change)"
         out.append(
             finding(
                 "RV101",
