@@ -47,7 +47,7 @@ STOPWORDS = words(
     "way ways thing things stuff lot lots bit little instead rather already always never ever "
     "allow allows allowed support supports supported supporting handle handles handled handling "
     "properly proper correct correctly incorrect incorrectly instead able unable pr prs commit "
-    "commits merge merged merging branch main master issue issues close closes closed resolve "
+    "commits merge merged merging branch main master issue issues resolve "
     "resolves resolved ref refs see via wip tmp todo fixme note notes cc co authored signed off by "
     "reviewed dependabot bot bump bumps minor small tiny trivial quick simple simply typo typos "
     "misc various several couple one two three first second last next previous current currently "

@@ -89,7 +89,7 @@ def intent_terms(intent: Intent) -> IntentTerms:
 
     title = intent.title
     # "chore:", "feat(tf):": the kind of change, not a word of what it is about (its scope is)
-    add(_KIND_PREFIX.sub("", title, count=1), 1.0)
+    add(_ISSUE_LINK.sub(" ", _KIND_PREFIX.sub("", title, count=1)), 1.0)
     # the body speaks where it says what the change does or names something specific; prose in
     # passing ("thanks to everyone who reviewed the infrastructure docs") weighs little, so that
     # more words never explain more files
@@ -100,7 +100,7 @@ def intent_terms(intent: Intent) -> IntentTerms:
         if c.start == 0 and c.text.startswith(title[:40]):
             continue
         specific = c.stating or any(is_identifier_like(t) for t in tokens(c.text))
-        add(c.text[:budget], 0.7, is_firm=specific)
+        add(_ISSUE_LINK.sub(" ", c.text[:budget]), 0.7, is_firm=specific)
         budget -= len(c.text)
     if intent.prompt:
         add(intent.prompt[:20_000], 1.0)
@@ -119,6 +119,9 @@ def intent_terms(intent: Intent) -> IntentTerms:
 
 #: a conventional-commit type that names no file role (``docs:``, ``ci:``, ``test:`` do)
 _KIND_PREFIX = lazy(r"^\s*(?i:feat|feature|chore|refactor|perf|style)(?=(?:\([^)]{0,80}\))?!?:\s)")
+
+#: "Closes #22925:", "fixes GH-12": a link to an issue, not a word of what the change does
+_ISSUE_LINK = lazy(r"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+(?:#|gh-)\d+:?")
 
 #: a command-line option standing on its own: `-v`, `--force-with-lease` (not "re-run", not "-1")
 FLAG_RE = lazy(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)(?![\w-])")
