@@ -270,8 +270,11 @@ def role_of(path: str) -> str:
         return "lockfile"
     if name in MANIFESTS or _requirements(name) or name.endswith((".csproj", ".fsproj", ".vbproj")):
         return "dependency"
-    if any(d in _GENERATED_DIRS for d in dirs) or (
-        has_any(name, _GENERATED_HINTS) and _GENERATED_RE.search(name)
+    if (
+        any(d in _GENERATED_DIRS for d in dirs)
+        or (has_any(name, _GENERATED_HINTS) and _GENERATED_RE.search(name))
+        # Rails dumps the schema its migrations make: `bin/rails db:migrate` writes these
+        or (dirs[-1:] == ("db",) and (name == "structure.sql" or name.endswith("schema.rb")))
     ):
         return "generated"
     if (

@@ -378,3 +378,47 @@ def test_what_a_named_newcomer_replaces_in_its_place_goes_with_it() -> None:
         "POSTGRES_DB": False,
         "LOG_LEVEL": False,
     }
+
+
+def test_a_template_kept_in_two_formats_is_explained_with_its_twin() -> None:
+    from tests.helpers import git_diff
+
+    yaml_old = (
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: a\n"
+    )
+    json_old = '{"Resources": {"Fn": {"Type": "AWS::Lambda::Function",\n"Properties": {"Handler": "a"}}}}\n'
+    text = git_diff("Lambda/Sample.yaml", yaml_old, yaml_old.replace("Handler: a", "Handler: b"))
+    text += git_diff(
+        "Lambda/Sample.json", json_old, json_old.replace('"Handler": "a"', '"Handler": "b"')
+    )
+    text += git_diff("Lambda/Other.json", json_old, json_old.replace('"a"', '"c"'))
+    diff = parse_diff(text)
+    intent = parse_intent("", title="Fix the handler name in sample.yaml", source="commit")
+    files = match(intent, build_scope(diff), diff).files
+    assert files["Lambda/Sample.yaml"].explained
+    assert files["Lambda/Sample.json"].explained
+    assert not files["Lambda/Other.json"].explained
+
+
+def test_a_schema_dump_follows_its_migration_not_the_intents_words() -> None:
+    from reviewer.paths import role_of
+    from tests.helpers import git_diff
+
+    assert role_of("db/schema.rb") == role_of("db/structure.sql") == "generated"
+    schema_old = 'ActiveRecord::Schema[7.2].define(version: 1) do\n  create_table "accounts" do |t|\n  end\nend\n'
+    schema_new = schema_old.replace(
+        "  end\nend",
+        '  end\n  add_index "accounts", ["family_id"], name: "index_accounts_on_family_id"\nend',
+    )
+    dump = git_diff("db/schema.rb", schema_old, schema_new)
+    migration = git_diff(
+        "db/migrate/20250101_add_indexes_to_accounts.rb",
+        None,
+        "class AddIndexesToAccounts < ActiveRecord::Migration[7.2]\n  def change\n"
+        '    add_index :accounts, :family_id, name: "index_accounts_on_family_id"\n  end\nend\n',
+    )
+    intent = parse_intent("", title="Add indexes to accounts", source="commit")
+    alone = parse_diff(dump)
+    assert not match(intent, build_scope(alone), alone).files["db/schema.rb"].explained
+    both = parse_diff(migration + dump)
+    assert match(intent, build_scope(both), both).files["db/schema.rb"].explained

@@ -60,6 +60,7 @@ def explain_followers(
             topics |= {stem_of(f.path)} - GENERIC_FILE_STEMS
             topics |= {t for names in ev.symbol_names for t in names}
     explained_roles = {f.role for f in explained}
+    twins = {_twin_key(f.path) for f in explained} - {None}
     for fs in scope.files:
         fm = results[fs.path]
         if fm.explained:
@@ -89,8 +90,20 @@ def explain_followers(
             and fs.path.lower().endswith(("readme.md", "readme.rst"))
         ):
             reason = "README next to an explained change"
+        elif _twin_key(fs.path) in twins:
+            reason = "the same file in another format as an explained change"
         if reason:
             results[fs.path] = FileMatch(True, (*fm.explained_by, reason), fm.score)
+
+
+#: formats one document is kept in side by side (a template as `x.yaml` and `x.json`)
+_TWIN_FORMATS = frozenset({".yaml", ".yml", ".json", ".template"})
+
+
+def _twin_key(path: str) -> str | None:
+    """``stacks/app.yaml`` and ``stacks/app.json`` share a key: one document in two formats."""
+    root, ext = posixpath.splitext(path)
+    return root.lower() if ext.lower() in _TWIN_FORMATS else None
 
 
 def _retired_action_caller(

@@ -108,6 +108,11 @@ def explain_file(
         h_content, h_ctx, h_sym = [], [], []
         h_path = [t for t in h_path if "." in t and t == posixpath.basename(fs.path).lower()]
         s_path = sum(w(t) for t in h_path) * 1.3
+    if fs.role == "generated" and not h_path:
+        # a generated file (a bundle, a schema dump) says what its source says: it is explained
+        # by naming it, or as a follower of its explained source, not by sharing its words
+        s_content = s_ctx = s_sym = 0.0
+        h_content, h_ctx, h_sym = [], [], []
     score = s_path + s_sym + s_content + s_ctx
     hits = [*h_path, *h_sym, *h_content, *h_ctx]
     firm = [t for t in hits if t in it.firm]

@@ -22,7 +22,12 @@ def check(ctx: Context) -> list[Finding]:
     real = [
         f
         for f in files
-        if f.role not in _NON_CODE_ROLES
+        # a generated file whose source is not part of the explained change (a schema dump with
+        # no migration) is a change of its own
+        if (
+            f.role not in _NON_CODE_ROLES
+            or (f.role == "generated" and not ctx.match.files[f.path].explained)
+        )
         and not f.cosmetic
         and (f.additions or f.deletions or f.status == "deleted")
     ]
