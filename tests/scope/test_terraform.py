@@ -440,3 +440,67 @@ def test_a_deleted_block_next_to_an_added_one_of_another_type_stays_a_deletion()
     for scope in (full, hunks):
         assert {s.code for s in scope.signals} >= {"tf.resource_deleted"}
         assert "tf.address_changed" not in {s.code for s in scope.signals}
+
+
+_POLICY_DOC = """data "aws_iam_policy_document" "bus" {{
+  statement {{
+    actions   = ["events:PutEvents"]
+    resources = [aws_cloudwatch_event_bus.central.arn]
+    principals {{
+      type        = "*"
+      identifiers = ["*"]
+    }}
+{condition}  }}
+}}
+"""
+
+_BUCKET_POLICY = """resource "aws_s3_bucket_policy" "logs" {{
+  bucket = aws_s3_bucket.logs.id
+  policy = <<POLICY
+{{
+  "Statement": [
+    {{
+      "Effect": "Allow",
+      "Principal": "*",
+      "Action": "s3:PutObject",
+      "Resource": "arn:aws:s3:::logs/*"{condition}
+    }}
+  ]
+}}
+POLICY
+}}
+"""
+
+
+def _principal_details(path: str, new: str) -> set[tuple[str, str]]:
+    full, hunks = scope_both(path, "", new)
+    got: set[tuple[str, str]] = {
+        (s.severity, s.detail) for s in full.signals if "principal" in s.detail
+    }
+    assert got == {(s.severity, s.detail) for s in hunks.signals if "principal" in s.detail}
+    return got
+
+
+def test_a_terraform_wildcard_principal_pinned_by_its_statement_is_low() -> None:
+    where = "`data.aws_iam_policy_document.bus`"
+    pinned = _POLICY_DOC.format(
+        condition='    condition {\n      test     = "StringEquals"\n'
+        '      variable = "aws:PrincipalOrgID"\n      values   = [var.org_id]\n    }\n'
+    )
+    assert _principal_details("bus.tf", pinned) == {
+        ("low", f"allows any principal (`*`) that matches `aws:PrincipalOrgID` in {where}")
+    }
+    bare = _POLICY_DOC.format(condition="")
+    assert _principal_details("bus.tf", bare) == {
+        ("high", f"allows any principal (`*`) in {where}")
+    }
+
+
+def test_a_json_policy_pins_its_wildcard_principal_by_a_source_condition() -> None:
+    pinned = _BUCKET_POLICY.format(
+        condition=',\n      "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}'
+    )
+    ((severity, detail),) = _principal_details("logs.tf", pinned)
+    assert severity == "low" and "aws:SourceAccount" in detail
+    ((severity, _),) = _principal_details("logs.tf", _BUCKET_POLICY.format(condition=""))
+    assert severity == "high"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...models import PERMISSION_WIDENING, Signal
 from ...rx import lazy
 from ..lex.yaml_outline import Node, flow_items
+from ..principals import PRINCIPAL_PINS, pinned_detail
 from ..yaml_view import Change
 from .template import owner_of, signal_at
 
@@ -12,26 +13,6 @@ _ADMIN_POLICY_RE = lazy(r":policy/(AdministratorAccess|PowerUserAccess|IAMFullAc
 _OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 _PUBLIC_BLOCK_KEYS = frozenset(
     {"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"}
-)
-
-
-#: condition keys that pin a wildcard principal to one organisation, account or source: the
-#: statement then grants to those callers only, not to anybody
-PRINCIPAL_PINS = frozenset(
-    k.lower()
-    for k in (
-        "aws:PrincipalOrgID",
-        "aws:PrincipalOrgPaths",
-        "aws:PrincipalAccount",
-        "aws:PrincipalArn",
-        "aws:SourceAccount",
-        "aws:SourceArn",
-        "aws:SourceOrgID",
-        "aws:SourceOrgPaths",
-        "aws:SourceOwner",
-        "aws:SourceVpc",
-        "aws:SourceVpce",
-    )
 )
 
 
@@ -101,9 +82,7 @@ def widening(
                 signal_at(
                     PERMISSION_WIDENING,
                     "cfn.iam_wildcard",
-                    f"allows any principal (`*`) that matches `{pin}`"
-                    if pin
-                    else "allows any principal (`*`)",
+                    pinned_detail(pin),
                     ch,
                     res,
                     "low" if pin else "high",

@@ -10,6 +10,7 @@ from ...rx import lazy
 from ..engine import FileContext, Segment, lines_in
 from ..lex.hcl import Block, Scan
 from ..lex.hcl_rows import JSON_KEY_RE, indent_of
+from ..principals import PIN_RE, pinned_detail
 from .definitions import Reading
 
 _STRING_RE = lazy(r'"((?:[^"\\\n]|\\.)*)"')
@@ -136,7 +137,8 @@ def line_signals(
                 fresh = [lit for lit in p.literals if (p.owner, p.key, lit) not in before]
                 # a wildcard in a Deny statement takes away, it does not grant
                 if fresh and (p.key not in _GRANT_KEYS or _effect_at(sc, r) != "Deny"):
-                    yield from _pair_signals(p, fresh)
+                    pin = _pinned_at(sc, r) if p.key in _PRINCIPAL_KEYS else None
+                    yield from _pair_signals(p, fresh, pin)
     for owner, lines in denies.items():
         if len(lines) > added_denies.get(owner, 0):
             where = f"`{owner}`" if owner else "a policy"
@@ -188,6 +190,32 @@ def _effect_at(sc: Scan, r: int) -> str:
     return ""
 
 
+def _pinned_at(sc: Scan, r: int) -> str | None:
+    """The condition key pinning the principal on row ``r`` to known callers, when its statement
+    shows one: the rows around it, up to where the statement's own keys end (an HCL
+    ``principals`` block's siblings, a JSON statement's keys and what they hold)."""
+    rows = sc.code
+    level = indent_of(sc.rows[r])
+    # `identifiers = ["*"]` sits in a `principals` block: the statement's keys are one level up
+    for k in range(r - 1, max(-1, r - 6), -1):
+        if rows[k].strip() and indent_of(sc.rows[k]) < level:
+            if "principal" in rows[k].lower():
+                level = indent_of(sc.rows[k])
+            break
+    for step in (-1, 1):
+        k = r + step
+        while 0 <= k < len(rows) and abs(k - r) <= _EFFECT_REACH:
+            text = rows[k]
+            if text.strip():
+                if indent_of(sc.rows[k]) < level:
+                    break
+                m = PIN_RE.search(text)
+                if m is not None:
+                    return m.group(0)
+            k += step
+    return None
+
+
 def _owner_of_row(sc: Scan, r: int, owners: dict[int, str]) -> str | None:
     attr = sc.row_attr.get(r)
     if attr is not None and attr.top is not None:
@@ -198,7 +226,7 @@ def _owner_of_row(sc: Scan, r: int, owners: dict[int, str]) -> str | None:
     return None
 
 
-def _pair_signals(p: _Pair, lits: list[str]) -> Iterator[Signal]:
+def _pair_signals(p: _Pair, lits: list[str], pin: str | None = None) -> Iterator[Signal]:
     where = f"`{p.owner}`" if p.owner else "a policy"
     k = p.key
     if k in _ACTION_KEYS and any(lit == "*" or lit.endswith(":*") for lit in lits):
@@ -226,11 +254,11 @@ def _pair_signals(p: _Pair, lits: list[str]) -> Iterator[Signal]:
         yield Signal(
             kind=PERMISSION_WIDENING,
             code="tf.iam_wildcard",
-            detail=f"allows any principal (`*`) in {where}",
+            detail=f"{pinned_detail(pin)} in {where}",
             line=p.line,
             side="new",
             symbol=p.owner,
-            severity="high",
+            severity="low" if pin else "high",
         )
     elif k in _MEMBER_KEYS and any(lit in ("allUsers", "allAuthenticatedUsers") for lit in lits):
         yield Signal(
