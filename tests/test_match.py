@@ -127,11 +127,12 @@ def test_deletion_is_licensed_only_by_a_removal_verb_about_it() -> None:
         "high",
     )
     scope, diff = _scope_with(sig)
-    assert match(parse_intent("Remove the NAT gateway from the network"), scope, diff).licensed[sig]
+    key = ("infra/network.tf", sig)
+    assert match(parse_intent("Remove the NAT gateway from the network"), scope, diff).licensed[key]
     assert not match(parse_intent("Fix the NAT gateway tags in the network"), scope, diff).licensed[
-        sig
+        key
     ]
-    assert not match(parse_intent("Remove the unused S3 bucket"), scope, diff).licensed[sig]
+    assert not match(parse_intent("Remove the unused S3 bucket"), scope, diff).licensed[key]
 
 
 def test_naming_a_function_licenses_its_signature_change_but_not_its_deletion() -> None:
@@ -140,7 +141,9 @@ def test_naming_a_function_licenses_its_signature_change_but_not_its_deletion() 
     )
     lines = ("def redirect(location, code=302):", "def redirect(location, code=303):")
     scope, diff = _scope_with(sig, "src/helpers.py", lines)
-    assert match(parse_intent("redirect defaults to 303"), scope, diff).licensed[sig]
+    assert match(parse_intent("redirect defaults to 303"), scope, diff).licensed[
+        "src/helpers.py", sig
+    ]
     gone = Signal(
         "resource_deletion",
         "tf.resource_deleted",
@@ -151,7 +154,9 @@ def test_naming_a_function_licenses_its_signature_change_but_not_its_deletion() 
         "high",
     )
     scope2, diff2 = _scope_with(gone, "src/helpers.py", lines)
-    assert not match(parse_intent("redirect defaults to 303"), scope2, diff2).licensed[gone]
+    assert not match(parse_intent("redirect defaults to 303"), scope2, diff2).licensed[
+        "src/helpers.py", gone
+    ]
 
 
 def test_revert_licenses_what_it_touches() -> None:
@@ -167,7 +172,7 @@ def test_revert_licenses_what_it_touches() -> None:
     scope, diff = _scope_with(sig, "terraform/cluster.tf")
     assert match(
         parse_intent("Rollback the node pool customisation of the cluster"), scope, diff
-    ).licensed[sig]
+    ).licensed["terraform/cluster.tf", sig]
 
 
 def test_missing_targets_are_reported() -> None:
@@ -252,10 +257,10 @@ def test_what_a_deleted_resource_held_goes_with_its_stated_deletion() -> None:
     assert {"tf.workspace", "tf.resource_deleted"} <= codes
     stated = match(parse_intent("", title="Removing the firewall resources"), scope, diff)
     assert all(stated.licensed.values())
-    workspace = next(s for s in stated.licensed if s.code == "tf.workspace")
+    workspace = next(k for k in stated.licensed if k[1].code == "tf.workspace")
     assert stated.readings[workspace].stated is not None
     unstated = match(parse_intent("", title="Fix the logs bucket"), scope, diff)
-    assert not any(v for s, v in unstated.licensed.items() if s.code == "tf.workspace")
+    assert not any(v for (_p, s), v in unstated.licensed.items() if s.code == "tf.workspace")
 
 
 def test_a_grouped_bump_that_also_drops_a_pin_moves_versions_and_flags_the_drop() -> None:
@@ -422,3 +427,43 @@ def test_a_schema_dump_follows_its_migration_not_the_intents_words() -> None:
     assert not match(intent, build_scope(alone), alone).files["db/schema.rb"].explained
     both = parse_diff(migration + dump)
     assert match(intent, build_scope(both), both).files["db/schema.rb"].explained
+
+
+def test_the_same_signal_in_two_files_is_licensed_file_by_file() -> None:
+    # one version line changed the same way in every module: equal signals, two changes
+    from tests.helpers import git_diff
+
+    old = 'terraform {\n  required_version = ">= 0.13.1"\n}\n'
+    new = 'terraform {\n  required_version = ">= 1.0"\n}\n'
+    text = git_diff("modules/consul/versions.tf", old, new)
+    text += git_diff(
+        "modules/consul/main.tf", "locals {\n  port = 8300\n}\n", "locals {\n  port = 8503\n}\n"
+    )
+    text += git_diff("modules/kafka/versions.tf", old, new)
+    diff = parse_diff(text)
+    scope = build_scope(diff)
+    m = match(parse_intent("", title="Require Terraform 1.0 for Consul"), scope, diff)
+    by_path = {
+        path: ok for (path, sig), ok in m.licensed.items() if sig.code == "tf.provider_version"
+    }
+    assert by_path == {"modules/consul/versions.tf": True, "modules/kafka/versions.tf": False}
+
+
+def test_an_intent_that_bumps_versions_bumps_them_in_every_component() -> None:
+    from tests.helpers import git_diff
+
+    old = 'terraform {\n  required_version = ">= 0.13.1"\n}\n'
+    new = 'terraform {\n  required_version = ">= 1.0"\n}\n'
+    text = git_diff(
+        "modules/consul/main.tf", "locals {\n  port = 8300\n}\n", "locals {\n  port = 8503\n}\n"
+    )
+    text += git_diff("modules/kafka/versions.tf", old, new)
+    diff = parse_diff(text)
+    scope = build_scope(diff)
+    bump = parse_intent(
+        "", title="Upgraded version of Terraform, and added the gRPC port for Consul"
+    )
+    assert match(bump, scope, diff).files["modules/kafka/versions.tf"].explained
+    # naming Consul alone does not explain another component's files
+    port = parse_intent("", title="Add the gRPC port for Consul")
+    assert not match(port, scope, diff).files["modules/kafka/versions.tf"].explained

@@ -15,7 +15,7 @@ titles and version ``bumps``), ``companions`` (files that follow an explained on
 
 from __future__ import annotations
 
-from ..models import Diff, Intent, Scope, Signal
+from ..models import Diff, Intent, Scope
 from ..paths import component
 from ..record import field, record
 from ..statements import Reading
@@ -23,7 +23,7 @@ from .companions import explain_followers, explain_neighbours, stem_of, tests_on
 from .evidence import Evidence, evidence, missing_targets, specific_targets, terms_of_path
 from .explain import FileMatch, area_of, explain_file, hits_in_path
 from .intent_words import IntentTerms, intent_terms
-from .licensing import license_signals
+from .licensing import SignalKey, license_signals
 
 __all__ = ["FileMatch", "IntentTerms", "Match", "match", "stem_of", "tests_one_of"]
 
@@ -31,11 +31,12 @@ __all__ = ["FileMatch", "IntentTerms", "Match", "match", "stem_of", "tests_one_o
 @record
 class Match:
     files: dict[str, FileMatch]
-    licensed: dict[Signal, bool]
+    #: by (path, signal): whether the intent licenses it
+    licensed: dict[SignalKey, bool]
     intent_terms: IntentTerms
     missing_targets: tuple[str, ...]
     #: how the intent reads each risky signal (statements/): the clause that states it, or came close
-    readings: dict[Signal, Reading] = field(default_factory=dict)
+    readings: dict[SignalKey, Reading] = field(default_factory=dict)
 
 
 def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None = None) -> Match:
@@ -74,6 +75,6 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
         )
     explain_neighbours(scope, evs, results, it, anchored)
     explain_followers(scope, evs, results, it)
-    readings: dict[Signal, Reading] = {}
+    readings: dict[SignalKey, Reading] = {}
     licensed = license_signals(scope, evs, results, it, intent, readings)
     return Match(results, licensed, it, missing, readings)

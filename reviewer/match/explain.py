@@ -203,7 +203,11 @@ def explain_file(
         # "ci: use the ecosystem catalog": a `ci` change is made of CI files
         explained = True
         reasons.append(f"{CONVENTIONAL_REASON} `{conventional[fs.role]}`: {fs.role} files")
-    version = None if sibling else version_evidence(ev, intent)
+    version = version_evidence(ev, intent)
+    if sibling and version is not None and not version.startswith("only versions change"):
+        # a version the intent names for another component is that component's; an intent that
+        # says it bumps versions ("Upgraded version of Terraform") bumps them wherever they are
+        version = None
     if version:
         explained = True
         reasons.append(version)

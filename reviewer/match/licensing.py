@@ -69,6 +69,8 @@ KIND_WORDS: dict[str, frozenset[str]] = {
         "require requirement install lock"
     ),
 }
+#: a signal where it stands: the file and the signal (equal signals of two files are two changes)
+SignalKey = tuple[str, Signal]
 #: intents that undo earlier work license whatever they touch in the area they name
 _UNDO = stems("revert rollback undo restore")
 #: intents that put one thing in the place of others
@@ -81,9 +83,11 @@ def license_signals(
     results: dict[str, FileMatch],
     it: IntentTerms,
     intent: Intent,
-    readings: dict[Signal, Reading],
-) -> dict[Signal, bool]:
-    out: dict[Signal, bool] = {}
+    readings: dict[SignalKey, Reading],
+) -> dict[SignalKey, bool]:
+    """Whether the intent licenses each signal, by (path, signal): the same signal in two files
+    (one version line in every module) is two changes, licensed each on its own."""
+    out: dict[SignalKey, bool] = {}
     # an intent that undoes earlier work says so in its title ("Revert ..."), not in passing
     undo = bool(words_of_title(intent) & _UNDO)
     migrating = bool(it.words & _MIGRATE)
@@ -95,46 +99,51 @@ def license_signals(
             if needs_statement(sig) and "ignored by policy" not in fm.explained_by:
                 gained = added_terms(ev) if sig.code == "agent.instructions" else frozenset()
                 reading = read(sig, fs.path, intent, added=gained)
-                readings[sig] = reading
-                out[sig] = reading.stated is not None or (undo and fm.score >= EXPLAIN_THRESHOLD)
+                readings[fs.path, sig] = reading
+                out[fs.path, sig] = reading.stated is not None or (
+                    undo and fm.score >= EXPLAIN_THRESHOLD
+                )
                 continue
-            out[sig] = _signal_licensed(sig, fs, fm, ev, it, undo, named_file)
+            out[fs.path, sig] = _signal_licensed(sig, fs, fm, ev, it, undo, named_file)
         # what an object held goes with it: the lines of a resource whose deletion is stated
         # (its `terraform.workspace` logic, its policy statements) are that deletion
         gone = {
             s.symbol: s
             for s in fs.signals
-            if s.kind == m.RESOURCE_DELETION and s.symbol and out[s] and s in readings
+            if s.kind == m.RESOURCE_DELETION
+            and s.symbol
+            and out[fs.path, s]
+            and (fs.path, s) in readings
         }
         for sig in fs.signals:
             owner = gone.get(sig.symbol) if sig.side == "old" and sig.symbol else None
-            if owner is not None and not out[sig] and sig.kind != m.RESOURCE_DELETION:
-                out[sig] = True
-                readings[sig] = Reading(stated=readings[owner].stated)
+            if owner is not None and not out[fs.path, sig] and sig.kind != m.RESOURCE_DELETION:
+                out[fs.path, sig] = True
+                readings[fs.path, sig] = Reading(stated=readings[fs.path, owner].stated)
         # "migrate to `DATABASE_URL` instead of separate variables": what the named newcomer
         # replaces where it stands (the settings and accessor removed in its place) goes with it
         if migrating and it.targets:
             runs = superseded_lines(ev, it.targets)
             for sig in fs.signals:
                 if (
-                    not out[sig]
+                    not out[fs.path, sig]
                     and sig.side == "old"
                     and sig.line in runs
                     and sig.kind in (m.GLOBAL_CONFIG, m.PUBLIC_API)
                     and sig.severity in ("low", "medium")
                 ):
-                    out[sig] = True
+                    out[fs.path, sig] = True
         # once the intent covers a change to a symbol, its medium side effects come with it
-        covered = {s.symbol for s in fs.signals if s.symbol and out[s]}
+        covered = {s.symbol for s in fs.signals if s.symbol and out[fs.path, s]}
         for sig in fs.signals:
             if (
-                not out[sig]
-                and sig not in readings
+                not out[fs.path, sig]
+                and (fs.path, sig) not in readings
                 and sig.symbol in covered
                 and sig.severity in ("low", "medium")
                 and not sig.code.startswith("policy.")
             ):
-                out[sig] = True
+                out[fs.path, sig] = True
     return out
 
 

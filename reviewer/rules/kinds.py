@@ -25,8 +25,8 @@ def check(ctx: Context) -> list[Finding]:
             rule = KIND_RULES.get(sig.kind)
             if rule is None:
                 continue
-            licensed = ctx.match.licensed.get(sig, False)
-            reading = ctx.match.readings.get(sig)
+            licensed = ctx.match.licensed.get((fs.path, sig), False)
+            reading = ctx.match.readings.get((fs.path, sig))
             severity = _severity(sig, licensed=licensed, file_explained=explained)
             out.append(
                 finding(

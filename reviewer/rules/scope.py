@@ -34,7 +34,7 @@ def check(ctx: Context) -> list[Finding]:
             fs.role == "docs" and docs_ride_along
         )
         severity: Severity = "info" if noted else "low"
-        unlicensed = [s for s in fs.signals if not ctx.match.licensed.get(s, False)]
+        unlicensed = [s for s in fs.signals if not ctx.match.licensed.get((fs.path, s), False)]
         for s in unlicensed:
             if severity_rank(s.severity) > severity_rank(severity):
                 severity = s.severity
