@@ -327,6 +327,8 @@ def test_an_intent_that_shares_nothing_with_the_change_is_a_mismatch() -> None:
         ("Fix the markdown link", "readme"),
         # "remove these ex-devs" over a change that only removes lines
         ("chore: remove these ex-devs", "removal"),
+        # a new project has nothing to be swapped with
+        ("Initial import", "new"),
     ],
 )
 def test_an_intent_about_the_change_or_too_vague_to_compare_is_not_unrelated(
@@ -340,6 +342,7 @@ def test_an_intent_about_the_change_or_too_vague_to_compare_is_not_unrelated(
     text = {
         "java": _java_change(),
         "readme": git_diff("README.md", "See [docs](htp://x).\n", "See [docs](http://x).\n"),
+        "new": git_diff("infra/main.tf", None, 'resource "aws_s3_bucket" "logs" {}\n'),
         "removal": git_diff(
             "access.tf", 'users = [\n  "alice",\n  "bob",\n]\n', 'users = [\n  "alice",\n]\n'
         ),

@@ -138,6 +138,8 @@ def _shares_nothing(ctx: Context) -> bool:
         fm = ctx.match.files[fs.path]
         if fm.explained or fm.score > 0 or fs.role in it.roles:
             return False
+    if all(fs.status == "added" for fs in ctx.scope.files):
+        return False  # a new project or module ("Initial import") has nothing to be swapped with
     if all(
         fs.role in _TRIVIAL or posixpath.basename(fs.path) in _HOUSEKEEPING
         for fs in ctx.scope.files
