@@ -467,3 +467,28 @@ def test_an_intent_that_bumps_versions_bumps_them_in_every_component() -> None:
     # naming Consul alone does not explain another component's files
     port = parse_intent("", title="Add the gRPC port for Consul")
     assert not match(port, scope, diff).files["modules/kafka/versions.tf"].explained
+
+
+def test_a_changed_name_that_says_the_component_and_the_rest_explains_a_shared_file() -> None:
+    from tests.helpers import git_diff
+
+    text = git_diff(
+        "modules/splunk/main.tf",
+        'locals {\n  ingress = ["splunk-clients-tcp"]\n}\n',
+        'locals {\n  ingress = ["splunk-web-tcp"]\n}\n',
+    )
+    text += git_diff(
+        "rules.tf",
+        'rules = {\n  splunk-clients-tcp = [8080, 8080, "tcp", "Splunk clients"]\n}\n',
+        'rules = {\n  splunk-web-tcp = [8000, 8000, "tcp", "Splunk Web"]\n}\n',
+    )
+    text += git_diff(
+        "scripts/release.sh",
+        "echo building\n",
+        "echo building splunk\n",
+    )
+    diff = parse_diff(text)
+    files = match(parse_intent("", title="Fix Splunk Web"), build_scope(diff), diff).files
+    assert files["rules.tf"].explained
+    # a script outside the component that only mentions it is not explained by the mention
+    assert not files["scripts/release.sh"].explained

@@ -9,7 +9,7 @@ import posixpath
 from ..models import FileScope, Intent
 from ..paths import component
 from ..record import record
-from ..terms import GENERIC
+from ..terms import GENERIC, stem, subwords
 from .bumps import version_evidence
 from .conventional import CONVENTIONAL_REASON, conventional_roles
 from .evidence import Evidence, spelling_fix
@@ -96,7 +96,16 @@ def explain_file(
         and fs.role in ("code", "infra", "config", "dependency", "example", "ci")
     )
     if foreign and not sibling:
-        h_content = [t for t in h_content if not _names_component(t, anchored)]
+        # ... unless one changed name says the component and the rest of what the intent says
+        # (`splunk-web-tcp` for "Fix Splunk Web")
+        joined = {
+            t
+            for name in ev.content_terms
+            if any(c in name for c in "-_.")
+            and len(parts := {stem(p) for p in subwords(name)} & it.firm) >= 2
+            for t in parts
+        }
+        h_content = [t for t in h_content if t in joined or not _names_component(t, anchored)]
         h_ctx = [t for t in h_ctx if not _names_component(t, anchored)]
         s_content = sum(w(t) for t in h_content) * 0.8
         s_ctx = sum(w(t) for t in h_ctx) * 0.5
