@@ -492,3 +492,38 @@ def test_a_changed_name_that_says_the_component_and_the_rest_explains_a_shared_f
     assert files["rules.tf"].explained
     # a script outside the component that only mentions it is not explained by the mention
     assert not files["scripts/release.sh"].explained
+
+
+def test_an_identifier_the_intent_names_explains_every_file_that_changes_it() -> None:
+    from tests.helpers import git_diff
+
+    text = git_diff(
+        "modules/fastcgi/client.go",
+        "func send() {\n\tfilter(headers)\n}\n",
+        "func send() {\n\tfilter(headers, expected_dot_headers)\n}\n",
+    )
+    text += git_diff(
+        "caddyconfig/options.go",
+        'case "other":\n\treturn nil\n',
+        'case "expected_dot_headers":\n\topts.expected_dot_headers = d.RemainingArgs()\n',
+    )
+    text += git_diff("caddyconfig/other.go", "x := 1\n", "x := 2\n")
+    diff = parse_diff(text)
+    intent = parse_intent(
+        "Honour `expected_dot_headers` in the FastCGI header filter.", title="Fix fastcgi"
+    )
+    files = match(intent, build_scope(diff), diff).files
+    assert files["caddyconfig/options.go"].explained
+    assert not files["caddyconfig/other.go"].explained
+
+
+def test_a_short_field_name_does_not_reach_into_a_sibling_service() -> None:
+    from tests.helpers import git_diff
+
+    text = git_diff("src/emailservice/server.py", "x = 1\n", "project_id = env('PROJECT_ID')\n")
+    text += git_diff("src/adservice/server.py", "y = 1\n", "project_id = env('PROJECT_ID')\n")
+    diff = parse_diff(text)
+    intent = parse_intent("Adds an explicit project_id.", title="Fix emailservice crash loop")
+    files = match(intent, build_scope(diff), diff).files
+    assert files["src/emailservice/server.py"].explained
+    assert not files["src/adservice/server.py"].explained

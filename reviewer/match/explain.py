@@ -113,8 +113,14 @@ def explain_file(
         # the intent names another component: this one must be named itself, not share vocabulary
         # (a word of its directory name, "vpc" in "simple-vpc", is vocabulary too)
         # (its symbols too: `init` and `main` live in every service)
-        s_content = s_ctx = s_sym = 0.0
-        h_content, h_ctx, h_sym = [], [], []
+        # ... or changing a long identifier the intent names in full (`expected_dot_headers`; a
+        # short one, `project_id`, is a field every service has)
+        h_content = [
+            t for t in h_content if len(t) >= 12 and t in it.targets and t in ev.identifiers
+        ]
+        s_content = sum(w(t) for t in h_content) * 0.8
+        s_ctx = s_sym = 0.0
+        h_ctx, h_sym = [], []
         h_path = [t for t in h_path if "." in t and t == posixpath.basename(fs.path).lower()]
         s_path = sum(w(t) for t in h_path) * 1.3
     if fs.role == "generated" and not h_path:
