@@ -527,3 +527,27 @@ def test_a_short_field_name_does_not_reach_into_a_sibling_service() -> None:
     files = match(intent, build_scope(diff), diff).files
     assert files["src/emailservice/server.py"].explained
     assert not files["src/adservice/server.py"].explained
+
+
+def test_the_only_file_of_a_change_needs_its_words_to_reach_it_not_to_single_it_out() -> None:
+    from tests.helpers import git_diff
+
+    view = git_diff(
+        "app/views/pages/dashboard.html.erb",
+        "<div>Welcome</div>\n",
+        '<div>Welcome</div>\n<div class="alert">The hosted version shuts down in July</div>\n',
+    )
+    other = git_diff("app/models/user.rb", "x = 1\n", "x = 2\n")
+    intent = parse_intent("", title="Hosted version notice", source="commit")
+    alone = parse_diff(view)
+    assert (
+        match(intent, build_scope(alone), alone)
+        .files["app/views/pages/dashboard.html.erb"]
+        .explained
+    )
+    both = parse_diff(view + other)
+    assert (
+        not match(intent, build_scope(both), both)
+        .files["app/views/pages/dashboard.html.erb"]
+        .explained
+    )

@@ -71,7 +71,15 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
             results[fs.path] = FileMatch(True, ("ignored by policy",), 0.0)
             continue
         results[fs.path] = explain_file(
-            fs, ev, it, intent, path_hits[fs.path], anchored, anchored_areas, strict
+            fs,
+            ev,
+            it,
+            intent,
+            path_hits[fs.path],
+            anchored,
+            anchored_areas,
+            strict,
+            alone=len(scope.files) == 1,
         )
     explain_neighbours(scope, evs, results, it, anchored)
     explain_followers(scope, evs, results, it)

@@ -60,7 +60,11 @@ def explain_file(
     anchored: set[str],
     anchored_areas: set[str],
     strict: bool,
+    alone: bool = False,
 ) -> FileMatch:
+    """``alone``: the only file of the change, so the intent can mean no other one: its words
+    need not single it out, only reach it."""
+
     def w(t: str) -> float:
         # prose in passing names nothing: a word only it shares with the file adds no weight, so
         # that more text never explains more
@@ -158,7 +162,7 @@ def explain_file(
     threshold = EXPLAIN_THRESHOLD * (1.6 if strict else 1.0)
     if ((coverage >= 0.5 and h_content) or named_symbol or named_flag) and not strict:
         threshold = 0.5
-    explained = score >= threshold and strong
+    explained = score >= threshold and (strong or (alone and not strict))
     if h_path:
         reasons.append("path: " + ", ".join(sorted(h_path)[:4]))
     if h_sym:
