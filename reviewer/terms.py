@@ -8,7 +8,9 @@ from functools import lru_cache
 from .rx import lazy
 
 _TOKEN_RE = lazy(r"[A-Za-z_$][A-Za-z0-9_$]*(?:[-.][A-Za-z0-9_$]+)*|[0-9]+[A-Za-z][A-Za-z0-9_]*")
-_CAMEL_RE = lazy(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+#: camelCase pieces; an acronym's plural ("ACLs", "APIs", "VPCs") is one word, not "AC" + "Ls"
+_CAMEL_RE = lazy(r"[A-Z]{2,}s(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_ACRONYM_PLURAL = lazy(r"[A-Z]{2,}s")
 _SPLIT_RE = lazy(r"[-_.$/:]+")
 
 
@@ -127,8 +129,9 @@ def subwords(token: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=200_000)
 def is_identifier_like(token: str) -> bool:
-    """A token a person would only write when naming code: snake_case, camelCase, dotted, digits."""
-    if len(token) < 3:
+    """A token a person would only write when naming code: snake_case, camelCase, dotted, digits
+    (not an acronym's plural: "ACLs")."""
+    if len(token) < 3 or _ACRONYM_PLURAL.fullmatch(token):
         return False
     if "_" in token.strip("_") or "." in token.strip("."):
         return True

@@ -38,3 +38,12 @@ def test_short_words_and_identifiers_are_left_alone() -> None:
     assert stem("ssh") == "ssh"
     assert stem("s3") == "s3"
     assert stem("for_each") == "for_each"
+
+
+def test_an_acronyms_plural_is_one_word_not_an_identifier() -> None:
+    from reviewer.terms import is_identifier_like, subwords
+
+    assert subwords("ACLs") == ("acls",) and stem("ACLs") == stem("acl")
+    assert subwords("getURLs") == ("get", "urls")
+    assert not is_identifier_like("ACLs") and not is_identifier_like("VPCs")
+    assert is_identifier_like("HTTPServer") and subwords("HTTPServer") == ("http", "server")
