@@ -153,8 +153,9 @@ def weight(term: str) -> float:
 
 
 _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
-#: the stems of the stopwords
-STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
+#: the stems of the stopwords' inflected forms ("updating" -> "updat"); a stopword that is its
+#: own stem ("them", "wip") is matched as written, so that "theme" and "wipe" stay words
+STOP_STEMS = frozenset(s for w in STOPWORDS if (s := stem(w)) != w)
 
 
 @lru_cache(maxsize=200_000)

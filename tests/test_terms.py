@@ -47,3 +47,11 @@ def test_an_acronyms_plural_is_one_word_not_an_identifier() -> None:
     assert subwords("getURLs") == ("get", "urls")
     assert not is_identifier_like("ACLs") and not is_identifier_like("VPCs")
     assert is_identifier_like("HTTPServer") and subwords("HTTPServer") == ("http", "server")
+
+
+def test_a_word_whose_stem_is_spelt_like_a_stopword_is_still_a_word() -> None:
+    from reviewer.terms import is_stop
+
+    # "theme" -> "them", "wipe" -> "wip": words, not the stopwords they are spelt like
+    assert not is_stop("theme") and not is_stop("wipe")
+    assert is_stop("them") and is_stop("updating") and is_stop("removed")

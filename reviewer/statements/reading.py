@@ -34,6 +34,8 @@ def _span(c: Clause) -> Span:
     return Span(text=c.text[:300], start=c.start, end=c.end)
 
 
+#: a token's terms that are all stopwords say nothing ("to", "the", "updating")
+_STOPS = STOP_STEMS | STOPWORDS
 #: the verbs that give an agent a rule: a clause restating an instruction uses one
 _DIRECTIVES = frozenset(
     stem(w)
@@ -69,7 +71,7 @@ def _states(
     toks = list(c.toks)
     if compact:
         named = {w for name in names for w in name}
-        toks = [t for t in toks if (t & verbs) or (t & named) or not t <= STOP_STEMS]
+        toks = [t for t in toks if (t & verbs) or (t & named) or not t <= _STOPS]
     for i, terms in enumerate(toks):
         hit = terms & verbs
         if not hit or (negation and not (hit - c.negated)):
