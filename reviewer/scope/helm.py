@@ -53,6 +53,9 @@ def _template(ctx: FileContext, old: SideView, new: SideView) -> Partial:
     return part
 
 
+_EMPTY_VALUES = frozenset({"{}", "{ }", "[]", "[ ]", '""', "''", "null", "~"})
+
+
 def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partial) -> list[Signal]:
     """Every install takes its defaults from values.yaml: a changed key changes them all."""
     out: list[Signal] = []
@@ -66,26 +69,41 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
         if sym.kind == "key" and sym.name not in moved:
             tops.setdefault(sym.name.split(".", 1)[0], []).append(sym)
     verb = "changes"
+    # a key added with an empty value (`{}`, `""`, `[]`, `null`) renders nothing a template did
+    # not render before: templates test it and find it unset
+    empty = {
+        ".".join(ch.node.fullpath)
+        for ch in added
+        if ch.node is not None and not ch.is_text and ch.node.value.strip() in _EMPTY_VALUES
+    }
     for top, keys in list(tops.items())[:20]:
         names = sorted({k.name for k in keys})
         # the one key that changed names the change better than its top-level section
         symbol = names[0] if len(names) == 1 else top
         added_only = all(k.change == "added" for k in keys)
+        shown = ", ".join(f"`{n}`" for n in names[:3])
+        if added_only and all(k.name in empty for k in keys):
+            detail = f"adds empty Helm values under `{top}` ({shown}): templates render as before"
+        elif added_only:
+            detail = (
+                f"adds Helm values under `{top}` ({shown}): "
+                "installs that do not set them get the new defaults"
+            )
+        else:
+            detail = f"{verb} Helm default values under `{top}`" + (
+                f" (`{names[0]}`)" if len(names) == 1 and names[0] != top else ""
+            )
         out.append(
             Signal(
                 kind=GLOBAL_CONFIG,
                 code="helm.values",
-                detail=(
-                    f"adds Helm values under `{top}` ({', '.join(f'`{n}`' for n in names[:3])}): "
-                    "installs that do not set them get the new defaults"
-                    if added_only
-                    else f"{verb} Helm default values under `{top}`"
-                    + (f" (`{names[0]}`)" if len(names) == 1 and names[0] != top else "")
-                ),
+                detail=detail,
                 line=keys[0].line,
                 side="new",
                 symbol=symbol,
-                severity="low" if added_only else "medium",
+                severity=(
+                    "info" if detail.startswith("adds empty") else "low" if added_only else "medium"
+                ),
             )
         )
     keyed = any(sym.kind == "key" for sym in part.symbols)

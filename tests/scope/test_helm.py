@@ -39,3 +39,15 @@ def test_a_values_key_moved_with_the_same_value_changes_no_default() -> None:
     changed = new.replace("additionalLabels: { }", "additionalLabels: {team: a}")
     for scope in scope_both("charts/app/values.yaml", old, changed):
         assert [s.severity for s in scope.signals if s.code == "helm.values"] == ["medium"]
+
+
+def test_values_added_empty_render_as_before() -> None:
+    old = "service:\n  enabled: true\n  type: ClusterIP\n"
+    empty = 'service:\n  enabled: true\n  additionalLabels: {}\n  policy: ""\n  type: ClusterIP\n'
+    for scope in scope_both("charts/app/values.yaml", old, empty):
+        (sig,) = [s for s in scope.signals if s.code == "helm.values"]
+        assert sig.severity == "info" and "render as before" in sig.detail
+    real = "service:\n  enabled: true\n  policy: Local\n  type: ClusterIP\n"
+    for scope in scope_both("charts/app/values.yaml", old, real):
+        (sig,) = [s for s in scope.signals if s.code == "helm.values"]
+        assert sig.severity == "low" and "new defaults" in sig.detail
