@@ -317,7 +317,7 @@ GENERIC_DIRS = words(
     "packages modules module components plugins source sources code kubernetes-manifests manifests "
     "k8s helm-chart helm charts chart templates template deploy deployment deployments terraform "
     "infra config configs scripts tools test tests docs doc examples example .github workflows "
-    "kustomize istio-manifests environments envs overlays base"
+    "kustomize istio-manifests environments envs overlays base wrappers"
 )
 #: directories whose files are each one component (one manifest per service)
 COLLECTION_DIRS = words(

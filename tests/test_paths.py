@@ -122,3 +122,12 @@ def test_pull_request_and_issue_templates_are_how_the_repository_is_run() -> Non
     ):
         assert role_of(path) == "governance", path
     assert role_of("docs/pull-requests.md") == "docs"
+
+
+def test_a_wrapper_of_a_module_is_that_module() -> None:
+    from reviewer.paths import component
+
+    # terraform-aws-modules' `wrappers/<name>/` call `modules/<name>/` for each of many instances
+    assert (
+        component("wrappers/vectors/main.tf") == component("modules/vectors/main.tf") == "vectors"
+    )
