@@ -128,10 +128,13 @@ def symbol_signals(
             )
         elif k in ("moved", "removed", "import"):
             verb = {"added": "adds", "deleted": "removes"}.get(ch, "changes")
+            # which block: thirty `moved` blocks read as one line each only when each says what
+            subject = name.removeprefix(f"{k}.")
+            which = f" for `{subject}`" if subject and subject != name else ""
             yield Signal(
                 kind=ENVIRONMENT_DEFINITION,
                 code="tf.state_move",
-                detail=f"{verb} a `{k}` block: state addresses change",
+                detail=f"{verb} the `{k}` block{which}: state addresses change",
                 line=sym.line,
                 side="old" if ch == "deleted" else "new",
                 symbol=name,
