@@ -288,6 +288,7 @@ dep.source                    high   Where packages come from changes (a registr
 dep.install_script            medium A package install script (lifecycle hook) is added or changed.
 dep.runtime                   medium The required language runtime or toolchain version changes.
 dep.lockfile_changed          low    A lockfile changes.
+gha.action_ref_moved          low    Only the refs of a workflow's actions move: the same actions at another version.
 dep.lockfile_deleted          medium A lockfile is deleted: versions are no longer pinned.
 flag.package_source           high   A package source setting (registry, index URL) changes in a config file.
 docker.base_image             low    A Dockerfile's base image is updated.

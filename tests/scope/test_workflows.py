@@ -151,3 +151,25 @@ def test_a_job_whose_body_stays_under_a_new_id_is_renamed_not_removed() -> None:
     gutted = new.replace("      - run: go test ./...\n", "      - run: make docs\n")
     for scope in scope_both(".github/workflows/ci.yml", old, gutted):
         assert "gha.job_renamed" not in _by_code(scope)
+
+
+def test_a_workflow_whose_action_refs_alone_move_is_a_dependency_update() -> None:
+    old = (
+        "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@9c091bb21b7c1c1d1991bb908d89e4e9dddfe3e0 # v7.0.0\n"
+        "      - run: make lint\n"
+    )
+    bumped = old.replace(
+        "9c091bb21b7c1c1d1991bb908d89e4e9dddfe3e0 # v7.0.0",
+        "3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
+    )
+    for scope in scope_both(".github/workflows/lint.yml", old, bumped):
+        assert [(s.code, s.severity, s.kind) for s in scope.signals] == [
+            ("gha.action_ref_moved", "low", "dependency")
+        ]
+    # another action, or any other line, is a workflow change as before
+    swapped = old.replace("actions/checkout@", "someone/checkout@")
+    edited = bumped.replace("make lint", "make lint || true")
+    for new in (swapped, edited):
+        full, _ = scope_both(".github/workflows/lint.yml", old, new)
+        assert "gha.workflow_changed" in {s.code for s in full.signals}

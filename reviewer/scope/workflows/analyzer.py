@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from ...models import CI_CD, Signal
+from ...models import CI_CD, DEPENDENCY, Signal
 from ..engine import Definition, FileContext, Partial
-from ..yaml_view import SideView, changes, cosmetic, dedupe, file_symbol, fresh, symbol_changes
+from ..yaml_view import (
+    Change,
+    SideView,
+    changes,
+    cosmetic,
+    dedupe,
+    file_symbol,
+    fresh,
+    is_comment,
+    symbol_changes,
+)
 from .jobs import removed_jobs
 from .keys import key_value_checks
+from .lines import uses_of
 from .permissions import permissions
 from .scripts import script_checks
 from .steps import removed_steps
@@ -40,6 +51,27 @@ def _definitions(view: SideView, action: bool) -> list[Definition]:
                 )
             )
     return out
+
+
+def refs_moved(removed: list[Change], added: list[Change]) -> list[str]:
+    """The actions whose ``uses:`` ref is all that changes (``actions/checkout@<sha> # v7.0.0`` to
+    another sha), or [] when anything else changes too."""
+
+    def actions(chs: list[Change]) -> list[str] | None:
+        out = []
+        for ch in chs:
+            if is_comment(ch.text):
+                continue
+            used = uses_of(ch)
+            if used is None or "@" not in used:
+                return None
+            out.append(used.split("@", 1)[0])
+        return sorted(out)
+
+    before, after = actions(removed), actions(added)
+    if not before or before != after:
+        return []
+    return sorted(set(after))
 
 
 def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -> Partial:
@@ -78,18 +110,37 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
                 severity="medium",
             )
         )
-    elif part.cosmetic is None:
-        triggers = any(s.kind == "trigger" for s in symbols)
-        detail = f"changes GitHub {what} `{ctx.path}`" + (
-            " (its triggers included)" if triggers else ""
-        )
-        part.signals.append(
-            Signal(
-                kind=CI_CD, code=f"gha.{what}_changed", detail=detail, side="new", severity="medium"
-            )
-        )
-
     removed, added = changes(ctx, old), changes(ctx, new)
+    if ctx.status not in ("added", "deleted") and part.cosmetic is None:
+        moved = refs_moved(removed, added)
+        if moved:
+            # the same actions at another ref: a dependency update of CI, what dependabot does
+            names = ", ".join(f"`{n}`" for n in moved[:3]) + (" ..." if len(moved) > 3 else "")
+            part.signals.append(
+                Signal(
+                    kind=DEPENDENCY,
+                    code="gha.action_ref_moved",
+                    detail=f"moves {names} to another ref in `{ctx.path}`",
+                    side="new",
+                    symbol=moved[0],
+                    severity="low",
+                )
+            )
+        else:
+            triggers = any(s.kind == "trigger" for s in symbols)
+            detail = f"changes GitHub {what} `{ctx.path}`" + (
+                " (its triggers included)" if triggers else ""
+            )
+            part.signals.append(
+                Signal(
+                    kind=CI_CD,
+                    code=f"gha.{what}_changed",
+                    detail=detail,
+                    side="new",
+                    severity="medium",
+                )
+            )
+
     dead_jobs = {s.name for s in symbols if s.kind == "job" and s.change == "deleted"}
     signals: list[Signal] = []
     signals.extend(pull_request_target(removed, added, new))
