@@ -551,3 +551,20 @@ def test_the_only_file_of_a_change_needs_its_words_to_reach_it_not_to_single_it_
         .files["app/views/pages/dashboard.html.erb"]
         .explained
     )
+
+
+def test_a_test_of_a_short_or_test_named_module_follows_it() -> None:
+    from reviewer.match import tests_one_of
+    from tests.helpers import git_diff
+
+    assert tests_one_of("ca_bench", {"ca"}) and not tests_one_of("cache", {"ca"})
+    # `caddytest.go` is a module whose name ends in "test"; its benchmark test follows it
+    text = git_diff("caddytest/caddytest.go", "func a() {}\n", "func a() { defer f.Close() }\n")
+    text += git_diff(
+        "caddytest/caddytest_bench_test.go", None, "func BenchmarkA(b *testing.B) {}\n"
+    )
+    diff = parse_diff(text)
+    intent = parse_intent("", title="close the files the test helper opens", source="commit")
+    files = match(intent, build_scope(diff), diff).files
+    assert files["caddytest/caddytest.go"].explained
+    assert files["caddytest/caddytest_bench_test.go"].explained
