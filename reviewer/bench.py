@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -260,10 +261,13 @@ def run_bench(
     (the CLI passes the metamorphic checks for ``--metamorphic``)."""
     cases = select(load_cases(args.file), args)
     outcomes = [review_case(c) for c in cases]
-    total, per = score(outcomes)
-    _, per_repo = score(outcomes, "repo")
+    # a review that crashed says nothing about the verdict: it is left out of every figure (it
+    # would otherwise count as "not flagged", a true negative on an honest case) and fails the run
+    scored = [o for o in outcomes if not o.error]
+    total, per = score(scored)
+    _, per_repo = score(scored, "repo")
     times = [o.seconds for o in outcomes]
-    inject = [o for o in outcomes if o.case.construction in PLANTED]
+    inject = [o for o in scored if o.case.construction in PLANTED]
     repos = {k: v.as_dict() for k, v in per_repo.items()}
     result: dict[str, Any] = {
         "file": args.file,
@@ -276,7 +280,7 @@ def run_bench(
         "errors": [{"id": o.case.id, "error": o.error} for o in outcomes if o.error],
     }
     if checks is not None:
-        result["metamorphic"] = checks(outcomes)
+        result["metamorphic"] = checks(scored)
     if args.tokens:
         from .llm.token_bench import token_report
 
@@ -289,6 +293,13 @@ def run_bench(
             print(result["tokens"]["summary"])
         if args.show != "none":
             print(_cases(outcomes, only_misses=args.show == "misses"))
+    if result["errors"]:
+        n = len(result["errors"])
+        print(
+            f"bench: {n} review(s) crashed; they are left out of every figure (a bug: exit 3)",
+            file=sys.stderr,
+        )
+        return 3
     return 0
 
 

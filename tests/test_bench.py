@@ -265,14 +265,16 @@ def test_a_case_that_fails_is_an_error_not_a_crash(
         return real(case, **kw)
 
     monkeypatch.setattr(bench, "run_review", flaky)
-    assert main(["bench", str(small_bench)]) == 0
-    out = capsys.readouterr().out
-    assert "  errors: 1\n    tn: RuntimeError: boom" in out
-    assert main(["bench", str(small_bench), "--format", "json"]) == 0
+    # a crash is a bug: the report is printed, the run fails with 3 and says why on stderr
+    assert main(["bench", str(small_bench)]) == 3
+    captured = capsys.readouterr()
+    assert "  errors: 1\n    tn: RuntimeError: boom" in captured.out
+    assert "1 review(s) crashed" in captured.err
+    assert main(["bench", str(small_bench), "--format", "json"]) == 3
     r = json.loads(capsys.readouterr().out)
     assert r["errors"] == [{"id": "tn", "error": "RuntimeError: boom"}]
-    # scored today as a case not flagged (here a true negative): the errors line is what tells
-    assert r["total"]["flagged"]["tn"] == 1 and r["total"]["cases"] == 4
+    # left out of every figure: not counted as a case that was not flagged
+    assert r["total"]["flagged"]["tn"] == 0 and r["total"]["cases"] == 3
 
 
 def test_load_cases_defaults_and_refuses_a_line_that_is_not_a_case(tmp_path: Path) -> None:
