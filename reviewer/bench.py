@@ -278,6 +278,20 @@ def run_bench(
         "inject_flagged_high": [sum(caught(o) for o in inject), len(inject)],
         "median_ms": statistics.median(times) * 1000 if times else 0.0,
         "errors": [{"id": o.case.id, "error": o.error} for o in outcomes if o.error],
+        # every case's outcome, so that two runs can be compared case by case
+        # (scripts/verdict_moves.py: which verdicts a change moved, repository by repository)
+        "cases": [
+            {
+                "id": o.case.id,
+                "repo": o.case.repo,
+                "construction": o.case.construction,
+                "label": o.case.verdict,
+                "verdict": o.verdict,
+                "blast": o.blast,
+                "gated": o.gated,
+            }
+            for o in outcomes
+        ],
     }
     if checks is not None:
         result["metamorphic"] = checks(scored)

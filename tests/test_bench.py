@@ -308,3 +308,44 @@ def test_metamorphic_checks_and_token_figures_join_the_report(
     for name, m in checks.items():
         assert f"    {name}: {m['violations']} violations in {m['checked']} cases" in out
     assert r["tokens"]["summary"] in out
+
+
+def test_two_runs_compare_case_by_case(
+    small_bench: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    import runpy
+
+    assert main(["bench", str(small_bench), "--format", "json"]) == 0
+    before = tmp_path / "before.json"
+    before.write_text(capsys.readouterr().out)
+    cases = json.loads(before.read_text())["cases"]
+    assert {c["id"] for c in cases} == {"tp", "fn", "fp", "tn"}
+    assert all(
+        {"repo", "construction", "label", "verdict", "blast", "gated"} <= c.keys() for c in cases
+    )
+    # a run where the honest false positive is fixed and the planted case is missed
+    run = json.loads(before.read_text())
+    for c in run["cases"]:
+        if c["id"] == "fp":
+            c["verdict"] = "aligned"
+        if c["id"] == "tp":
+            c["verdict"] = "drift"
+    after = tmp_path / "after.json"
+    after.write_text(json.dumps(run))
+    script = Path(__file__).parents[1] / "scripts" / "verdict_moves.py"
+    monkeypatch.setattr(
+        "sys.argv", ["verdict_moves.py", str(before), str(after), "--informed", "o/b"]
+    )
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(script), run_name="__main__")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    fp_repo = next(c["repo"] for c in cases if c["id"] == "fp")
+    tp_repo = next(c["repo"] for c in cases if c["id"] == "tp")
+    assert (fp_repo, tp_repo) == ("o/b", "o/a")
+    assert "informed by o/b: better 1, worse 0; elsewhere: better 0, worse 1" in out
+    assert "better fp (real-aligned): mismatch -> aligned" in out
+    assert "WORSE  tp (inject): mismatch -> drift" in out
