@@ -351,10 +351,19 @@ def _extract_prompt(text: str) -> str | None:
     return m.group(1).strip()[:20_000] if m else None
 
 
-def _conventional(first: str) -> tuple[str | None, str | None, str]:
+def conventional_parts(first: str) -> tuple[str, str, str] | None:
+    """``type(scope)!: rest`` -> (type lower case, scope or "", rest), whatever the type; None
+    when the line has no such prefix."""
     m = _CONVENTIONAL_RE.match(first) if ":" in first else None
-    if m and m.group("type").lower() in _TYPES:
-        return _TYPES[m.group("type").lower()], m.group("scope"), m.group("rest")
+    if m is None:
+        return None
+    return m.group("type").lower(), m.group("scope") or "", m.group("rest")
+
+
+def _conventional(first: str) -> tuple[str | None, str | None, str]:
+    parts = conventional_parts(first)
+    if parts and parts[0] in _TYPES:
+        return _TYPES[parts[0]], parts[1] or None, parts[2]
     return None, None, first
 
 

@@ -143,7 +143,7 @@ def is_identifier_like(token: str) -> bool:
 
 def weight(term: str) -> float:
     """How much a (stemmed) term says about *where* a change is."""
-    if term in GENERIC or stem(term) in _GENERIC_STEMS:
+    if term in GENERIC or stem(term) in GENERIC_STEMS:
         return 0.4
     if len(term) <= 2:
         return 0.3
@@ -152,7 +152,8 @@ def weight(term: str) -> float:
     return 1.0
 
 
-_GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
+#: the stems of the generic words
+GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
 #: the stems of the stopwords' inflected forms ("updating" -> "updat"); a stopword that is its
 #: own stem ("them", "wip") is matched as written, so that "theme" and "wipe" stay words
 STOP_STEMS = frozenset(s for w in STOPWORDS if (s := stem(w)) != w)

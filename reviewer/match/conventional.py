@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..intent import conventional_parts
 from ..rx import lazy
 
 CONVENTIONAL_REASON = "conventional type"
-_CONVENTIONAL = lazy(r"^\s*([a-z]+)(?:\(([^)]*)\))?!?:\s", re.I)
 #: conventional-commit types and the file roles such a change is made of
 _TYPE_ROLES: dict[str, tuple[str, ...]] = {
     "ci": ("ci",),
@@ -24,10 +24,10 @@ _DEPS_SCOPE = lazy(r"^deps(?:[-_]dev)?$", re.I)
 @lru_cache(maxsize=1024)
 def conventional_roles(title: str) -> dict[str, str]:
     """File roles the title's conventional-commit type (and scope) is made of: role -> prefix."""
-    m_ = _CONVENTIONAL.match(title)
-    if m_ is None:
+    parts = conventional_parts(title)
+    if parts is None:
         return {}
-    kind, scope = m_.group(1).lower(), m_.group(2) or ""
+    kind, scope, _rest = parts
     prefix = f"{kind}({scope})" if scope else kind
     roles = list(_TYPE_ROLES.get(kind, ()))
     if kind == "deps" or _DEPS_SCOPE.match(scope.strip()):

@@ -12,7 +12,7 @@ from ..paths import EXT_RE as _EXT_RE
 from ..paths import GENERIC_DIRS as _GENERIC_DIRS
 from ..rx import lazy
 from ..statements import Reading, needs_statement, read
-from ..terms import GENERIC, stem, stems, term_set, tokens
+from ..terms import GENERIC_STEMS, stem, stems, term_set, tokens
 from .bumps import VERSION_REASONS
 from .companions import GENERIC_FILE_STEMS, RETIRED_REASON
 from .conventional import CONVENTIONAL_REASON
@@ -205,7 +205,7 @@ def _signal_licensed(
     # does the intent point at the thing the signal is about?
     if sig.symbol and not (sig.kind == m.CI_CD and sig.symbol.startswith("jobs.")):
         # a symbol named by common words only (`Serve`, `Config`) is still named by them
-        sym_terms = term_set(sig.symbol) - _GENERIC_STEMS or term_set(sig.symbol)
+        sym_terms = term_set(sig.symbol) - GENERIC_STEMS or term_set(sig.symbol)
         pointed = bool(sym_terms & it.firm) or sig.symbol.lower() in it.targets
     else:
         # a workflow's job is where a CI signal sits, not what the intent must name: "update the
@@ -261,11 +261,10 @@ def _strongly_named(symbol: str, it: IntentTerms) -> bool:
         return True
     if low.isalpha() and stem(low) in it.firm:
         return True  # a one-word name the intent states: "Serve::with_executor" names `Serve`
-    terms = term_set(symbol) - _GENERIC_STEMS
+    terms = term_set(symbol) - GENERIC_STEMS
     return sum(it.weights.get(t, 0.0) for t in terms) >= 1.3
 
 
-_GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
 _KIND_OF_SYMBOL = lazy(r"^(var|output|module|data|local|resource|job|jobs|service|object)[.:/]")
 
 

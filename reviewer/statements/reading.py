@@ -6,10 +6,10 @@ from __future__ import annotations
 import posixpath
 
 from .. import models as m
+from ..intent import conventional_parts
 from ..models import Intent, Signal, Span
 from ..record import record
-from ..rx import lazy
-from ..terms import GENERIC, STOP_STEMS, STOPWORDS, stem, term_set, weight, words
+from ..terms import GENERIC_STEMS, STOP_STEMS, STOPWORDS, stem, term_set, weight, words
 from .clauses import Clause, clauses
 from .objects import BACKTICK, forcing_attributes, object_names
 from .verbs import ACTIONS, SUGGESTED_VERB, VAGUE, action_of
@@ -46,7 +46,8 @@ _DIRECTIVES = frozenset(
     )
 )
 _GENERIC_STEMS_AND_VERBS = (
-    frozenset(stem(w) for w in GENERIC | STOPWORDS)
+    GENERIC_STEMS
+    | _STOPS
     | _DIRECTIVES
     | frozenset(stem(w) for w in ("make", "keep", "tighten", "loosen", "ensure"))
 )
@@ -84,19 +85,16 @@ def _states(
     return False
 
 
-#: a conventional-commit prefix ("chore:", "docs(agents):") is the kind of change, not its words
-_PREFIX = lazy(r"^\s*[a-zA-Z]+(?:\([^)]{0,80}\))?!?:\s+")
-
-
 def _restates(c: Clause, added: frozenset[str]) -> bool:
     """The clause restates an instruction the change adds: most of its words are the added
     instruction's words, at least two of them and one specific ("require comments to be
     lowercase fragments" for "one lowercase sentence fragment ...")."""
     if not (c.terms & _DIRECTIVES):
         return False  # "cut memory by moving methods" describes code, not a rule for an agent
-    said = {
-        t for t in term_set(_PREFIX.sub("", c.text)) if t.isalpha() and len(t) >= 3
-    } - _GENERIC_STEMS_AND_VERBS
+    # a conventional-commit prefix ("chore:", "docs(agents):") is the kind of change, not its words
+    parts = conventional_parts(c.text)
+    text = parts[2] if parts else c.text
+    said = {t for t in term_set(text) if t.isalpha() and len(t) >= 3} - _GENERIC_STEMS_AND_VERBS
     shared = said & added
     specific = {t for t in shared if weight(t) >= 1.0}
     return len(shared) >= 2 and bool(specific) and 2 * len(shared) >= len(said)
