@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import DEPENDENCY, GLOBAL_CONFIG, RESOURCE_DELETION, Signal, Symbol
+from ..models import DEPENDENCY, GLOBAL_CONFIG, RESOURCE_DELETION, Severity, Signal, Symbol
 from ..rx import lazy
 from . import kubernetes
 from .engine import FileContext, Partial
@@ -82,17 +82,21 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
         symbol = names[0] if len(names) == 1 else top
         added_only = all(k.change == "added" for k in keys)
         shown = ", ".join(f"`{n}`" for n in names[:3])
+        severity: Severity
         if added_only and all(k.name in empty for k in keys):
             detail = f"adds empty Helm values under `{top}` ({shown}): templates render as before"
+            severity = "info"
         elif added_only:
             detail = (
                 f"adds Helm values under `{top}` ({shown}): "
                 "installs that do not set them get the new defaults"
             )
+            severity = "low"
         else:
             detail = f"{verb} Helm default values under `{top}`" + (
                 f" (`{names[0]}`)" if len(names) == 1 and names[0] != top else ""
             )
+            severity = "medium"
         out.append(
             Signal(
                 kind=GLOBAL_CONFIG,
@@ -101,9 +105,7 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
                 line=keys[0].line,
                 side="new",
                 symbol=symbol,
-                severity=(
-                    "info" if detail.startswith("adds empty") else "low" if added_only else "medium"
-                ),
+                severity=severity,
             )
         )
     keyed = any(sym.kind == "key" for sym in part.symbols)

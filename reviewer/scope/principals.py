@@ -8,30 +8,27 @@ source; a statement pinned by one grants to a known set, not to the world.
 
 from __future__ import annotations
 
+import re
+
 from ..rx import lazy
 
+_KEYS = (
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:SourceOwner",
+    "aws:SourceVpce",
+    "aws:SourceVpc",
+)
 #: the keys, lower case (condition keys are case-insensitive)
-PRINCIPAL_PINS = frozenset(
-    k.lower()
-    for k in (
-        "aws:PrincipalOrgID",
-        "aws:PrincipalOrgPaths",
-        "aws:PrincipalAccount",
-        "aws:PrincipalArn",
-        "aws:SourceAccount",
-        "aws:SourceArn",
-        "aws:SourceOrgID",
-        "aws:SourceOrgPaths",
-        "aws:SourceOwner",
-        "aws:SourceVpc",
-        "aws:SourceVpce",
-    )
-)
+PRINCIPAL_PINS = frozenset(k.lower() for k in _KEYS)
 #: one of them written anywhere on a line (a Terraform `variable = "..."`, a JSON key)
-PIN_RE = lazy(
-    r"(?i)\baws:(PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceAccount"
-    r"|SourceArn|SourceOrgID|SourceOrgPaths|SourceOwner|SourceVpce?)\b"
-)
+PIN_RE = lazy(r"(?i)\b(?:" + "|".join(re.escape(k) for k in _KEYS) + r")\b")
 
 
 def pinned_detail(pin: str | None) -> str:
