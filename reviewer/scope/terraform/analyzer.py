@@ -66,19 +66,30 @@ def analyze(ctx: FileContext) -> Partial:
         if sym.old_name:
             status[sym.old_name] = sym.change
 
-    signals: list[Signal] = []
-    signals.extend(symbol_signals(ctx, changes, sides, moved, backend_file="backend" in name))
     # arguments of blocks added or deleted whole are part of that addition or deletion
     whole = {n for n, ch in status.items() if ch in ("added", "deleted")}
     # a renamed block's arguments are compared with its old ones; those that force replacement
-    # are already named by its rename signal
+    # are named by its rename signal, not once more on their own
     retitled = {s.old_name: s.name for s, _o, _n in changes if s.change == "renamed" and s.old_name}
-    renames = renamed_locals(sides)
     groups = collect_groups(ctx, sides, owners, tfvars=tfvars, skip=whole, renamed=retitled)
+    forcing: dict[str, list[str]] = {}
+    for g in groups.values():
+        if (
+            g.owner is not None
+            and g.owner in retitled.values()
+            and [v for v, _ in g.old] != [v for v, _ in g.new]
+            and force_new(g.rtype, g.path, g.key)
+        ):
+            forcing.setdefault(g.owner, []).append(".".join((*g.path, g.key)))
+    signals: list[Signal] = []
+    signals.extend(
+        symbol_signals(ctx, changes, sides, moved, forcing, backend_file="backend" in name)
+    )
+    renames = renamed_locals(sides)
     for g in groups.values():
         if g.old == g.new or only_renamed(g, renames):
             continue
-        if g.owner in retitled.values() and force_new(g.rtype, g.path, g.key):
+        if g.owner in forcing and force_new(g.rtype, g.path, g.key):
             continue
         signals.extend(attr_signals(g, moved))
     signals.extend(line_signals(ctx, sides, owners))

@@ -16,8 +16,7 @@ from ...models import (
 from ..engine import Definition, FileContext
 from .definitions import Reading
 from .moves import address_of, removed_destroys
-from .resources import STATEFUL_RE, deletion_severity, force_new
-from .retitled import changed_arguments
+from .resources import STATEFUL_RE, deletion_severity
 
 
 def symbol_signals(
@@ -25,9 +24,11 @@ def symbol_signals(
     changes: list[tuple[Symbol, Definition | None, Definition | None]],
     sides: dict[Side, Reading],
     moved: list[tuple[str, str]],
+    forcing: dict[str, list[str]],
     *,
     backend_file: bool,
 ) -> Iterator[Signal]:
+    """``forcing``: per renamed block, the changed arguments that force its replacement anyway."""
     for sym, _o, _n in changes:
         k, name, ch = sym.kind, sym.name, sym.change
         if k == "resource" and ch == "deleted":
@@ -56,15 +57,10 @@ def symbol_signals(
                 severity="high",
             )
         elif k in ("resource", "module") and ch == "renamed" and sym.old_name:
-            rtype = name.split(".", 1)[0] if k == "resource" else ""
-            forcing = [
-                a
-                for a in changed_arguments(sides, sym.old_name, name)
-                if rtype and force_new(rtype, (), a)
-            ]
-            if forcing:
+            forced = forcing.get(name, [])
+            if forced:
                 # the argument replaces it anyway: a `moved` block would not save it
-                args = ", ".join(f"`{a}`" for a in forcing[:3])
+                args = ", ".join(f"`{a}`" for a in forced[:3])
                 detail = (
                     f"renames `{sym.old_name}` to `{name}` and changes {args}, which forces "
                     "replacement: Terraform destroys and recreates it"

@@ -9,9 +9,8 @@ the resource is recreated (a `moved` block would not save it).
 
 from __future__ import annotations
 
-from ...models import Side, Symbol
+from ...models import Symbol
 from ..engine import Definition, FileContext
-from .definitions import Reading, unquote
 
 Change = tuple[Symbol, Definition | None, Definition | None]
 
@@ -56,25 +55,4 @@ def pair_retitled(ctx: FileContext, changes: list[Change]) -> list[Change]:
 
 
 def _type(name: str) -> str:
-    return name.split(".", 1)[0] if name.count(".") >= 1 else ""
-
-
-def changed_arguments(sides: dict[Side, Reading], old_name: str, new_name: str) -> list[str]:
-    """Top-level arguments whose value differs between the block's old and new name."""
-    values = {
-        "old": _arguments(sides["old"], old_name),
-        "new": _arguments(sides["new"], new_name),
-    }
-    keys = dict.fromkeys([*values["old"], *values["new"]])
-    return [k for k in keys if values["old"].get(k) != values["new"].get(k)]
-
-
-def _arguments(side: Reading, name: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for _seg, _sc, a in side.attrs:
-        if a.top is None or a.path:
-            continue
-        key = side.block_keys.get(id(a.top))
-        if key is not None and key[1] == name:
-            out[a.key] = unquote(a.value)
-    return out
+    return name.partition(".")[0] if "." in name else ""
