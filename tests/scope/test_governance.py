@@ -125,7 +125,48 @@ def test_renovate_automerge_and_modification() -> None:
     new = '{\n  "extends": ["config:recommended"],\n  "automerge": true\n}\n'
     assert _codes("renovate.json", old, new) == [
         ("gov.automerge", "high"),
-        ("gov.dependency_bot", "medium"),
+        ("gov.dependency_bot", "low"),
+    ]
+    hosts = new.replace(
+        '"automerge": true', '"hostRules": [{"matchHost": "npm.example.net", "token": "x"}]'
+    )
+    assert _codes("renovate.json", old, hosts) == [("gov.dependency_bot", "medium")]
+
+
+DEPENDABOT = (
+    "version: 2\nupdates:\n"
+    '  - package-ecosystem: "gomod"\n    directory: "/"\n    schedule:\n      interval: "weekly"\n'
+    '  - package-ecosystem: "github-actions"\n    directory: "/"\n    schedule:\n      interval: "weekly"\n'
+)
+
+
+def test_dependabot_edits_that_change_only_how_updates_arrive_are_low() -> None:
+    grouped = DEPENDABOT.replace(
+        '      interval: "weekly"\n  - package-ecosystem: "github-actions"',
+        '      interval: "weekly"\n    groups:\n      prometheus:\n        patterns:\n'
+        '          - "github.com/prometheus/*"\n  - package-ecosystem: "github-actions"',
+    )
+    assert _codes(".github/dependabot.yml", DEPENDABOT, grouped) == [("gov.dependency_bot", "low")]
+    daily = DEPENDABOT.replace('"weekly"\n  - package', '"daily"\n  - package')
+    assert _codes(".github/dependabot.yml", DEPENDABOT, daily) == [("gov.dependency_bot", "low")]
+
+
+def test_dependabot_edits_that_stop_or_reach_further_are_medium() -> None:
+    ignored = DEPENDABOT + '    ignore:\n      - dependency-name: "golang.org/x/*"\n'
+    assert _codes(".github/dependabot.yml", DEPENDABOT, ignored) == [
+        ("gov.dependency_bot", "medium")
+    ]
+    one_ecosystem = DEPENDABOT.split('  - package-ecosystem: "github-actions"')[0]
+    assert _codes(".github/dependabot.yml", DEPENDABOT, one_ecosystem) == [
+        ("gov.dependency_bot", "medium")
+    ]
+    registry = DEPENDABOT.replace(
+        "updates:\n",
+        "registries:\n  npm-internal:\n    type: npm-registry\n    url: https://npm.example.net\n"
+        "    token: ${{secrets.NPM_TOKEN}}\nupdates:\n",
+    )
+    assert _codes(".github/dependabot.yml", DEPENDABOT, registry) == [
+        ("gov.dependency_bot", "medium")
     ]
 
 

@@ -1,4 +1,11 @@
-"""Dependabot and Renovate configuration: automerge switched on, updates disabled."""
+"""Dependabot and Renovate configuration: automerge switched on, updates disabled.
+
+An edit of the configuration decides which update pull requests are opened and when; it deploys
+nothing and grants nothing. Grouping, schedules, labels, cooldowns and comments are therefore low.
+What is worth a statement: updates stopped for some dependencies or a whole ecosystem (``ignore``,
+an ecosystem removed), credentials and registries the bot is given, commands it is let run; and,
+above those, automerge, updates turned off and the file deleted (high).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,34 @@ _DISABLE_RE = lazy(
     r"\"enabled\"\s*:\s*false|open-pull-requests-limit\s*:\s*0\b|dependency-name\s*:\s*['\"]?\*['\"]?\s*$",
     re.I,
 )
+
+
+#: keys whose edit changes what the bot may skip, reach or run (Dependabot and Renovate spellings)
+_WEIGHTY_KEYS = frozenset(
+    {
+        "ignore",
+        "registries",
+        "insecure-external-code-execution",
+        "ignoreDeps",
+        "ignorePaths",
+        "hostRules",
+        "registryAliases",
+        "allowedPostUpgradeCommands",
+        "postUpgradeTasks",
+        "enabledManagers",
+    }
+)
+
+
+def _weighty(ctx: FileContext, json_like: bool, ecosystems_removed: bool) -> bool:
+    if ecosystems_removed:
+        return True
+    sides: tuple[Side, Side] = ("old", "new")
+    return any(
+        any(k in _WEIGHTY_KEYS for k in p.path)
+        for side in sides
+        for p in changed_pairs(ctx, side, json_like)
+    )
 
 
 def analyze(ctx: FileContext) -> Partial:
@@ -37,7 +72,11 @@ def analyze(ctx: FileContext) -> Partial:
             )
         )
         return part
-    severity: Severity = "low" if ctx.status == "added" else "medium"
+    kept = {s.name for s in part.symbols if s.change == "added"}
+    removed = any(s.change == "deleted" and s.name not in kept for s in part.symbols)
+    severity: Severity = (
+        "medium" if ctx.status != "added" and _weighty(ctx, json_like, removed) else "low"
+    )
     part.signals.append(
         Signal(
             kind=CI_CD,
