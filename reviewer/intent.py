@@ -284,11 +284,16 @@ _OTHER_ACTIONS = frozenset(
 )
 
 
+#: a path or a file name: "update .github/workflows/lint.yaml" names a file, it claims no linting
+_PATHLIKE = lazy(r"(?:[\w.-]*/)+[\w.-]+|\b[\w-]+\.[a-z][a-z0-9]{0,4}\b", re.I)
+
+
 def _claims(first: str, text: str) -> str:
     """Where an intent makes claims about the change as a whole: its title, and the sentences whose
     subject is the change ("This is a small fix"). A checklist's "formatting" or a reviewer's
-    "small nit" elsewhere in the body claims nothing."""
-    return "\n".join([first, *(m.group(1) for m in _CLAIM_SENTENCE.finditer(text))])
+    "small nit" elsewhere in the body claims nothing, nor does a file the intent names."""
+    said = "\n".join([first, *(m.group(1) for m in _CLAIM_SENTENCE.finditer(text))])
+    return _PATHLIKE.sub(" ", said) if "/" in said or "." in said else said
 
 
 def _other_action(first: str) -> bool:

@@ -120,6 +120,9 @@ def test_a_pattern_is_skipped_only_when_its_words_are_absent(
         ("Fix comments in the parser", ("comments",)),
         ("Update the inline comments", ("comments",)),
         ("Fix typos and grammar issues", ("typo",)),
+        ("chore: update .github/workflows/lint.yaml", ()),
+        ("Pin the tool in style.toml and docs/formatting/README.md", ()),
+        ("Fix lint errors in the parser", ("formatting",)),
     ],
 )
 def test_a_size_word_is_a_claim_about_the_change_not_a_name_or_a_topic(
