@@ -56,7 +56,8 @@ _K8S_FIELD_RE = lazy(
 )
 _NOT_K8S_API_RE = lazy(
     r"^(apiVersion):[ \t]*['\"]?(skaffold/|kustomize\.config\.k8s\.io|kind\.x-k8s\.io|kubeadm\.k8s\.io"
-    r"|config\.kubernetes\.io|kpt\.dev)",
+    r"|config\.kubernetes\.io|kpt\.dev|blueprints\.cloud\.google\.com|backstage\.io|k3d\.io"
+    r"|ctlptl\.dev)",
     re.M,
 )
 _K8S_DIR_RE = lazy(
@@ -98,6 +99,10 @@ _NOT_K8S_API_HINTS = (
     "kubeadm.k8s.io",
     "config.kubernetes.io",
     "kpt.dev",
+    "blueprints.cloud.google.com",
+    "backstage.io",
+    "k3d.io",
+    "ctlptl.dev",
 )
 
 

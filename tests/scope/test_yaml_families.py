@@ -49,6 +49,17 @@ def _context(path: str, old: str | None, new: str | None, *, full: bool) -> File
         ("k8s/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n", "kubernetes"),
         ("k8s/app.json", '{\n  "apiVersion": "v1",\n  "kind": "ConfigMap"\n}\n', "kubernetes"),
         ("skaffold.yaml", "apiVersion: skaffold/v4beta6\nkind: Config\n", "yaml"),
+        (
+            "metadata.display.yaml",
+            "apiVersion: blueprints.cloud.google.com/v1alpha1\nkind: BlueprintMetadata\n"
+            "metadata:\n  name: net-display\n",
+            "yaml",
+        ),
+        (
+            "catalog-info.yaml",
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\n",
+            "yaml",
+        ),
         ("config/app.yaml", "server:\n  port: 80\n", "yaml"),
         ("config/app.json", '{\n  "server": {"port": 80}\n}\n', "json"),
     ],
