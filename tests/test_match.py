@@ -568,3 +568,36 @@ def test_a_test_of_a_short_or_test_named_module_follows_it() -> None:
     files = match(intent, build_scope(diff), diff).files
     assert files["caddytest/caddytest.go"].explained
     assert files["caddytest/caddytest_bench_test.go"].explained
+
+
+def test_a_dependency_bot_group_named_after_an_ecosystem_bumps_its_versions() -> None:
+    from tests.helpers import git_diff
+
+    old = "module web\n\ngo 1.26\n\ntoolchain go1.26.4\n\nrequire golang.org/x/net v0.45.0\n"
+    new = "module web\n\ngo 1.26\n\ntoolchain go1.26.5\n\nrequire golang.org/x/net v0.46.0\n"
+    diff = parse_diff(git_diff("src/web/go.mod", old, new))
+    scope = build_scope(diff)
+    assert (
+        match(parse_intent("", title="Update golang (#3445)"), scope, diff)
+        .files["src/web/go.mod"]
+        .explained
+    )
+    # an ecosystem named next to something else is not a group title
+    assert (
+        not match(parse_intent("", title="Update golang docs for the proxy"), scope, diff)
+        .files["src/web/go.mod"]
+        .explained
+    )
+
+
+def test_an_update_to_a_named_version_is_not_another_files_bump() -> None:
+    from tests.helpers import git_diff
+
+    old = "pillow==11.3.0\nrequests==2.32.4\n"
+    new = "pillow==12.0.0\nrequests==2.32.4\n"
+    diff = parse_diff(git_diff("src/assistant/requirements.txt", old, new))
+    scope = build_scope(diff)
+    other = parse_intent("", title="Update Terraform google to v7.43.0 (#3467)")
+    assert not match(other, scope, diff).files["src/assistant/requirements.txt"].explained
+    own = parse_intent("", title="Update pillow to v12.0.0")
+    assert match(own, scope, diff).files["src/assistant/requirements.txt"].explained

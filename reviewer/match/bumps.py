@@ -19,12 +19,19 @@ _RUNTIMES = (
 _NAMED_MAJOR = lazy(rf"\b({_RUNTIMES})\s*v?(\d+)\b", re.I)
 _ANY_NUMBER = lazy(r"(?<![\w.])v?(\d+(?:\.\d+)*)")
 _BUMPY = lazy(r"[vV]?\d+(?:\.\d+)*[\w.+-]*|\b[0-9a-f]{7,40}\b")
+_ECOSYSTEMS = f"{_RUNTIMES}|npm|yarn|pnpm|maven|gradle|nuget|pip|poetry|cargo|gomod|bundler|docker"
+#: titles that say the change moves versions: "bump x", "update x to v2", "Update golang" (a
+#: dependency bot's group named after an ecosystem); a file still has to change only versions
 _BUMP_TITLE = lazy(
     r"\b(bump|bumps|bumped|upgrade[sd]?|downgrade[sd]?|pin|pins|pinned|pinning|unpin)\b"
     r"|\b(shas?|digests?|release tags?)\b"
-    r"|\bupdate[sd]?\b.*\b(versions?|dependenc(y|ies)|deps|actions|hooks|packages|lock)",
+    r"|\bupdate[sd]?\b.*\b(versions?|dependenc(y|ies)|deps|actions|hooks|packages|lock)"
+    r"|\bupdate[sd]?\b.*\bto\s+v?\d"
+    rf"|^\s*update[sd]?\s+(?:the\s+)?(?:{_ECOSYSTEMS})\b(?:\s+(?:group|dependencies|deps))?"
+    r"(?:\s*\(#\d+\))?\s*$",
     re.I,
 )
+_TARGET_VERSION = lazy(r"\bto\s+v?\d+(?:\.\d+)+")
 _TRAILING_COMMENT = lazy(r"\s+#\s.*$")
 VERSION_REASONS = ("changed lines: version", "only versions change")
 
@@ -56,7 +63,9 @@ def version_evidence(ev: Evidence, intent: Intent) -> str | None:
             hit.add(f"{runtime} {major}")
     if hit:
         return f"changed lines: version {', '.join(sorted(hit)[:3])} the intent names"
-    if _BUMP_TITLE.search(intent.title):
+    # "update X to v7.43.0": a file that does not carry the version the title moves to is not the
+    # bump it describes, however version-shaped its edit
+    if _BUMP_TITLE.search(intent.title) and not _TARGET_VERSION.search(intent.title):
 
         def shape(side: str) -> list[str]:
             # `uses: x@v4` -> `uses: x@<sha> # v4`: the version and its comment are the bump
