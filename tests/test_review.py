@@ -373,3 +373,32 @@ def test_documentation_riding_along_with_an_explained_change_is_noted_not_drift(
     # alone, the unexplained docs change is drift as before
     alone = review(parse_diff(readme), intent)
     assert alone.verdict == "drift"
+
+
+def test_a_signature_reworked_in_a_file_the_intent_explains_is_noted_a_removal_is_not() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = (
+        "def handle_error(e):\n    return str(e)\n\n\n"
+        "def handle_timeout(e):\n    return repr(e)\n\n\n"
+        "def legacy_hook(e):\n    return None\n"
+    )
+    reworked = old.replace("handle_error(e)", "handle_error(ctx, e)").replace(
+        "handle_timeout(e)", "handle_timeout(ctx, e)"
+    )
+    intent = parse_intent("", title="Pass the dispatch context through handlers.py")
+    r = review(parse_diff(git_diff("src/app/handlers.py", old, reworked)), intent)
+    sigs = [f for f in r.findings if f.rule == "RV211" and not f.licensed]
+    assert sigs and all(f.severity == "low" for f in sigs)
+    assert r.verdict == "drift"
+    # removing a public function breaks its callers whatever the intent says about the file
+    removed = reworked.split("\n\n\ndef legacy_hook")[0] + "\n"
+    r2 = review(parse_diff(git_diff("src/app/handlers.py", old, removed)), intent)
+    assert r2.verdict == "mismatch"
+    # a file the intent does not explain keeps its signature changes at medium
+    other = parse_intent("", title="Fix the retry budget in the scheduler")
+    r3 = review(parse_diff(git_diff("src/app/handlers.py", old, reworked)), other)
+    assert {f.severity for f in r3.findings if f.rule == "RV211"} == {"medium"}

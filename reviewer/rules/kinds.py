@@ -73,6 +73,11 @@ def _severity(sig: Signal, *, licensed: bool, file_explained: bool) -> Severity:
     # file "explained" by shared words does not make it less so (more text never lowers severity)
     if sig.kind in DESTRUCTIVE and sev == "high":
         return "critical"
+    # a signature reworked in a file the intent explains is part of the work it describes:
+    # noted with its question, not called a mismatch. Removals and renames stay: they break
+    # every caller whatever the intent says about the file
+    if sig.code == "code.public_signature" and file_explained and sev == "medium":
+        return "low"
     return sev
 
 
