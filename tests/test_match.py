@@ -601,3 +601,28 @@ def test_an_update_to_a_named_version_is_not_another_files_bump() -> None:
     assert not match(other, scope, diff).files["src/assistant/requirements.txt"].explained
     own = parse_intent("", title="Update pillow to v12.0.0")
     assert match(own, scope, diff).files["src/assistant/requirements.txt"].explained
+
+
+def test_dropping_a_runtimes_old_versions_explains_their_lines_leaving_the_matrix() -> None:
+    from tests.helpers import git_diff
+
+    old = (
+        "jobs:\n  tests:\n    strategy:\n      matrix:\n        include:\n"
+        "          - {python: '3.10'}\n          - {python: '3.9'}\n"
+        "    runs-on: ubuntu-latest\n    steps:\n      - run: tox\n"
+    )
+    new = old.replace("          - {python: '3.9'}\n", "")
+    diff = parse_diff(git_diff(".github/workflows/tests.yaml", old, new))
+    scope = build_scope(diff)
+    path = ".github/workflows/tests.yaml"
+    drop = parse_intent("", title="drop end of life python versions (#5731)")
+    assert match(drop, scope, diff).files[path].explained
+    # the same words with another runtime, or lines that are more than versions, are not it
+    assert (
+        not match(parse_intent("", title="drop end of life node versions"), scope, diff)
+        .files[path]
+        .explained
+    )
+    gutted = old.replace("      - run: tox\n", "").replace("          - {python: '3.9'}\n", "")
+    diff2 = parse_diff(git_diff(path, old, gutted))
+    assert not match(drop, build_scope(diff2), diff2).files[path].explained

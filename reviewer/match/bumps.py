@@ -31,6 +31,17 @@ _BUMP_TITLE = lazy(
     r"(?:\s*\(#\d+\))?\s*$",
     re.I,
 )
+_DROP_VERB = lazy(r"\b(drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|end[- ]of[- ]life|eol)\b", re.I)
+_RUNTIME_WORD = lazy(rf"\b({_RUNTIMES})\b", re.I)
+
+
+def _dropped_runtimes(title: str) -> frozenset[str]:
+    """Runtimes a title says it drops versions of: "drop end of life python versions"."""
+    if not _DROP_VERB.search(title):
+        return frozenset()
+    return frozenset(m.lower() for m in _RUNTIME_WORD.findall(title))
+
+
 _TARGET_VERSION = lazy(r"\bto\s+v?\d+(?:\.\d+)+")
 _TRAILING_COMMENT = lazy(r"\s+#\s.*$")
 VERSION_REASONS = ("changed lines: version", "only versions change")
@@ -63,6 +74,14 @@ def version_evidence(ev: Evidence, intent: Intent) -> str | None:
             hit.add(f"{runtime} {major}")
     if hit:
         return f"changed lines: version {', '.join(sorted(hit)[:3])} the intent names"
+    dropped = _dropped_runtimes(intent.title)
+    if dropped and all(ln[:1] == "-" for h in ev.hunks for ln in h.lines if ln[:1] in "+-"):
+        # "drop end of life python versions" and `- {python: '3.9'}` leaving the CI matrix
+        versioned = [
+            re.compile(rf"\b{rt}\b\W{{0,12}}v?\d+(?:\.\d+)?\b", re.I) for rt in sorted(dropped)
+        ]
+        if all(any(rx.search(ln) for rx in versioned) for ln in changed):
+            return f"only versions change: {', '.join(sorted(dropped))} versions the intent drops"
     # "update X to v7.43.0": a file that does not carry the version the title moves to is not the
     # bump it describes, however version-shaped its edit
     if _BUMP_TITLE.search(intent.title) and not _TARGET_VERSION.search(intent.title):
