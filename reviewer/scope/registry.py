@@ -49,6 +49,8 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # credentials can be committed in any text file
     (re.compile(r""), "reviewer.scope.credentials"),
+    # so can a security switch (a cookie's HttpOnly, TLS verification) be turned off
+    (re.compile(r""), "reviewer.scope.safeguards"),
     # the reviewer's own policy: a governance change whatever the file's role
     (re.compile(r"^(\.reviewer\.toml|pyproject\.toml)$"), "reviewer.scope.policy"),
     # state and lock files are not HCL to the extension table, but they are Terraform's business

@@ -1,0 +1,162 @@
+"""Security switches turned off in any code or config file: a session cookie no longer
+``HttpOnly``, TLS certificates no longer verified, CSRF checks off.
+
+Terraform and CloudFormation have their own protection attributes (``deletion_protection``,
+``DeletionPolicy``); this module reads the switches that live in application code and settings,
+whatever the language: ``SESSION_COOKIE_HTTPONLY = False``, ``"verify": false``,
+``InsecureSkipVerify: true``, ``rejectUnauthorized: false``.
+
+Two shapes count:
+
+- a **toggle**: a removed line gives a switch its safe value and an added line gives the same switch
+  its unsafe one (``True`` -> ``False``);
+- a **TLS check switched off** where it was never set: certificate verification has no unsafe
+  default worth writing down, so an added ``verify=False`` or ``InsecureSkipVerify: true`` is the
+  change.
+
+Tests, docs, examples and fixtures set these on purpose; they are not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import PROTECTION_TOGGLE, Signal
+from ..rx import lazy
+from .engine import FileContext, Partial
+
+_SKIP_ROLES = frozenset({"test", "docs", "example", "changelog", "asset", "lockfile", "generated"})
+_SKIP_LANGUAGES = frozenset({"hcl", "markdown", "rst", "text", "binary"})
+MAX_LINE = 2_000
+
+#: words of a switch that protects when on (a key is split at `_`, `-`, `.` and camelCase)
+_GUARD_WORDS = (
+    "httponly",
+    "secure",
+    "csrf",
+    "xsrf",
+    "verify",
+    "verification",
+    "checkhostname",
+    "validatecerts",
+    "rejectunauthorized",
+    "sandbox",
+    "autoescape",
+    "sanitize",
+)
+#: words of a switch that exposes when on
+_EXPOSE_WORDS = ("insecure", "skipverify", "noverify", "unsafe", "disablessl", "allowinsecure")
+#: TLS checks: setting one off is the change even where the line is new
+_TLS_GUARD = lazy(
+    r"^(?:verify|verify_?ssl|ssl_?verify|tls_?verify|verify_?certs?|check_?hostname|"
+    r"validate_?certs?|reject_?unauthorized|node_tls_reject_unauthorized)$",
+    re.I,
+)
+_TLS_EXPOSE = lazy(
+    r"^(?:insecure_?skip_?(?:tls_?)?verify|skip_?tls_?verify|tls_?skip_?verify|insecure_?ssl|"
+    r"insecure)$",
+    re.I,
+)
+_CAMEL = lazy(r"([a-z0-9])([A-Z])")
+#: `KEY = value`, `"key": value`, `key: value`, `key=value` (a keyword argument), `:key => value`
+_ASSIGN = lazy(
+    r"""(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::|=>|=(?!=)|:=)\s*"""
+    r"""(?P<value>["']?(?:true|false|yes|no|on|off|0|1)["']?)(?![\w.])""",
+    re.I,
+)
+_ON = frozenset({"true", "yes", "on", "1"})
+_OFF = frozenset({"false", "no", "off", "0"})
+
+
+def _last_key(key: str) -> str:
+    return re.split(r"[.\[]", key)[-1].strip("\"'")
+
+
+def _words(key: str) -> str:
+    """``SESSION_COOKIE_HTTPONLY`` -> ``sessioncookiehttponly``: a key's words, run together."""
+    return re.sub(r"[_\-\s]", "", _CAMEL.sub(r"\1_\2", key)).lower()
+
+
+def _guard(key: str) -> str | None:
+    """``"guard"`` for a switch that protects when on, ``"expose"`` for one that exposes when on."""
+    joined = _words(key)
+    if any(w in joined for w in _EXPOSE_WORDS):
+        return "expose"
+    if any(joined.endswith(w) or joined.startswith(w) for w in _GUARD_WORDS):
+        return "guard"
+    return None
+
+
+def _switches(lines: dict[int, str]) -> dict[str, tuple[int, str, str]]:
+    """key -> (line, its value: on/off, the key as written) for every boolean switch set."""
+    out: dict[str, tuple[int, str, str]] = {}
+    for n, text in lines.items():
+        for mm in _ASSIGN.finditer(text[:MAX_LINE]):
+            key = _last_key(mm.group("key"))
+            value = mm.group("value").strip("\"'").lower()
+            state = "on" if value in _ON else "off" if value in _OFF else None
+            if state is not None and _guard(key) is not None:
+                out.setdefault(key.lower(), (n, state, key))
+    return out
+
+
+def _unsafe(key: str, state: str) -> bool:
+    kind = _guard(key)
+    return (kind == "guard" and state == "off") or (kind == "expose" and state == "on")
+
+
+#: literal pieces of every switch above: one scan of a file's added text before any regex runs
+_HINTS = (
+    "httponly",
+    "secure",
+    "csrf",
+    "xsrf",
+    "verif",
+    "hostname",
+    "certs",
+    "unauthorized",
+    "sandbox",
+    "escape",
+    "sanitiz",
+    "unsafe",
+    "ssl",
+)
+
+
+def analyze(ctx: FileContext) -> Partial:
+    part = Partial()
+    if ctx.role in _SKIP_ROLES or ctx.language in _SKIP_LANGUAGES or not ctx.added:
+        return part
+    text = "\n".join(t[:MAX_LINE] for t in ctx.added.values()).lower()
+    if not any(h in text for h in _HINTS):
+        return part  # the common case
+    added = _switches(ctx.added)
+    if not added:
+        return part
+    removed = _switches(ctx.removed)
+    for low, (line, state, key) in sorted(added.items(), key=lambda kv: kv[1][0]):
+        if not _unsafe(key, state):
+            continue
+        before = removed.get(low)
+        if before is not None and not _unsafe(key, before[1]):
+            detail = f"turns `{key}` off (it was `{_shown(key, before[1])}`)"
+        elif before is None and (_TLS_GUARD.match(key) or _TLS_EXPOSE.match(key)):
+            detail = f"sets `{key}` to `{_shown(key, state)}`: TLS certificates are not checked"
+        else:
+            continue
+        part.signals.append(
+            Signal(
+                kind=PROTECTION_TOGGLE,
+                code="code.safeguard_off",
+                detail=detail,
+                line=line,
+                side="new",
+                symbol=key,
+                severity="high",
+            )
+        )
+    return part
+
+
+def _shown(key: str, state: str) -> str:
+    return "true" if state == "on" else "false"

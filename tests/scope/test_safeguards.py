@@ -1,0 +1,95 @@
+"""Security switches turned off in application code and settings (reviewer/scope/safeguards.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import scope_both
+
+
+def _off(path: str, old: str | None, new: str) -> list[tuple[str, str | None, str]]:
+    full, hunks = scope_both(path, old, new)
+    got = sorted(
+        (s.severity, s.symbol, s.detail) for s in full.signals if s.code == "code.safeguard_off"
+    )
+    assert got == sorted(
+        (s.severity, s.symbol, s.detail) for s in hunks.signals if s.code == "code.safeguard_off"
+    ), "modes disagree"
+    return [(sev, sym, detail) for sev, sym, detail in got]
+
+
+SETTINGS = (
+    "DEFAULTS = {\n"
+    '    "SESSION_COOKIE_NAME": "session",\n'
+    '    "SESSION_COOKIE_HTTPONLY": True,\n'
+    '    "SESSION_COOKIE_SECURE": False,\n'
+    "}\n"
+)
+
+
+def test_a_session_cookie_switch_turned_off_in_a_settings_dict() -> None:
+    new = SETTINGS.replace('"SESSION_COOKIE_HTTPONLY": True', '"SESSION_COOKIE_HTTPONLY": False')
+    got = _off("src/app/config.py", SETTINGS, new)
+    assert [(sev, sym) for sev, sym, _d in got] == [("high", "SESSION_COOKIE_HTTPONLY")]
+    # the other way round hardens; a switch that was already off and stays so is no change
+    hardened = SETTINGS.replace('"SESSION_COOKIE_SECURE": False', '"SESSION_COOKIE_SECURE": True')
+    assert _off("src/app/config.py", SETTINGS, hardened) == []
+    # a new setting written with its (insecure) default is not a toggle
+    added = SETTINGS.replace("}\n", '    "CSRF_COOKIE_SECURE": False,\n}\n')
+    assert _off("src/app/config.py", SETTINGS, added) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "key"),
+    [
+        (
+            "internal/client/http.go",
+            "cfg := &tls.Config{\n\tMinVersion: tls.VersionTLS12,\n}\n",
+            "cfg := &tls.Config{\n\tMinVersion: tls.VersionTLS12,\n\tInsecureSkipVerify: true,\n}\n",
+            "InsecureSkipVerify",
+        ),
+        (
+            "src/fetch.ts",
+            "const agent = new https.Agent({ keepAlive: true });\n",
+            "const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: false });\n",
+            "rejectUnauthorized",
+        ),
+        (
+            "app/sync.py",
+            "r = requests.get(url, timeout=5)\n",
+            "r = requests.get(url, timeout=5, verify=False)\n",
+            "verify",
+        ),
+    ],
+    ids=["go", "typescript", "python"],
+)
+def test_tls_verification_switched_off_where_it_was_never_set(
+    path: str, old: str, new: str, key: str
+) -> None:
+    got = _off(path, old, new)
+    assert [(sev, sym) for sev, sym, _d in got] == [("high", key)]
+    assert "TLS certificates are not checked" in got[0][2]
+
+
+def test_tests_and_docs_set_switches_on_purpose() -> None:
+    old = "r = requests.get(url)\n"
+    new = "r = requests.get(url, verify=False)\n"
+    assert _off("tests/test_sync.py", old, new) == []
+    assert _off("docs/guide.md", "Call `get(url)`.\n", "Call `get(url, verify=False)`.\n") == []
+
+
+def test_an_unstated_switch_off_is_a_mismatch_and_a_statement_licenses_it() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    new = SETTINGS.replace('"SESSION_COOKIE_HTTPONLY": True', '"SESSION_COOKIE_HTTPONLY": False')
+    diff = parse_diff(git_diff("src/app/config.py", SETTINGS, new))
+    quiet = review(diff, parse_intent("", title="Fix the session cookie name in the cli test"))
+    assert (quiet.verdict, quiet.blast_radius.level) == ("mismatch", "critical")
+    stated = review(
+        diff, parse_intent("", title="Turn off SESSION_COOKIE_HTTPONLY so the SPA can read it")
+    )
+    toggles = [f for f in stated.findings if f.kind == "protection_toggle"]
+    assert toggles and all(f.licensed and f.stated for f in toggles)
