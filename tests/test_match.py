@@ -626,3 +626,27 @@ def test_dropping_a_runtimes_old_versions_explains_their_lines_leaving_the_matri
     gutted = old.replace("      - run: tox\n", "").replace("          - {python: '3.9'}\n", "")
     diff2 = parse_diff(git_diff(path, old, gutted))
     assert not match(drop, build_scope(diff2), diff2).files[path].explained
+
+
+def test_a_lockfile_moving_with_its_bumped_manifest_is_licensed_with_it() -> None:
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    manifest_old = '{\n  "dependencies": {\n    "@grpc/grpc-js": "1.13.0"\n  }\n}\n'
+    manifest_new = manifest_old.replace("1.13.0", "1.14.0")
+    lock_old = (
+        '{\n  "lockfileVersion": 3,\n  "packages": {\n'
+        '    "node_modules/@grpc/grpc-js": {\n      "version": "1.13.0"\n    },\n'
+        '    "node_modules/long": {\n      "version": "5.2.0"\n    }\n  }\n}\n'
+    )
+    # the new version pulls one package in and drops another: not a versions-only edit
+    lock_new = lock_old.replace('"1.13.0"', '"1.14.0"').replace(
+        '"node_modules/long": {\n      "version": "5.2.0"',
+        '"node_modules/protobufjs": {\n      "version": "7.5.3"',
+    )
+    text = git_diff("src/cart/package.json", manifest_old, manifest_new)
+    text += git_diff("src/cart/package-lock.json", lock_old, lock_new)
+    r = review(parse_diff(text), parse_intent("", title="Update nodejs (#3448)"))
+    lock = [f for f in r.findings if f.path == "src/cart/package-lock.json" and f.rule == "RV212"]
+    assert lock and all(f.licensed for f in lock)
+    assert r.verdict == "aligned"

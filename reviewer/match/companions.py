@@ -14,6 +14,7 @@ from .intent_words import IntentTerms
 
 #: the reason a deleted local action is explained: the workflow change that dropped its last use
 RETIRED_REASON = "its last use leaves"
+LOCKFILE_REASON = "lockfile of an explained manifest change"
 
 
 def explain_neighbours(
@@ -86,7 +87,7 @@ def explain_followers(
         elif fs.status == "deleted" and (caller := _retired_action_caller(fs, explained, evs)):
             reason = f"{RETIRED_REASON} {caller}"
         elif fs.role == "lockfile" and explained_roles & {"dependency"}:
-            reason = "lockfile of an explained manifest change"
+            reason = LOCKFILE_REASON
         elif (
             fs.role == "docs"
             and posixpath.dirname(fs.path) in dirs - {""}

@@ -14,7 +14,7 @@ from ..rx import lazy
 from ..statements import Reading, needs_statement, read
 from ..terms import GENERIC_STEMS, stem, stems, term_set, tokens
 from .bumps import VERSION_REASONS
-from .companions import GENERIC_FILE_STEMS, RETIRED_REASON
+from .companions import GENERIC_FILE_STEMS, LOCKFILE_REASON, RETIRED_REASON
 from .conventional import CONVENTIONAL_REASON
 from .evidence import Evidence, added_terms, superseded_lines
 from .explain import EXPLAIN_THRESHOLD, FileMatch
@@ -192,6 +192,13 @@ def _signal_licensed(
         # "Drop Python 3.8" and `3.8` leaves the CI matrix; "bump the actions group" and only refs
         # change: the change is the one the intent names
         return True
+    if (
+        sig.kind == m.DEPENDENCY
+        and fs.role == "lockfile"
+        and sig.severity in ("info", "low")
+        and LOCKFILE_REASON in fm.explained_by
+    ):
+        return True  # the lockfile moving with its explained manifest: what the bump resolves to
     if (
         sig.kind in (m.CI_CD, m.DEPENDENCY)
         and sig.severity in ("info", "low", "medium")
