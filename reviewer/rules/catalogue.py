@@ -181,7 +181,7 @@ flag.secret                   high   A value is committed for a setting that hol
 secret.committed              high   A credential is committed: anyone who can read the repository can use it.
 
 [ci_cd]
-gha.workflow_added            medium A GitHub Actions workflow is added.
+gha.workflow_added            high   A GitHub Actions workflow is added (high when its token writes the repository, packages or cloud credentials).
 gha.workflow_changed          medium A GitHub Actions workflow changes.
 gha.workflow_deleted          high   A GitHub Actions workflow is deleted.
 gha.action_added              medium A GitHub action (`action.yml`) is added.

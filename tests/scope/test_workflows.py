@@ -173,3 +173,51 @@ def test_a_workflow_whose_action_refs_alone_move_is_a_dependency_update() -> Non
     for new in (swapped, edited):
         full, _ = scope_both(".github/workflows/lint.yml", old, new)
         assert "gha.workflow_changed" in {s.code for s in full.signals}
+
+
+def test_a_new_workflow_has_no_token_to_widen_its_scopes_are_what_it_is() -> None:
+    wf = (
+        "name: Publish key\non:\n  workflow_dispatch:\npermissions:\n  contents: write\n"
+        "  id-token: write\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: ./publish-key.sh\n"
+    )
+    full, hunks = scope_both(".github/workflows/publish-key.yml", None, wf)
+    for fs in (full, hunks):
+        got = {(s.code, s.severity) for s in fs.signals}
+        assert got == {("gha.workflow_added", "high")}, got
+        added = next(s for s in fs.signals if s.code == "gha.workflow_added")
+        assert "`contents`, `id-token`" in added.detail
+    # narrow scopes only: a medium addition, still asking to be explained
+    issues = wf.replace("  contents: write\n  id-token: write\n", "  issues: write\n")
+    full, _ = scope_both(".github/workflows/publish-key.yml", None, issues)
+    assert {(s.code, s.severity) for s in full.signals} == {("gha.workflow_added", "medium")}
+    # write-all declares no least privilege: it stands alone, new file or not
+    everything = wf.replace("  contents: write\n  id-token: write\n", "").replace(
+        "permissions:\n", "permissions: write-all\n"
+    )
+    full, _ = scope_both(".github/workflows/publish-key.yml", None, everything)
+    assert ("gha.permissions_write_all", "high") in {(s.code, s.severity) for s in full.signals}
+    # the same grant added to a workflow that exists widens its token
+    old = wf.replace("  id-token: write\n", "")
+    full, _ = scope_both(".github/workflows/publish-key.yml", old, wf)
+    assert ("gha.permissions_widened", "high") in {(s.code, s.severity) for s in full.signals}
+
+
+def test_a_release_action_replaced_by_the_gh_cli_still_releases() -> None:
+    old = (
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/checkout@v4\n"
+        "      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n"
+    )
+    new = old.replace(
+        "      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n",
+        '      - run: gh release create "$GITHUB_REF_NAME" dist/*\n',
+    )
+    full, hunks = scope_both(".github/workflows/release.yml", old, new)
+    for fs in (full, hunks):
+        assert "gha.release_step_removed" not in {s.code for s in fs.signals}
+    gone = old.replace(
+        "      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n", ""
+    )
+    full, _ = scope_both(".github/workflows/release.yml", old, gone)
+    assert "gha.release_step_removed" in {s.code for s in full.signals}

@@ -18,7 +18,7 @@ from ..yaml_view import (
 from .jobs import removed_jobs
 from .keys import key_value_checks
 from .lines import uses_of
-from .permissions import permissions
+from .permissions import HIGH_SCOPES, permissions, write_scopes
 from .scripts import script_checks
 from .steps import removed_steps
 from .triggers import pull_request_target, untrusted_checkout
@@ -100,17 +100,21 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
             )
         )
         return part
+    removed, added = changes(ctx, old), changes(ctx, new)
     if ctx.status == "added":
+        # the scopes a new workflow's token writes are part of what it is (permissions.py): a
+        # workflow that writes the repository, packages or cloud credentials is a high change
+        scopes = [s for s in write_scopes(added) if s != "write-all"]
+        writes = f" (its token writes {', '.join(f'`{s}`' for s in scopes)})" if scopes else ""
         part.signals.append(
             Signal(
                 kind=CI_CD,
                 code=f"gha.{what}_added",
-                detail=f"adds GitHub {what} `{ctx.path}`",
+                detail=f"adds GitHub {what} `{ctx.path}`{writes}",
                 side="new",
-                severity="medium",
+                severity="high" if set(scopes) & HIGH_SCOPES else "medium",
             )
         )
-    removed, added = changes(ctx, old), changes(ctx, new)
     if ctx.status not in ("added", "deleted") and part.cosmetic is None:
         moved = refs_moved(removed, added)
         if moved:
@@ -145,7 +149,7 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     signals: list[Signal] = []
     signals.extend(pull_request_target(removed, added, new))
     signals.extend(untrusted_checkout(added, new))
-    signals.extend(permissions(removed, added, dead_jobs))
+    signals.extend(permissions(removed, added, dead_jobs, new_file=ctx.status == "added"))
     new_lines = fresh(added, removed)
     signals.extend(key_value_checks(removed, new_lines))
     signals.extend(script_checks(new_lines))

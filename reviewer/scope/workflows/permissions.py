@@ -7,10 +7,10 @@ from ..lex.yaml_outline import GAP
 from ..yaml_view import Change, count_by
 from .lines import job_of, signal_at
 
-_HIGH_SCOPES = frozenset(
+HIGH_SCOPES = frozenset(
     {"contents", "id-token", "actions", "packages", "deployments", "attestations"}
 )
-_SCOPES = _HIGH_SCOPES | frozenset(
+_SCOPES = HIGH_SCOPES | frozenset(
     {
         "checks",
         "discussions",
@@ -23,6 +23,11 @@ _SCOPES = _HIGH_SCOPES | frozenset(
         "models",
     }
 )
+
+
+def write_scopes(chs: list[Change]) -> list[str]:
+    """The scopes a workflow's token is given write access to, one each, in order."""
+    return list(dict.fromkeys(scope for scope, _ in _grants(chs)))
 
 
 def _grants(chs: list[Change]) -> list[tuple[str, Change]]:
@@ -59,8 +64,15 @@ def _blocks(chs: list[Change]) -> list[tuple[str, Change]]:
     return found
 
 
-def permissions(removed: list[Change], added: list[Change], dead_jobs: set[str]) -> list[Signal]:
-    """Write grants the change adds, and permission blocks it drops (moved ones do not count)."""
+def permissions(
+    removed: list[Change], added: list[Change], dead_jobs: set[str], *, new_file: bool = False
+) -> list[Signal]:
+    """Write grants the change adds, and permission blocks it drops (moved ones do not count).
+
+    A workflow the change adds has no token to widen: the scopes it declares are what it is, shown
+    on its own finding (``adds GitHub workflow ... (its token writes contents)``), which asks
+    for the same explanation. ``write-all`` still stands alone: it declares no least privilege.
+    """
     out: list[Signal] = []
     before = count_by(scope for scope, _ in _grants(removed))
     for scope, ch in _grants(added):
@@ -68,6 +80,8 @@ def permissions(removed: list[Change], added: list[Change], dead_jobs: set[str])
             before[scope] -= 1
             continue
         everything = scope == "write-all"
+        if new_file and not everything:
+            continue
         out.append(
             signal_at(
                 PERMISSION_WIDENING,
@@ -75,7 +89,7 @@ def permissions(removed: list[Change], added: list[Change], dead_jobs: set[str])
                 "grants the workflow token "
                 + ("`permissions: write-all`" if everything else f"`{scope}: write`"),
                 ch,
-                "high" if everything or scope in _HIGH_SCOPES else "medium",
+                "high" if everything or scope in HIGH_SCOPES else "medium",
             )
         )
     kept = count_by(where for where, _ in _blocks(added))

@@ -63,8 +63,12 @@ _SCAN_NAME_RE = lazy(
     r"|\bscan(s|ning)?\b.*\b(vulnerabilit(y|ies)|cves?)\b",
     re.I,
 )
-#: step classes where another step of the class takes the removed one's place
-_NET_BY_CLASS = frozenset({"gha.check_removed", "gha.security_step_removed"})
+#: step classes where another step of the class takes the removed one's place: a check for a
+#: check, a scanner for a scanner, a release for a release (`softprops/action-gh-release` ->
+#: `gh release create`)
+_NET_BY_CLASS = frozenset(
+    {"gha.check_removed", "gha.security_step_removed", "gha.release_step_removed"}
+)
 
 
 def removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Signal], int]:
@@ -104,7 +108,7 @@ def removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Sign
         return found
 
     # a check replaced by another check (`ruff check .` -> `ruff-action`), a scanner by another
-    # scanner (trivy -> govulncheck), still gates merges
+    # scanner (trivy -> govulncheck), still gates merges; a release by another still releases
     def tag_of(code: str, name: str) -> str:
         return code if code in _NET_BY_CLASS else f"{code}:{name}"
 
