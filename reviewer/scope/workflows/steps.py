@@ -10,6 +10,14 @@ from ..yaml_view import Change, count_by
 from .lines import signal_at, step_name, uses_of
 from .scripts import script_lines
 
+#: release, publish and deploy commands of a `run:` script
+_RELEASE_RUN = lazy(
+    r"\b(twine\s+upload|(npm|yarn|pnpm|cargo|poetry|uv|flit|hatch|gem|dotnet\s+nuget)\s+(publish|push)"
+    r"|gh\s+release\s+(create|upload)|docker\s+push|helm\s+(push|upgrade|install)|mvn\s+deploy"
+    r"|gradle\w*\s+publish|kubectl\s+apply|terraform\s+apply|skaffold\s+(run|deploy)"
+    r"|gcloud\s+(\S+\s+)*deploy|(sam|serverless|sls|firebase|cdk)\s+deploy|aws\s+s3\s+sync)\b",
+    re.I,
+)
 #: steps whose net removal weakens the pipeline (high): code -> (``uses:`` pattern, ``run:`` pattern, what)
 _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = {
     "gha.provenance_removed": (
@@ -39,13 +47,7 @@ _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = 
     ),
     "gha.release_step_removed": (
         lazy(r"publish|deploy|release|build-push|push-action|gh-pages|upload-artifact-to", re.I),
-        lazy(
-            r"\b(twine\s+upload|(npm|yarn|pnpm|cargo|poetry|uv|flit|hatch|gem|dotnet\s+nuget)\s+(publish|push)"
-            r"|gh\s+release\s+(create|upload)|docker\s+push|helm\s+(push|upgrade|install)|mvn\s+deploy"
-            r"|gradle\w*\s+publish|kubectl\s+apply|terraform\s+apply|skaffold\s+(run|deploy)"
-            r"|gcloud\s+(\S+\s+)*deploy|(sam|serverless|sls|firebase|cdk)\s+deploy|aws\s+s3\s+sync)\b",
-            re.I,
-        ),
+        _RELEASE_RUN,
         "a release, publish or deploy step",
     ),
 }
@@ -64,11 +66,8 @@ _SCAN_NAME_RE = lazy(
     re.I,
 )
 #: step classes where another step of the class takes the removed one's place: a check for a
-#: check, a scanner for a scanner, a release for a release (`softprops/action-gh-release` ->
-#: `gh release create`)
-_NET_BY_CLASS = frozenset(
-    {"gha.check_removed", "gha.security_step_removed", "gha.release_step_removed"}
-)
+#: check, a scanner for a scanner
+_NET_BY_CLASS = frozenset({"gha.check_removed", "gha.security_step_removed"})
 
 
 def removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Signal], int]:
@@ -112,11 +111,24 @@ def removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Sign
     def tag_of(code: str, name: str) -> str:
         return code if code in _NET_BY_CLASS else f"{code}:{name}"
 
-    back = count_by(tag_of(code, name) for code, name, _ in tokens(added))
+    fresh = tokens(added)
+    back = count_by(tag_of(code, name) for code, name, _ in fresh)
+    # a release step replaced by the project's own command (`softprops/action-gh-release` ->
+    # `gh release create`) still releases and hands the token to nobody new; replaced by another
+    # third-party action, it does hand it on, which is for the intent to say
+    by_command = sum(
+        1
+        for _line, text in script_lines(added)
+        if not _INSTALL_RE.search(text) and _RELEASE_RUN.search(text)
+    )
     for code, name, ch in tokens(removed):
         tag = tag_of(code, name)
         if back.get(tag, 0) > 0:
             back[tag] -= 1
+            netted += 1
+            continue
+        if code == "gha.release_step_removed" and by_command > 0:
+            by_command -= 1
             netted += 1
             continue
         what = _STEP_CLASSES[code][2]
