@@ -286,6 +286,7 @@ _OTHER_ACTIONS = frozenset(
 
 #: a path or a file name: "update .github/workflows/lint.yaml" names a file, it claims no linting
 _PATHLIKE = lazy(r"(?:[\w.-]*/)+[\w.-]+|\b[\w-]+\.[a-z][a-z0-9]{0,4}\b", re.I)
+_WORD_PAIR = lazy(r"[A-Za-z]+/[A-Za-z]+")
 
 
 def _claims(first: str, text: str) -> str:
@@ -293,7 +294,10 @@ def _claims(first: str, text: str) -> str:
     subject is the change ("This is a small fix"). A checklist's "formatting" or a reviewer's
     "small nit" elsewhere in the body claims nothing, nor does a file the intent names."""
     said = "\n".join([first, *(m.group(1) for m in _CLAIM_SENTENCE.finditer(text))])
-    return _PATHLIKE.sub(" ", said) if "/" in said or "." in said else said
+    if "/" not in said and "." not in said:
+        return said
+    # "typo/markup fixes" is two words, not a path: it still claims a typo
+    return _PATHLIKE.sub(lambda m: m[0] if _WORD_PAIR.fullmatch(m[0]) else " ", said)
 
 
 def _other_action(first: str) -> bool:

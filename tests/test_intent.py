@@ -123,6 +123,7 @@ def test_a_pattern_is_skipped_only_when_its_words_are_absent(
         ("chore: update .github/workflows/lint.yaml", ()),
         ("Pin the tool in style.toml and docs/formatting/README.md", ()),
         ("Fix lint errors in the parser", ("formatting",)),
+        ("Docs typo/markup fixes (#5829)", ("typo",)),
     ],
 )
 def test_a_size_word_is_a_claim_about_the_change_not_a_name_or_a_topic(

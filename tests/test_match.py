@@ -182,6 +182,19 @@ def test_missing_targets_are_reported() -> None:
     assert not m.files["vpc-flow-logs.tf"].explained
 
 
+def test_two_words_joined_by_a_slash_are_a_path_only_where_the_change_has_that_directory() -> None:
+    diff = _diff({"modules/subnets/main.tf": ("path = null", 'path = "/"')})
+    scope = build_scope(diff)
+    prose = match(parse_intent("fix: constant time compare for low/negligible issues"), scope, diff)
+    assert prose.missing_targets == ()
+    # the change has `modules/`: "modules/routes" names a component it never touches
+    other = match(parse_intent("feat: ADC compliance for modules/routes"), scope, diff)
+    assert other.missing_targets == ("modules/routes",)
+    # a conventional scope is a component, whatever its words
+    scoped = match(parse_intent("fix(example/templates): apply the alert class"), scope, diff)
+    assert scoped.missing_targets == ("example/templates",)
+
+
 def test_a_score_of_weak_words_alone_does_not_explain_a_file() -> None:
     # prose in passing shares words with the file, but none of them is firm or specific: they are
     # shown as what came close and weigh nothing

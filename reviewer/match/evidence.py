@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
+from ..intent import conventional_parts
 from ..models import FileDiff, FileScope, Hunk, Intent
 from ..paths import EXT_RE as _EXT_RE
 from ..paths import GENERIC_DIRS as _GENERIC_DIRS
@@ -223,6 +224,10 @@ def specific_targets(it: IntentTerms) -> frozenset[str]:
     return frozenset(t for t in it.targets if len(t) > 3)
 
 
+#: two plain words joined by a slash: a path only where the first is a directory of the change
+_PROSE_PAIR = lazy(r"[A-Za-z]+/[A-Za-z]+")
+
+
 def missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) -> tuple[str, ...]:
     every: set[str] = set()
     for ev in evs.values():
@@ -231,8 +236,18 @@ def missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) -
         )
     # `github.com/org/hooks`, `aws_db_instance.main`: a dotted name touches each of its words
     every |= {stem(s) for t in every if "." in t or "/" in t for s in subwords(t)}
+    dirs = {part.lower() for path in evs for part in path.split("/")[:-1]}
+    parts_ = conventional_parts(intent.title)
+    scoped = parts_[1] if parts_ is not None else ""
     out: list[str] = []
     for t in sorted(specific_targets(it)):
+        if (
+            _PROSE_PAIR.fullmatch(t)
+            and t.split("/")[0].lower() not in dirs
+            and t != scoped
+            and f"`{t}`" not in intent.text
+        ):
+            continue  # "low/negligible", "read/write": two words, not a path of this change
         parts = [stem(s) for s in subwords(t) if not is_stop(s)]
         if t in every or posixpath.basename(t) in every:
             continue
