@@ -181,8 +181,79 @@ def captures_errors(node: Node) -> dict[str, list[Node]]:
 
 REPAIRS["python"] = _repair
 
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _top_level(text: str) -> list[tuple[int, str]]:
+    """(offset, char) of the characters outside brackets and string literals."""
+    out: list[tuple[int, str]] = []
+    depth, quote = 0, ""
+    for i, c in enumerate(text):
+        if quote:
+            if c == quote and text[i - 1] != "\\":
+                quote = ""
+            continue
+        if c in "'\"":
+            quote = c
+        elif c in _OPEN:
+            depth += 1
+            if depth == 1:
+                out.append((i, c))
+        elif c in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                out.append((i, c))
+        elif depth == 0:
+            out.append((i, c))
+    return out
+
+
+def _unannotated(param: str) -> str:
+    """``x:int=3`` -> ``x=3``; ``*args:Any`` -> ``*args``."""
+    depth, quote, colon, eq = 0, "", -1, -1
+    for i, c in enumerate(param):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+        elif depth == 0 and c == ":" and colon < 0 and eq < 0:
+            colon = i
+        elif depth == 0 and c == "=" and eq < 0:
+            eq = i
+    if colon < 0:
+        return param
+    return param[:colon] + (param[eq:] if eq > colon else "")
+
+
+def _callers_see(signature: str) -> str:
+    """A (whitespace-free) signature less its annotations: what a caller of it runs into.
+
+    ``defhandle(self,ctx:AppContext,e:Exception)->Response:`` -> ``defhandle(self,ctx,e)``.
+    Parameters, defaults and decorators stay. Only functions and methods are read so
+    (``code.api``): a variable's annotation says what its value is (``limit: int = 3`` ->
+    ``limit: str = "3"`` does change what callers get).
+    """
+    head = signature.rstrip(":")
+    top = _top_level(head)
+    opening = next((i for i, c in top if c == "("), None)
+    if opening is None:
+        return head
+    closing = next((i for i, c in top if c == ")" and i > opening), None)
+    if closing is None:
+        return head
+    inner = head[opening + 1 : closing]
+    cuts = [i for i, c in _top_level(inner) if c == ","]
+    params = [inner[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(inner)], strict=True)]
+    return head[: opening + 1] + ",".join(_unannotated(p) for p in params) + ")"
+
+
 SPEC = CodeSpec(
     grammar="python",
+    callers_see=_callers_see,
     definitions="""
         (function_definition name: (identifier) @name) @def
         (class_definition name: (identifier) @name) @def

@@ -73,3 +73,29 @@ def test_a_module_variable_given_another_value_keeps_its_signature() -> None:
     assert not [s for s in fs.signals if s.code == "code.public_signature"]
     typed = build_scope(parse_diff(git_diff("app/db.py", "limit: int = 3\n", "limit: str = '3'\n")))
     assert [s.code for s in typed.files[0].signals if s.code == "code.public_signature"]
+
+
+def test_annotations_alone_change_nothing_a_caller_runs_into() -> None:
+    from tests.helpers import scope_both
+
+    old = (
+        "class Adapter:\n    def is_verified(self, request, email):\n        return True\n\n\n"
+        "def lookup(key, default=None, *args, **kwargs):\n    return default\n"
+    )
+    typed = (
+        "class Adapter:\n    def is_verified(self, request: HttpRequest, email: str) -> bool:\n"
+        "        return True\n\n\n"
+        "def lookup(key: str, default: dict[str, int] | None = None, *args: t.Any, **kwargs: t.Any)"
+        " -> None:\n    return default\n"
+    )
+    for fs in scope_both("src/app/adapter.py", old, typed):
+        assert "code.public_signature" not in {s.code for s in fs.signals}
+    # a parameter added, or a default changed, is what callers do run into
+    extra = typed.replace("email: str)", "email: str, strict: bool)")
+    for fs in scope_both("src/app/adapter.py", old, extra):
+        assert {s.symbol for s in fs.signals if s.code == "code.public_signature"} == {
+            "Adapter.is_verified"
+        }
+    default = typed.replace("| None = None", "| None = {}")
+    for fs in scope_both("src/app/adapter.py", old, default):
+        assert {s.symbol for s in fs.signals if s.code == "code.public_signature"} == {"lookup"}

@@ -59,7 +59,7 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
     api_file = ctx.role not in ("test", "example", "docs", "generated")
     for sym, o, n in changes:
         part.symbols.append(sym)
-        sig = symbol_signal(sym, o, n) if api_file else None
+        sig = symbol_signal(sym, o, n, spec.callers_see) if api_file else None
         if sig is not None:
             part.signals.append(sig)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ...models import PUBLIC_API, Signal, Symbol
 from ..engine import Definition, FileContext
 from .spec import CodeSpec
@@ -41,8 +43,16 @@ def _private_module(path: str) -> bool:
     return base.startswith("_") and not base.startswith("__init__")
 
 
-def symbol_signal(sym: Symbol, old: Definition | None, new: Definition | None) -> Signal | None:
-    """The public API signal of one symbol change in an API file (not a test, example or doc)."""
+def symbol_signal(
+    sym: Symbol,
+    old: Definition | None,
+    new: Definition | None,
+    callers_see: Callable[[str], str] | None = None,
+) -> Signal | None:
+    """The public API signal of one symbol change in an API file (not a test, example or doc).
+
+    ``callers_see`` reduces a function's signature to what callers depend on: a change of
+    annotations only (``def f(x)`` -> ``def f(x: int) -> None``) is no change of the API."""
     if old is not None and new is not None and old.public and new.public is False:
         if sym.kind not in _API_KINDS:
             return None
@@ -68,6 +78,15 @@ def symbol_signal(sym: Symbol, old: Definition | None, new: Definition | None) -
             severity="medium",
         )
     if sym.change == "signature":
+        if (
+            callers_see is not None
+            and sym.kind in ("function", "method")
+            and old is not None
+            and new is not None
+            and old.signature
+            and callers_see(old.signature) == callers_see(new.signature)
+        ):
+            return None
         return Signal(
             kind=PUBLIC_API,
             code="code.public_signature",

@@ -50,6 +50,9 @@ class CodeSpec:
     #: per segment, a chance to repair what error recovery got wrong on a fragment
     refine: Callable[[Segment, list[Definition]], list[Definition]] | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    #: what callers depend on in a signature (Python: its annotations left out); two signatures
+    #: equal under it change nothing a caller runs into
+    callers_see: Callable[[str], str] | None = None
     #: per hunk segment, the segment to parse instead (hunk mode only): a language may rewrite the
     #: heading row to reopen the blocks the cut left open (see ``repair_fragment``); real rows stay
     fragment: Callable[[Segment], Segment] | None = None
