@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from ..models import Finding, Severity, severity_rank
+from ..terms import stem, words
 from .base import Context, finding
 
 
@@ -124,6 +125,19 @@ _HOUSEKEEPING = frozenset({".gitignore", ".gitattributes", ".editorconfig", ".ma
 _TRIVIAL = frozenset({"docs", "changelog", "lockfile", "asset", "generated"})
 
 
+#: words that say what kind of work a change is, not where: "Tweaks", "chore: address various
+#: mypy issues". A checker or formatter named alone points at whatever it reported, anywhere
+_VAGUE = frozenset(
+    stem(w)
+    for w in words(
+        "tweak tweaks tweaked misc miscellaneous various assorted cleanup tidy polish nits nit wip "
+        "stuff improvements issues address addressed mypy pyright ruff flake8 pylint black isort "
+        "eslint prettier biome tsc clippy rustfmt gofmt golangci codespell typos shellcheck "
+        "hadolint tflint yamllint markdownlint"
+    )
+)
+
+
 def _shares_nothing(ctx: Context) -> bool:
     """A specific intent of which no word reaches any file of the change, by path, symbol,
     changed line or the code around it, and no file of a role it names: a description of another
@@ -132,7 +146,7 @@ def _shares_nothing(ctx: Context) -> bool:
     if ctx.intent.empty or not ctx.scope.files:
         return False
     it = ctx.match.intent_terms
-    if not any(it.weights[t] >= 1.0 for t in it.firm) and not it.flags:
+    if not any(it.weights[t] >= 1.0 and t not in _VAGUE for t in it.firm) and not it.flags:
         return False
     for fs in ctx.scope.files:
         fm = ctx.match.files[fs.path]
