@@ -663,3 +663,18 @@ def test_a_lockfile_moving_with_its_bumped_manifest_is_licensed_with_it() -> Non
     lock = [f for f in r.findings if f.path == "src/cart/package-lock.json" and f.rule == "RV212"]
     assert lock and all(f.licensed for f in lock)
     assert r.verdict == "aligned"
+
+
+def test_a_files_runtime_requirements_move_as_one() -> None:
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = "module example.com/tests\n\ngo 1.20\n\nrequire github.com/stretchr/testify v1.8.4\n"
+    new = old.replace("go 1.20\n", "go 1.24\n\ntoolchain go1.24.0\n")
+    diff = parse_diff(git_diff("test/src/go.mod", old, new))
+    r = review(diff, parse_intent("", title="chore: Fix go version in tests (#222)"))
+    runtime = [f for f in r.findings if f.rule == "RV212"]
+    assert len(runtime) == 2 and all(f.licensed for f in runtime)
+    # an intent that covers neither leaves both
+    other = review(diff, parse_intent("", title="chore: update the README banner"))
+    assert not any(f.licensed for f in other.findings if f.rule == "RV212")

@@ -133,6 +133,12 @@ def license_signals(
                     and sig.severity in ("low", "medium")
                 ):
                     out[fs.path, sig] = True
+        # `go 1.24` and `toolchain go1.24.0`, `engines.node` and `engines.npm`: a file's runtime
+        # requirements move as one, so the intent that covers one covers its companions
+        if any(out[fs.path, s] for s in fs.signals if s.code == "dep.runtime"):
+            for sig in fs.signals:
+                if sig.code == "dep.runtime" and sig.severity in ("low", "medium"):
+                    out[fs.path, sig] = True
         # once the intent covers a change to a symbol, its medium side effects come with it
         covered = {s.symbol for s in fs.signals if s.symbol and out[fs.path, s]}
         for sig in fs.signals:
