@@ -246,6 +246,7 @@ _MEMBER_RE = (
 )
 SYNTAX = FragmentSyntax(
     closer=lazy(r"[})\]]"),
+    member=lazy(_MEMBER_RE),
     header=lazy(
         r"(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
         r"(?:function\b|class\b|interface\b|enum\b|namespace\b|type\s+[\w$]+\s*[=<]"

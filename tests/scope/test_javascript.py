@@ -93,3 +93,23 @@ def test_broken_fragments_do_not_raise(
         ("statement", "(module level)", "modified"),
     ]
     assert fs.signals == () and fs.change_kinds == ()
+
+
+def test_statements_deep_in_a_method_are_not_members_of_the_class_in_a_hunk() -> None:
+    """A hunk cut out of a method body shows only git's `export class Ky {` heading: its
+    `const deleted = ...` and `if (deleted) {` rows are statements, not a field and a method."""
+    from tests.helpers import scope_both
+
+    body = (
+        "\t\t\tconst deleted = (opts as any)?.[sym] as Set<string> | undefined;\n"
+        "\t\t\tif (deleted) {\n\t\t\t\tfor (const key of deleted) {\n"
+        "\t\t\t\t\turl.searchParams.delete(key);\n\t\t\t\t}\n\t\t\t}\n\n"
+    )
+    old = (
+        "export class Ky {\n\tasync fetch() {\n\t\tif (a) {\n\t\t\tconst url = new URL(x);\n\n"
+        + body
+        + "\t\t\tthis.request = new Request(url);\n\t\t}\n\t}\n}\n"
+    )
+    new = old.replace(body, "")
+    for fs in scope_both("source/core/Ky.ts", old, new, context=1):
+        assert not [s for s in fs.signals if s.code == "code.public_removed"], fs.signals

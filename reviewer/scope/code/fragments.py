@@ -56,6 +56,9 @@ class FragmentSyntax:
     #: a heading that opens a namespace whose members are containers (C#): the hunk's rows are
     #: inside a class whose header it does not show
     namespace: re.Pattern[str] | None = None
+    #: a row that starts a member of a container, where that differs from ``header`` (JS: a
+    #: `const x =` row is a definition at top level but a statement inside a class)
+    member: re.Pattern[str] | None = None
 
 
 _BRACKETS = lazy(r"[{}()\[\]]")
@@ -141,7 +144,8 @@ def _holds_members(code: CodeRows, lo: int, hi: int, syn: FragmentSyntax) -> boo
     if i >= j:
         return None
     top = min(ind for _r, ind, _s in code[i:j])
-    return any(ind == top and syn.header.match(text) for _r, ind, text in code[i:j])
+    member = syn.member or syn.header
+    return any(ind == top and member.match(text) for _r, ind, text in code[i:j])
 
 
 def repair_fragment(seg: Segment, syn: FragmentSyntax) -> Segment:
