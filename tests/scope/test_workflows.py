@@ -221,3 +221,25 @@ def test_a_release_action_replaced_by_the_gh_cli_still_releases() -> None:
     )
     full, _ = scope_both(".github/workflows/release.yml", old, gone)
     assert "gha.release_step_removed" in {s.code for s in full.signals}
+
+
+def test_a_check_made_unable_to_fail_no_longer_gates_merges() -> None:
+    old = (
+        "on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - run: npm test\n"
+    )
+    for weak in ("npm test || true", "npm test || exit 0", "npm test; true"):
+        new = old.replace("run: npm test", f"run: {weak}")
+        full, hunks = scope_both(".github/workflows/main.yml", old, new)
+        for fs in (full, hunks):
+            got = {(s.code, s.severity) for s in fs.signals}
+            assert ("gha.check_removed", "high") in got, (weak, got)
+    # a command that is not a check, or a check that already could not fail, is no news
+    both = old + "      - run: npm run build\n"
+    build = both.replace("run: npm run build", "run: npm run build || true")
+    full, _ = scope_both(".github/workflows/main.yml", both, build)
+    assert "gha.check_removed" not in {s.code for s in full.signals}
+    already = old.replace("run: npm test", "run: npm test || true")
+    moved = already.replace("run: npm test || true", "run: npm test  || true")
+    full, _ = scope_both(".github/workflows/main.yml", already, moved)
+    assert "gha.check_removed" not in {s.code for s in full.signals}

@@ -20,7 +20,7 @@ from .keys import key_value_checks
 from .lines import uses_of
 from .permissions import HIGH_SCOPES, permissions, write_scopes
 from .scripts import script_checks
-from .steps import removed_steps
+from .steps import neutralized_checks, removed_steps
 from .triggers import pull_request_target, untrusted_checkout
 
 
@@ -153,6 +153,7 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     new_lines = fresh(added, removed)
     signals.extend(key_value_checks(removed, new_lines))
     signals.extend(script_checks(new_lines))
+    signals.extend(neutralized_checks(removed, added))
     steps, netted = removed_steps(removed, added)
     signals.extend(steps)
     signals.extend(removed_jobs(old, symbols, removed, replaced=netted > 0 and not steps))

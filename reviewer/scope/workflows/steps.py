@@ -70,6 +70,34 @@ _SCAN_NAME_RE = lazy(
 _NET_BY_CLASS = frozenset({"gha.check_removed", "gha.security_step_removed"})
 
 
+#: what makes a command unable to fail: `npm test || true`, `pytest; true`, `make lint || exit 0`
+_CANNOT_FAIL = lazy(r"\|\|\s*(?:true|:|exit\s+0)\s*(?:$|[;&|#)])|;\s*true\s*$")
+_CHECK_RUN = _STEP_CLASSES["gha.check_removed"][1]
+
+
+def neutralized_checks(removed: list[Change], added: list[Change]) -> list[Signal]:
+    """Check commands the change makes unable to fail (`npm test || true`): the step stays, but
+    what it checked no longer gates merges, as if it were removed."""
+    if _CHECK_RUN is None:
+        return []
+    before = {
+        re.sub(r"\s+", " ", text)
+        for _line, text in script_lines(removed)
+        if _CANNOT_FAIL.search(text)
+    }
+    by_line = {c.line: c for c in added}
+    out: list[Signal] = []
+    for line, text in script_lines(added):
+        m = _CHECK_RUN.search(text)
+        if m is None or _INSTALL_RE.search(text) or not _CANNOT_FAIL.search(text[m.end() :]):
+            continue
+        if re.sub(r"\s+", " ", text) in before:
+            continue
+        detail = f"makes `{m.group(0)}` unable to fail (`{text.strip()[:80]}`): it no longer gates merges"
+        out.append(signal_at(CI_CD, "gha.check_removed", detail, by_line[line], "high"))
+    return out
+
+
 def removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Signal], int]:
     """Provenance, security or release steps the change takes out without putting them back, and
     how many it took out and put back."""
