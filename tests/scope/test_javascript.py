@@ -113,3 +113,22 @@ def test_statements_deep_in_a_method_are_not_members_of_the_class_in_a_hunk() ->
     new = old.replace(body, "")
     for fs in scope_both("source/core/Ky.ts", old, new, context=1):
         assert not [s for s in fs.signals if s.code == "code.public_removed"], fs.signals
+
+
+def test_a_hunk_that_ends_inside_a_doc_comment_is_a_comment_change() -> None:
+    """The `*/` of a long doc comment is often below the hunk: the fragment is closed as a
+    comment, so a wording fix in it is comments-only in hunk mode as in full mode."""
+    from tests.helpers import scope_both
+
+    old = (
+        "/**\nType guard to check if an error is a Ky error.\n\nNote: more text here.\n\n"
+        "@param error - The error\n*/\n"
+        "export function isKyError(error: unknown): error is KyError {\n\treturn true;\n}\n"
+    )
+    new = old.replace("a Ky error.", "a `KyError`.")
+    full, hunks = scope_both("source/utils/type-guards.ts", old, new, context=2)
+    assert full.cosmetic == hunks.cosmetic == "comments"
+    # code after the hunk's closed comment is still code
+    code = old.replace("return true;", "return false;")
+    _full, hunks = scope_both("source/utils/type-guards.ts", old, code, context=2)
+    assert hunks.cosmetic is None
