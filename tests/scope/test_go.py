@@ -75,3 +75,13 @@ def test_broken_fragments_do_not_raise() -> None:
         ("statement", "(module level)", "modified"),
     ]
     assert fs.signals == () and fs.change_kinds == ()
+
+
+def test_a_package_under_internal_is_no_interface_of_the_module() -> None:
+    from tests.helpers import scope_both
+
+    old = "package server\n\nfunc Start(addr string) error {\n\treturn nil\n}\n"
+    new = old.replace("Start(addr string)", "Start(addr string, tls bool)")
+    for path, public in (("internal/server/server.go", False), ("pkg/server/server.go", True)):
+        for fs in scope_both(path, old, new):
+            assert ("code.public_signature" in {s.code for s in fs.signals}) is public, path

@@ -99,3 +99,15 @@ def test_annotations_alone_change_nothing_a_caller_runs_into() -> None:
     default = typed.replace("| None = None", "| None = {}")
     for fs in scope_both("src/app/adapter.py", old, default):
         assert {s.symbol for s in fs.signals if s.code == "code.public_signature"} == {"lookup"}
+
+
+def test_a_module_of_an_internal_package_is_no_public_interface() -> None:
+    from tests.helpers import scope_both
+
+    old = "def verify(request, code):\n    return True\n"
+    new = "def verify(request, code, *, strict):\n    return True\n"
+    for path in ("allauth/account/internal/flows/code.py", "pip/_internal/req/constructors.py"):
+        for fs in scope_both(path, old, new):
+            assert "code.public_signature" not in {s.code for s in fs.signals}, path
+    for fs in scope_both("allauth/account/flows.py", old, new):
+        assert "code.public_signature" in {s.code for s in fs.signals}

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ...models import Side, Symbol
 from ..engine import FileContext, Partial, Segment, diff_definitions, squash, text_of
 from ..grammars import Node
-from .api import module_signal, symbol_signal
+from .api import module_signal, private_package, symbol_signal
 from .cosmetic import judge_cosmetic
 from .definitions import definitions
 from .spec import CodeSpec
@@ -56,7 +56,9 @@ def analyze(ctx: FileContext, spec: CodeSpec) -> Partial:
     changes, old_out, new_out = diff_definitions(
         old_defs, new_defs, removed, added, removed_set=ctx.removed, added_set=ctx.added
     )
-    api_file = ctx.role not in ("test", "example", "docs", "generated")
+    api_file = ctx.role not in ("test", "example", "docs", "generated") and not private_package(
+        ctx.path
+    )
     for sym, o, n in changes:
         part.symbols.append(sym)
         sig = symbol_signal(sym, o, n, spec.callers_see) if api_file else None

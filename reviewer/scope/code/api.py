@@ -43,6 +43,19 @@ def _private_module(path: str) -> bool:
     return base.startswith("_") and not base.startswith("__init__")
 
 
+#: package directories whose code callers outside the project cannot (Go) or should not use
+_PRIVATE_DIRS = frozenset({"internal", "_internal", "private", "_private", "impl", "_impl"})
+
+
+def private_package(path: str) -> bool:
+    """``pkg/internal/flows.py``, ``pip/_internal/...``, Go's ``internal/``: what a module there
+    changes is no interface of the project (Go's compiler enforces it; the others say it)."""
+    return any(
+        part.lower() in _PRIVATE_DIRS or (part.startswith("_") and not part.startswith("__"))
+        for part in path.split("/")[:-1]
+    )
+
+
 def symbol_signal(
     sym: Symbol,
     old: Definition | None,
