@@ -86,13 +86,13 @@ _BINARY_EXT = words(
 LOCKFILES = words(
     "package-lock.json npm-shrinkwrap.json yarn.lock pnpm-lock.yaml poetry.lock pipfile.lock uv.lock "
     "pdm.lock go.sum cargo.lock gemfile.lock composer.lock packages.lock.json gradle.lockfile mix.lock "
-    "pubspec.lock podfile.lock flake.lock bun.lockb bun.lock .terraform.lock.hcl"
+    "pubspec.lock podfile.lock flake.lock bun.lockb bun.lock .terraform.lock.hcl jsonnetfile.lock.json"
 )
 
 MANIFESTS = words(
     "package.json pyproject.toml setup.py setup.cfg pipfile go.mod cargo.toml gemfile pom.xml "
     "build.gradle build.gradle.kts composer.json pubspec.yaml mix.exs environment.yml "
-    "dependencies.gradle libs.versions.toml"
+    "dependencies.gradle libs.versions.toml jsonnetfile.json"
 )
 
 _REQUIREMENTS_RE = lazy(r"(^|.*[-_.])requirements([-_.].*)?\.(txt|in)$|^constraints.*\.txt$")

@@ -678,3 +678,30 @@ def test_a_files_runtime_requirements_move_as_one() -> None:
     # an intent that covers neither leaves both
     other = review(diff, parse_intent("", title="chore: update the README banner"))
     assert not any(f.licensed for f in other.findings if f.rule == "RV212")
+
+
+def test_a_bots_version_update_moves_versions_and_its_lockfile_follows() -> None:
+    from reviewer.paths import role_of
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    assert role_of("jsonnetfile.lock.json") == "lockfile"
+    assert role_of("jsonnetfile.json") == "dependency"
+    versions = '{\n  "prometheus": "3.13.1",\n  "grafana": "13.1.1"\n}\n'
+    lock = (
+        '{\n  "dependencies": [\n    {\n      "name": "grafana",\n'
+        '      "version": "1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c",\n'
+        '      "sum": "GwHpQ7uX2Zx0kqLw4hZfKy5d3aV5oXxYqg3Hh1d2u1M="\n    }\n  ]\n}\n'
+    )
+    lock_new = lock.replace(
+        "1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c", "9a8b7c6d5e4f3a2b1c0d9a8b7c6d5e4f3a2b1c0d"
+    ).replace(
+        "GwHpQ7uX2Zx0kqLw4hZfKy5d3aV5oXxYqg3Hh1d2u1M=",
+        "p1V0dWvX3q9tFq2H8sYk0cR6bJ4mN7aL5eD2gH9wZx8=",
+    )
+    text = git_diff("jsonnet/versions.json", versions, versions.replace("3.13.1", "3.13.2"))
+    text += git_diff("jsonnetfile.lock.json", lock, lock_new)
+    r = review(parse_diff(text), parse_intent("", title="[bot] [main] Automated version update"))
+    assert r.verdict == "aligned", [(f.rule, f.path, f.title) for f in r.findings]
+    quiet = review(parse_diff(text), parse_intent("", title="Add the Grafana dashboards"))
+    assert quiet.verdict != "aligned"

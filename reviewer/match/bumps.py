@@ -27,6 +27,7 @@ _BUMP_TITLE = lazy(
     r"|\b(shas?|digests?|release tags?)\b"
     r"|\bupdate[sd]?\b.*\b(versions?|dependenc(y|ies)|deps|actions|hooks|packages|lock)"
     r"|\bupdate[sd]?\b.*\bto\s+v?\d"
+    r"|\bversions?\s+(?:updates?|bumps?|upgrades?)\b"
     rf"|^\s*update[sd]?\s+(?:the\s+)?(?:{_ECOSYSTEMS})\b(?:\s+(?:group|dependencies|deps))?"
     r"(?:\s*\(#\d+\))?\s*$",
     re.I,

@@ -8,6 +8,7 @@ import posixpath
 from ..models import FileScope, Scope
 from ..paths import component
 from ..terms import words
+from .bumps import VERSION_REASONS
 from .evidence import Evidence
 from .explain import FileMatch
 from .intent_words import IntentTerms
@@ -64,6 +65,11 @@ def explain_followers(
             topics |= {stem_of(f.path)} - GENERIC_FILE_STEMS
             topics |= {t for names in ev.symbol_names for t in names}
     explained_roles = {f.role for f in explained}
+    # versions the intent moves, explained somewhere (a `versions.json`, a manifest): the lockfile
+    # pins what they resolve to
+    bumped = any(
+        r.startswith(VERSION_REASONS) for f in explained for r in results[f.path].explained_by
+    )
     twins = {_twin_key(f.path) for f in explained} - {None}
     for fs in scope.files:
         fm = results[fs.path]
@@ -86,7 +92,7 @@ def explain_followers(
             reason = f"{fs.role} follows an explained change ({', '.join(shared)})"
         elif fs.status == "deleted" and (caller := _retired_action_caller(fs, explained, evs)):
             reason = f"{RETIRED_REASON} {caller}"
-        elif fs.role == "lockfile" and explained_roles & {"dependency"}:
+        elif fs.role == "lockfile" and (explained_roles & {"dependency"} or bumped):
             reason = LOCKFILE_REASON
         elif (
             fs.role == "docs"
