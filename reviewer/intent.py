@@ -169,10 +169,22 @@ _SIZE_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
+    # a claim about the change's form ("fix formatting", "whitespace only", "code style", "lint
+    # fixes"), not a topic: "don't strip whitespace when soft_wrap is True" and "fix background
+    # style" are behaviour changes that concern whitespace and styles
     (
         "formatting",
         ("format", "whitespace", "lint", "style"),
-        lazy(r"\bformat(?:ting)?\b|\bwhitespace\b|\blint(?:ing)?\b|\bstyle\b", re.I),
+        lazy(
+            r"\b(?:re)?format(?:ting|ted)?\b(?!\s+(?:string|strings|spec|specifier|option|options)\b)"
+            r"|\bwhitespace(?:[- ]only|\s+(?:changes?|fix(?:es)?|cleanup|issues?))\b"
+            r"|\b(?:trailing|fix(?:es|ed)?|normali[sz]e[sd]?)\s+(?:trailing\s+)?whitespace\b"
+            r"|\b(?:code|coding)\s+style\b|\bstyle\s+(?:fix(?:es)?|changes?|cleanup|nits?)\b"
+            r"|^\s*style(?:\([^)]*\))?!?:"
+            r"|\blint(?:ing)?\s+(?:fix(?:es)?|errors?|warnings?|issues?|findings?)\b"
+            r"|\b(?:fix(?:es|ed)?|appease|satisfy)\s+(?:the\s+)?lint(?:er|ing)?\b",
+            re.I | re.M,
+        ),
     ),
 )
 _ALLOWANCE_RE = lazy(

@@ -124,6 +124,11 @@ def test_a_pattern_is_skipped_only_when_its_words_are_absent(
         ("Pin the tool in style.toml and docs/formatting/README.md", ()),
         ("Fix lint errors in the parser", ("formatting",)),
         ("Docs typo/markup fixes (#5829)", ("typo",)),
+        ("don't strip whitespace when soft_wrap is True (#3937)", ()),
+        ("fix background style with soft wrap (#3938)", ()),
+        ("style: apply black", ("formatting",)),
+        ("Fix formatting of the README", ("formatting",)),
+        ("Strip trailing whitespace", ("formatting",)),
     ],
 )
 def test_a_size_word_is_a_claim_about_the_change_not_a_name_or_a_topic(
