@@ -332,6 +332,8 @@ def test_an_intent_that_shares_nothing_with_the_change_is_a_mismatch() -> None:
         ("chore: remove these ex-devs", "removal"),
         # a new project has nothing to be swapped with
         ("Initial import", "new"),
+        # a comment-only edit says too little to call a swap
+        ("docstring", "comment"),
     ],
 )
 def test_an_intent_about_the_change_or_too_vague_to_compare_is_not_unrelated(
@@ -346,6 +348,11 @@ def test_an_intent_about_the_change_or_too_vague_to_compare_is_not_unrelated(
         "java": _java_change(),
         "readme": git_diff("README.md", "See [docs](htp://x).\n", "See [docs](http://x).\n"),
         "new": git_diff("infra/main.tf", None, 'resource "aws_s3_bucket" "logs" {}\n'),
+        "comment": git_diff(
+            "src/render.py",
+            "def render(x):\n    # Draw the frame.\n    return x\n",
+            "def render(x):\n    # Draw the whole frame.\n    return x\n",
+        ),
         "removal": git_diff(
             "access.tf", 'users = [\n  "alice",\n  "bob",\n]\n', 'users = [\n  "alice",\n]\n'
         ),

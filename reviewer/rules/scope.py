@@ -155,10 +155,12 @@ def _shares_nothing(ctx: Context) -> bool:
     if all(fs.status == "added" for fs in ctx.scope.files):
         return False  # a new project or module ("Initial import") has nothing to be swapped with
     if all(
-        fs.role in _TRIVIAL or posixpath.basename(fs.path) in _HOUSEKEEPING
+        fs.role in _TRIVIAL or posixpath.basename(fs.path) in _HOUSEKEEPING or fs.cosmetic
         for fs in ctx.scope.files
     ):
-        return False  # docs, locks, `.gitignore` ... alone say too little to call a swap
+        # docs, locks, `.gitignore`, comment or whitespace edits ... alone say too little to
+        # call a swap
+        return False
     return not _removal_only(ctx)
 
 
