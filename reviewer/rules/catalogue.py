@@ -106,6 +106,7 @@ tf.final_snapshot             high   The final snapshot of a database is removed
 tf.backup_retention           high   Automated backups are turned off (retention 0).
 tf.versioning                 high   Versioning of a bucket is turned off.
 tf.guard_default              high   A module variable's default turns a guard off for every caller that does not set it.
+tf.security_control_off       high   A security control written on (encryption, key rotation, audit logging, log validation, TLS) is written off.
 tf.ignore_changes             medium `ignore_changes` widens: drift there is no longer corrected.
 cfn.deletion_policy           high   A `DeletionPolicy`/`UpdateReplacePolicy` that kept data is dropped or changed.
 cfn.deletion_protection       high   Deletion protection is turned off on a CloudFormation resource.

@@ -504,3 +504,26 @@ def test_a_json_policy_pins_its_wildcard_principal_by_a_source_condition() -> No
     assert severity == "low" and "aws:SourceAccount" in detail
     ((severity, _),) = _principal_details("logs.tf", _BUCKET_POLICY.format(condition=""))
     assert severity == "high"
+
+
+def test_a_security_control_written_on_and_then_off() -> None:
+    from tests.helpers import scope_both
+
+    old = (
+        'resource "aws_cloudtrail" "main" {\n  name                       = "trail"\n'
+        "  enable_log_file_validation = true\n  is_multi_region_trail      = true\n}\n"
+        'resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n}\n'
+        'resource "github_repository" "r" {\n  insecure_ssl = true\n}\n'
+    )
+    off = old.replace("enable_log_file_validation = true", "enable_log_file_validation = false")
+    off = off.replace("enable_key_rotation = true", "enable_key_rotation = false")
+    for fs in scope_both("modules/trail/main.tf", old, off):
+        got = sorted(
+            s.symbol or s.detail for s in fs.signals if s.code == "tf.security_control_off"
+        )
+        assert len(got) == 2, fs.signals
+    # a switch that is no security control, or whose name turns it round, is not one
+    other = old.replace("is_multi_region_trail      = true", "is_multi_region_trail      = false")
+    other = other.replace("insecure_ssl = true", "insecure_ssl = false")
+    for fs in scope_both("modules/trail/main.tf", old, other):
+        assert "tf.security_control_off" not in {s.code for s in fs.signals}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...models import PERMISSION_WIDENING, PROTECTION_TOGGLE, Signal
+from ...rx import lazy
 from .groups import Group, bool_value, group_signal
 
 #: argument -> (value that protects, default when the argument is absent)
@@ -32,6 +33,15 @@ def guard_of_variable(owner: str | None) -> bool | None:
             return protect
     return None
 
+
+#: boolean arguments that turn a security control on: encryption, key rotation, audit logging,
+#: log integrity, MFA, TLS (one written `true` that the change writes `false` turns it off)
+_SECURITY_SWITCH = lazy(
+    r"(?:^|_)(?:encrypt(?:ed|ion)?|storage_encrypted|key_rotation|log_file_validation|logging|"
+    r"audit|mfa|require_tls|tls|ssl|https_only|enforce_https)(?:_enabled)?$"
+)
+#: words that turn a switch's meaning round (`insecure_ssl`, `skip_tls`): not a control being on
+_INVERTED = lazy(r"insecure|skip|disable|allow|bypass")
 
 _GUARD_CODES = {
     "skip_final_snapshot": "tf.skip_final_snapshot",
@@ -80,6 +90,23 @@ def protection_signals(g: Group) -> Iterator[Signal]:
                 f"makes `{k}` on {g.where} configurable instead of fixed",
                 g,
                 "medium",
+            )
+        return
+    if (
+        _SECURITY_SWITCH.search(k)
+        and not _INVERTED.search(k)
+        and bool_value(g.old_value) is True
+        and g.new
+    ):
+        if bool_value(g.new_value) is False:
+            # `enable_log_file_validation = false`, `enable_key_rotation = false`: the control was
+            # on, written out, and the change writes it off
+            yield group_signal(
+                PROTECTION_TOGGLE,
+                "tf.security_control_off",
+                f"sets `{k} = {g.new_value}` on {g.where}: a security control it had on is off",
+                g,
+                "high",
             )
         return
     if k == "backup_retention_period" and g.new and g.new_value == "0" and g.old_value != "0":
