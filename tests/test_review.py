@@ -334,6 +334,9 @@ def test_an_intent_that_shares_nothing_with_the_change_is_a_mismatch() -> None:
         ("Initial import", "new"),
         # a comment-only edit says too little to call a swap
         ("docstring", "comment"),
+        # ... and a test that comes with a change follows it: it changes neither reading
+        ("docstring", "comment+test"),
+        ("chore: remove these ex-devs", "removal+test"),
     ],
 )
 def test_an_intent_about_the_change_or_too_vague_to_compare_is_not_unrelated(
@@ -356,7 +359,9 @@ def test_an_intent_about_the_change_or_too_vague_to_compare_is_not_unrelated(
         "removal": git_diff(
             "access.tf", 'users = [\n  "alice",\n  "bob",\n]\n', 'users = [\n  "alice",\n]\n'
         ),
-    }[diff]
+    }
+    test = git_diff("tests/test_render.py", None, "def test_render():\n    assert True\n")
+    text = text.get(diff) or text[diff.split("+")[0]] + test
     r = review(parse_diff(text), parse_intent("", title=title, source="commit"))
     assert not any(f.rule == "RV103" for f in r.findings)
 

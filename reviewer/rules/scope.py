@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..models import Finding, Severity, severity_rank
+from ..models import FileScope, Finding, Severity, severity_rank
 from ..terms import stem, words
 from .base import Context, finding
 
@@ -125,6 +125,12 @@ _HOUSEKEEPING = frozenset({".gitignore", ".gitattributes", ".editorconfig", ".ma
 _TRIVIAL = frozenset({"docs", "changelog", "lockfile", "asset", "generated"})
 
 
+def _leading(files: tuple[FileScope, ...]) -> tuple[FileScope, ...]:
+    """The files a change is about: its tests follow the rest (a test-only change is its tests)."""
+    rest = tuple(fs for fs in files if fs.role != "test")
+    return rest or files
+
+
 #: words that say what kind of work a change is, not where: "Tweaks", "chore: address various
 #: mypy issues". A checker or formatter named alone points at whatever it reported, anywhere
 _VAGUE = frozenset(
@@ -156,7 +162,7 @@ def _shares_nothing(ctx: Context) -> bool:
         return False  # a new project or module ("Initial import") has nothing to be swapped with
     if all(
         fs.role in _TRIVIAL or posixpath.basename(fs.path) in _HOUSEKEEPING or fs.cosmetic
-        for fs in ctx.scope.files
+        for fs in _leading(ctx.scope.files)
     ):
         # docs, locks, `.gitignore`, comment or whitespace edits ... alone say too little to
         # call a swap
@@ -170,7 +176,9 @@ def _removal_only(ctx: Context) -> bool:
     from ..terms import stem, tokens
 
     said = {stem(t.lower()) for t in tokens(ctx.intent.title)}
-    return bool(said & ACTIONS["delete"]) and all(fs.additions == 0 for fs in ctx.scope.files)
+    return bool(said & ACTIONS["delete"]) and all(
+        fs.additions == 0 for fs in _leading(ctx.scope.files)
+    )
 
 
 def _names_nothing_here(ctx: Context) -> bool:
