@@ -347,7 +347,7 @@ def test_an_intent_about_the_change_or_too_vague_to_compare_is_not_unrelated(
     from reviewer.review import review
     from tests.helpers import git_diff
 
-    text = {
+    texts = {
         "java": _java_change(),
         "readme": git_diff("README.md", "See [docs](htp://x).\n", "See [docs](http://x).\n"),
         "new": git_diff("infra/main.tf", None, 'resource "aws_s3_bucket" "logs" {}\n'),
@@ -361,7 +361,7 @@ def test_an_intent_about_the_change_or_too_vague_to_compare_is_not_unrelated(
         ),
     }
     test = git_diff("tests/test_render.py", None, "def test_render():\n    assert True\n")
-    text = text.get(diff) or text[diff.split("+")[0]] + test
+    text = texts.get(diff) or texts[diff.split("+")[0]] + test
     r = review(parse_diff(text), parse_intent("", title=title, source="commit"))
     assert not any(f.rule == "RV103" for f in r.findings)
 
