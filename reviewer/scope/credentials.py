@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from ..models import PERMISSION_WIDENING, Signal
 from ..secrets import ANY, find
-from .engine import FileContext, Partial
+from .engine import ADDED_LINE_CAP, FileContext, Partial
 
 #: config files get a finer reading (assignments, placeholders) from config_files.py
 _SKIP_ROLES = frozenset({"config", "asset", "lockfile"})
-MAX_LINE = 20_000
+MAX_LINE = ADDED_LINE_CAP
 
 
 def analyze(ctx: FileContext) -> Partial:
     part = Partial()
     if ctx.role in _SKIP_ROLES or not ctx.added:
         return part
-    if ANY.search("\n".join(t[:MAX_LINE] for t in ctx.added.values())) is None:
+    if ANY.search(ctx.added_text) is None:
         return part  # the common case: one scan of the whole change
     for line, text in sorted(ctx.added.items()):
         for name, _start, _end in find(text[:MAX_LINE]):

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 #: fragments larger than this are not parsed (a 5 MB minified line); the file says so
 MAX_PARSE_CHARS = 1_000_000
+#: a line is read this far by the scanners of ``FileContext.added_text``
+ADDED_LINE_CAP = 20_000
 
 #: language -> repair of a hunk fragment: (heading, body rows) -> (rows to prepend, rows to append),
 #: e.g. reopening a docstring the hunk starts inside of; registered by the language's module
@@ -164,6 +166,12 @@ class FileContext:
     @cached_property
     def added(self) -> dict[int, str]:
         return {n: text for _removed, added in self.hunk_lines for n, text in added}
+
+    @cached_property
+    def added_text(self) -> str:
+        """The added lines as one text (each cut at 20,000 characters): for scanners that look
+        for a few literal words before anything line by line (credentials, security switches)."""
+        return "\n".join(t[:ADDED_LINE_CAP] for t in self.added.values())
 
     @cached_property
     def removed(self) -> dict[int, str]:

@@ -127,7 +127,7 @@ def analyze(ctx: FileContext) -> Partial:
     part = Partial()
     if ctx.role in _SKIP_ROLES or ctx.language in _SKIP_LANGUAGES or not ctx.added:
         return part
-    text = "\n".join(t[:MAX_LINE] for t in ctx.added.values()).lower()
+    text = ctx.added_text.lower()
     if not any(h in text for h in _HINTS):
         return part  # the common case
     added = _switches(ctx.added)
