@@ -138,6 +138,7 @@ mig.renamed                   high   A migration file is renamed: its identity i
 compose.volume_removed        high   A named docker-compose volume is removed, and its data with it.
 
 [permission_widening]
+code.authz_always_true        high   An authorization check (`has_*_permission`, `can_*`, `authorize`) is made to return true without its condition.
 tf.iam_wildcard               high   An IAM policy grants wildcard actions or every resource (`*`).
 tf.iam_deny_removed           high   A `Deny` statement is removed from an IAM policy.
 tf.admin_policy               high   An administrative role or policy is granted.

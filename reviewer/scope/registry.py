@@ -51,6 +51,11 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r""), "reviewer.scope.credentials"),
     # so can a security switch (a cookie's HttpOnly, TLS verification) be turned off
     (re.compile(r""), "reviewer.scope.safeguards"),
+    # an authorization check made to say yes, in the languages whose functions it reads
+    (
+        re.compile(r"\.(py|pyi|js|jsx|mjs|cjs|ts|tsx|go|rb|java|kt|kts|php|cs|scala)$", re.I),
+        "reviewer.scope.authz",
+    ),
     # the reviewer's own policy: a governance change whatever the file's role
     (re.compile(r"^(\.reviewer\.toml|pyproject\.toml)$"), "reviewer.scope.policy"),
     # state and lock files are not HCL to the extension table, but they are Terraform's business
