@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ..models import Intent
 from ..rx import lazy
@@ -36,6 +37,7 @@ _DROP_VERB = lazy(r"\b(drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|end[- ]of[- ]lif
 _RUNTIME_WORD = lazy(rf"\b({_RUNTIMES})\b", re.I)
 
 
+@lru_cache(maxsize=256)
 def _dropped_runtimes(title: str) -> frozenset[str]:
     """Runtimes a title says it drops versions of: "drop end of life python versions"."""
     if not _DROP_VERB.search(title):
@@ -58,9 +60,10 @@ def _intent_versions(intent: Intent) -> tuple[frozenset[str], frozenset[tuple[st
 def version_evidence(ev: Evidence, intent: Intent) -> str | None:
     """A file whose changed lines carry a version the intent names, or that only bumps versions
     under an intent that says it bumps them."""
-    changed = [ln[1:] for h in ev.hunks for ln in h.lines if ln[:1] in "+-"]
-    if not changed:
+    signed = [ln for h in ev.hunks for ln in h.lines if ln[:1] in "+-"]
+    if not signed:
         return None
+    changed = [ln[1:] for ln in signed]
     dotted, majors = _intent_versions(intent)
     hit: set[str] = set()
     if dotted:
@@ -76,12 +79,11 @@ def version_evidence(ev: Evidence, intent: Intent) -> str | None:
     if hit:
         return f"changed lines: version {', '.join(sorted(hit)[:3])} the intent names"
     dropped = _dropped_runtimes(intent.title)
-    if dropped and all(ln[:1] == "-" for h in ev.hunks for ln in h.lines if ln[:1] in "+-"):
+    if dropped and all(ln[0] == "-" for ln in signed):
         # "drop end of life python versions" and `- {python: '3.9'}` leaving the CI matrix
-        versioned = [
-            re.compile(rf"\b{rt}\b\W{{0,12}}v?\d+(?:\.\d+)?\b", re.I) for rt in sorted(dropped)
-        ]
-        if all(any(rx.search(ln) for rx in versioned) for ln in changed):
+        names = "|".join(sorted(dropped))
+        versioned = re.compile(rf"\b(?:{names})\b\W{{0,12}}v?\d+(?:\.\d+)?\b", re.I)
+        if all(versioned.search(ln) for ln in changed):
             return f"only versions change: {', '.join(sorted(dropped))} versions the intent drops"
     # "update X to v7.43.0": a file that does not carry the version the title moves to is not the
     # bump it describes, however version-shaped its edit

@@ -15,6 +15,7 @@ import re
 
 from ..models import PERMISSION_WIDENING, Signal
 from ..rx import lazy
+from ..terms import subwords
 from .engine import FileContext, Partial
 
 _SKIP_ROLES = frozenset({"test", "docs", "example", "generated", "changelog"})
@@ -33,7 +34,6 @@ _AUTHZ_NAME = lazy(
     r"|(?:^|_)can_\w+$",
     re.I,
 )
-_CAMEL = lazy(r"([a-z0-9])([A-Z])")
 #: a condition about who may do something
 _PERM_WORD = lazy(
     r"perm|authori[sz]|access|admin|staff|superuser|owner|privilege|\brole|\bacl\b|\bgrant", re.I
@@ -41,7 +41,7 @@ _PERM_WORD = lazy(
 
 
 def _asks_permission(name: str) -> bool:
-    return bool(_AUTHZ_NAME.search(_CAMEL.sub(r"\1_\2", name)))
+    return bool(_AUTHZ_NAME.search("_".join(subwords(name))))
 
 
 def _name_of(line: str) -> str | None:

@@ -210,23 +210,12 @@ def _top_level(text: str) -> list[tuple[int, str]]:
 
 def _unannotated(param: str) -> str:
     """``x:int=3`` -> ``x=3``; ``*args:Any`` -> ``*args``."""
-    depth, quote, colon, eq = 0, "", -1, -1
-    for i, c in enumerate(param):
-        if quote:
-            quote = "" if c == quote else quote
-        elif c in "'\"":
-            quote = c
-        elif c in _OPEN:
-            depth += 1
-        elif c in _CLOSE:
-            depth -= 1
-        elif depth == 0 and c == ":" and colon < 0 and eq < 0:
-            colon = i
-        elif depth == 0 and c == "=" and eq < 0:
-            eq = i
-    if colon < 0:
+    top = _top_level(param)
+    eq = next((i for i, c in top if c == "="), len(param))
+    colon = next((i for i, c in top if c == ":" and i < eq), None)
+    if colon is None:
         return param
-    return param[:colon] + (param[eq:] if eq > colon else "")
+    return param[:colon] + param[eq:]
 
 
 def _callers_see(signature: str) -> str:

@@ -23,6 +23,7 @@ import re
 
 from ..models import PROTECTION_TOGGLE, Signal
 from ..rx import lazy
+from ..terms import subwords
 from .engine import FileContext, Partial
 
 _SKIP_ROLES = frozenset({"test", "docs", "example", "changelog", "asset", "lockfile", "generated"})
@@ -57,7 +58,6 @@ _TLS_EXPOSE = lazy(
     r"insecure)$",
     re.I,
 )
-_CAMEL = lazy(r"([a-z0-9])([A-Z])")
 #: `KEY = value`, `"key": value`, `key: value`, `key=value` (a keyword argument), `:key => value`
 _ASSIGN = lazy(
     r"""(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::|=>|=(?!=)|:=)\s*"""
@@ -74,7 +74,7 @@ def _last_key(key: str) -> str:
 
 def _words(key: str) -> str:
     """``SESSION_COOKIE_HTTPONLY`` -> ``sessioncookiehttponly``: a key's words, run together."""
-    return re.sub(r"[_\-\s]", "", _CAMEL.sub(r"\1_\2", key)).lower()
+    return "".join(subwords(key))
 
 
 def _guard(key: str) -> str | None:
@@ -139,9 +139,9 @@ def analyze(ctx: FileContext) -> Partial:
             continue
         before = removed.get(low)
         if before is not None and not _unsafe(key, before[1]):
-            detail = f"turns `{key}` off (it was `{_shown(key, before[1])}`)"
+            detail = f"turns `{key}` off (it was `{_shown(before[1])}`)"
         elif before is None and (_TLS_GUARD.match(key) or _TLS_EXPOSE.match(key)):
-            detail = f"sets `{key}` to `{_shown(key, state)}`: TLS certificates are not checked"
+            detail = f"sets `{key}` to `{_shown(state)}`: TLS certificates are not checked"
         else:
             continue
         part.signals.append(
@@ -158,5 +158,5 @@ def analyze(ctx: FileContext) -> Partial:
     return part
 
 
-def _shown(key: str, state: str) -> str:
+def _shown(state: str) -> str:
     return "true" if state == "on" else "false"

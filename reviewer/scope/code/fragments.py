@@ -249,14 +249,10 @@ def repair_fragment(seg: Segment, syn: FragmentSyntax) -> Segment:
 def _closed(seg: Segment, text: str, syn: FragmentSyntax, heading: bool) -> Segment:
     """``text`` with the blocks it leaves open closed on its last, empty row: a ``/*`` comment
     the hunk ends inside (a doc comment whose ``*/`` is below the hunk), then the brackets."""
-    closers = syn.unclosed(text) if syn.unclosed is not None else unclosed_brackets(text)
-    if syn.block_comment and "/*" in text and text.rfind("/*") > text.rfind("*/"):
-        # the brackets of the comment's prose are not code: counted after it is closed
-        closers = "*/" + (
-            syn.unclosed(text[: text.rfind("/*")])
-            if syn.unclosed is not None
-            else unclosed_brackets(text[: text.rfind("/*")])
-        )
+    count = syn.unclosed or unclosed_brackets
+    # a hunk that ends inside a comment: close it; the brackets of its prose are not code
+    opened = text.rfind("/*") if syn.block_comment else -1
+    closers = "*/" + count(text[:opened]) if opened > text.rfind("*/") else count(text)
     if closers:
         text = text + closers if text.endswith("\n") else text + "\n" + closers
     if text is seg.text:

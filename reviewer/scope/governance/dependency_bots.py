@@ -40,23 +40,14 @@ _WEIGHTY_KEYS = frozenset(
 )
 
 
-def _weighty(ctx: FileContext, json_like: bool, ecosystems_removed: bool) -> bool:
-    if ecosystems_removed:
-        return True
-    sides: tuple[Side, Side] = ("old", "new")
-    return any(
-        any(k in _WEIGHTY_KEYS for k in p.path)
-        for side in sides
-        for p in changed_pairs(ctx, side, json_like)
-    )
-
-
 def analyze(ctx: FileContext) -> Partial:
     part = Partial()
     json_like = is_json(ctx.path)
     sides: tuple[Side, Side] = ("old", "new")
+    weighty = False  # a key whose edit changes what the bot may skip, reach or run
     for side in sides:
         for p in changed_pairs(ctx, side, json_like):
+            weighty = weighty or any(k in _WEIGHTY_KEYS for k in p.path)
             if p.key == "package-ecosystem" and p.value:
                 part.symbols.append(
                     Symbol("ecosystem", p.value, "added" if side == "new" else "deleted", p.line)
@@ -73,10 +64,9 @@ def analyze(ctx: FileContext) -> Partial:
         )
         return part
     kept = {s.name for s in part.symbols if s.change == "added"}
-    removed = any(s.change == "deleted" and s.name not in kept for s in part.symbols)
-    severity: Severity = (
-        "medium" if ctx.status != "added" and _weighty(ctx, json_like, removed) else "low"
-    )
+    # an ecosystem whose updates stop weighs like an `ignore`
+    weighty = weighty or any(s.change == "deleted" and s.name not in kept for s in part.symbols)
+    severity: Severity = "medium" if ctx.status != "added" and weighty else "low"
     part.signals.append(
         Signal(
             kind=CI_CD,

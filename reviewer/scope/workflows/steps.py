@@ -6,10 +6,19 @@ import re
 
 from ...models import CI_CD, Signal
 from ...rx import lazy
+from ..engine import squash
 from ..yaml_view import Change, count_by
 from .lines import signal_at, step_name, uses_of
 from .scripts import script_lines
 
+#: test, lint and type-check commands of a `run:` script
+_CHECK_RUN = lazy(
+    r"\b(pytest|tox|nox|mypy|ruff|flake8|pylint|pyright|eslint|tsc|golangci-lint|rspec|phpunit"
+    r"|(npm|yarn|pnpm|bun)\s+(run\s+)?(test|lint|typecheck|type-check|check)"
+    r"|go\s+(test|vet)|cargo\s+(test|clippy)|make\s+(test|lint|check)|pre-commit\s+run"
+    r"|(gradle\w*|\./gradlew)\s+(test|check)|mvn\s+(test|verify)|dotnet\s+test)\b",
+    re.I,
+)
 #: release, publish and deploy commands of a `run:` script
 _RELEASE_RUN = lazy(
     r"\b(twine\s+upload|(npm|yarn|pnpm|cargo|poetry|uv|flit|hatch|gem|dotnet\s+nuget)\s+(publish|push)"
@@ -36,13 +45,7 @@ _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = 
     ),
     "gha.check_removed": (
         lazy(r"golangci-lint|pre-commit|super-linter|ruff|eslint|typos|mypy|pylint", re.I),
-        lazy(
-            r"\b(pytest|tox|nox|mypy|ruff|flake8|pylint|pyright|eslint|tsc|golangci-lint|rspec|phpunit"
-            r"|(npm|yarn|pnpm|bun)\s+(run\s+)?(test|lint|typecheck|type-check|check)"
-            r"|go\s+(test|vet)|cargo\s+(test|clippy)|make\s+(test|lint|check)|pre-commit\s+run"
-            r"|(gradle\w*|\./gradlew)\s+(test|check)|mvn\s+(test|verify)|dotnet\s+test)\b",
-            re.I,
-        ),
+        _CHECK_RUN,
         "a test, lint or type-check step that gates merges",
     ),
     "gha.release_step_removed": (
@@ -72,26 +75,21 @@ _NET_BY_CLASS = frozenset({"gha.check_removed", "gha.security_step_removed"})
 
 #: what makes a command unable to fail: `npm test || true`, `pytest; true`, `make lint || exit 0`
 _CANNOT_FAIL = lazy(r"\|\|\s*(?:true|:|exit\s+0)\s*(?:$|[;&|#)])|;\s*true\s*$")
-_CHECK_RUN = _STEP_CLASSES["gha.check_removed"][1]
 
 
 def neutralized_checks(removed: list[Change], added: list[Change]) -> list[Signal]:
     """Check commands the change makes unable to fail (`npm test || true`): the step stays, but
     what it checked no longer gates merges, as if it were removed."""
-    if _CHECK_RUN is None or not any("||" in c.text or "true" in c.text for c in added):
+    if not any("||" in c.text or "true" in c.text for c in added):
         return []  # the common case: nothing added could neutralize a command
-    before = {
-        re.sub(r"\s+", " ", text)
-        for _line, text in script_lines(removed)
-        if _CANNOT_FAIL.search(text)
-    }
+    before = {squash(text) for _line, text in script_lines(removed) if _CANNOT_FAIL.search(text)}
     by_line = {c.line: c for c in added}
     out: list[Signal] = []
     for line, text in script_lines(added):
         m = _CHECK_RUN.search(text)
         if m is None or _INSTALL_RE.search(text) or not _CANNOT_FAIL.search(text[m.end() :]):
             continue
-        if re.sub(r"\s+", " ", text) in before:
+        if squash(text) in before:
             continue
         detail = f"makes `{m.group(0)}` unable to fail (`{text.strip()[:80]}`): it no longer gates merges"
         out.append(signal_at(CI_CD, "gha.check_removed", detail, by_line[line], "high"))
@@ -130,7 +128,7 @@ def removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Sign
             for code, (_pattern, run, _what) in _STEP_CLASSES.items():
                 m = run.search(text) if run is not None else None
                 if m is not None:
-                    found.append((code, re.sub(r"\s+", " ", m.group(0).lower()), by_line[line]))
+                    found.append((code, squash(m.group(0).lower()), by_line[line]))
                     break
         return found
 
