@@ -237,6 +237,12 @@ _SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "hack", "tools", ".husky",
 
 
 @lru_cache(maxsize=65536)
+def in_test_dir(path: str) -> bool:
+    """Under a test directory (``test/``, ``tests/``, ``testdata/`` ...): a test module's own
+    manifest and lockfile included."""
+    return any(d in _TEST_DIRS for d in split(path.lower())[:-1])
+
+
 def role_of(path: str) -> str:
     """One coarse role a reviewer would give the file.
 
@@ -283,7 +289,7 @@ def role_of(path: str) -> str:
         or ("changes" in dirs and name.endswith((".md", ".rst")))
     ):
         return "changelog"
-    if any(d in _TEST_DIRS for d in dirs) or (
+    if in_test_dir(path) or (
         # the original case: `FooTest.java` is a test, `footest.java` need not be
         ("test" in name or "spec" in name) and _TEST_FILE_RE.match(path.rsplit("/", 1)[-1])
     ):

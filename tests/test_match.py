@@ -705,3 +705,50 @@ def test_a_bots_version_update_moves_versions_and_its_lockfile_follows() -> None
     assert r.verdict == "aligned", [(f.rule, f.path, f.title) for f in r.findings]
     quiet = review(parse_diff(text), parse_intent("", title="Add the Grafana dashboards"))
     assert quiet.verdict != "aligned"
+
+
+def test_a_go_bump_that_tidies_indirect_requirements_is_the_bump() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    indirect = "".join(f"\texample.com/dep{i} v1.0.{i} // indirect\n" for i in range(6))
+    old = (
+        "module example.com/m\n\ngo 1.17\n\nrequire (\n\tgithub.com/acme/kit v0.40.6\n)\n\n"
+        f"require (\n{indirect})\n"
+    )
+    new = old.replace("v0.40.6", "v0.40.13").replace(indirect, indirect.split("\n", 2)[2])
+    diff = parse_diff(git_diff("test/go.mod", old, new))
+    r = review(diff, parse_intent("", title="build: upgrade dependencies"))
+    dropped = [f for f in r.findings if "indirect" in f.title]
+    assert len(dropped) == 2 and all(f.licensed for f in dropped)
+    assert r.verdict == "aligned"
+    # a direct requirement dropped is still its own change, bump or not
+    gone = parse_diff(
+        git_diff("test/go.mod", old, new.replace("\tgithub.com/acme/kit v0.40.13\n", ""))
+    )
+    r2 = review(gone, parse_intent("", title="build: upgrade dependencies"))
+    assert r2.verdict != "aligned"
+
+
+def test_an_intent_naming_a_url_scheme_explains_lines_that_only_switch_to_it() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = "repos:\n  - repo: git://github.com/acme/hooks\n    rev: v1.62.3\n"
+    diff = parse_diff(git_diff(".pre-commit-config.yaml", old, old.replace("git://", "https://")))
+    r = review(diff, parse_intent("", title="chore: use https protocol"))
+    assert r.verdict == "aligned"
+    # the same words do not explain a hook moved to another repository
+    moved = old.replace("git://github.com/acme/hooks", "https://github.com/other/hooks")
+    r2 = review(
+        parse_diff(git_diff(".pre-commit-config.yaml", old, moved)),
+        parse_intent("", title="chore: use https protocol"),
+    )
+    assert r2.verdict != "aligned"
+    # nor does an intent that names no scheme
+    r3 = review(diff, parse_intent("", title="chore: tidy the hooks"))
+    assert "URLs switched" not in " ".join(fm for f in r3.files for fm in f.explained_by)

@@ -417,3 +417,53 @@ def test_a_signature_reworked_in_a_file_the_intent_explains_is_noted_a_removal_i
     other = parse_intent("", title="Fix the retry budget in the scheduler")
     r3 = review(parse_diff(git_diff("src/app/handlers.py", old, reworked)), other)
     assert {f.severity for f in r3.findings if f.rule == "RV211"} == {"medium"}
+
+
+def test_a_count_gate_is_stated_by_naming_what_it_reads() -> None:
+    from tests.helpers import git_diff
+
+    old = (
+        'resource "aws_s3_bucket_lifecycle_configuration" "content" {\n'
+        '  bucket = aws_s3_bucket.content.id\n  rule {\n    id     = "archive"\n'
+        '    status = "Enabled"\n    transition {\n'
+        "      days          = var.glacier_transition_days\n"
+        '      storage_class = "GLACIER"\n    }\n  }\n}\n'
+    )
+    new = old.replace(
+        "{\n  bucket", "{\n  count  = var.glacier_transition_days > 0 ? 1 : 0\n  bucket", 1
+    )
+    diff = parse_diff(git_diff("modules/bucket/main.tf", old, new))
+    named = review(diff, parse_intent("", title="feat: make glacier transition rules optional"))
+    gates = [f for f in named.findings if "condition" in f.title]
+    assert all(f.licensed for f in gates) and named.verdict != "mismatch"
+    # an intent about something else leaves the gate unstated: where it is false, it destroys
+    other = review(diff, parse_intent("", title="fix: raise the retry budget of the uploader"))
+    assert [f.severity for f in other.findings if "condition" in f.title] == ["medium"]
+    assert other.verdict == "mismatch"
+
+
+def test_removing_stale_tests_explains_their_fixtures_and_test_module() -> None:
+    from tests.helpers import git_diff
+
+    fixture = (
+        'provider "aws" {\n  region = "us-east-1"\n}\n\n'
+        'resource "aws_iam_user" "admin" {\n  name = "admin"\n}\n\n'
+        'module "baseline" {\n  source = "../../.."\n}\n'
+    )
+    gomod = "module example.com/m/test\n\ngo 1.18\n\nrequire github.com/gruntwork-io/terratest v0.40.6\n"
+    text = (
+        git_diff("test/fixtures/simple/main.tf", fixture, None)
+        + git_diff("test/go.mod", gomod, None)
+        + git_diff("test/simple_test.go", "package test\n\nfunc TestSimple() {}\n", None)
+    )
+    r = review(parse_diff(text), parse_intent("", title="chore: remove stale tests"))
+    assert r.verdict == "aligned", [(f.rule, f.title) for f in r.findings if not f.licensed]
+    # the same deletion under an intent about something else is not explained by it
+    other = review(parse_diff(text), parse_intent("", title="chore: tidy the README badges"))
+    assert other.verdict != "aligned"
+    # and "remove stale tests" does not cover the module's own infrastructure
+    prod = git_diff("main.tf", fixture, None) + git_diff(
+        "test/simple_test.go", "package test\n", None
+    )
+    r3 = review(parse_diff(prod), parse_intent("", title="chore: remove stale tests"))
+    assert r3.verdict == "mismatch"

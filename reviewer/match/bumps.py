@@ -45,6 +45,7 @@ def _dropped_runtimes(title: str) -> frozenset[str]:
     return frozenset(m.lower() for m in _RUNTIME_WORD.findall(title))
 
 
+_INDIRECT = lazy(r"//\s*indirect\s*$")
 _TARGET_VERSION = lazy(r"\bto\s+v?\d+(?:\.\d+)+")
 _TRAILING_COMMENT = lazy(r"\s+#\s.*$")
 VERSION_REASONS = ("changed lines: version", "only versions change")
@@ -90,12 +91,14 @@ def version_evidence(ev: Evidence, intent: Intent) -> str | None:
     if _BUMP_TITLE.search(intent.title) and not _TARGET_VERSION.search(intent.title):
 
         def shape(side: str) -> list[str]:
-            # `uses: x@v4` -> `uses: x@<sha> # v4`: the version and its comment are the bump
+            # `uses: x@v4` -> `uses: x@<sha> # v4`: the version and its comment are the bump;
+            # a go.mod's `// indirect` requirements are what resolving the bump wrote, as in a
+            # lockfile, so the ones it adds or drops are not edits of their own
             return sorted(
                 _BUMPY.sub("#", _TRAILING_COMMENT.sub("", ln[1:])).strip()
                 for h in ev.hunks
                 for ln in h.lines
-                if ln[:1] == side
+                if ln[:1] == side and not _INDIRECT.search(ln)
             )
 
         old, new = Counter(shape("-")), Counter(shape("+"))

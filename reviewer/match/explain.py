@@ -5,10 +5,12 @@ the reasons a review shows."""
 from __future__ import annotations
 
 import posixpath
+import re
 
 from ..models import FileScope, Intent
-from ..paths import component
+from ..paths import component, in_test_dir
 from ..record import record
+from ..rx import lazy
 from ..terms import GENERIC, stem, subwords
 from .bumps import version_evidence
 from .conventional import CONVENTIONAL_REASON, conventional_roles
@@ -17,6 +19,17 @@ from .intent_words import IntentTerms
 
 #: how much evidence (sum of term weights) explains a file directly
 EXPLAIN_THRESHOLD = 1.0
+
+#: one clause that removes tests: "remove stale tests", "delete the obsolete test fixtures"
+_REMOVES_TESTS = lazy(
+    r"\b(?:remov|delet|drop|prun|clean(?:ing|s|ed)? up|get rid of)\w*\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:tests?|test (?:fixtures?|suites?|cases?|files?)|specs|fixtures)\b",
+    re.I,
+)
+
+
+def removes_tests(intent: Intent) -> bool:
+    return any(_REMOVES_TESTS.search(line) for line in (intent.title, *intent.text.splitlines()))
 
 
 @record
@@ -192,6 +205,15 @@ def explain_file(
         reasons.append(f"intent mentions {fs.role} changes")
     if (
         not explained
+        and fs.status == "deleted"
+        and (fs.role == "test" or in_test_dir(fs.path))
+        and removes_tests(intent)
+    ):
+        # "remove stale tests": every test file it deletes, fixtures included, is what it says
+        explained = True
+        reasons.append("intent removes tests")
+    if (
+        not explained
         and fs.cosmetic
         # blocks that only move within their module are what a refactor is
         and (_cosmetic_intent(intent, it) or (fs.cosmetic == "moved" and intent.type == "refactor"))
@@ -230,7 +252,37 @@ def explain_file(
     if version:
         explained = True
         reasons.append(version)
+    scheme = scheme_switch(ev, intent)
+    if not explained and scheme:
+        explained = True
+        reasons.append(f"changed lines: URLs switched to {scheme}, as the intent says")
     return FileMatch(explained, tuple(reasons), score)
+
+
+#: a URL scheme named as a word, not inside a URL: "use https protocol", "clone over ssh"
+_SCHEME_WORD = lazy(r"\b(https|http|ssh|git)\b(?!:)", re.I)
+_SCHEME = lazy(r"\b(?:https|http|ssh|git)://|\bgit@([\w.-]+):", re.I)
+
+
+def scheme_switch(ev: Evidence, intent: Intent) -> str | None:
+    """Every changed line only swaps a URL's scheme for the one the intent names (``git://`` ->
+    ``https://`` under "use https protocol"): that scheme, else ``None``."""
+    named = {w.lower() for w in _SCHEME_WORD.findall(intent.title + "\n" + intent.text)}
+    if not named:
+        return None
+    old = [ln[1:] for h in ev.hunks for ln in h.lines if ln[:1] == "-"]
+    new = [ln[1:] for h in ev.hunks for ln in h.lines if ln[:1] == "+"]
+    if not new or len(old) != len(new):
+        return None
+    used: set[str] = set()
+    for a, b in zip(old, new, strict=True):
+        schemes = {m.group(0).split(":")[0].lower() for m in _SCHEME.finditer(b)}
+        if a == b or not schemes or not schemes <= named:
+            return None
+        if _SCHEME.sub("", a).replace("/", "") != _SCHEME.sub("", b).replace("/", ""):
+            return None
+        used |= schemes
+    return "/".join(sorted(used))
 
 
 _ROLE_LICENSED = frozenset(

@@ -212,6 +212,12 @@ def _signal_licensed(
     ):
         # `ci:` and a workflow edit, `build(deps):` and a version moved: the type says what it is
         return True
+    if "intent removes tests" in fm.explained_by:
+        return True  # a test module's manifest and lockfile go with its tests
+    if fs.role in ("test", "example") and sig.severity in ("info", "low"):
+        # what a test fixture or an example deploys is a sample (the scope rated it low): the
+        # intent that explains the file explains it
+        return True
     if undo and fm.score >= EXPLAIN_THRESHOLD:
         # "roll back #1566" licenses what it takes back in the files it explains, named or not
         return True
@@ -230,6 +236,12 @@ def _signal_licensed(
         # "remove unused variables": the intent names the kind of thing, not each instance;
         # "values.yaml", "memorystore.tf": the intent names the very file
         pointed = bool(_symbol_kind_words(sig) & it.words) or named_file
+    if not pointed and sig.code == "tf.count_condition":
+        # "make glacier transition rules optional": a gate is named by what it reads
+        gate = _GATE_READS.search(sig.detail)
+        pointed = gate is not None and any(
+            _strongly_named(ref, it) for ref in _REF.findall(gate.group(1))
+        )
     if not pointed and sig.severity in ("info", "low", "medium"):
         # "Fix Splunk Web" and the default changes inside `modules/splunk/`: the intent names the
         # component the change lives in, which is enough for a change that destroys nothing
@@ -262,6 +274,9 @@ def _signal_licensed(
         return True
     return sig.severity in ("low", "info")
 
+
+_GATE_READS = lazy(r"adds the condition `([^`]+)`")
+_REF = lazy(r"\b(?:var|local)\.[\w-]+")
 
 _NAMING_IS_ENOUGH = frozenset(
     {m.PUBLIC_API, m.GLOBAL_CONFIG, m.CI_CD, m.DEPENDENCY, m.AGENT_INSTRUCTIONS}

@@ -92,7 +92,7 @@ tf.state_file                 high   A Terraform state file is committed, change
 tf.state_move                 medium A `moved` or `import` block is added or changed: state addresses change.
 tf.workspace                  medium Logic that depends on `terraform.workspace` changes.
 tf.environment_value          high   A value that selects the environment deployed to changes.
-tf.count_for_each             high   A resource switches between `count` and `for_each`: every instance gets a new address.
+tf.count_for_each             high   A resource or module gains, loses or switches `count`/`for_each`: instances are re-keyed or destroyed (an existing resource that only gains or loses `count` keeps `[0]`, Terraform moves it by itself).
 tf.count_input                high   An input that decides how many instances of a resource exist changes.
 tf.count_condition            low    A condition is added to a `count`/`for_each`: instances are destroyed where it is false.
 tf.for_each_keys_added        low    Keys are added to a `for_each`: their instances are created.
@@ -285,6 +285,7 @@ cfn.export_removed            medium An exported CloudFormation output is remove
 [dependency]
 dep.added                     low    A dependency is added.
 dep.removed                   low    A dependency is removed.
+dep.indirect                  low    An indirect requirement (`// indirect` in go.mod) is added or dropped: what resolving the others wrote, as in a lockfile.
 dep.updated                   low    A dependency's version changes within its major version.
 dep.major_bump                medium A dependency moves to another major version (or a version constraint is lifted).
 dep.source                    high   Where packages come from changes (a registry, index, git URL or local path).

@@ -13,7 +13,7 @@ GOLDEN = Path(__file__).parent / "golden" / "deps"
 #: (code, severity) of every golden case; expected.json pins the codes, this pins severities
 SEVERITIES: dict[str, set[tuple[str, str]]] = {
     "go_mod_major_path": {
-        ("dep.added", "low"),
+        ("dep.indirect", "low"),
         ("dep.major_bump", "medium"),
         ("dep.runtime", "medium"),
         ("dep.source", "medium"),

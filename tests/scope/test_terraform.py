@@ -47,7 +47,9 @@ def test_one_line_count_hunk_is_attributed_through_the_section_heading() -> None
         assert [(s.kind, s.name, s.change) for s in fs.symbols] == [
             ("resource", "aws_elasticache_cluster.sessions", "modified")
         ]
-        assert _codes(fs) == {("tf.count_for_each", "high")}
+        # Terraform moves the existing object to `[0]` by itself: only where the condition is
+        # false does it go
+        assert _codes(fs) == {("tf.count_condition", "low")}
         assert fs.signals[0].symbol == "aws_elasticache_cluster.sessions"
         assert fs.signals[0].line == 23
 

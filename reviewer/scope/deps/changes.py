@@ -131,7 +131,8 @@ def _dep_signals(
         assert o is not None
         part.signals.append(
             dependency_signal(
-                code="dep.removed",
+                # an indirect requirement is what resolving the others wrote (as in a lockfile)
+                code="dep.indirect" if o.section == "indirect" else "dep.removed",
                 detail=f"removes {_SECTION_WORDS.get(o.section, 'dependency')} `{o.name}`",
                 line=line,
                 side="old",
@@ -146,7 +147,7 @@ def _dep_signals(
         shown = f" (`{n.spec}`)" if n.spec else ""
         part.signals.append(
             dependency_signal(
-                code="dep.added",
+                code="dep.indirect" if n.section == "indirect" else "dep.added",
                 detail=f"adds {words} `{n.name}`{shown}",
                 line=line,
                 side="new",

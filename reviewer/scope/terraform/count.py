@@ -6,12 +6,12 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from ...models import ENVIRONMENT_DEFINITION, FileDiff, FileScope, Side, Signal, Symbol
+from ...models import ENVIRONMENT_DEFINITION, FileDiff, FileScope, Severity, Side, Signal, Symbol
 from ...record import replace
 from ...rx import lazy
 from ..engine import Definition, FileContext
 from .definitions import REF_NAME_RE, Reading
-from .groups import Group, gate_added, group_signal, reshaped
+from .groups import Group, conjuncts, gate_added, group_signal, reshaped
 from .moves import address_of
 
 
@@ -19,6 +19,9 @@ def count_signal(g: Group, moved: list[tuple[str, str]]) -> Iterator[Signal]:
     addr = g.owner or ""
     if addr and any(address_of(f) == addr and address_of(t) == addr for f, t in moved):
         return  # a moved block carries the instances over to their new keys
+    if g.kind == "resource" and g.key == "count" and bool(g.old) != bool(g.new):
+        yield from _implied_move(g)
+        return
     if g.new and not g.old:
         what = f"adds `{g.key}` to existing {g.where}: its instances get new addresses"
     elif g.old and not g.new:
@@ -58,6 +61,58 @@ def count_signal(g: Group, moved: list[tuple[str, str]]) -> Iterator[Signal]:
     yield group_signal(
         ENVIRONMENT_DEFINITION, "tf.count_for_each", what, g, "medium" if reshaped(g) else "high"
     )
+
+
+_GATE_COUNT = lazy(r"^\s*\(?(.+?)\)?\s*\?\s*1\s*:\s*0\s*$")
+_WHOLE = lazy(r"^\s*(\d+)\s*$")
+
+
+def _implied_move(g: Group) -> Iterator[Signal]:
+    """``count`` added to or removed from an existing resource: Terraform moves the object to
+    instance ``[0]`` (or ``[0]`` back to the object) by itself, so nothing gets a new address;
+    what can go is an instance the new count does not reach."""
+    sev: Severity
+    if g.new:
+        value = g.new_value or ""
+        whole = _WHOLE.match(value)
+        gate = _GATE_COUNT.match(value)
+        conds = conjuncts(gate.group(1)) if gate is not None else None
+        if whole is not None and int(whole.group(1)) == 0:
+            what, sev = f"adds `count = 0` to existing {g.where}: Terraform destroys it", "high"
+        elif whole is not None:
+            what = f"adds `count = {whole.group(1)}` to existing {g.where}: Terraform keeps it as `[0]`"
+            sev = "low"
+        elif conds:
+            # the same reading as a condition added to an existing count (and `open_gates` can
+            # tell from the variables' defaults that it holds)
+            yield group_signal(
+                ENVIRONMENT_DEFINITION,
+                "tf.count_condition",
+                f"adds the condition `{' && '.join(conds)}` to the `count` of {g.where}: Terraform "
+                "keeps the object as `[0]` where it holds and destroys it where it is false",
+                g,
+                "low",
+            )
+            return
+        else:
+            what = (
+                f"adds `count` to existing {g.where}: Terraform keeps the object as `[0]`, and "
+                "destroys it where the count comes out 0"
+            )
+            sev = "medium"
+    else:
+        gate = _GATE_COUNT.match(g.old_value or "")
+        whole = _WHOLE.match(g.old_value or "")
+        what = f"removes `count` from {g.where}: Terraform keeps `[0]` as the object"
+        if whole is not None and int(whole.group(1)) == 1:
+            sev = "low"
+        elif gate is not None or (whole is not None and int(whole.group(1)) == 0):
+            what += " and creates it where there was none"
+            sev = "low"
+        else:
+            what += " and destroys every other instance"
+            sev = "medium"
+    yield group_signal(ENVIRONMENT_DEFINITION, "tf.count_for_each", what, g, sev)
 
 
 _LITERAL_SET = lazy(r'^\s*(?:toset\s*\(\s*)?\[((?:\s*"[^"]*"\s*,?)*)\]\s*\)?\s*$')

@@ -80,13 +80,13 @@ def gate_added(g: Group) -> str | None:
     new_cond, new_rest = (p.strip() for p in new.split("?", 1))
     if "".join(old_rest.split()) != "".join(new_rest.split()):
         return None
-    before, after = _conjuncts(old_cond), _conjuncts(new_cond)
+    before, after = conjuncts(old_cond), conjuncts(new_cond)
     if before is None or after is None or not set(before) < set(after):
         return None
     return " && ".join(c for c in after if c not in before)
 
 
-def _conjuncts(cond: str) -> list[str] | None:
+def conjuncts(cond: str) -> list[str] | None:
     """``a && false == b`` -> ``["a", "!b"]``; ``None`` for anything but a plain chain of ``&&``."""
     cond = cond.strip()
     if cond.startswith("(") and cond.endswith(")") and cond.count("(") == 1:

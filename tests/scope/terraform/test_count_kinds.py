@@ -87,3 +87,51 @@ def test_a_gate_whose_new_variable_defaults_to_true_destroys_nothing_by_default(
     )
     main = build_scope(parse_diff(text)).files[0]
     assert [s.severity for s in main.signals if s.code == "tf.count_condition"] == ["low"]
+
+
+PLAIN = 'resource "aws_s3_bucket_lifecycle_configuration" "logs" {\n  bucket = "b"\n}\n'
+MODULE = 'module "logs" {\n  source = "./logs"\n}\n'
+
+
+def _with_count(text: str, count: str) -> str:
+    return text.replace("{\n", f"{{\n  count  = {count}\n", 1)
+
+
+def test_count_added_to_an_existing_resource_keeps_it_as_instance_zero() -> None:
+    # Terraform's implied move: the object becomes `[0]`; only a count of 0 destroys it
+    for count, want in (
+        ("1", ("tf.count_for_each", "low")),
+        ("var.enabled ? 1 : 0", ("tf.count_condition", "low")),
+        ("local.rules_count", ("tf.count_for_each", "medium")),
+        ("0", ("tf.count_for_each", "high")),
+    ):
+        for scope in scope_both("main.tf", PLAIN, _with_count(PLAIN, count)):
+            assert [(s.code, s.severity) for s in scope.signals] == [want], count
+            assert "get new addresses" not in scope.signals[0].detail
+
+
+def test_count_removed_from_a_resource_keeps_instance_zero() -> None:
+    for count, severity in (("1", "low"), ("var.enabled ? 1 : 0", "low"), ("var.n", "medium")):
+        for scope in scope_both("main.tf", _with_count(PLAIN, count), PLAIN):
+            assert [(s.code, s.severity) for s in scope.signals] == [
+                ("tf.count_for_each", severity)
+            ], count
+            assert "keeps `[0]`" in scope.signals[0].detail
+
+
+def test_count_on_a_module_call_or_a_for_each_still_re_addresses() -> None:
+    # Terraform moves nothing by itself for module calls or for `for_each` keys
+    for scope in scope_both("main.tf", MODULE, _with_count(MODULE, "var.enabled ? 1 : 0")):
+        assert [(s.code, s.severity) for s in scope.signals] == [("tf.count_for_each", "high")]
+    for_each = PLAIN.replace("{\n", '{\n  for_each = toset(["a"])\n', 1)
+    for scope in scope_both("main.tf", PLAIN, for_each):
+        assert [(s.code, s.severity) for s in scope.signals] == [("tf.count_for_each", "high")]
+
+
+def test_count_added_under_a_moved_block_says_nothing() -> None:
+    new = _with_count(PLAIN, "var.enabled ? 1 : 0") + (
+        "\nmoved {\n  from = aws_s3_bucket_lifecycle_configuration.logs\n"
+        "  to   = aws_s3_bucket_lifecycle_configuration.logs[0]\n}\n"
+    )
+    for scope in scope_both("main.tf", PLAIN, new):
+        assert not [s for s in scope.signals if s.code.startswith("tf.count")]
