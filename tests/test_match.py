@@ -752,3 +752,50 @@ def test_an_intent_naming_a_url_scheme_explains_lines_that_only_switch_to_it() -
     # nor does an intent that names no scheme
     r3 = review(diff, parse_intent("", title="chore: tidy the hooks"))
     assert "URLs switched" not in " ".join(fm for f in r3.files for fm in f.explained_by)
+
+
+def test_one_edit_repeated_across_files_is_explained_as_a_whole() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    sentence = "Ky will wait until the date, {} or timestamp given in the header has passed."
+    readme = f"# ky\n\n{sentence.format('timeout,')}\n"
+    # a hunk cut out of a doc comment whose lines carry no comment marker
+    code = "".join(f"\tline {i} of the options comment\n" for i in range(8))
+    code = f"export type Options = {{\n\t/**\n{code}\n\t{sentence.format('timeout,')}\n\t*/\n}}\n"
+    text = git_diff("readme.md", readme, readme.replace("timeout,", "delay,"), context=1)
+    text += git_diff("source/types/options.ts", code, code.replace("timeout,", "delay,"), context=1)
+    diff = parse_diff(text)
+    r = review(diff, parse_intent("", title="Fix the wording of readme.md"))
+    by_path = {f.scope.path: f for f in r.files}
+    assert any("same edit" in why for why in by_path["source/types/options.ts"].explained_by)
+    assert r.verdict == "aligned"
+    # a different sentence in the code file is its own edit
+    other = code.replace("Ky will wait", "Ky retries")
+    text2 = git_diff("readme.md", readme, readme.replace("timeout,", "delay,"), context=1)
+    text2 += git_diff("source/types/options.ts", code, other, context=1)
+    r2 = review(parse_diff(text2), parse_intent("", title="Fix the wording of readme.md"))
+    assert not any("same edit" in why for f in r2.files for why in f.explained_by)
+
+
+def test_a_workflow_repeating_an_explained_edit_still_answers_for_itself() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    line = "      - run: helm unittest --strict charts/app with the pinned plugin\n"
+    wf = f"on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n{line}"
+    doc = f"# app\n\nRun:\n\n{line}"
+    edit = ("--strict", "--strict --color")
+    text = git_diff("docs/testing.md", doc, doc.replace(*edit)) + git_diff(
+        ".github/workflows/release.yaml", wf, wf.replace(*edit)
+    )
+    r = review(parse_diff(text), parse_intent("", title="Fix the wording of docs/testing.md"))
+    by_path = {f.scope.path: f for f in r.files}
+    assert by_path["docs/testing.md"].explained
+    assert not any(
+        "same edit" in why for why in by_path[".github/workflows/release.yaml"].explained_by
+    )

@@ -19,7 +19,13 @@ from ..models import Diff, Intent, Scope
 from ..paths import component
 from ..record import field, record
 from ..statements import Reading
-from .companions import explain_followers, explain_neighbours, stem_of, tests_one_of
+from .companions import (
+    explain_followers,
+    explain_neighbours,
+    explain_repeated_edits,
+    stem_of,
+    tests_one_of,
+)
 from .evidence import Evidence, evidence, missing_targets, specific_targets, terms_of_path
 from .explain import FileMatch, area_of, explain_file, hits_in_path
 from .intent_words import IntentTerms, intent_terms
@@ -82,6 +88,7 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
             alone=len(scope.files) == 1,
         )
     explain_neighbours(scope, evs, results, it, anchored)
+    explain_repeated_edits(scope, evs, results, anchored)
     explain_followers(scope, evs, results, it)
     readings: dict[SignalKey, Reading] = {}
     licensed = license_signals(scope, evs, results, it, intent, readings)

@@ -42,6 +42,30 @@ def explain_neighbours(
             )
 
 
+def explain_repeated_edits(
+    scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMatch], anchored: set[str]
+) -> None:
+    """One edit repeated across files (the same lines removed and added) is explained as a whole
+    when the intent explains it once; a workflow or an agent's instructions answer for
+    themselves, as with neighbours, and so does a component beside the ones the intent names
+    ("Require Terraform 1.0 for Consul" is not the same line in `modules/kafka`)."""
+    explained = [f for f in scope.files if results[f.path].explained]
+    if not explained:
+        return
+    edits = _Edits(explained, evs)
+    for fs in scope.files:
+        fm = results[fs.path]
+        if fm.explained or fs.role in ("ci", "governance", "agent"):
+            continue
+        comp = component(fs.path)
+        if anchored and comp and comp not in anchored:
+            continue
+        same = edits.same_edit(evs[fs.path])
+        if same:
+            reason = f"the same edit as explained `{same}`"
+            results[fs.path] = FileMatch(True, (*fm.explained_by, reason), fm.score)
+
+
 def explain_followers(
     scope: Scope, evs: dict[str, Evidence], results: dict[str, FileMatch], it: IntentTerms
 ) -> None:
@@ -104,6 +128,44 @@ def explain_followers(
             reason = "the same file in another format as an explained change"
         if reason:
             results[fs.path] = FileMatch(True, (*fm.explained_by, reason), fm.score)
+
+
+def _edit_lines(ev: Evidence) -> tuple[frozenset[str], frozenset[str]]:
+    """A file's removed and added lines, as text: indentation and comment or list markers aside
+    (a sentence fixed in the README and in a doc comment is one edit)."""
+    sides: dict[str, set[str]] = {"-": set(), "+": set()}
+    for h in ev.hunks:
+        for line in h.lines:
+            if line[:1] in sides:
+                text = line[1:].strip().lstrip("*#/-;> ").strip()
+                if text:
+                    sides[line[:1]].add(text)
+    return frozenset(sides["-"]), frozenset(sides["+"])
+
+
+class _Edits:
+    """The explained files' edit lines, indexed by line: built on first use, once per review."""
+
+    def __init__(self, explained: list[FileScope], evs: dict[str, Evidence]) -> None:
+        self._explained = explained
+        self._evs = evs
+        self._index: dict[tuple[str, str], set[str]] | None = None
+
+    def same_edit(self, ev: Evidence) -> str | None:
+        """The explained file that holds every removed and added line of this one."""
+        old, new = _edit_lines(ev)
+        # a change must say something: a line with a few words, not a brace or a bare version
+        if not any(len(t) >= 12 and " " in t for t in old | new):
+            return None
+        if self._index is None:
+            self._index = {}
+            for f in self._explained:
+                for sign, texts in zip("-+", _edit_lines(self._evs[f.path]), strict=True):
+                    for t in texts:
+                        self._index.setdefault((sign, t), set()).add(f.path)
+        keys = [("-", t) for t in old] + [("+", t) for t in new]
+        found = set.intersection(*(self._index.get(k, set()) for k in keys))
+        return min(found) if found else None
 
 
 #: formats one document is kept in side by side (a template as `x.yaml` and `x.json`)
