@@ -148,7 +148,10 @@ _AGENT_RE = lazy(
     r"|copilot-instructions\.md|\.aider\.conf\.yml|conventions\.md|\.mcp\.json|mcp\.json"
     r"|mcp_config\.json|claude_desktop_config\.json)$"
     r"|(^|/)\.(cursor|windsurf|clinerules|continue|roo|kiro|claude|amazonq|junie)/"
-    r"|(^|/)\.github/(instructions|prompts|chatmodes|agents)/",
+    r"|(^|/)\.github/(instructions|prompts|chatmodes|agents)/"
+    # the rules a repository sets for AI-generated contributions, which agents that open pull
+    # requests are held to like their own instructions
+    r"|(^|/)ai[-_]?(policy|usage|use|contributions?|guidelines|contributing)(\.md|\.rst|\.txt)?$",
     re.I,
 )
 # Literal parts that the patterns need: a path without any of them is not tested against the
@@ -172,6 +175,13 @@ _AGENT_HINTS = (
     "instructions/",
     "prompts/",
     "chatmodes/",
+    "ai_",
+    "ai-",
+    "aipolicy",
+    "aiusage",
+    "aiuse",
+    "aicontribut",
+    "aiguidelines",
 )
 _GENERATED_HINTS = (
     "_pb2",

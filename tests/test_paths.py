@@ -67,6 +67,10 @@ PIECES = [
     ".env",
     "Makefile",
     "notes.md",
+    "AI_POLICY.md",
+    "ai-usage.md",
+    "AIContributing.rst",
+    "ai_model.py",
 ]
 
 
@@ -94,6 +98,9 @@ def test_guards_agree_with_the_patterns_they_guard(parts: list[str]) -> None:
         ("AGENTS.md", "agent"),
         (".github/instructions/python.instructions.md", "agent"),
         (".cursor/rules/style.mdc", "agent"),
+        ("AI_POLICY.md", "agent"),
+        ("docs/ai-contributions.md", "agent"),
+        ("src/ai_model.py", "code"),
         ("proto/api_pb2.py", "generated"),
         ("web/bundle.min.js", "generated"),
         ("tests/test_api.py", "test"),

@@ -467,3 +467,26 @@ def test_removing_stale_tests_explains_their_fixtures_and_test_module() -> None:
     )
     r3 = review(parse_diff(prod), parse_intent("", title="chore: remove stale tests"))
     assert r3.verdict == "mismatch"
+
+
+def test_deleting_the_repository_policy_for_ai_contributions_is_an_agent_instruction_change() -> (
+    None
+):
+    from tests.helpers import git_diff
+
+    policy = "This project accepts AI generated pull requests when they:\n\n- say so\n"
+    fix = git_diff(
+        "rich/cells.py",
+        "def split(text):\n    return []\n",
+        "def split(text):\n    return [text]\n",
+    )
+    r = review(
+        parse_diff(fix + git_diff("AI_POLICY.md", policy, None)),
+        parse_intent("", title="fix for infinite loop in split_graphemes"),
+    )
+    assert r.verdict == "mismatch" and r.blast_radius.level in ("high", "critical")
+    stated = review(
+        parse_diff(git_diff("AI_POLICY.md", policy, None)),
+        parse_intent("", title="Remove AI_POLICY.md, superseded by CONTRIBUTING.md"),
+    )
+    assert stated.verdict != "mismatch"
