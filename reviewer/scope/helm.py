@@ -76,6 +76,9 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
         for ch in added
         if ch.node is not None and not ch.is_text and ch.node.value.strip() in _EMPTY_VALUES
     }
+    # the lines say enough where the keys cannot be placed (a hunk that does not show their
+    # parents): nothing but keys with empty values is added, nothing is taken away
+    bare = _empty_keys_added(ctx)
     for top, keys in list(tops.items())[:20]:
         names = sorted({k.name for k in keys})
         # the one key that changed names the change better than its top-level section
@@ -83,7 +86,9 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
         added_only = all(k.change == "added" for k in keys)
         shown = ", ".join(f"`{n}`" for n in names[:3])
         severity: Severity
-        if added_only and all(k.name in empty for k in keys):
+        if bare:
+            shown = ", ".join(f"`{n}`" for n in bare[:3])
+        if bare or (added_only and all(k.name in empty for k in keys)):
             detail = f"adds empty Helm values under `{top}` ({shown}): templates render as before"
             severity = "info"
         elif added_only:
@@ -122,6 +127,24 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
     out.extend(kubernetes.widening_signals(fresh(added, removed), None))
     out.extend(kubernetes.hardening_signals(removed, added, None))
     return out
+
+
+_KEY_LINE = lazy(r"^\s*([\w.-]+):\s*(.*?)\s*(?:#.*)?$")
+
+
+def _empty_keys_added(ctx: FileContext) -> list[str]:
+    """The keys, when all the change does is add keys with empty values; else nothing."""
+    if ctx.removed:
+        return []
+    names = []
+    for text in ctx.added.values():
+        if not text.strip() or text.strip().startswith("#"):
+            continue
+        m = _KEY_LINE.match(text)
+        if m is None or m.group(2) not in _EMPTY_VALUES:
+            return []
+        names.append(m.group(1))
+    return names
 
 
 def _leaf_value(text: str) -> str:

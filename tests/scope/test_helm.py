@@ -51,3 +51,22 @@ def test_values_added_empty_render_as_before() -> None:
     for scope in scope_both("charts/app/values.yaml", old, real):
         (sig,) = [s for s in scope.signals if s.code == "helm.values"]
         assert sig.severity == "low" and "new defaults" in sig.detail
+
+
+def test_an_empty_key_added_where_the_hunk_cannot_show_its_parents() -> None:
+    # twenty lines between the top-level key and the edit: a hunk shows neither it nor `deployment`
+    filler = "".join(f"    opt{i}: {i}\n" for i in range(20))
+    old = f"app:\n  deployment:\n{filler}    revisionHistoryLimit: 2\n\n    nodeSelector: {{}}\n"
+    empty = old.replace(
+        "revisionHistoryLimit: 2\n", "revisionHistoryLimit: 2\n\n    hostUsers: null\n"
+    )
+    for scope in scope_both("charts/app/values.yaml", old, empty):
+        (sig,) = [s for s in scope.signals if s.code == "helm.values"]
+        assert sig.severity == "info" and "`hostUsers`" in sig.detail, (scope.mode, sig)
+    # a key with a value still changes every install's defaults
+    real = old.replace(
+        "revisionHistoryLimit: 2\n", "revisionHistoryLimit: 2\n\n    hostUsers: false\n"
+    )
+    for scope in scope_both("charts/app/values.yaml", old, real):
+        (sig,) = [s for s in scope.signals if s.code == "helm.values"]
+        assert sig.severity != "info"
