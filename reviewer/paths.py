@@ -253,6 +253,12 @@ def in_test_dir(path: str) -> bool:
     return any(d in _TEST_DIRS for d in split(path.lower())[:-1])
 
 
+def in_sample_dir(path: str) -> bool:
+    """Under an example or test directory: a sample app's manifest is nobody's dependency."""
+    dirs = split(path.lower())[:-1]
+    return any(d in _EXAMPLE_DIRS or d in _TEST_DIRS for d in dirs)
+
+
 def role_of(path: str) -> str:
     """One coarse role a reviewer would give the file.
 

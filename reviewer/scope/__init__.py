@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..models import Diff, FileDiff, FileScope, Hunk, Scope, Side, Signal, Symbol
-from ..paths import language_of, role_of
+from ..paths import in_sample_dir, language_of, role_of
 from ..record import replace
 from ..rx import lazy
 from .engine import FileContext, squash
@@ -180,7 +180,9 @@ def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
     if cosmetic is None and fd.status in ("modified", "renamed") and fd.hunks and spelling_only(fd):
         cosmetic = "spelling"
     notes.extend(n for n in ctx.notes if n not in notes)
-    if role in _NOTHING_DEPLOYED:
+    # a sample app's manifest (`examples/fixtures/app/pyproject.toml`) is installed by nobody
+    # who installs the project
+    if role in _NOTHING_DEPLOYED or (role in ("dependency", "lockfile") and in_sample_dir(fd.path)):
         signals = [_in_sample(s) for s in signals]
     return FileScope(
         language=reported_language,

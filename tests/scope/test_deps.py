@@ -247,3 +247,18 @@ def test_an_indirect_go_module_made_direct_by_tidy_is_only_noted() -> None:
     for scope in scope_both("go.mod", old, new):
         (sig,) = [s for s in scope.signals if s.symbol == "golang.org/x/text"]
         assert sig.severity == "info" and "reclassifies" in sig.detail
+
+
+def test_a_sample_apps_manifest_is_nobodys_dependency() -> None:
+    from tests.helpers import scope_both
+
+    old = '[project]\nname = "app"\nrequires-python = ">=3.9"\ndependencies = []\n'
+    new = (
+        '[project]\nname = "app"\nrequires-python = ">=3.12"\ndependencies = ["requests==2.31.0"]\n'
+    )
+    for path in ("examples/fixtures/app/pyproject.toml", "tests/data/app/pyproject.toml"):
+        for scope in scope_both(path, old, new):
+            assert scope.signals and {s.severity for s in scope.signals} == {"low"}, path
+    # the project's own manifest keeps its severities
+    own = scope_both("pyproject.toml", old, new)[0]
+    assert "medium" in {s.severity for s in own.signals}
