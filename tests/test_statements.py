@@ -174,6 +174,8 @@ def test_a_clause_naming_object_and_action_licenses_and_is_quoted(diff: str, tex
         (NAT, "Please remove any doubts about the budget: the gateway bill is fine"),
         (RETYPE, "Fix the launch configuration problem"),
         (RENUMBER, "Update the network ACL rules"),
+        # object and verb, but not how wide: a wildcard is stated by saying it grants everything
+        (RBAC_HEAD, "fix(rbac): allow namespaced rbac with only the reader ClusterRole"),
     ],
 )
 def test_vague_or_split_wording_licenses_nothing(diff: str, text: str) -> None:

@@ -4,11 +4,13 @@ together, not negated), or the clause that came close, and what it would have ha
 from __future__ import annotations
 
 import posixpath
+import re
 
 from .. import models as m
 from ..intent import conventional_parts
 from ..models import Intent, Signal, Span
 from ..record import record
+from ..rx import lazy
 from ..terms import GENERIC_STEMS, STOP_STEMS, STOPWORDS, stem, term_set, weight, words
 from .clauses import Clause, clauses
 from .objects import BACKTICK, forcing_attributes, object_names
@@ -100,6 +102,17 @@ def _restates(c: Clause, added: frozenset[str]) -> bool:
     return len(shared) >= 2 and bool(specific) and 2 * len(shared) >= len(said)
 
 
+#: what a permission signal says when it grants everything
+_BROAD_GRANT = lazy(r"`\*`|allUsers|administrative role|wildcard|anywhere|everyone")
+#: the words that say how wide a grant is
+_BREADTH = lazy(
+    r"\*|\bwildcards?\b|\ball\b|\bany\b|\bevery\w*|\bfull\b|\badmin\w*|\bunrestrict\w*"
+    r"|\bworld\b|\bpublic\w*|\banywhere\b|\binternet\b|0\.0\.0\.0/0|::/0|\ballusers\b"
+    r"|\bowner\b|\broot\b|\bsuperuser\b",
+    re.I,
+)
+
+
 def read(sig: Signal, path: str, intent: Intent, *, added: frozenset[str] = frozenset()) -> Reading:
     """How the intent reads ``sig`` (in the file at ``path``); ``added``: the terms of the lines
     the change adds to that file that it does not also remove (what an instruction file gains)."""
@@ -111,10 +124,13 @@ def read(sig: Signal, path: str, intent: Intent, *, added: frozenset[str] = froz
         # by any change verb about it; destroying or exposing something needs its own verb
         verbs = verbs | ACTIONS["change"]
     near: Clause | None = None
+    # access to everything (`*`, `allUsers`, an admin role, the whole internet) is stated by a
+    # clause that says how wide: "allow namespaced rbac" names RBAC and a verb, not a wildcard
+    broad = sig.kind == m.PERMISSION_WIDENING and bool(_BROAD_GRANT.search(sig.detail))
     for c in clauses(intent.text):
         if not any(all(w in c.terms for w in name) for name in names):
             continue
-        if _states(c, names, verbs):
+        if _states(c, names, verbs) and (not broad or _BREADTH.search(c.text)):
             return Reading(stated=_span(c))
         # "fix the availability zone value": the author states changing the very attribute that
         # forces the replacement
