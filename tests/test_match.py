@@ -799,3 +799,56 @@ def test_a_workflow_repeating_an_explained_edit_still_answers_for_itself() -> No
     assert not any(
         "same edit" in why for why in by_path[".github/workflows/release.yaml"].explained_by
     )
+
+
+def test_a_lockfile_major_move_made_by_a_stated_bump_follows_it() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    mod = "module example.com/m\n\ngo 1.25\n\nrequire (\n\tgithub.com/acme/ptr v0.22.4\n\tgithub.com/acme/net v0.56.0\n)\n"
+    bumped = mod.replace("ptr v0.22.4", "ptr v1.0.0").replace("net v0.56.0", "net v0.58.0")
+
+    def gosum(ptr: str, other: str) -> str:
+        return (
+            f"github.com/acme/net v0.56.0 h1:aaa=\ngithub.com/acme/net v0.56.0/go.mod h1:bbb=\n"
+            f"github.com/acme/other {other} h1:ccc=\ngithub.com/acme/other {other}/go.mod h1:ddd=\n"
+            f"github.com/acme/ptr {ptr} h1:eee=\ngithub.com/acme/ptr {ptr}/go.mod h1:fff=\n"
+        ) + (
+            # resolving the bump brings packages of its own: more than a versions-only edit
+            "".join(f"github.com/acme/dep{i} v0.3.0/go.mod h1:g{i}=\n" for i in range(6))
+            if ptr != "v0.22.4"
+            else ""
+        )
+
+    old_sum = gosum("v0.22.4", "v0.1.0")
+    text = git_diff("go.mod", mod, bumped) + git_diff("go.sum", old_sum, gosum("v1.0.0", "v0.1.0"))
+    r = review(parse_diff(text), parse_intent("", title="bump dependencies for release"))
+    majors = [f for f in r.findings if f.path == "go.sum" and "major version" in f.title]
+    assert majors and all(f.licensed for f in majors)
+    # a locked package the manifest never bumps moving a major version is its own change
+    text2 = git_diff("go.mod", mod, bumped) + git_diff("go.sum", old_sum, gosum("v1.0.0", "v2.0.0"))
+    r2 = review(parse_diff(text2), parse_intent("", title="bump dependencies for release"))
+    majors2 = [f for f in r2.findings if f.path == "go.sum" and "major version" in f.title]
+    assert majors2 and not any(f.licensed for f in majors2)
+
+
+def test_an_update_of_a_named_tool_explains_a_file_that_only_moves_its_version() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = '{\n  "name": "app",\n  "packageManager": "pnpm@10.18.3",\n  "license": "MIT"\n}\n'
+    new = old.replace("pnpm@10.18.3", "pnpm@11.3.0+sha512.2c403d65")
+    r = review(
+        parse_diff(git_diff("package.json", old, new)), parse_intent("", title="update pnpm etc")
+    )
+    assert r.files[0].explained and r.verdict == "aligned"
+    # the same title does not explain a file that changes something besides that version
+    more = new.replace('"license": "MIT"', '"license": "Apache-2.0"')
+    r2 = review(
+        parse_diff(git_diff("package.json", old, more)), parse_intent("", title="update pnpm etc")
+    )
+    assert not any("the intent updates" in why for why in r2.files[0].explained_by)

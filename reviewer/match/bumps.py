@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ..models import Intent
 from ..rx import lazy
+from ..terms import words
 from .evidence import Evidence
 
 _DOTTED = lazy(r"(?<![\w.#/])v?(\d+(?:\.\d+)+)(?![\w])")
@@ -58,6 +59,40 @@ def _intent_versions(intent: Intent) -> tuple[frozenset[str], frozenset[tuple[st
     return dotted, majors
 
 
+_UPDATE_VERB = lazy(
+    r"\b(?:update[sd]?|upgrade[sd]?|bump(?:s|ed)?)\s+(?:the\s+)?([\w@./-]{3,})", re.I
+)
+
+
+def _named_bump(ev: Evidence, title: str) -> str | None:
+    """ "update pnpm etc" and `"packageManager": "pnpm@10.18.3"` -> `pnpm@11.3.0`: the file only
+    moves the version of the very thing the title updates (its other lines are punctuation)."""
+    m = _UPDATE_VERB.search(title)
+    if m is None:
+        return None
+    name = m.group(1).lower()
+    if name in _NOT_A_NAME:
+        return None
+    word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.I)
+    sides: dict[str, list[str]] = {"-": [], "+": []}
+    for h in ev.hunks:
+        for ln in h.lines:
+            if ln[:1] not in sides:
+                continue
+            if word.search(ln):
+                shape = _BUMPY.sub("#", _TRAILING_COMMENT.sub("", ln[1:]))
+                sides[ln[:1]].append(shape.strip().rstrip(","))  # moved to the last entry
+            elif re.search(r"\w", ln[1:]):
+                return None  # the file changes something else too
+    old, new = sides["-"], sides["+"]
+    if old and sorted(old) == sorted(new):
+        return name
+    return None
+
+
+_NOT_A_NAME = words("to from all some the version versions dependencies deps packages docs readme")
+
+
 def version_evidence(ev: Evidence, intent: Intent) -> str | None:
     """A file whose changed lines carry a version the intent names, or that only bumps versions
     under an intent that says it bumps them."""
@@ -86,6 +121,9 @@ def version_evidence(ev: Evidence, intent: Intent) -> str | None:
         versioned = re.compile(rf"\b(?:{names})\b\W{{0,12}}v?\d+(?:\.\d+)?\b", re.I)
         if all(versioned.search(ln) for ln in changed):
             return f"only versions change: {', '.join(sorted(dropped))} versions the intent drops"
+    named = _named_bump(ev, intent.title)
+    if named:
+        return f"changed lines: version of `{named}` the intent updates"
     # "update X to v7.43.0": a file that does not carry the version the title moves to is not the
     # bump it describes, however version-shaped its edit
     if _BUMP_TITLE.search(intent.title) and not _TARGET_VERSION.search(intent.title):

@@ -150,7 +150,32 @@ def license_signals(
                 and not sig.code.startswith("policy.")
             ):
                 out[fs.path, sig] = True
+    _lockfile_majors_follow(scope, results, out)
     return out
+
+
+_TICKED_NAME = lazy(r"`([^`]+)` \S+ -> ")
+
+
+def _lockfile_majors_follow(
+    scope: Scope, results: dict[str, FileMatch], out: dict[SignalKey, bool]
+) -> None:
+    """A lockfile's major moves that the manifests' licensed bumps made (`jsonpointer` v0 -> v1 in
+    go.sum after go.mod's stated bump of it) are those bumps, resolved."""
+    bumped = {
+        sig.symbol
+        for (path, sig), ok in out.items()
+        if ok and sig.kind == m.DEPENDENCY and sig.symbol
+    }
+    if not bumped:
+        return
+    for fs in scope.files:
+        if fs.role != "lockfile" or LOCKFILE_REASON not in results[fs.path].explained_by:
+            continue
+        for sig in fs.signals:
+            names = _TICKED_NAME.findall(sig.detail) if sig.code == "dep.major_bump" else []
+            if names and not out[fs.path, sig] and all(n in bumped for n in names):
+                out[fs.path, sig] = True
 
 
 def words_of_title(intent: Intent) -> set[str]:
