@@ -222,3 +222,18 @@ def test_claims() -> None:
     assert claims(".github/rulesets/main.json")
     assert claims("renovate.json5")
     assert not claims("config/app.yaml")
+
+
+def test_dependabot_ignoring_every_dependency_stops_updates_unless_it_names_the_kinds() -> None:
+    everything = DEPENDABOT + '    ignore:\n      - dependency-name: "*"\n'
+    assert ("gov.dependency_bot", "high") in _codes(
+        ".github/dependabot.yml", DEPENDABOT, everything
+    )
+    patches = everything + '        update-types: ["version-update:semver-patch"]\n'
+    codes = _codes(".github/dependabot.yml", DEPENDABOT, patches)
+    assert ("gov.dependency_bot", "high") not in codes and ("gov.dependency_bot", "medium") in codes
+    all_kinds = everything + (
+        '        update-types: ["version-update:semver-major", "version-update:semver-minor",'
+        ' "version-update:semver-patch"]\n'
+    )
+    assert ("gov.dependency_bot", "high") in _codes(".github/dependabot.yml", DEPENDABOT, all_kinds)

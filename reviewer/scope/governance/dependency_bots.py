@@ -89,14 +89,37 @@ def analyze(ctx: FileContext) -> Partial:
                 )
             )
         elif _DISABLE_RE.search(text):
+            kinds = _only_update_types(ctx, n)
             part.signals.append(
                 Signal(
                     kind=CI_CD,
                     code="gov.dependency_bot",
-                    detail="turns dependency updates off",
+                    # `update-types: [semver-patch]` under `dependency-name: "*"` skips patch
+                    # releases, and the rest still arrive: an `ignore`, not updates switched off
+                    detail=f"ignores {', '.join(kinds)} updates of every dependency"
+                    if kinds
+                    else "turns dependency updates off",
                     line=n,
                     side="new",
-                    severity="high",
+                    severity="medium" if kinds else "high",
                 )
             )
     return part
+
+
+_UPDATE_TYPES = lazy(r"update-types\s*:\s*(.*)$")
+_SEMVER = lazy(r"semver-(major|minor|patch)")
+
+
+def _only_update_types(ctx: FileContext, n: int) -> list[str]:
+    """The kinds of update an ignore rule added at line ``n`` skips, when they are not all of
+    them (its `update-types`, within the next few added lines); else nothing."""
+    for k in range(n + 1, n + 4):
+        text = ctx.added.get(k)
+        if text is None or _DISABLE_RE.search(text):
+            break
+        m = _UPDATE_TYPES.search(text)
+        if m is not None:
+            kinds = sorted(set(_SEMVER.findall(m.group(1))))
+            return kinds if kinds and len(kinds) < 3 else []
+    return []
