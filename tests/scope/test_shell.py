@@ -174,6 +174,10 @@ def test_scan_commands_line(line: str, expected: set[tuple[str, str]]) -> None:
 def test_mktemp_directory_is_not_dangerous() -> None:
     lines = ['WORK="$(mktemp -d)"', 'cd "$WORK"', 'rm -rf "$WORK"/*', 'rm -rf "$WORK"']
     assert scan_commands(enumerate(lines, 1)) == []
+    # guarded against an empty value, the same scratch directory
+    assert scan_commands(enumerate(['workdir="$(mktemp -d)"', 'rm -rf "${workdir:?}"/*'], 1)) == []
+    # a guarded variable the script did not make is still a recursive delete of what it holds
+    assert scan_commands(enumerate(['rm -rf "${target:?}"/*'], 1))
 
 
 def test_continuation_lines_are_one_command_reported_at_the_changed_line() -> None:

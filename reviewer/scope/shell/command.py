@@ -112,7 +112,7 @@ _LEADING_VAR_RE = lazy(
 )
 #: variables and CI expressions that are never empty
 _ALWAYS_SET_RE = lazy(r"^(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|WORKSPACE|github\.|runner\.)")
-_GUARDED_RE = lazy(r"\$\{[A-Za-z_]\w*:?\?[^}]*\}")
+_GUARDED_RE = lazy(r"\$\{([A-Za-z_]\w*):?\?[^}]*\}")
 _TEMP_NAME_RE = lazy(r"te?mp", re.I)
 _SAFE_GLOB_RE = lazy(r"^\*?\.(pyc|pyo|o|a|so|log|tmp|bak|swp|class|egg-info|orig|rej)$|~$")
 
@@ -157,6 +157,9 @@ class Cmd:
 
 
 def rm_target_level(target: str, temp_vars: set[str]) -> Severity | None:
+    guarded = _GUARDED_RE.match(target.strip().lstrip("\"'"))
+    if guarded is not None and guarded.group(1) in temp_vars:
+        return None  # `rm -rf "${workdir:?}"/*` where `workdir=$(mktemp -d)`: its own scratch
     t = _GUARDED_RE.sub("guarded", target.strip())
     if not t:
         return None
