@@ -123,9 +123,68 @@ _HINTS = (
 )
 
 
+#: a package manager's delay before a fresh release may be installed (pnpm and Renovate
+#: `minimumReleaseAge`, Yarn `npmMinimalAgeGate`): the time a compromised release is caught in
+_RELEASE_AGE = lazy(
+    r"""(?P<key>minimum[-_]?release[-_]?age|min[-_]?release[-_]?age|npm[-_]?minimal[-_]?age[-_]?gate)"""
+    r"""["']?\s*[:=]\s*["']?(?P<value>\d+)""",
+    re.I,
+)
+
+
+def _release_ages(lines: dict[int, str]) -> dict[str, tuple[int, int, str]]:
+    out: dict[str, tuple[int, int, str]] = {}
+    for n, text in lines.items():
+        for mm in _RELEASE_AGE.finditer(text[:MAX_LINE]):
+            key = mm.group("key")
+            out.setdefault(_words(key), (n, int(mm.group("value")), key))
+    return out
+
+
+def _release_age_signals(ctx: FileContext) -> list[Signal]:
+    """The delay set to 0 or taken out: every new release installs the minute it is published."""
+    before = _release_ages(ctx.removed)
+    if not before:
+        return []
+    after = _release_ages(ctx.added)
+    out = []
+    for low, (line, days, key) in before.items():
+        now = after.get(low)
+        if days <= 0 or (now is not None and now[1] > 0):
+            continue
+        if now is not None:
+            detail = (
+                f"sets `{key}` to 0 (it was {days}): new releases of every dependency install "
+                "as soon as they are published"
+            )
+        else:
+            # the tool's default applies, and that depends on its version: pnpm 11 waits a day
+            # by itself, pnpm 10 and Yarn do not wait
+            detail = (
+                f"removes `{key}` (it was {days}): the package manager's default applies, which "
+                "for older versions is no wait at all"
+            )
+        out.append(
+            Signal(
+                kind=PROTECTION_TOGGLE,
+                code="code.safeguard_off",
+                detail=detail,
+                line=now[0] if now else line,
+                side="new" if now else "old",
+                symbol=key,
+                severity="high" if now is not None else "medium",
+            )
+        )
+    return out
+
+
 def analyze(ctx: FileContext) -> Partial:
     part = Partial()
-    if ctx.role in _SKIP_ROLES or ctx.language in _SKIP_LANGUAGES or not ctx.added:
+    if ctx.role in _SKIP_ROLES or ctx.language in _SKIP_LANGUAGES:
+        return part
+    if ctx.removed and any("age" in t.lower() for t in ctx.removed.values()):
+        part.signals.extend(_release_age_signals(ctx))
+    if not ctx.added:
         return part
     text = ctx.added_text.lower()
     if not any(h in text for h in _HINTS):

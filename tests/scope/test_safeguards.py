@@ -93,3 +93,17 @@ def test_an_unstated_switch_off_is_a_mismatch_and_a_statement_licenses_it() -> N
     )
     toggles = [f for f in stated.findings if f.kind == "protection_toggle"]
     assert toggles and all(f.licensed and f.stated for f in toggles)
+
+
+def test_a_package_managers_release_age_set_to_zero_or_taken_out() -> None:
+    old = "packages:\n  - .\nminimumReleaseAge: 1440\n"
+    (zero,) = _off("pnpm-workspace.yaml", old, old.replace("1440", "0"))
+    assert zero[0] == "high" and zero[1] == "minimumReleaseAge"
+    # taken out: the tool's default applies (a day for pnpm 11, none before): medium
+    (gone,) = _off("pnpm-workspace.yaml", old, "packages:\n  - .\n")
+    assert gone[0] == "medium"
+    # a longer wait, or a wait added, is no switch turned off
+    assert _off("pnpm-workspace.yaml", old, old.replace("1440", "10080")) == []
+    assert (
+        _off(".yarnrc.yml", "nodeLinker: pnp\n", "nodeLinker: pnp\nnpmMinimalAgeGate: 3d\n") == []
+    )

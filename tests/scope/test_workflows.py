@@ -243,3 +243,17 @@ def test_a_check_made_unable_to_fail_no_longer_gates_merges() -> None:
     moved = already.replace("run: npm test || true", "run: npm test  || true")
     full, _ = scope_both(".github/workflows/main.yml", already, moved)
     assert "gha.check_removed" not in {s.code for s in full.signals}
+
+
+def test_a_job_that_loses_its_environment_loses_its_protection_rules() -> None:
+    head = "on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n"
+    body = "".join(f"      - run: echo step {i}\n" for i in range(12))
+    old = head + '    environment:\n      name: "publish"\n    steps:\n' + body
+    new = head + "    steps:\n" + body
+    for scope in scope_both(".github/workflows/publish.yml", old, new):
+        found = [(s.code, s.severity) for s in scope.signals if s.kind == "protection_toggle"]
+        assert found == [("gha.environment_removed", "high")], scope.mode
+    # renamed, not removed: still gated
+    renamed = old.replace('name: "publish"', 'name: "pypi"')
+    for scope in scope_both(".github/workflows/publish.yml", old, renamed):
+        assert not [s for s in scope.signals if s.code == "gha.environment_removed"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ...models import CI_CD, Severity, Signal, Symbol
+from ...models import CI_CD, PROTECTION_TOGGLE, Severity, Signal, Symbol
 from ...rx import lazy
 from ..yaml_view import Change, SideView, count_by
 from .lines import job_of
@@ -62,6 +62,47 @@ def removed_jobs(
                 side="old",
                 symbol=f"jobs.{n.key}",
                 severity=severity,
+            )
+        )
+    return out
+
+
+def environment_gates_removed(
+    new: SideView, removed: list[Change], added: list[Change], dead: set[str]
+) -> list[Signal]:
+    """A job that stays but no longer names its `environment`: the environment's protection
+    rules (required reviewers, wait timers, branch rules) stop gating it, and its secrets too."""
+    kept_env = {
+        f"jobs.{n.path[1]}"
+        for _ol, _i, n in new.nodes()
+        if n.key == "environment" and len(n.path) == 2 and n.path[0] == "jobs"
+    }
+    # a hunk that does not show the job's id: an `environment` the same lines add back keeps it
+    readded = any(
+        ch.node is not None and not ch.is_text and ch.node.key == "environment" for ch in added
+    )
+    out: list[Signal] = []
+    for ch in removed:
+        node = ch.node
+        if ch.is_text or node is None or node.key != "environment":
+            continue
+        full = node.fullpath
+        if len(full) != 3 or full[0] != "jobs":
+            continue
+        job = job_of(node)
+        if job in dead or job in kept_env or (job is None and readded):
+            continue
+        name = f"job `{job.removeprefix('jobs.')}`" if job else "a job"
+        out.append(
+            Signal(
+                kind=PROTECTION_TOGGLE,
+                code="gha.environment_removed",
+                detail=f"removes `environment` from {name}: its protection rules (required "
+                "reviewers, wait timers, branch rules) no longer gate it",
+                line=ch.line,
+                side="old",
+                symbol=job,
+                severity="high",
             )
         )
     return out
