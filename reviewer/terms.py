@@ -165,8 +165,31 @@ def is_stop(word: str) -> bool:
     return w in STOPWORDS or stem(w) in STOP_STEMS or len(w) < 2 or w.isdigit()
 
 
+#: abbreviations written in code and config for the words people write ("auth" is
+#: "authentication" or "authorization", `gh` is the GitHub CLI): both spellings are one term
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "auth": ("authentication", "authorization"),
+    "authn": ("authentication",),
+    "authz": ("authorization",),
+    "repo": ("repository",),
+    "repos": ("repository",),
+    "env": ("environment",),
+    "envs": ("environment",),
+    "db": ("database",),
+    "perms": ("permission",),
+    "creds": ("credential",),
+    "pkg": ("package",),
+    "deps": ("dependency",),
+    "impl": ("implementation",),
+    "msg": ("message",),
+    "gh": ("github",),
+}
+#: each abbreviation's expansions, stemmed
+EXPANSIONS = {k: tuple(stem(w) for w in v) for k, v in ABBREVIATIONS.items()}
+
+
 @lru_cache(maxsize=200_000)
-def _token_terms(tok: str, keep_stop: bool) -> tuple[str, ...]:
+def _token_terms(tok: str, keep_stop: bool, expand: bool) -> tuple[str, ...]:
     out: list[str] = []
     low = tok.lower()
     if len(low) > 2 and ("_" in low or "-" in low or "." in low):
@@ -174,17 +197,21 @@ def _token_terms(tok: str, keep_stop: bool) -> tuple[str, ...]:
     for sw in subwords(tok):
         if keep_stop or not is_stop(sw):
             out.append(stem(sw))
+            if expand:
+                out.extend(EXPANSIONS.get(sw.lower(), ()))
     return tuple(out)
 
 
-def term_set(text: str, *, keep_stop: bool = False) -> set[str]:
-    """Stemmed terms of ``text``: whole identifiers (lowercased) and their subwords."""
-    return terms_of(set(tokens(text)), keep_stop=keep_stop)
+def term_set(text: str, *, keep_stop: bool = False, expand: bool = True) -> set[str]:
+    """Stemmed terms of ``text``: whole identifiers (lowercased) and their subwords, and what
+    an abbreviation among them stands for (``expand``; a name the intent must point at is read
+    as written: "database" does not name `POSTGRES_DB`)."""
+    return terms_of(set(tokens(text)), keep_stop=keep_stop, expand=expand)
 
 
-def terms_of(toks: Iterable[str], *, keep_stop: bool = False) -> set[str]:
+def terms_of(toks: Iterable[str], *, keep_stop: bool = False, expand: bool = True) -> set[str]:
     """:func:`term_set` of tokens already found (``set(tokens(text))``)."""
     out: set[str] = set()
     for tok in toks:
-        out.update(_token_terms(tok, keep_stop))
+        out.update(_token_terms(tok, keep_stop, expand))
     return out

@@ -55,3 +55,13 @@ def test_a_word_whose_stem_is_spelt_like_a_stopword_is_still_a_word() -> None:
     # "theme" -> "them", "wipe" -> "wip": words, not the stopwords they are spelt like
     assert not is_stop("theme") and not is_stop("wipe")
     assert is_stop("them") and is_stop("updating") and is_stop("removed")
+
+
+def test_abbreviations_are_the_words_they_stand_for() -> None:
+    from reviewer.terms import term_set
+
+    assert "authentic" in term_set("gh auth setup-git")
+    assert "github" in term_set("gh auth setup-git")
+    assert term_set("repository") <= term_set("REPO_URL")
+    # a word that merely starts like one is not it
+    assert "authentic" not in term_set("author name")

@@ -9,7 +9,7 @@ from ..models import Intent
 from ..record import record
 from ..rx import lazy
 from ..statements import clauses, stating_text
-from ..terms import is_identifier_like, is_stop, stem, stems, subwords, tokens, weight
+from ..terms import EXPANSIONS, is_identifier_like, is_stop, stem, stems, subwords, tokens, weight
 
 #: words in the intent that name a file role
 ROLE_WORDS: dict[str, frozenset[str]] = {
@@ -83,9 +83,11 @@ def intent_terms(intent: Intent) -> IntentTerms:
                     continue
                 # `securityContext` is about security contexts, only a little about "security"
                 w = weight(sw) * factor * (0.75 if ident and len(parts) > 1 else 1.0)
-                weights[s] = max(weights.get(s, 0.0), w)
-                if is_firm:
-                    firm.add(s)
+                # "auth" in the intent is "authentication" in the file, and back
+                for t in (s, *EXPANSIONS.get(sw.lower(), ())):
+                    weights[t] = max(weights.get(t, 0.0), w)
+                    if is_firm:
+                        firm.add(t)
 
     title = intent.title
     # "chore:", "feat(tf):": the kind of change, not a word of what it is about (its scope is)

@@ -249,7 +249,8 @@ def _signal_licensed(
     # does the intent point at the thing the signal is about?
     if sig.symbol and not (sig.kind == m.CI_CD and sig.symbol.startswith("jobs.")):
         # a symbol named by common words only (`Serve`, `Config`) is still named by them
-        sym_terms = term_set(sig.symbol) - GENERIC_STEMS or term_set(sig.symbol)
+        named = term_set(sig.symbol, expand=False)
+        sym_terms = named - GENERIC_STEMS or named
         pointed = bool(sym_terms & it.firm) or sig.symbol.lower() in it.targets
     else:
         # a workflow's job is where a CI signal sits, not what the intent must name: "update the
