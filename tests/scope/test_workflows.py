@@ -257,3 +257,23 @@ def test_a_job_that_loses_its_environment_loses_its_protection_rules() -> None:
     renamed = old.replace('name: "publish"', 'name: "pypi"')
     for scope in scope_both(".github/workflows/publish.yml", old, renamed):
         assert not [s for s in scope.signals if s.code == "gha.environment_removed"]
+
+
+def test_id_token_granted_in_place_of_a_stored_secret_is_narrower() -> None:
+    head = "on: pull_request\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n"
+    old = (
+        head
+        + "    steps:\n      - uses: actions/checkout@v4\n        with:\n          token: ${{ secrets.BOT_PAT }}\n"
+    )
+    oidc = head + (
+        "    permissions:\n      contents: read\n      id-token: write\n    steps:\n"
+        "      - id: app\n        uses: acme/app-token@v1\n"
+        "      - uses: actions/checkout@v4\n        with:\n          token: ${{ steps.app.outputs.token }}\n"
+    )
+    for scope in scope_both(".github/workflows/lint.yml", old, oidc):
+        grants = [(s.severity, s.detail) for s in scope.signals if s.kind == "permission_widening"]
+        assert [sev for sev, _ in grants] == ["low"] and "BOT_PAT" in grants[0][1]
+    # the same grant with the secret still read is a widening
+    both = oidc.replace("steps.app.outputs.token", "secrets.BOT_PAT")
+    full, _ = scope_both(".github/workflows/lint.yml", old, both)
+    assert [s.severity for s in full.signals if s.kind == "permission_widening"] == ["high"]

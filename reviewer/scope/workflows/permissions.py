@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...models import PERMISSION_WIDENING, Signal
+from ...rx import lazy
 from ..lex.yaml_outline import GAP
 from ..yaml_view import Change, count_by
 from .lines import job_of, signal_at
@@ -64,6 +65,16 @@ def _blocks(chs: list[Change]) -> list[tuple[str, Change]]:
     return found
 
 
+_SECRET_REF = lazy(r"\bsecrets\.([A-Za-z_]\w*)")
+
+
+def dropped_secrets(removed: list[Change], added: list[Change]) -> list[str]:
+    """Stored secrets the change stops reading (``secrets.PRE_COMMIT`` gone from every line)."""
+    before = {m.group(1) for ch in removed for m in _SECRET_REF.finditer(ch.text)}
+    after = {m.group(1) for ch in added for m in _SECRET_REF.finditer(ch.text)}
+    return sorted(before - after - {"GITHUB_TOKEN"})
+
+
 def permissions(
     removed: list[Change], added: list[Change], dead_jobs: set[str], *, new_file: bool = False
 ) -> list[Signal]:
@@ -75,12 +86,27 @@ def permissions(
     """
     out: list[Signal] = []
     before = count_by(scope for scope, _ in _grants(removed))
+    dropped = dropped_secrets(removed, added)
     for scope, ch in _grants(added):
         if before.get(scope, 0) > 0:
             before[scope] -= 1
             continue
         everything = scope == "write-all"
         if new_file and not everything:
+            continue
+        if scope == "id-token" and dropped:
+            # a stored secret traded for a short-lived token the job requests by OIDC: the
+            # credential gets narrower, not wider
+            out.append(
+                signal_at(
+                    PERMISSION_WIDENING,
+                    "gha.permissions_widened",
+                    "grants the workflow token `id-token: write` in place of the stored secret "
+                    f"`{dropped[0]}`: the job asks for a short-lived token by OIDC instead",
+                    ch,
+                    "low",
+                )
+            )
             continue
         out.append(
             signal_at(
