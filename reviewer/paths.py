@@ -147,7 +147,10 @@ _AGENT_RE = lazy(
     r"(^|/)(agents\.md|agent\.md|claude\.md|gemini\.md|\.cursorrules|\.windsurfrules|\.clinerules"
     r"|copilot-instructions\.md|\.aider\.conf\.yml|conventions\.md|\.mcp\.json|mcp\.json"
     r"|mcp_config\.json|claude_desktop_config\.json)$"
-    r"|(^|/)\.(cursor|windsurf|clinerules|continue|roo|kiro|claude|amazonq|junie)/"
+    r"|(^|/)\.(cursor|windsurf|clinerules|continue|roo|kiro|claude|amazonq|junie|agents|codex"
+    r"|gemini|opencode)/"
+    # an agent skill: a directory of instructions an agent loads when the task calls for it
+    r"|(^|/)skill\.md$"
     r"|(^|/)\.github/(instructions|prompts|chatmodes|agents)/"
     # the rules a repository sets for AI-generated contributions, which agents that open pull
     # requests are held to like their own instructions
@@ -175,6 +178,9 @@ _AGENT_HINTS = (
     "instructions/",
     "prompts/",
     "chatmodes/",
+    ".codex",
+    ".opencode",
+    "skill.md",
     "ai_",
     "ai-",
     "aipolicy",

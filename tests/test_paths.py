@@ -71,6 +71,9 @@ PIECES = [
     "ai-usage.md",
     "AIContributing.rst",
     "ai_model.py",
+    ".agents",
+    "SKILL.md",
+    ".codex",
 ]
 
 
@@ -99,6 +102,9 @@ def test_guards_agree_with_the_patterns_they_guard(parts: list[str]) -> None:
         (".github/instructions/python.instructions.md", "agent"),
         (".cursor/rules/style.mdc", "agent"),
         ("AI_POLICY.md", "agent"),
+        ("typer/.agents/skills/typer/SKILL.md", "agent"),
+        ("skills/pdf/SKILL.md", "agent"),
+        ("src/agents/runner.py", "code"),
         ("docs/ai-contributions.md", "agent"),
         ("src/ai_model.py", "code"),
         ("proto/api_pb2.py", "generated"),
