@@ -466,3 +466,11 @@ deleted file mode 100644
     )
     f = next(f for f in r.findings if f.kind == "agent_instructions")
     assert not f.licensed and r.verdict == "mismatch"
+
+
+def test_only_a_title_that_undoes_licenses_by_undoing() -> None:
+    # "rollback" as a word of the subject is no revert: the deleted workflow stays unstated
+    r = run(WORKFLOW, "set_rollback should only rollback initialized connections")
+    assert r.verdict == "mismatch"
+    reverted = run(WORKFLOW, 'Revert "Add the release workflow"\n\nThis reverts commit 1a2b3c4.')
+    assert [f.licensed for f in risky(reverted) if f.kind == "ci_cd"] == [True]

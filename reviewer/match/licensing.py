@@ -5,6 +5,7 @@ and to use a word of its kind."""
 from __future__ import annotations
 
 import posixpath
+import re
 
 from .. import models as m
 from ..models import FileScope, Intent, Scope, Signal
@@ -12,7 +13,7 @@ from ..paths import EXT_RE as _EXT_RE
 from ..paths import GENERIC_DIRS as _GENERIC_DIRS
 from ..rx import lazy
 from ..statements import Reading, needs_statement, read
-from ..terms import GENERIC_STEMS, stem, stems, term_set, tokens
+from ..terms import GENERIC_STEMS, stem, stems, term_set
 from .bumps import VERSION_REASONS
 from .companions import GENERIC_FILE_STEMS, LOCKFILE_REASON, RETIRED_REASON
 from .conventional import CONVENTIONAL_REASON
@@ -72,7 +73,6 @@ KIND_WORDS: dict[str, frozenset[str]] = {
 #: a signal where it stands: the file and the signal (equal signals of two files are two changes)
 SignalKey = tuple[str, Signal]
 #: intents that undo earlier work license whatever they touch in the area they name
-_UNDO = stems("revert rollback undo restore")
 #: intents that put one thing in the place of others
 _MIGRATE = stems("migrate replace instead switch consolidate supersede")
 
@@ -89,7 +89,7 @@ def license_signals(
     (one version line in every module) is two changes, licensed each on its own."""
     out: dict[SignalKey, bool] = {}
     # an intent that undoes earlier work says so in its title ("Revert ..."), not in passing
-    undo = bool(words_of_title(intent) & _UNDO)
+    undo = undoes(intent)
     migrating = bool(it.words & _MIGRATE)
     for fs in scope.files:
         fm = results[fs.path]
@@ -178,8 +178,17 @@ def _lockfile_majors_follow(
                 out[fs.path, sig] = True
 
 
-def words_of_title(intent: Intent) -> set[str]:
-    return {stem(t.lower()) for t in tokens(intent.title)}
+#: a title that takes earlier work back says so first: "Revert ...", "Roll back #12", "undo: x"
+_UNDO_TITLE = lazy(
+    r"^\s*(?:\w+(?:\([^)]*\))?!?:\s*)?(?:revert|roll\s*back|rollback|undo|back\s*out|restore)\b",
+    re.I,
+)
+
+
+def undoes(intent: Intent) -> bool:
+    """The intent undoes earlier work: its title says so first, not a word in passing
+    ("set_rollback should only roll back initialized connections" undoes nothing)."""
+    return bool(_UNDO_TITLE.match(intent.title))
 
 
 def _names_file(path: str, it: IntentTerms) -> bool:
