@@ -262,3 +262,20 @@ def test_a_sample_apps_manifest_is_nobodys_dependency() -> None:
     # the project's own manifest keeps its severities
     own = scope_both("pyproject.toml", old, new)[0]
     assert "medium" in {s.severity for s in own.signals}
+
+
+def test_an_install_script_seen_only_through_its_hunk_and_what_it_deletes() -> None:
+    from tests.helpers import scope_both
+
+    scripts = "".join(f'    "task{i}": "node build/task{i}.js",\n' for i in range(12))
+    old = '{\n  "name": "app",\n  "scripts": {\n' + scripts + '    "lint": "eslint ."\n  }\n}\n'
+    hook = old.replace(
+        '"task6": "node build/task6.js",\n',
+        '"task6": "node build/task6.js",\n    "postinstall": "rm -rf ~/.npm ~/.cache",\n',
+    )
+    for scope in scope_both("package.json", old, hook, context=1):
+        (sig,) = [s for s in scope.signals if s.code == "dep.install_script"]
+        assert sig.severity == "high" and "outside the package" in sig.detail, scope.mode
+    local = hook.replace("rm -rf ~/.npm ~/.cache", "rm -rf node_modules/.cache")
+    for scope in scope_both("package.json", old, local, context=1):
+        assert [s.severity for s in scope.signals if s.code == "dep.install_script"] == ["medium"]

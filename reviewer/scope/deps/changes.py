@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...models import Severity, Side, Symbol
+from ...rx import lazy
 from ..engine import FileContext, Partial, any_in
 from ..lex.keys import segment_rows
 from ..lex.versions import compare_versions, version_tuple
@@ -228,20 +229,32 @@ def _version_level(old: str, new: str, *, zero: bool = True) -> str | None:
     return compare_versions(old, new, zero=zero)
 
 
+#: a delete whose target starts outside the package: the home directory, the root, a parent
+_DELETES_OUTSIDE = lazy(r"\brm\s+(?:-\w+\s+)*[^;&|]*?(?:^|\s)[\"']?(?:~|\$HOME|\$\{HOME\}|/(?!tmp\b)|\.\./)")
+
+
 def _script_signals(part: Partial, o: Entry | None, n: Entry | None, ctx: FileContext) -> None:
     from ..shell.danger import scan_commands
 
     if n is None:
         return
     if n.name in INSTALL_SCRIPTS:
+        # every machine that installs the package runs it: deleting outside the package there
+        # (`rm -rf ~/.cache`) reaches into its users' homes
+        outside = bool(_DELETES_OUTSIDE.search(n.spec))
         part.signals.append(
             dependency_signal(
                 code="dep.install_script",
-                detail=f"{'adds' if o is None else 'changes'} install script `{n.name}`: `{n.spec[:80]}`",
+                detail=f"{'adds' if o is None else 'changes'} install script `{n.name}`: `{n.spec[:80]}`"
+                + (
+                    ": it deletes files outside the package wherever it is installed"
+                    if outside
+                    else ""
+                ),
                 line=n.line,
                 side="new",
                 symbol=n.name,
-                severity="medium",
+                severity="high" if outside else "medium",
             )
         )
     part.signals.extend(scan_commands([(n.line, n.spec)], only=ctx.added))

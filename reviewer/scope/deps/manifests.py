@@ -124,8 +124,11 @@ def _scan_package_json(rows: list[tuple[int | None, str]]) -> list[Entry]:
             out.append(Entry("runtime", "package manager", v, "", p.line))
         elif path[:1] == ("publishConfig",) and path[-1] == "registry":
             out.append(Entry("source", "registry", v, "", p.line))
-        elif len(path) == 2 and path[0] == "scripts":
-            out.append(Entry("script", path[1], v, "", p.line))
+        elif (len(path) == 2 and path[0] == "scripts") or (
+            # a hunk cut out of `scripts` shows no section: a lifecycle hook's name says it
+            len(path) == 1 and path[0] in INSTALL_SCRIPTS
+        ):
+            out.append(Entry("script", path[-1], v, "", p.line))
         elif len(path) == 3 and path[:2] == ("pnpm", "overrides"):
             out.append(Entry("dep", path[2], v, "override", p.line))
         elif len(path) == 1 and path[0] not in _NPM_TOP and spec_like(v):
