@@ -3,7 +3,8 @@ taken away so that it returns ``True`` whatever the request.
 
 What counts, in any of the languages read here: the change adds an unconditional ``return True``
 (``return true;``) where a removed line held the condition that guarded it (the ``if`` is gone, or
-the ``return`` now stands outside it), and that was a permission question: the function's name asks
+the ``return`` now stands outside it) or the answer it gave (``return bool(user and
+user.is_authenticated)``), and that was a permission question: the function's name asks
 one (``has_*permission``, ``can_*``, ``is_allowed``, ``authorize``, ``check_access`` ...), or the
 removed condition does (``if EXPORT_PERMISSION_CODE is None``, ``if user.is_staff``). A hunk cut
 out of a method often shows neither the ``def`` nor its name; the condition is always there.
@@ -36,8 +37,12 @@ _AUTHZ_NAME = lazy(
 )
 #: a condition about who may do something
 _PERM_WORD = lazy(
-    r"perm|authori[sz]|access|admin|staff|superuser|owner|privilege|\brole|\bacl\b|\bgrant", re.I
+    r"perm|authori[sz]|authenticat|logged_in|access|admin|staff|superuser|owner|privilege|\brole"
+    r"|\bacl\b|\bgrant",
+    re.I,
 )
+#: a removed `return <the answer>`: what the function said before it said yes
+_RETURN_ANSWER = lazy(r"^(\s*)return\s+(?!(?:True|true)\s*;?\s*$)\S")
 
 
 def _asks_permission(name: str) -> bool:
@@ -70,7 +75,8 @@ def analyze(ctx: FileContext) -> Partial:
                 name, conditions, about_permission = header, [], False
                 continue
             if prefix == "-":
-                m = _CONDITION.match(text)
+                # `if cond:` taken away, or `return cond` turned into `return True`
+                m = _CONDITION.match(text) or _RETURN_ANSWER.match(text)
                 if m is not None:
                     conditions.append(len(m.group(1).expandtabs()))
                     about_permission = about_permission or bool(_PERM_WORD.search(text))

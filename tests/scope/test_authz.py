@@ -54,3 +54,25 @@ def test_what_is_no_permission_question_or_keeps_its_condition_is_left_alone() -
         "        if permission_code is None:\n            return True\n", "        return True\n"
     )
     assert _codes("tests/test_admin.py", PY, gone) == [set(), set()]
+
+
+def test_an_answer_replaced_by_yes_says_yes_to_everyone() -> None:
+    old = (
+        "class IsAuthenticated(BasePermission):\n"
+        "    def has_permission(self, request, view):\n"
+        "        return bool(request.user and request.user.is_authenticated)\n"
+    )
+    new = old.replace("return bool(request.user and request.user.is_authenticated)", "return True")
+    assert _codes("rest_framework/permissions.py", old, new) == [{"code.authz_always_true"}] * 2
+    # a function that asks nothing about permission may well answer yes
+    plain = old.replace("has_permission", "is_ready").replace(
+        "request.user.is_authenticated", "x.done"
+    )
+    assert (
+        _codes(
+            "app/state.py",
+            plain,
+            plain.replace("return bool(request.user and x.done)", "return True"),
+        )
+        == [set()] * 2
+    )
