@@ -178,12 +178,110 @@ def _release_age_signals(ctx: FileContext) -> list[Signal]:
     return out
 
 
+#: a statement that only calls a check: `self.enforce_csrf(request)`, `verify_signature(body)`,
+#: `check_object_permissions(request, obj)`, `authorize!(:update, post)`
+_CHECK_CALL = lazy(
+    r"^\s*(?:await\s+)?(?:[\w.]+\.)?(?P<name>(?:enforce|verify|validate|check|require|assert|ensure)"
+    r"_?\w*?(?:csrf|xsrf|signature|hmac|token|permission|permissions|auth|authentication|"
+    r"authorization|access|origin|nonce|scope|scopes|owner|admin)|authenticate!?|authorize!?)"
+    r"\s*(?:\(.*\))?\s*;?\s*(?:(?:#|//).*)?$",
+    re.I,
+)
+
+
+def _check_calls(lines: dict[int, str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for n, text in lines.items():
+        m = _CHECK_CALL.match(text[:MAX_LINE])
+        if m is not None and ("(" in text or m.group("name").endswith("!")):
+            out.setdefault(m.group("name").lower(), n)
+    return out
+
+
+_CHECK_HINTS = lazy(
+    r"csrf|xsrf|signature|hmac|token|permission|auth|access|origin|nonce|scope|owner|admin", re.I
+)
+
+
+def _removed_check_signals(ctx: FileContext) -> list[Signal]:
+    """A call that enforces a check (CSRF, a signature, a permission) taken out while nothing calls
+    it again: whatever it refused now goes through."""
+    lines = {n: t for n, t in ctx.removed.items() if _CHECK_HINTS.search(t[:MAX_LINE])}
+    gone = _check_calls(lines) if lines else {}
+    if not gone:
+        return []
+    again = ctx.added_text.lower()
+    return [
+        Signal(
+            kind=PROTECTION_TOGGLE,
+            code="code.safeguard_off",
+            detail=f"removes the call to `{name}`: the check it made no longer runs",
+            line=line,
+            side="old",
+            symbol=name,
+            severity="high",
+        )
+        for name, line in gone.items()
+        if name.rstrip("!") not in again
+    ]
+
+
+#: a password hash's work factor: `@@stretches = 12`, `BCRYPT_ROUNDS = 12`, `iterations: 600000`
+_WORK_FACTOR = lazy(
+    r"(?P<key>[\w.@]*(?:stretches|bcrypt[\w]*|pbkdf2[\w]*|argon2?[\w]*|scrypt[\w]*|log_?rounds|"
+    r"hash_?rounds|hash_?iterations|password_?iterations|work_?factor|time_?cost|memory_?cost))"
+    r"[\"']?\s*(?:=|:|=>)\s*(?P<value>\d+)\b",
+    re.I,
+)
+
+
+_WORK_HINTS = lazy(r"stretch|bcrypt|pbkdf|argon|scrypt|rounds|iterations|work_?factor|_cost", re.I)
+
+
+def _work_factors(lines: dict[int, str]) -> dict[str, tuple[int, int, str]]:
+    out: dict[str, tuple[int, int, str]] = {}
+    for n, text in lines.items():
+        for mm in _WORK_FACTOR.finditer(text[:MAX_LINE]):
+            key = mm.group("key").lstrip("@.")
+            out.setdefault(_words(key), (n, int(mm.group("value")), key))
+    return out
+
+
+def _work_factor_signals(ctx: FileContext) -> list[Signal]:
+    """A password hash's work factor lowered: every hash it makes is cheaper to crack."""
+    before = _work_factors(ctx.removed)
+    if not before:
+        return []
+    after = _work_factors(ctx.added)
+    out = []
+    for low, (_line, was, key) in before.items():
+        now = after.get(low)
+        if now is None or now[1] >= was:
+            continue
+        out.append(
+            Signal(
+                kind=PROTECTION_TOGGLE,
+                code="code.safeguard_off",
+                detail=f"lowers `{key}` from {was} to {now[1]}: password hashes get cheaper to crack",
+                line=now[0],
+                side="new",
+                symbol=key,
+                severity="high",
+            )
+        )
+    return out
+
+
 def analyze(ctx: FileContext) -> Partial:
     part = Partial()
     if ctx.role in _SKIP_ROLES or ctx.language in _SKIP_LANGUAGES:
         return part
     if ctx.removed and any("age" in t.lower() for t in ctx.removed.values()):
         part.signals.extend(_release_age_signals(ctx))
+    if ctx.removed and ctx.language not in ("yaml", "json", "toml"):
+        part.signals.extend(_removed_check_signals(ctx))
+    if ctx.removed and ctx.added and _WORK_HINTS.search(ctx.added_text):
+        part.signals.extend(_work_factor_signals(ctx))
     if not ctx.added:
         return part
     text = ctx.added_text.lower()

@@ -107,3 +107,27 @@ def test_a_package_managers_release_age_set_to_zero_or_taken_out() -> None:
     assert (
         _off(".yarnrc.yml", "nodeLinker: pnp\n", "nodeLinker: pnp\nnpmMinimalAgeGate: 3d\n") == []
     )
+
+
+def test_a_call_that_enforces_a_check_taken_out() -> None:
+    old = (
+        "class SessionAuthentication:\n    def authenticate(self, request):\n"
+        "        user = request.user\n        self.enforce_csrf(request)\n        return (user, None)\n"
+    )
+    new = old.replace("        self.enforce_csrf(request)\n", "")
+    (sig,) = _off("rest_framework/authentication.py", old, new)
+    assert sig[0] == "high" and sig[1] == "enforce_csrf"
+    # moved, not removed: it still runs
+    moved = new.replace(
+        "        user = request.user\n",
+        "        self.enforce_csrf(request)\n        user = request.user\n",
+    )
+    assert _off("rest_framework/authentication.py", old, moved) == []
+
+
+def test_a_password_hash_work_factor_lowered() -> None:
+    old = "module Devise\n  @@stretches = 12\n  mattr_accessor :stretches\nend\n"
+    (sig,) = _off("lib/devise.rb", old, old.replace("12", "1"))
+    assert sig[0] == "high" and "stretches" in sig[2]
+    # raised: stronger hashes
+    assert _off("lib/devise.rb", old, old.replace("12", "13")) == []
