@@ -44,7 +44,13 @@ BY_LANGUAGE: dict[str, str] = {
 #: (path pattern, module): analyzers chosen by path, in addition to the language's
 BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
     (
-        re.compile(r"(^|/)(migrations?|migrate|alembic|versions|db/migrate)/", re.I),
+        # a migrations directory, or a migration by its name (a generator's template for one:
+        # `templates/migration_existing.rb`)
+        re.compile(
+            r"(^|/)(migrations?|migrate|alembic|versions|db/migrate)/"
+            r"|(^|/)[^/]*migration[^/]*\.(rb|py|sql|php|ts|js)(\.(erb|tt|tmpl|j2))?$",
+            re.I,
+        ),
         "reviewer.scope.migrations",
     ),
     # credentials can be committed in any text file

@@ -80,3 +80,16 @@ def test_fragments_never_raise(index: int) -> None:
         if text:
             scope_both(path, None, text)
         scope_both(path, "x = 1\n", text + "\n")
+
+
+def test_a_migration_known_by_its_name_is_read_as_one() -> None:
+    # a generator's template for a migration lives outside any migrations directory
+    old = (
+        "class AddDeviseTo<%= table_name.camelize %> < ActiveRecord::Migration\n"
+        "  def self.up\n    add_column :<%= table_name %>, :email, :string\n  end\n\n"
+        "  def self.down\n    raise ActiveRecord::IrreversibleMigration\n  end\nend\n"
+    )
+    new = old.replace("raise ActiveRecord::IrreversibleMigration", "drop_table :<%= table_name %>")
+    path = "lib/generators/active_record/templates/migration_existing.rb"
+    full, _ = scope_both(path, old, new)
+    assert ("mig.drop_table", "high") in _mig(full)

@@ -118,7 +118,7 @@ def _scan_segment(ctx: FileContext, seg: Segment, part: Partial) -> None:
             part.symbols.append(Symbol(op.obj_kind, target, op.change, line))
         if not op.destructive:
             continue
-        what = f"`{target}`" if target else "an object"
+        what = f"`{target}`" if target else "(a name the code computes)"
         part.signals.append(
             Signal(
                 kind=DESTRUCTIVE_DATA,
