@@ -852,3 +852,20 @@ def test_an_update_of_a_named_tool_explains_a_file_that_only_moves_its_version()
         parse_diff(git_diff("package.json", old, more)), parse_intent("", title="update pnpm etc")
     )
     assert not any("the intent updates" in why for why in r2.files[0].explained_by)
+
+
+def test_an_update_of_components_moves_versions() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = "module example.com/m\n\ngo 1.25\n\nrequire github.com/acme/ctrl/api v1.2.3\n"
+    diff = parse_diff(git_diff("go.mod", old, old.replace("v1.2.3", "v1.2.4")))
+    assert (
+        review(diff, parse_intent("", title="Update toolkit components (#6030)")).verdict
+        == "aligned"
+    )
+    # "components" named without an update verb says nothing about versions
+    r = review(diff, parse_intent("", title="Document the toolkit components"))
+    assert r.verdict != "aligned"

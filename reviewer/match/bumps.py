@@ -27,7 +27,8 @@ _ECOSYSTEMS = f"{_RUNTIMES}|npm|yarn|pnpm|maven|gradle|nuget|pip|poetry|cargo|go
 _BUMP_TITLE = lazy(
     r"\b(bump|bumps|bumped|upgrade[sd]?|downgrade[sd]?|pin|pins|pinned|pinning|unpin)\b"
     r"|\b(shas?|digests?|release tags?)\b"
-    r"|\bupdate[sd]?\b.*\b(versions?|dependenc(y|ies)|deps|actions|hooks|packages|lock)"
+    r"|\bupdate[sd]?\b.*\b(versions?|dependenc(y|ies)|deps|actions|hooks|packages|lock|components"
+    r"|modules|images|charts|plugins|submodules)\b"
     r"|\bupdate[sd]?\b.*\bto\s+v?\d"
     r"|\bversions?\s+(?:updates?|bumps?|upgrades?)\b"
     rf"|^\s*update[sd]?\s+(?:the\s+)?(?:{_ECOSYSTEMS})\b(?:\s+(?:group|dependencies|deps))?"

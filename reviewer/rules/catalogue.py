@@ -284,6 +284,7 @@ tf.variable_type              medium The type of a Terraform variable changes.
 cfn.export_removed            medium An exported CloudFormation output is removed: stacks importing it break.
 
 [dependency]
+kustomize.remote_version      low    A kustomization points a remote resource at another release of it: a version update, not a removal.
 dep.added                     low    A dependency is added.
 dep.removed                   low    A dependency is removed.
 dep.indirect                  low    An indirect requirement (`// indirect` in go.mod) is added or dropped: what resolving the others wrote, as in a lockfile.

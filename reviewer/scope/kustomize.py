@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..models import REPLACEMENT, RESOURCE_DELETION, Severity, Signal
+from ..models import DEPENDENCY, REPLACEMENT, RESOURCE_DELETION, Severity, Signal
+from ..rx import lazy
 from . import kubernetes
 from .engine import Definition, FileContext, Partial
 from .lex.yaml_outline import flow_items
@@ -99,14 +100,44 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView) -> Partial:
     return part
 
 
+#: a version in a remote resource's address: `.../releases/download/v1.2.3/x.yaml`, `?ref=v1.2.3`
+_VERSION_IN_URL = lazy(r"(?<=[/=@])v?\d+(?:\.\d+)+(?:[-+][\w.]+)?(?=[/&?]|$)")
+
+
+def _unversioned(text: str) -> str:
+    return _VERSION_IN_URL.sub("#", text)
+
+
 def _removed_entries(removed: list[Change], added: list[Change]) -> list[Signal]:
     back = count_by(f"{k}:{t}" for k, ch in _entries(added) for t in _entry_text(ch))
+    # the same remote resource at another release: `.../download/v1.2.2/x.yaml` -> `v1.2.3`
+    moved = count_by(
+        f"{k}:{_unversioned(t)}"
+        for k, ch in _entries(added)
+        for t in _entry_text(ch)
+        if "://" in t or "?ref=" in t
+    )
     out: list[Signal] = []
     for key, ch in _entries(removed):
         for text in _entry_text(ch):
             tag = f"{key}:{text}"
             if back.get(tag, 0) > 0:
                 back[tag] -= 1
+                continue
+            shape = f"{key}:{_unversioned(text)}"
+            if shape != tag and moved.get(shape, 0) > 0:
+                moved[shape] -= 1
+                out.append(
+                    Signal(
+                        kind=DEPENDENCY,
+                        code="kustomize.remote_version",
+                        detail=f"moves `{text}` in `{key}` to another release",
+                        line=ch.line,
+                        side="old",
+                        symbol=text,
+                        severity="low",
+                    )
+                )
                 continue
             sev = _LISTS[key][1]
             out.append(

@@ -230,7 +230,9 @@ def _version_level(old: str, new: str, *, zero: bool = True) -> str | None:
 
 
 #: a delete whose target starts outside the package: the home directory, the root, a parent
-_DELETES_OUTSIDE = lazy(r"\brm\s+(?:-\w+\s+)*[^;&|]*?(?:^|\s)[\"']?(?:~|\$HOME|\$\{HOME\}|/(?!tmp\b)|\.\./)")
+_DELETES_OUTSIDE = lazy(
+    r"\brm\s+(?:-\w+\s+)*[^;&|]*?(?:^|\s)[\"']?(?:~|\$HOME|\$\{HOME\}|/(?!tmp\b)|\.\./)"
+)
 
 
 def _script_signals(part: Partial, o: Entry | None, n: Entry | None, ctx: FileContext) -> None:
