@@ -279,3 +279,41 @@ def test_an_install_script_seen_only_through_its_hunk_and_what_it_deletes() -> N
     local = hook.replace("rm -rf ~/.npm ~/.cache", "rm -rf node_modules/.cache")
     for scope in scope_both("package.json", old, local, context=1):
         assert [s.severity for s in scope.signals if s.code == "dep.install_script"] == ["medium"]
+
+
+def test_a_script_seen_only_through_its_hunk_is_read_as_a_command() -> None:
+    from tests.helpers import scope_both
+
+    scripts = "".join(f'    "task{i}": "node build/task{i}.js",\n' for i in range(12))
+    old = (
+        '{\n  "name": "app",\n  "scripts": {\n'
+        + scripts
+        + '    "postpublish": "git push && git push --tags"\n  }\n}\n'
+    )
+    forced = old.replace(
+        "git push && git push --tags", "git push --force && git push --force --tags"
+    )
+    for scope in scope_both("package.json", old, forced, context=1):
+        assert "cmd.git_force_push" in {s.code for s in scope.signals}, scope.mode
+    # a version range with `||` in a dependencies hunk is still a version
+    deps = "".join(f'    "lib{i}": "^1.0.{i}",\n' for i in range(12))
+    old2 = '{\n  "name": "app",\n  "dependencies": {\n' + deps + '    "zod": "^3.0.0"\n  }\n}\n'
+    ranged = old2.replace('"zod": "^3.0.0"', '"zod": "^3.0.0 || ^4.0.0"')
+    for scope in scope_both("package.json", old2, ranged, context=1):
+        assert not [s for s in scope.signals if s.kind == "dangerous_command"]
+        assert any(s.code.startswith("dep.") for s in scope.signals), scope.mode
+
+
+def test_a_dependency_named_like_a_hook_is_still_a_dependency() -> None:
+    from tests.helpers import scope_both
+
+    deps = "".join(f'    "lib{i}": "^1.0.{i}",\n' for i in range(12))
+    old = (
+        '{\n  "name": "app",\n  "devDependencies": {\n'
+        + deps
+        + '    "prettier": "^3.0.0"\n  }\n}\n'
+    )
+    for scope in scope_both("package.json", old, old.replace("^3.0.0", "^3.1.0"), context=1):
+        assert [s.code for s in scope.signals if s.code.startswith("dep.")] == ["dep.updated"], (
+            scope.mode
+        )

@@ -110,6 +110,15 @@ INSTALL_SCRIPTS = frozenset(
 )
 
 
+#: npm's pre/post hooks of any script: `prepublish`, `postpublish`, `preversion` ...
+_LIFECYCLE = lazy(
+    r"^(?:pre|post)(?:publish|publishOnly|pack|version|install|uninstall|test|start|stop|restart"
+    r"|build|deploy|release)$"
+)
+#: a value that is a command line, not a version range (`^1 || ^2` is a range)
+_COMMAND_LINE = lazy(r"&&|;\s|\s-{1,2}[a-z]|^(?:node|npm|npx|yarn|pnpm|git|rm|tsc|bash|sh)\s")
+
+
 def _scan_package_json(rows: list[tuple[int | None, str]]) -> list[Entry]:
     out: list[Entry] = []
     for p in json_pairs(rows):
@@ -125,8 +134,11 @@ def _scan_package_json(rows: list[tuple[int | None, str]]) -> list[Entry]:
         elif path[:1] == ("publishConfig",) and path[-1] == "registry":
             out.append(Entry("source", "registry", v, "", p.line))
         elif (len(path) == 2 and path[0] == "scripts") or (
-            # a hunk cut out of `scripts` shows no section: a lifecycle hook's name says it
-            len(path) == 1 and path[0] in INSTALL_SCRIPTS
+            # a hunk cut out of `scripts` shows no section: a lifecycle hook's name says it, and
+            # so does a value that is a command line (`git push && git push --tags`)
+            len(path) == 1
+            and path[0] not in _NPM_TOP
+            and (path[0] in INSTALL_SCRIPTS or _LIFECYCLE.match(path[0]) or _COMMAND_LINE.search(v))
         ):
             out.append(Entry("script", path[-1], v, "", p.line))
         elif len(path) == 3 and path[:2] == ("pnpm", "overrides"):
