@@ -474,3 +474,20 @@ def test_only_a_title_that_undoes_licenses_by_undoing() -> None:
     assert r.verdict == "mismatch"
     reverted = run(WORKFLOW, 'Revert "Add the release workflow"\n\nThis reverts commit 1a2b3c4.')
     assert [f.licensed for f in risky(reverted) if f.kind == "ci_cd"] == [True]
+
+
+def test_a_job_is_named_by_a_compound_of_its_own_name() -> None:
+    from tests.helpers import git_diff
+
+    job = (
+        "  caching-with-pip-install:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+    )
+    old = (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
+        + job
+    )
+    diff = git_diff(".github/workflows/e2e.yml", old, old.replace(job, ""))
+    stated = run(diff, "Remove the pip-install input")
+    assert all(f.licensed for f in risky(stated) if f.kind == "ci_cd")
+    other = run(diff, "Remove the pip cache warning")
+    assert not all(f.licensed for f in risky(other) if f.kind == "ci_cd")

@@ -293,7 +293,12 @@ def _signal_licensed(
     if sig.kind in _NAMING_IS_ENOUGH and sig.symbol and _strongly_named(sig.symbol, it):
         return True
     # a change kind the file's own role makes obvious: editing a workflow is CI/CD work
-    if sig.kind == m.CI_CD and fs.role in ("ci", "governance") and fm.score >= EXPLAIN_THRESHOLD:
+    if (
+        sig.kind == m.CI_CD
+        # an action's own definition (`action.yml`) is CI work too: its inputs are its interface
+        and (fs.role in ("ci", "governance") or _ACTION_FILE.search(fs.path))
+        and fm.score >= EXPLAIN_THRESHOLD
+    ):
         return True
     if (
         sig.kind == m.DEPENDENCY
@@ -310,6 +315,7 @@ def _signal_licensed(
     return sig.severity in ("low", "info")
 
 
+_ACTION_FILE = lazy(r"(^|/)action\.ya?ml$")
 _GATE_READS = lazy(r"adds the condition `([^`]+)`")
 _REF = lazy(r"\b(?:var|local)\.[\w-]+")
 

@@ -138,6 +138,16 @@ def object_names(sig: Signal, path: str) -> tuple[tuple[str, ...], ...]:
                     add(tuple(syn if x == w else x for x in type_words))
         if "/" in subject and "." in posixpath.basename(subject):
             add((posixpath.basename(subject).lower(),))
+        if sig.kind == m.CI_CD and name and ("-" in name or "_" in name):
+            # "remove the pip-install input" for job `caching-with-pip-install`: a compound the
+            # job's own name is built of, written as the clause writes it
+            sep = "-" if "-" in name else "_"
+            parts = [p_ for p_ in name.lower().split(sep) if p_]
+            for k in range(2, min(len(parts), 4) + 1):
+                for i in range(len(parts) - k + 1):
+                    piece = parts[i : i + k]
+                    if sum(len(x) for x in piece) >= 6:
+                        add((sep.join(piece),))
     base = posixpath.basename(path).lower()
     add((base,))
     stem_ = posixpath.splitext(base)[0]
