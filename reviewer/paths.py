@@ -116,7 +116,9 @@ _TEST_DIRS = words(
 _DOC_DIRS = frozenset(["docs", "doc", "documentation", "site-docs", "man"])
 _EXAMPLE_DIRS = words("examples example samples sample demo demos")
 _GENERATED_DIRS = words(
-    "vendor vendored third_party third-party node_modules dist build generated gen __generated__"
+    "vendor vendored third_party third-party node_modules dist build generated gen __generated__ "
+    # the `licensed` tool's record of every dependency's licence, rewritten when they change
+    ".licenses"
 )
 _GENERATED_RE = lazy(
     r"(_pb2(_grpc)?\.pyi?|\.pb\.go|\.pb\.(cc|h)|_grpc\.pb\.go|\.generated\.[a-z]+|\.g\.dart|\.min\.(js|css)"

@@ -869,3 +869,28 @@ def test_an_update_of_components_moves_versions() -> None:
     # "components" named without an update verb says nothing about versions
     r = review(diff, parse_intent("", title="Document the toolkit components"))
     assert r.verdict != "aligned"
+
+
+def test_build_output_follows_the_explained_source() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    src = "export function cacheKey(v) {\n  return `py-${v}`\n}\n"
+    bundle = (
+        "".join(f"var m{i} = {i};\n" for i in range(30))
+        + 'function cacheKey(v) { return "py-" + v }\n'
+    )
+    text = git_diff("src/cache.ts", src, src.replace("py-", "python-")) + git_diff(
+        "dist/setup/index.js", bundle, bundle.replace('"py-"', '"python-"')
+    )
+    r = review(parse_diff(text), parse_intent("", title="Use the python- prefix in cacheKey"))
+    by_path = {f.scope.path: f for f in r.files}
+    assert any("build output" in why for why in by_path["dist/setup/index.js"].explained_by)
+    # vendored code is no build output of this change
+    vend = git_diff("src/cache.ts", src, src.replace("py-", "python-")) + git_diff(
+        "vendor/lib/index.js", bundle, bundle.replace("var m3 = 3", "var m3 = 4")
+    )
+    r2 = review(parse_diff(vend), parse_intent("", title="Use the python- prefix in cacheKey"))
+    assert not any("build output" in why for f in r2.files for why in f.explained_by)

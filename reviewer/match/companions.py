@@ -7,6 +7,7 @@ import posixpath
 
 from ..models import FileScope, Scope
 from ..paths import component
+from ..rx import lazy
 from ..terms import words
 from .bumps import VERSION_REASONS
 from .evidence import Evidence
@@ -119,6 +120,13 @@ def explain_followers(
         elif fs.role == "lockfile" and (explained_roles & {"dependency"} or bumped):
             reason = LOCKFILE_REASON
         elif (
+            fs.role == "generated"
+            and explained_roles & {"code", "dependency", "lockfile"}
+            and _BUILD_OUTPUT.search(fs.path)
+        ):
+            # `dist/index.js` rebuilt from the explained source or dependencies: its build output
+            reason = "build output of an explained change"
+        elif (
             fs.role == "docs"
             and posixpath.dirname(fs.path) in dirs - {""}
             and fs.path.lower().endswith(("readme.md", "readme.rst"))
@@ -167,6 +175,9 @@ class _Edits:
         found = set.intersection(*(self._index.get(k, set()) for k in keys))
         return min(found) if found else None
 
+
+#: where a build writes its output (not vendored code, not a schema dump)
+_BUILD_OUTPUT = lazy(r"(^|/)(dist|build|out)/")
 
 #: formats one document is kept in side by side (a template as `x.yaml` and `x.json`)
 _TWIN_FORMATS = frozenset({".yaml", ".yml", ".json", ".template"})
