@@ -139,7 +139,17 @@ _SIZE_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
         lazy(r"(?<![\w-])(?:small|tiny|little)(?![\w-])", re.I),
     ),
     ("trivial", ("trivial", "nit"), lazy(r"(?<![\w-])(?:trivial|nits?)(?![\w-])", re.I)),
-    ("one-line", ("line",), lazy(r"\bone[- ]line[rs]?\b|\bsingle[- ]line\b|\b1[- ]line\b", re.I)),
+    # the size of the change ("a one-line fix", "one-liner"), not what it is about ("one-line
+    # compound statements")
+    (
+        "one-line",
+        ("line",),
+        lazy(
+            r"\bone[- ]liners?\b|\b(?:one|single|1)[- ]line\s+(?:fix|change|patch|tweak|diff|edit"
+            r"|pr|commit)\b",
+            re.I,
+        ),
+    ),
     (
         "no functional change",
         ("no ", "functional", "no-op"),

@@ -135,3 +135,12 @@ def test_a_size_word_is_a_claim_about_the_change_not_a_name_or_a_topic(
     title: str, size: tuple[str, ...]
 ) -> None:
     assert parse_intent("", title=title).size_words == size
+
+
+def test_one_line_is_a_size_claim_only_about_the_change() -> None:
+    from reviewer.intent import parse_intent
+
+    assert "one-line" in parse_intent("", title="One-line fix for the retry budget").size_words
+    assert "one-line" in parse_intent("", title="a one-liner").size_words
+    about = parse_intent("", title="keep async keyword with fmt: skip one-line compound statements")
+    assert "one-line" not in about.size_words

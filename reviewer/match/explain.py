@@ -219,7 +219,7 @@ def explain_file(
         and (_cosmetic_intent(intent, it) or (fs.cosmetic == "moved" and intent.type == "refactor"))
         and (
             "typo" not in intent.size_words
-            or fs.cosmetic in ("whitespace", "spelling")
+            or fs.cosmetic in ("whitespace", "spelling", "description")
             or ev.typo_like
         )
     ):

@@ -179,6 +179,8 @@ def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
         symbols.extend(_hunk_sections(fd.hunks))
     if cosmetic is None and fd.status in ("modified", "renamed") and fd.hunks and spelling_only(fd):
         cosmetic = "spelling"
+    if cosmetic is None and fd.status == "modified" and fd.hunks and descriptions_only(fd):
+        cosmetic = "description"
     notes.extend(n for n in ctx.notes if n not in notes)
     # a sample app's manifest (`examples/fixtures/app/pyproject.toml`) is installed by nobody
     # who installs the project
@@ -196,6 +198,20 @@ def scope_file(fd: FileDiff, blobs: BlobSource | None = None) -> FileScope:
 
 
 _WORD_RE = lazy(r"[A-Za-z0-9_]+")
+
+
+#: a line that only sets a human-readable description: `description = "..."` (HCL),
+#: `description: ...` (YAML), `help = "..."`
+_DESCRIPTION_LINE = lazy(
+    r"""^\s*["']?(?:description|help|summary|title)["']?\s*[:=]\s*["'].*["'],?\s*$"""
+)
+
+
+def descriptions_only(fd: FileDiff) -> bool:
+    """Every changed line sets a description (an output's or a variable's, a parameter's help):
+    what people read, not what runs."""
+    changed = [ln[1:] for h in fd.hunks for ln in h.lines if ln[:1] in "+-"]
+    return bool(changed) and all(_DESCRIPTION_LINE.match(t) for t in changed)
 
 
 def spelling_only(fd: FileDiff) -> bool:

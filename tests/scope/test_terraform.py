@@ -529,3 +529,13 @@ def test_a_security_control_written_on_and_then_off() -> None:
     other = other.replace("insecure_ssl = true", "insecure_ssl = false")
     for fs in scope_both("modules/trail/main.tf", old, other):
         assert "tf.security_control_off" not in {s.code for s in fs.signals}
+
+
+def test_an_edit_of_descriptions_only_is_cosmetic() -> None:
+    old = 'output "task_exec_role_name" {\n  description = "ECS Task role name"\n  value       = one(aws_iam_role.exec[*].name)\n}\n'
+    new = old.replace("ECS Task role name", "ECS Task exec role name")
+    for fs in scope_both("outputs.tf", old, new):
+        assert fs.cosmetic == "description"
+    value = old.replace("one(aws_iam_role.exec[*].name)", "one(aws_iam_role.task[*].name)")
+    for fs in scope_both("outputs.tf", old, value):
+        assert fs.cosmetic != "description"
