@@ -894,3 +894,21 @@ def test_build_output_follows_the_explained_source() -> None:
     )
     r2 = review(parse_diff(vend), parse_intent("", title="Use the python- prefix in cacheKey"))
     assert not any("build output" in why for f in r2.files for why in f.explained_by)
+
+
+def test_a_v_prefixed_version_is_touched_by_the_bare_number() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.scope import build_scope
+    from tests.helpers import git_diff
+
+    old = '{\n  "name": "app",\n  "devDependencies": {\n    "typescript": "~5.9.2"\n  }\n}\n'
+    diff = parse_diff(git_diff("package.json", old, old.replace("~5.9.2", "~6.0.2")))
+    m = match(
+        parse_intent("", title="chore: upgrade typescript to v6.0.2"), build_scope(diff), diff
+    )
+    assert "v6.0.2" not in m.missing_targets
+    m2 = match(
+        parse_intent("", title="chore: upgrade typescript to v7.0.0"), build_scope(diff), diff
+    )
+    assert "v7.0.0" in m2.missing_targets

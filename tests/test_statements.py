@@ -491,3 +491,22 @@ def test_a_job_is_named_by_a_compound_of_its_own_name() -> None:
     assert all(f.licensed for f in risky(stated) if f.kind == "ci_cd")
     other = run(diff, "Remove the pip cache warning")
     assert not all(f.licensed for f in risky(other) if f.kind == "ci_cd")
+
+
+def test_instead_of_and_a_kind_written_as_one_word_state_a_replacement() -> None:
+    from tests.helpers import git_diff
+
+    tpl = (
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
+        '  name: {{ printf "system:%s-reader" (include "app.name" .) }}\nrules: []\n'
+    )
+    diff = git_diff(
+        "charts/app/templates/clusterrole.yaml", tpl, tpl.replace("app.name", "app.fullname")
+    )
+    r = run(
+        diff, "Fix: use the full name instead of the name for the clusterrole in the helm chart"
+    )
+    found = [f for f in risky(r) if f.kind == "replacement"]
+    assert found and all(f.licensed for f in found)
+    r2 = run(diff, "Fix: typo in the helm chart README")
+    assert not all(f.licensed for f in risky(r2) if f.kind == "replacement")

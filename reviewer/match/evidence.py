@@ -224,6 +224,8 @@ def specific_targets(it: IntentTerms) -> frozenset[str]:
     return frozenset(t for t in it.targets if len(t) > 3)
 
 
+_V_VERSION = lazy(r"v\d+(?:\.\d+)+")
+
 #: two plain words joined by a slash: a path only where the first is a directory of the change
 _PROSE_PAIR = lazy(r"[A-Za-z]+/[A-Za-z]+")
 
@@ -251,6 +253,10 @@ def missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) -
         parts = [stem(s) for s in subwords(t) if not is_stop(s)]
         if t in every or posixpath.basename(t) in every:
             continue
+        if _V_VERSION.fullmatch(t) and any(
+            t[1:] in ln for ev in evs.values() for h in ev.hunks for ln in h.lines if ln[:1] == "+"
+        ):
+            continue  # "upgrade typescript to v6.0.2" and `"typescript": "~6.0.2"`
         if parts and all(p in every for p in parts):
             continue
         out.append(t)

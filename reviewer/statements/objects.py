@@ -126,6 +126,8 @@ def object_names(sig: Signal, path: str) -> tuple[tuple[str, ...], ...]:
         type_words = _words(head)
         if type_words and head.lower() not in ("var", "output", "local", "module", "data", "jobs"):
             add(type_words)
+            if len(type_words) > 1 and head.isalpha():
+                add((stem(head.lower()),))  # "the clusterrole", written as one word
             # "the deny rules" for `aws_network_acl_rule.deny_inbound_14`: the kind of thing by its
             # head noun, the instance by a word of its name
             for w in name_words:

@@ -17,9 +17,10 @@ _DELETE = (
 )
 # "fix the 'launch configurations deprecated' problem": moving off a deprecated kind of thing is
 # replacing it with its successor
+# "use the full name instead of the name for the clusterrole" says the old one is replaced
 _REPLACE = (
     "rename recreate replace rekey re-key move migrate switch convert split merge consolidate swap "
-    "deprecate"
+    "deprecate instead"
 )
 _DISABLE = (
     "disable turn switch remove drop skip allow enable relax lower reduce unprotect unset loosen "
