@@ -43,6 +43,7 @@ STOPWORDS = words(
     "we our us you your i me my he she his her so such than too very can could should would will "
     "shall may might must just also only even still yet again about above below after before "
     "between through during per via vs etc all any both each few more most other some same own "
+    "around across along within upon "
     "what which who whom whose why how where make makes made making use uses used using add adds "
     "added adding update updates updated updating change changes changed changing fix fixes fixed "
     "fixing remove removes removed removing set sets setting get gets getting put new old now some "

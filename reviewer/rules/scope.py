@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from ..models import FileScope, Finding, Severity, severity_rank
 from ..terms import stem, words
@@ -139,9 +140,18 @@ _VAGUE = frozenset(
         "tweak tweaks tweaked misc miscellaneous various assorted cleanup tidy polish nits nit wip "
         "stuff improvements issues address addressed mypy pyright ruff flake8 pylint black isort "
         "eslint prettier biome tsc clippy rustfmt gofmt golangci codespell typos shellcheck "
-        "hadolint tflint yamllint markdownlint"
+        "hadolint tflint yamllint markdownlint lint linter linting autofix autofixes "
+        "golangci-lint positive positives"
     )
 )
+
+
+def _vague(term: str) -> bool:
+    """A work word, or a name made of them (`golangci-lint`)."""
+    if term in _VAGUE:
+        return True
+    parts = [stem(p) for p in re.split(r"[-_.]", term) if p]
+    return len(parts) > 1 and all(p in _VAGUE for p in parts)
 
 
 def _shares_nothing(ctx: Context) -> bool:
@@ -152,7 +162,7 @@ def _shares_nothing(ctx: Context) -> bool:
     if ctx.intent.empty or not ctx.scope.files:
         return False
     it = ctx.match.intent_terms
-    if not any(it.weights[t] >= 1.0 and t not in _VAGUE for t in it.firm) and not it.flags:
+    if not any(it.weights[t] >= 1.0 and not _vague(t) for t in it.firm) and not it.flags:
         return False
     for fs in ctx.scope.files:
         fm = ctx.match.files[fs.path]
