@@ -272,6 +272,47 @@ def _work_factor_signals(ctx: FileContext) -> list[Signal]:
     return out
 
 
+#: linters and scanners whose whole job is security findings
+_SECURITY_LINTER = lazy(
+    r"(?<![\w-])(gosec|bandit|semgrep|brakeman|codeql|gitleaks|trufflehog|detect-secrets|"
+    r"eslint-plugin-security|njsscan|flawfinder|checkov|tfsec|kics|trivy|grype|osv-scanner)(?![\w-])",
+    re.I,
+)
+_COMMENTED = lazy(r"^\s*(?:#|//|;)")
+
+
+def _linters(lines: dict[int, str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for n, text in lines.items():
+        if _COMMENTED.match(text):
+            continue
+        for m in _SECURITY_LINTER.finditer(text[:MAX_LINE]):
+            out.setdefault(m.group(1).lower(), n)
+    return out
+
+
+def _security_linter_signals(ctx: FileContext) -> list[Signal]:
+    """A security linter or scanner taken out of a lint or CI configuration (deleted or commented
+    out) while nothing names it again: its findings stop being reported."""
+    gone = _linters(ctx.removed)
+    if not gone:
+        return []
+    kept = _linters(ctx.added)
+    return [
+        Signal(
+            kind=PROTECTION_TOGGLE,
+            code="code.safeguard_off",
+            detail=f"stops running the security linter `{name}`: what it finds is no longer reported",
+            line=line,
+            side="old",
+            symbol=name,
+            severity="high",
+        )
+        for name, line in gone.items()
+        if name not in kept
+    ]
+
+
 def analyze(ctx: FileContext) -> Partial:
     part = Partial()
     if ctx.role in _SKIP_ROLES or ctx.language in _SKIP_LANGUAGES:
@@ -282,6 +323,8 @@ def analyze(ctx: FileContext) -> Partial:
         part.signals.extend(_removed_check_signals(ctx))
     if ctx.removed and ctx.added and _WORK_HINTS.search(ctx.added_text):
         part.signals.extend(_work_factor_signals(ctx))
+    if ctx.removed and ctx.status == "modified" and ctx.role in ("config", "governance"):
+        part.signals.extend(_security_linter_signals(ctx))
     if not ctx.added:
         return part
     text = ctx.added_text.lower()

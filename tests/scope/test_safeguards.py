@@ -131,3 +131,14 @@ def test_a_password_hash_work_factor_lowered() -> None:
     assert sig[0] == "high" and "stretches" in sig[2]
     # raised: stronger hashes
     assert _off("lib/devise.rb", old, old.replace("12", "13")) == []
+
+
+def test_a_security_linter_taken_out_of_a_lint_config() -> None:
+    old = "linters:\n  enable:\n    - errcheck\n    - gosec\n    - govet\n"
+    for new in (old.replace("    - gosec\n", ""), old.replace("    - gosec\n", "    #- gosec\n")):
+        (sig,) = _off(".golangci.yml", old, new)
+        assert sig[0] == "high" and sig[1] == "gosec"
+    # another linter, or gosec moved within the list, is no security check lost
+    assert _off(".golangci.yml", old, old.replace("    - errcheck\n", "")) == []
+    moved = "linters:\n  enable:\n    - gosec\n    - errcheck\n    - govet\n"
+    assert _off(".golangci.yml", old, moved) == []
