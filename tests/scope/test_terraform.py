@@ -539,3 +539,13 @@ def test_an_edit_of_descriptions_only_is_cosmetic() -> None:
     value = old.replace("one(aws_iam_role.exec[*].name)", "one(aws_iam_role.task[*].name)")
     for fs in scope_both("outputs.tf", old, value):
         assert fs.cosmetic != "description"
+
+
+def test_an_admin_managed_policy_with_a_computed_partition() -> None:
+    old = (
+        'resource "aws_iam_role_policy_attachment" "infra" {\n  role       = aws_iam_role.infra.name\n'
+        '  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonECSInfrastructureRole"\n}\n'
+    )
+    new = old.replace("service-role/AmazonECSInfrastructureRole", "AdministratorAccess")
+    for fs in scope_both("main.tf", old, new):
+        assert ("tf.admin_policy", "high") in _codes(fs), fs.mode

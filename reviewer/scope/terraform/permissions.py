@@ -24,7 +24,9 @@ _GRANT_KEYS = _ACTION_KEYS | _RESOURCE_KEYS | _PRINCIPAL_KEYS
 _MEMBER_KEYS = frozenset(["member", "members"])
 _OPEN_CIDRS = frozenset(("0.0.0.0/0", "::/0"))
 _ADMIN_RE = lazy(
-    r"^arn:aws[\w-]*:iam::aws:policy/(?:[\w-]+/)*(AdministratorAccess|PowerUserAccess|IAMFullAccess|\w*FullAccess)$"
+    # the partition may be written out (`arn:aws:`) or read (`arn:${local.partition}:`)
+    r"^arn:(?:aws[\w-]*|\$\{[^}]+\}):iam::aws:policy/(?:[\w-]+/)*"
+    r"(AdministratorAccess|PowerUserAccess|IAMFullAccess|\w*FullAccess)$"
     r"|^roles/(owner|editor|iam\.securityAdmin|resourcemanager\.\w*Admin)$"
 )
 _AZURE_ADMIN = frozenset(("Owner", "Contributor", "User Access Administrator"))
