@@ -912,3 +912,18 @@ def test_a_v_prefixed_version_is_touched_by_the_bare_number() -> None:
         parse_intent("", title="chore: upgrade typescript to v7.0.0"), build_scope(diff), diff
     )
     assert "v7.0.0" in m2.missing_targets
+
+
+def test_a_conventional_scope_names_the_directory_the_change_lives_in() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = "export default defineConfig({\n  footer: { gap: '0' },\n})\n"
+    diff = parse_diff(git_diff("docs/astro.config.ts", old, old.replace("'0'", "'1rem'")))
+    r = review(diff, parse_intent("", title="fix(docs): restore spacing around footer links"))
+    assert r.files[0].explained and r.verdict == "aligned"
+    # a scope that is no directory of the file explains nothing by itself
+    r2 = review(diff, parse_intent("", title="fix(api): restore spacing around footer links"))
+    assert not any("scope" in why for why in r2.files[0].explained_by)

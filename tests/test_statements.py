@@ -127,6 +127,18 @@ diff --git a/deploy/rbac.yaml b/deploy/rbac.yaml
 """
 
 
+AGENTS_EDIT = """\
+diff --git a/AGENTS.md b/AGENTS.md
+--- a/AGENTS.md
++++ b/AGENTS.md
+@@ -1,3 +1,3 @@
+ # Agents
+ 
+-Write comments as you like.
++Comments are one short sentence.
+"""
+
+
 def run(diff: str, text: str) -> Review:
     return review(parse_diff(diff), parse_intent(text, source="pr"))
 
@@ -150,6 +162,8 @@ def risky(r: Review) -> list:  # type: ignore[type-arg]
         (RETYPE, 'Fix the "launch configurations deprecated" problem of the hosts stack'),
         # the rule number forces the replacement: stating that change states it
         (RENUMBER, "Update network ACL rules to new rule numbers"),
+        # "amend" edits what it names
+        (AGENTS_EDIT, "Amend AGENTS.md: comments are one short sentence"),
     ],
 )
 def test_a_clause_naming_object_and_action_licenses_and_is_quoted(diff: str, text: str) -> None:

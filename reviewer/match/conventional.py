@@ -33,3 +33,20 @@ def conventional_roles(title: str) -> dict[str, str]:
     if kind == "deps" or _DEPS_SCOPE.match(scope.strip()):
         roles += ["dependency", "lockfile"]
     return dict.fromkeys(roles, prefix)
+
+
+#: scopes that name no directory of their own
+_NOT_A_DIR = frozenset({"deps", "deps-dev", "main", "master", "release", "ci", "build", "all"})
+
+
+def conventional_scope_dir(title: str, path: str) -> str | None:
+    """The conventional scope when it is a directory the file lives under (`fix(docs): ...` and
+    `docs/astro.config.ts`); else ``None``."""
+    parts = conventional_parts(title)
+    if parts is None:
+        return None
+    scope = parts[1].strip().lower()
+    if not scope or scope in _NOT_A_DIR or len(scope) < 3:
+        return None
+    dirs = [d.lower() for d in path.split("/")[:-1]]
+    return scope if scope in dirs else None

@@ -13,7 +13,7 @@ from ..record import record
 from ..rx import lazy
 from ..terms import GENERIC, stem, subwords
 from .bumps import version_evidence
-from .conventional import CONVENTIONAL_REASON, conventional_roles
+from .conventional import CONVENTIONAL_REASON, conventional_roles, conventional_scope_dir
 from .evidence import Evidence, spelling_fix
 from .intent_words import IntentTerms
 
@@ -244,6 +244,12 @@ def explain_file(
         # "ci: use the ecosystem catalog": a `ci` change is made of CI files
         explained = True
         reasons.append(f"{CONVENTIONAL_REASON} `{conventional[fs.role]}`: {fs.role} files")
+    scope_dir = conventional_scope_dir(intent.title, fs.path)
+    if not explained and scope_dir:
+        # "fix(docs): restore spacing ...", "refactor(http-add-on): ...": the scope names the
+        # directory the change lives in
+        explained = True
+        reasons.append(f"{CONVENTIONAL_REASON} scope `{scope_dir}`: files under `{scope_dir}/`")
     version = version_evidence(ev, intent)
     if sibling and version is not None and not version.startswith("only versions change"):
         # a version the intent names for another component is that component's; an intent that

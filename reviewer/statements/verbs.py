@@ -33,11 +33,11 @@ _GRANT = (
 )
 _CHANGE = (
     "change update set switch move migrate use convert rekey re-key replace add create enable "
-    "disable introduce remove delete drop fix support rename adjust configure"
+    "disable introduce remove delete drop fix support rename adjust configure correct amend"
 )
 _EDIT = (
     "add update edit change rewrite write create revise remove delete drop replace extend adjust "
-    "integrate"
+    "integrate amend"
 )
 
 #: each family of verbs, stemmed: what a clause must use to state a change of that kind
