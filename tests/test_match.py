@@ -927,3 +927,19 @@ def test_a_conventional_scope_names_the_directory_the_change_lives_in() -> None:
     # a scope that is no directory of the file explains nothing by itself
     r2 = review(diff, parse_intent("", title="fix(api): restore spacing around footer links"))
     assert not any("scope" in why for why in r2.files[0].explained_by)
+
+
+def test_an_intent_about_the_engine_names_the_runtime_requirement() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = '{\n  "name": "app",\n  "engines": {\n    "node": "^20.19.0 || >=22.12.0"\n  }\n}\n'
+    diff = parse_diff(git_diff("package.json", old, old.replace("^20.19.0 || ", "")))
+    r = review(
+        diff, parse_intent("", title="Update changelog and version and engine for prerelease")
+    )
+    assert all(f.licensed for f in r.findings if f.rule == "RV212")
+    r2 = review(diff, parse_intent("", title="Update changelog for prerelease"))
+    assert not all(f.licensed for f in r2.findings if f.rule == "RV212")

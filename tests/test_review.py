@@ -491,3 +491,24 @@ def test_deleting_the_repository_policy_for_ai_contributions_is_an_agent_instruc
         parse_intent("", title="Remove AI_POLICY.md, superseded by CONTRIBUTING.md"),
     )
     assert stated.verdict != "mismatch"
+
+
+def test_an_export_removed_with_every_import_of_it_is_noted() -> None:
+    from tests.helpers import git_diff
+
+    helper = "export function stripColor(str) {\n  return str.replace(/x/g, '');\n}\n\nexport class Help {}\n"
+    user = "import { Help, stripColor } from './help.js';\n\nexport function width(s) {\n  return stripColor(s).length;\n}\n"
+    text = git_diff("lib/help.js", helper, helper.split("\n\n", 1)[1]) + git_diff(
+        "lib/command.js", user, user.replace(", stripColor", "").replace("stripColor(s)", "s")
+    )
+    r = review(parse_diff(text), parse_intent("", title="Simplify width"))
+    removed = [f for f in r.findings if f.rule == "RV211" and "stripColor" in f.title]
+    assert [f.severity for f in removed] == ["low"]
+    # users the change does not touch keep the removal a public interface taken away
+    alone = review(
+        parse_diff(git_diff("lib/help.js", helper, helper.split("\n\n", 1)[1])),
+        parse_intent("", title="Simplify width"),
+    )
+    assert [
+        f.severity for f in alone.findings if f.rule == "RV211" and "stripColor" in f.title
+    ] == ["medium"]

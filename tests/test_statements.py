@@ -127,16 +127,10 @@ diff --git a/deploy/rbac.yaml b/deploy/rbac.yaml
 """
 
 
-AGENTS_EDIT = """\
-diff --git a/AGENTS.md b/AGENTS.md
---- a/AGENTS.md
-+++ b/AGENTS.md
-@@ -1,3 +1,3 @@
- # Agents
- 
--Write comments as you like.
-+Comments are one short sentence.
-"""
+AGENTS_EDIT = (
+    "diff --git a/AGENTS.md b/AGENTS.md\n--- a/AGENTS.md\n+++ b/AGENTS.md\n@@ -1,3 +1,3 @@\n"
+    " # Agents\n \n-Write comments as you like.\n+Comments are one short sentence.\n"
+)
 
 
 def run(diff: str, text: str) -> Review:

@@ -267,6 +267,9 @@ def _signal_licensed(
         pointed = fm.score >= EXPLAIN_THRESHOLD or any(
             r.startswith("intent mentions") for r in fm.explained_by
         )
+    if not pointed and sig.code == "dep.runtime":
+        # "update the engine": the required runtime is named by what it is
+        pointed = bool(it.words & _RUNTIME_WORDS)
     if not pointed:
         # "remove unused variables": the intent names the kind of thing, not each instance;
         # "values.yaml", "memorystore.tf": the intent names the very file
@@ -315,6 +318,7 @@ def _signal_licensed(
     return sig.severity in ("low", "info")
 
 
+_RUNTIME_WORDS = stems("engine engines runtime toolchain")
 _ACTION_FILE = lazy(r"(^|/)action\.ya?ml$")
 _GATE_READS = lazy(r"adds the condition `([^`]+)`")
 _REF = lazy(r"\b(?:var|local)\.[\w-]+")

@@ -50,6 +50,10 @@ def whole_scope(
         from .local_actions import settle
 
         files = settle(files, diffs)
+    if any(s.code == "code.public_removed" for fs in files for s in fs.signals):
+        from .retired_exports import settle_exports
+
+        files = settle_exports(files, diffs)
     return Scope(files=files)
 
 

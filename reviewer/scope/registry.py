@@ -62,6 +62,11 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\.(py|pyi|js|jsx|mjs|cjs|ts|tsx|go|rb|java|kt|kts|php|cs|scala)$", re.I),
         "reviewer.scope.authz",
     ),
+    # ... or a guard's condition weakened in place
+    (
+        re.compile(r"\.(py|pyi|js|jsx|mjs|cjs|ts|tsx|go|rb|java|kt|kts|php|cs|scala)$", re.I),
+        "reviewer.scope.guards",
+    ),
     # the reviewer's own policy: a governance change whatever the file's role
     (re.compile(r"^(\.reviewer\.toml|pyproject\.toml)$"), "reviewer.scope.policy"),
     # state and lock files are not HCL to the extension table, but they are Terraform's business
