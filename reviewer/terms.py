@@ -183,6 +183,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "deps": ("dependency",),
     "impl": ("implementation",),
     "msg": ("message",),
+    "mem": ("memory",),
     "gh": ("github",),
 }
 #: each abbreviation's expansions, stemmed

@@ -193,7 +193,7 @@ gha.action_changed            medium A GitHub action (`action.yml`) changes.
 gha.action_deleted            high   A GitHub action of the repository is deleted.
 gha.job_removed               high   A job of a workflow is removed: what it checked no longer runs.
 gha.job_renamed               medium A job is renamed: required status checks that name it stop matching.
-gha.check_removed             high   A test, lint or type-check step that gates merges is removed.
+gha.check_removed             high   A test, lint, type-check or scan step that gates merges is removed, or made unable to fail (`|| true`, `exit-code: 0`).
 gha.security_step_removed     high   A security scanning step is removed.
 gha.provenance_removed        high   A provenance, signing or attestation step is removed.
 gha.release_job_removed       high   A deploy or release job is removed.
@@ -215,7 +215,7 @@ gov.protection_weakened       high   Branch protection is weakened or no longer 
 gov.automerge                 high   Dependency updates are merged without review.
 gov.dependency_bot            high   The dependency update configuration is added, changed or deleted.
 gov.precommit_hook_added      low    A pre-commit hook is added.
-gov.precommit_hook_removed    medium A pre-commit hook (or the whole configuration) is removed.
+gov.precommit_hook_removed    medium A pre-commit hook is removed; deleting the whole configuration is high (its checks stop locally and in CI).
 policy.changed                medium The reviewer's own policy changes.
 policy.loosened               high   The reviewer's own policy is loosened: it stops catching something.
 docker.deleted                medium A Dockerfile is deleted: the image is no longer built from it.

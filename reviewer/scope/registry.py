@@ -67,6 +67,8 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\.(py|pyi|js|jsx|mjs|cjs|ts|tsx|go|rb|java|kt|kts|php|cs|scala)$", re.I),
         "reviewer.scope.guards",
     ),
+    # the commands every tox run executes
+    (re.compile(r"(^|/)tox\.ini$"), "reviewer.scope.shell.tox"),
     # the reviewer's own policy: a governance change whatever the file's role
     (re.compile(r"^(\.reviewer\.toml|pyproject\.toml)$"), "reviewer.scope.policy"),
     # state and lock files are not HCL to the extension table, but they are Terraform's business

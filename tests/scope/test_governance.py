@@ -237,3 +237,8 @@ def test_dependabot_ignoring_every_dependency_stops_updates_unless_it_names_the_
         ' "version-update:semver-patch"]\n'
     )
     assert ("gov.dependency_bot", "high") in _codes(".github/dependabot.yml", DEPENDABOT, all_kinds)
+
+
+def test_deleting_the_pre_commit_config_stops_its_checks_everywhere() -> None:
+    old = "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.6.0\n    hooks:\n      - id: ruff\n"
+    assert ("gov.precommit_hook_removed", "high") in _codes(".pre-commit-config.yaml", old, None)

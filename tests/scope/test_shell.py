@@ -325,3 +325,19 @@ def test_deleting_inside_an_image_layer_is_not_dangerous() -> None:
     )
     for fs in scope_both("Dockerfile", old, new):
         assert [(s.code, s.severity, s.line) for s in fs.signals] == [("cmd.rm_rf", "medium", 4)]
+
+
+def test_tox_commands_are_read_as_commands() -> None:
+    from tests.helpers import scope_both
+
+    old = "[tox]\nenvlist = lint\n\n[testenv:lint]\ndeps = pre-commit\ncommands = pre-commit run --all-files\n"
+    new = old.replace(
+        "commands = pre-commit run --all-files\n",
+        "allowlist_externals = git\ncommands =\n    pre-commit run --all-files\n    git push --force origin HEAD:dev\n",
+    )
+    for scope in scope_both("tox.ini", old, new):
+        assert "cmd.git_force_push" in {s.code for s in scope.signals}, scope.mode
+    # the other keys of tox.ini are configuration, not commands
+    deps = old.replace("deps = pre-commit", "deps = git-push-force-helper")
+    for scope in scope_both("tox.ini", old, deps):
+        assert not [s for s in scope.signals if s.kind == "dangerous_command"]

@@ -277,3 +277,16 @@ def test_id_token_granted_in_place_of_a_stored_secret_is_narrower() -> None:
     both = oidc.replace("steps.app.outputs.token", "secrets.BOT_PAT")
     full, _ = scope_both(".github/workflows/lint.yml", old, both)
     assert [s.severity for s in full.signals if s.kind == "permission_widening"] == ["high"]
+
+
+def test_a_scan_set_never_to_fail_is_a_check_removed() -> None:
+    old = (
+        "on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: aquasecurity/trivy-action@0123456789abcdef0123456789abcdef01234567\n"
+        '        with:\n          severity: CRITICAL,HIGH\n          exit-code: "1"\n'
+    )
+    for scope in scope_both(".github/workflows/trivy.yml", old, old.replace('"1"', '"0"')):
+        assert ("gha.check_removed", "high") in {(s.code, s.severity) for s in scope.signals}
+    # a scan made to fail is no check removed
+    for scope in scope_both(".github/workflows/trivy.yml", old.replace('"1"', '"0"'), old):
+        assert "gha.check_removed" not in {s.code for s in scope.signals}

@@ -115,9 +115,11 @@ def analyze(ctx: FileContext) -> Partial:
             Signal(
                 kind=CI_CD,
                 code="gov.precommit_hook_removed",
-                detail=f"deletes `{ctx.path}`: no pre-commit checks",
+                # pre-commit.ci and every CI job that runs `pre-commit run` check with this file:
+                # without it they check nothing
+                detail=f"deletes `{ctx.path}`: no pre-commit checks, locally or in CI",
                 side="old",
-                severity="medium",
+                severity="high",
             )
         )
     return part

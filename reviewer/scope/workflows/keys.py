@@ -60,12 +60,53 @@ def key_value_checks(removed: list[Change], added: list[Change]) -> list[Signal]
             sig = _unpinned(ch)
             if sig is not None:
                 out.append(sig)
+    out.extend(_never_fails(removed, added))
     kept = sum(1 for ch in added if ch.key == "persist-credentials" and ch.value.lower() == "false")
     gone = [ch for ch in removed if ch.key == "persist-credentials" and ch.value.lower() == "false"]
     if len(gone) > kept:
         detail = "drops `persist-credentials: false`: the checkout keeps the token"
         out.append(signal_at(CI_CD, "gha.persist_credentials", detail, gone[0], "medium"))
     return out
+
+
+#: an action input that decides whether its findings fail the job (trivy's `exit-code`, reviewdog's
+#: `fail_on_error`, `fail-build` ...)
+_FAIL_KEYS = frozenset(
+    {
+        "exit-code",
+        "exit_code",
+        "fail-on-error",
+        "fail_on_error",
+        "fail-build",
+        "fail_build",
+        "fail-on-findings",
+        "fail_on_findings",
+        "fail-on-alert",
+        "fail_on_alert",
+    }
+)
+_PASSING = frozenset({"0", "false", "no", "off", "never", "none"})
+
+
+def _never_fails(removed: list[Change], added: list[Change]) -> list[Signal]:
+    """A check's input set so that its findings no longer fail the job (`exit-code: "1"` -> `"0"`):
+    the check still runs, and whatever it finds passes."""
+    before = {
+        ch.key: ch.value.strip("\"'").lower()
+        for ch in removed
+        if ch.key in _FAIL_KEYS and ch.value.strip("\"'").lower() not in _PASSING
+    }
+    return [
+        signal_at(
+            CI_CD,
+            "gha.check_removed",
+            f"sets `{ch.key}: {ch.value}`: what the check finds no longer fails the job",
+            ch,
+            "high",
+        )
+        for ch in added
+        if ch.key in before and ch.value.strip("\"'").lower() in _PASSING
+    ]
 
 
 def _unpinned(ch: Change) -> Signal | None:
