@@ -67,6 +67,8 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\.(py|pyi|js|jsx|mjs|cjs|ts|tsx|go|rb|java|kt|kts|php|cs|scala)$", re.I),
         "reviewer.scope.guards",
     ),
+    # the shell commands Ruby hands to `sh` and `system` (Rakefile release tasks)
+    (re.compile(r"(\.rb|\.rake|(^|/)Rakefile)$"), "reviewer.scope.shell.ruby_commands"),
     # the commands every tox run executes
     (re.compile(r"(^|/)tox\.ini$"), "reviewer.scope.shell.tox"),
     # the reviewer's own policy: a governance change whatever the file's role

@@ -44,6 +44,7 @@ _GUARD_WORDS = (
     "sandbox",
     "autoescape",
     "sanitize",
+    "protection",
 )
 #: words of a switch that exposes when on
 _EXPOSE_WORDS = ("insecure", "skipverify", "noverify", "unsafe", "disablessl", "allowinsecure")
@@ -58,12 +59,15 @@ _TLS_EXPOSE = lazy(
     r"insecure)$",
     re.I,
 )
-#: `KEY = value`, `"key": value`, `key: value`, `key=value` (a keyword argument), `:key => value`
+#: `KEY = value`, `"key": value`, `key: value`, `key=value` (a keyword argument), `:key => value`,
+#: and Sinatra's `set :key, value`
 _ASSIGN = lazy(
-    r"""(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::|=>|=(?!=)|:=)\s*"""
+    r"""(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::|=>|=(?!=)|:=|(?<=\w),)\s*"""
     r"""(?P<value>["']?(?:true|false|yes|no|on|off|0|1)["']?)(?![\w.])""",
     re.I,
 )
+#: a command-line option declared on the line above its default: `'--verify',` then `default='yes'`
+_OPTION = lazy(r"""["']--?([A-Za-z][\w-]*)["']""")
 _ON = frozenset({"true", "yes", "on", "1"})
 _OFF = frozenset({"false", "no", "off", "0"})
 
@@ -82,21 +86,43 @@ def _guard(key: str) -> str | None:
     joined = _words(key)
     if any(w in joined for w in _EXPOSE_WORDS):
         return "expose"
+    if "deletion" in joined or "termination" in joined:
+        return None  # a resource's delete protection: the infrastructure readers judge it
     if any(joined.endswith(w) or joined.startswith(w) for w in _GUARD_WORDS):
         return "guard"
     return None
 
 
-def _switches(lines: dict[int, str]) -> dict[str, tuple[int, str, str]]:
-    """key -> (line, its value: on/off, the key as written) for every boolean switch set."""
+def _switches(
+    lines: dict[int, str], context: dict[int, str] | None = None
+) -> dict[str, tuple[int, str, str]]:
+    """key -> (line, its value: on/off, the key as written) for every boolean switch set;
+    ``context``: the file's lines around them, where an option's name stands above its default."""
     out: dict[str, tuple[int, str, str]] = {}
     for n, text in lines.items():
         for mm in _ASSIGN.finditer(text[:MAX_LINE]):
             key = _last_key(mm.group("key"))
+            if key.lower() == "default" and context is not None:
+                # `parser.add_argument('--verify', default='yes')` written over two lines
+                above = " ".join(context.get(k, "") for k in (n - 2, n - 1)) + " " + text
+                opt = _OPTION.findall(above[:MAX_LINE])
+                if opt:
+                    key = opt[-1]
             value = mm.group("value").strip("\"'").lower()
             state = "on" if value in _ON else "off" if value in _OFF else None
             if state is not None and _guard(key) is not None:
                 out.setdefault(key.lower(), (n, state, key))
+    return out
+
+
+def _context(ctx: FileContext, side: str) -> dict[int, str]:
+    """Every line the hunks show on one side, by its number on that side."""
+    out: dict[int, str] = {}
+    for h in ctx.fd.hunks:
+        for prefix, old, new, text in h.numbered():
+            n = new if side == "new" else old
+            if n is not None and prefix != ("-" if side == "new" else "+"):
+                out[n] = text
     return out
 
 
@@ -120,6 +146,8 @@ _HINTS = (
     "sanitiz",
     "unsafe",
     "ssl",
+    "protection",
+    "default",
 )
 
 
@@ -330,10 +358,10 @@ def analyze(ctx: FileContext) -> Partial:
     text = ctx.added_text.lower()
     if not any(h in text for h in _HINTS):
         return part  # the common case
-    added = _switches(ctx.added)
+    added = _switches(ctx.added, _context(ctx, "new"))
     if not added:
         return part
-    removed = _switches(ctx.removed)
+    removed = _switches(ctx.removed, _context(ctx, "old"))
     for low, (line, state, key) in sorted(added.items(), key=lambda kv: kv[1][0]):
         if not _unsafe(key, state):
             continue

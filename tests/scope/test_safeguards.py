@@ -142,3 +142,20 @@ def test_a_security_linter_taken_out_of_a_lint_config() -> None:
     assert _off(".golangci.yml", old, old.replace("    - errcheck\n", "")) == []
     moved = "linters:\n  enable:\n    - gosec\n    - errcheck\n    - govet\n"
     assert _off(".golangci.yml", old, moved) == []
+
+
+def test_an_options_default_and_a_sinatra_setting_turned_off() -> None:
+    cli = "parser.add_argument(\n    '--verify',\n    default='yes',\n    help='SSL verification',\n)\n"
+    (sig,) = _off("httpie/cli/definition.py", cli, cli.replace("default='yes'", "default='no'"))
+    assert sig[0] == "high" and sig[1] == "verify"
+    # the default of an option that guards nothing is not read
+    other = cli.replace("--verify", "--pretty")
+    assert (
+        _off("httpie/cli/definition.py", other, other.replace("default='yes'", "default='no'"))
+        == []
+    )
+    rb = "class Base\n  set :protection, true\n  set :logging, false\nend\n"
+    (sig,) = _off(
+        "lib/sinatra/base.rb", rb, rb.replace("set :protection, true", "set :protection, false")
+    )
+    assert sig[0] == "high" and sig[1] == "protection"

@@ -341,3 +341,27 @@ def test_tox_commands_are_read_as_commands() -> None:
     deps = old.replace("deps = pre-commit", "deps = git-push-force-helper")
     for scope in scope_both("tox.ini", old, deps):
         assert not [s for s in scope.signals if s.kind == "dangerous_command"]
+
+
+def test_deleting_a_home_directory_is_no_backup_file_cleanup() -> None:
+    # `~` is the home directory, not a backup file's suffix
+    found = {(s.code, s.severity) for s in scan_commands([(1, "rm -rf ~/.kube ~/go")])}
+    assert found == {("cmd.rm_rf", "medium")}
+    assert scan_commands([(1, "rm -rf ~/.cache/pip ~/.npm")]) == []
+
+
+def test_ruby_hands_heredocs_and_strings_to_the_shell() -> None:
+    from tests.helpers import scope_both
+
+    old = (
+        "task :tag do\n  sh <<-SH\n    git tag --sign v1 --message 'release'\n  SH\nend\n\n"
+        "task :clean do\n  sh 'rm -rf pkg'\nend\n"
+    )
+    heredoc = old.replace(
+        "--message 'release'\n", "--message 'release'\n    git push --force origin HEAD:main\n"
+    )
+    for scope in scope_both("Rakefile", old, heredoc):
+        assert "cmd.git_force_push" in {s.code for s in scope.signals}, scope.mode
+    string = old.replace("sh 'rm -rf pkg'", "sh 'git push --force origin main'")
+    for scope in scope_both("Rakefile", old, string):
+        assert "cmd.git_force_push" in {s.code for s in scope.signals}, scope.mode

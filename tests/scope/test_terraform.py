@@ -549,3 +549,14 @@ def test_an_admin_managed_policy_with_a_computed_partition() -> None:
     new = old.replace("service-role/AmazonECSInfrastructureRole", "AdministratorAccess")
     for fs in scope_both("main.tf", old, new):
         assert ("tf.admin_policy", "high") in _codes(fs), fs.mode
+
+
+def test_a_cloudfront_policy_that_allows_plain_http() -> None:
+    old = (
+        'variable "default_cache_behavior" {\n  type = object({\n'
+        '    viewer_protocol_policy = optional(string, "https-only")\n  })\n}\n'
+    )
+    for fs in scope_both("variables.tf", old, old.replace("https-only", "allow-all")):
+        assert ("tf.security_control_off", "high") in _codes(fs), fs.mode
+    for fs in scope_both("variables.tf", old, old.replace("https-only", "redirect-to-https")):
+        assert ("tf.security_control_off", "high") not in _codes(fs), fs.mode

@@ -202,7 +202,8 @@ def path_level(path: str) -> Severity | None:
         return "high"
     if path.startswith(_SAFE_PREFIXES) or norm in ("/tmp", "/var/tmp"):
         return None
-    comps = [c for c in path.split("/") if c not in ("", ".", "*")]
+    # `~` is the home directory, not a backup file's `~` suffix
+    comps = [c for c in path.split("/") if c not in ("", ".", "*", "~")]
     for c in comps:
         low = c.lower()
         if low in _SAFE_NAMES or _SAFE_GLOB_RE.search(low) or low.endswith(".egg-info"):

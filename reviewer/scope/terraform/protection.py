@@ -40,6 +40,7 @@ _SECURITY_SWITCH = lazy(
     r"(?:^|_)(?:encrypt(?:ed|ion)?|storage_encrypted|key_rotation|log_file_validation|logging|"
     r"audit|mfa|require_tls|tls|ssl|https_only|enforce_https)(?:_enabled)?$"
 )
+_HTTPS_ONLY = lazy(r"https-only|redirect-to-https")
 #: words that turn a switch's meaning round (`insecure_ssl`, `skip_tls`): not a control being on
 _INVERTED = lazy(r"insecure|skip|disable|allow|bypass")
 
@@ -108,6 +109,22 @@ def protection_signals(g: Group) -> Iterator[Signal]:
                 g,
                 "high",
             )
+        return
+    if (
+        k.endswith("protocol_policy")
+        and g.old
+        and g.new
+        and _HTTPS_ONLY.search(g.old_value or "")
+        and "allow-all" in (g.new_value or "")
+    ):
+        # CloudFront's `viewer_protocol_policy`, as a value or as an `optional()` default
+        yield group_signal(
+            PROTECTION_TOGGLE,
+            "tf.security_control_off",
+            f"lets `{k}` on {g.where} serve plain HTTP (`allow-all`): HTTPS is no longer enforced",
+            g,
+            "high",
+        )
         return
     if k == "backup_retention_period" and g.new and g.new_value == "0" and g.old_value != "0":
         yield group_signal(
