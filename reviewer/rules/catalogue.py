@@ -286,6 +286,7 @@ cfn.export_removed            medium An exported CloudFormation output is remove
 
 [dependency]
 kustomize.remote_version      low    A kustomization points a remote resource at another release of it: a version update, not a removal.
+gha.tool_version_moved        low    A workflow edit only moves the versions of the tools it installs (`TERRAFORM_DOCS_VERSION: v0.22.0` -> `v0.20.0`).
 dep.added                     low    A dependency is added.
 dep.removed                   low    A dependency is removed.
 dep.indirect                  low    An indirect requirement (`// indirect` in go.mod) is added or dropped: what resolving the others wrote, as in a lockfile.

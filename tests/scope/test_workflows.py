@@ -290,3 +290,18 @@ def test_a_scan_set_never_to_fail_is_a_check_removed() -> None:
     # a scan made to fail is no check removed
     for scope in scope_both(".github/workflows/trivy.yml", old.replace('"1"', '"0"'), old):
         assert "gha.check_removed" not in {s.code for s in scope.signals}
+
+
+def test_a_workflow_edit_that_only_moves_tool_versions_is_a_dependency_update() -> None:
+    old = (
+        "on: pull_request\nenv:\n  TERRAFORM_DOCS_VERSION: v0.22.0\n  TFLINT_VERSION: v0.59.1\n"
+        "jobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n"
+    )
+    for scope in scope_both(
+        ".github/workflows/pre-commit.yml", old, old.replace("v0.22.0", "v0.20.0")
+    ):
+        assert [(s.code, s.severity) for s in scope.signals] == [("gha.tool_version_moved", "low")]
+    # a version moved with a command changed is a workflow change
+    both = old.replace("v0.22.0", "v0.20.0").replace("make lint", "make lint || true")
+    for scope in scope_both(".github/workflows/pre-commit.yml", old, both):
+        assert "gha.tool_version_moved" not in {s.code for s in scope.signals}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ...models import CI_CD, DEPENDENCY, Signal
+from ...rx import lazy
 from ..engine import Definition, FileContext, Partial
 from ..yaml_view import (
     Change,
@@ -74,6 +77,32 @@ def refs_moved(removed: list[Change], added: list[Change]) -> list[str]:
     return sorted(set(after))
 
 
+#: a version a line sets: `v0.22.0`, `1.9.3`, `3.12`
+_VERSION = lazy(r"(?<![\w.])v?\d+(?:\.\d+)+(?:[-+][\w.]+)?(?![\w.])")
+#: a key that names a version (`TERRAFORM_DOCS_VERSION:`, `python-version:`, `go-version:`)
+_VERSION_KEY = lazy(r"^\s*-?\s*[\w-]*version\s*:", re.I)
+
+
+def versions_moved(removed: list[Change], added: list[Change]) -> list[str]:
+    """The keys whose version value is all that changes (`TERRAFORM_DOCS_VERSION: v0.22.0` to
+    `v0.20.0`), or [] when anything else changes too."""
+
+    def shapes(chs: list[Change]) -> list[str] | None:
+        out = []
+        for ch in chs:
+            if is_comment(ch.text):
+                continue
+            if not _VERSION_KEY.match(ch.text) or not _VERSION.search(ch.text):
+                return None
+            out.append(_VERSION.sub("#", ch.text).strip())
+        return sorted(out)
+
+    before, after = shapes(removed), shapes(added)
+    if not before or before != after:
+        return []
+    return sorted({ch.text.split(":", 1)[0].strip(" -") for ch in added})
+
+
 def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -> Partial:
     """The scope of one workflow (or, for ``github-action``, one action) file."""
     action = family == "github-action"
@@ -117,7 +146,21 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
         )
     if ctx.status not in ("added", "deleted") and part.cosmetic is None:
         moved = refs_moved(removed, added)
-        if moved:
+        tools = [] if moved else versions_moved(removed, added)
+        if tools:
+            # only the versions of the tools it installs move: a dependency update of CI
+            names = ", ".join(f"`{n}`" for n in tools[:3]) + (" ..." if len(tools) > 3 else "")
+            part.signals.append(
+                Signal(
+                    kind=DEPENDENCY,
+                    code="gha.tool_version_moved",
+                    detail=f"moves {names} to another version in `{ctx.path}`",
+                    side="new",
+                    symbol=tools[0],
+                    severity="low",
+                )
+            )
+        elif moved:
             # the same actions at another ref: a dependency update of CI, what dependabot does
             names = ", ".join(f"`{n}`" for n in moved[:3]) + (" ..." if len(moved) > 3 else "")
             part.signals.append(
