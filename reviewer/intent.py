@@ -258,7 +258,8 @@ def parse_intent(text: str, *, source: IntentSource = "cli", title: str | None =
         itype = _type_from_verb(rest)
     body_text = cleaned
     verbs = _verbs(body_text)
-    targets = _targets(body_text, scope)
+    # "[pre-commit.ci] pre-commit autoupdate": the bot that opened the change, not a target
+    targets = _targets(_BOT_TAG.sub("", body_text, count=1), scope)
     claims = _claims(first, body_text)
     folded = body_text.casefold()
     size = tuple(
@@ -418,6 +419,13 @@ def _verbs(text: str) -> tuple[str, ...]:
 
 
 _VERB_STEMS = {stem(v): v for v in VERBS}
+
+
+#: a leading tag that names the bot or service that made the change
+_BOT_TAG = lazy(
+    r"^\s*\[(?:[\w-]+\.ci|[\w-]*bot|automated|auto|renovate|dependabot|skip ci|ci skip)\]\s*",
+    re.I,
+)
 
 
 def _targets(text: str, scope: str | None) -> tuple[str, ...]:

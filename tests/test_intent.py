@@ -144,3 +144,13 @@ def test_one_line_is_a_size_claim_only_about_the_change() -> None:
     assert "one-line" in parse_intent("", title="a one-liner").size_words
     about = parse_intent("", title="keep async keyword with fmt: skip one-line compound statements")
     assert "one-line" not in about.size_words
+
+
+def test_a_bot_tag_in_the_title_is_no_target() -> None:
+    from reviewer.intent import parse_intent
+
+    i = parse_intent("", title="[pre-commit.ci] pre-commit autoupdate (#1555)")
+    assert "pre-commit.ci" not in i.targets
+    # a component in brackets is still named
+    j = parse_intent("", title="[jaeger] Add extraVolumes to `all-in-one`")
+    assert "all-in-one" in j.targets

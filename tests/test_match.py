@@ -943,3 +943,15 @@ def test_an_intent_about_the_engine_names_the_runtime_requirement() -> None:
     assert all(f.licensed for f in r.findings if f.rule == "RV212")
     r2 = review(diff, parse_intent("", title="Update changelog for prerelease"))
     assert not all(f.licensed for f in r2.findings if f.rule == "RV212")
+
+
+def test_a_pre_commit_autoupdate_moves_hook_versions() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    old = "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.16.2\n    hooks:\n      - id: ruff\n"
+    diff = parse_diff(git_diff(".pre-commit-config.yaml", old, old.replace("v0.16.2", "v0.16.3")))
+    r = review(diff, parse_intent("", title="[pre-commit.ci] pre-commit autoupdate (#1555)"))
+    assert r.verdict == "aligned"

@@ -327,6 +327,8 @@ def test_an_intent_that_shares_nothing_with_the_change_is_a_mismatch() -> None:
         # a checker named alone points at whatever it reported, anywhere
         ("chore: address various mypy issues", "java"),
         ("refactor: apply golangci-lint autofixes, work around false positives", "java"),
+        ("style: better naming", "java"),
+        ("refactor: clean-ups", "java"),
         # what the intent names as a role is what changed
         ("Fix the markdown link", "readme"),
         # "remove these ex-devs" over a change that only removes lines

@@ -25,7 +25,8 @@ _ECOSYSTEMS = f"{_RUNTIMES}|npm|yarn|pnpm|maven|gradle|nuget|pip|poetry|cargo|go
 #: titles that say the change moves versions: "bump x", "update x to v2", "Update golang" (a
 #: dependency bot's group named after an ecosystem); a file still has to change only versions
 _BUMP_TITLE = lazy(
-    r"\b(bump|bumps|bumped|upgrade[sd]?|downgrade[sd]?|pin|pins|pinned|pinning|unpin)\b"
+    r"\b(bump|bumps|bumped|upgrade[sd]?|downgrade[sd]?|pin|pins|pinned|pinning|unpin"
+    r"|auto-?update[sd]?)\b"
     r"|\b(shas?|digests?|release tags?)\b"
     r"|\bupdate[sd]?\b.*\b(versions?|dependenc(y|ies)|deps|actions|hooks|packages|lock|components"
     r"|modules|images|charts|plugins|submodules)\b"

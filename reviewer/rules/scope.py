@@ -141,7 +141,8 @@ _VAGUE = frozenset(
         "stuff improvements issues address addressed mypy pyright ruff flake8 pylint black isort "
         "eslint prettier biome tsc clippy rustfmt gofmt golangci codespell typos shellcheck "
         "hadolint tflint yamllint markdownlint lint linter linting autofix autofixes "
-        "golangci-lint positive positives oops fixup fork"
+        "golangci-lint positive positives oops fixup fork clean clean-ups cleanups ups naming "
+        "suggestions nonsense better quiet style styling"
     )
 )
 

@@ -365,3 +365,20 @@ def test_ruby_hands_heredocs_and_strings_to_the_shell() -> None:
     string = old.replace("sh 'rm -rf pkg'", "sh 'git push --force origin main'")
     for scope in scope_both("Rakefile", old, string):
         assert "cmd.git_force_push" in {s.code for s in scope.signals}, scope.mode
+
+
+def test_python_hands_argument_lists_to_the_shell() -> None:
+    from tests.helpers import scope_both
+
+    old = "import nox\n\n\n@nox.session\ndef requirements(session):\n    session.run('pip-compile', 'requirements.in')\n"
+    forced = (
+        old + '    session.run("git", "push", "--force", "origin", "HEAD:main", external=True)\n'
+    )
+    for scope in scope_both("noxfile.py", old, forced):
+        assert "cmd.git_force_push" in {s.code for s in scope.signals}, scope.mode
+    listed = old + "    subprocess.run(['rm', '-rf', '/'])\n"
+    for scope in scope_both("noxfile.py", old, listed):
+        assert "cmd.rm_rf" in {s.code for s in scope.signals}, scope.mode
+    quiet = old + '    session.run("git", "status")\n'
+    for scope in scope_both("noxfile.py", old, quiet):
+        assert not [s for s in scope.signals if s.kind == "dangerous_command"]
