@@ -145,31 +145,24 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
             )
         )
     if ctx.status not in ("added", "deleted") and part.cosmetic is None:
+        # the same actions at another ref, or only the versions of the tools it installs: a
+        # dependency update of CI, what dependabot does
         moved = refs_moved(removed, added)
         tools = [] if moved else versions_moved(removed, added)
-        if tools:
-            # only the versions of the tools it installs move: a dependency update of CI
-            names = ", ".join(f"`{n}`" for n in tools[:3]) + (" ..." if len(tools) > 3 else "")
-            part.signals.append(
-                Signal(
-                    kind=DEPENDENCY,
-                    code="gha.tool_version_moved",
-                    detail=f"moves {names} to another version in `{ctx.path}`",
-                    side="new",
-                    symbol=tools[0],
-                    severity="low",
-                )
+        if moved or tools:
+            code, names, where = (
+                ("gha.action_ref_moved", moved, "ref")
+                if moved
+                else ("gha.tool_version_moved", tools, "version")
             )
-        elif moved:
-            # the same actions at another ref: a dependency update of CI, what dependabot does
-            names = ", ".join(f"`{n}`" for n in moved[:3]) + (" ..." if len(moved) > 3 else "")
+            shown = ", ".join(f"`{n}`" for n in names[:3]) + (" ..." if len(names) > 3 else "")
             part.signals.append(
                 Signal(
                     kind=DEPENDENCY,
-                    code="gha.action_ref_moved",
-                    detail=f"moves {names} to another ref in `{ctx.path}`",
+                    code=code,
+                    detail=f"moves {shown} to another {where} in `{ctx.path}`",
                     side="new",
-                    symbol=moved[0],
+                    symbol=names[0],
                     severity="low",
                 )
             )
