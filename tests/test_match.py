@@ -955,3 +955,22 @@ def test_a_pre_commit_autoupdate_moves_hook_versions() -> None:
     diff = parse_diff(git_diff(".pre-commit-config.yaml", old, old.replace("v0.16.2", "v0.16.3")))
     r = review(diff, parse_intent("", title="[pre-commit.ci] pre-commit autoupdate (#1555)"))
     assert r.verdict == "aligned"
+
+
+def test_a_test_added_beside_the_only_file_leaves_it_the_only_one_meant() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    body = "".join(f"func f{i}() int {{\n\treturn {i}\n}}\n\n" for i in range(8))
+    src = f"package cobra\n\nvar minNamePadding = 11\n\n{body}var minUsagePadding = 11\n"
+    diff = git_diff("command.go", src, src.replace("var min", "const min"), context=1)
+    intent = parse_intent("", title="refactor: replace several vars with consts")
+    alone = review(parse_diff(diff), intent)
+    assert alone.files[0].explained
+    test = git_diff(
+        "command_bench_test.go", None, "package cobra\n\nfunc TestLoads(t *testing.T) {}\n"
+    )
+    with_test = review(parse_diff(diff + test), intent)
+    assert {f.scope.path: f.explained for f in with_test.files}["command.go"]

@@ -71,6 +71,7 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
     anchored_areas = {area_of(p) for p in path_hits if component(p) in anchored}
 
     results: dict[str, FileMatch] = {}
+    leading = [f for f in scope.files if f.role != "test"] or list(scope.files)
     for fs in scope.files:
         ev = evs[fs.path]
         if ignored and fs.path in ignored:
@@ -85,7 +86,8 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
             anchored,
             anchored_areas,
             strict,
-            alone=len(scope.files) == 1,
+            # a change's tests follow it: the one file besides them is still the only one meant
+            alone=fs.role != "test" and len(leading) == 1,
         )
     explain_neighbours(scope, evs, results, it, anchored)
     explain_repeated_edits(scope, evs, results, anchored)
