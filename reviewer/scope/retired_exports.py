@@ -21,38 +21,36 @@ def _lines(fd: FileDiff, sign: str) -> list[str]:
     return [ln[1:] for h in fd.hunks for ln in h.lines if ln[:1] == sign]
 
 
+_WORD = re.compile(r"\w+")
+_IMPORT = re.compile(r"\bimport\b|\brequire\s*\(")
+
+
 def settle_exports(
     files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...]
 ) -> tuple[FileScope, ...]:
     names = {
-        s.symbol.rsplit(".", 1)[-1]
+        s.symbol
         for fs in files
         for s in fs.signals
         if s.code == _REMOVED and s.symbol and "." not in s.symbol
     }
     if not names:
         return files
-    by_path = {fd.path: fd for fd in diffs}
-    retired: set[str] = set()
-    for name in names:
-        word = re.compile(rf"\b{re.escape(name)}\b")
-        if any(word.search(t) for fd in diffs for t in _lines(fd, "+")):
-            continue  # still used (or re-added) somewhere the change shows
-        importers = [
-            fd
-            for fd in diffs
-            if any(
-                word.search(t) and re.search(r"\bimport\b|\brequire\s*\(", t)
-                for t in _lines(fd, "-")
-            )
-        ]
-        if importers:
-            retired.add(name)
+    # every word an added line holds, and every word a removed import holds: one pass each
+    still_used: set[str] = set()
+    imported: set[str] = set()
+    for fd in diffs:
+        for t in _lines(fd, "+"):
+            still_used.update(_WORD.findall(t))
+        for t in _lines(fd, "-"):
+            if _IMPORT.search(t):
+                imported.update(_WORD.findall(t))
+    retired = {n for n in names if n in imported and n not in still_used}
     if not retired:
         return files
     out: list[FileScope] = []
     for fs in files:
-        if fs.path not in by_path or not any(s.code == _REMOVED for s in fs.signals):
+        if not any(s.code == _REMOVED and s.symbol in retired for s in fs.signals):
             out.append(fs)
             continue
         signals = tuple(

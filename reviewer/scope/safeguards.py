@@ -20,6 +20,8 @@ Tests, docs, examples and fixtures set these on purpose; they are not read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 
 from ..models import PROTECTION_TOGGLE, Signal
 from ..rx import lazy
@@ -94,7 +96,7 @@ def _guard(key: str) -> str | None:
 
 
 def _switches(
-    lines: dict[int, str], context: dict[int, str] | None = None
+    lines: dict[int, str], context: Callable[[], dict[int, str]] | None = None
 ) -> dict[str, tuple[int, str, str]]:
     """key -> (line, its value: on/off, the key as written) for every boolean switch set;
     ``context``: the file's lines around them, where an option's name stands above its default."""
@@ -104,7 +106,8 @@ def _switches(
             key = _last_key(mm.group("key"))
             if key.lower() == "default" and context is not None:
                 # `parser.add_argument('--verify', default='yes')` written over two lines
-                above = " ".join(context.get(k, "") for k in (n - 2, n - 1)) + " " + text
+                shown = context()
+                above = " ".join(shown.get(k, "") for k in (n - 2, n - 1)) + " " + text
                 opt = _OPTION.findall(above[:MAX_LINE])
                 if opt:
                     key = opt[-1]
@@ -358,10 +361,11 @@ def analyze(ctx: FileContext) -> Partial:
     text = ctx.added_text.lower()
     if not any(h in text for h in _HINTS):
         return part  # the common case
-    added = _switches(ctx.added, _context(ctx, "new"))
+    # the lines around a switch are read only for an option's `default=`, once per side
+    added = _switches(ctx.added, cache(lambda: _context(ctx, "new")))
     if not added:
         return part
-    removed = _switches(ctx.removed, _context(ctx, "old"))
+    removed = _switches(ctx.removed, cache(lambda: _context(ctx, "old")))
     for low, (line, state, key) in sorted(added.items(), key=lambda kv: kv[1][0]):
         if not _unsafe(key, state):
             continue
