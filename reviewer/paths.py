@@ -337,7 +337,14 @@ def role_of(path: str) -> str:
         return "infra"
     if lang in ("yaml", "json", "toml", "ini", "dotenv") or name.startswith("."):
         return "config"
+    if _TOOL_CONFIG.match(name):
+        # `eslint.config.mjs`, `vite.config.ts`: a tool's settings written in code, not a module
+        return "config"
     return "code"
+
+
+#: a tool's settings file written in a programming language
+_TOOL_CONFIG = lazy(r"^[\w-]+\.config\.(?:js|mjs|cjs|ts|mts|cts)$")
 
 
 EXT_RE = lazy(r"\.[A-Za-z0-9]{1,8}$")

@@ -71,6 +71,8 @@ BY_PATH: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(\.rb|\.rake|(^|/)Rakefile)$"), "reviewer.scope.shell.ruby_commands"),
     # ... and those Python hands to subprocess, os.system or a nox session
     (re.compile(r"\.py$"), "reviewer.scope.shell.python_commands"),
+    # the commands `just` recipes run
+    (re.compile(r"(^|/)(?:[Jj]ustfile|\.justfile|[^/]+\.just)$"), "reviewer.scope.shell.justfile"),
     # the commands every tox run executes
     (re.compile(r"(^|/)tox\.ini$"), "reviewer.scope.shell.tox"),
     # the reviewer's own policy: a governance change whatever the file's role

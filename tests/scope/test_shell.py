@@ -382,3 +382,23 @@ def test_python_hands_argument_lists_to_the_shell() -> None:
     quiet = old + '    session.run("git", "status")\n'
     for scope in scope_both("noxfile.py", old, quiet):
         assert not [s for s in scope.signals if s.kind == "dangerous_command"]
+
+
+def test_just_recipes_are_read_as_commands() -> None:
+    from tests.helpers import scope_both
+
+    old = "fmt:\n    rumdl fmt --fix\n\nlint:\n    rumdl check\n"
+    new = old.replace(
+        "    rumdl fmt --fix\n",
+        "    rumdl fmt --fix\n    git add -A && git push --force origin HEAD:main\n",
+    )
+    for scope in scope_both("justfile", old, new):
+        assert "cmd.git_force_push" in {s.code for s in scope.signals}, scope.mode
+
+
+def test_a_build_output_variable_emptied_is_the_build_output() -> None:
+    from reviewer.scope.shell.command import rm_target_level
+
+    assert rm_target_level("$DIST_DIR*", set()) is None
+    assert rm_target_level("$BUILD_ROOT/", set()) == "high"
+    assert rm_target_level("$FOO*", set()) == "high"

@@ -560,3 +560,13 @@ def test_a_cloudfront_policy_that_allows_plain_http() -> None:
         assert ("tf.security_control_off", "high") in _codes(fs), fs.mode
     for fs in scope_both("variables.tf", old, old.replace("https-only", "redirect-to-https")):
         assert ("tf.security_control_off", "high") not in _codes(fs), fs.mode
+
+
+def test_a_security_control_variable_defaulted_off() -> None:
+    old = 'variable "enable_key_rotation" {\n  description = "Rotate the key"\n  type        = bool\n  default     = true\n}\n'
+    for fs in scope_both("variables.tf", old, old.replace("= true", "= false")):
+        assert ("tf.security_control_off", "high") in _codes(fs), fs.mode
+    # a switch that is no security control keeps its ordinary reading
+    other = old.replace("enable_key_rotation", "create_alias")
+    for fs in scope_both("variables.tf", other, other.replace("= true", "= false")):
+        assert ("tf.security_control_off", "high") not in _codes(fs), fs.mode

@@ -124,7 +124,13 @@ def symbol_signal(
 
 def module_signal(ctx: FileContext, spec: CodeSpec) -> Signal | None:
     """A deleted module of a language whose modules are API (Python), unless private by name."""
-    if ctx.status != "deleted" or not spec.extra.get("module_is_api") or _private_module(ctx.path):
+    if (
+        ctx.status != "deleted"
+        or not spec.extra.get("module_is_api")
+        or _private_module(ctx.path)
+        # a tool's settings written in code (`eslint.config.mjs`) are nobody's import
+        or ctx.role == "config"
+    ):
         return None
     return Signal(
         kind=PUBLIC_API,

@@ -177,6 +177,10 @@ def rm_target_level(target: str, temp_vars: set[str]) -> Severity | None:
         return "medium" if rest.strip("/*.") == "" else path_level(rest.lstrip("/"))
     if not rest:
         return None if _TEMP_NAME_RE.search(name) or _safe_var(name) else "medium"
+    if _safe_var(name) and rest == "*":
+        # `rm -rf $DIST_DIR*`: the build output the variable names (unset, it is the working
+        # directory's files, not the root: `$BUILD_ROOT/` stays high)
+        return None
     if rest in _ROOTISH or rest.rstrip("/") == "" or rest.startswith("/*"):
         return "high"  # an empty or unset variable makes this the root directory
     if _TEMP_NAME_RE.search(name):

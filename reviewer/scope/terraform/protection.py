@@ -111,6 +111,26 @@ def protection_signals(g: Group) -> Iterator[Signal]:
             )
         return
     if (
+        k == "default"
+        and g.kind == "variable"
+        and g.owner
+        and _SECURITY_SWITCH.search(g.owner.removeprefix("var."))
+        and not _INVERTED.search(g.owner)
+        and bool_value(g.old_value) is True
+        and bool_value(g.new_value) is False
+    ):
+        # `variable "enable_key_rotation" { default = true }` -> `false`: every caller that does
+        # not set it gets the control off
+        yield group_signal(
+            PROTECTION_TOGGLE,
+            "tf.security_control_off",
+            f"turns the default of `{g.owner}` off: every caller that does not set it loses the "
+            "security control",
+            g,
+            "high",
+        )
+        return
+    if (
         k.endswith("protocol_policy")
         and g.old
         and g.new
