@@ -115,6 +115,7 @@ cfn.versioning_suspended      medium Bucket versioning is suspended.
 code.safeguard_off            high   A security switch or check in code or settings is turned off: a cookie's HttpOnly, TLS verification, CSRF, a call that enforces a check, a password hash's work factor, a package manager's minimum release age.
 code.guard_weakened           high   A guard's condition is weakened in place: `||` turned into `&&` in an access check, or a security check (a path kept inside its root, a permission, a token) dropped from a chain.
 gha.environment_removed       high   A workflow job no longer names its `environment`: the environment's protection rules (required reviewers, wait timers) stop gating it.
+gha.identity_guard_removed    high   A workflow job loses the `if:` that limits it to an actor, a repository or an author: it runs for anyone, with its token and secrets.
 
 [destructive_data]
 sql.drop                      high   `DROP TABLE`/`DATABASE`/`SCHEMA`/...: the object and its data are gone.

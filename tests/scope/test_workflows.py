@@ -305,3 +305,19 @@ def test_a_workflow_edit_that_only_moves_tool_versions_is_a_dependency_update() 
     both = old.replace("v0.22.0", "v0.20.0").replace("make lint", "make lint || true")
     for scope in scope_both(".github/workflows/pre-commit.yml", old, both):
         assert "gha.tool_version_moved" not in {s.code for s in scope.signals}
+
+
+def test_a_job_that_loses_the_if_naming_who_it_runs_for() -> None:
+    old = (
+        "on: pull_request_target\npermissions:\n  contents: write\njobs:\n  dependabot:\n"
+        "    runs-on: ubuntu-latest\n    if: ${{ github.actor == 'dependabot[bot]' }}\n"
+        '    steps:\n      - run: gh pr merge --auto --squash "$PR_URL"\n'
+    )
+    new = old.replace("    if: ${{ github.actor == 'dependabot[bot]' }}\n", "")
+    for scope in scope_both(".github/workflows/auto-merge.yml", old, new):
+        found = [(s.code, s.severity) for s in scope.signals if s.kind == "protection_toggle"]
+        assert found == [("gha.identity_guard_removed", "high")], scope.mode
+    # the same guard kept in other words is no guard removed
+    kept = old.replace("github.actor == 'dependabot[bot]'", "github.actor == 'renovate[bot]'")
+    for scope in scope_both(".github/workflows/auto-merge.yml", old, kept):
+        assert "gha.identity_guard_removed" not in {s.code for s in scope.signals}

@@ -18,7 +18,7 @@ from ..yaml_view import (
     is_comment,
     symbol_changes,
 )
-from .jobs import environment_gates_removed, removed_jobs
+from .jobs import environment_gates_removed, identity_guards_removed, removed_jobs
 from .keys import key_value_checks
 from .lines import uses_of
 from .permissions import HIGH_SCOPES, permissions, write_scopes
@@ -194,5 +194,6 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     signals.extend(steps)
     signals.extend(removed_jobs(old, symbols, removed, replaced=netted > 0 and not steps))
     signals.extend(environment_gates_removed(new, removed, added, dead_jobs))
+    signals.extend(identity_guards_removed(removed, added, dead_jobs))
     part.signals.extend(dedupe(signals))
     return part

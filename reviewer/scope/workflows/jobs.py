@@ -106,3 +106,49 @@ def environment_gates_removed(
             )
         )
     return out
+
+
+#: an `if:` that decides who or what a job runs for: the actor, the repository (forks), the
+#: author's association, the head repository of a pull request
+_IDENTITY_GUARD = lazy(
+    r"github\.actor|github\.triggering_actor|github\.repository\b|head\.repo|author_association"
+    r"|github\.event\.sender"
+)
+
+
+def identity_guards_removed(
+    removed: list[Change], added: list[Change], dead: set[str]
+) -> list[Signal]:
+    """A job or step `if:` that only lets a given actor, repository or author run it, taken away
+    (or loosened to no longer name who) while the job stays: it now runs for anyone, secrets and
+    write token included (`if: github.actor == 'dependabot[bot]'` on an auto-merge job)."""
+    kept = {
+        m.group(0)
+        for ch in added
+        if ch.node is not None and ch.node.key == "if" and (m := _IDENTITY_GUARD.search(ch.text))
+    }
+    out: list[Signal] = []
+    for ch in removed:
+        node = ch.node
+        if ch.is_text or node is None or node.key != "if":
+            continue
+        m = _IDENTITY_GUARD.search(ch.text)
+        if m is None or m.group(0) in kept:
+            continue
+        job = job_of(node)
+        if job is not None and job in dead:
+            continue
+        where = f"job `{job.removeprefix('jobs.')}`" if job else "a job"
+        out.append(
+            Signal(
+                kind=PROTECTION_TOGGLE,
+                code="gha.identity_guard_removed",
+                detail=f"removes the `if:` that limits {where} to a given `{m.group(0)}`: it runs "
+                "for anyone now, with its token and secrets",
+                line=ch.line,
+                side="old",
+                symbol=job,
+                severity="high",
+            )
+        )
+    return out
