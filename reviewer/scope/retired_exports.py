@@ -40,11 +40,12 @@ def settle_exports(
     still_used: set[str] = set()
     imported: set[str] = set()
     for fd in diffs:
-        for t in _lines(fd, "+"):
-            still_used.update(_WORD.findall(t))
-        for t in _lines(fd, "-"):
-            if _IMPORT.search(t):
-                imported.update(_WORD.findall(t))
+        still_used.update(_WORD.findall("\n".join(_lines(fd, "+"))))
+        gone = "\n".join(_lines(fd, "-"))
+        if _IMPORT.search(gone):
+            imported.update(
+                w for t in gone.splitlines() if _IMPORT.search(t) for w in _WORD.findall(t)
+            )
     retired = {n for n in names if n in imported and n not in still_used}
     if not retired:
         return files

@@ -150,8 +150,9 @@ _HINTS = (
     "unsafe",
     "ssl",
     "protection",
-    "default",
 )
+#: an option's `default=` is a switch only in code that declares command-line options
+_OPTION_LANGUAGES = frozenset({"python", "javascript", "typescript", "go", "ruby"})
 
 
 #: a package manager's delay before a fresh release may be installed (pnpm and Renovate
@@ -237,6 +238,8 @@ _CHECK_HINTS = lazy(
 def _removed_check_signals(ctx: FileContext) -> list[Signal]:
     """A call that enforces a check (CSRF, a signature, a permission) taken out while nothing calls
     it again: whatever it refused now goes through."""
+    if not _CHECK_HINTS.search("\n".join(t[:MAX_LINE] for t in ctx.removed.values())):
+        return []  # the common case: one search over the removed text
     lines = {n: t for n, t in ctx.removed.items() if _CHECK_HINTS.search(t[:MAX_LINE])}
     gone = _check_calls(lines) if lines else {}
     if not gone:
@@ -359,7 +362,9 @@ def analyze(ctx: FileContext) -> Partial:
     if not ctx.added:
         return part
     text = ctx.added_text.lower()
-    if not any(h in text for h in _HINTS):
+    if not any(h in text for h in _HINTS) and not (
+        ctx.language in _OPTION_LANGUAGES and "default" in text
+    ):
         return part  # the common case
     # the lines around a switch are read only for an option's `default=`, once per side
     added = _switches(ctx.added, cache(lambda: _context(ctx, "new")))
