@@ -61,6 +61,12 @@ def _intent_versions(intent: Intent) -> tuple[frozenset[str], frozenset[tuple[st
     return dotted, majors
 
 
+def _shape(line: str) -> str:
+    """A line with its versions (and a trailing `# v4` comment) taken out: `uses: x@v4` and
+    `uses: x@<sha> # v4` have one shape."""
+    return _BUMPY.sub("#", _TRAILING_COMMENT.sub("", line)).strip()
+
+
 _UPDATE_VERB = lazy(
     r"\b(?:update[sd]?|upgrade[sd]?|bump(?:s|ed)?)\s+(?:the\s+)?([\w@./-]{3,})", re.I
 )
@@ -82,8 +88,7 @@ def _named_bump(ev: Evidence, title: str) -> str | None:
             if ln[:1] not in sides:
                 continue
             if word.search(ln):
-                shape = _BUMPY.sub("#", _TRAILING_COMMENT.sub("", ln[1:]))
-                sides[ln[:1]].append(shape.strip().rstrip(","))  # moved to the last entry
+                sides[ln[:1]].append(_shape(ln[1:]).rstrip(","))  # moved to the last entry
             elif re.search(r"\w", ln[1:]):
                 return None  # the file changes something else too
     old, new = sides["-"], sides["+"]
@@ -135,7 +140,7 @@ def version_evidence(ev: Evidence, intent: Intent) -> str | None:
             # a go.mod's `// indirect` requirements are what resolving the bump wrote, as in a
             # lockfile, so the ones it adds or drops are not edits of their own
             return sorted(
-                _BUMPY.sub("#", _TRAILING_COMMENT.sub("", ln[1:])).strip()
+                _shape(ln[1:])
                 for h in ev.hunks
                 for ln in h.lines
                 if ln[:1] == side and not _INDIRECT.search(ln)

@@ -275,11 +275,13 @@ def _signal_licensed(
         # "values.yaml", "memorystore.tf": the intent names the very file
         pointed = bool(_symbol_kind_words(sig) & it.words) or named_file
     if not pointed and sig.code == "tf.count_condition":
-        # "make glacier transition rules optional": a gate is named by what it reads
-        gate = _GATE_READS.search(sig.detail)
-        pointed = gate is not None and any(
-            _strongly_named(ref, it) for ref in _REF.findall(gate.group(1))
-        )
+        # "make glacier transition rules optional": a gate is named by what it reads (imported
+        # here: only a Terraform count gate needs the Terraform reader)
+        from ..scope.terraform.count import gate_condition
+        from ..scope.terraform.definitions import REF_NAME_RE
+
+        gate = gate_condition(sig) or ""
+        pointed = any(_strongly_named(ref.group(0), it) for ref in REF_NAME_RE.finditer(gate))
     if not pointed and sig.severity in ("info", "low", "medium"):
         # "Fix Splunk Web" and the default changes inside `modules/splunk/`: the intent names the
         # component the change lives in, which is enough for a change that destroys nothing
@@ -320,8 +322,6 @@ def _signal_licensed(
 
 _RUNTIME_WORDS = stems("engine engines runtime toolchain")
 _ACTION_FILE = lazy(r"(^|/)action\.ya?ml$")
-_GATE_READS = lazy(r"adds the condition `([^`]+)`")
-_REF = lazy(r"\b(?:var|local)\.[\w-]+")
 
 _NAMING_IS_ENOUGH = frozenset(
     {m.PUBLIC_API, m.GLOBAL_CONFIG, m.CI_CD, m.DEPENDENCY, m.AGENT_INSTRUCTIONS}

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from ..models import PROTECTION_TOGGLE, Signal
+from ..models import PROTECTION_TOGGLE, Severity, Side, Signal
 from ..rx import lazy
 from ..terms import subwords
 from .engine import FileContext, Partial
@@ -164,21 +164,37 @@ _RELEASE_AGE = lazy(
 )
 
 
-def _release_ages(lines: dict[int, str]) -> dict[str, tuple[int, int, str]]:
+def _numbers(pattern: re.Pattern[str], lines: dict[int, str]) -> dict[str, tuple[int, int, str]]:
+    """key words -> (line, the number it is set to, the key as written) for every `key = <number>`
+    ``pattern`` finds (its groups `key` and `value`)."""
     out: dict[str, tuple[int, int, str]] = {}
     for n, text in lines.items():
-        for mm in _RELEASE_AGE.finditer(text[:MAX_LINE]):
-            key = mm.group("key")
+        for mm in pattern.finditer(text[:MAX_LINE]):
+            key = mm.group("key").lstrip("@.")
             out.setdefault(_words(key), (n, int(mm.group("value")), key))
     return out
 
 
+def _safeguard_off(
+    detail: str, line: int | None, side: Side, symbol: str, severity: Severity = "high"
+) -> Signal:
+    return Signal(
+        kind=PROTECTION_TOGGLE,
+        code="code.safeguard_off",
+        detail=detail,
+        line=line,
+        side=side,
+        symbol=symbol,
+        severity=severity,
+    )
+
+
 def _release_age_signals(ctx: FileContext) -> list[Signal]:
     """The delay set to 0 or taken out: every new release installs the minute it is published."""
-    before = _release_ages(ctx.removed)
+    before = _numbers(_RELEASE_AGE, ctx.removed)
     if not before:
         return []
-    after = _release_ages(ctx.added)
+    after = _numbers(_RELEASE_AGE, ctx.added)
     out = []
     for low, (line, days, key) in before.items():
         now = after.get(low)
@@ -196,17 +212,10 @@ def _release_age_signals(ctx: FileContext) -> list[Signal]:
                 f"removes `{key}` (it was {days}): the package manager's default applies, which "
                 "for older versions is no wait at all"
             )
-        out.append(
-            Signal(
-                kind=PROTECTION_TOGGLE,
-                code="code.safeguard_off",
-                detail=detail,
-                line=now[0] if now else line,
-                side="new" if now else "old",
-                symbol=key,
-                severity="high" if now is not None else "medium",
-            )
-        )
+        if now is not None:
+            out.append(_safeguard_off(detail, now[0], "new", key))
+        else:
+            out.append(_safeguard_off(detail, line, "old", key, "medium"))
     return out
 
 
@@ -240,20 +249,13 @@ def _removed_check_signals(ctx: FileContext) -> list[Signal]:
     it again: whatever it refused now goes through."""
     if not _CHECK_HINTS.search("\n".join(t[:MAX_LINE] for t in ctx.removed.values())):
         return []  # the common case: one search over the removed text
-    lines = {n: t for n, t in ctx.removed.items() if _CHECK_HINTS.search(t[:MAX_LINE])}
-    gone = _check_calls(lines) if lines else {}
+    gone = _check_calls(ctx.removed)
     if not gone:
         return []
     again = ctx.added_text.lower()
     return [
-        Signal(
-            kind=PROTECTION_TOGGLE,
-            code="code.safeguard_off",
-            detail=f"removes the call to `{name}`: the check it made no longer runs",
-            line=line,
-            side="old",
-            symbol=name,
-            severity="high",
+        _safeguard_off(
+            f"removes the call to `{name}`: the check it made no longer runs", line, "old", name
         )
         for name, line in gone.items()
         if name.rstrip("!") not in again
@@ -272,37 +274,19 @@ _WORK_FACTOR = lazy(
 _WORK_HINTS = lazy(r"stretch|bcrypt|pbkdf|argon|scrypt|rounds|iterations|work_?factor|_cost", re.I)
 
 
-def _work_factors(lines: dict[int, str]) -> dict[str, tuple[int, int, str]]:
-    out: dict[str, tuple[int, int, str]] = {}
-    for n, text in lines.items():
-        for mm in _WORK_FACTOR.finditer(text[:MAX_LINE]):
-            key = mm.group("key").lstrip("@.")
-            out.setdefault(_words(key), (n, int(mm.group("value")), key))
-    return out
-
-
 def _work_factor_signals(ctx: FileContext) -> list[Signal]:
     """A password hash's work factor lowered: every hash it makes is cheaper to crack."""
-    before = _work_factors(ctx.removed)
+    before = _numbers(_WORK_FACTOR, ctx.removed)
     if not before:
         return []
-    after = _work_factors(ctx.added)
+    after = _numbers(_WORK_FACTOR, ctx.added)
     out = []
     for low, (_line, was, key) in before.items():
         now = after.get(low)
         if now is None or now[1] >= was:
             continue
-        out.append(
-            Signal(
-                kind=PROTECTION_TOGGLE,
-                code="code.safeguard_off",
-                detail=f"lowers `{key}` from {was} to {now[1]}: password hashes get cheaper to crack",
-                line=now[0],
-                side="new",
-                symbol=key,
-                severity="high",
-            )
-        )
+        detail = f"lowers `{key}` from {was} to {now[1]}: password hashes get cheaper to crack"
+        out.append(_safeguard_off(detail, now[0], "new", key))
     return out
 
 
@@ -333,14 +317,11 @@ def _security_linter_signals(ctx: FileContext) -> list[Signal]:
         return []
     kept = _linters(ctx.added)
     return [
-        Signal(
-            kind=PROTECTION_TOGGLE,
-            code="code.safeguard_off",
-            detail=f"stops running the security linter `{name}`: what it finds is no longer reported",
-            line=line,
-            side="old",
-            symbol=name,
-            severity="high",
+        _safeguard_off(
+            f"stops running the security linter `{name}`: what it finds is no longer reported",
+            line,
+            "old",
+            name,
         )
         for name, line in gone.items()
         if name not in kept
@@ -381,17 +362,7 @@ def analyze(ctx: FileContext) -> Partial:
             detail = f"sets `{key}` to `{_shown(state)}`: TLS certificates are not checked"
         else:
             continue
-        part.signals.append(
-            Signal(
-                kind=PROTECTION_TOGGLE,
-                code="code.safeguard_off",
-                detail=detail,
-                line=line,
-                side="new",
-                symbol=key,
-                severity="high",
-            )
-        )
+        part.signals.append(_safeguard_off(detail, line, "new", key))
     return part
 
 

@@ -320,11 +320,17 @@ def open_gates(files: tuple[FileScope, ...], diffs: tuple[FileDiff, ...]) -> tup
     return tuple(out)
 
 
-def _opened(sig: Signal, module: str, defaults: dict[tuple[str, str], bool]) -> Signal:
+def gate_condition(sig: Signal) -> str | None:
+    """The condition a `tf.count_condition` signal says was added (`var.a && !var.b`)."""
     m = _GATE_IN_DETAIL.search(sig.detail) if sig.code == "tf.count_condition" else None
-    if m is None:
+    return m.group(1) if m is not None else None
+
+
+def _opened(sig: Signal, module: str, defaults: dict[tuple[str, str], bool]) -> Signal:
+    gate = gate_condition(sig)
+    if gate is None:
         return sig
-    terms = [t.strip() for t in m.group(1).split("&&")]
+    terms = [t.strip() for t in gate.split("&&")]
     for term in terms:
         t = _GATE_TERM.match(term)
         if t is None or defaults.get((module, t.group(2))) is not (t.group(1) == ""):

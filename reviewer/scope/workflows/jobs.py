@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from ...models import CI_CD, PROTECTION_TOGGLE, Severity, Signal, Symbol
 from ...rx import lazy
 from ..yaml_view import Change, SideView, count_by
-from .lines import job_of
+from .lines import job_of, signal_at
 
 _RELEASE_NAME_RE = lazy(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
 
@@ -93,18 +93,11 @@ def environment_gates_removed(
         if job in dead or job in kept_env or (job is None and readded):
             continue
         name = f"job `{job.removeprefix('jobs.')}`" if job else "a job"
-        out.append(
-            Signal(
-                kind=PROTECTION_TOGGLE,
-                code="gha.environment_removed",
-                detail=f"removes `environment` from {name}: its protection rules (required "
-                "reviewers, wait timers, branch rules) no longer gate it",
-                line=ch.line,
-                side="old",
-                symbol=job,
-                severity="high",
-            )
+        detail = (
+            f"removes `environment` from {name}: its protection rules (required reviewers, wait "
+            "timers, branch rules) no longer gate it"
         )
+        out.append(signal_at(PROTECTION_TOGGLE, "gha.environment_removed", detail, ch, "high"))
     return out
 
 
@@ -139,16 +132,9 @@ def identity_guards_removed(
         if job is not None and job in dead:
             continue
         where = f"job `{job.removeprefix('jobs.')}`" if job else "a job"
-        out.append(
-            Signal(
-                kind=PROTECTION_TOGGLE,
-                code="gha.identity_guard_removed",
-                detail=f"removes the `if:` that limits {where} to a given `{m.group(0)}`: it runs "
-                "for anyone now, with its token and secrets",
-                line=ch.line,
-                side="old",
-                symbol=job,
-                severity="high",
-            )
+        detail = (
+            f"removes the `if:` that limits {where} to a given `{m.group(0)}`: it runs for anyone "
+            "now, with its token and secrets"
         )
+        out.append(signal_at(PROTECTION_TOGGLE, "gha.identity_guard_removed", detail, ch, "high"))
     return out
