@@ -18,7 +18,8 @@ _RUNTIMES = (
     "node|nodejs|python|go|golang|java|jdk|ruby|rust|php|postgres|postgresql|mysql|redis|alpine|"
     "ubuntu|debian|kubernetes|k8s|helm|terraform|dotnet"
 )
-_NAMED_MAJOR = lazy(rf"\b({_RUNTIMES})\s*v?(\d+)\b", re.I)
+#: "Node 16", "node@18", "Node.js 20", "python-3"
+_NAMED_MAJOR = lazy(rf"\b({_RUNTIMES})(?:\.js)?(?:\s*|[@-])v?(\d+)\b", re.I)
 _ANY_NUMBER = lazy(r"(?<![\w.])v?(\d+(?:\.\d+)*)")
 _BUMPY = lazy(r"[vV]?\d+(?:\.\d+)*[\w.+-]*|\b[0-9a-f]{7,40}\b")
 _ECOSYSTEMS = f"{_RUNTIMES}|npm|yarn|pnpm|maven|gradle|nuget|pip|poetry|cargo|gomod|bundler|docker"

@@ -188,6 +188,7 @@ secret.committed              high   A credential is committed: anyone who can r
 [ci_cd]
 gha.workflow_added            high   A GitHub Actions workflow is added (high when its token writes the repository, packages or cloud credentials).
 gha.workflow_changed          medium A GitHub Actions workflow changes.
+gha.matrix_changed            low    Only where a workflow's jobs run changes: their runner or their matrix (the versions and platforms the tests run on).
 gha.workflow_deleted          high   A GitHub Actions workflow is deleted.
 gha.action_added              medium A GitHub action (`action.yml`) is added.
 gha.action_changed            medium A GitHub action (`action.yml`) changes.
@@ -283,6 +284,7 @@ tf.output_removed             medium A Terraform output is removed: references t
 tf.variable_removed           medium A Terraform input variable is removed: callers that set it fail.
 tf.variable_required          medium A Terraform variable loses its default: every caller must now set it.
 tf.variable_type              medium The type of a Terraform variable changes.
+tf.variable_type_widened      low    The type of a Terraform variable widens: every value it took still fits (an `optional(...)` attribute added, `list(string)` -> `list(any)`).
 cfn.export_removed            medium An exported CloudFormation output is removed: stacks importing it break.
 
 [dependency]

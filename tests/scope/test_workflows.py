@@ -321,3 +321,19 @@ def test_a_job_that_loses_the_if_naming_who_it_runs_for() -> None:
     kept = old.replace("github.actor == 'dependabot[bot]'", "github.actor == 'renovate[bot]'")
     for scope in scope_both(".github/workflows/auto-merge.yml", old, kept):
         assert "gha.identity_guard_removed" not in {s.code for s in scope.signals}
+
+
+def test_a_workflow_edit_that_only_moves_where_jobs_run_is_a_low_ci_change() -> None:
+    old = (
+        "on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-22.04\n    strategy:\n"
+        "      matrix:\n        node-version: [18.x, 20.x, 22.x]\n    steps:\n"
+        "      - run: npm test\n"
+    )
+    new = old.replace("[18.x, 20.x, 22.x]", "[20.x, 22.x, 24.x]").replace("22.04", "24.04")
+    for scope in scope_both(".github/workflows/ci.yml", old, new):
+        assert [(s.code, s.severity) for s in scope.signals] == [("gha.matrix_changed", "low")]
+    # the matrix moved with a step changed is a workflow change
+    both = new.replace("npm test", "npm test || true")
+    for scope in scope_both(".github/workflows/ci.yml", old, both):
+        codes = {s.code for s in scope.signals}
+        assert "gha.matrix_changed" not in codes and "gha.workflow_changed" in codes

@@ -16,6 +16,7 @@ from ...models import (
 from ...rx import lazy
 from .groups import Group, bool_value, group_signal, major_version
 from .protection import guard_of_variable
+from .types import same_type, widens
 
 _PROVIDER_TARGET = frozenset(
     [
@@ -156,6 +157,20 @@ def variable_signals(g: Group) -> Iterator[Signal]:
                 "old",
             )
     elif g.key == "type" and g.old and g.new:
+        old, new = g.old_value or "", g.new_value or ""
+        if same_type(old, new):
+            return  # the same type, aligned or reflowed
+        if widens(old, new):
+            # an `optional(...)` attribute added, `list(string)` -> `list(any)`: every value a
+            # caller passes still fits
+            yield group_signal(
+                PUBLIC_API,
+                "tf.variable_type_widened",
+                f"widens the type of {g.where}: every value it took still fits",
+                g,
+                "low",
+            )
+            return
         yield group_signal(
             PUBLIC_API, "tf.variable_type", f"changes the type of {g.where}", g, "medium"
         )

@@ -20,7 +20,7 @@ from ..yaml_view import (
 )
 from .jobs import environment_gates_removed, identity_guards_removed, removed_jobs
 from .keys import key_value_checks
-from .lines import uses_of
+from .lines import job_of, uses_of
 from .permissions import HIGH_SCOPES, permissions, write_scopes
 from .scripts import script_checks
 from .steps import neutralized_checks, removed_steps
@@ -103,6 +103,33 @@ def versions_moved(removed: list[Change], added: list[Change]) -> list[str]:
     return sorted({ch.text.split(":", 1)[0].strip(" -") for ch in added})
 
 
+#: the keys of a job that say where it runs: its runner and the matrix it fans out over
+_WHERE_KEYS = frozenset({"strategy", "runs-on"})
+
+
+def where_jobs_run(removed: list[Change], added: list[Change]) -> list[str]:
+    """The jobs whose runner or matrix is all that changes (`node-version: [18.x, 20.x]` to
+    `[20.x, 22.x]`, another runner image), or [] when anything else changes too; a job the hunks
+    do not name is "".
+
+    A line that leaves with the same text and place it comes back with (an end-of-file newline)
+    changes nothing and is not counted."""
+
+    def key(ch: Change) -> tuple[str, tuple[str, ...]]:
+        return ch.text.strip(), ch.path
+
+    gone, back = {key(ch) for ch in removed}, {key(ch) for ch in added}
+    jobs: set[str] = set()
+    for ch in removed + added:
+        if is_comment(ch.text) or key(ch) in gone & back:
+            continue
+        path = ch.path
+        if len(path) < 3 or path[0] != "jobs" or path[2] not in _WHERE_KEYS:
+            return []
+        jobs.add(job_of(ch.node) or "")
+    return sorted(jobs)
+
+
 def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -> Partial:
     """The scope of one workflow (or, for ``github-action``, one action) file."""
     action = family == "github-action"
@@ -149,7 +176,23 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
         # dependency update of CI, what dependabot does
         moved = refs_moved(removed, added)
         tools = [] if moved else versions_moved(removed, added)
-        if moved or tools:
+        runs = [] if moved or tools else where_jobs_run(removed, added)
+        if runs:
+            # the versions and platforms the tests run on: where a check runs, not whether
+            named = [n for n in runs if n]
+            shown = ", ".join(f"`{n}`" for n in named[:3]) + (" ..." if len(named) > 3 else "")
+            part.signals.append(
+                Signal(
+                    kind=CI_CD,
+                    code="gha.matrix_changed",
+                    detail=f"changes where {shown or 'its jobs'} run (runner or matrix) in "
+                    f"`{ctx.path}`",
+                    side="new",
+                    symbol=named[0] if named else None,
+                    severity="low",
+                )
+            )
+        elif moved or tools:
             code, names, where = (
                 ("gha.action_ref_moved", moved, "ref")
                 if moved
