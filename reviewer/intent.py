@@ -258,8 +258,9 @@ def parse_intent(text: str, *, source: IntentSource = "cli", title: str | None =
         itype = _type_from_verb(rest)
     body_text = cleaned
     verbs = _verbs(body_text)
-    # "[pre-commit.ci] pre-commit autoupdate": the bot that opened the change, not a target
-    targets = _targets(_BOT_TAG.sub("", body_text, count=1), scope)
+    # "[pre-commit.ci] pre-commit autoupdate": the bot that opened the change, not a target; nor
+    # is the branch a merge commit names ("Merge pull request #918 from go-resty/code-tidy")
+    targets = _targets(_MERGE_FROM.sub("", _BOT_TAG.sub("", body_text, count=1)), scope)
     claims = _claims(first, body_text)
     folded = body_text.casefold()
     size = tuple(
@@ -426,6 +427,9 @@ _BOT_TAG = lazy(
     r"^\s*\[(?:[\w-]+\.ci|[\w-]*bot|automated|auto|renovate|dependabot|skip ci|ci skip)\]\s*",
     re.I,
 )
+
+
+_MERGE_FROM = lazy(r"(?im)^(merge (?:pull request #\d+|branch \S+) )from \S+")
 
 
 def _targets(text: str, scope: str | None) -> tuple[str, ...]:

@@ -154,3 +154,11 @@ def test_a_bot_tag_in_the_title_is_no_target() -> None:
     # a component in brackets is still named
     j = parse_intent("", title="[jaeger] Add extraVolumes to `all-in-one`")
     assert "all-in-one" in j.targets
+
+
+def test_the_branch_a_merge_commit_names_is_not_a_target() -> None:
+    intent = parse_intent("Merge pull request #918 from go-resty/code-optimizations")
+    assert intent.targets == ()
+    # what the pull request's own title names still is
+    titled = parse_intent("Fix `Client.SetTimeout`\n\nMerge pull request #9 from me/fix-timeout")
+    assert "Client.SetTimeout" in titled.targets

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reviewer.diff import parse_diff
 from reviewer.intent import parse_intent
 from reviewer.match import match
@@ -974,3 +976,30 @@ def test_a_test_added_beside_the_only_file_leaves_it_the_only_one_meant() -> Non
     )
     with_test = review(parse_diff(diff + test), intent)
     assert {f.scope.path: f.explained for f in with_test.files}["command.go"]
+
+
+def test_quantities_hashes_and_versions_in_prose_are_not_parts_the_change_should_touch() -> None:
+    diff = _diff({"route.go": ("a := 1", "a := 2")})
+    body = (
+        "Benchmarks before/after: 1067ns -> 07ms, 10kb allocated; see 0eba4f5731f3 and pr6318.\n"
+        "Needs Terraform 1.5.7 or later, as in pre-8.5.0."
+    )
+    m = match(parse_intent(body, title="Speed up route matching"), build_scope(diff), diff)
+    assert m.missing_targets == ()
+    # a name is still a target
+    named = match(parse_intent(body, title="Speed up `match_route`"), build_scope(diff), diff)
+    assert named.missing_targets == ("match_route",)
+
+
+@pytest.mark.parametrize(
+    "title", ["feat!: drop node@18 support", "Drop Node.js 18", "drop node-18"]
+)
+def test_a_runtime_major_written_with_at_or_dash_is_named(title: str) -> None:
+    diff = _diff(
+        {".github/workflows/ci.yml": ("node-version: [18.x, 20.x]", "node-version: [20.x, 22.x]")}
+    )
+    m = match(parse_intent("", title=title), build_scope(diff), diff)
+    assert any(
+        r.startswith("changed lines: version node 18")
+        for r in m.files[".github/workflows/ci.yml"].explained_by
+    )

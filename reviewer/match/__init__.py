@@ -26,7 +26,14 @@ from .companions import (
     stem_of,
     tests_one_of,
 )
-from .evidence import Evidence, evidence, missing_targets, specific_targets, terms_of_path
+from .evidence import (
+    Evidence,
+    evidence,
+    missing_targets,
+    names_a_part,
+    specific_targets,
+    terms_of_path,
+)
 from .explain import FileMatch, area_of, explain_file, hits_in_path
 from .intent_words import IntentTerms, intent_terms
 from .licensing import SignalKey, license_signals
@@ -60,7 +67,7 @@ def match(intent: Intent, scope: Scope, diff: Diff, *, ignored: set[str] | None 
     missing = missing_targets(intent, it, evs)
     # when the intent names specific things and the change contains none of them, only strong
     # evidence explains a file (a message paired with somebody else's diff still shares words)
-    specific = specific_targets(it)
+    specific = {t for t in specific_targets(it) if names_a_part(t, intent.title)}
     strict = bool(specific) and len(missing) == len(specific)
 
     # components the intent names by path: a sibling component needs evidence of its own

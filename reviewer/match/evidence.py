@@ -224,10 +224,25 @@ def specific_targets(it: IntentTerms) -> frozenset[str]:
     return frozenset(t for t in it.targets if len(t) > 3)
 
 
-_V_VERSION = lazy(r"v\d+(?:\.\d+)+")
-
 #: two plain words joined by a slash: a path only where the first is a directory of the change
 _PROSE_PAIR = lazy(r"[A-Za-z]+/[A-Za-z]+")
+
+
+#: what a description measures or refers to, not a part of the code it could name: a quantity
+#: (`07ms`, `10kb`, `1067ns`), a commit hash, a pull request (`pr6318`)
+_NOT_A_PART = lazy(r"\d+(?:\.\d+)?[a-zµ]{1,3}|(?=[a-f]*\d)[0-9a-f]{7,40}|(?:pr|gh)-?\d+")
+#: a version (`v6.0.2`, `1.5.7`, `pre-8.5.0`) and the number it carries
+_VERSIONISH = lazy(r"(?:[a-z]+-)?v?(\d+(?:\.\d+)+(?:-\w+)?)")
+
+
+def names_a_part(target: str, title: str) -> bool:
+    """Whether a target the intent names is a part the change could touch: not a quantity, a hash
+    or a pull request, and a version only in the title (a version in the body's prose, from a
+    benchmark or the history, is not what the change is; "upgrade typescript to v6.0.2" is)."""
+    t = target.lower()
+    if _NOT_A_PART.fullmatch(t):
+        return False
+    return not _VERSIONISH.fullmatch(t) or t in title.lower()
 
 
 def missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) -> tuple[str, ...]:
@@ -250,13 +265,20 @@ def missing_targets(intent: Intent, it: IntentTerms, evs: dict[str, Evidence]) -
             and f"`{t}`" not in intent.text
         ):
             continue  # "low/negligible", "read/write": two words, not a path of this change
+        if not names_a_part(t, intent.title):
+            continue
+        version = _VERSIONISH.fullmatch(t)
+        if version and any(
+            version.group(1) in ln
+            for ev in evs.values()
+            for h in ev.hunks
+            for ln in h.lines
+            if ln[:1] == "+"
+        ):
+            continue  # "upgrade typescript to v6.0.2" and `"typescript": "~6.0.2"`
         parts = [stem(s) for s in subwords(t) if not is_stop(s)]
         if t in every or posixpath.basename(t) in every:
             continue
-        if _V_VERSION.fullmatch(t) and any(
-            t[1:] in ln for ev in evs.values() for h in ev.hunks for ln in h.lines if ln[:1] == "+"
-        ):
-            continue  # "upgrade typescript to v6.0.2" and `"typescript": "~6.0.2"`
         if parts and all(p in every for p in parts):
             continue
         out.append(t)

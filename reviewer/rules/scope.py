@@ -194,6 +194,7 @@ def _removal_only(ctx: Context) -> bool:
 
 def _names_nothing_here(ctx: Context) -> bool:
     """Every specific thing the intent names is missing from the change."""
+    from ..match.evidence import names_a_part
     from ..statements import stating_text
 
     missing = set(ctx.match.missing_targets)
@@ -204,7 +205,9 @@ def _names_nothing_here(ctx: Context) -> bool:
         for t in ctx.intent.targets
         if t.lower() in said
         # paths, dotted, snake_case and CamelCase names (a brand such as "GitHub" reads as one too)
-        if len(t) > 3 and ("/" in t or "." in t or "_" in t or any(c.isupper() for c in t[1:]))
+        if len(t) > 3
+        and ("/" in t or "." in t or "_" in t or any(c.isupper() for c in t[1:]))
+        and names_a_part(t, ctx.intent.title)
     }
     return bool(missing) and bool(named) and {t.lower() for t in named} <= missing
 
