@@ -305,6 +305,9 @@ def role_of(path: str) -> str:
         or (has_any(name, _GENERATED_HINTS) and _GENERATED_RE.search(name))
         # Rails dumps the schema its migrations make: `bin/rails db:migrate` writes these
         or (dirs[-1:] == ("db",) and (name == "structure.sql" or name.endswith("schema.rb")))
+        # the wrapper module pre-commit-terraform's `terraform_wrapper_module_for_each` hook
+        # writes at the top of a module's repository
+        or (dirs[:1] == ("wrappers",) and name.endswith(".tf"))
     ):
         return "generated"
     if (

@@ -1003,3 +1003,47 @@ def test_a_runtime_major_written_with_at_or_dash_is_named(title: str) -> None:
         r.startswith("changed lines: version node 18")
         for r in m.files[".github/workflows/ci.yml"].explained_by
     )
+
+
+def test_a_terraform_wrapper_module_follows_what_it_wraps_and_the_hooks_that_write_it() -> None:
+    from reviewer.diff import parse_diff
+    from reviewer.intent import parse_intent
+    from reviewer.review import review
+    from tests.helpers import git_diff
+
+    out = 'output "grants" {\n  value = aws_kms_grant.this\n}\n'
+    wrapper = 'output "wrapper" {\n  value = module.wrapper\n}\n'
+    text = git_diff(
+        "outputs.tf", out, out.replace("this\n", "this\n  sensitive = true\n")
+    ) + git_diff(
+        "wrappers/outputs.tf",
+        wrapper,
+        # aligned as `terraform fmt` writes it: not the very same edit as the module's
+        wrapper.replace(
+            "value = module.wrapper\n}", "value     = module.wrapper\n  sensitive = true\n}"
+        ),
+    )
+    r = review(parse_diff(text), parse_intent("", title="feat: Grants output marked as sensitive"))
+    by_path = {f.scope.path: f for f in r.files}
+    assert by_path["wrappers/outputs.tf"].explained
+    assert any("wrapper of explained" in why for why in by_path["wrappers/outputs.tf"].explained_by)
+
+    # the hooks that write `wrappers/` move: the constraints they copy there follow
+    hooks = (
+        "repos:\n  - repo: https://github.com/antonbabenko/pre-commit-terraform\n"
+        "    rev: v1.88.0\n    hooks:\n      - id: terraform_wrapper_module_for_each\n"
+    )
+    versions = 'terraform {\n  required_version = ">= 0.13.1"\n}\n'
+    bump = git_diff(".pre-commit-config.yaml", hooks, hooks.replace("v1.88.0", "v1.96.1"))
+    bump += git_diff("wrappers/versions.tf", versions, versions.replace("0.13.1", "1.3"))
+    r2 = review(parse_diff(bump), parse_intent("", title="fix: Update pre-commit hook versions"))
+    assert r2.verdict == "aligned", [f.title for f in r2.findings]
+    # without the hooks' bump, the wrapper's constraint moved is a change of its own
+    other = git_diff(
+        ".pre-commit-config.yaml",
+        hooks,
+        hooks.replace("for_each\n", "for_each\n      - id: terraform_fmt\n"),
+    )
+    other += git_diff("wrappers/versions.tf", versions, versions.replace("0.13.1", "1.3"))
+    r3 = review(parse_diff(other), parse_intent("", title="chore: run terraform_fmt in pre-commit"))
+    assert r3.verdict != "aligned"

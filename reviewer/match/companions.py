@@ -96,6 +96,13 @@ def explain_followers(
         r.startswith(VERSION_REASONS) for f in explained for r in results[f.path].explained_by
     )
     twins = {_twin_key(f.path) for f in explained} - {None}
+    explained_paths = {f.path for f in explained}
+    # the hooks that generate files (terraform-docs, the wrapper module) moved to new versions
+    hooks_bumped = any(
+        posixpath.basename(f.path) == ".pre-commit-config.yaml"
+        and any(r.startswith(VERSION_REASONS) for r in results[f.path].explained_by)
+        for f in explained
+    )
     for fs in scope.files:
         fm = results[fs.path]
         if fm.explained:
@@ -119,6 +126,11 @@ def explain_followers(
             reason = f"{RETIRED_REASON} {caller}"
         elif fs.role == "lockfile" and (explained_roles & {"dependency"} or bumped):
             reason = LOCKFILE_REASON
+        elif fs.role == "generated" and (wrapped := _wrapped(fs.path)) in explained_paths:
+            reason = f"the wrapper of explained `{wrapped}`"
+        elif fs.role == "generated" and hooks_bumped:
+            # `wrappers/` rewritten by the pre-commit hooks whose versions the change moves
+            reason = HOOKS_REASON
         elif (
             fs.role == "generated"
             and explained_roles & {"code", "dependency", "lockfile"}
@@ -177,6 +189,17 @@ class _Edits:
 
 
 #: where a build writes its output (not vendored code, not a schema dump)
+def _wrapped(path: str) -> str | None:
+    """The module file a generated wrapper file mirrors: `wrappers/outputs.tf` -> `outputs.tf`,
+    `wrappers/object/main.tf` -> `modules/object/main.tf`."""
+    parts = path.split("/")
+    if parts[0] != "wrappers" or len(parts) not in (2, 3):
+        return None
+    return parts[1] if len(parts) == 2 else f"modules/{parts[1]}/{parts[2]}"
+
+
+#: why a generated file follows: the pre-commit hooks that write it moved to new versions
+HOOKS_REASON = "output of the pre-commit hooks the change bumps"
 _BUILD_OUTPUT = lazy(r"(^|/)(dist|build|out)/")
 
 #: formats one document is kept in side by side (a template as `x.yaml` and `x.json`)

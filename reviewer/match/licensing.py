@@ -15,7 +15,7 @@ from ..rx import lazy
 from ..statements import Reading, needs_statement, read
 from ..terms import GENERIC_STEMS, stem, stems, term_set
 from .bumps import VERSION_REASONS
-from .companions import GENERIC_FILE_STEMS, LOCKFILE_REASON, RETIRED_REASON
+from .companions import GENERIC_FILE_STEMS, HOOKS_REASON, LOCKFILE_REASON, RETIRED_REASON
 from .conventional import CONVENTIONAL_REASON
 from .evidence import Evidence, added_terms, superseded_lines
 from .explain import EXPLAIN_THRESHOLD, FileMatch
@@ -246,6 +246,8 @@ def _signal_licensed(
     ):
         # `ci:` and a workflow edit, `build(deps):` and a version moved: the type says what it is
         return True
+    if HOOKS_REASON in fm.explained_by and sig.severity in ("info", "low", "medium"):
+        return True  # what the bumped generator writes: the version constraints it copies
     if "intent removes tests" in fm.explained_by:
         return True  # a test module's manifest and lockfile go with its tests
     if fs.role in ("test", "example") and sig.severity in ("info", "low"):
