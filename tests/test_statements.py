@@ -133,6 +133,13 @@ AGENTS_EDIT = (
 )
 
 
+FORCE_PUSH = (
+    "diff --git a/ci/helm-docs.sh b/ci/helm-docs.sh\n--- a/ci/helm-docs.sh\n+++ b/ci/helm-docs.sh\n"
+    "@@ -1,2 +1,3 @@\n #!/bin/sh\n helm-docs --template-files ./ci/README.md.gotmpl\n"
+    "+git commit -am docs && git push --force origin HEAD:master\n"
+)
+
+
 def run(diff: str, text: str) -> Review:
     return review(parse_diff(diff), parse_intent(text, source="pr"))
 
@@ -158,6 +165,8 @@ def risky(r: Review) -> list:  # type: ignore[type-arg]
         (RENUMBER, "Update network ACL rules to new rule numbers"),
         # "amend" edits what it names
         (AGENTS_EDIT, "Amend AGENTS.md: comments are one short sentence"),
+        # a destroying command is stated by what it does
+        (FORCE_PUSH, "helm-docs.sh now force-pushes the regenerated READMEs to master"),
     ],
 )
 def test_a_clause_naming_object_and_action_licenses_and_is_quoted(diff: str, text: str) -> None:
@@ -184,6 +193,8 @@ def test_a_clause_naming_object_and_action_licenses_and_is_quoted(diff: str, tex
         (RENUMBER, "Update the network ACL rules"),
         # object and verb, but not how wide: a wildcard is stated by saying it grants everything
         (RBAC_HEAD, "fix(rbac): allow namespaced rbac with only the reader ClusterRole"),
+        # the script named with "update": what it now does to the remote is not said
+        (FORCE_PUSH, "Update helm-docs.sh to fix the error"),
     ],
 )
 def test_vague_or_split_wording_licenses_nothing(diff: str, text: str) -> None:

@@ -40,6 +40,15 @@ _EDIT = (
     "integrate amend"
 )
 
+# a command that destroys is stated by what it does: "force-push the generated docs", "wipe the
+# cache volume", "reset the test database" ("update helm-docs" names the script, not the push)
+_PUSH = "push force force-push overwrite rewrite"
+# (not "retire": "deactivate the retired app" says nothing about deleting the sites it runs on)
+_DESTROY = (
+    "remove delete drop destroy purge erase teardown tear wipe reset discard uninstall unpublish "
+    "prune kill shutdown empty"
+)
+
 #: each family of verbs, stemmed: what a clause must use to state a change of that kind
 ACTIONS: dict[str, frozenset[str]] = {
     name: frozenset(stem(w) for w in text.split())
@@ -50,11 +59,13 @@ ACTIONS: dict[str, frozenset[str]] = {
         "grant": _GRANT,
         "change": _CHANGE,
         "edit": _EDIT,
+        "push": _PUSH,
+        "destroy": _DESTROY,
     }.items()
 }
 #: every verb a clause that says what the change does may start with
 _BASE_VERBS = (
-    words(" ".join(text for text in (_DELETE, _REPLACE, _DISABLE, _GRANT, _CHANGE, _EDIT)))
+    words(" ".join(text for text in (_DELETE, _REPLACE, _DISABLE, _GRANT, _CHANGE, _EDIT, "push")))
     | VERBS
     | words("undo apply make ensure use improve rework tidy run set stop start")
 )
@@ -136,7 +147,9 @@ def action_of(sig: Signal) -> str:
     if sig.kind == m.ENVIRONMENT_DEFINITION:
         return "change"
     if sig.kind == m.DANGEROUS_COMMAND:
-        return "edit"
+        if code in _PUSH_COMMANDS:
+            return "push"
+        return "destroy" if code in _DESTROY_COMMANDS else "edit"
     if sig.kind == m.AGENT_INSTRUCTIONS:
         return "delete" if "delet" in code or "remov" in code else "edit"
     if sig.kind == m.REPLACEMENT:
@@ -146,6 +159,29 @@ def action_of(sig: Signal) -> str:
     return "delete"
 
 
+#: commands that rewrite a remote's history
+_PUSH_COMMANDS = frozenset({"cmd.git_force_push", "cmd.git_history_rewrite"})
+#: commands that destroy what they reach: stated only by saying so
+_DESTROY_COMMANDS = frozenset(
+    {
+        "cmd.rm_rf",
+        "cmd.cloud_delete",
+        "cmd.data_drop",
+        "cmd.disk_wipe",
+        "cmd.docker_prune",
+        "cmd.git_delete_ref",
+        "cmd.git_discard",
+        "cmd.helm_uninstall",
+        "cmd.kill_all",
+        "cmd.kubectl_delete",
+        "cmd.sql_drop",
+        "cmd.stack_destroy",
+        "cmd.terraform_destroy",
+        "cmd.terraform_workspace_delete",
+        "cmd.unpublish",
+    }
+)
+
 #: the verb a near miss is told to use, per family ("remove `aws_vpc.main`")
 SUGGESTED_VERB = {
     "delete": "remove",
@@ -154,4 +190,6 @@ SUGGESTED_VERB = {
     "grant": "grant",
     "change": "change",
     "edit": "update",
+    "push": "force-push to",
+    "destroy": "delete with",
 }

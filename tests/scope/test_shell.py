@@ -95,6 +95,10 @@ SCAN_CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("git push -f", {("cmd.git_force_push", H)}),
     ("git push origin +main", {("cmd.git_force_push", H)}),
     ("git push --force-with-lease origin feature", {("cmd.git_force_push", M)}),
+    ("git push --force origin HEAD:master", {("cmd.git_force_push", H)}),
+    # a bot re-pushing the branch it made, a docs branch: not a shared branch
+    ('git push --force origin "$branch"', {("cmd.git_force_push", M)}),
+    ("git push -f origin gh-pages", {("cmd.git_force_push", M)}),
     ("git push origin --delete old-branch", {("cmd.git_delete_ref", M)}),
     ("git push origin main", set()),
     ("git reset --hard origin/main", {("cmd.git_discard", M)}),

@@ -29,7 +29,11 @@ def git_hits(cmd: Cmd) -> list[Hit]:
             or any(_SHORT_FORCE_RE.fullmatch(o) for o in opts if not o.startswith("--"))
             or any(p.startswith("+") and len(p) > 1 for p in positional)
         ):
-            return [cmd.hit("cmd.git_force_push", "high")]
+            # rewriting a shared branch (`HEAD:master`, the current one) is the incident; a bot
+            # re-pushing the branch it made (`origin "$branch"`, `gh-pages`) is routine
+            return [
+                cmd.hit("cmd.git_force_push", "high" if _shared_target(positional) else "medium")
+            ]
         if any(o.startswith(("--force-with-lease", "--force-if-includes")) for o in opts):
             return [cmd.hit("cmd.git_force_push", "medium")]
         if (
@@ -50,6 +54,23 @@ def git_hits(cmd: Cmd) -> list[Hit]:
     ):
         return [cmd.hit("cmd.no_verify", "medium")]
     return []
+
+
+#: branches many people build on: force-pushing one rewrites their history
+_SHARED_BRANCH_RE = lazy(r"(?:refs/heads/)?(?:main|master|trunk|develop|dev|release[\w./-]*|head)")
+
+
+def _shared_target(positional: list[str]) -> bool:
+    """Whether a push's refspecs (after the remote) reach a shared branch, or name none (the
+    current branch, whatever it is)."""
+    refspecs = positional[1:]
+    if not refspecs:
+        return True
+    for spec in refspecs:
+        dest = spec.lstrip("+").rsplit(":", 1)[-1].strip("'\"")
+        if not dest or _SHARED_BRANCH_RE.fullmatch(dest.lower()):
+            return True
+    return False
 
 
 def terraform_hits(cmd: Cmd) -> list[Hit]:
