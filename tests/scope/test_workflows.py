@@ -337,3 +337,30 @@ def test_a_workflow_edit_that_only_moves_where_jobs_run_is_a_low_ci_change() -> 
     for scope in scope_both(".github/workflows/ci.yml", old, both):
         codes = {s.code for s in scope.signals}
         assert "gha.matrix_changed" not in codes and "gha.workflow_changed" in codes
+
+
+def test_continue_on_error_on_a_check_lets_it_pass_as_if_removed() -> None:
+    job = (
+        "on: pull_request\njobs:\n  tests:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - name: Unit tests\n        run: pnpm vitest run\n"
+        "      - name: Upload coverage\n        run: ./upload.sh\n"
+    )
+    on_job = job.replace(
+        "runs-on: ubuntu-latest\n", "runs-on: ubuntu-latest\n    continue-on-error: true\n"
+    )
+    for scope in scope_both(".github/workflows/ci.yml", job, on_job):
+        assert ("gha.check_removed", "high") in {(s.code, s.severity) for s in scope.signals}
+    scan = job.replace("        run: pnpm vitest run\n", "        run: pnpm vitest run\n").replace(
+        "      - name: Upload coverage\n",
+        "      - uses: securego/gosec@master\n        continue-on-error: true\n      - name: Upload coverage\n",
+    )
+    for scope in scope_both(".github/workflows/ci.yml", job, scan):
+        assert any(s.code == "gha.check_removed" and "gosec" in s.detail for s in scope.signals)
+    # a step that checks nothing may fail as it likes: the setting is noted, not a removed check
+    upload = job.replace(
+        "run: ./upload.sh\n", "run: ./upload.sh\n        continue-on-error: true\n"
+    )
+    for scope in scope_both(".github/workflows/ci.yml", job, upload):
+        codes = {(s.code, s.severity) for s in scope.signals}
+        assert ("gha.continue_on_error", "medium") in codes
+        assert "gha.check_removed" not in {c for c, _ in codes}

@@ -9,6 +9,7 @@ from ...models import CI_CD, PERMISSION_WIDENING, Severity, Signal
 from ...rx import lazy
 from ..yaml_view import Change
 from .lines import signal_at, uses_of
+from .steps import check_of
 
 _FIRST_PARTY = frozenset({"actions", "github"})
 _SHA_RE = lazy(r"^[0-9a-f]{40}$", re.I)
@@ -55,7 +56,15 @@ def key_value_checks(removed: list[Change], added: list[Change]) -> list[Signal]
             continue
         rule = _KEY_CHECKS.get(node.key)
         if rule is not None and node.scalar.lower() in rule[0]:
-            out.append(signal_at(rule[1], rule[2], rule[3], ch, rule[4]))
+            check = gated_check(ch) if node.key == "continue-on-error" else None
+            if check:
+                detail = (
+                    f"lets {check} fail without failing the job (`continue-on-error: true`): "
+                    "it no longer gates merges"
+                )
+                out.append(signal_at(CI_CD, "gha.check_removed", detail, ch, "high"))
+            else:
+                out.append(signal_at(rule[1], rule[2], rule[3], ch, rule[4]))
         elif node.key == "uses":
             sig = _unpinned(ch)
             if sig is not None:
@@ -124,3 +133,24 @@ def _unpinned(ch: Change) -> Signal | None:
         ch,
         "medium",
     )
+
+
+def gated_check(ch: Change) -> str | None:
+    """What the job or step a line sits in checks (a test, lint or scan run), or None: the
+    step's ``uses``, ``run`` and ``name``, or the job's id, name and steps."""
+    outline, node = ch.outline, ch.node
+    if outline is None or node is None or node.parent < 0:
+        return None
+    owner = node.parent
+    item = outline.nodes[owner]
+    if not (item.key == "-" or item.path == ("jobs",)):
+        return None  # a workflow-wide setting: not one job's or step's
+    inside = {owner}
+    # a job's id names it as well as its `name:` does (`tests:`, `lint:`)
+    parts = [f"name: {item.key}"] if item.key != "-" else []
+    for i, n in enumerate(outline.nodes):
+        if n.parent in inside:
+            inside.add(i)
+            parts.append(f"{n.key}: {n.scalar}")
+    parts.extend(t.text for t in outline.texts if t.owner in inside)
+    return check_of(parts)

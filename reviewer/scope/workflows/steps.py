@@ -14,6 +14,7 @@ from .scripts import script_lines
 #: test, lint and type-check commands of a `run:` script
 _CHECK_RUN = lazy(
     r"\b(pytest|tox|nox|mypy|ruff|flake8|pylint|pyright|eslint|tsc|golangci-lint|rspec|phpunit"
+    r"|vitest|jest|mocha"
     r"|(npm|yarn|pnpm|bun)\s+(run\s+)?(test|lint|typecheck|type-check|check)"
     r"|go\s+(test|vet)|cargo\s+(test|clippy)|make\s+(test|lint|check)|pre-commit\s+run"
     r"|(gradle\w*|\./gradlew)\s+(test|check)|mvn\s+(test|verify)|dotnet\s+test)\b",
@@ -37,7 +38,7 @@ _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = 
     "gha.security_step_removed": (
         lazy(
             r"codeql|zizmor|dependency-review|trivy|snyk|gitleaks|trufflehog|semgrep|scorecard"
-            r"|anchore|grype|bandit|osv-scanner|checkov|tfsec|kics|harden-runner|govulncheck",
+            r"|anchore|grype|bandit|osv-scanner|checkov|tfsec|kics|harden-runner|govulncheck|gosec",
             re.I,
         ),
         None,
@@ -68,6 +69,26 @@ _SCAN_NAME_RE = lazy(
     r"|\bscan(s|ning)?\b.*\b(vulnerabilit(y|ies)|cves?)\b",
     re.I,
 )
+
+
+def check_of(lines: list[str]) -> str | None:
+    """The check a job's or step's lines run (`golangci-lint`, `npm test`, `- name: Unit tests`,
+    a security scanner), described, or None."""
+    for text in lines:
+        key, _, value = text.partition(":")
+        key, value = key.strip(" -"), value.strip()
+        if key == "name" and (_SCAN_NAME_RE.search(value) or _CHECK_NAME_RE.search(value)):
+            return f"`{value}`"
+        if key == "uses":
+            for code, (pattern, _run, what) in _STEP_CLASSES.items():
+                if code != "gha.release_step_removed" and pattern.search(value):
+                    return f"{what} (`{value.partition('@')[0]}`)"
+        m = _CHECK_RUN.search(text)
+        if m is not None and not _INSTALL_RE.search(text):
+            return f"`{m.group(0)}`"
+    return None
+
+
 #: step classes where another step of the class takes the removed one's place: a check for a
 #: check, a scanner for a scanner
 _NET_BY_CLASS = frozenset({"gha.check_removed", "gha.security_step_removed"})
