@@ -52,6 +52,20 @@ SCRIPT_KEYS = frozenset(
         "before_install",
         "after_success",
         "deploy_script",
+        # AppVeyor's and Travis's phases
+        "init",
+        "build_script",
+        "test_script",
+        "before_build",
+        "after_build",
+        "before_test",
+        "after_test",
+        "before_deploy",
+        "after_deploy",
+        "after_failure",
+        "on_success",
+        "on_failure",
+        "on_finish",
     ]
 )
 _RELEASE_RE = lazy(r"deploy|release|publish|promot|rollout|\bship\b", re.I)

@@ -152,3 +152,21 @@ def test_a_large_manifest_is_fast_enough() -> None:
     elapsed = time.perf_counter() - start
     print(f"\n22,000-line manifest, both modes: {elapsed * 1000:.0f} ms", file=sys.stderr)
     assert [s.name for s in full.symbols] == ["Deployment/app7"]
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("appveyor.yml", "build_script"),
+        ("appveyor.yml", "on_success"),
+        (".travis.yml", "after_failure"),
+        (".gitlab-ci.yml", "script"),
+    ],
+)
+def test_the_script_phases_of_other_ci_systems_are_read_as_commands(path: str, key: str) -> None:
+    old = f"{key}:\n  - echo build\n"
+    new = f"{key}:\n  - echo build\n  - git push --force origin HEAD:master\n"
+    if path.endswith("gitlab-ci.yml"):
+        old, new = (f"build:\n  {t.replace(chr(10) + '  ', chr(10) + '    ')}" for t in (old, new))
+    for scope in scope_both(path, old, new):
+        assert ("cmd.git_force_push", "high") in {(s.code, s.severity) for s in scope.signals}
