@@ -7,7 +7,10 @@ Two edits count, on a removed line and the added line that replaces it:
   ``and``), in code about authentication or access: one wrong credential no longer refuses;
 - **a check dropped from a chain**: ``elif resolved.is_file() and path in resolved.parents``
   becomes ``elif resolved.is_file()``, where the check taken away is a security one: a path kept
-  inside its root, a permission, a token, a signature.
+  inside its root, a permission, a token, a signature;
+- **a condition made constant**: ``if (!isSameDomain(a, b))`` becomes ``if (false && !isSameDomain(a,
+  b))`` (or ``if True or ...:``, ``if (false)``): the branch it guarded never runs (or always
+  does), whatever it checked.
 
 Tests, docs and examples are not read.
 """
@@ -56,6 +59,45 @@ def _pairs(ctx: FileContext) -> list[tuple[str, int, str]]:
     return out
 
 
+_IF = lazy(r"^\s*(?:\}\s*)?(?:if|elif|else\s+if|unless)\b\s*\(?")
+#: a constant a condition is short-circuited with: `false && x`, `True or x`, `0 &&`
+_SHORT_CIRCUIT = lazy(
+    r"^(?:(?P<never>false|False|0)\s*(?:&&|\band\b)|(?P<always>true|True|1)\s*(?:\|\||\bor\b))\s*",
+)
+_CONSTANT = frozenset({"false", "False", "0", "true", "True", "1"})
+
+
+def _made_constant(old: str, new: str) -> str | None:
+    """The condition of ``old`` short-circuited to a constant in ``new``, described, or None."""
+    m_old, m_new = _IF.match(old), _IF.match(new)
+    if m_old is None or m_new is None:
+        return None
+    before, after = old[m_old.end() :].strip(), new[m_new.end() :].strip()
+    if before == after:
+        return None
+    short = _SHORT_CIRCUIT.match(after)
+    rest = after[short.end() :] if short else ""
+    if short and "".join(rest.split()) == "".join(before.split()):
+        what = "never runs" if short.group("never") else "always runs"
+    elif (
+        after.rstrip("):{ ").strip() in _CONSTANT and before.rstrip("):{ ").strip() not in _CONSTANT
+    ):
+        what = (
+            "never runs"
+            if after.rstrip("):{ ").strip() in ("false", "False", "0")
+            else "always runs"
+        )
+    else:
+        return None
+    cond = before.rstrip(":{ ")
+    if cond.count(")") > cond.count("("):
+        cond = cond[:-1]  # the `(` the `if` opened
+    cond = cond[:80]
+    return (
+        f"makes the condition `{cond}` constant: the branch it guarded {what}, whatever it checked"
+    )
+
+
 def analyze(ctx: FileContext) -> Partial:
     part = Partial()
     if ctx.role in _SKIP_ROLES or not ctx.added or not ctx.removed:
@@ -79,6 +121,8 @@ def analyze(ctx: FileContext) -> Partial:
             ):
                 shown = next(c for c in dropped if _SECURITY_CHECK.search(c))
                 detail = f"drops the check `{shown[:80]}` from a condition: what it kept out gets through"
+        if detail is None:
+            detail = _made_constant(old, new)
         if detail is None:
             continue
         part.signals.append(

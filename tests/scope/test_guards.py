@@ -43,3 +43,22 @@ def test_a_security_check_dropped_from_a_chain_lets_more_through() -> None:
     # a check that says nothing about safety may go
     size = PY.replace("root in resolved.parents", "resolved.stat().st_size > 0")
     assert _weakened("settings/sources/secrets.py", size, new) == [set()] * 2
+
+
+JS = (
+    "function redirect(request, locationURL, headers) {\n"
+    "\tif (!isDomainOrSubdomain(request.url, locationURL)) {\n"
+    "\t\theaders.delete('authorization');\n\t}\n}\n"
+)
+
+
+def test_a_condition_made_constant_disables_its_branch() -> None:
+    never = JS.replace("if (!isDomain", "if (false && !isDomain")
+    assert _weakened("src/index.js", JS, never) == [{"high"}] * 2
+    always = PY.replace("elif resolved.is_file() and", "elif True or resolved.is_file() and")
+    assert _weakened("app/files.py", PY, always) == [{"high"}] * 2
+    literal = PY.replace("if not resolved.exists():", "if False:")
+    assert _weakened("app/files.py", PY, literal) == [{"high"}] * 2
+    # a condition that changes what it checks is not made constant
+    other = JS.replace("request.url, locationURL", "request.url, location")
+    assert _weakened("src/index.js", JS, other) == [set()] * 2
