@@ -328,10 +328,43 @@ def _security_linter_signals(ctx: FileContext) -> list[Signal]:
     ]
 
 
+#: settings that say whom to trust or let in: trusted proxies and hosts, the addresses whose
+#: forwarded headers count, allowed origins and hosts (`FORWARDED_ALLOW_IPS`, `trustedProxies`,
+#: `ALLOWED_HOSTS`, `allow_origins`)
+_TRUST_SETTING = lazy(
+    r"(?:trust(?:ed)?[-_ ]?(?:prox(?:y|ies)|hosts?|ips?|origins?|networks?)"
+    r"|forwarded[-_]?allow[-_]?ips|allow(?:ed)?[-_]?(?:hosts|origins|ips)|cors[-_]?origins?)",
+    re.I,
+)
+#: a wildcard value: every address, host or origin
+_WILDCARD = lazy(r"""["'](?:\*|0\.0\.0\.0/0|::/0)["']""")
+
+
+def _trust_widened(ctx: FileContext) -> list[Signal]:
+    """A trust setting replaced by a wildcard on the same line (`FORWARDED_ALLOW_IPS` from
+    `127.0.0.1` to `*`, `ALLOWED_HOSTS = ["*"]`): whoever connects is trusted or let in, and can
+    set the client address, host or origin the application believes."""
+    out: list[Signal] = []
+    for removed, added in ctx.hunk_lines:
+        if len(removed) != len(added):
+            continue
+        for (_o, old), (line, new) in zip(removed, added, strict=True):
+            old, new = old[:MAX_LINE], new[:MAX_LINE]
+            m = _TRUST_SETTING.search(new)
+            if m is None or not _TRUST_SETTING.search(old):
+                continue
+            if _WILDCARD.search(new) and not _WILDCARD.search(old):
+                detail = f"sets `{m.group(0)}` to a wildcard: every client is trusted or let in"
+                out.append(_safeguard_off(detail, line, "new", m.group(0)))
+    return out
+
+
 def analyze(ctx: FileContext) -> Partial:
     part = Partial()
     if ctx.role in _SKIP_ROLES or ctx.language in _SKIP_LANGUAGES:
         return part
+    if ctx.removed and ctx.added and ("*" in ctx.added_text or "0/0" in ctx.added_text):
+        part.signals.extend(_trust_widened(ctx))
     if ctx.removed and any("age" in t.lower() for t in ctx.removed.values()):
         part.signals.extend(_release_age_signals(ctx))
     if ctx.removed and ctx.language not in ("yaml", "json", "toml"):

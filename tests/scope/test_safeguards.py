@@ -159,3 +159,19 @@ def test_an_options_default_and_a_sinatra_setting_turned_off() -> None:
         "lib/sinatra/base.rb", rb, rb.replace("set :protection, true", "set :protection, false")
     )
     assert sig[0] == "high" and sig[1] == "protection"
+
+
+def test_a_trust_setting_opened_to_a_wildcard_trusts_every_client() -> None:
+    old = 'forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")\n'
+    for scope in scope_both("uvicorn/config.py", old, old.replace('"127.0.0.1"', '"*"')):
+        assert any(s.code == "code.safeguard_off" and "wildcard" in s.detail for s in scope.signals)
+    hosts = "ALLOWED_HOSTS = ['shop.example.com']\n"
+    for scope in scope_both("shop/settings.py", hosts, "ALLOWED_HOSTS = ['*']\n"):
+        assert {s.severity for s in scope.signals if s.code == "code.safeguard_off"} == {"high"}
+    # a wildcard in a setting about something else, or one that was already there, is no change
+    glob = 'include = ["src/*.py"]\n'
+    for scope in scope_both("tool/config.py", 'include = ["src/a.py"]\n', glob):
+        assert not [s for s in scope.signals if s.code == "code.safeguard_off"]
+    both = "ALLOWED_HOSTS = ['*']  # dev\n"
+    for scope in scope_both("shop/settings.py", "ALLOWED_HOSTS = ['*']\n", both):
+        assert not [s for s in scope.signals if s.code == "code.safeguard_off"]
