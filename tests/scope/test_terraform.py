@@ -570,3 +570,23 @@ def test_a_security_control_variable_defaulted_off() -> None:
     other = old.replace("enable_key_rotation", "create_alias")
     for fs in scope_both("variables.tf", other, other.replace("= true", "= false")):
         assert ("tf.security_control_off", "high") not in _codes(fs), fs.mode
+
+
+def test_server_side_encryption_and_imdsv2_turned_off_by_default() -> None:
+    from tests.helpers import scope_both
+
+    sse = (
+        'variable "sqs_managed_sse_enabled" {\n  description = "SSE with SQS-owned keys"\n'
+        "  type        = bool\n  default     = true\n}\n"
+    )
+    for fs in scope_both("variables.tf", sse, sse.replace("= true", "= false")):
+        assert ("tf.security_control_off", "high") in _codes(fs), fs.mode
+    imds = (
+        'variable "metadata_options" {\n  type = map(string)\n  default = {\n'
+        '    http_endpoint = "enabled"\n    http_tokens   = "required"\n  }\n}\n'
+    )
+    for fs in scope_both("variables.tf", imds, imds.replace('"required"', '"optional"')):
+        assert ("tf.security_control_off", "high") in _codes(fs), fs.mode
+    # the other way round hardens the instance
+    for fs in scope_both("variables.tf", imds.replace('"required"', '"optional"'), imds):
+        assert "tf.security_control_off" not in {c for c, _ in _codes(fs)}

@@ -38,7 +38,8 @@ def guard_of_variable(owner: str | None) -> bool | None:
 #: log integrity, MFA, TLS (one written `true` that the change writes `false` turns it off)
 _SECURITY_SWITCH = lazy(
     r"(?:^|_)(?:encrypt(?:ed|ion)?|storage_encrypted|key_rotation|log_file_validation|logging|"
-    r"audit|mfa|require_tls|tls|ssl|https_only|enforce_https)(?:_enabled)?$"
+    r"audit|mfa|require_tls|tls|ssl|https_only|enforce_https|sse|server_side_encryption)"
+    r"(?:_enabled)?$"
 )
 _HTTPS_ONLY = lazy(r"https-only|redirect-to-https")
 #: words that turn a switch's meaning round (`insecure_ssl`, `skip_tls`): not a control being on
@@ -142,6 +143,19 @@ def protection_signals(g: Group) -> Iterator[Signal]:
             PROTECTION_TOGGLE,
             "tf.security_control_off",
             f"lets `{k}` on {g.where} serve plain HTTP (`allow-all`): HTTPS is no longer enforced",
+            g,
+            "high",
+        )
+        return
+    if k == "http_tokens" and '"required"' in (g.old_value or "") and '"optional"' in (
+        g.new_value or ""
+    ):
+        # EC2's instance metadata: `required` is IMDSv2 only; `optional` lets IMDSv1 answer again,
+        # the unauthenticated endpoint SSRF reaches credentials through
+        yield group_signal(
+            PROTECTION_TOGGLE,
+            "tf.security_control_off",
+            f"sets `http_tokens` on {g.where} from `required` to `optional`: IMDSv1 answers again",
             g,
             "high",
         )
