@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from ..models import DEPENDENCY, GLOBAL_CONFIG, RESOURCE_DELETION, Severity, Signal, Symbol
+import re
+
+from ..models import (
+    DEPENDENCY,
+    GLOBAL_CONFIG,
+    PROTECTION_TOGGLE,
+    RESOURCE_DELETION,
+    Severity,
+    Signal,
+    Symbol,
+)
 from ..rx import lazy
+from ..terms import subwords
 from . import kubernetes
 from .engine import FileContext, Partial
 from .yaml_view import Change, SideView, analyze_keys, changes, dedupe, fresh
@@ -126,6 +137,55 @@ def _values_signals(ctx: FileContext, old: SideView, new: SideView, part: Partia
         )
     out.extend(kubernetes.widening_signals(fresh(added, removed), None))
     out.extend(kubernetes.hardening_signals(removed, added, None))
+    out.extend(protections_off(removed, added))
+    return out
+
+
+#: what a chart's switch protects when on: network isolation, disruption budgets, pod security,
+#: TLS and authentication (`networkPolicy.create`, `podDisruptionBudget.enabled`, `enablePDB`)
+_PROTECTION = lazy(
+    r"network_?polic|pod_?disruption_?budget|(?:^|_)pdb(?:_|$)|pod_?security|(?:^|_)m?tls(?:_|$)"
+    r"|authentication|(?:^|_)auth(?:_|$)|encryption",
+    re.I,
+)
+_SWITCH_KEY = lazy(r"^(?:enabled?|create|enabled?_?\w+)$", re.I)
+
+
+def protections_off(removed: list[Change], added: list[Change]) -> list[Signal]:
+    """A chart default that turns a protection off: `networkPolicy.create: true` -> `false`
+    (every install that does not set it loses its network isolation)."""
+
+    def switches(chs: list[Change]) -> dict[tuple[str, ...], tuple[str, Change]]:
+        out: dict[tuple[str, ...], tuple[str, Change]] = {}
+        for ch in chs:
+            if ch.node is None or ch.is_text or not ch.node.exact:
+                continue
+            if not _SWITCH_KEY.match(ch.node.key.replace("-", "_")):
+                continue
+            words = "_".join(subwords(".".join(ch.node.fullpath)))
+            if _PROTECTION.search(words):
+                out[ch.node.fullpath] = (ch.value.strip("\"'").lower(), ch)
+        return out
+
+    before, after = switches(removed), switches(added)
+    out: list[Signal] = []
+    for path, (value, ch) in after.items():
+        was = before.get(path)
+        if was is None or was[0] != "true" or value != "false":
+            continue
+        name = ".".join(path)
+        out.append(
+            Signal(
+                kind=PROTECTION_TOGGLE,
+                code="helm.protection_off",
+                detail=f"sets `{name}` to `false` in the chart's defaults: every install that "
+                "does not set it loses that protection",
+                line=ch.line,
+                side="new",
+                symbol=name,
+                severity="high",
+            )
+        )
     return out
 
 

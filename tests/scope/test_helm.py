@@ -70,3 +70,28 @@ def test_an_empty_key_added_where_the_hunk_cannot_show_its_parents() -> None:
     for scope in scope_both("charts/app/values.yaml", old, real):
         (sig,) = [s for s in scope.signals if s.code == "helm.values"]
         assert sig.severity != "info"
+
+
+def test_a_chart_default_that_turns_a_protection_off_is_high() -> None:
+    from tests.helpers import scope_both
+
+    old = (
+        "replicaCount: 1\nnetworkPolicy:\n  create: true\npodDisruptionBudget:\n  enabled: true\n"
+        "cluster:\n  enablePDB: true\nmetrics:\n  enabled: true\n"
+    )
+    for edit in (
+        ("create: true", "create: false"),
+        ("  enabled: true\ncluster", "  enabled: false\ncluster"),
+        ("enablePDB: true", "enablePDB: false"),
+    ):
+        for fs in scope_both("charts/app/values.yaml", old, old.replace(*edit)):
+            assert ("helm.protection_off", "high") in {(s.code, s.severity) for s in fs.signals}
+    # a switch that protects nothing, or a protection turned on, is a plain values change
+    for new in (
+        old.replace("metrics:\n  enabled: true", "metrics:\n  enabled: false"),
+        old.replace("create: true", "create: false")
+        .replace("true", "false")
+        .replace("create: false", "create: true"),
+    ):
+        for fs in scope_both("charts/app/values.yaml", old.replace("true", "false"), new):
+            assert "helm.protection_off" not in {s.code for s in fs.signals}

@@ -147,8 +147,10 @@ def protection_signals(g: Group) -> Iterator[Signal]:
             "high",
         )
         return
-    if k == "http_tokens" and '"required"' in (g.old_value or "") and '"optional"' in (
-        g.new_value or ""
+    if (
+        k == "http_tokens"
+        and '"required"' in (g.old_value or "")
+        and '"optional"' in (g.new_value or "")
     ):
         # EC2's instance metadata: `required` is IMDSv2 only; `optional` lets IMDSv1 answer again,
         # the unauthenticated endpoint SSRF reaches credentials through
