@@ -590,3 +590,26 @@ def test_server_side_encryption_and_imdsv2_turned_off_by_default() -> None:
     # the other way round hardens the instance
     for fs in scope_both("variables.tf", imds.replace('"required"', '"optional"'), imds):
         assert "tf.security_control_off" not in {c for c, _ in _codes(fs)}
+
+
+def test_a_policy_written_as_json_inside_a_string_grants_as_written_out() -> None:
+    from tests.helpers import scope_both
+
+    old = 'variable "resource_policy" {\n  type    = string\n  default = null\n}\n'
+    policy = (
+        '{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[{\\"Effect\\":\\"Allow\\",'
+        '\\"Principal\\":\\"*\\",\\"Action\\":\\"dynamodb:*\\",\\"Resource\\":\\"arn\\"}]}'
+    )
+    new = old.replace("default = null", f'default = "{policy}"')
+    for fs in scope_both("variables.tf", old, new):
+        details = {s.detail for s in fs.signals if s.code == "tf.iam_wildcard"}
+        assert any("any principal" in d for d in details), fs.mode
+        assert any("dynamodb:*" in d for d in details), fs.mode
+    # a narrow policy in a string grants nothing wide
+    narrow = policy.replace('\\"*\\"', '\\"arn:aws:iam::1:root\\"').replace(
+        "dynamodb:*", "dynamodb:GetItem"
+    )
+    for fs in scope_both(
+        "variables.tf", old, old.replace("default = null", f'default = "{narrow}"')
+    ):
+        assert "tf.iam_wildcard" not in {s.code for s in fs.signals}

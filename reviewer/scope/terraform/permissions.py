@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ...models import ENVIRONMENT_DEFINITION, PERMISSION_WIDENING, Severity, Side, Signal
@@ -16,6 +17,11 @@ from .definitions import Reading
 _STRING_RE = lazy(r'"((?:[^"\\\n]|\\.)*)"')
 _PAIR_RE = lazy(
     r'(?:"([A-Za-z_][\w:-]*)"|\b([A-Za-z_][\w-]*))[ \t]*[=:][ \t]*(\[[^\]]*\]?|"(?:[^"\\]|\\.)*")'
+)
+#: a grant of a JSON policy: `"Principal": "*"`, `"Action": ["s3:*"]`, `"AWS": "*"`
+_JSON_GRANT_RE = lazy(
+    r'"(Principal|AWS|Action|NotAction|Resource|NotResource)"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])',
+    re.I,
 )
 _ACTION_KEYS = frozenset(["action", "actions", "notaction", "not_actions"])
 _RESOURCE_KEYS = frozenset(["resource", "resources", "notresource", "not_resources"])
@@ -81,6 +87,13 @@ def _row_pairs(sc: Scan, r: int, line: int, owners: dict[int, str]) -> Iterator[
         lits = _STRING_RE.findall(text)
         if lits:
             key = attr.key.lower()
+            yield _Pair(owner, rtype, top, sc, (*path, key), key, lits, line)
+    if '\\"' in text:
+        # a policy written as JSON inside a string (`default = "{\"Statement\":[...]}"`): its
+        # statements grant as if written out
+        for m in _JSON_GRANT_RE.finditer(text.replace('\\"', '"')):
+            key = m.group(1).lower()
+            lits = _STRING_RE.findall(m.group(2))
             yield _Pair(owner, rtype, top, sc, (*path, key), key, lits, line)
 
 
