@@ -55,7 +55,10 @@ def _package_main(ctx: FileContext) -> bool:
 def _public(node: Node, name: str, spec: CodeSpec, ctx: FileContext) -> bool | None:
     if _package_main(ctx):
         return False  # a command: nothing in it can be imported
-    return name[:1].isupper()
+    recv = _receiver(node)
+    if recv is not None and not recv[:1].isupper():
+        return False  # a method of an unexported type: no other package can name it
+    return name.rsplit(".", 1)[-1][:1].isupper()
 
 
 def _accept(node: Node, kind: str) -> bool:

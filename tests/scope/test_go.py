@@ -47,6 +47,16 @@ def test_capitalised_names_are_public(name: str, public: bool) -> None:
     assert [s.public for s in full.symbols if s.kind == "function"] == [public]
 
 
+def test_a_method_of_an_unexported_type_is_not_public() -> None:
+    old = (
+        "package resty\n\ntype releaser struct{}\n\nfunc (r *releaser) Close() error {\n"
+        "\treturn nil\n}\n\ntype Client struct{}\n\nfunc (c *Client) Close() error {\n\treturn nil\n}\n"
+    )
+    for scope in scope_both("util.go", old, None):
+        public = {s.name: s.public for s in scope.symbols if s.kind == "method"}
+        assert public == {"releaser.Close": False, "Client.Close": True}, scope.mode
+
+
 def test_package_main_exports_nothing() -> None:
     old = "package main\n\nfunc Run() {\n}\n\nfunc main() {\n\tRun()\n}\n"
     new = old.replace("func Run() {\n}\n\n", "")
