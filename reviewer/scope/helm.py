@@ -149,37 +149,54 @@ _PROTECTION = lazy(
     re.I,
 )
 _SWITCH_KEY = lazy(r"^(?:enabled?|create|enabled?_?\w+)$", re.I)
+#: what a chart's switch destroys when on: `cleanUpCRDs` (and every custom resource with them),
+#: `purgeOnDelete`, `forceDelete`, `deleteVolumes`
+_DESTRUCTION = lazy(
+    r"(?:^|_)(?:clean_?up|purge|wipe|prune|force_?delete|delete|remove)(?:_|$)", re.I
+)
 
 
 def protections_off(removed: list[Change], added: list[Change]) -> list[Signal]:
-    """A chart default that turns a protection off: `networkPolicy.create: true` -> `false`
-    (every install that does not set it loses its network isolation)."""
+    """A chart default that turns a protection off (`networkPolicy.create: true` -> `false`: every
+    install that does not set it loses its network isolation) or a destruction on
+    (`cleanUpCRDs: false` -> `true`: uninstalling deletes every custom resource)."""
 
-    def switches(chs: list[Change]) -> dict[tuple[str, ...], tuple[str, Change]]:
-        out: dict[tuple[str, ...], tuple[str, Change]] = {}
+    def switches(chs: list[Change]) -> dict[tuple[str, ...], tuple[str, Change, str]]:
+        """path -> (value, line, "protect" or "destroy") for each switch that guards or destroys."""
+        out: dict[tuple[str, ...], tuple[str, Change, str]] = {}
         for ch in chs:
             if ch.node is None or ch.is_text or not ch.node.exact:
                 continue
-            if not _SWITCH_KEY.match(ch.node.key.replace("-", "_")):
-                continue
+            leaf = "_".join(subwords(ch.node.key))
             words = "_".join(subwords(".".join(ch.node.fullpath)))
-            if _PROTECTION.search(words):
-                out[ch.node.fullpath] = (ch.value.strip("\"'").lower(), ch)
+            value = ch.value.strip("\"'").lower()
+            if _DESTRUCTION.search(leaf) or (
+                _SWITCH_KEY.match(leaf) and _DESTRUCTION.search(words)
+            ):
+                out[ch.node.fullpath] = (value, ch, "destroy")
+            elif _SWITCH_KEY.match(leaf) and _PROTECTION.search(words):
+                out[ch.node.fullpath] = (value, ch, "protect")
         return out
 
     before, after = switches(removed), switches(added)
     out: list[Signal] = []
-    for path, (value, ch) in after.items():
+    for path, (value, ch, role) in after.items():
         was = before.get(path)
-        if was is None or was[0] != "true" or value != "false":
+        unsafe, safe = ("false", "true") if role == "protect" else ("true", "false")
+        if was is None or was[0] != safe or value != unsafe:
             continue
         name = ".".join(path)
+        what = (
+            "loses that protection"
+            if role == "protect"
+            else "deletes what it names (and the data in it) when the switch acts"
+        )
         out.append(
             Signal(
                 kind=PROTECTION_TOGGLE,
                 code="helm.protection_off",
-                detail=f"sets `{name}` to `false` in the chart's defaults: every install that "
-                "does not set it loses that protection",
+                detail=f"sets `{name}` to `{unsafe}` in the chart's defaults: every install that "
+                f"does not set it {what}",
                 line=ch.line,
                 side="new",
                 symbol=name,

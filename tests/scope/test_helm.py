@@ -95,3 +95,20 @@ def test_a_chart_default_that_turns_a_protection_off_is_high() -> None:
     ):
         for fs in scope_both("charts/app/values.yaml", old.replace("true", "false"), new):
             assert "helm.protection_off" not in {s.code for s in fs.signals}
+
+
+def test_a_chart_default_that_turns_a_destruction_on_is_high() -> None:
+    from tests.helpers import scope_both
+
+    old = "cleanUpCRDs: false\nupgradeCRDs: true\nmetrics:\n  enabled: false\n"
+    for fs in scope_both(
+        "charts/velero/values.yaml", old, old.replace("cleanUpCRDs: false", "cleanUpCRDs: true")
+    ):
+        assert ("helm.protection_off", "high") in {(s.code, s.severity) for s in fs.signals}
+    # turned off, it deletes nothing; a switch that destroys nothing is a plain values change
+    for new, base in (
+        (old, old.replace("cleanUpCRDs: false", "cleanUpCRDs: true")),
+        (old.replace("enabled: false", "enabled: true"), old),
+    ):
+        for fs in scope_both("charts/velero/values.yaml", base, new):
+            assert "helm.protection_off" not in {s.code for s in fs.signals}
