@@ -179,6 +179,12 @@ def test_lockfile_sources_and_deletion() -> None:
         ("dep.source", "high", None),
     ]
     assert _deps("package-lock.json", old, None) == [("dep.lockfile_deleted", "medium", None)]
+    # where a package asks for donations is not where it comes from
+    funded = old.replace(
+        '.tgz"\n    }',
+        '.tgz",\n      "funding": {\n        "url": "https://eslint.org/donate"\n      }\n    }',
+    )
+    assert ("dep.source", "high", None) not in _deps("package-lock.json", old, funded)
 
 
 def test_terraform_provider_lock_major() -> None:

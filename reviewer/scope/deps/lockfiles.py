@@ -123,6 +123,7 @@ _LOCK_FORMATS: dict[str, _LockFormat] = {
 _WINDOW_BEFORE = 300
 _WINDOW_AFTER = 60
 _URL_HOST_RE = lazy(r"(?:git\+)?(?:https?|git|ssh)://(?:[^@/\s\"']+@)?([^/\s\"':]+)")
+_FUNDING_URL = lazy(r'^\s*"url"\s*:')
 _SOURCE_KEY_RE = lazy(r"\b(?:resolved|url|source|registry|remote|tarball)\b", re.I)
 _DEFAULT_HOSTS = frozenset(
     [
@@ -241,9 +242,13 @@ def _lock_side(
                     version_tuple(seen.version) or ()
                 ):
                     found[b.name] = b
-        for line, text in rows:
+        for i, (line, text) in enumerate(rows):
             if line is None or not _SOURCE_KEY_RE.search(text):
                 continue
+            if _FUNDING_URL.search(text) and any(
+                "funding" in t for _n, t in rows[max(0, i - 3) : i]
+            ):
+                continue  # npm's `"funding": {"url": ...}`: where to donate, not where from
             hosts = changed_hosts if line in changed else other_hosts
             hosts.update(h.lower() for h in _URL_HOST_RE.findall(text))
     return found, changed_hosts, other_hosts
