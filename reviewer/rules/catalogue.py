@@ -114,6 +114,7 @@ cfn.backups_disabled          high   Backups are turned off (`BackupRetentionPer
 cfn.versioning_suspended      medium Bucket versioning is suspended.
 code.safeguard_off            high   A security switch or check in code or settings is turned off: a cookie's HttpOnly, TLS verification, CSRF, a call that enforces a check, a password hash's work factor, a package manager's minimum release age, a trust setting (trusted proxies, forwarded-header addresses, allowed hosts or origins) opened to a wildcard.
 code.guard_weakened           high   A guard's condition is weakened in place: `||` turned into `&&` in an access check, or a security check (a path kept inside its root, a permission, a token) dropped from a chain.
+k8s.keep_policy_removed       high   `helm.sh/resource-policy: keep` is taken off an object: uninstalling the release now deletes it (a volume, and its data).
 helm.protection_off           high   A chart default turns a protection off (`networkPolicy.create`, `podDisruptionBudget.enabled`, TLS, authentication: `true` -> `false`) or a destruction on (`cleanUpCRDs`, `purgeOnDelete`: `false` -> `true`): every install that does not set it is affected.
 gha.environment_removed       high   A workflow job no longer names its `environment`: the environment's protection rules (required reviewers, wait timers) stop gating it.
 gha.identity_guard_removed    high   A workflow job loses the `if:` that limits it to an actor, a repository or an author: it runs for anyone, with its token and secrets.

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from ..models import (
     PERMISSION_WIDENING,
+    PROTECTION_TOGGLE,
     REPLACEMENT,
     RESOURCE_DELETION,
     Severity,
@@ -298,6 +299,34 @@ def _hardening(ch: Change) -> tuple[str, str] | None:
     return pair if pair in _HARDENING else None
 
 
+_KEEP_POLICY = lazy(r"""^\s*["']?helm\.sh/resource-policy["']?\s*:\s*["']?keep["']?\s*$""")
+
+
+def keep_policy_removed(
+    removed: list[Change], added: list[Change], locate: _Locator | None = None
+) -> list[Signal]:
+    """`helm.sh/resource-policy: keep` taken off an object (and not put back): uninstalling the
+    release, or a template that stops rendering it, now deletes it (a volume, and its data)."""
+    kept = sum(1 for ch in added if _KEEP_POLICY.match(ch.text))
+    gone = [ch for ch in removed if _KEEP_POLICY.match(ch.text)]
+    out: list[Signal] = []
+    for ch in gone[kept:]:
+        obj = locate.at(ch.line) if locate else None
+        out.append(
+            _sig(
+                PROTECTION_TOGGLE,
+                "k8s.keep_policy_removed",
+                "removes `helm.sh/resource-policy: keep`"
+                + (f" from `{obj.key}`" if obj else "")
+                + ": uninstalling the release now deletes it",
+                ch,
+                obj,
+                "high",
+            )
+        )
+    return out
+
+
 def hardening_signals(
     removed: list[Change], added: list[Change], locate: _Locator | None = None
 ) -> list[Signal]:
@@ -452,6 +481,7 @@ def analyze_views(
             c for c in removed if (o := old_loc.at(c.line)) is None or o.key not in whole
         ]
         part.signals.extend(hardening_signals(live_removed, added, old_loc))
+        part.signals.extend(keep_policy_removed(live_removed, added, old_loc))
         part.signals.extend(_immutable_signals(added, new_loc, whole))
         part.signals.extend(_immutable_signals(removed, old_loc, whole))
     part.signals = dedupe(part.signals)

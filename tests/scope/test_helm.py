@@ -112,3 +112,20 @@ def test_a_chart_default_that_turns_a_destruction_on_is_high() -> None:
     ):
         for fs in scope_both("charts/velero/values.yaml", base, new):
             assert "helm.protection_off" not in {s.code for s in fs.signals}
+
+
+def test_taking_the_keep_policy_off_a_volume_lets_uninstall_delete_it() -> None:
+    from tests.helpers import scope_both
+
+    old = (
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {{ .Release.Name }}-data\n"
+        "  annotations:\n    helm.sh/resource-policy: keep\nspec:\n  accessModes:\n"
+        "    - ReadWriteOnce\n"
+    )
+    new = old.replace("  annotations:\n    helm.sh/resource-policy: keep\n", "")
+    for fs in scope_both("charts/app/templates/pvc.yaml", old, new):
+        assert ("k8s.keep_policy_removed", "high") in {(s.code, s.severity) for s in fs.signals}
+    # the policy moved, or kept, is no removal
+    moved = old.replace("keep\nspec", "keep\n  labels:\n    app: data\nspec")
+    for fs in scope_both("charts/app/templates/pvc.yaml", old, moved):
+        assert "k8s.keep_policy_removed" not in {s.code for s in fs.signals}
