@@ -197,7 +197,7 @@ gha.action_changed            medium A GitHub action (`action.yml`) changes.
 gha.action_deleted            high   A GitHub action of the repository is deleted.
 gha.job_removed               high   A job of a workflow is removed: what it checked no longer runs.
 gha.job_renamed               medium A job is renamed: required status checks that name it stop matching.
-gha.check_removed             high   A test, lint, type-check or scan step that gates merges is removed, or made unable to fail (`|| true`, `exit-code: 0`).
+gha.check_removed             high   A test, lint, type-check or scan step that gates merges is removed, or made unable to fail (`|| true`, `exit-code: 0`, `continue-on-error: true`), or a release job stops waiting for it (`needs`).
 gha.security_step_removed     high   A security scanning step is removed.
 gha.provenance_removed        high   A provenance, signing or attestation step is removed.
 gha.release_job_removed       high   A deploy or release job is removed.

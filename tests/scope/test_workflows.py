@@ -364,3 +364,35 @@ def test_continue_on_error_on_a_check_lets_it_pass_as_if_removed() -> None:
         codes = {(s.code, s.severity) for s in scope.signals}
         assert ("gha.continue_on_error", "medium") in codes
         assert "gha.check_removed" not in {c for c, _ in codes}
+
+
+def test_a_release_job_that_stops_waiting_for_the_tests_can_ship_what_failed() -> None:
+    old = (
+        "on: push\njobs:\n  test-summary:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pytest\n  pre-deploy:\n    name: Pre-Deploy\n    runs-on: ubuntu-latest\n"
+        "    needs: test-summary\n    steps:\n      - run: twine upload dist/*\n"
+    )
+    new = old.replace("    needs: test-summary\n", "")
+    for scope in scope_both(".github/workflows/ci-cd.yml", old, new):
+        assert any(
+            s.code == "gha.check_removed" and "test-summary" in s.detail for s in scope.signals
+        ), scope.mode
+    # a list of needs loses the test job the same way
+    listed = old.replace("needs: test-summary", "needs:\n      - build\n      - test-summary")
+    for scope in scope_both(
+        ".github/workflows/ci-cd.yml", listed, listed.replace("      - test-summary\n", "")
+    ):
+        assert any(s.code == "gha.check_removed" for s in scope.signals), scope.mode
+    # a job that ships nothing may stop waiting; a release that still waits is no removal
+    docs = (
+        old.replace("Pre-Deploy", "Docs")
+        .replace("pre-deploy", "docs")
+        .replace("twine upload dist/*", "mkdocs build")
+    )
+    for scope in scope_both(
+        ".github/workflows/ci-cd.yml", docs, docs.replace("    needs: test-summary\n", "")
+    ):
+        assert "gha.check_removed" not in {s.code for s in scope.signals}
+    both = old.replace("needs: test-summary", "needs: [test-summary, lint]")
+    for scope in scope_both(".github/workflows/ci-cd.yml", old, both):
+        assert "gha.check_removed" not in {s.code for s in scope.signals}

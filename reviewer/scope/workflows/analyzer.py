@@ -19,7 +19,7 @@ from ..yaml_view import (
     symbol_changes,
 )
 from .jobs import environment_gates_removed, identity_guards_removed, removed_jobs
-from .keys import key_value_checks
+from .keys import key_value_checks, release_gates_removed
 from .lines import job_of, uses_of
 from .permissions import HIGH_SCOPES, permissions, write_scopes
 from .scripts import script_checks
@@ -231,6 +231,7 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
     signals.extend(permissions(removed, added, dead_jobs, new_file=ctx.status == "added"))
     new_lines = fresh(added, removed)
     signals.extend(key_value_checks(removed, new_lines))
+    signals.extend(release_gates_removed(removed, added))
     signals.extend(script_checks(new_lines))
     signals.extend(neutralized_checks(removed, added))
     steps, netted = removed_steps(removed, added)
