@@ -188,7 +188,6 @@ class _Edits:
         return min(found) if found else None
 
 
-#: where a build writes its output (not vendored code, not a schema dump)
 def _wrapped(path: str) -> str | None:
     """The module file a generated wrapper file mirrors: `wrappers/outputs.tf` -> `outputs.tf`,
     `wrappers/object/main.tf` -> `modules/object/main.tf`."""
@@ -200,6 +199,7 @@ def _wrapped(path: str) -> str | None:
 
 #: why a generated file follows: the pre-commit hooks that write it moved to new versions
 HOOKS_REASON = "output of the pre-commit hooks the change bumps"
+#: where a build writes its output (not vendored code, not a schema dump)
 _BUILD_OUTPUT = lazy(r"(^|/)(dist|build|out)/")
 
 #: formats one document is kept in side by side (a template as `x.yaml` and `x.json`)

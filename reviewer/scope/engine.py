@@ -164,6 +164,16 @@ class FileContext:
         return out
 
     @cached_property
+    def replaced(self) -> list[tuple[str, int, str]]:
+        """``(removed text, added line number, added text)`` for each line a hunk replaces one for
+        one (a hunk that takes out as many lines as it puts in, paired in order)."""
+        out: list[tuple[str, int, str]] = []
+        for removed, added in self.hunk_lines:
+            if len(removed) == len(added) and removed:
+                out.extend((r[1], a[0], a[1]) for r, a in zip(removed, added, strict=True))
+        return out
+
+    @cached_property
     def added(self) -> dict[int, str]:
         return {n: text for _removed, added in self.hunk_lines for n, text in added}
 

@@ -50,15 +50,6 @@ def _conjuncts(cond: str) -> list[str]:
     return [c.strip().strip("()").strip() for c in _AND.split(body) if c.strip()]
 
 
-def _pairs(ctx: FileContext) -> list[tuple[str, int, str]]:
-    """(removed line, added line number, added line) for each one-for-one replacement."""
-    out: list[tuple[str, int, str]] = []
-    for removed, added in ctx.hunk_lines:
-        if len(removed) == len(added) and removed:
-            out.extend((r[1], a[0], a[1]) for r, a in zip(removed, added, strict=True))
-    return out
-
-
 _IF = lazy(r"^\s*(?:\}\s*)?(?:if|elif|else\s+if|unless)\b\s*\(?")
 #: a constant a condition is short-circuited with: `false && x`, `True or x`, `0 &&`
 _SHORT_CIRCUIT = lazy(
@@ -76,26 +67,18 @@ def _made_constant(old: str, new: str) -> str | None:
     if before == after:
         return None
     short = _SHORT_CIRCUIT.match(after)
-    rest = after[short.end() :] if short else ""
-    if short and "".join(rest.split()) == "".join(before.split()):
-        what = "never runs" if short.group("never") else "always runs"
-    elif (
-        after.rstrip("):{ ").strip() in _CONSTANT and before.rstrip("):{ ").strip() not in _CONSTANT
-    ):
-        what = (
-            "never runs"
-            if after.rstrip("):{ ").strip() in ("false", "False", "0")
-            else "always runs"
-        )
+    bare_before, bare_after = before.rstrip("):{ ").strip(), after.rstrip("):{ ").strip()
+    if short and "".join(after[short.end() :].split()) == "".join(before.split()):
+        never = bool(short.group("never"))
+    elif bare_after in _CONSTANT and bare_before not in _CONSTANT:
+        never = bare_after in ("false", "False", "0")
     else:
         return None
     cond = before.rstrip(":{ ")
     if cond.count(")") > cond.count("("):
         cond = cond[:-1]  # the `(` the `if` opened
-    cond = cond[:80]
-    return (
-        f"makes the condition `{cond}` constant: the branch it guarded {what}, whatever it checked"
-    )
+    what = "never runs" if never else "always runs"
+    return f"makes the condition `{cond[:80]}` constant: the branch it guarded {what}, whatever it checked"
 
 
 def analyze(ctx: FileContext) -> Partial:
@@ -103,7 +86,7 @@ def analyze(ctx: FileContext) -> Partial:
     if ctx.role in _SKIP_ROLES or not ctx.added or not ctx.removed:
         return part
     about_access = bool(_ACCESS.search(ctx.path))
-    for old, line, new in _pairs(ctx):
+    for old, line, new in ctx.replaced:
         old, new = old[:MAX_LINE], new[:MAX_LINE]
         if not (_CONDITION.search(old) and _CONDITION.search(new)):
             continue

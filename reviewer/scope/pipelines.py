@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from ..models import CI_CD, Signal
-from ..rx import lazy
 from .engine import Definition, FileContext, Partial
 from .workflows import scan_scripts
+from .workflows.jobs import RELEASE_NAME_RE
 from .yaml_view import SideView, changes, cosmetic, dedupe, file_symbol, fresh, symbol_changes
 
 _SYSTEMS = {"gitlab-ci": "GitLab CI", "circleci": "CircleCI", "ci": "CI"}
@@ -68,7 +66,6 @@ SCRIPT_KEYS = frozenset(
         "on_finish",
     ]
 )
-_RELEASE_RE = lazy(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
 
 
 def _definitions(view: SideView, family: str) -> list[Definition]:
@@ -179,7 +176,7 @@ def analyze_views(ctx: FileContext, old: SideView, new: SideView, family: str) -
         if (
             sym.change == "deleted"
             and sym.kind in ("job", "workflow")
-            and _RELEASE_RE.search(sym.name)
+            and RELEASE_NAME_RE.search(sym.name)
         ):
             part.signals.append(
                 Signal(

@@ -345,17 +345,14 @@ def _trust_widened(ctx: FileContext) -> list[Signal]:
     `127.0.0.1` to `*`, `ALLOWED_HOSTS = ["*"]`): whoever connects is trusted or let in, and can
     set the client address, host or origin the application believes."""
     out: list[Signal] = []
-    for removed, added in ctx.hunk_lines:
-        if len(removed) != len(added):
+    for old, line, new in ctx.replaced:
+        old, new = old[:MAX_LINE], new[:MAX_LINE]
+        m = _TRUST_SETTING.search(new)
+        if m is None or not _TRUST_SETTING.search(old):
             continue
-        for (_o, old), (line, new) in zip(removed, added, strict=True):
-            old, new = old[:MAX_LINE], new[:MAX_LINE]
-            m = _TRUST_SETTING.search(new)
-            if m is None or not _TRUST_SETTING.search(old):
-                continue
-            if _WILDCARD.search(new) and not _WILDCARD.search(old):
-                detail = f"sets `{m.group(0)}` to a wildcard: every client is trusted or let in"
-                out.append(_safeguard_off(detail, line, "new", m.group(0)))
+        if _WILDCARD.search(new) and not _WILDCARD.search(old):
+            detail = f"sets `{m.group(0)}` to a wildcard: every client is trusted or let in"
+            out.append(_safeguard_off(detail, line, "new", m.group(0)))
     return out
 
 

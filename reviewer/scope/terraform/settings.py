@@ -16,7 +16,7 @@ from ...models import (
 from ...rx import lazy
 from .groups import Group, bool_value, group_signal, major_version
 from .protection import guard_of_variable
-from .types import same_type, widens
+from .types import type_change
 
 _PROVIDER_TARGET = frozenset(
     [
@@ -157,10 +157,10 @@ def variable_signals(g: Group) -> Iterator[Signal]:
                 "old",
             )
     elif g.key == "type" and g.old and g.new:
-        old, new = g.old_value or "", g.new_value or ""
-        if same_type(old, new):
+        change = type_change(g.old_value or "", g.new_value or "")
+        if change == "same":
             return  # the same type, aligned or reflowed
-        if widens(old, new):
+        if change == "widens":
             # an `optional(...)` attribute added, `list(string)` -> `list(any)`: every value a
             # caller passes still fits
             yield group_signal(

@@ -177,17 +177,13 @@ def accepts(new: Type, old: Type) -> bool:
     return not was  # a dropped attribute is no longer read: what callers set is ignored
 
 
-def widens(old_text: str, new_text: str) -> bool | None:
-    """Whether the new type constraint takes every value the old one took; None when either is
-    not a type this reader knows."""
+def type_change(old_text: str, new_text: str) -> str | None:
+    """How a variable's type constraint changes: ``"same"`` (one type written differently:
+    aligned, reflowed, attributes reordered), ``"widens"`` (the new one takes every value the old
+    one took), ``"other"``; None when either is not a type this reader knows."""
     old, new = parse_type(old_text), parse_type(new_text)
     if old is None or new is None:
         return None
-    return accepts(new, old)
-
-
-def same_type(old_text: str, new_text: str) -> bool:
-    """The two constraints are one type written differently (aligned, reflowed, attributes
-    reordered)."""
-    old, new = parse_type(old_text), parse_type(new_text)
-    return old is not None and old == new
+    if old == new:
+        return "same"
+    return "widens" if accepts(new, old) else "other"

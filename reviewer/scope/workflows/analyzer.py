@@ -18,8 +18,13 @@ from ..yaml_view import (
     is_comment,
     symbol_changes,
 )
-from .jobs import environment_gates_removed, identity_guards_removed, removed_jobs
-from .keys import key_value_checks, release_gates_removed
+from .jobs import (
+    environment_gates_removed,
+    identity_guards_removed,
+    release_gates_removed,
+    removed_jobs,
+)
+from .keys import key_value_checks
 from .lines import job_of, uses_of
 from .permissions import HIGH_SCOPES, permissions, write_scopes
 from .scripts import script_checks

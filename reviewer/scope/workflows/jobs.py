@@ -1,4 +1,5 @@
-"""Jobs a workflow loses: renamed, replaced, or removed with what they checked or released."""
+"""Jobs a workflow loses (renamed, replaced, or removed with what they checked or released) and the
+gates they drop: an environment, an identity `if:`, the check jobs a release job `needs`."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Iterable
 from ...models import CI_CD, PROTECTION_TOGGLE, Severity, Signal, Symbol
 from ...rx import lazy
 from ..yaml_view import Change, SideView, count_by
-from .lines import job_of, signal_at
+from .lines import item_lines, job_of, signal_at
+from .steps import RELEASE_RUN, check_of
 
-_RELEASE_NAME_RE = lazy(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
+RELEASE_NAME_RE = lazy(r"deploy|release|publish|promot|rollout|\bship\b", re.I)
 
 
 def removed_jobs(
@@ -45,7 +47,7 @@ def removed_jobs(
                 f"renames job `{n.key}` to `{born.pop(0).removeprefix('jobs.')}`: required "
                 "status checks that name the old job stop matching"
             )
-        elif _RELEASE_NAME_RE.search(f"{n.key} {label}") or ol.child(i, "environment") is not None:
+        elif RELEASE_NAME_RE.search(f"{n.key} {label}") or ol.child(i, "environment") is not None:
             code, detail = "gha.release_job_removed", f"removes deploy/release job `{n.key}`"
         elif replaced and born:
             severity = "low"
@@ -137,4 +139,41 @@ def identity_guards_removed(
             "now, with its token and secrets"
         )
         out.append(signal_at(PROTECTION_TOGGLE, "gha.identity_guard_removed", detail, ch, "high"))
+    return out
+
+
+def _needs(ch: Change) -> tuple[list[str], int] | None:
+    """The jobs a `needs:` line names, and the outline index of the job it belongs to."""
+    node, outline = ch.node, ch.outline
+    if ch.is_text or node is None or outline is None:
+        return None
+    if node.key == "needs" and node.path[:1] == ("jobs",) and len(node.path) == 2:
+        names = [v.strip(" '\"") for v in node.scalar.strip("[]").split(",") if v.strip()]
+        return names, node.parent
+    if node.key == "-" and node.path[-1:] == ("needs",) and node.parent >= 0:
+        holder = outline.nodes[node.parent]
+        return [node.scalar.strip(" '\"")], holder.parent
+    return None
+
+
+def release_gates_removed(removed: list[Change], added: list[Change]) -> list[Signal]:
+    """A release or deploy job that stops waiting for a check job (`needs: test-summary` taken
+    out of `pre-deploy`): it can ship what failed the checks."""
+    kept = {name for ch in added if (got := _needs(ch)) for name in got[0]}
+    out: list[Signal] = []
+    for ch in removed:
+        got = _needs(ch)
+        if got is None or got[1] < 0 or ch.outline is None:
+            continue
+        gone = [n for n in got[0] if n and n not in kept and check_of([f"name: {n}"])]
+        if not gone:
+            continue
+        lines = item_lines(ch.outline, got[1])
+        if not any(RELEASE_NAME_RE.search(t) or RELEASE_RUN.search(t) for t in lines):
+            continue
+        detail = (
+            f"takes `{gone[0]}` out of a release job's `needs`: it no longer waits for the "
+            "checks and can ship what failed them"
+        )
+        out.append(signal_at(CI_CD, "gha.check_removed", detail, ch, "high"))
     return out

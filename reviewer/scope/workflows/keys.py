@@ -7,16 +7,11 @@ import re
 
 from ...models import CI_CD, PERMISSION_WIDENING, Severity, Signal
 from ...rx import lazy
-from ..lex.yaml_outline import GAP, Outline
 from ..yaml_view import Change
-from .lines import signal_at, uses_of
+from .lines import item_lines, signal_at, uses_of
 from .steps import check_of
 
 _FIRST_PARTY = frozenset({"actions", "github"})
-#: a job that releases, deploys or publishes, by its id, name or commands
-_RELEASE_JOB = lazy(
-    r"deploy|release|publish|twine\s+upload|npm\s+publish|docker\s+push|gh\s+release", re.I
-)
 _SHA_RE = lazy(r"^[0-9a-f]{40}$", re.I)
 _TRUE = frozenset({"true", "yes", "on"})
 #: key -> (values that trigger, change kind, code, detail, severity)
@@ -140,21 +135,6 @@ def _unpinned(ch: Change) -> Signal | None:
     )
 
 
-def _item_lines(outline: Outline, owner: int) -> list[str]:
-    """The lines of a job or step (the outline node at ``owner`` and all it holds), as
-    ``key: value``; a job's id counts as a name."""
-    item = outline.nodes[owner]
-    inside = {owner}
-    # a job's id names it as well as its `name:` does (`tests:`, `lint:`)
-    parts = [f"name: {item.key}"] if item.key not in ("-", GAP) else []
-    for i, n in enumerate(outline.nodes):
-        if n.parent in inside:
-            inside.add(i)
-            parts.append(f"{n.key}: {n.scalar}")
-    parts.extend(t.text for t in outline.texts if t.owner in inside)
-    return parts
-
-
 def gated_check(ch: Change) -> str | None:
     """What the job or step a line sits in checks (a test, lint or scan run), or None: the
     step's ``uses``, ``run`` and ``name``, or the job's id, name and steps."""
@@ -164,41 +144,4 @@ def gated_check(ch: Change) -> str | None:
     item = outline.nodes[node.parent]
     if not (item.key == "-" or item.path == ("jobs",)):
         return None  # a workflow-wide setting: not one job's or step's
-    return check_of(_item_lines(outline, node.parent))
-
-
-def _needs(ch: Change) -> tuple[list[str], int] | None:
-    """The jobs a `needs:` line names, and the outline index of the job it belongs to."""
-    node, outline = ch.node, ch.outline
-    if ch.is_text or node is None or outline is None:
-        return None
-    if node.key == "needs" and node.path[:1] == ("jobs",) and len(node.path) == 2:
-        names = [v.strip(" '\"") for v in node.scalar.strip("[]").split(",") if v.strip()]
-        return names, node.parent
-    if node.key == "-" and node.path[-1:] == ("needs",) and node.parent >= 0:
-        holder = outline.nodes[node.parent]
-        return [node.scalar.strip(" '\"")], holder.parent
-    return None
-
-
-def release_gates_removed(removed: list[Change], added: list[Change]) -> list[Signal]:
-    """A release or deploy job that stops waiting for a check job (`needs: test-summary` taken
-    out of `pre-deploy`): it can ship what failed the checks."""
-    kept = {name for ch in added if (got := _needs(ch)) for name in got[0]}
-    out: list[Signal] = []
-    for ch in removed:
-        got = _needs(ch)
-        if got is None or got[1] < 0 or ch.outline is None:
-            continue
-        gone = [n for n in got[0] if n and n not in kept and check_of([f"name: {n}"])]
-        if not gone:
-            continue
-        lines = _item_lines(ch.outline, got[1])
-        if not any(_RELEASE_JOB.search(text) for text in lines):
-            continue
-        detail = (
-            f"takes `{gone[0]}` out of a release job's `needs`: it no longer waits for the "
-            "checks and can ship what failed them"
-        )
-        out.append(signal_at(CI_CD, "gha.check_removed", detail, ch, "high"))
-    return out
+    return check_of(item_lines(outline, node.parent))

@@ -1,9 +1,10 @@
-"""What one changed line of a workflow says: the step or job it names, the action it uses."""
+"""What one changed line of a workflow says: the step or job it names, the action it uses, and the
+lines of the job or step it sits in."""
 
 from __future__ import annotations
 
 from ...models import Severity, Signal
-from ..lex.yaml_outline import GAP, Node
+from ..lex.yaml_outline import GAP, Node, Outline
 from ..yaml_view import Change
 
 
@@ -47,3 +48,18 @@ def signal_at(kind: str, code: str, detail: str, ch: Change, sev: Severity) -> S
         symbol=job_of(ch.node),
         severity=sev,
     )
+
+
+def item_lines(outline: Outline, owner: int) -> list[str]:
+    """The lines of a job or step (the outline node at ``owner`` and all it holds), as
+    ``key: value``; a job's id counts as a name."""
+    item = outline.nodes[owner]
+    inside = {owner}
+    # a job's id names it as well as its `name:` does (`tests:`, `lint:`)
+    parts = [f"name: {item.key}"] if item.key not in ("-", GAP) else []
+    for i, n in enumerate(outline.nodes):
+        if n.parent in inside:
+            inside.add(i)
+            parts.append(f"{n.key}: {n.scalar}")
+    parts.extend(t.text for t in outline.texts if t.owner in inside)
+    return parts

@@ -21,7 +21,7 @@ _CHECK_RUN = lazy(
     re.I,
 )
 #: release, publish and deploy commands of a `run:` script
-_RELEASE_RUN = lazy(
+RELEASE_RUN = lazy(
     r"\b(twine\s+upload|(npm|yarn|pnpm|cargo|poetry|uv|flit|hatch|gem|dotnet\s+nuget)\s+(publish|push)"
     r"|gh\s+release\s+(create|upload)|docker\s+push|helm\s+(push|upgrade|install)|mvn\s+deploy"
     r"|gradle\w*\s+publish|kubectl\s+apply|terraform\s+apply|skaffold\s+(run|deploy)"
@@ -51,7 +51,7 @@ _STEP_CLASSES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None, str]] = 
     ),
     "gha.release_step_removed": (
         lazy(r"publish|deploy|release|build-push|push-action|gh-pages|upload-artifact-to", re.I),
-        _RELEASE_RUN,
+        RELEASE_RUN,
         "a release, publish or deploy step",
     ),
 }
@@ -166,7 +166,7 @@ def removed_steps(removed: list[Change], added: list[Change]) -> tuple[list[Sign
     by_command = sum(
         1
         for _line, text in script_lines(added)
-        if not _INSTALL_RE.search(text) and _RELEASE_RUN.search(text)
+        if not _INSTALL_RE.search(text) and RELEASE_RUN.search(text)
     )
     for code, name, ch in tokens(removed):
         tag = tag_of(code, name)
